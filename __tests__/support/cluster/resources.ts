@@ -1,0 +1,215 @@
+// The resource types the stand-in serves, and DynamoGraphDeployment v1alpha1 <-> v1beta1 conversion.
+import { clone } from './patch.ts';
+
+export interface ResourceType {
+  group: string; // '' for core
+  versions: string[]; // served versions; first = preferred / storage for new kinds
+  kind: string;
+  listKind: string;
+  plural: string;
+  singular: string;
+  namespaced: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  subresources: string[]; // 'status', 'log', 'portforward', 'scale'
+  custom?: boolean; // CRD semantics (no strategic merge patch, kind/apiVersion on list items)
+  deprecatedVersions?: Record<string, string>; // version -> warning text
+}
+
+const V = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+export const ALL_VERBS = V;
+
+export const RESOURCES: ResourceType[] = [
+  { group: '', versions: ['v1'], kind: 'Namespace', listKind: 'NamespaceList', plural: 'namespaces', singular: 'namespace', namespaced: false, shortNames: ['ns'], subresources: ['status'] },
+  { group: '', versions: ['v1'], kind: 'Node', listKind: 'NodeList', plural: 'nodes', singular: 'node', namespaced: false, shortNames: ['no'], subresources: ['status'] },
+  { group: '', versions: ['v1'], kind: 'Pod', listKind: 'PodList', plural: 'pods', singular: 'pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status', 'log', 'portforward'] },
+  { group: '', versions: ['v1'], kind: 'Service', listKind: 'ServiceList', plural: 'services', singular: 'service', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: ['status'] },
+  { group: '', versions: ['v1'], kind: 'Endpoints', listKind: 'EndpointsList', plural: 'endpoints', singular: 'endpoints', namespaced: true, shortNames: ['ep'], subresources: [] },
+  { group: '', versions: ['v1'], kind: 'Event', listKind: 'EventList', plural: 'events', singular: 'event', namespaced: true, shortNames: ['ev'], subresources: [] },
+  { group: '', versions: ['v1'], kind: 'ConfigMap', listKind: 'ConfigMapList', plural: 'configmaps', singular: 'configmap', namespaced: true, shortNames: ['cm'], subresources: [] },
+  { group: '', versions: ['v1'], kind: 'Secret', listKind: 'SecretList', plural: 'secrets', singular: 'secret', namespaced: true, subresources: [] },
+  { group: '', versions: ['v1'], kind: 'ServiceAccount', listKind: 'ServiceAccountList', plural: 'serviceaccounts', singular: 'serviceaccount', namespaced: true, shortNames: ['sa'], subresources: [] },
+  { group: 'apps', versions: ['v1'], kind: 'Deployment', listKind: 'DeploymentList', plural: 'deployments', singular: 'deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'] },
+  { group: 'apps', versions: ['v1'], kind: 'ReplicaSet', listKind: 'ReplicaSetList', plural: 'replicasets', singular: 'replicaset', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'] },
+  {
+    group: 'nvidia.com',
+    versions: ['v1beta1', 'v1alpha1'],
+    kind: 'DynamoGraphDeployment',
+    listKind: 'DynamoGraphDeploymentList',
+    plural: 'dynamographdeployments',
+    singular: 'dynamographdeployment',
+    namespaced: true,
+    shortNames: ['dgd'],
+    subresources: ['status'],
+    custom: true,
+    deprecatedVersions: {
+      v1alpha1: 'nvidia.com/v1alpha1 DynamoGraphDeployment is deprecated; use nvidia.com/v1beta1 DynamoGraphDeployment',
+    },
+  },
+];
+
+export function groupVersion(group: string, version: string): string {
+  return group ? `${group}/${version}` : version;
+}
+
+export function findByPlural(group: string, version: string, plural: string): ResourceType | undefined {
+  return RESOURCES.find((r) => r.group === group && r.plural === plural && r.versions.includes(version));
+}
+
+export function findByKind(apiVersion: string, kind: string): ResourceType | undefined {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  return RESOURCES.find((r) => r.group === group && r.kind === kind && r.versions.includes(version));
+}
+
+/** `dynamographdeployments.nvidia.com` / `pods`: the qualified resource used in messages. */
+export function qualified(rt: ResourceType): string {
+  return rt.group ? `${rt.plural}.${rt.group}` : rt.plural;
+}
+
+// ---- DGD conversion ----------------------------------------------------------------------------
+// The stand-in keeps every DGD in the version it was created in (its "storage version") and
+// converts on read/write through the other version. Round trips keep alpha-only fields by
+// starting from the stored object (the real operator keeps them in annotations instead).
+type AnyObj = Record<string, any>;
+
+const ALPHA_POD_LEVEL_FIELDS = new Set(['mainContainer']);
+
+export function dgdAlphaToBeta(alpha: AnyObj): AnyObj {
+  const out = clone(alpha);
+  out.apiVersion = 'nvidia.com/v1beta1';
+  const spec: AnyObj = out.spec ?? {};
+  const services: AnyObj = spec.services ?? {};
+  const components: AnyObj[] = [];
+  for (const [name, svcRaw] of Object.entries(services)) {
+    const svc: AnyObj = svcRaw ?? {};
+    const c: AnyObj = { name };
+    const t = svc.componentType === 'worker' && ['prefill', 'decode'].includes(svc.subComponentType) ? svc.subComponentType : svc.componentType;
+    if (t !== undefined) c.type = t;
+    if (svc.replicas !== undefined) c.replicas = svc.replicas;
+    const eps: AnyObj = clone(svc.extraPodSpec ?? {});
+    const main: AnyObj = clone(eps.mainContainer ?? {});
+    for (const k of ALPHA_POD_LEVEL_FIELDS) delete eps[k];
+    const podSpec: AnyObj = { ...eps };
+    delete podSpec.containers;
+    const container: AnyObj = { ...main, name: 'main' };
+    const env = [...(svc.envs ?? []), ...(main.env ?? [])];
+    if (env.length) container.env = env;
+    else delete container.env;
+    if (svc.envFromSecret) container.envFrom = [...(main.envFrom ?? []), { secretRef: { name: svc.envFromSecret } }];
+    const res = alphaResourcesToContainer(svc.resources);
+    if (res) container.resources = res;
+    if (container.resources && Object.keys(container.resources).length === 0) delete container.resources;
+    podSpec.containers = [container, ...((eps.containers ?? []) as AnyObj[]).filter((x) => x && x.name !== 'main')];
+    c.podTemplate = { spec: podSpec };
+    for (const k of Object.keys(svc)) {
+      if (['componentType', 'subComponentType', 'replicas', 'envs', 'extraPodSpec', 'envFromSecret', 'resources', 'dynamoNamespace'].includes(k)) continue;
+      c[k] = clone(svc[k]);
+    }
+    components.push(c);
+  }
+  const newSpec: AnyObj = {};
+  for (const [k, v] of Object.entries(spec)) {
+    if (k === 'services') newSpec.components = components;
+    else if (k === 'envs') newSpec.env = v;
+    else newSpec[k] = v;
+  }
+  if (!('components' in newSpec)) newSpec.components = components;
+  out.spec = newSpec;
+  return out;
+}
+
+function alphaResourcesToContainer(r: AnyObj | undefined): AnyObj | undefined {
+  if (!r) return undefined;
+  const conv = (m: AnyObj | undefined) => {
+    if (!m) return undefined;
+    const o: AnyObj = {};
+    for (const [k, v] of Object.entries(m)) {
+      if (k === 'gpu') o['nvidia.com/gpu'] = v;
+      else if (k === 'cpu' || k === 'memory') o[k] = v;
+      else if (k !== 'gpuType' && k !== 'custom') o[k] = v;
+    }
+    return Object.keys(o).length ? o : undefined;
+  };
+  const out: AnyObj = {};
+  const req = conv(r.requests);
+  const lim = conv(r.limits);
+  if (req) out.requests = req;
+  if (lim) out.limits = lim;
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** beta -> alpha; `prev` (the stored alpha object, if any) decides env placement and keeps alpha-only fields. */
+export function dgdBetaToAlpha(beta: AnyObj, prev?: AnyObj): AnyObj {
+  const out = clone(beta);
+  out.apiVersion = 'nvidia.com/v1alpha1';
+  const spec: AnyObj = out.spec ?? {};
+  const prevServices: AnyObj = prev?.spec?.services ?? {};
+  const services: AnyObj = {};
+  for (const cRaw of (spec.components ?? []) as AnyObj[]) {
+    const c: AnyObj = cRaw ?? {};
+    const name = String(c.name ?? '');
+    const old: AnyObj = clone(prevServices[name] ?? {});
+    const svc: AnyObj = { ...old };
+    if (c.type === 'prefill' || c.type === 'decode') {
+      svc.componentType = 'worker';
+      svc.subComponentType = c.type;
+    } else if (c.type !== undefined) {
+      svc.componentType = c.type;
+      if (old.componentType !== c.type) delete svc.subComponentType;
+    }
+    if (c.replicas !== undefined) svc.replicas = c.replicas;
+    else delete svc.replicas;
+    const podSpec: AnyObj = clone(c.podTemplate?.spec ?? {});
+    const containers: AnyObj[] = podSpec.containers ?? [];
+    const main: AnyObj = clone(containers.find((x) => x?.name === 'main') ?? {});
+    const oldEnvNames = new Set(((old.envs ?? []) as AnyObj[]).map((e) => e.name));
+    const env: AnyObj[] = main.env ?? [];
+    const svcEnvs = env.filter((e) => oldEnvNames.has(e.name));
+    const mainEnv = env.filter((e) => !oldEnvNames.has(e.name));
+    if (svcEnvs.length) svc.envs = svcEnvs;
+    else delete svc.envs;
+    const oldMain: AnyObj = old.extraPodSpec?.mainContainer ?? {};
+    const newMain: AnyObj = { ...main };
+    if (oldMain.name !== undefined) newMain.name = oldMain.name;
+    else delete newMain.name;
+    if (mainEnv.length) newMain.env = mainEnv;
+    else delete newMain.env;
+    if (old.envFromSecret && Array.isArray(newMain.envFrom)) {
+      newMain.envFrom = newMain.envFrom.filter((e: AnyObj) => e?.secretRef?.name !== old.envFromSecret);
+      if (newMain.envFrom.length === 0) delete newMain.envFrom;
+    }
+    if (old.resources) delete newMain.resources;
+    const eps: AnyObj = { ...podSpec };
+    delete eps.containers;
+    const others = containers.filter((x) => x?.name !== 'main');
+    if (others.length) eps.containers = others;
+    else if (old.extraPodSpec && 'containers' in old.extraPodSpec) eps.containers = old.extraPodSpec.containers;
+    eps.mainContainer = newMain;
+    svc.extraPodSpec = eps;
+    for (const k of Object.keys(c)) {
+      if (['name', 'type', 'replicas', 'podTemplate'].includes(k)) continue;
+      svc[k] = clone(c[k]);
+    }
+    services[name] = svc;
+  }
+  const newSpec: AnyObj = {};
+  for (const [k, v] of Object.entries(spec)) {
+    if (k === 'components') newSpec.services = services;
+    else if (k === 'env') newSpec.envs = v;
+    else newSpec[k] = v;
+  }
+  if (!('services' in newSpec)) newSpec.services = services;
+  out.spec = newSpec;
+  return out;
+}
+
+/** Convert a stored object to the requested version (identity for everything but DGDs). */
+export function convertTo(obj: AnyObj, rt: ResourceType, version: string, prev?: AnyObj): AnyObj {
+  const want = groupVersion(rt.group, version);
+  if (obj.apiVersion === want) return obj;
+  if (rt.kind === 'DynamoGraphDeployment') {
+    if (version === 'v1beta1') return dgdAlphaToBeta(obj);
+    return dgdBetaToAlpha(obj, prev);
+  }
+  return { ...obj, apiVersion: want };
+}

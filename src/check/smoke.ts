@@ -1,0 +1,257 @@
+// The smoke check: GET /v1/models must list a model, then one POST /v1/chat/completions must
+// answer with a message. Every attempt is classified into "retry" or "final" with a failure
+// code, so a slow start is waited out while a wrong key or a broken reply fails at once.
+
+import { CheckFailure, type FailureCode } from '../failures.js';
+import { HttpError, type HttpClient, type HttpResponse } from './http.js';
+import { retrying, type Outcome } from './retry.js';
+
+export interface SmokeOptions {
+  baseUrl: string;
+  model?: string;
+  prompt: string;
+  maxTokens: number;
+  skipChat: boolean;
+  retries: number;
+  retryDelayMs: number;
+  timeoutMs: number;
+  apiKey?: string;
+  /** Extra request headers for the chat request (direct mode's worker id). */
+  chatHeaders?: Record<string, string>;
+  /** True in direct mode: a rejected request is explained as a missing worker id. */
+  directMode?: boolean;
+}
+
+export interface CheckRecord {
+  name: 'models' | 'chat';
+  ok: boolean;
+  attempts: number;
+  status?: number;
+  latencyMs?: number;
+  detail: string;
+}
+
+export interface SmokeResult {
+  ok: boolean;
+  failure?: CheckFailure;
+  models: string[];
+  model?: string;
+  latencyMs?: number;
+  reply?: string;
+  checks: CheckRecord[];
+}
+
+type Probe<T> = { ok: true; value: T; status: number; elapsedMs: number } | { ok: false; failure: CheckFailure; status?: number; elapsedMs: number };
+
+const MAX_MODELS_BYTES = 4 * 1024 * 1024;
+const MAX_CHAT_BYTES = 4 * 1024 * 1024;
+
+/** A short, single-line excerpt of a body for messages (escaped later, when rendered). */
+export function excerpt(body: string, max = 200): string {
+  const line = body.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+function failed<T>(code: FailureCode, message: string, elapsedMs: number, status?: number, hint?: string): Probe<T> {
+  return { ok: false, failure: new CheckFailure(code, message, hint), status, elapsedMs };
+}
+
+function authHeaders(options: SmokeOptions): Record<string, string> {
+  return options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {};
+}
+
+function redirectMessage(what: string, response: HttpResponse): string {
+  const location = response.headers.get('location') ?? '';
+  let where = 'elsewhere';
+  try {
+    where = new URL(location, 'http://placeholder.invalid').host || where;
+  } catch {
+    /* keep "elsewhere" */
+  }
+  return `${what} answered ${response.status} redirecting to ${where}; redirects are not followed (they could carry the API key to another host). Point base-url at the frontend itself.`;
+}
+
+function parseModels(body: string): string[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const data = (parsed as { data?: unknown })?.data;
+  if (!Array.isArray(data)) return undefined;
+  return data.map((entry) => (entry as { id?: unknown })?.id).filter((id): id is string => typeof id === 'string' && id !== '');
+}
+
+async function probeModels(http: HttpClient, options: SmokeOptions): Promise<Outcome<Probe<string[]>>> {
+  const what = 'GET /v1/models';
+  let response: HttpResponse;
+  try {
+    response = await http.request({
+      method: 'GET',
+      url: `${options.baseUrl}/v1/models`,
+      headers: { Accept: 'application/json', ...authHeaders(options) },
+      timeoutMs: options.timeoutMs,
+      maxBytes: MAX_MODELS_BYTES,
+    });
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    if (error.kind === 'too-large') {
+      return { status: 'done', value: failed('models-error', `${what}: ${error.message}; this is not a model list.`, error.elapsedMs) };
+    }
+    return { status: 'retry', value: failed('frontend-unreachable', `${what}: ${error.message} at ${options.baseUrl}.`, error.elapsedMs) };
+  }
+  const { status, body, elapsedMs } = response;
+  if (status === 401 || status === 403) {
+    const hint = options.apiKey ? 'check that `api-key` holds the right key for this frontend' : 'pass the key in the `api-key` input (from a secret)';
+    return { status: 'done', value: failed('unauthorized', `${what} answered ${status}: the frontend requires authorization.`, elapsedMs, status, hint) };
+  }
+  if (status >= 300 && status < 400) return { status: 'done', value: failed('models-error', redirectMessage(what, response), elapsedMs, status) };
+  if (status >= 500 || status === 429 || status === 408) {
+    return { status: 'retry', value: failed('models-error', `${what} answered ${status}: ${excerpt(body) || 'no body'}.`, elapsedMs, status) };
+  }
+  if (status !== 200) {
+    return {
+      status: 'done',
+      value: failed('models-error', `${what} answered ${status}: ${excerpt(body) || 'no body'}. Is this a Dynamo frontend (OpenAI-compatible API)?`, elapsedMs, status),
+    };
+  }
+  const models = parseModels(body);
+  if (!models) {
+    return {
+      status: 'done',
+      value: failed('models-error', `${what} answered 200 but not with an OpenAI model list ({"data": [...]}): ${excerpt(body) || 'empty body'}.`, elapsedMs, status),
+    };
+  }
+  if (models.length === 0) {
+    return { status: 'retry', value: failed('no-models', `${what} lists no model: no worker has registered with the frontend yet.`, elapsedMs, status) };
+  }
+  return { status: 'done', value: { ok: true, value: models, status, elapsedMs } };
+}
+
+function parseReply(body: string): { content?: string; problem?: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { problem: `the body is not JSON: ${excerpt(body) || 'empty body'}` };
+  }
+  const choices = (parsed as { choices?: unknown })?.choices;
+  if (!Array.isArray(choices) || choices.length === 0) return { problem: 'the reply has no choices' };
+  const message = (choices[0] as { message?: { content?: unknown; reasoning_content?: unknown } })?.message;
+  const content = typeof message?.content === 'string' ? message.content : '';
+  const reasoning = typeof message?.reasoning_content === 'string' ? message.reasoning_content : '';
+  if (!content && !reasoning) return { problem: 'the first choice has no message content' };
+  return { content: content || reasoning };
+}
+
+const WORKER_ID_PATTERN = /worker[ _-]?(instance[ _-]?)?id|x-dynamo-worker-instance-id|direct routing/i;
+
+async function probeChat(http: HttpClient, options: SmokeOptions, model: string): Promise<Outcome<Probe<string>>> {
+  const what = 'POST /v1/chat/completions';
+  let response: HttpResponse;
+  try {
+    response = await http.request({
+      method: 'POST',
+      url: `${options.baseUrl}/v1/chat/completions`,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...authHeaders(options), ...options.chatHeaders },
+      body: JSON.stringify({
+        model,
+        messages: [{ role: 'user', content: options.prompt }],
+        max_tokens: options.maxTokens,
+        stream: false,
+      }),
+      timeoutMs: options.timeoutMs,
+      maxBytes: MAX_CHAT_BYTES,
+    });
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    if (error.kind === 'timeout') {
+      return { status: 'retry', value: failed('chat-timeout', `${what} for model "${model}": ${error.message}.`, error.elapsedMs) };
+    }
+    if (error.kind === 'too-large') return { status: 'done', value: failed('chat-invalid', `${what}: ${error.message}.`, error.elapsedMs) };
+    const code = error.kind === 'refused' || error.kind === 'dns' ? 'frontend-unreachable' : 'chat-error';
+    return { status: 'retry', value: failed(code, `${what}: ${error.message}.`, error.elapsedMs) };
+  }
+  const { status, body, elapsedMs } = response;
+  if (status === 401 || status === 403) {
+    const hint = options.apiKey ? 'check that `api-key` holds the right key for this frontend' : 'pass the key in the `api-key` input (from a secret)';
+    return { status: 'done', value: failed('unauthorized', `${what} answered ${status}: the frontend requires authorization.`, elapsedMs, status, hint) };
+  }
+  if (status !== 200 && options.directMode && !options.chatHeaders?.['x-dynamo-worker-instance-id'] && (status < 500 || WORKER_ID_PATTERN.test(body))) {
+    return {
+      status: 'done',
+      value: failed(
+        'direct-needs-worker-id',
+        `${what} answered ${status} in direct mode: ${excerpt(body) || 'no body'}. Direct mode routes only requests that name a worker in x-dynamo-worker-instance-id, so a plain request is rejected by design.`,
+        elapsedMs,
+        status,
+      ),
+    };
+  }
+  if (status >= 300 && status < 400) return { status: 'done', value: failed('chat-error', redirectMessage(what, response), elapsedMs, status) };
+  if (status >= 500 || status === 429 || status === 408) {
+    return { status: 'retry', value: failed('chat-error', `${what} answered ${status}: ${excerpt(body) || 'no body'}.`, elapsedMs, status) };
+  }
+  if (status !== 200) {
+    const hint = status === 404 ? `check the \`model\` input: "${model}" must be one of the listed models` : undefined;
+    return { status: 'done', value: failed('chat-error', `${what} answered ${status}: ${excerpt(body) || 'no body'}.`, elapsedMs, status, hint) };
+  }
+  const reply = parseReply(body);
+  if (reply.problem) {
+    return { status: 'done', value: failed('chat-invalid', `${what} answered 200 but ${reply.problem}; that is not a working completion.`, elapsedMs, status) };
+  }
+  return { status: 'done', value: { ok: true, value: reply.content as string, status, elapsedMs } };
+}
+
+export type SmokeLog = (line: string) => void;
+
+export async function smokeCheck(http: HttpClient, options: SmokeOptions, log: SmokeLog = () => undefined): Promise<SmokeResult> {
+  const checks: CheckRecord[] = [];
+  const retry = <T>(name: string) => ({
+    attempts: options.retries,
+    firstDelayMs: options.retryDelayMs,
+    onRetry: (attempt: number, probe: Probe<T>, delay: number) => {
+      const why = probe.ok ? 'unexpected' : probe.failure.message;
+      log(`${name}: attempt ${attempt}/${options.retries} failed: ${why} Retrying in ${seconds(delay)}.`);
+    },
+  });
+
+  const models = await retrying((_attempt) => probeModels(http, options), retry<string[]>('models'));
+  const modelsProbe = models.value;
+  if (!modelsProbe.ok) {
+    const failure = modelsProbe.failure;
+    const suffix = models.attempts > 1 ? ` (after ${models.attempts} attempts)` : '';
+    checks.push({ name: 'models', ok: false, attempts: models.attempts, status: modelsProbe.status, detail: failure.message + suffix });
+    return { ok: false, failure: new CheckFailure(failure.code, failure.message + suffix, failure.hint), models: [], checks };
+  }
+  const listed = modelsProbe.value;
+  checks.push({
+    name: 'models',
+    ok: true,
+    attempts: models.attempts,
+    status: 200,
+    latencyMs: modelsProbe.elapsedMs,
+    detail: `${listed.length} model${listed.length === 1 ? '' : 's'} listed`,
+  });
+  log(`models: ${listed.join(', ')}`);
+
+  const model = options.model ?? listed[0];
+  if (options.skipChat) return { ok: true, models: listed, model, checks };
+
+  const chat = await retrying((_attempt) => probeChat(http, options, model), retry<string>('chat'));
+  const chatProbe = chat.value;
+  if (!chatProbe.ok) {
+    const failure = chatProbe.failure;
+    const suffix = chat.attempts > 1 ? ` (after ${chat.attempts} attempts)` : '';
+    checks.push({ name: 'chat', ok: false, attempts: chat.attempts, status: chatProbe.status, detail: failure.message + suffix });
+    return { ok: false, failure: new CheckFailure(failure.code, failure.message + suffix, failure.hint), models: listed, model, checks };
+  }
+  checks.push({ name: 'chat', ok: true, attempts: chat.attempts, status: 200, latencyMs: chatProbe.elapsedMs, detail: `model "${model}" answered` });
+  log(`chat: "${model}" answered in ${chatProbe.elapsedMs} ms`);
+  return { ok: true, models: listed, model, latencyMs: chatProbe.elapsedMs, reply: chatProbe.value, checks };
+}

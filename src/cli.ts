@@ -1,0 +1,119 @@
+// dynamo-router-check: the same engine as a command-line smoke check. Prints a JSON document on
+// stdout and a readable line on stderr. Exit codes: 0 ok; 1 usage error; 2 /v1/models never
+// answered 200; 3 no model discovered; 4 the chat request failed or was invalid.
+
+import { parseArgs } from 'node:util';
+import { fetchClient } from './check/http.js';
+import type { Contract } from './report/contract.js';
+import { verdictText } from './report/summary.js';
+import { runCheck, toFailure } from './run.js';
+import { DEFAULT_BASE_URL, DEFAULTS, parseSettings } from './settings.js';
+import { openTarget } from './targets/index.js';
+
+const USAGE = `Usage: dynamo-router-check [options]
+
+Checks a Dynamo frontend: GET /v1/models must list a model, then one chat completion must answer.
+
+  --base-url URL      frontend URL (default ${DEFAULT_BASE_URL})
+  --model NAME        model for the chat request (default: the first listed)
+  --prompt TEXT       chat prompt (default "${DEFAULTS.prompt}")
+  --max-tokens N      max tokens of the reply (default ${DEFAULTS.maxTokens})
+  --skip-chat         only check /v1/models
+  --retries N         attempts per check (default ${DEFAULTS.retries})
+  --retry-sleep S     seconds before the first retry, doubling after (default ${DEFAULTS.retryDelay})
+  --timeout S         seconds per request (default ${DEFAULTS.timeout})
+  --api-key KEY       bearer token (default: $DYNAMO_API_KEY; prefer the variable, argv is visible)
+  -h, --help          this text
+
+Exit codes: 0 ok, 1 usage error, 2 /v1/models never answered 200, 3 no model discovered,
+4 the chat request failed or was invalid.`;
+
+export function exitCodeFor(contract: Contract): number {
+  if (contract.result === 'pass') return 0;
+  const code = contract.failure?.code;
+  if (code === 'bad-input') return 1;
+  if (code === 'no-models') return 3;
+  const chatFailed = contract.checks.some((c) => c.name === 'chat' && !c.ok);
+  return chatFailed ? 4 : 2;
+}
+
+export function cliDocument(contract: Contract): Record<string, unknown> {
+  return {
+    base_url: contract.url,
+    ok: contract.result === 'pass',
+    checks: contract.checks.map((c) => ({
+      name: c.name,
+      ok: c.ok,
+      attempts: c.attempts,
+      status: c.status ?? null,
+      latency_ms: c.latencyMs ?? null,
+      detail: c.detail,
+    })),
+    failure: contract.failure ? { code: contract.failure.code, message: contract.failure.message, next: contract.failure.next } : null,
+    model: contract.model || null,
+    models: contract.models,
+    latency_ms: contract.latencyMs ?? null,
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        'base-url': { type: 'string' },
+        model: { type: 'string' },
+        prompt: { type: 'string' },
+        'max-tokens': { type: 'string' },
+        'skip-chat': { type: 'boolean' },
+        retries: { type: 'string' },
+        'retry-sleep': { type: 'string' },
+        timeout: { type: 'string' },
+        'api-key': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`dynamo-router-check: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 1;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const flags: Record<string, string> = {
+    'base-url': (values['base-url'] as string | undefined) ?? DEFAULT_BASE_URL,
+    model: (values.model as string | undefined) ?? '',
+    prompt: (values.prompt as string | undefined) ?? '',
+    'max-tokens': (values['max-tokens'] as string | undefined) ?? '',
+    'skip-chat': values['skip-chat'] ? 'true' : 'false',
+    retries: (values.retries as string | undefined) ?? '',
+    'retry-delay': (values['retry-sleep'] as string | undefined) ?? '',
+    timeout: (values.timeout as string | undefined) ?? '',
+    'api-key': (values['api-key'] as string | undefined) ?? process.env.DYNAMO_API_KEY ?? '',
+  };
+  let settings;
+  try {
+    settings = parseSettings((name) => (flags[name] ?? '').trim());
+  } catch (error) {
+    // Same validation as the action; name the flag, not the input.
+    const message = toFailure(error).message.replace(/Input `retry-delay`/, 'Flag `--retry-sleep`').replace(/Input `([^`]+)`/, 'Flag `--$1`');
+    process.stderr.write(`dynamo-router-check: ${message}\n`);
+    return 1;
+  }
+  const log = {
+    info: (line: string) => process.stderr.write(`  ${line}\n`),
+    warning: (line: string) => process.stderr.write(`  warning: ${line}\n`),
+  };
+  const contract = await runCheck(settings, { http: fetchClient, log, openTarget: (s, plan) => openTarget(s, plan, { log }) });
+  const apiKey = settings.apiKey;
+  const redact = (text: string): string => (apiKey ? text.split(apiKey).join('***') : text);
+  process.stdout.write(redact(JSON.stringify(cliDocument(contract), null, 2)) + '\n');
+  process.stderr.write(redact(verdictText(contract)) + '\n');
+  return exitCodeFor(contract);
+}
+
+process.exitCode = await main(process.argv.slice(2));

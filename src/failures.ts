@@ -1,0 +1,136 @@
+// Failure codes: short, machine-readable, stable (workflows branch on them), each with the
+// likely cause and the next step a person should take.
+
+export const FAILURE_CODES = [
+  'bad-input',
+  'launch-failed',
+  'frontend-unreachable',
+  'unauthorized',
+  'models-error',
+  'no-models',
+  'chat-error',
+  'chat-invalid',
+  'chat-timeout',
+  'direct-needs-worker-id',
+  'cluster-unreachable',
+  'cluster-unauthorized',
+  'cluster-forbidden',
+  'not-found',
+  'args-pin-mode',
+  'conflict',
+  'rollout-timeout',
+  'port-forward-failed',
+  'mode-not-applied',
+  'compare-failed',
+  'internal',
+] as const;
+
+export type FailureCode = (typeof FAILURE_CODES)[number];
+
+/** What a failure usually means and what to do next; shown in the summary and as an annotation. */
+export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }> = {
+  'bad-input': {
+    cause: 'an input is missing, malformed or out of range; nothing was contacted or changed',
+    next: 'fix the input named in the message',
+  },
+  'launch-failed': {
+    cause: 'the frontend process did not start or did not become live in time',
+    next: 'read the frontend log shown in the details; check that `python` has ai-dynamo installed and the port is free',
+  },
+  'frontend-unreachable': {
+    cause: 'nothing answered at the frontend URL (connection refused, reset or timed out)',
+    next: 'check the URL and port; on Kubernetes re-forward and check the service name matches the recipe (`<dgd-name>-frontend`)',
+  },
+  unauthorized: {
+    cause: 'the frontend rejected the request (401/403)',
+    next: 'pass the key in the `api-key` input (from a secret)',
+  },
+  'models-error': {
+    cause: '`GET /v1/models` did not answer 200 with a model list',
+    next: 'check that the URL points at a Dynamo frontend and read the frontend logs',
+  },
+  'no-models': {
+    cause: 'the frontend is up but lists no model: no worker registered with it',
+    next: 'check the worker pods are Ready and use the same discovery backend as the frontend; raise `retries` if workers register slowly',
+  },
+  'chat-error': {
+    cause: 'the chat completion request failed',
+    next: 'inspect the worker logs; the frontend answered but could not serve the model',
+  },
+  'chat-invalid': {
+    cause: 'the chat completion answered 200 but without a usable message',
+    next: 'inspect the worker logs and the model chat template',
+  },
+  'chat-timeout': {
+    cause: 'the frontend is up but the chat request did not finish in time: workers are not serving',
+    next: 'inspect the worker logs; raise `timeout` for slow models',
+  },
+  'direct-needs-worker-id': {
+    cause: 'direct mode rejects requests that do not name a worker in `x-dynamo-worker-instance-id`',
+    next: 'send the header with a real worker instance id, or pick another mode',
+  },
+  'cluster-unreachable': {
+    cause: 'the Kubernetes API server could not be reached or no cluster is configured',
+    next: 'run a credentials step first (azure/k8s-set-context, get-gke-credentials, aws eks update-kubeconfig) so KUBECONFIG is set',
+  },
+  'cluster-unauthorized': {
+    cause: 'the Kubernetes API server rejected the credentials (401)',
+    next: 'refresh the kubeconfig credentials',
+  },
+  'cluster-forbidden': {
+    cause: 'the Kubernetes identity lacks a permission (403)',
+    next: 'grant the verb and resource named in the message to the identity',
+  },
+  'not-found': {
+    cause: 'a namespace, deployment, service or pod the run needs does not exist',
+    next: 'check the names; the frontend service is usually `<dgd-name>-frontend`',
+  },
+  'args-pin-mode': {
+    cause: "the frontend's command line pins the router mode, so an env patch would have no effect",
+    next: 'remove the argument named in the message from the frontend args (or change it there)',
+  },
+  conflict: {
+    cause: 'the object kept changing under the run (409 conflicts beyond the retry budget)',
+    next: 'run again once the other writer has finished; use a `concurrency` group in the workflow',
+  },
+  'rollout-timeout': {
+    cause: 'the frontend pods did not become Ready with the new env in time',
+    next: 'read the pod status and events shown; raise `rollout-timeout` for slow image pulls',
+  },
+  'port-forward-failed': {
+    cause: 'the port-forward to the frontend pod could not be opened or dropped',
+    next: 'check the pod is Running and that the identity may create pods/portforward',
+  },
+  'mode-not-applied': {
+    cause: 'the frontend does not run in the requested router mode',
+    next: 'check that nothing pins the mode (container args) and that this Dynamo release honours DYN_ROUTER_MODE',
+  },
+  'compare-failed': {
+    cause: 'the mode comparison could not complete',
+    next: 'read the per-mode errors in the details',
+  },
+  internal: {
+    cause: 'an unexpected error inside the action',
+    next: 'open an issue with the log (secrets are masked)',
+  },
+};
+
+/** An expected failure: carries its code and a one-line human message, never a stack trace. */
+export class CheckFailure extends Error {
+  readonly code: FailureCode;
+  readonly hint: string;
+  /** Folded extras for the summary, e.g. the tail of a log. */
+  readonly details: { title: string; text: string }[];
+  constructor(code: FailureCode, message: string, hint?: string, details: { title: string; text: string }[] = []) {
+    super(message);
+    this.name = 'CheckFailure';
+    this.code = code;
+    this.hint = hint ?? FAILURE_GUIDE[code].next;
+    this.details = details;
+  }
+}
+
+export function badInput(input: string, value: string, allowed: string): CheckFailure {
+  const shown = value === '' ? 'an empty value' : `"${value}"`;
+  return new CheckFailure('bad-input', `Input \`${input}\` has ${shown}; allowed: ${allowed}.`, `fix \`${input}\``);
+}

@@ -1,0 +1,114 @@
+// The job summary: a verdict line first, then the six parts of the Output Contract in one table,
+// then folded details. Written as HTML so that every outside value is escaped in one way and
+// no value can start Markdown (a model id with `|` or `**` renders as text).
+
+import { escapeHtml } from './escape.js';
+import type { Contract } from './contract.js';
+
+const code = (text: string): string => `<code>${escapeHtml(text)}</code>`;
+const pre = (text: string): string => `<pre>${escapeHtml(text).replace(/<br>/g, '\n')}</pre>`;
+
+function row(label: string, html: string): string {
+  return `<tr><th align="left">${escapeHtml(label)}</th><td>${html}</td></tr>`;
+}
+
+function fold(title: string, html: string, open = false): string {
+  return `<details${open ? ' open' : ''}><summary>${escapeHtml(title)}</summary>\n\n${html}\n\n</details>`;
+}
+
+function verdictLine(c: Contract): string {
+  const where = c.service ? `${c.service} (${c.url})` : c.url;
+  if (c.result === 'pass') {
+    const mode = c.mode ? `${c.mode} mode` : 'mode unchanged';
+    return `<h3>✅ Dynamo router check passed: ${escapeHtml(mode)} at ${escapeHtml(where)}</h3>`;
+  }
+  return `<h3>❌ Dynamo router check failed: ${code(c.failure?.code ?? 'internal')} at ${escapeHtml(where)}</h3>`;
+}
+
+function changeCell(c: Contract): string {
+  if (c.envPatch) {
+    const p = c.envPatch;
+    const entries = [
+      ...p.set.map((e) => `${e.name}=${e.value ?? ''}`),
+      ...p.remove.map((name) => `remove ${name}`),
+    ];
+    const state = p.dryRun
+      ? 'dry run: not written'
+      : !p.changed
+        ? 'already in place: nothing written'
+        : p.rolledBack
+          ? 'applied, then rolled back'
+          : p.applied
+            ? 'applied'
+            : 'not applied';
+    return `Kubernetes env patch on ${escapeHtml(p.object)} in ${code(p.namespace)} at ${code(p.path)}: ${
+      entries.length ? entries.map(code).join(' ') : 'no change'
+    } (${escapeHtml(state)})`;
+  }
+  if (c.command) return `Local command: ${code(c.command)}`;
+  return 'None: the mode was left as it is (check only).';
+}
+
+function smokeCell(c: Contract): string {
+  if (c.result === 'pass') {
+    const chat = c.checks.find((k) => k.name === 'chat');
+    const latency = c.latencyMs !== undefined ? ` in ${c.latencyMs} ms` : '';
+    return chat
+      ? `Passed: ${code(c.model)} answered a chat completion${escapeHtml(latency)}; ${c.models.length} model(s) listed.`
+      : `Passed: ${c.models.length} model(s) listed; chat skipped.`;
+  }
+  const f = c.failure;
+  return f ? `Failed (${code(f.code)}): ${escapeHtml(f.message)}` : 'Failed.';
+}
+
+export function renderSummary(c: Contract): string {
+  const parts: string[] = [verdictLine(c)];
+  if (c.failure) {
+    parts.push(
+      `<p><b>Why:</b> ${escapeHtml(c.failure.message)}<br><b>Likely cause:</b> ${escapeHtml(c.failure.cause)}<br><b>Next step:</b> ${escapeHtml(c.failure.next)}</p>`,
+    );
+  }
+  const modeHtml = c.mode ? `${code(c.mode)}: ${escapeHtml(c.modeReason)}` : escapeHtml(c.modeReason);
+  const verified = c.modeVerified ? `<br>Verification: ${code(c.modeVerified)} ${escapeHtml(c.modeEvidence)}` : '';
+  const kv = `<br>KV events: ${code(c.kvEvents)} (${escapeHtml(c.kvEventsReason)})`;
+  const frontend = c.service ? `Service ${code(c.service)}, checked at ${code(c.url)}` : code(c.url);
+  parts.push(
+    [
+      '<table>',
+      row('1. Mode and why', modeHtml + verified + kv),
+      row('2. Command or env patch', changeCell(c)),
+      row('3. Frontend', frontend),
+      row('4. Smoke test', smokeCell(c)),
+      row(
+        '5. Limitations',
+        c.limitations.length ? `<ul>${c.limitations.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : 'None found.',
+      ),
+      row('6. Next command', c.nextCommand ? code(c.nextCommand) : 'None.'),
+      '</table>',
+    ].join('\n'),
+  );
+  if (c.checks.length) {
+    const header = '<tr><th>check</th><th>result</th><th>attempts</th><th>HTTP</th><th>latency</th><th>detail</th></tr>';
+    const rows = c.checks.map(
+      (k) =>
+        `<tr><td>${escapeHtml(k.name)}</td><td>${k.ok ? 'pass' : 'fail'}</td><td>${k.attempts}</td><td>${k.status ?? ''}</td><td>${
+          k.latencyMs !== undefined ? `${k.latencyMs} ms` : ''
+        }</td><td>${escapeHtml(k.detail)}</td></tr>`,
+    );
+    parts.push(fold('Checks', `<table>${header}${rows.join('')}</table>`));
+  }
+  if (c.models.length) parts.push(fold(`Models (${c.models.length})`, `<ul>${c.models.map((m) => `<li>${code(m)}</li>`).join('')}</ul>`));
+  if (c.envPatch) parts.push(fold('Env patch (JSON)', pre(JSON.stringify(c.envPatch, null, 2))));
+  for (const detail of c.details) parts.push(fold(detail.title, pre(detail.text)));
+  return parts.join('\n\n') + '\n';
+}
+
+/** The readable one-liner for logs and the CLI's stderr. */
+export function verdictText(c: Contract): string {
+  const where = c.service ? `${c.service} via ${c.url}` : c.url;
+  if (c.result === 'pass') {
+    const latency = c.latencyMs !== undefined ? `, chat ${c.latencyMs} ms` : '';
+    return `PASS ${c.mode || 'mode unchanged'} at ${where}: model ${c.model || '-'}${latency}`;
+  }
+  return `FAIL ${c.failure?.code ?? 'internal'} at ${where}: ${c.failure?.message ?? ''} Next: ${c.failure?.next ?? ''}`;
+}

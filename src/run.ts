@@ -1,0 +1,154 @@
+// One run, in the order a person would do it: plan → target → check → report data.
+// Effects come in through `RunEffects`, so tests swap them and the CLI shares the engine.
+
+import { smokeCheck, type SmokeResult } from './check/smoke.js';
+import type { HttpClient } from './check/http.js';
+import { CheckFailure } from './failures.js';
+import { displayCommand, makePlan, type Plan } from './plan.js';
+import { failureOf, type Contract, type EnvPatch, type ReportDetail } from './report/contract.js';
+import { nextCommand } from './report/next-command.js';
+import type { Settings } from './settings.js';
+import type { KvEventsVerdict } from './plan.js';
+
+export interface Logger {
+  info(line: string): void;
+  warning(line: string): void;
+}
+
+/** What a target hands back: where to check, what it changed, and how to undo or close. */
+export interface TargetSession {
+  baseUrl: string;
+  service: string;
+  mode?: string;
+  modeReason?: string;
+  kvEvents?: KvEventsVerdict;
+  kvEventsReason?: string;
+  envPatch?: EnvPatch;
+  limitations: string[];
+  details: ReportDetail[];
+  namespace?: string;
+  frontendSelector?: string;
+  workerSelector?: string;
+  logPath?: string;
+  /** Called when the check failed; may restore the previous state (rollback-on-failure). */
+  onCheckFailed?(failure: CheckFailure): Promise<void>;
+  /** Releases what the session holds for the check (a port-forward); never throws. */
+  close(): Promise<void>;
+}
+
+export interface RunEffects {
+  http: HttpClient;
+  log: Logger;
+  /** Opens the target; throws CheckFailure for expected problems. */
+  openTarget(settings: Settings, plan: Plan): Promise<TargetSession>;
+}
+
+function baseContract(settings: Settings, plan: Plan): Contract {
+  return {
+    result: 'fail',
+    target: plan.target,
+    mode: plan.expectedMode ?? '',
+    modeReason: plan.modeReason,
+    modeVerified: '',
+    modeEvidence: '',
+    kvEvents: plan.kvEvents,
+    kvEventsReason: plan.kvEventsReason,
+    command: displayCommand(plan.command),
+    url: plan.baseUrl,
+    service: '',
+    model: settings.model ?? '',
+    models: [],
+    checks: [],
+    limitations: [...plan.limitations],
+    nextCommand: '',
+    details: [],
+  };
+}
+
+function applySession(contract: Contract, session: TargetSession): void {
+  contract.url = session.baseUrl;
+  contract.service = session.service;
+  if (session.mode !== undefined) contract.mode = session.mode;
+  if (session.modeReason) contract.modeReason = session.modeReason;
+  if (session.kvEvents) contract.kvEvents = session.kvEvents;
+  if (session.kvEventsReason) contract.kvEventsReason = session.kvEventsReason;
+  if (session.envPatch) contract.envPatch = session.envPatch;
+  contract.limitations.push(...session.limitations.filter((l) => !contract.limitations.includes(l)));
+}
+
+function applySmoke(contract: Contract, smoke: SmokeResult): void {
+  contract.models = smoke.models;
+  contract.model = smoke.model ?? contract.model;
+  contract.latencyMs = smoke.latencyMs;
+  contract.checks = smoke.checks;
+  if (smoke.ok) {
+    contract.result = 'pass';
+    contract.failure = undefined;
+  } else if (smoke.failure) {
+    contract.failure = failureOf(smoke.failure.code, smoke.failure.message, smoke.failure.hint);
+  }
+}
+
+export function toFailure(error: unknown): CheckFailure {
+  if (error instanceof CheckFailure) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new CheckFailure('internal', `Unexpected error: ${message}`);
+}
+
+export async function runCheck(settings: Settings, effects: RunEffects): Promise<Contract> {
+  const plan = makePlan(settings);
+  const contract = baseContract(settings, plan);
+  let session: TargetSession | undefined;
+  try {
+    session = await effects.openTarget(settings, plan);
+    applySession(contract, session);
+    const smoke = await smokeCheck(
+      effects.http,
+      {
+        baseUrl: session.baseUrl,
+        model: settings.model,
+        prompt: settings.prompt,
+        maxTokens: settings.maxTokens,
+        skipChat: settings.skipChat,
+        retries: settings.retries,
+        retryDelayMs: settings.retryDelayMs,
+        timeoutMs: settings.timeoutMs,
+        apiKey: settings.apiKey,
+        directMode: (session.mode ?? plan.expectedMode) === 'direct',
+      },
+      (line) => effects.log.info(line),
+    );
+    applySmoke(contract, smoke);
+    if (!smoke.ok && smoke.failure && session.onCheckFailed) {
+      await session.onCheckFailed(smoke.failure);
+      if (session.envPatch) contract.envPatch = session.envPatch;
+    }
+  } catch (error) {
+    const failure = toFailure(error);
+    contract.result = 'fail';
+    contract.failure = failureOf(failure.code, failure.message, failure.hint);
+    contract.details.push(...failure.details);
+    if (failure.code === 'internal' && error instanceof Error && error.stack) {
+      contract.details.push({ title: 'Stack trace (unexpected error)', text: error.stack });
+    }
+  } finally {
+    if (session) {
+      contract.details.push(...session.details);
+      await session.close();
+    }
+  }
+  contract.nextCommand = nextCommand({
+    result: contract.result,
+    failure: contract.failure?.code,
+    url: contract.url,
+    model: contract.model,
+    mode: contract.mode,
+    namespace: session?.namespace,
+    service: contract.service,
+    frontendSelector: session?.frontendSelector,
+    workerSelector: session?.workerSelector,
+    logPath: session?.logPath,
+    apiKeySet: Boolean(settings.apiKey),
+  });
+  return contract;
+}

@@ -1,0 +1,240 @@
+// Every input is read and validated here, once, into one typed Settings object. Nothing is
+// contacted before this succeeds, so bad input never leaves a half-done run behind.
+
+import { badInput, CheckFailure } from './failures.js';
+import { isRouterMode, nearestMode, ROUTER_MODES, type RouterMode } from './modes.js';
+import { splitArgs } from './args.js';
+
+export type KvEventsSetting = 'auto' | 'true' | 'false';
+
+export interface KubernetesSettings {
+  namespace?: string;
+  deployment?: string;
+  service?: string;
+  recipe?: string;
+  writeRecipe: boolean;
+  dryRun: boolean;
+  rolloutTimeoutMs: number;
+  rollbackOnFailure: boolean;
+}
+
+export interface Settings {
+  /** Undefined: leave the mode alone and only check (and report) it. */
+  mode?: RouterMode;
+  kvEvents: KvEventsSetting;
+  /** Normalised, without a trailing slash. Undefined when not given. */
+  baseUrl?: string;
+  launch: boolean;
+  launchTimeoutMs: number;
+  frontendArgs: string[];
+  python: string;
+  model?: string;
+  prompt: string;
+  maxTokens: number;
+  skipChat: boolean;
+  /** Attempts per check, at least 1. */
+  retries: number;
+  retryDelayMs: number;
+  timeoutMs: number;
+  apiKey?: string;
+  /** Present when the run targets a Kubernetes deployment. */
+  kubernetes?: KubernetesSettings;
+}
+
+/** Reads one raw input by its action.yml name; returns '' when unset. */
+export type InputSource = (name: string) => string;
+
+export const DEFAULT_BASE_URL = 'http://127.0.0.1:8000';
+export const DEFAULTS = {
+  prompt: 'Say hello in one short sentence.',
+  maxTokens: 32,
+  retries: 5,
+  retryDelay: 2,
+  timeout: 20,
+  launchTimeout: 120,
+  rolloutTimeout: 300,
+  python: 'python3',
+};
+
+/** The GitHub runner's way of passing inputs (what @actions/core's getInput reads), without loading it. */
+export function actionInputs(env: NodeJS.ProcessEnv = process.env): InputSource {
+  return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+// Flags the action owns when it launches the frontend: a second copy in frontend-args would
+// silently override (argparse keeps the last) what the action reports.
+const OWNED_FRONTEND_FLAGS = ['--router-mode', '--http-port', '--router-kv-events', '--no-router-kv-events', '--kv-events', '--no-kv-events'];
+
+function parseBoolean(input: string, raw: string, fallback: boolean): boolean {
+  if (raw === '') return fallback;
+  // Same spellings as @actions/core getBooleanInput (YAML 1.2 core schema).
+  if (['true', 'True', 'TRUE'].includes(raw)) return true;
+  if (['false', 'False', 'FALSE'].includes(raw)) return false;
+  throw badInput(input, raw, '`true` or `false`');
+}
+
+function parseNumber(
+  input: string,
+  raw: string,
+  fallback: number,
+  { min, max, integer }: { min: number; max: number; integer: boolean },
+): number {
+  if (raw === '') return fallback;
+  const allowed = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
+  if (!/^[+]?\d+(\.\d+)?$/.test(raw)) throw badInput(input, raw, allowed);
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw badInput(input, raw, allowed);
+  }
+  return value;
+}
+
+export function parseMode(input: string, raw: string): RouterMode | undefined {
+  if (raw === '') return undefined;
+  if (isRouterMode(raw)) return raw;
+  const near = nearestMode(raw);
+  const hint = near ? ` (did you mean \`${near}\`?)` : '';
+  throw new CheckFailure(
+    'bad-input',
+    `Input \`${input}\` has "${raw}", which is not a Dynamo router mode${hint}; allowed: ${ROUTER_MODES.join(', ')}, or empty to leave the mode alone. Dynamo would silently run round-robin for an unknown mode.`,
+    near ? `set \`${input}: ${near}\`` : `fix \`${input}\``,
+  );
+}
+
+export function parseBaseUrl(input: string, raw: string): string | undefined {
+  if (raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw badInput(input, raw, 'an http:// or https:// URL such as http://127.0.0.1:8000');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw badInput(input, `${url.protocol}…`, 'an http:// or https:// URL such as http://127.0.0.1:8000');
+  }
+  if (url.username || url.password) {
+    // Never echo the credentials back: they would land in the log.
+    throw new CheckFailure(
+      'bad-input',
+      `Input \`${input}\` carries credentials in the URL; allowed: a URL without user:password@ (pass a bearer token in \`api-key\`).`,
+      'move the secret to `api-key`',
+    );
+  }
+  if (url.search || url.hash) {
+    throw badInput(input, `${url.origin}${url.pathname}${url.search ? '?…' : ''}${url.hash ? '#…' : ''}`, 'a URL without query or fragment');
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+function parseKvEvents(raw: string): KvEventsSetting {
+  const value = raw.toLowerCase();
+  if (value === '' || value === 'auto') return 'auto';
+  if (value === 'true' || value === 'false') return value;
+  throw badInput('kv-events', raw, '`auto`, `true` or `false`');
+}
+
+function parseName(input: string, raw: string, pattern: RegExp, what: string, maxLength: number): string | undefined {
+  if (raw === '') return undefined;
+  if (raw.length > maxLength || !pattern.test(raw)) {
+    throw badInput(input, raw, `${what} (lower-case letters, digits and '-', at most ${maxLength} characters)`);
+  }
+  return raw;
+}
+
+function parseText(input: string, raw: string, fallback: string | undefined): string | undefined {
+  if (raw === '') return fallback;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(raw)) {
+    throw badInput(input, raw.replace(/[^\x20-\x7e]/g, '?'), 'printable text');
+  }
+  return raw;
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  return ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+export function parseSettings(get: InputSource): Settings {
+  const mode = parseMode('mode', get('mode'));
+  const kvEvents = parseKvEvents(get('kv-events'));
+  const baseUrl = parseBaseUrl('base-url', get('base-url'));
+  const launch = parseBoolean('launch', get('launch'), false);
+  const python = get('python') || DEFAULTS.python;
+  const frontendArgsRaw = get('frontend-args');
+  let frontendArgs: string[];
+  try {
+    frontendArgs = splitArgs(frontendArgsRaw);
+  } catch (error) {
+    throw badInput('frontend-args', frontendArgsRaw, `arguments separated by spaces, with balanced quotes (${(error as Error).message})`);
+  }
+  const owned = frontendArgs.find((arg) => OWNED_FRONTEND_FLAGS.includes(arg.split('=')[0]));
+  if (owned) {
+    throw badInput(
+      'frontend-args',
+      owned,
+      'extra frontend arguments other than the router mode, kv-events and port flags, which the action sets from `mode`, `kv-events` and `base-url`',
+    );
+  }
+  if (frontendArgs.length > 0 && !launch) {
+    throw badInput('frontend-args', frontendArgsRaw, 'empty unless `launch: true` (it only applies to a frontend the action starts)');
+  }
+
+  const kubernetes = parseKubernetes(get);
+  if (launch && kubernetes) {
+    throw badInput('launch', 'true', '`false` when a Kubernetes target (namespace, deployment, service or recipe) is given');
+  }
+  if (launch && baseUrl && !isLoopbackHost(new URL(baseUrl).hostname)) {
+    throw badInput('base-url', baseUrl, 'a loopback URL (127.0.0.1 or localhost) when `launch: true`: the frontend starts on this runner');
+  }
+  if (kvEvents === 'false' && mode && mode !== 'kv') {
+    throw badInput('kv-events', 'false', '`auto` or `true` unless `mode: kv` (approximate KV mode only exists for the kv router)');
+  }
+
+  const apiKey = get('api-key') || undefined;
+  return {
+    mode,
+    kvEvents,
+    baseUrl,
+    launch,
+    launchTimeoutMs: parseNumber('launch-timeout', get('launch-timeout'), DEFAULTS.launchTimeout, { min: 1, max: 3600, integer: false }) * 1000,
+    frontendArgs,
+    python,
+    model: parseText('model', get('model'), undefined),
+    prompt: parseText('prompt', get('prompt'), DEFAULTS.prompt) as string,
+    maxTokens: parseNumber('max-tokens', get('max-tokens'), DEFAULTS.maxTokens, { min: 1, max: 32768, integer: true }),
+    skipChat: parseBoolean('skip-chat', get('skip-chat'), false),
+    retries: parseNumber('retries', get('retries'), DEFAULTS.retries, { min: 1, max: 100, integer: true }),
+    retryDelayMs: parseNumber('retry-delay', get('retry-delay'), DEFAULTS.retryDelay, { min: 0, max: 600, integer: false }) * 1000,
+    timeoutMs: parseNumber('timeout', get('timeout'), DEFAULTS.timeout, { min: 0.1, max: 3600, integer: false }) * 1000,
+    apiKey,
+    kubernetes,
+  };
+}
+
+function parseKubernetes(get: InputSource): KubernetesSettings | undefined {
+  const namespace = parseName('namespace', get('namespace'), DNS1123_LABEL, 'a Kubernetes namespace name', 63);
+  const deployment = parseName('deployment', get('deployment'), DNS1123_SUBDOMAIN, 'a Kubernetes object name', 253);
+  const service = parseName('service', get('service'), DNS1035_LABEL, 'a Kubernetes Service name starting with a letter', 63);
+  const recipe = get('recipe') || undefined;
+  const writeRecipe = parseBoolean('write-recipe', get('write-recipe'), false);
+  const dryRun = parseBoolean('dry-run', get('dry-run'), false);
+  const rollbackOnFailure = parseBoolean('rollback-on-failure', get('rollback-on-failure'), false);
+  const rolloutTimeoutMs =
+    parseNumber('rollout-timeout', get('rollout-timeout'), DEFAULTS.rolloutTimeout, { min: 1, max: 7200, integer: false }) * 1000;
+  if (!namespace && !deployment && !service && !recipe) {
+    for (const [input, on] of [
+      ['write-recipe', writeRecipe],
+      ['dry-run', dryRun],
+      ['rollback-on-failure', rollbackOnFailure],
+    ] as const) {
+      if (on) throw badInput(input, 'true', '`false` unless a Kubernetes target (namespace, deployment, service or recipe) is given');
+    }
+    return undefined;
+  }
+  if (writeRecipe && !recipe) throw badInput('write-recipe', 'true', '`false` unless `recipe` names the deploy.yaml to update');
+  return { namespace, deployment, service, recipe, writeRecipe, dryRun, rolloutTimeoutMs, rollbackOnFailure };
+}

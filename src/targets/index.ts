@@ -1,0 +1,51 @@
+// Chooses and opens the target of a run: a URL, a frontend launched here, or a Kubernetes
+// deployment. The Kubernetes code (and its large client library) is loaded only when used.
+
+import type { Plan } from '../plan.js';
+import type { Logger, TargetSession } from '../run.js';
+import type { Settings } from '../settings.js';
+import { launchFrontend, logTail, type LaunchedFrontend } from './launch.js';
+
+export interface TargetDeps {
+  log: Logger;
+  /** Remembers a launched frontend so the post step can stop it. */
+  rememberLaunch?(launched: LaunchedFrontend): void;
+  /** Masks a secret in all later logs (tokens and keys read from a kubeconfig). */
+  mask?(secret: string): void;
+}
+
+function urlSession(baseUrl: string): TargetSession {
+  return { baseUrl, service: '', limitations: [], details: [], close: async () => undefined };
+}
+
+async function launchSession(settings: Settings, plan: Plan, deps: TargetDeps): Promise<TargetSession> {
+  const argv = plan.command as string[];
+  const launched = await launchFrontend(argv, {
+    baseUrl: plan.baseUrl,
+    timeoutMs: settings.launchTimeoutMs,
+    log: (l) => deps.log.info(l),
+  });
+  deps.rememberLaunch?.(launched);
+  const session = urlSession(plan.baseUrl);
+  session.logPath = launched.logPath;
+  session.limitations.push(
+    `The launched frontend (pid ${launched.pid}) keeps running for later steps of this job and is stopped by the post step.`,
+  );
+  session.onCheckFailed = async () => {
+    session.details.push({ title: 'Frontend log (last lines)', text: logTail(launched.logPath) || '(empty)' });
+  };
+  return session;
+}
+
+export async function openTarget(settings: Settings, plan: Plan, deps: TargetDeps): Promise<TargetSession> {
+  switch (plan.target) {
+    case 'url':
+      return urlSession(plan.baseUrl);
+    case 'launch':
+      return launchSession(settings, plan, deps);
+    case 'kubernetes': {
+      const kubernetes = await import('./kubernetes/index.js');
+      return kubernetes.openKubernetesTarget(settings, plan, deps);
+    }
+  }
+}
