@@ -102,7 +102,6 @@ else
     echo "ai-dynamo==$DYNAMO_VERSION"
     echo "python=$PYV $PY"
   } >"$VENV_STAMP"
-  rm -f "$MODEL_DIR/.stamp"
   log "venv ready"
 fi
 
@@ -111,10 +110,14 @@ MODEL_HASH="$(sha256sum "$MODEL_SCRIPT" | cut -d' ' -f1) $(head -1 "$VENV_STAMP"
 if [[ "${DYNAMO_FORCE:-}" != "1" && -f "$MODEL_DIR/.stamp" && "$(cat "$MODEL_DIR/.stamp")" == "$MODEL_HASH" ]]; then
   log "tiny model up to date: $MODEL_DIR"
 else
+  # Build next to the target and swap it in, so a running mocker never sees a half-written dir.
+  mkdir -p "$(dirname "$MODEL_DIR")"
+  TMP_MODEL="$(mktemp -d "$MODEL_DIR.tmp.XXXXXX")"
+  HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 "$VENV/bin/python" "$MODEL_SCRIPT" "$TMP_MODEL" >&2
+  echo "$MODEL_HASH" >"$TMP_MODEL/.stamp"
+  chmod 755 "$TMP_MODEL"
   rm -rf "$MODEL_DIR"
-  mkdir -p "$MODEL_DIR"
-  HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 "$VENV/bin/python" "$MODEL_SCRIPT" "$MODEL_DIR" >&2
-  echo "$MODEL_HASH" >"$MODEL_DIR/.stamp"
+  mv "$TMP_MODEL" "$MODEL_DIR"
 fi
 
 echo "$VENV/bin/python"

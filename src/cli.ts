@@ -4,11 +4,12 @@
 
 import { parseArgs } from 'node:util';
 import { fetchClient } from './check/http.js';
-import type { Contract } from './report/contract.js';
+import { cliDocument, exitCodeFor } from './cli-document.js';
 import { verdictText } from './report/summary.js';
 import { runCheck, toFailure } from './run.js';
 import { DEFAULT_BASE_URL, DEFAULTS, parseSettings } from './settings.js';
-import { openTarget } from './targets/index.js';
+// The CLI checks a URL only: importing the target chooser would bundle the Kubernetes chunk.
+import { urlSession } from './targets/url.js';
 
 const USAGE = `Usage: dynamo-router-check [options]
 
@@ -27,34 +28,6 @@ Checks a Dynamo frontend: GET /v1/models must list a model, then one chat comple
 
 Exit codes: 0 ok, 1 usage error, 2 /v1/models never answered 200, 3 no model discovered,
 4 the chat request failed or was invalid.`;
-
-export function exitCodeFor(contract: Contract): number {
-  if (contract.result === 'pass') return 0;
-  const code = contract.failure?.code;
-  if (code === 'bad-input') return 1;
-  if (code === 'no-models') return 3;
-  const chatFailed = contract.checks.some((c) => c.name === 'chat' && !c.ok);
-  return chatFailed ? 4 : 2;
-}
-
-export function cliDocument(contract: Contract): Record<string, unknown> {
-  return {
-    base_url: contract.url,
-    ok: contract.result === 'pass',
-    checks: contract.checks.map((c) => ({
-      name: c.name,
-      ok: c.ok,
-      attempts: c.attempts,
-      status: c.status ?? null,
-      latency_ms: c.latencyMs ?? null,
-      detail: c.detail,
-    })),
-    failure: contract.failure ? { code: contract.failure.code, message: contract.failure.message, next: contract.failure.next } : null,
-    model: contract.model || null,
-    models: contract.models,
-    latency_ms: contract.latencyMs ?? null,
-  };
-}
 
 async function main(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
@@ -108,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
     info: (line: string) => process.stderr.write(`  ${line}\n`),
     warning: (line: string) => process.stderr.write(`  warning: ${line}\n`),
   };
-  const contract = await runCheck(settings, { http: fetchClient, log, openTarget: (s, plan) => openTarget(s, plan, { log }) });
+  const contract = await runCheck(settings, { http: fetchClient, log, openTarget: async (_s, plan) => urlSession(plan.baseUrl) });
   const apiKey = settings.apiKey;
   const redact = (text: string): string => (apiKey ? text.split(apiKey).join('***') : text);
   process.stdout.write(redact(JSON.stringify(cliDocument(contract), null, 2)) + '\n');

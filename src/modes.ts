@@ -104,6 +104,7 @@ export function nearestMode(value: string): RouterMode | undefined {
     rr: 'round-robin',
     roundrobbin: 'round-robin',
     p2c: 'power-of-two',
+    powerof2: 'power-of-two',
     poweroftwochoices: 'power-of-two',
     leastload: 'least-loaded',
     leastconnections: 'least-loaded',

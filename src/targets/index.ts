@@ -5,6 +5,7 @@ import type { Plan } from '../plan.js';
 import type { Logger, TargetSession } from '../run.js';
 import type { Settings } from '../settings.js';
 import { launchFrontend, logTail, type LaunchedFrontend } from './launch.js';
+import { urlSession } from './url.js';
 
 export interface TargetDeps {
   log: Logger;
@@ -12,10 +13,6 @@ export interface TargetDeps {
   rememberLaunch?(launched: LaunchedFrontend): void;
   /** Masks a secret in all later logs (tokens and keys read from a kubeconfig). */
   mask?(secret: string): void;
-}
-
-function urlSession(baseUrl: string): TargetSession {
-  return { baseUrl, service: '', limitations: [], details: [], close: async () => undefined };
 }
 
 async function launchSession(settings: Settings, plan: Plan, deps: TargetDeps): Promise<TargetSession> {

@@ -1,0 +1,125 @@
+// meta.k8s.io/v1 Table output (what `kubectl get` asks for), with kubectl-like columns.
+import type { ResourceType } from './resources.ts';
+
+type AnyObj = Record<string, any>;
+type Col = { name: string; type: string; format: string; description: string; priority: number };
+
+export function age(ts: string | undefined): string {
+  if (!ts) return '<unknown>';
+  const s = Math.max(0, Math.floor((Date.now() - Date.parse(ts)) / 1000));
+  if (s < 120) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 10) return `${m}m${s % 60 ? `${s % 60}s` : ''}`;
+  if (m < 180) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h`;
+  return `${Math.floor(h / 24)}d`;
+}
+
+const c = (name: string, type = 'string', description = '', priority = 0, format = ''): Col => ({ name, type, format, description, priority });
+const NAME = c('Name', 'string', 'Name must be unique within a namespace.', 0, 'name');
+const AGE = c('Age', 'string', 'CreationTimestamp is a timestamp representing the server time when this object was created.');
+
+export function podStatusReason(pod: AnyObj): string {
+  let reason: string = pod.status?.reason || pod.status?.phase || 'Pending';
+  let hasRunning = false;
+  for (const cs of [...(pod.status?.containerStatuses ?? [])].reverse()) {
+    if (cs.state?.waiting?.reason) reason = cs.state.waiting.reason;
+    else if (cs.state?.terminated?.reason) reason = cs.state.terminated.reason;
+    else if (cs.state?.terminated) reason = cs.state.terminated.signal ? `Signal:${cs.state.terminated.signal}` : `ExitCode:${cs.state.terminated.exitCode}`;
+    else if (cs.ready && cs.state?.running) hasRunning = true;
+  }
+  if (reason === 'Completed' && hasRunning) reason = 'Running';
+  if (pod.metadata?.deletionTimestamp) reason = 'Terminating';
+  return reason;
+}
+
+function columnsFor(rt: ResourceType): { cols: Col[]; row: (o: AnyObj) => unknown[] } {
+  switch (rt.plural) {
+    case 'pods':
+      return {
+        cols: [NAME, c('Ready'), c('Status'), c('Restarts', 'string'), AGE, c('IP', 'string', '', 1), c('Node', 'string', '', 1), c('Nominated Node', 'string', '', 1), c('Readiness Gates', 'string', '', 1)],
+        row: (o) => {
+          const cs: AnyObj[] = o.status?.containerStatuses ?? [];
+          const total = (o.spec?.containers ?? []).length;
+          const ready = cs.filter((x) => x.ready).length;
+          const restarts = cs.reduce((a, x) => a + (x.restartCount ?? 0), 0);
+          return [o.metadata.name, `${ready}/${total}`, podStatusReason(o), String(restarts), age(o.metadata.creationTimestamp), o.status?.podIP ?? '<none>', o.spec?.nodeName ?? '<none>', '<none>', '<none>'];
+        },
+      };
+    case 'deployments':
+      return {
+        cols: [NAME, c('Ready'), c('Up-to-date', 'integer'), c('Available', 'integer'), AGE, c('Containers', 'string', '', 1), c('Images', 'string', '', 1), c('Selector', 'string', '', 1)],
+        row: (o) => [
+          o.metadata.name,
+          `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
+          o.status?.updatedReplicas ?? 0,
+          o.status?.availableReplicas ?? 0,
+          age(o.metadata.creationTimestamp),
+          (o.spec?.template?.spec?.containers ?? []).map((x: AnyObj) => x.name).join(','),
+          (o.spec?.template?.spec?.containers ?? []).map((x: AnyObj) => x.image).join(','),
+          Object.entries(o.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
+        ],
+      };
+    case 'replicasets':
+      return {
+        cols: [NAME, c('Desired', 'integer'), c('Current', 'integer'), c('Ready', 'integer'), AGE],
+        row: (o) => [o.metadata.name, o.spec?.replicas ?? 0, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0, age(o.metadata.creationTimestamp)],
+      };
+    case 'services':
+      return {
+        cols: [NAME, c('Type'), c('Cluster-IP'), c('External-IP'), c('Port(s)'), AGE, c('Selector', 'string', '', 1)],
+        row: (o) => [
+          o.metadata.name,
+          o.spec?.type ?? 'ClusterIP',
+          o.spec?.clusterIP ?? '<none>',
+          '<none>',
+          (o.spec?.ports ?? []).map((p: AnyObj) => `${p.port}/${p.protocol ?? 'TCP'}`).join(',') || '<none>',
+          age(o.metadata.creationTimestamp),
+          Object.entries(o.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>',
+        ],
+      };
+    case 'namespaces':
+      return { cols: [NAME, c('Status'), AGE], row: (o) => [o.metadata.name, o.status?.phase ?? 'Active', age(o.metadata.creationTimestamp)] };
+    case 'events':
+      return {
+        cols: [c('Last Seen'), c('Type'), c('Reason'), c('Object'), c('Message')],
+        row: (o) => [age(o.lastTimestamp ?? o.eventTime), o.type, o.reason, `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name}`, o.message],
+      };
+    case 'dynamographdeployments':
+      return {
+        cols: [NAME, c('Ready', 'string', 'Ready status of the graph deployment'), c('Backend', 'string', 'Backend framework (sglang, vllm, trtllm)'), c('Age', 'date')],
+        row: (o) => [o.metadata.name, (o.status?.conditions ?? []).find((x: AnyObj) => x.type === 'Ready')?.status ?? '', o.spec?.backendFramework ?? '', age(o.metadata.creationTimestamp)],
+      };
+    default:
+      return { cols: [NAME, AGE], row: (o) => [o.metadata.name, age(o.metadata.creationTimestamp)] };
+  }
+}
+
+export function wantsTable(accept: string | undefined): boolean {
+  return !!accept && /as=Table/.test(accept) && /g=meta\.k8s\.io/.test(accept);
+}
+
+export function tableVersion(accept: string | undefined): string {
+  const m = (accept ?? '').match(/as=Table;v=(v1beta1|v1)/) ?? (accept ?? '').match(/v=(v1beta1|v1);[^,]*as=Table/);
+  return m ? m[1] : 'v1';
+}
+
+export function toTable(rt: ResourceType, objs: AnyObj[], listMeta: AnyObj, includeObject: string, tv: string): AnyObj {
+  const { cols, row } = columnsFor(rt);
+  return {
+    kind: 'Table',
+    apiVersion: `meta.k8s.io/${tv}`,
+    metadata: listMeta,
+    columnDefinitions: cols,
+    rows: objs.map((o) => ({
+      cells: row(o),
+      object:
+        includeObject === 'None'
+          ? undefined
+          : includeObject === 'Object'
+            ? o
+            : { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${tv}`, metadata: o.metadata },
+    })),
+  };
+}

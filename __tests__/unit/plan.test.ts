@@ -1,0 +1,58 @@
+import { describe, expect, it } from '@jest/globals';
+import { displayCommand, makePlan } from '../../src/plan.js';
+import { parseSettings } from '../../src/settings.js';
+
+const settings = (inputs: Record<string, string>) => parseSettings((name) => inputs[name] ?? '');
+
+describe('makePlan', () => {
+  it('launches the documented frontend command line for the mode', () => {
+    const plan = makePlan(settings({ launch: 'true', mode: 'kv', 'base-url': 'http://127.0.0.1:8123', 'frontend-args': '--discovery-backend file' }));
+    expect(plan.target).toBe('launch');
+    expect(plan.command).toEqual([
+      'python3', '-m', 'dynamo.frontend', '--router-mode', 'kv', '--http-port', '8123', '--http-host', '127.0.0.1', '--discovery-backend', 'file',
+    ]);
+    expect(plan.expectedMode).toBe('kv');
+    expect(plan.approximateKv).toBe(false);
+    expect(plan.limitations.join(' ')).toMatch(/KV events were not confirmed/);
+  });
+
+  it('adds --no-router-kv-events in approximate KV mode and says so', () => {
+    const plan = makePlan(settings({ launch: 'true', mode: 'kv', 'kv-events': 'false' }));
+    expect(plan.command).toContain('--no-router-kv-events');
+    expect(plan.approximateKv).toBe(true);
+    expect(plan.kvEvents).toBe('false');
+    expect(plan.limitations.join(' ')).toMatch(/Approximate KV mode/);
+  });
+
+  it("launches Dynamo's default mode when none is requested", () => {
+    const plan = makePlan(settings({ launch: 'true' }));
+    expect(plan.command).not.toContain('--router-mode');
+    expect(plan.expectedMode).toBe('round-robin');
+  });
+
+  it('does not pretend to apply a mode to a frontend reached by URL', () => {
+    const plan = makePlan(settings({ mode: 'kv', 'base-url': 'http://frontend.example:8000' }));
+    expect(plan.target).toBe('url');
+    expect(plan.expectedMode).toBeUndefined();
+    expect(displayCommand(plan.command)).toBe('python3 -m dynamo.frontend --router-mode kv --http-port 8000');
+    expect(plan.limitations[0]).toMatch(/was not applied here/);
+  });
+
+  it('leaves the mode alone in a check-only run', () => {
+    const plan = makePlan(settings({}));
+    expect(plan.command).toBeUndefined();
+    expect(plan.modeReason).toMatch(/check only/);
+    expect(plan.baseUrl).toBe('http://127.0.0.1:8000');
+  });
+
+  it('warns that direct mode needs a worker id', () => {
+    const plan = makePlan(settings({ launch: 'true', mode: 'direct' }));
+    expect(plan.limitations.join(' ')).toMatch(/x-dynamo-worker-instance-id/);
+    expect(plan.kvEventsReason).toMatch(/not needed/);
+  });
+
+  it('quotes the displayed command for pasting', () => {
+    const plan = makePlan(settings({ launch: 'true', 'frontend-args': "--model-name 'a b'" }));
+    expect(displayCommand(plan.command)).toContain("--model-name 'a b'");
+  });
+});

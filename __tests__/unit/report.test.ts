@@ -1,0 +1,110 @@
+import { describe, expect, it } from '@jest/globals';
+import { cliDocument, exitCodeFor } from '../../src/cli-document.js';
+import { contractOutputs, failureOf, type Contract } from '../../src/report/contract.js';
+import { escapeHtml } from '../../src/report/escape.js';
+import { renderSummary, verdictText } from '../../src/report/summary.js';
+
+const base = (over: Partial<Contract> = {}): Contract => ({
+  result: 'pass',
+  target: 'launch',
+  mode: 'kv',
+  modeReason: 'requested by the `mode` input',
+  modeVerified: '',
+  modeEvidence: '',
+  kvEvents: 'unknown',
+  kvEventsReason: 'not inspected',
+  command: 'python3 -m dynamo.frontend --router-mode kv --http-port 8000',
+  url: 'http://127.0.0.1:8000',
+  service: '',
+  model: 'tiny',
+  models: ['tiny'],
+  latencyMs: 42,
+  checks: [
+    { name: 'models', ok: true, attempts: 1, status: 200, latencyMs: 3, detail: '1 model listed' },
+    { name: 'chat', ok: true, attempts: 1, status: 200, latencyMs: 42, detail: 'model "tiny" answered' },
+  ],
+  limitations: ['A smoke check is one chat completion.'],
+  nextCommand: 'aiperf profile --model tiny',
+  details: [],
+  ...over,
+});
+
+describe('summary', () => {
+  it('opens with the verdict and carries the six contract parts', () => {
+    const html = renderSummary(base());
+    expect(html.split('\n')[0]).toMatch(/^<h3>✅ Dynamo router check passed: kv mode/);
+    for (const part of ['1. Mode and why', '2. Command or env patch', '3. Frontend', '4. Smoke test', '5. Limitations', '6. Next command']) {
+      expect(html).toContain(part);
+    }
+    expect(html).toContain('<details>');
+  });
+
+  it('escapes every outside value, including Markdown and HTML in a model id', () => {
+    const evil = '<img src=x onerror=alert(1)>|**bold**|[link](http://x)\n\n# heading';
+    const html = renderSummary(base({ model: evil, models: [evil], failure: undefined }));
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('**bold**');
+    expect(html).not.toContain('](http');
+    expect(html).not.toMatch(/\n\n# heading/);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
+  it('shows the failure, its cause and the next step first on a failure', () => {
+    const c = base({ result: 'fail', failure: failureOf('no-models', 'GET /v1/models lists no model'), latencyMs: undefined });
+    const html = renderSummary(c);
+    expect(html).toMatch(/^<h3>❌ Dynamo router check failed: <code>no-models<\/code>/);
+    expect(html).toContain('Likely cause');
+    expect(html).toContain('Next step');
+    expect(verdictText(c)).toMatch(/^FAIL no-models/);
+  });
+
+  it('escapes characters that would break out of HTML or Markdown', () => {
+    const escaped = escapeHtml('a<b>&"\'`|*_[]@#~\\');
+    expect(escaped.replace(/&[a-z]+;|&#\d+;/g, '')).toBe('ab');
+    expect(escapeHtml('one\n\ntwo')).toBe('one<br><br>two');
+  });
+});
+
+describe('outputs', () => {
+  it('maps the contract to the action outputs', () => {
+    const out = contractOutputs(base());
+    expect(out).toMatchObject({
+      result: 'pass',
+      failure: '',
+      mode: 'kv',
+      models: '["tiny"]',
+      'latency-ms': '42',
+      'env-patch': '',
+      service: '',
+      limitations: '["A smoke check is one chat completion."]',
+    });
+    expect(Object.keys(out).sort()).toEqual(
+      ['command', 'env-patch', 'failure', 'kv-events', 'latency-ms', 'limitations', 'mode', 'mode-reason', 'mode-verified', 'model', 'models', 'next-command', 'result', 'service', 'url'].sort(),
+    );
+  });
+});
+
+describe('CLI document and exit codes', () => {
+  it('prints the smoke-script document', () => {
+    const doc = cliDocument(base());
+    expect(doc).toMatchObject({ base_url: 'http://127.0.0.1:8000', ok: true, failure: null });
+    expect((doc.checks as unknown[]).length).toBe(2);
+  });
+
+  it.each([
+    ['frontend-unreachable', [{ name: 'models', ok: false }], 2],
+    ['models-error', [{ name: 'models', ok: false }], 2],
+    ['unauthorized', [{ name: 'models', ok: false }], 2],
+    ['no-models', [{ name: 'models', ok: false }], 3],
+    ['chat-timeout', [{ name: 'models', ok: true }, { name: 'chat', ok: false }], 4],
+    ['chat-invalid', [{ name: 'models', ok: true }, { name: 'chat', ok: false }], 4],
+    ['bad-input', [], 1],
+  ] as const)('maps %s (checks %j) to exit code %i', (code, checks, exit) => {
+    const c = base({
+      result: 'fail',
+      failure: failureOf(code, 'x'),
+      checks: checks.map((k) => ({ ...k, attempts: 1, detail: '' })),
+    });
+    expect(exitCodeFor(c)).toBe(exit);
+  });
+});

@@ -1,0 +1,127 @@
+import { describe, expect, it } from '@jest/globals';
+import { CheckFailure } from '../../src/failures.js';
+import { nearestMode } from '../../src/modes.js';
+import { actionInputs, parseSettings } from '../../src/settings.js';
+
+const from = (inputs: Record<string, string>) => (name: string) => (inputs[name] ?? '').trim();
+
+function rejects(inputs: Record<string, string>): CheckFailure {
+  try {
+    parseSettings(from(inputs));
+  } catch (error) {
+    expect(error).toBeInstanceOf(CheckFailure);
+    expect((error as CheckFailure).code).toBe('bad-input');
+    return error as CheckFailure;
+  }
+  throw new Error(`expected bad-input for ${JSON.stringify(inputs)}`);
+}
+
+describe('parseSettings', () => {
+  it('applies the documented defaults', () => {
+    const s = parseSettings(from({}));
+    expect(s).toMatchObject({
+      mode: undefined,
+      kvEvents: 'auto',
+      baseUrl: undefined,
+      launch: false,
+      python: 'python3',
+      maxTokens: 32,
+      retries: 5,
+      retryDelayMs: 2000,
+      timeoutMs: 20000,
+      skipChat: false,
+      kubernetes: undefined,
+    });
+    expect(s.prompt.length).toBeGreaterThan(0);
+  });
+
+  it('reads inputs the way the runner passes them (INPUT_ with hyphens kept)', () => {
+    const get = actionInputs({ 'INPUT_BASE-URL': ' http://127.0.0.1:9000/ ', INPUT_MODE: 'kv' });
+    const s = parseSettings(get);
+    expect(s.baseUrl).toBe('http://127.0.0.1:9000');
+    expect(s.mode).toBe('kv');
+  });
+
+  it.each(['round-robin', 'kv', 'least-loaded', 'device-aware-weighted', 'direct', 'random', 'power-of-two'])('accepts mode %s', (mode) => {
+    expect(parseSettings(from({ mode })).mode).toBe(mode);
+  });
+
+  it.each([
+    ['round_robin', 'round-robin'],
+    ['KV', 'kv'],
+    ['kv-aware', 'kv'],
+    ['RoundRobin', 'round-robin'],
+    ['least_loaded', 'least-loaded'],
+    ['power-of-2', 'power-of-two'],
+    ['randon', 'random'],
+  ])('rejects the near-miss mode %s and suggests %s', (raw, near) => {
+    const error = rejects({ mode: raw });
+    expect(error.message).toContain('`mode`');
+    expect(error.message).toContain(`"${raw}"`);
+    expect(error.message).toContain(`did you mean \`${near}\``);
+    expect(error.message).toContain('round-robin, random, power-of-two');
+    expect(nearestMode(raw)).toBe(near);
+  });
+
+  it('rejects a mode with nothing close without a bogus suggestion', () => {
+    const error = rejects({ mode: 'fastest-please' });
+    expect(error.message).not.toContain('did you mean');
+  });
+
+  it.each([
+    [{ 'kv-events': 'maybe' }, 'kv-events'],
+    [{ launch: 'yes' }, 'launch'],
+    [{ retries: '0' }, 'retries'],
+    [{ retries: '2.5' }, 'retries'],
+    [{ retries: 'five' }, 'retries'],
+    [{ 'retry-delay': '-1' }, 'retry-delay'],
+    [{ timeout: '0' }, 'timeout'],
+    [{ 'max-tokens': '0' }, 'max-tokens'],
+    [{ 'base-url': 'ftp://host/' }, 'base-url'],
+    [{ 'base-url': 'not a url' }, 'base-url'],
+    [{ 'base-url': 'http://127.0.0.1:8000/?x=1' }, 'base-url'],
+    [{ 'frontend-args': '--router-mode kv', launch: 'true' }, 'frontend-args'],
+    [{ 'frontend-args': '--http-port=9000', launch: 'true' }, 'frontend-args'],
+    [{ 'frontend-args': '"unclosed', launch: 'true' }, 'frontend-args'],
+    [{ 'frontend-args': '--discovery-backend file' }, 'frontend-args'],
+    [{ launch: 'true', 'base-url': 'http://example.com:8000' }, 'base-url'],
+    [{ 'kv-events': 'false', mode: 'round-robin' }, 'kv-events'],
+    [{ namespace: 'Bad_NS' }, 'namespace'],
+    [{ deployment: '-x' }, 'deployment'],
+    [{ service: '1abc' }, 'service'],
+    [{ 'dry-run': 'true' }, 'dry-run'],
+    [{ launch: 'true', namespace: 'dynamo' }, 'launch'],
+    [{ 'write-recipe': 'true', namespace: 'dynamo' }, 'write-recipe'],
+    [{ 'rollout-timeout': '0', namespace: 'dynamo' }, 'rollout-timeout'],
+    [{ model: 'a\u0000b' }, 'model'],
+  ])('rejects %j naming %s', (inputs, input) => {
+    const error = rejects(inputs as Record<string, string>);
+    expect(error.message).toContain(`\`${input}\``);
+    expect(error.message).toMatch(/allowed/);
+  });
+
+  it('never echoes credentials embedded in base-url', () => {
+    const error = rejects({ 'base-url': 'http://user:s3cr3t@127.0.0.1:8000' });
+    expect(error.message).not.toContain('s3cr3t');
+    expect(error.message).toContain('`base-url`');
+  });
+
+  it('parses frontend-args like a shell, without a shell', () => {
+    const s = parseSettings(from({ launch: 'true', 'frontend-args': `--discovery-backend file --model-name 'my model' $HOME` }));
+    expect(s.frontendArgs).toEqual(['--discovery-backend', 'file', '--model-name', 'my model', '$HOME']);
+  });
+
+  it('enters Kubernetes mode when any Kubernetes input is given', () => {
+    const s = parseSettings(from({ namespace: 'dynamo', mode: 'kv', 'dry-run': 'true', 'rollout-timeout': '60' }));
+    expect(s.kubernetes).toEqual({
+      namespace: 'dynamo',
+      deployment: undefined,
+      service: undefined,
+      recipe: undefined,
+      writeRecipe: false,
+      dryRun: true,
+      rolloutTimeoutMs: 60000,
+      rollbackOnFailure: false,
+    });
+  });
+});
