@@ -9,7 +9,7 @@
 //    "pids":{"workers":N,"frontend":N|null}}
 // then runs until SIGINT/SIGTERM (or until a child dies), stops everything and exits.
 // A separately launched frontend sees the workers with `env` in its environment plus `frontendArgs`.
-// Logs of the children go to temp files named in stderr.
+// Logs of the children go to temp files named in stderr (deleted on exit unless DYNAMO_KEEP_LOGS=1).
 
 import { parseArgs } from 'node:util';
 import {

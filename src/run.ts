@@ -81,6 +81,11 @@ function applySmoke(contract: Contract, smoke: SmokeResult): void {
   contract.model = smoke.model ?? contract.model;
   contract.latencyMs = smoke.latencyMs;
   contract.checks = smoke.checks;
+  if (smoke.textless) {
+    contract.limitations.push(
+      `The chat reply carried ${smoke.textless.completionTokens} generated tokens but no text (Dynamo's mocker engine returns none): the check proves the request was routed and served, not what a model would say.`,
+    );
+  }
   if (smoke.ok) {
     contract.result = 'pass';
     contract.failure = undefined;

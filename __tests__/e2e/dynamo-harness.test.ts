@@ -67,6 +67,9 @@ d('dynamo harness (mocker + frontend, file discovery)', () => {
     await workers.stop();
 
     expect(processesMatching(marker)).toEqual([]);
+    // Logs stay readable after stop (the files themselves are removed).
+    expect(workers.process.logs()).toContain('mocker worker(s)');
+    expect(frontend.process.logs()).toContain('router_mode="kv"');
     for (const pg of pgids) expect(groupMembers(pg)).toEqual([]);
   });
 });

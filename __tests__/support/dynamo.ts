@@ -73,9 +73,13 @@ export interface ManagedProcess {
   readonly logFile: string;
   /** Exit info once the process group leader has exited. */
   readonly exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  /** Log text so far (ANSI colour codes stripped). */
+  /** Log text so far (ANSI colour codes stripped); still available after stop(). */
   logs(): string;
-  /** SIGTERM the group, SIGKILL after graceMs (default 8000). Idempotent; resolves when the group is gone. */
+  /**
+   * SIGTERM the group, SIGKILL after graceMs (default 8000). Idempotent; resolves when the group is gone.
+   * Afterwards the log file is deleted (its text stays available through logs()) unless
+   * DYNAMO_KEEP_LOGS=1 or the process had exited on its own before stop().
+   */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -152,14 +156,17 @@ export interface SpawnOptions {
   name: string;
   args: string[];
   env: Record<string, string>;
-  logFile: string;
+  /** Log file; default <tmp>/dynamo-run-XXXX/<name>.log (the directory is removed by stop()). */
+  logFile?: string;
   cwd?: string;
 }
 
 /** Start `python <args>` from the Dynamo venv in its own process group, output to logFile. */
 export function spawnDynamo(opts: SpawnOptions): ManagedProcess {
   installExitHook();
-  const fd = openSync(opts.logFile, 'a');
+  const ownLogDir = opts.logFile === undefined ? mkdtempSync(path.join(tmpdir(), 'dynamo-run-')) : undefined;
+  const logFile = opts.logFile ?? path.join(ownLogDir as string, `${opts.name}.log`);
+  const fd = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
     child = spawn(dynamoPython(), opts.args, {
@@ -184,9 +191,18 @@ export function spawnDynamo(opts: SpawnOptions): ManagedProcess {
     child.once('error', () => resolve());
   });
   let stopping: Promise<void> | undefined;
+  let logText: string | undefined;
+  const readLog = (): string => {
+    try {
+      return readFileSync(logFile, 'utf8').replace(ANSI, '');
+    } catch {
+      return '';
+    }
+  };
 
   const stop = (graceMs = 8000): Promise<void> => {
     stopping ??= (async () => {
+      const diedEarly = exited !== undefined;
       const signalGroup = (sig: NodeJS.Signals) => {
         try {
           process.kill(-pid, sig);
@@ -207,6 +223,10 @@ export function spawnDynamo(opts: SpawnOptions): ManagedProcess {
         }
       }
       live.delete(pid);
+      logText = readLog();
+      if (ownLogDir && !diedEarly && process.env.DYNAMO_KEEP_LOGS !== '1') {
+        rmSync(ownLogDir, { recursive: true, force: true });
+      }
     })();
     return stopping;
   };
@@ -214,17 +234,11 @@ export function spawnDynamo(opts: SpawnOptions): ManagedProcess {
   return {
     name: opts.name,
     pid,
-    logFile: opts.logFile,
+    logFile,
     get exited() {
       return exited;
     },
-    logs: () => {
-      try {
-        return readFileSync(opts.logFile, 'utf8').replace(ANSI, '');
-      } catch {
-        return '';
-      }
-    },
+    logs: () => logText ?? readLog(),
     stop,
   };
 }
@@ -345,7 +359,6 @@ export async function startWorkers(opts: WorkerOptions = {}): Promise<WorkerHand
   const n = opts.workers ?? 2;
   const ownsDir = opts.discoveryDir === undefined;
   const discoveryDir = opts.discoveryDir ?? mkdtempSync(path.join(tmpdir(), 'dynamo-disc-'));
-  const runDir = mkdtempSync(path.join(tmpdir(), 'dynamo-run-'));
   const modelName = opts.modelName ?? TINY_MODEL_NAME;
   const args = [
     '-m',
@@ -365,7 +378,7 @@ export async function startWorkers(opts: WorkerOptions = {}): Promise<WorkerHand
   args.push(...(opts.extraArgs ?? []));
   const env = baseEnv({ ...frontendEnv(discoveryDir).env, ...opts.env });
   const started = Date.now();
-  const proc = spawnDynamo({ name: 'mocker', args, env, logFile: path.join(runDir, 'mocker.log') });
+  const proc = spawnDynamo({ name: 'mocker', args, env });
   const handle: WorkerHandle = {
     discoveryDir,
     env: frontendEnv(discoveryDir).env,
@@ -441,14 +454,13 @@ export function freePort(): Promise<number> {
 
 export async function startFrontend(opts: FrontendOptions): Promise<FrontendHandle> {
   const port = opts.port ?? (await freePort());
-  const runDir = mkdtempSync(path.join(tmpdir(), 'dynamo-run-'));
   const fe = frontendEnv(opts.discoveryDir);
   const args = ['-m', 'dynamo.frontend', '--http-host', '127.0.0.1', '--http-port', String(port), ...fe.args];
   if (opts.mode !== undefined) args.push('--router-mode', opts.mode);
   args.push(...(opts.extraArgs ?? []));
   const env = baseEnv({ ...fe.env, ...opts.env });
   const started = Date.now();
-  const proc = spawnDynamo({ name: 'frontend', args, env, logFile: path.join(runDir, 'frontend.log') });
+  const proc = spawnDynamo({ name: 'frontend', args, env });
   const url = `http://127.0.0.1:${port}`;
   const handle: FrontendHandle = {
     url,

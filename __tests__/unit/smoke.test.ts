@@ -168,3 +168,52 @@ describe('backoff', () => {
     expect(totalBackoff(5, 2000)).toBe(30000);
   });
 });
+
+describe('chat replies without text (Dynamo mocker)', () => {
+  const textless = (tokens: number, finish: string | null) => ({
+    status: 200,
+    body: JSON.stringify({
+      choices: [{ index: 0, message: { role: 'assistant', content: null }, finish_reason: finish }],
+      usage: { prompt_tokens: 10, completion_tokens: tokens, total_tokens: 10 + tokens },
+    }),
+  });
+
+  it('passes a reply that generated tokens but carried no text, and says so', async () => {
+    const http = scripted({ '/v1/models': [models('m')], '/v1/chat/completions': [textless(8, 'length')] });
+    const result = await smokeCheck(http, options());
+    expect(result.ok).toBe(true);
+    expect(result.textless).toEqual({ completionTokens: 8, finishReason: 'length' });
+    expect(result.checks[1].detail).toMatch(/8 generated tokens but no text/);
+  });
+
+  it.each([
+    [0, 'length'],
+    [8, null],
+  ])('fails a reply with no text, %i tokens and finish_reason %s as chat-invalid', async (tokens, finish) => {
+    const http = scripted({ '/v1/models': [models('m')], '/v1/chat/completions': [textless(tokens, finish)] });
+    expect((await smokeCheck(http, options())).failure?.code).toBe('chat-invalid');
+  });
+});
+
+describe('direct mode', () => {
+  const health = {
+    status: 200,
+    // u64 ids above 2^53 must survive exactly.
+    body: '{"status":"healthy","instances":[{"endpoint":"worker_kv_query_source","instance_id":1},{"component":"backend","endpoint":"generate","instance_id":17183773152596406150}]}',
+  };
+
+  it('sends the request to a real worker id from /health', async () => {
+    const http = scripted({ '/v1/models': [models('m')], '/health': [health], '/v1/chat/completions': [chat('ok')] });
+    const result = await smokeCheck(http, options({ directMode: true }));
+    expect(result.ok).toBe(true);
+    expect(result.workerId).toBe('17183773152596406150');
+    const sent = http.requests.find((r) => r.url.endsWith('/chat/completions'));
+    expect(sent?.headers?.['x-dynamo-worker-instance-id']).toBe('17183773152596406150');
+  });
+
+  it('fails clearly when no worker id can be found', async () => {
+    const http = scripted({ '/v1/models': [models('m')], '/health': [{ status: 200, body: '{"instances":[]}' }] });
+    const result = await smokeCheck(http, options({ directMode: true }));
+    expect(result.failure?.code).toBe('direct-needs-worker-id');
+  });
+});

@@ -5,6 +5,7 @@
 import { CheckFailure, type FailureCode } from '../failures.js';
 import { HttpError, type HttpClient, type HttpResponse } from './http.js';
 import { retrying, type Outcome } from './retry.js';
+import { workerInstanceIds } from './workers.js';
 
 export interface SmokeOptions {
   baseUrl: string;
@@ -38,10 +39,16 @@ export interface SmokeResult {
   model?: string;
   latencyMs?: number;
   reply?: string;
+  /** Set when the reply carried generated tokens but no text. */
+  textless?: { completionTokens: number; finishReason: string };
+  /** The worker the request was sent to (direct mode). */
+  workerId?: string;
   checks: CheckRecord[];
 }
 
-type Probe<T> = { ok: true; value: T; status: number; elapsedMs: number } | { ok: false; failure: CheckFailure; status?: number; elapsedMs: number };
+type Probe<T> =
+  | { ok: true; value: T; status: number; elapsedMs: number }
+  | { ok: false; failure: CheckFailure; status?: number; elapsedMs: number };
 
 const MAX_MODELS_BYTES = 4 * 1024 * 1024;
 const MAX_CHAT_BYTES = 4 * 1024 * 1024;
@@ -133,7 +140,14 @@ async function probeModels(http: HttpClient, options: SmokeOptions): Promise<Out
   return { status: 'done', value: { ok: true, value: models, status, elapsedMs } };
 }
 
-function parseReply(body: string): { content?: string; problem?: string } {
+export interface Reply {
+  content?: string;
+  /** Tokens were generated but no text came back (Dynamo's mocker engine does this). */
+  textless?: { completionTokens: number; finishReason: string };
+  problem?: string;
+}
+
+export function parseReply(body: string): Reply {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -142,16 +156,26 @@ function parseReply(body: string): { content?: string; problem?: string } {
   }
   const choices = (parsed as { choices?: unknown })?.choices;
   if (!Array.isArray(choices) || choices.length === 0) return { problem: 'the reply has no choices' };
-  const message = (choices[0] as { message?: { content?: unknown; reasoning_content?: unknown } })?.message;
-  const content = typeof message?.content === 'string' ? message.content : '';
-  const reasoning = typeof message?.reasoning_content === 'string' ? message.reasoning_content : '';
-  if (!content && !reasoning) return { problem: 'the first choice has no message content' };
-  return { content: content || reasoning };
+  const choice = choices[0] as { message?: { content?: unknown; reasoning_content?: unknown; tool_calls?: unknown }; finish_reason?: unknown };
+  const message = choice?.message;
+  if (!message || typeof message !== 'object') return { problem: 'the first choice has no message' };
+  const content = typeof message.content === 'string' ? message.content : '';
+  const reasoning = typeof message.reasoning_content === 'string' ? message.reasoning_content : '';
+  if (content || reasoning) return { content: content || reasoning };
+  if (Array.isArray(message.tool_calls) && message.tool_calls.length > 0) return { content: '(tool call)' };
+  // An engine that generated tokens but returned no text (Dynamo's mocker) still proves the
+  // request was routed and served; a reply with neither text nor tokens proves nothing.
+  const completionTokens = (parsed as { usage?: { completion_tokens?: unknown } })?.usage?.completion_tokens;
+  const finishReason = typeof choice.finish_reason === 'string' ? choice.finish_reason : '';
+  if (typeof completionTokens === 'number' && completionTokens > 0 && (finishReason === 'length' || finishReason === 'stop')) {
+    return { content: '', textless: { completionTokens, finishReason } };
+  }
+  return { problem: 'the first choice has no message content and no generated tokens' };
 }
 
 const WORKER_ID_PATTERN = /worker[ _-]?(instance[ _-]?)?id|x-dynamo-worker-instance-id|direct routing/i;
 
-async function probeChat(http: HttpClient, options: SmokeOptions, model: string): Promise<Outcome<Probe<string>>> {
+async function probeChat(http: HttpClient, options: SmokeOptions, model: string): Promise<Outcome<Probe<Reply>>> {
   const what = 'POST /v1/chat/completions';
   let response: HttpResponse;
   try {
@@ -205,7 +229,7 @@ async function probeChat(http: HttpClient, options: SmokeOptions, model: string)
   if (reply.problem) {
     return { status: 'done', value: failed('chat-invalid', `${what} answered 200 but ${reply.problem}; that is not a working completion.`, elapsedMs, status) };
   }
-  return { status: 'done', value: { ok: true, value: reply.content as string, status, elapsedMs } };
+  return { status: 'done', value: { ok: true, value: reply, status, elapsedMs } };
 }
 
 export type SmokeLog = (line: string) => void;
@@ -243,7 +267,19 @@ export async function smokeCheck(http: HttpClient, options: SmokeOptions, log: S
   const model = options.model ?? listed[0];
   if (options.skipChat) return { ok: true, models: listed, model, checks };
 
-  const chat = await retrying((_attempt) => probeChat(http, options, model), retry<string>('chat'));
+  if (options.directMode && !options.chatHeaders?.['x-dynamo-worker-instance-id']) {
+    const ids = await workerInstanceIds(http, options.baseUrl, authHeaders(options), options.timeoutMs);
+    if (ids.length === 0) {
+      const message =
+        'Direct mode routes only requests that name a worker in x-dynamo-worker-instance-id, and GET /health listed no worker instance of the generate endpoint to name.';
+      checks.push({ name: 'chat', ok: false, attempts: 0, detail: message });
+      return { ok: false, failure: new CheckFailure('direct-needs-worker-id', message), models: listed, model, checks };
+    }
+    log(`direct mode: sending the chat request to worker ${ids[0]} (one of ${ids.length} listed by /health)`);
+    options = { ...options, chatHeaders: { ...options.chatHeaders, 'x-dynamo-worker-instance-id': ids[0] } };
+  }
+
+  const chat = await retrying((_attempt) => probeChat(http, options, model), retry<Reply>('chat'));
   const chatProbe = chat.value;
   if (!chatProbe.ok) {
     const failure = chatProbe.failure;
@@ -251,7 +287,13 @@ export async function smokeCheck(http: HttpClient, options: SmokeOptions, log: S
     checks.push({ name: 'chat', ok: false, attempts: chat.attempts, status: chatProbe.status, detail: failure.message + suffix });
     return { ok: false, failure: new CheckFailure(failure.code, failure.message + suffix, failure.hint), models: listed, model, checks };
   }
-  checks.push({ name: 'chat', ok: true, attempts: chat.attempts, status: 200, latencyMs: chatProbe.elapsedMs, detail: `model "${model}" answered` });
-  log(`chat: "${model}" answered in ${chatProbe.elapsedMs} ms`);
-  return { ok: true, models: listed, model, latencyMs: chatProbe.elapsedMs, reply: chatProbe.value, checks };
+  const reply = chatProbe.value;
+  const what = reply.textless
+    ? `model "${model}" answered with ${reply.textless.completionTokens} generated tokens but no text (finish_reason ${reply.textless.finishReason})`
+    : `model "${model}" answered`;
+  const via = options.chatHeaders?.['x-dynamo-worker-instance-id'];
+  const detail = via ? `${what}, sent to worker ${via}` : what;
+  checks.push({ name: 'chat', ok: true, attempts: chat.attempts, status: 200, latencyMs: chatProbe.elapsedMs, detail });
+  log(`chat: ${detail} in ${chatProbe.elapsedMs} ms`);
+  return { ok: true, models: listed, model, latencyMs: chatProbe.elapsedMs, reply: reply.content, textless: reply.textless, workerId: via, checks };
 }

@@ -1,0 +1,40 @@
+// Finds the worker instance ids a frontend knows, for direct mode (which routes only requests
+// that name a worker in x-dynamo-worker-instance-id). Dynamo 1.6 lists them in GET /health as
+// `instances[]` entries of the `generate` endpoint. Ids are u64: above 2^53 a JSON number
+// loses precision, so they are taken from the source text (JSON.parse source access).
+
+import type { HttpClient } from './http.js';
+
+type ReviverContext = { source?: string };
+
+export function parseInstanceIds(body: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body, function (this: unknown, key: string, value: unknown, context?: ReviverContext) {
+      return key === 'instance_id' && context?.source !== undefined ? context.source : value;
+    } as (key: string, value: unknown) => unknown);
+  } catch {
+    return [];
+  }
+  const instances = (parsed as { instances?: unknown })?.instances;
+  if (!Array.isArray(instances)) return [];
+  const ids = instances
+    .filter((i) => (i as { endpoint?: unknown })?.endpoint === 'generate')
+    .map((i) => String((i as { instance_id?: unknown }).instance_id ?? ''))
+    .filter((id) => /^\d+$/.test(id));
+  return [...new Set(ids)];
+}
+
+export async function workerInstanceIds(
+  http: HttpClient,
+  baseUrl: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<string[]> {
+  try {
+    const response = await http.request({ method: 'GET', url: `${baseUrl}/health`, headers, timeoutMs, maxBytes: 4 * 1024 * 1024 });
+    return response.status === 200 ? parseInstanceIds(response.body) : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,264 @@
+// Where the frontend lives inside the object the action changes: a DynamoGraphDeployment in
+// either served version, or a plain apps/v1 Deployment. Pure: reads raw JSON, returns paths.
+
+import { CheckFailure } from '../../failures.js';
+import type { EnvEntry } from '../../report/contract.js';
+import { asArray, asObject, asString, clone, dig, isObject, stringList, type JsonObject } from './json.js';
+
+export const DGD_GROUP = 'nvidia.com';
+export const DGD_PLURAL = 'dynamographdeployments';
+export const DGD_VERSIONS = ['v1beta1', 'v1alpha1'] as const;
+export type DgdVersion = (typeof DGD_VERSIONS)[number];
+
+export type TargetObjectKind = 'dgd' | 'deployment';
+
+/** How to address the object over the API. */
+export interface ObjectRef {
+  kind: TargetObjectKind;
+  group: string;
+  version: string;
+  plural: string;
+  namespace: string;
+  name: string;
+}
+
+export type Path = readonly string[];
+
+export interface FrontendLocation {
+  ref: ObjectRef;
+  /** Component name (DGD) or container name (Deployment). */
+  component: string;
+  /** Name of the container the frontend runs in: `main` under the operator. */
+  containerName: string;
+  /** v1alpha1 `envs` of the component; absent where the version has no component-level env. */
+  componentEnvPath?: Path;
+  /** The main container's env, which wins over the component env. */
+  containerEnvPath: Path;
+  commandPath: Path;
+  argsPath: Path;
+  replicas: number;
+  /** Labels the operator gives frontend pods: the fallback when the Service has no selector. */
+  podLabels: Record<string, string>;
+}
+
+export interface WorkerSpec {
+  component: string;
+  command: string[];
+  args: string[];
+  env: EnvEntry[];
+}
+
+export function dgdRef(namespace: string, name: string, version: DgdVersion): ObjectRef {
+  return { kind: 'dgd', group: DGD_GROUP, version, plural: DGD_PLURAL, namespace, name };
+}
+
+export function deploymentRef(namespace: string, name: string): ObjectRef {
+  return { kind: 'deployment', group: 'apps', version: 'v1', plural: 'deployments', namespace, name };
+}
+
+/** `dynamographdeployment.nvidia.com/x (v1alpha1), component Frontend`: how the report names it. */
+export function describeLocation(loc: FrontendLocation): string {
+  if (loc.ref.kind === 'deployment') return `deployment.apps/${loc.ref.name}, container ${loc.component}`;
+  return `dynamographdeployment.nvidia.com/${loc.ref.name} (${loc.ref.version}), component ${loc.component}`;
+}
+
+export function pathText(path: Path): string {
+  return path.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : `${i === 0 ? '' : '.'}${p}`)).join('');
+}
+
+function frontendPick<T extends { name: string }>(candidates: T[], dgdName: string, service: string | undefined, what: string): T {
+  if (candidates.length === 1) return candidates[0];
+  if (candidates.length > 1 && service) {
+    // The operator names the Service `<dgd>-<component in lower case>`.
+    const match = candidates.find((c) => `${dgdName}-${c.name.toLowerCase()}` === service);
+    if (match) return match;
+  }
+  const names = candidates.map((c) => c.name).join(', ');
+  throw new CheckFailure(
+    'not-found',
+    candidates.length === 0
+      ? `${what} has no frontend component (none has the frontend type).`
+      : `${what} has several frontend components (${names}); name the one to change with \`service: ${dgdName}-<component>\`.`,
+    candidates.length === 0 ? 'check that the deployment has a frontend component' : 'set the `service` input',
+  );
+}
+
+function replicasOf(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 1;
+}
+
+/** Finds the frontend of a DGD read in `version`. */
+export function locateDgdFrontend(obj: JsonObject, ref: ObjectRef, service?: string): FrontendLocation {
+  const name = ref.name;
+  const what = `DynamoGraphDeployment ${ref.namespace}/${name}`;
+  const podLabels = (component: string): Record<string, string> => ({
+    'nvidia.com/dynamo-graph-deployment-name': name,
+    'nvidia.com/dynamo-component-type': 'frontend',
+    'nvidia.com/dynamo-component': component,
+  });
+  if (ref.version === 'v1alpha1') {
+    const services = asObject(dig(obj, 'spec', 'services')) ?? {};
+    const candidates = Object.entries(services)
+      .filter(([, s]) => asString(dig(s, 'componentType')) === 'frontend')
+      .map(([n, s]) => ({ name: n, spec: s }));
+    const picked = frontendPick(candidates, name, service, what);
+    const base = ['spec', 'services', picked.name];
+    return {
+      ref,
+      component: picked.name,
+      containerName: 'main',
+      componentEnvPath: [...base, 'envs'],
+      containerEnvPath: [...base, 'extraPodSpec', 'mainContainer', 'env'],
+      commandPath: [...base, 'extraPodSpec', 'mainContainer', 'command'],
+      argsPath: [...base, 'extraPodSpec', 'mainContainer', 'args'],
+      replicas: replicasOf(dig(picked.spec, 'replicas')),
+      podLabels: podLabels(picked.name),
+    };
+  }
+  const components = asArray(dig(obj, 'spec', 'components')) ?? [];
+  const candidates = components
+    .map((c, index) => ({ name: asString(dig(c, 'name')) ?? '', index, spec: c }))
+    .filter((c) => asString(dig(c.spec, 'type')) === 'frontend');
+  const picked = frontendPick(candidates, name, service, what);
+  const containers = asArray(dig(picked.spec, 'podTemplate', 'spec', 'containers')) ?? [];
+  let containerIndex = containers.findIndex((c) => asString(dig(c, 'name')) === 'main');
+  // No main container yet: the write appends one (the operator merges its defaults into `main`).
+  if (containerIndex < 0) containerIndex = containers.length;
+  const base = ['spec', 'components', String(picked.index), 'podTemplate', 'spec', 'containers', String(containerIndex)];
+  return {
+    ref,
+    component: picked.name,
+    containerName: 'main',
+    containerEnvPath: [...base, 'env'],
+    commandPath: [...base, 'command'],
+    argsPath: [...base, 'args'],
+    replicas: replicasOf(dig(picked.spec, 'replicas')),
+    podLabels: podLabels(picked.name),
+  };
+}
+
+function runsFrontend(container: unknown): boolean {
+  const argv = [...stringList(dig(container, 'command')), ...stringList(dig(container, 'args'))];
+  return argv.some((a) => a.includes('dynamo.frontend'));
+}
+
+/** Finds the frontend container of a plain Deployment: the one running dynamo.frontend, or the only one. */
+export function locateDeploymentFrontend(obj: JsonObject, ref: ObjectRef): FrontendLocation {
+  const containers = asArray(dig(obj, 'spec', 'template', 'spec', 'containers')) ?? [];
+  let index = containers.findIndex(runsFrontend);
+  if (index < 0 && containers.length === 1) index = 0;
+  if (index < 0) {
+    const names = containers.map((c) => asString(dig(c, 'name'))).join(', ');
+    throw new CheckFailure(
+      'not-found',
+      `Deployment ${ref.namespace}/${ref.name} has ${containers.length} containers (${names}) and none runs dynamo.frontend, so the frontend container is unclear.`,
+      'run the frontend as `python3 -m dynamo.frontend` in one container, or use a DynamoGraphDeployment',
+    );
+  }
+  const base = ['spec', 'template', 'spec', 'containers', String(index)];
+  const matchLabels = asObject(dig(obj, 'spec', 'selector', 'matchLabels')) ?? {};
+  return {
+    ref,
+    component: asString(dig(containers[index], 'name')) ?? `container ${index}`,
+    containerName: asString(dig(containers[index], 'name')) ?? '',
+    containerEnvPath: [...base, 'env'],
+    commandPath: [...base, 'command'],
+    argsPath: [...base, 'args'],
+    replicas: replicasOf(dig(obj, 'spec', 'replicas')),
+    podLabels: Object.fromEntries(Object.entries(matchLabels).map(([k, v]) => [k, String(v)])),
+  };
+}
+
+export function locateFrontend(obj: JsonObject, ref: ObjectRef, service?: string): FrontendLocation {
+  return ref.kind === 'deployment' ? locateDeploymentFrontend(obj, ref) : locateDgdFrontend(obj, ref, service);
+}
+
+export function envAt(obj: JsonObject, path: Path | undefined): EnvEntry[] {
+  if (!path) return [];
+  return (asArray(dig(obj, ...path)) ?? []).filter(isObject) as unknown as EnvEntry[];
+}
+
+export function argvOf(obj: JsonObject, loc: FrontendLocation): { command: string[]; args: string[] } {
+  return { command: stringList(dig(obj, ...loc.commandPath)), args: stringList(dig(obj, ...loc.argsPath)) };
+}
+
+/** Sets `value` at `path` in a copy of `obj`, creating missing objects (and a missing `main` container). */
+export function withValueAt(obj: JsonObject, path: Path, value: unknown): JsonObject {
+  const copy = clone(obj);
+  let current: unknown = copy;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i];
+    const nextIsIndex = /^\d+$/.test(path[i + 1]);
+    if (Array.isArray(current)) {
+      const index = Number(key);
+      if (current[index] === undefined) current[index] = { name: 'main' };
+      current = current[index];
+      continue;
+    }
+    const container = current as JsonObject;
+    if (container[key] === undefined || container[key] === null) container[key] = nextIsIndex ? [] : {};
+    current = container[key];
+  }
+  const last = path[path.length - 1];
+  if (Array.isArray(current)) current[Number(last)] = value;
+  else (current as JsonObject)[last] = value;
+  return copy;
+}
+
+/**
+ * The JSON merge patch that carries `paths` of `changed` over to the server. A merge patch
+ * replaces whole lists, so where a path crosses a list (v1beta1 components, Deployment
+ * containers) the complete list from `changed` (itself built from a fresh read) is sent.
+ */
+export function mergePatchFor(changed: JsonObject, paths: Path[], resourceVersion: string | undefined): JsonObject {
+  const patch: JsonObject = { metadata: { resourceVersion } };
+  for (const path of paths) {
+    let source: unknown = changed;
+    let target: JsonObject = patch;
+    for (let i = 0; i < path.length; i++) {
+      const key = path[i];
+      const value = (source as JsonObject)[key];
+      if (i === path.length - 1 || Array.isArray(value)) {
+        target[key] = clone(value);
+        break;
+      }
+      if (!isObject(target[key])) target[key] = {};
+      target = target[key] as JsonObject;
+      source = value;
+    }
+  }
+  return patch;
+}
+
+/** The worker components of a DGD with their command line and env (for the KV events decision). */
+export function workerSpecs(obj: JsonObject, ref: ObjectRef): WorkerSpec[] {
+  if (ref.kind !== 'dgd') return [];
+  const out: WorkerSpec[] = [];
+  if (ref.version === 'v1alpha1') {
+    for (const [name, spec] of Object.entries(asObject(dig(obj, 'spec', 'services')) ?? {})) {
+      const type = asString(dig(spec, 'componentType')) ?? '';
+      if (type === 'frontend' || type === 'planner' || type === 'epp') continue;
+      const main = dig(spec, 'extraPodSpec', 'mainContainer');
+      out.push({
+        component: name,
+        command: stringList(dig(main, 'command')),
+        args: stringList(dig(main, 'args')),
+        env: [...envAt(spec as JsonObject, ['envs']), ...envAt((main ?? {}) as JsonObject, ['env'])],
+      });
+    }
+    return out;
+  }
+  for (const component of asArray(dig(obj, 'spec', 'components')) ?? []) {
+    const type = asString(dig(component, 'type')) ?? '';
+    if (type === 'frontend' || type === 'planner' || type === 'epp') continue;
+    const containers = asArray(dig(component, 'podTemplate', 'spec', 'containers')) ?? [];
+    const main = containers.find((c) => asString(dig(c, 'name')) === 'main') ?? containers[0];
+    out.push({
+      component: asString(dig(component, 'name')) ?? '?',
+      command: stringList(dig(main, 'command')),
+      args: stringList(dig(main, 'args')),
+      env: envAt((main ?? {}) as JsonObject, ['env']),
+    });
+  }
+  return out;
+}
