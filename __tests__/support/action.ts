@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const NODE = path.join(ROOT, 'node_modules', '.bin', 'node');
-export const ACTION = path.join(ROOT, 'dist', 'index.js');
-export const CLI = path.join(ROOT, 'dist', 'cli', 'index.js');
+export const ACTION = process.env.ACTION_BUNDLE ?? path.join(ROOT, 'dist', 'index.js');
+export const CLI = process.env.CLI_BUNDLE ?? path.join(ROOT, 'dist', 'cli', 'index.js');
 
 export interface ActionRun {
   exitCode: number | null;

@@ -1,0 +1,308 @@
+// Credentials and API access: the kubeconfig the credential actions leave behind, the few API
+// calls this target makes (each bounded by a timeout), and one mapping from API errors to
+// CheckFailure. Objects come back as plain JSON so unknown fields survive a read-modify-write.
+
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  ApiException,
+  ApisApi,
+  CoreV1Api,
+  CustomObjectsApi,
+  KubeConfig,
+  Observable,
+  PatchStrategy,
+  Watch,
+  type ConfigurationOptions,
+  type ObservableMiddleware,
+  type RequestContext,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+import { CheckFailure } from '../../failures.js';
+import { DGD_GROUP, type ObjectRef } from './dgd.js';
+import { asArray, asObject, asString, dig, isObject, type JsonObject } from './json.js';
+
+export const API_TIMEOUT_MS = 15_000;
+const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+export interface Credentials {
+  kc: KubeConfig;
+  /** Where they came from, for the log: a KUBECONFIG path, ~/.kube/config or in-cluster. */
+  source: string;
+  server: string;
+  context: string;
+  /** The current context's namespace, if it names one. */
+  namespace?: string;
+}
+
+function unreachable(message: string, hint?: string): CheckFailure {
+  return new CheckFailure('cluster-unreachable', message, hint);
+}
+
+/**
+ * KubeConfig.loadFromDefault's order (KUBECONFIG list, ~/.kube/config, in-cluster service
+ * account), minus its silent fallback to http://localhost:8080: no cluster is an error here.
+ * KUBECONFIG entries merge as kubectl merges them: the first file to name a thing wins.
+ */
+export function loadCredentials(env: NodeJS.ProcessEnv = process.env, home: string = os.homedir()): Credentials {
+  const kc = new KubeConfig();
+  let source: string;
+  try {
+    const listed = (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean);
+    if (listed.length > 0) {
+      const files = listed.filter((f) => existsSync(f));
+      if (files.length === 0) {
+        throw unreachable(`KUBECONFIG names ${listed.join(', ')}, but no such file exists.`, 'check the step that writes the kubeconfig ran before this one');
+      }
+      const merged = { clusters: [] as KubeConfig['clusters'], users: [] as KubeConfig['users'], contexts: [] as KubeConfig['contexts'], currentContext: '' };
+      for (const file of files) {
+        const one = new KubeConfig();
+        one.loadFromFile(file);
+        merged.currentContext ||= one.getCurrentContext() ?? '';
+        for (const c of one.getClusters()) if (!merged.clusters.some((x) => x.name === c.name)) merged.clusters.push(c);
+        for (const u of one.getUsers()) if (!merged.users.some((x) => x.name === u.name)) merged.users.push(u);
+        for (const c of one.getContexts()) if (!merged.contexts.some((x) => x.name === c.name)) merged.contexts.push(c);
+      }
+      kc.loadFromOptions(merged);
+      source = `KUBECONFIG (${files.join(path.delimiter)})`;
+    } else if (home && existsSync(path.join(home, '.kube', 'config'))) {
+      kc.loadFromFile(path.join(home, '.kube', 'config'));
+      source = '~/.kube/config';
+    } else if (env.KUBERNETES_SERVICE_HOST && existsSync(`${SERVICE_ACCOUNT}/token`)) {
+      kc.loadFromCluster();
+      source = 'the in-cluster service account';
+    } else {
+      throw unreachable(
+        'No Kubernetes cluster is configured: KUBECONFIG is unset, ~/.kube/config does not exist and this is not a pod with a service account.',
+      );
+    }
+  } catch (error) {
+    if (error instanceof CheckFailure) throw error;
+    throw unreachable(`The kubeconfig could not be read: ${firstLine(error)}.`, 'check the kubeconfig file the credentials step wrote');
+  }
+  const context = kc.getCurrentContext();
+  const cluster = kc.getCurrentCluster();
+  if (!context || !cluster) {
+    const names = kc.getContexts().map((c) => c.name);
+    throw unreachable(
+      `The kubeconfig from ${source} has ${context ? `current-context "${context}", which names no known cluster` : 'no current-context'}${names.length ? ` (contexts: ${names.join(', ')})` : ''}.`,
+      names.length ? `run \`kubectl config use-context ${names[0]}\` in an earlier step` : undefined,
+    );
+  }
+  const namespace = kc.getContextObject(context)?.namespace?.trim() || undefined;
+  return { kc, source, server: cluster.server, context, namespace };
+}
+
+/**
+ * Masks every secret the kubeconfig holds, including tokens an exec or auth-provider plugin
+ * returns, before the first request can echo one. Also proves the credentials can be built.
+ */
+export async function maskSecrets(creds: Credentials, mask: (secret: string) => void): Promise<void> {
+  const add = (value: unknown) => {
+    if (typeof value === 'string' && value.trim().length >= 4) mask(value.trim());
+  };
+  for (const user of creds.kc.getUsers()) {
+    add(user.token);
+    add(user.password);
+    add(user.keyData);
+    const config = asObject(dig(user.authProvider, 'config'));
+    for (const key of ['access-token', 'id-token', 'refresh-token', 'client-secret']) add(config?.[key]);
+  }
+  const opts: { headers?: Record<string, string>; key?: Buffer | string } = {};
+  try {
+    await creds.kc.applyToHTTPSOptions(opts as never);
+  } catch (error) {
+    throw new CheckFailure(
+      'cluster-unauthorized',
+      `The kubeconfig's credentials could not be obtained: ${firstLine(error)}.`,
+      'check the credential plugin (exec or auth-provider) the kubeconfig names is installed and logged in',
+    );
+  }
+  const auth = opts.headers?.Authorization ?? opts.headers?.authorization;
+  if (auth) add(auth.replace(/^(Bearer|Basic)\s+/i, ''));
+  if (opts.key) add(opts.key.toString());
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.split('\n')[0].replace(/\.$/, '');
+}
+
+interface StatusBody {
+  reason?: string;
+  message?: string;
+}
+
+function statusOf(body: unknown): StatusBody {
+  let parsed: unknown = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return { message: body.slice(0, 300) };
+    }
+  }
+  return { reason: asString(dig(parsed, 'reason')), message: asString(dig(parsed, 'message')) };
+}
+
+const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'];
+
+function causeCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let i = 0; i < 5 && isObject(current); i++) {
+    const code = asString(current.code);
+    if (code) return code;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/**
+ * One mapping for every API error: 401, 403 (with the Status message, which names verb and
+ * resource), 404, 409, connection/TLS/timeout problems. `what` names the request in words.
+ */
+export function apiFailure(error: unknown, what: string, server: string, notFoundHint?: string): CheckFailure {
+  if (error instanceof CheckFailure) return error;
+  if (error instanceof ApiException) {
+    const status = statusOf(error.body);
+    const detail = status.message ? `: ${status.message}` : '';
+    switch (error.code) {
+      case 401:
+        return new CheckFailure('cluster-unauthorized', `The Kubernetes API server at ${server} rejected the credentials (401) while trying to ${what}.`);
+      case 403:
+        return new CheckFailure('cluster-forbidden', `Forbidden (403) while trying to ${what}${detail}.`);
+      case 404:
+        return new CheckFailure('not-found', `Not found (404) while trying to ${what}${detail}.`, notFoundHint);
+      case 409:
+        return new CheckFailure('conflict', `Conflict (409) while trying to ${what}${detail}.`);
+      default:
+        return new CheckFailure(
+          error.code >= 500 ? 'cluster-unreachable' : 'bad-input',
+          `The Kubernetes API answered ${error.code}${status.reason ? ` ${status.reason}` : ''} while trying to ${what}${detail}.`,
+          error.code >= 500 ? 'retry later; check the API server health' : 'read the message: the server rejected the request',
+        );
+    }
+  }
+  const name = isObject(error) ? asString(error.name) : undefined;
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return unreachable(`The Kubernetes API server at ${server} did not answer in time while trying to ${what}.`, 'check the cluster is reachable from this runner (VPN, firewall, private endpoint)');
+  }
+  const code = causeCode(error);
+  const message = firstLine(error);
+  if (code && (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code))) {
+    return unreachable(`TLS verification of the Kubernetes API server at ${server} failed (${code}).`, 'check the kubeconfig certificate-authority data matches the cluster');
+  }
+  if (code && NETWORK_CODES.includes(code)) {
+    return unreachable(`The Kubernetes API server at ${server} could not be reached (${code}) while trying to ${what}.`, 'check the cluster is reachable from this runner and the kubeconfig server address is right');
+  }
+  if (/HTTP protocol is not allowed/.test(message)) {
+    return unreachable(`The kubeconfig server ${server} is plain http:// without insecure-skip-tls-verify; the Kubernetes client refuses it.`, 'use the https:// endpoint of the API server');
+  }
+  return unreachable(`Could not ${what} on ${server}: ${message}.`);
+}
+
+// The object-style API takes observable middleware (the client's own small Observable stub).
+function middleware(pre: (ctx: RequestContext) => void): ObservableMiddleware {
+  return {
+    pre: (ctx: RequestContext) => {
+      pre(ctx);
+      return new Observable(Promise.resolve(ctx));
+    },
+    post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
+  };
+}
+
+// Every call is bounded: a hung API server must not eat the job's time.
+const timeoutMiddleware = (ms: number) => middleware((ctx) => ctx.setSignal(AbortSignal.timeout(ms)));
+const headerMiddleware = (name: string, value: string) => middleware((ctx) => ctx.setHeaderParam(name, value));
+
+export interface PodList {
+  items: JsonObject[];
+  resourceVersion?: string;
+}
+
+export type WatchEvent = { type: string; object: JsonObject };
+
+/** The API calls this target makes; tests can stand in for it. */
+export interface KubeApi {
+  readonly server: string;
+  getObject(ref: ObjectRef): Promise<JsonObject>;
+  patchObject(ref: ObjectRef, patch: JsonObject): Promise<JsonObject>;
+  listObjects(group: string, version: string, namespace: string, plural: string): Promise<JsonObject[]>;
+  /** Versions the cluster serves for a group, preferred first; [] when the group is not served. */
+  groupVersions(group: string): Promise<string[]>;
+  getService(namespace: string, name: string): Promise<JsonObject>;
+  listPods(namespace: string, selector: string): Promise<PodList>;
+  listEvents(namespace: string, involvedName: string): Promise<JsonObject[]>;
+  /** Starts a watch; resolves to a stop function. `done` fires once when the watch ends. */
+  watchPods(namespace: string, selector: string, resourceVersion: string | undefined, onEvent: (event: WatchEvent) => void, done: (error?: unknown) => void): Promise<() => void>;
+}
+
+// Typed client models use the same field names as the JSON; a round trip drops Date objects.
+function plain(value: unknown): JsonObject {
+  return JSON.parse(JSON.stringify(value ?? {})) as JsonObject;
+}
+
+export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi {
+  const custom = creds.kc.makeApiClient(CustomObjectsApi);
+  const core = creds.kc.makeApiClient(CoreV1Api);
+  const apis = creds.kc.makeApiClient(ApisApi);
+  const bounded: ConfigurationOptions = { middleware: [timeoutMiddleware(timeoutMs)], middlewareMergeStrategy: 'append' };
+  const mergePatch: ConfigurationOptions = {
+    middleware: [timeoutMiddleware(timeoutMs), headerMiddleware('Content-Type', PatchStrategy.MergePatch)],
+    middlewareMergeStrategy: 'append',
+  };
+  const watcher = new Watch(creds.kc);
+  return {
+    server: creds.server,
+    async getObject(ref) {
+      return plain(await custom.getNamespacedCustomObject({ group: ref.group, version: ref.version, namespace: ref.namespace, plural: ref.plural, name: ref.name }, bounded));
+    },
+    async patchObject(ref, patch) {
+      return plain(
+        await custom.patchNamespacedCustomObject(
+          { group: ref.group, version: ref.version, namespace: ref.namespace, plural: ref.plural, name: ref.name, body: patch },
+          mergePatch,
+        ),
+      );
+    },
+    async listObjects(group, version, namespace, plural) {
+      const list = await custom.listNamespacedCustomObject({ group, version, namespace, plural }, bounded);
+      return (asArray(dig(list, 'items')) ?? []).filter(isObject);
+    },
+    async groupVersions(group) {
+      const groups = await apis.getAPIVersions(undefined, bounded);
+      const found = groups.groups.find((g) => g.name === group);
+      if (!found) return [];
+      const preferred = found.preferredVersion?.version;
+      const versions = found.versions.map((v) => v.version);
+      return preferred ? [preferred, ...versions.filter((v) => v !== preferred)] : versions;
+    },
+    async getService(namespace, name) {
+      return plain(await core.readNamespacedService({ namespace, name }, bounded));
+    },
+    async listPods(namespace, selector) {
+      const list = await core.listNamespacedPod({ namespace, labelSelector: selector }, bounded);
+      return { items: list.items.map(plain), resourceVersion: list.metadata?.resourceVersion };
+    },
+    async listEvents(namespace, involvedName) {
+      const list = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${involvedName}` }, bounded);
+      return list.items.map(plain);
+    },
+    async watchPods(namespace, selector, resourceVersion, onEvent, done) {
+      const controller = await watcher.watch(
+        `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+        { labelSelector: selector, resourceVersion, allowWatchBookmarks: true },
+        (type: string, object: unknown) => onEvent({ type, object: isObject(object) ? object : {} }),
+        (error: unknown) => done(error ?? undefined),
+      );
+      return () => controller.abort();
+    },
+  };
+}
+
+/** The DGD versions to try, preferred first (empty when the operator's CRD is not installed). */
+export async function dgdVersions(api: KubeApi): Promise<string[]> {
+  return (await api.groupVersions(DGD_GROUP)).filter((v) => v === 'v1alpha1' || v === 'v1beta1');
+}

@@ -1,0 +1,165 @@
+// Waits for the frontend rollout with a pod watch: list, then watch from the list's
+// resourceVersion; a dropped watch is re-listed and re-watched, a 410 Gone too. Never outlives
+// the deadline: the cause of a stall is gathered inside it.
+
+import { CheckFailure } from '../../failures.js';
+import type { KubeApi, WatchEvent } from './cluster.js';
+import type { RouterExpectation } from './env-change.js';
+import { asString, dig, type JsonObject } from './json.js';
+import { assessRollout, diagnosePod, podView, type RolloutState } from './rollout.js';
+
+export interface RolloutTarget {
+  namespace: string;
+  selector: string;
+  containerName: string;
+  expected: RouterExpectation;
+  replicas: number;
+  /** Who rolls the pods, for the message when nothing happens: the operator or a Deployment. */
+  controller: string;
+  /** Command a person runs to watch the same thing. */
+  watchCommand: string;
+}
+
+export interface RolloutOptions {
+  timeoutMs: number;
+  log: (line: string) => void;
+  progressEveryMs?: number;
+  now?: () => number;
+}
+
+export interface RolloutResult {
+  pods: string[];
+  elapsedMs: number;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+export async function waitForRollout(api: KubeApi, target: RolloutTarget, options: RolloutOptions): Promise<RolloutResult> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const deadline = started + options.timeoutMs;
+  // Keep a slice of the budget to read pod events for the diagnosis.
+  const reserve = Math.min(3000, options.timeoutMs * 0.1);
+  const pods = new Map<string, JsonObject>();
+  let state: RolloutState = assessRollout([], target.replicas);
+  let stop: (() => void) | undefined;
+  let finish: (() => void) | undefined;
+  let lastError: unknown;
+  let finished = false;
+
+  const evaluate = () => {
+    state = assessRollout(
+      [...pods.values()].map((p) => podView(p, target.containerName, target.expected)),
+      target.replicas,
+    );
+    if (state.done) finish?.();
+  };
+  const key = (pod: JsonObject) => asString(dig(pod, 'metadata', 'uid')) ?? asString(dig(pod, 'metadata', 'name')) ?? '';
+
+  const relistAndWatch = async (): Promise<void> => {
+    while (!finished && now() < deadline - reserve) {
+      try {
+        const list = await api.listPods(target.namespace, target.selector);
+        pods.clear();
+        for (const pod of list.items) pods.set(key(pod), pod);
+        evaluate();
+        if (finished || state.done) return;
+        let resourceVersion = list.resourceVersion;
+        const ended = new Promise<unknown>((resolve) => {
+          void api
+            .watchPods(
+              target.namespace,
+              target.selector,
+              resourceVersion,
+              (event: WatchEvent) => {
+                if (event.type === 'BOOKMARK') {
+                  resourceVersion = asString(dig(event.object, 'metadata', 'resourceVersion')) ?? resourceVersion;
+                  return;
+                }
+                if (event.type === 'ERROR') {
+                  // 410 Gone (resourceVersion too old) and other watch errors: re-list.
+                  stop?.();
+                  resolve(new Error(asString(event.object.message) ?? 'watch error'));
+                  return;
+                }
+                if (event.type === 'DELETED') pods.delete(key(event.object));
+                else pods.set(key(event.object), event.object);
+                evaluate();
+              },
+              (error) => resolve(error),
+            )
+            .then((s) => {
+              stop = s;
+              if (finished) s();
+            }, resolve);
+        });
+        lastError = await ended;
+      } catch (error) {
+        lastError = error;
+      }
+      if (finished) return;
+      // A dropped watch is normal (server timeouts); pause briefly so a broken one cannot spin.
+      await sleep(Math.min(500 + Math.random() * 500, deadline - reserve - now()));
+    }
+  };
+
+  const progress = setInterval(() => {
+    options.log(`Rollout: ${state.summary} (${Math.round((now() - started) / 1000)} s of ${Math.round(options.timeoutMs / 1000)} s).`);
+  }, options.progressEveryMs ?? 10_000);
+  try {
+    await Promise.race([
+      new Promise<void>((resolve) => {
+        finish = resolve;
+        if (state.done) resolve();
+      }),
+      relistAndWatch(),
+      sleep(deadline - reserve - now()),
+    ]);
+  } finally {
+    finished = true;
+    clearInterval(progress);
+    stop?.();
+  }
+  evaluate();
+  if (state.done) {
+    options.log(`Rollout finished in ${Math.round((now() - started) / 100) / 10} s: ${state.summary}.`);
+    return { pods: state.fresh.map((p) => p.name), elapsedMs: now() - started };
+  }
+  const cause = await stallCause(api, target, state, pods, deadline - now());
+  const watchNote = lastError && state.fresh.length === 0 && pods.size === 0 ? ` (last watch problem: ${String((lastError as Error).message ?? lastError)})` : '';
+  throw new CheckFailure(
+    'rollout-timeout',
+    `The frontend did not finish rolling out within ${Math.round(options.timeoutMs / 1000)} s: ${cause}. State: ${state.summary}${watchNote}.`,
+    undefined,
+    [{ title: 'Rollout state', text: `${state.summary}\nWatch it yourself: ${target.watchCommand}` }],
+  );
+}
+
+async function stallCause(api: KubeApi, target: RolloutTarget, state: RolloutState, pods: Map<string, JsonObject>, budgetMs: number): Promise<string> {
+  const byName = new Map([...pods.values()].map((p) => [asString(dig(p, 'metadata', 'name')) ?? '', p]));
+  const stuck = state.fresh.filter((p) => !p.ready);
+  if (stuck.length === 0 && state.fresh.length === 0) {
+    if (state.old.length === 0) return `no pod matches the selector ${target.selector}`;
+    return `no pod with the new env was created: ${target.controller} has not rolled the frontend`;
+  }
+  if (stuck.length === 0) {
+    const terminating = state.old.filter((p) => p.terminating);
+    if (terminating.length) return `old pod(s) still terminating: ${terminating.map((p) => p.name).join(', ')}`;
+    return `old pod(s) still present: ${state.old.map((p) => p.name).join(', ')}`;
+  }
+  const causes = await Promise.all(
+    stuck.slice(0, 3).map(async (view) => {
+      const pod = byName.get(view.name) ?? {};
+      let events: JsonObject[] = [];
+      try {
+        events = await Promise.race([api.listEvents(target.namespace, view.name), sleep(Math.max(budgetMs, 500)).then(() => [])]);
+      } catch {
+        // The status alone still says most; events are a bonus.
+      }
+      return diagnosePod(pod, events);
+    }),
+  );
+  return causes.join('; ');
+}

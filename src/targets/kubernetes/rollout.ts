@@ -1,0 +1,106 @@
+// Has the frontend rolled? Pure judgement over pod objects: which pods already run the new env
+// and are Ready, which old ones remain, and, for a stall, the cause in words a person can act on.
+
+import type { EnvEntry } from '../../report/contract.js';
+import { envMatches, type RouterExpectation } from './env-change.js';
+import { asArray, asString, dig, isObject, type JsonObject } from './json.js';
+
+export interface PodView {
+  name: string;
+  phase: string;
+  ready: boolean;
+  terminating: boolean;
+  /** True when the frontend container's spec carries the expected router env. */
+  current: boolean;
+}
+
+export function frontendContainer(pod: JsonObject, containerName: string): JsonObject | undefined {
+  const containers = (asArray(dig(pod, 'spec', 'containers')) ?? []).filter(isObject);
+  return containers.find((c) => c.name === containerName) ?? (containers.length === 1 ? containers[0] : undefined);
+}
+
+export function podView(pod: JsonObject, containerName: string, expected: RouterExpectation): PodView {
+  const container = frontendContainer(pod, containerName);
+  const env = ((asArray(container?.env) ?? []).filter(isObject) as unknown as EnvEntry[]) ?? [];
+  const conditions = (asArray(dig(pod, 'status', 'conditions')) ?? []).filter(isObject);
+  return {
+    name: asString(dig(pod, 'metadata', 'name')) ?? '?',
+    phase: asString(dig(pod, 'status', 'phase')) ?? 'Pending',
+    ready: conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
+    terminating: Boolean(dig(pod, 'metadata', 'deletionTimestamp')),
+    current: container !== undefined && envMatches(env, expected),
+  };
+}
+
+export interface RolloutState {
+  done: boolean;
+  fresh: PodView[];
+  old: PodView[];
+  summary: string;
+}
+
+/** Done: enough pods with the new env, all Ready, and no old (or terminating) pod left. */
+export function assessRollout(pods: PodView[], replicas: number): RolloutState {
+  // Finished pods (evicted, completed) serve nothing and are never cleaned up by a rollout.
+  const live = pods.filter((p) => p.phase !== 'Failed' && p.phase !== 'Succeeded');
+  const fresh = live.filter((p) => p.current && !p.terminating);
+  const old = live.filter((p) => !p.current || p.terminating);
+  const ready = fresh.filter((p) => p.ready).length;
+  const want = Math.max(replicas, 0);
+  const done = old.length === 0 && fresh.length >= want && ready === fresh.length && (want > 0 || fresh.length === 0);
+  const summary = `${ready}/${Math.max(want, fresh.length)} pod(s) Ready with the new env, ${old.length} old pod(s) remaining${
+    old.length ? ` (${old.map((p) => `${p.name}${p.terminating ? ' terminating' : ''}`).join(', ')})` : ''
+  }`;
+  return { done, fresh, old, summary };
+}
+
+function eventLine(event: JsonObject): string {
+  return `${asString(event.reason) ?? 'Event'}: ${(asString(event.message) ?? '').trim()}`;
+}
+
+function latest(events: JsonObject[], filter: (e: JsonObject) => boolean): JsonObject | undefined {
+  const time = (e: JsonObject) => Date.parse(String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '')) || 0;
+  return events.filter(filter).sort((a, b) => time(b) - time(a))[0];
+}
+
+/** Why one pod is not serving, from its status first and its events second. */
+export function diagnosePod(pod: JsonObject, events: JsonObject[]): string {
+  const name = asString(dig(pod, 'metadata', 'name')) ?? '?';
+  const phase = asString(dig(pod, 'status', 'phase')) ?? 'Pending';
+  if (dig(pod, 'metadata', 'deletionTimestamp')) return `${name} is terminating and has not gone away`;
+  const statuses = (asArray(dig(pod, 'status', 'containerStatuses')) ?? []).filter(isObject);
+  for (const status of statuses) {
+    const waiting = dig(status, 'state', 'waiting');
+    const reason = asString(dig(waiting, 'reason'));
+    const message = (asString(dig(waiting, 'message')) ?? '').trim();
+    if (reason === 'CrashLoopBackOff') {
+      const restarts = Number(status.restartCount ?? 0);
+      const last = dig(status, 'lastState', 'terminated');
+      const exit = dig(last, 'exitCode');
+      const lastMessage = (asString(dig(last, 'message')) ?? asString(dig(last, 'reason')) ?? '').trim();
+      return `${name} is in CrashLoopBackOff (container ${String(status.name)}, ${restarts} restart(s)${exit !== undefined ? `, last exit code ${String(exit)}` : ''})${lastMessage ? `; last termination message: ${lastMessage}` : ''}`;
+    }
+    if (reason && /ImagePull|ErrImage|InvalidImageName/.test(reason)) {
+      return `${name} cannot pull its image (${reason}${message ? `: ${message}` : ''})`;
+    }
+    if (reason && reason !== 'ContainerCreating' && reason !== 'PodInitializing') {
+      return `${name} is waiting: ${reason}${message ? `: ${message}` : ''}`;
+    }
+  }
+  if (phase === 'Pending') {
+    const scheduled = (asArray(dig(pod, 'status', 'conditions')) ?? []).filter(isObject).find((c) => c.type === 'PodScheduled');
+    const failed = latest(events, (e) => e.reason === 'FailedScheduling');
+    if (failed || scheduled?.status === 'False') {
+      const message = (asString(failed?.message) ?? asString(scheduled?.message) ?? '').trim();
+      return `${name} is Pending and cannot be scheduled${message ? `: ${message}` : ''}`;
+    }
+    const warning = latest(events, (e) => e.type === 'Warning');
+    return `${name} is Pending${warning ? ` (${eventLine(warning)})` : ' (containers not started yet)'}`;
+  }
+  const ready = (asArray(dig(pod, 'status', 'conditions')) ?? []).filter(isObject).find((c) => c.type === 'Ready');
+  if (phase === 'Running' && ready?.status !== 'True') {
+    const unhealthy = latest(events, (e) => e.reason === 'Unhealthy') ?? latest(events, (e) => e.type === 'Warning');
+    return `${name} is Running but not Ready${unhealthy ? ` (${eventLine(unhealthy)})` : ' (the readiness probe has not passed)'}`;
+  }
+  return `${name} is ${phase}`;
+}
