@@ -2,13 +2,15 @@
 // print `KUBECONFIG=<path>` and run until SIGINT/SIGTERM.
 //
 //   node scripts/cluster.ts <deploy.yaml> [more.yaml ...] [--namespace NS] [--kubeconfig PATH]
-//        [--timeout SECONDS] [--http] [--keep]
+//        [--timeout SECONDS] [--tiny-model DIR] [--python PATH] [--http] [--keep]
 import { existsSync } from 'node:fs';
 import { rtOf } from '../__tests__/support/cluster/controllers.ts';
 import { parseManifests, startCluster } from '../__tests__/support/cluster/index.ts';
 
 function usage(): never {
-  console.error('usage: node scripts/cluster.ts <deploy.yaml> [...] [--namespace NS] [--kubeconfig PATH] [--timeout SECONDS] [--http] [--keep]');
+  console.error(
+    'usage: node scripts/cluster.ts <deploy.yaml> [...] [--namespace NS] [--kubeconfig PATH] [--timeout SECONDS] [--tiny-model DIR] [--python PATH] [--http] [--keep]',
+  );
   process.exit(2);
 }
 
@@ -19,11 +21,15 @@ let kubeconfigPath: string | undefined;
 let timeoutS = 300;
 let http = false;
 let keep = false;
+let tinyModelDir: string | undefined;
+let python: string | undefined;
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--namespace' || a === '-n') namespace = args[++i];
   else if (a === '--kubeconfig') kubeconfigPath = args[++i];
   else if (a === '--timeout') timeoutS = Number(args[++i]);
+  else if (a === '--tiny-model') tinyModelDir = args[++i];
+  else if (a === '--python') python = args[++i];
   else if (a === '--http') http = true;
   else if (a === '--keep') keep = true;
   else if (a === '-h' || a === '--help') usage();
@@ -41,7 +47,7 @@ const docs = parseManifests(files);
 // default namespace: --namespace, else the first namespaced document's namespace, else default
 namespace ??= docs.find((d) => d?.metadata?.namespace)?.metadata?.namespace ?? 'default';
 
-const cluster = await startCluster({ namespace, kubeconfigPath, http, keepDir: keep });
+const cluster = await startCluster({ namespace, kubeconfigPath, http, keepDir: keep, tinyModelDir, python });
 let stopping = false;
 const shutdown = async (code: number) => {
   if (stopping) return;
@@ -54,12 +60,12 @@ process.on('SIGTERM', () => void shutdown(0));
 
 try {
   await cluster.apply(docs);
-  const namespaces = new Set<string>([namespace]);
+  const namespaces = new Set<string>([namespace!]);
   for (const d of docs) if (d?.metadata?.namespace) namespaces.add(d.metadata.namespace);
   for (const ns of namespaces) await cluster.waitForReady(ns, { timeoutMs: timeoutS * 1000 });
 } catch (e) {
   console.error(`stand-in cluster: ${(e as Error).message}`);
-  for (const ns of new Set([namespace])) {
+  for (const ns of new Set([namespace!])) {
     for (const p of cluster.store.list(rtOf('pods'), ns)) {
       const cs = (p.status?.containerStatuses ?? []).map((c: Record<string, any>) => `${c.name}: ${JSON.stringify(c.state)}`).join('; ');
       console.error(`  pod ${p.metadata.name}: ${p.status?.phase} ${cs}`);

@@ -1,7 +1,6 @@
 // The GitHub Action around the engine: read inputs, run, publish the Output Contract as step
 // outputs, a job summary and annotations; the post step stops a launched frontend.
 
-import * as core from '@actions/core';
 import { fetchClient } from './check/http.js';
 import { CheckFailure } from './failures.js';
 import { contractOutputs, failureOf, type Contract } from './report/contract.js';
@@ -11,13 +10,16 @@ import { runCheck, toFailure, type Logger } from './run.js';
 import { actionInputs, parseSettings, DEFAULT_BASE_URL } from './settings.js';
 import { openTarget } from './targets/index.js';
 import { stopFrontend, type LaunchedFrontend } from './targets/launch.js';
+import type { Runner } from './runner/github.js';
 
 const LAUNCH_STATE = 'launched-frontend';
 
-const log: Logger = {
-  info: (line) => core.info(line),
-  warning: (line) => core.warning(oneLine(line)),
-};
+// The job summary is capped at 1 MiB per step; beyond it the runner drops the summary.
+const SUMMARY_LIMIT = 1000 * 1024;
+
+function logger(runner: Runner): Logger {
+  return { info: (line) => runner.info(line), warning: (line) => runner.warning(oneLine(line)) };
+}
 
 /** The contract of a run that stopped before planning (bad input): nothing was contacted. */
 function inputFailureContract(failure: CheckFailure, baseUrl: string): Contract {
@@ -43,61 +45,61 @@ function inputFailureContract(failure: CheckFailure, baseUrl: string): Contract 
   };
 }
 
-async function publish(contract: Contract): Promise<void> {
-  for (const [name, value] of Object.entries(contractOutputs(contract))) core.setOutput(name, value);
-  if (process.env.GITHUB_STEP_SUMMARY) {
-    try {
-      await core.summary.addRaw(renderSummary(contract)).write();
-    } catch (error) {
-      core.warning(`Could not write the job summary: ${(error as Error).message}`);
-    }
+function publish(runner: Runner, contract: Contract): void {
+  for (const [name, value] of Object.entries(contractOutputs(contract))) runner.setOutput(name, value);
+  try {
+    let summary = renderSummary(contract);
+    if (Buffer.byteLength(summary) > SUMMARY_LIMIT) summary = renderSummary({ ...contract, details: [], models: contract.models.slice(0, 100) });
+    runner.appendSummary(summary);
+  } catch (error) {
+    runner.warning(`Could not write the job summary: ${(error as Error).message}`);
   }
   const line = verdictText(contract);
   if (contract.result === 'pass') {
-    core.info(line);
+    runner.info(line);
   } else {
     const failure = contract.failure;
-    core.error(oneLine(`${failure?.message ?? ''} Next step: ${failure?.next ?? ''}`), {
+    runner.error(oneLine(`${failure?.message ?? ''} Next step: ${failure?.next ?? ''}`), {
       title: `Dynamo router check failed: ${failure?.code ?? 'internal'}`,
     });
     process.exitCode = 1;
   }
 }
 
-export async function runAction(): Promise<void> {
+export async function runAction(runner: Runner): Promise<void> {
   const inputs = actionInputs();
   // Mask the key before anything can echo it, even a rejected input.
   const apiKey = inputs('api-key');
-  if (apiKey) core.setSecret(apiKey);
+  if (apiKey) runner.setSecret(apiKey);
   let settings;
   try {
     settings = parseSettings(inputs);
   } catch (error) {
-    const failure = toFailure(error);
-    await publish(inputFailureContract(failure, DEFAULT_BASE_URL));
+    publish(runner, inputFailureContract(toFailure(error), DEFAULT_BASE_URL));
     return;
   }
+  const log = logger(runner);
   const contract = await runCheck(settings, {
     http: fetchClient,
     log,
     openTarget: (s, plan) =>
       openTarget(s, plan, {
         log,
-        rememberLaunch: (launched) => core.saveState(LAUNCH_STATE, JSON.stringify(launched)),
-        mask: (secret) => core.setSecret(secret),
+        rememberLaunch: (launched) => runner.saveState(LAUNCH_STATE, JSON.stringify(launched)),
+        mask: (secret) => runner.setSecret(secret),
       }),
   });
-  await publish(contract);
+  publish(runner, contract);
 }
 
-export async function cleanupAction(): Promise<void> {
-  const raw = core.getState(LAUNCH_STATE);
+export async function cleanupAction(runner: Runner): Promise<void> {
+  const raw = runner.getState(LAUNCH_STATE);
   if (!raw) return;
   try {
     const launched = JSON.parse(raw) as LaunchedFrontend;
     const how = await stopFrontend(launched.pid);
-    core.info(`Launched frontend (pid ${launched.pid}): ${how}. Its log: ${launched.logPath}`);
+    runner.info(`Launched frontend (pid ${launched.pid}): ${how}. Its log: ${launched.logPath}`);
   } catch (error) {
-    core.warning(`Could not stop the launched frontend: ${(error as Error).message}`);
+    runner.warning(`Could not stop the launched frontend: ${(error as Error).message}`);
   }
 }

@@ -629,7 +629,7 @@ export class ControllerManager {
     const scale = (rs: AnyObj, n: number) => {
       if ((rs.spec.replicas ?? 0) === n) return;
       const from = rs.spec.replicas ?? 0;
-      const next = clone(rs);
+      const next = clone(rs) as K8sObject;
       next.spec.replicas = n;
       next.metadata.annotations = { ...(next.metadata.annotations ?? {}), 'deployment.kubernetes.io/desired-replicas': String(desired), 'deployment.kubernetes.io/max-replicas': String(desired + maxSurge) };
       this.store.update(RS, next);

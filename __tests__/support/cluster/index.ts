@@ -131,7 +131,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const user = opts.user ?? 'system:serviceaccount:ci:deployer';
   const python = opts.python ?? defaultPython();
   const tinyDefault = join(REPO_ROOT, '.dynamo/tiny-model');
-  const tinyModelDir = opts.tinyModelDir ?? (existsSync(tinyDefault) ? tinyDefault : undefined);
+  const tinyModelDir = opts.tinyModelDir ?? process.env.STANDIN_TINY_MODEL ?? (existsSync(tinyDefault) ? tinyDefault : undefined);
   const fileKvDir = join(dir, 'dynamo-file-kv');
   const rbac: RbacConfig = Array.isArray(opts.rbac) ? { deny: opts.rbac } : (opts.rbac ?? { deny: [] });
 

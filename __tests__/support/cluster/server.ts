@@ -468,9 +468,9 @@ export class ApiServer {
     const store = this.opts.store;
     const accept = req.headers.accept;
 
-    const view = (o: K8sObject) => {
+    const view = (o: K8sObject): K8sObject => {
       const v = convertTo(o, rt, version);
-      return { ...v, apiVersion: groupVersion(rt.group, version), kind: rt.kind };
+      return { ...v, apiVersion: groupVersion(rt.group, version), kind: rt.kind } as K8sObject;
     };
 
     switch (verb) {
@@ -914,7 +914,10 @@ export class ApiServer {
       this.opts.hooks
         .dialPod(ns, pod, port)
         .then((sock) => {
-          if (closed) return sock.destroy();
+          if (closed) {
+            sock.destroy();
+            return;
+          }
           sockets[i] = sock;
           for (const b of pending[i]) sock.write(b);
           pending[i] = [];

@@ -316,7 +316,7 @@ export class Store {
 }
 
 function hasGeneration(rt: ResourceType): boolean {
-  return ['deployments', 'replicasets', 'dynamographdeployments', 'pods'].includes(rt.plural);
+  return ['deployments', 'replicasets', 'dynamographdeployments'].includes(rt.plural);
 }
 
 function stripForGeneration(o: K8sObject): unknown {

@@ -1,0 +1,111 @@
+import { describe, expect, it } from '@jest/globals';
+import { deploymentRef, dgdRef, envAt, locateFrontend, mergePatchFor, withValueAt, workerSpecs } from '../../src/targets/kubernetes/dgd.ts';
+import { computeEnvChange } from '../../src/targets/kubernetes/env-change.ts';
+import { envPatchFor, listsOf } from '../../src/targets/kubernetes/index.ts';
+import type { JsonObject } from '../../src/targets/kubernetes/json.ts';
+
+const alpha: JsonObject = {
+  apiVersion: 'nvidia.com/v1alpha1',
+  kind: 'DynamoGraphDeployment',
+  metadata: { name: 'g', namespace: 'ns', resourceVersion: '7' },
+  spec: {
+    envs: [{ name: 'GRAPH', value: 'x' }],
+    services: {
+      Frontend: { componentType: 'frontend', replicas: 2, envs: [{ name: 'A', value: '1' }], extraPodSpec: { mainContainer: { image: 'i', env: [{ name: 'M', value: 'm' }] } } },
+      decode: { componentType: 'worker', extraPodSpec: { mainContainer: { command: ['python3', '-m', 'dynamo.mocker'], args: ['--model-path', 'x'] } } },
+    },
+  },
+};
+
+const beta: JsonObject = {
+  apiVersion: 'nvidia.com/v1beta1',
+  kind: 'DynamoGraphDeployment',
+  metadata: { name: 'g', namespace: 'ns', resourceVersion: '9' },
+  spec: {
+    env: [{ name: 'GRAPH', value: 'x' }],
+    components: [
+      { name: 'decode', type: 'decode', podTemplate: { spec: { containers: [{ name: 'main', image: 'i', command: ['python3', '-m', 'dynamo.mocker'] }] } } },
+      { name: 'Frontend', type: 'frontend', podTemplate: { spec: { containers: [{ name: 'sidecar', image: 's' }, { name: 'main', image: 'i', env: [{ name: 'A', value: '1' }] }] } } },
+    ],
+  },
+};
+
+describe('locateFrontend', () => {
+  it('finds the v1alpha1 frontend service and its two env lists', () => {
+    const loc = locateFrontend(alpha, dgdRef('ns', 'g', 'v1alpha1'));
+    expect(loc.component).toBe('Frontend');
+    expect(loc.replicas).toBe(2);
+    expect(envAt(alpha, loc.componentEnvPath)).toEqual([{ name: 'A', value: '1' }]);
+    expect(envAt(alpha, loc.containerEnvPath)).toEqual([{ name: 'M', value: 'm' }]);
+  });
+
+  it('finds the v1beta1 frontend component and its main container', () => {
+    const loc = locateFrontend(beta, dgdRef('ns', 'g', 'v1beta1'));
+    expect(loc.component).toBe('Frontend');
+    expect(loc.componentEnvPath).toBeUndefined();
+    expect(loc.containerEnvPath).toEqual(['spec', 'components', '1', 'podTemplate', 'spec', 'containers', '1', 'env']);
+  });
+
+  it('finds the dynamo.frontend container of a plain Deployment', () => {
+    const deployment: JsonObject = {
+      metadata: { name: 'fe', resourceVersion: '3' },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'fe' } },
+        template: { spec: { containers: [{ name: 'proxy', image: 'p' }, { name: 'frontend', command: ['python3', '-m', 'dynamo.frontend'] }] } },
+      },
+    };
+    const loc = locateFrontend(deployment, deploymentRef('ns', 'fe'));
+    expect(loc.containerName).toBe('frontend');
+    expect(loc.podLabels).toEqual({ app: 'fe' });
+  });
+
+  it('fails clearly without a frontend component', () => {
+    expect(() => locateFrontend({ spec: { services: {} } }, dgdRef('ns', 'g', 'v1alpha1'))).toThrow(/no frontend component/);
+  });
+});
+
+describe('merge patch', () => {
+  it('v1alpha1: only the frontend env lists, with resourceVersion; never the graph env', () => {
+    const loc = locateFrontend(alpha, dgdRef('ns', 'g', 'v1alpha1'));
+    const before = listsOf(alpha, loc);
+    const change = computeEnvChange(before, 'kv', 'off');
+    const { patch } = envPatchFor(alpha, loc, before, change.lists);
+    expect(patch).toEqual({
+      metadata: { resourceVersion: '7' },
+      spec: { services: { Frontend: { envs: [{ name: 'A', value: '1' }, { name: 'DYN_ROUTER_MODE', value: 'kv' }, { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' }] } } },
+    });
+  });
+
+  it('v1beta1: the whole components list from the fresh read (merge patch replaces lists)', () => {
+    const loc = locateFrontend(beta, dgdRef('ns', 'g', 'v1beta1'));
+    const before = listsOf(beta, loc);
+    const change = computeEnvChange(before, 'random', 'leave');
+    const { patch } = envPatchFor(beta, loc, before, change.lists);
+    const components = (patch.spec as JsonObject).components as JsonObject[];
+    expect(components).toHaveLength(2);
+    expect(components[0]).toEqual((beta.spec as JsonObject as { components: JsonObject[] }).components[0]);
+    expect(JSON.stringify(components[1])).toContain('"DYN_ROUTER_MODE","value":"random"');
+    expect((patch.metadata as JsonObject).resourceVersion).toBe('9');
+    expect(Object.keys(patch.spec as JsonObject)).toEqual(['components']);
+  });
+
+  it('v1beta1 without a main container adds one named main', () => {
+    const obj: JsonObject = { metadata: {}, spec: { components: [{ name: 'Frontend', type: 'frontend' }] } };
+    const loc = locateFrontend(obj, dgdRef('ns', 'g', 'v1beta1'));
+    const changed = withValueAt(obj, loc.containerEnvPath, [{ name: 'DYN_ROUTER_MODE', value: 'kv' }]);
+    expect(mergePatchFor(changed, [loc.containerEnvPath], '1')).toEqual({
+      metadata: { resourceVersion: '1' },
+      spec: { components: [{ name: 'Frontend', type: 'frontend', podTemplate: { spec: { containers: [{ name: 'main', env: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }] }] } } }] },
+    });
+  });
+});
+
+describe('workerSpecs', () => {
+  it('lists the non-frontend components with their command lines', () => {
+    expect(workerSpecs(alpha, dgdRef('ns', 'g', 'v1alpha1'))).toEqual([
+      { component: 'decode', command: ['python3', '-m', 'dynamo.mocker'], args: ['--model-path', 'x'], env: [] },
+    ]);
+    expect(workerSpecs(beta, dgdRef('ns', 'g', 'v1beta1')).map((w) => w.component)).toEqual(['decode']);
+  });
+});

@@ -1,0 +1,371 @@
+// The Kubernetes target, in the order a person would work: find the frontend, decide the env
+// change, write it conflict-safely, wait for the rollout, forward a port, hand over for the check.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { CheckFailure } from '../../failures.js';
+import { kvEventsDecision, type Plan } from '../../plan.js';
+import type { EnvPatch, ReportDetail } from '../../report/contract.js';
+import type { TargetSession } from '../../run.js';
+import type { Settings } from '../../settings.js';
+import type { TargetDeps } from '../index.js';
+import { apiFailure, kubeApi, loadCredentials, maskSecrets, type KubeApi } from './cluster.js';
+import {
+  argvOf,
+  describeLocation,
+  envAt,
+  locateFrontend,
+  mergePatchFor,
+  pathText,
+  withValueAt,
+  workerSpecs,
+  type FrontendLocation,
+  type Path,
+} from './dgd.js';
+import {
+  computeEnvChange,
+  describeEntries,
+  effectiveEntry,
+  envTruthy,
+  KV_EVENTS_VAR,
+  MODE_VAR,
+  restoreLists,
+  routerExpectation,
+  type EnvLists,
+  type KvEventsWant,
+} from './env-change.js';
+import { startForward, type Forward } from './forward.js';
+import type { JsonObject } from './json.js';
+import { curlCommands, getCommand, patchCommand, portForwardCommand, watchPodsCommand } from './kubectl.js';
+import { judgePinned, pinnedFlags } from './pinned-args.js';
+import { readRecipe, writeRecipe } from './recipe.js';
+import { resolveNamespace, resolveTarget, type ResolvedTarget } from './resolve.js';
+import { waitForRollout } from './rollout-wait.js';
+import { frontendServicePort, selectorOf, serviceSelector } from './service-port.js';
+import { conflictSafeUpdate } from './write.js';
+import { decideKvEvents } from './workers.js';
+
+const APPROXIMATE_NOTE =
+  'Approximate KV mode: the workers publish no KV events, so the router predicts cache contents from its own routing decisions (expiring after --router-ttl-secs, 120 s by default); cache-hit estimates can drift from the workers\u2019 real caches.';
+
+export function listsOf(object: JsonObject, loc: FrontendLocation): EnvLists {
+  const lists: EnvLists = { container: envAt(object, loc.containerEnvPath) };
+  if (loc.componentEnvPath) lists.component = envAt(object, loc.componentEnvPath);
+  return lists;
+}
+
+/** The merge patch that writes `lists` into a fresh copy of the object. */
+export function envPatchFor(fresh: JsonObject, loc: FrontendLocation, before: EnvLists, after: EnvLists): { patch: JsonObject; paths: Path[] } {
+  let changed = fresh;
+  const paths: Path[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  if (loc.componentEnvPath && after.component && !same(after.component, before.component)) {
+    changed = withList(changed, loc.componentEnvPath, after.component);
+    paths.push(loc.componentEnvPath);
+  }
+  if (!same(after.container, before.container)) {
+    changed = withList(changed, loc.containerEnvPath, after.container);
+    paths.push(loc.containerEnvPath);
+  }
+  return { patch: mergePatchFor(changed, paths, metadataVersion(fresh)), paths };
+}
+
+function withList(object: JsonObject, path: Path, list: unknown[]): JsonObject {
+  return withValueAt(object, path, list);
+}
+
+function metadataVersion(object: JsonObject): string | undefined {
+  const meta = object.metadata as JsonObject | undefined;
+  return typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : undefined;
+}
+
+interface ModeDecision {
+  mode: string;
+  modeReason: string;
+  kvEvents: Plan['kvEvents'];
+  kvEventsReason: string;
+  kvWant: KvEventsWant;
+  /** DYN_ROUTER_MODE to write; undefined when the args already pin the wanted mode. */
+  envMode?: string;
+  limitations: string[];
+}
+
+/** What the frontend runs now, from its args (which win) or its env. */
+function currentMode(object: JsonObject, loc: FrontendLocation): { mode: string; reason: string; approximate: boolean } {
+  const { command, args } = argvOf(object, loc);
+  const pinned = pinnedFlags(command, args);
+  const lists = listsOf(object, loc);
+  const entry = effectiveEntry(lists, MODE_VAR);
+  const events = effectiveEntry(lists, KV_EVENTS_VAR);
+  const approximate = pinned.kvEvents === false || (pinned.kvEvents === undefined && events !== undefined && events.valueFrom === undefined && !envTruthy(events.value));
+  if (pinned.mode) {
+    return { mode: pinned.mode, reason: `read from the frontend's command line (\`${pinned.flags.map((f) => f.text).join(' ')}\` in ${pathText(loc.argsPath)}), which wins over env`, approximate };
+  }
+  if (entry?.valueFrom !== undefined) return { mode: '', reason: `${MODE_VAR} on the frontend comes from valueFrom, which this action does not resolve`, approximate };
+  if (entry) return { mode: entry.value ?? '', reason: `read from ${MODE_VAR}=${entry.value ?? ''} on ${describeLocation(loc)}`, approximate };
+  return { mode: 'round-robin', reason: `${MODE_VAR} is not set on ${describeLocation(loc)} and no flag pins the mode: Dynamo's default, round-robin`, approximate };
+}
+
+function decideMode(settings: Settings, plan: Plan, object: JsonObject, loc: FrontendLocation, mode: string): ModeDecision {
+  const limitations: string[] = [];
+  let kvEvents = plan.kvEvents;
+  let kvEventsReason = plan.kvEventsReason;
+  if (mode === 'kv' && settings.kvEvents === 'auto') {
+    const auto = decideKvEvents(workerSpecs(object, loc.ref));
+    kvEvents = auto.kvEvents;
+    kvEventsReason = auto.reason;
+    if (auto.kvEvents === 'unknown') {
+      limitations.push('KV events were not confirmed from the worker specs: if the workers publish none, the kv router routes on load alone; set `kv-events: false` for approximate mode.');
+    }
+  } else if (settings.kvEvents !== 'auto') {
+    const stated = kvEventsDecision(settings, mode as Settings['mode']);
+    kvEvents = stated.kvEvents;
+    kvEventsReason = stated.kvEventsReason;
+  }
+  const kvWant: KvEventsWant = mode === 'kv' ? (kvEvents === 'false' ? 'off' : 'on') : 'leave';
+  if (kvWant === 'off') limitations.push(APPROXIMATE_NOTE);
+
+  const { command, args } = argvOf(object, loc);
+  const pinned = pinnedFlags(command, args);
+  const verdict = judgePinned(pinned, mode, kvWant !== 'off', pathText(loc.argsPath));
+  if (!verdict.ok) throw new CheckFailure('args-pin-mode', verdict.message ?? 'The frontend args pin the router mode.', verdict.hint);
+  const eventsPinned = pinned.kvEvents !== undefined && (kvWant === 'leave' || (kvWant === 'on') === pinned.kvEvents);
+  return {
+    mode,
+    modeReason: verdict.alreadyPinned
+      ? `requested by the \`mode\` input; the frontend's command line already pins --router-mode ${mode}, so DYN_ROUTER_MODE is left alone`
+      : `requested by the \`mode\` input; applied as ${MODE_VAR}=${mode} on ${describeLocation(loc)} only`,
+    kvEvents,
+    kvEventsReason,
+    kvWant: eventsPinned ? 'leave' : kvWant,
+    envMode: verdict.alreadyPinned ? undefined : mode,
+    limitations,
+  };
+}
+
+export async function openKubernetesTarget(settings: Settings, plan: Plan, deps: TargetDeps): Promise<TargetSession> {
+  const k = settings.kubernetes;
+  if (!k) throw new CheckFailure('internal', 'Kubernetes target opened without Kubernetes settings.');
+  const log = (line: string) => deps.log.info(line);
+  // Local problems first: a bad recipe fails before any cluster is contacted.
+  const recipe = k.recipe ? readRecipe(k.recipe) : undefined;
+  const creds = loadCredentials();
+  await maskSecrets(creds, deps.mask ?? (() => undefined));
+  log(`Kubernetes: context ${creds.context} from ${creds.source}, API server ${creds.server}.`);
+  const api = kubeApi(creds);
+  const namespace = resolveNamespace(k, recipe, creds.namespace);
+  const target = await resolveTarget(api, namespace, k, recipe);
+  const { ref, loc, serviceName, service } = target;
+  log(`Frontend: ${describeLocation(loc)}; Service ${namespace}/${serviceName}.`);
+
+  const selector = serviceSelector(service) || selectorOf(loc.podLabels);
+  const workerSelector = ref.kind === 'dgd' ? `nvidia.com/dynamo-graph-deployment-name=${ref.name},nvidia.com/dynamo-component-type!=frontend` : undefined;
+  const servicePort = frontendServicePort(service);
+  const steps: string[] = [`# 1. Read the frontend's object\n${getCommand(ref)}`];
+  const details: ReportDetail[] = [];
+  const limitations: string[] = [];
+  const session: TargetSession = {
+    baseUrl: '',
+    service: `${namespace}/${serviceName}`,
+    limitations,
+    details,
+    namespace,
+    frontendSelector: selector,
+    workerSelector,
+    close: async () => undefined,
+  };
+
+  const original = listsOf(target.object, loc);
+  let written = false;
+  let recipeBefore: string | undefined;
+
+  if (!settings.mode) {
+    const now = currentMode(target.object, loc);
+    session.mode = now.mode;
+    session.modeReason = `no mode requested: ${now.reason}; nothing was changed (check only)`;
+    if (now.mode === 'kv' && now.approximate) {
+      session.kvEvents = 'false';
+      session.kvEventsReason = `the frontend runs approximate KV mode (${KV_EVENTS_VAR} false or --no-router-kv-events)`;
+      limitations.push(APPROXIMATE_NOTE);
+    } else if (now.mode === 'kv' && settings.kvEvents === 'auto') {
+      const auto = decideKvEvents(workerSpecs(target.object, ref));
+      session.kvEvents = auto.kvEvents;
+      session.kvEventsReason = auto.reason;
+    }
+  } else {
+    const decision = decideMode(settings, plan, target.object, loc, settings.mode);
+    session.mode = decision.mode;
+    session.modeReason = decision.modeReason;
+    session.kvEvents = decision.kvEvents;
+    session.kvEventsReason = decision.kvEventsReason;
+    limitations.push(...decision.limitations);
+    const planned = computeEnvChange(original, decision.envMode, decision.kvWant);
+    limitations.push(...planned.notes);
+    const envPatch: EnvPatch = {
+      object: describeLocation(loc),
+      namespace,
+      path: '',
+      set: planned.set,
+      remove: planned.remove,
+      changed: planned.changed,
+      applied: false,
+      dryRun: k.dryRun,
+    };
+    session.envPatch = envPatch;
+
+    if (k.dryRun) {
+      const { patch, paths } = envPatchFor(target.object, loc, original, planned.lists);
+      envPatch.path = paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
+      const now = currentMode(target.object, loc);
+      session.mode = now.mode;
+      session.modeReason = `dry run: ${now.reason}; the change to ${settings.mode} was computed but not written`;
+      if (planned.changed) steps.push(`# 2. The change (dry run: not applied)\n${patchCommand(ref, patch)}`);
+      limitations.push(
+        planned.changed
+          ? `Dry run: nothing was written; the check ran against the frontend as it is (${now.mode || 'unknown mode'}). The patch is shown in the details.`
+          : `Dry run: the frontend already has ${describeEntries(planned.set) || 'the wanted settings'}; nothing would change.`,
+      );
+    } else {
+      const wanted = decision;
+      const updated = await conflictSafeUpdate(
+        () => api.getObject(ref).catch((error: unknown) => Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server))),
+        (fresh) => {
+          const freshLoc = locateFrontend(fresh, ref, serviceName);
+          // The args may have changed since the first read: judge them again before writing.
+          decideMode(settings, plan, fresh, freshLoc, wanted.mode);
+          const before = listsOf(fresh, freshLoc);
+          const change = computeEnvChange(before, wanted.envMode, wanted.kvWant);
+          if (!change.changed) return { result: { change, paths: [] as Path[], patch: undefined as JsonObject | undefined, loc: freshLoc } };
+          const { patch, paths } = envPatchFor(fresh, freshLoc, before, change.lists);
+          return { patch, result: { change, paths, patch, loc: freshLoc } };
+        },
+        // 409 maps to `conflict`, which the update loop retries; anything else ends the run.
+        (patch) => api.patchObject(ref, patch).catch((error: unknown) => Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server))),
+        { what: describeLocation(loc) },
+      );
+      const { change, paths, patch } = updated.result;
+      written = updated.written;
+      envPatch.changed = change.changed;
+      envPatch.set = change.set;
+      envPatch.remove = change.remove;
+      envPatch.applied = written;
+      envPatch.path = paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
+      if (written && patch) {
+        log(`Patched ${describeLocation(loc)}: ${describeEntries(change.set)}${change.remove.length ? `; removed ${change.remove.join(', ')}` : ''}${updated.attempts > 1 ? ` (after ${updated.attempts - 1} conflict(s))` : ''}.`);
+        steps.push(`# 2. Change the frontend's env (merge patch; the action adds metadata.resourceVersion)\n${patchCommand(ref, patch)}`);
+        steps.push(`# 3. Watch the frontend pods roll\n${watchPodsCommand(namespace, selector)}`);
+        await waitForRollout(
+          api,
+          {
+            namespace,
+            selector,
+            containerName: loc.containerName,
+            expected: routerExpectation(change.lists),
+            replicas: loc.replicas,
+            controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
+            watchCommand: watchPodsCommand(namespace, selector),
+          },
+          { timeoutMs: k.rolloutTimeoutMs, log },
+        ).catch((error: unknown) => Promise.reject(error instanceof CheckFailure ? error : apiFailure(error, 'watch the frontend pods', api.server)));
+      } else {
+        log(`${describeLocation(loc)} already has ${describeEntries(change.set) || 'the wanted settings'}: nothing written, no rollout.`);
+      }
+      if (k.writeRecipe && k.recipe) {
+        recipeBefore = readFileSync(k.recipe, 'utf8');
+        const edit = writeRecipe(k.recipe, wanted.envMode, wanted.kvWant, serviceName);
+        if (!edit.changed) recipeBefore = undefined;
+        log(edit.changed ? `Recipe ${k.recipe}: frontend env updated (comments kept).` : `Recipe ${k.recipe} already has the change.`);
+        limitations.push(edit.changed ? `The recipe ${k.recipe} was updated on disk; commit it to keep Git and the cluster in step.` : `The recipe ${k.recipe} already had the change.`);
+      }
+    }
+  }
+
+  let forward: Forward | undefined;
+  if (settings.baseUrl) {
+    session.baseUrl = settings.baseUrl;
+    limitations.push(`The check used ${settings.baseUrl} (base-url) instead of a port-forward; it reaches whatever that URL routes to.`);
+  } else {
+    try {
+      forward = await startForward(api, creds.kc, { namespace, service: serviceName, selector, port: servicePort }, log);
+    } catch (error) {
+      throw error instanceof CheckFailure ? error : apiFailure(error, `find a Ready pod behind Service ${namespace}/${serviceName}`, api.server);
+    }
+    session.baseUrl = forward.url;
+    steps.push(`# ${steps.length + 1}. Forward a local port to the frontend\n${portForwardCommand(namespace, serviceName, servicePort.port)}`);
+  }
+  const checkUrl = settings.baseUrl ?? 'http://127.0.0.1:8000';
+  steps.push(`# ${steps.length + 1}. Check it\n${curlCommands(checkUrl, settings.model).join('\n')}`);
+  details.push({ title: 'Reproduce with kubectl', text: steps.join('\n\n') });
+
+  session.close = async () => {
+    await forward?.close().catch(() => undefined);
+  };
+  if (k.rollbackOnFailure && written) {
+    session.onCheckFailed = async () => {
+      await rollBack(api, target, serviceName, selector, original, k.rolloutTimeoutMs, session, log);
+      if (recipeBefore !== undefined && k.recipe) {
+        writeFileSync(k.recipe, recipeBefore);
+        log(`Recipe ${k.recipe} restored.`);
+      }
+    };
+  }
+  return session;
+}
+
+async function rollBack(
+  api: KubeApi,
+  target: ResolvedTarget,
+  serviceName: string,
+  selector: string,
+  original: EnvLists,
+  timeoutMs: number,
+  session: TargetSession,
+  log: (line: string) => void,
+): Promise<void> {
+  const { ref, loc, namespace } = target;
+  log(`Check failed: restoring the previous env of ${describeLocation(loc)} (rollback-on-failure).`);
+  try {
+    const updated = await conflictSafeUpdate(
+      () => api.getObject(ref),
+      (fresh) => {
+        const freshLoc = locateFrontend(fresh, ref, serviceName);
+        const before = listsOf(fresh, freshLoc);
+        const restored = restoreLists(before, original);
+        if (!restored.changed) return { result: { lists: restored.lists, patch: undefined as JsonObject | undefined } };
+        const { patch } = envPatchFor(fresh, freshLoc, before, restored.lists);
+        return { patch, result: { lists: restored.lists, patch } };
+      },
+      (patch) => api.patchObject(ref, patch),
+      { what: describeLocation(loc) },
+    );
+    if (updated.written) {
+      await waitForRollout(
+        api,
+        {
+          namespace,
+          selector,
+          containerName: loc.containerName,
+          expected: routerExpectation(updated.result.lists),
+          replicas: loc.replicas,
+          controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
+          watchCommand: watchPodsCommand(namespace, selector),
+        },
+        { timeoutMs, log },
+      );
+    }
+    if (session.envPatch) session.envPatch.rolledBack = true;
+    session.details.push({
+      title: 'Rollback',
+      text: `Restored ${describeEntries(original.container.concat(original.component ?? []).filter((e) => e.name === MODE_VAR || e.name === KV_EVENTS_VAR)) || 'the absence of router env entries'} on ${describeLocation(loc)}.${
+        updated.result.patch ? `\n${patchCommand(ref, updated.result.patch)}` : ''
+      }`,
+    });
+    session.limitations.push('The check failed, so the previous router env was restored (rollback-on-failure); the change is reported together with its rollback.');
+    log('Rollback finished.');
+  } catch (error) {
+    const failure = error instanceof CheckFailure ? error : apiFailure(error, `restore ${describeLocation(loc)}`, api.server);
+    if (session.envPatch) session.envPatch.rolledBack = false;
+    session.details.push({ title: 'Rollback failed', text: `${failure.code}: ${failure.message}` });
+    session.limitations.push(`Rollback failed (${failure.code}): the frontend may still run the new mode. ${failure.message}`);
+    log(`Rollback failed: ${failure.message}`);
+  }
+}

@@ -1,0 +1,140 @@
+// Which objects a run works on: namespace, frontend Service and the object that owns the
+// frontend (a DGD in the version the recipe or the cluster prefers, or a plain Deployment).
+
+import { CheckFailure } from '../../failures.js';
+import type { KubernetesSettings } from '../../settings.js';
+import { apiFailure, dgdVersions, type KubeApi } from './cluster.js';
+import { deploymentRef, dgdRef, DGD_GROUP, DGD_PLURAL, locateFrontend, type DgdVersion, type FrontendLocation, type ObjectRef } from './dgd.js';
+import { asObject, asString, dig, type JsonObject } from './json.js';
+import { listCandidatesCommand } from './kubectl.js';
+import type { RecipeTarget } from './recipe.js';
+
+export const GRAPH_LABEL = 'nvidia.com/dynamo-graph-deployment-name';
+
+export interface ResolvedTarget {
+  namespace: string;
+  serviceName: string;
+  service: JsonObject;
+  ref: ObjectRef;
+  object: JsonObject;
+  loc: FrontendLocation;
+}
+
+/** Namespace: the input, else the recipe's, else the kubeconfig context's, else `default`. */
+export function resolveNamespace(k: KubernetesSettings, recipe: RecipeTarget | undefined, contextNamespace: string | undefined): string {
+  return k.namespace ?? recipe?.namespace ?? contextNamespace ?? 'default';
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof CheckFailure && error.code === 'not-found';
+}
+
+export async function resolveTarget(api: KubeApi, namespace: string, k: KubernetesSettings, recipe: RecipeTarget | undefined): Promise<ResolvedTarget> {
+  const server = api.server;
+  let versions: string[];
+  try {
+    versions = await dgdVersions(api);
+  } catch (error) {
+    throw apiFailure(error, 'list the API groups the cluster serves', server);
+  }
+  let deployment = k.deployment ?? recipe?.name;
+  if (!deployment && !k.service) deployment = await onlyDgd(api, namespace, versions);
+  const serviceName = k.service ?? `${deployment}-frontend`;
+  let service: JsonObject;
+  try {
+    service = await api.getService(namespace, serviceName);
+  } catch (error) {
+    const failure = apiFailure(error, `get Service ${namespace}/${serviceName}`, server);
+    if (failure.code !== 'not-found') throw failure;
+    throw new CheckFailure(
+      'not-found',
+      `Service ${namespace}/${serviceName} does not exist${k.service ? '' : ` (the default name for deployment ${deployment})`}. List the candidates with \`${listCandidatesCommand(namespace, 'svc')}\`.`,
+      `set \`service\` to the frontend Service (the operator names it \`<dgd-name>-frontend\`)`,
+    );
+  }
+  deployment ??= asString(dig(service, 'metadata', 'labels', GRAPH_LABEL));
+  if (!deployment) deployment = await deploymentBehind(api, namespace, serviceName, service);
+
+  // The recipe's version when the cluster serves it (the same bytes the user wrote), else the preferred.
+  const preferred = (recipe && versions.includes(recipe.version) ? recipe.version : versions[0]) as DgdVersion | undefined;
+  let ref: ObjectRef | undefined;
+  let object: JsonObject | undefined;
+  if (preferred) {
+    ref = dgdRef(namespace, deployment, preferred);
+    try {
+      object = await api.getObject(ref);
+    } catch (error) {
+      const failure = apiFailure(error, `get DynamoGraphDeployment ${namespace}/${deployment}`, server);
+      if (!isNotFound(failure) || recipe) throw notFoundDgd(failure, namespace, deployment);
+      object = undefined;
+    }
+  }
+  if (!object) {
+    ref = deploymentRef(namespace, deployment);
+    try {
+      object = await api.getObject(ref);
+    } catch (error) {
+      const failure = apiFailure(error, `get Deployment ${namespace}/${deployment}`, server);
+      if (!isNotFound(failure)) throw failure;
+      throw new CheckFailure(
+        'not-found',
+        `Neither a DynamoGraphDeployment nor a Deployment named ${namespace}/${deployment} exists${preferred ? '' : ' (the Dynamo operator CRD is not installed)'}. List the candidates with \`${listCandidatesCommand(namespace, preferred ? 'dgd' : 'deployments')}\`.`,
+        'set `deployment` to the DynamoGraphDeployment (or Deployment) that runs the frontend',
+      );
+    }
+  }
+  const resolvedRef = ref as ObjectRef;
+  return { namespace, serviceName, service, ref: resolvedRef, object, loc: locateFrontend(object, resolvedRef, serviceName) };
+}
+
+function notFoundDgd(failure: CheckFailure, namespace: string, name: string): CheckFailure {
+  if (!isNotFound(failure)) return failure;
+  return new CheckFailure(
+    'not-found',
+    `DynamoGraphDeployment ${namespace}/${name} does not exist. List the candidates with \`${listCandidatesCommand(namespace, 'dgd')}\`.`,
+    'apply the recipe first, or set `namespace`/`deployment` to where it runs',
+  );
+}
+
+/** Only a namespace given: the namespace's single DGD, if it has exactly one. */
+async function onlyDgd(api: KubeApi, namespace: string, versions: string[]): Promise<string> {
+  if (versions.length === 0) {
+    throw new CheckFailure('bad-input', 'Only `namespace` was given and the cluster has no DynamoGraphDeployment CRD; name the frontend with `deployment` or `service`.', 'set `deployment` or `service`');
+  }
+  let items: JsonObject[];
+  try {
+    items = await api.listObjects(DGD_GROUP, versions[0], namespace, DGD_PLURAL);
+  } catch (error) {
+    throw apiFailure(error, `list DynamoGraphDeployments in ${namespace}`, api.server);
+  }
+  const names = items.map((i) => asString(dig(i, 'metadata', 'name')) ?? '?');
+  if (names.length === 1) return names[0];
+  throw new CheckFailure(
+    names.length === 0 ? 'not-found' : 'bad-input',
+    names.length === 0
+      ? `Namespace ${namespace} has no DynamoGraphDeployment. List them everywhere with \`kubectl get dgd -A\`.`
+      : `Namespace ${namespace} has ${names.length} DynamoGraphDeployments (${names.join(', ')}); say which with \`deployment\`.`,
+    'set `deployment`',
+  );
+}
+
+/** A Service without the operator's label: the one Deployment whose pods it selects. */
+async function deploymentBehind(api: KubeApi, namespace: string, serviceName: string, service: JsonObject): Promise<string> {
+  const selector = asObject(dig(service, 'spec', 'selector')) ?? {};
+  let items: JsonObject[] = [];
+  try {
+    items = await api.listObjects('apps', 'v1', namespace, 'deployments');
+  } catch (error) {
+    throw apiFailure(error, `list Deployments in ${namespace}`, api.server);
+  }
+  const matches = items.filter((d) => {
+    const labels = asObject(dig(d, 'spec', 'template', 'metadata', 'labels')) ?? {};
+    return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+  });
+  if (matches.length === 1) return asString(dig(matches[0], 'metadata', 'name')) ?? '';
+  throw new CheckFailure(
+    'not-found',
+    `Service ${namespace}/${serviceName} has no ${GRAPH_LABEL} label and ${matches.length === 0 ? 'no' : `${matches.length}`} Deployment(s) match its selector, so the object to change is unclear.`,
+    'set `deployment` to the DynamoGraphDeployment or Deployment that runs the frontend',
+  );
+}
