@@ -25,7 +25,10 @@ export function interleaved(candidates: Candidate[], rounds: number, warmup = 2)
     const order = candidates.map((_, i) => candidates[(i + Math.max(round, 0)) % candidates.length]);
     for (const c of order) {
       const started = process.hrtime.bigint();
-      const r = spawnSync(c.argv[0], c.argv.slice(1), { env: { ...process.env, ...c.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const r = spawnSync(c.argv[0], c.argv.slice(1), {
+        env: { ...process.env, ...c.env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       if (r.status !== 0) throw new Error(`${c.name} exited ${r.status}: ${r.stderr}`);
       if (round >= 0) times.get(c.name)!.push(ms);
@@ -36,6 +39,13 @@ export function interleaved(candidates: Candidate[], rounds: number, warmup = 2)
 
 export function table(times: Map<string, number[]>, baseline: string): string {
   const base = median(times.get(baseline)!);
-  const rows = [...times].map(([name, t]) => `| ${name} | ${median(t).toFixed(1)} | ${percentile(t, 90).toFixed(1)} | ${(median(t) / base).toFixed(2)} |`);
-  return ['| command | median ms | p90 ms | ratio to ' + baseline + ' |', '| --- | ---: | ---: | ---: |', ...rows].join('\n');
+  const rows = [...times].map(
+    ([name, t]) =>
+      `| ${name} | ${median(t).toFixed(1)} | ${percentile(t, 90).toFixed(1)} | ${(median(t) / base).toFixed(2)} |`,
+  );
+  return [
+    '| command | median ms | p90 ms | ratio to ' + baseline + ' |',
+    '| --- | ---: | ---: | ---: |',
+    ...rows,
+  ].join('\n');
 }

@@ -26,7 +26,11 @@ try {
     GITHUB_STATE: path.join(dir, 'state'),
     'INPUT_BASE-URL': frontend.url,
   };
-  const chatBody = JSON.stringify({ model: 'tiny-model', messages: [{ role: 'user', content: 'Say hello in one short sentence.' }], max_tokens: 32 });
+  const chatBody = JSON.stringify({
+    model: 'tiny-model',
+    messages: [{ role: 'user', content: 'Say hello in one short sentence.' }],
+    max_tokens: 32,
+  });
   const candidates: Candidate[] = [
     { name: 'node -e 0 (Node 24)', argv: [node, '-e', '0'] },
     { name: 'action (dist/index.js)', argv: [node, action], env: runnerEnv },
@@ -34,7 +38,11 @@ try {
     { name: 'python urllib script', argv: ['python3', path.join(root, 'bench/smoke.py'), frontend.url] },
     {
       name: 'two curl calls',
-      argv: ['sh', '-c', `curl -sf ${frontend.url}/v1/models >/dev/null && curl -sf -H 'content-type: application/json' -d '${chatBody}' ${frontend.url}/v1/chat/completions >/dev/null`],
+      argv: [
+        'sh',
+        '-c',
+        `curl -sf ${frontend.url}/v1/models >/dev/null && curl -sf -H 'content-type: application/json' -d '${chatBody}' ${frontend.url}/v1/chat/completions >/dev/null`,
+      ],
     },
   ];
   const times = interleaved(candidates, rounds);

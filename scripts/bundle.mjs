@@ -14,9 +14,25 @@ function bundle(entry, outDir) {
   rmSync(outDir, { recursive: true, force: true });
   // -m minifies (start-up parses everything it loads), --no-source-map-register and no
   // source maps keep dist small, -q for a quiet build, --no-cache for reproducible output.
-  execFileSync(bin('ncc'), ['build', entry, '-o', outDir, '-m', '-q', '--no-cache', '--license', 'licenses.txt', '--target', 'es2023'], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    bin('ncc'),
+    [
+      'build',
+      entry,
+      '-o',
+      outDir,
+      '-m',
+      '-q',
+      '--no-cache',
+      '--license',
+      'licenses.txt',
+      '--target',
+      'es2023',
+    ],
+    {
+      stdio: 'inherit',
+    },
+  );
 }
 
 bundle('lib/main.js', 'dist');

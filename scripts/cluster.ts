@@ -67,11 +67,15 @@ try {
   console.error(`stand-in cluster: ${(e as Error).message}`);
   for (const ns of new Set([namespace!])) {
     for (const p of cluster.store.list(rtOf('pods'), ns)) {
-      const cs = (p.status?.containerStatuses ?? []).map((c: Record<string, any>) => `${c.name}: ${JSON.stringify(c.state)}`).join('; ');
+      const cs = (p.status?.containerStatuses ?? [])
+        .map((c: Record<string, any>) => `${c.name}: ${JSON.stringify(c.state)}`)
+        .join('; ');
       console.error(`  pod ${p.metadata.name}: ${p.status?.phase} ${cs}`);
     }
   }
   await shutdown(1);
 }
 console.log(`KUBECONFIG=${cluster.kubeconfigPath}`);
-console.error(`stand-in cluster at ${cluster.url} (namespace ${namespace}); work dir ${cluster.dir}. Ctrl-C to stop.`);
+console.error(
+  `stand-in cluster at ${cluster.url} (namespace ${namespace}); work dir ${cluster.dir}. Ctrl-C to stop.`,
+);

@@ -32,7 +32,12 @@ async function main(): Promise<void> {
   console.log(bold('1. Starting two mocker workers (ai-dynamo 1.6.1, CPU, file discovery) …'));
   const workers = await startWorkers({ workers: 2, speedupRatio: 10 });
   try {
-    console.log(`   registered in ${workers.readyMs} ms: ${workers.instances().map((i) => i.instanceId).join(', ')}`);
+    console.log(
+      `   registered in ${workers.readyMs} ms: ${workers
+        .instances()
+        .map((i) => i.instanceId)
+        .join(', ')}`,
+    );
     const port = await freePort();
     const inputs = {
       mode: 'kv',
@@ -43,7 +48,9 @@ async function main(): Promise<void> {
     };
     console.log(bold('\n2. Running the bundled action (dist/index.js) with:'));
     for (const [k, v] of Object.entries(inputs)) console.log(`   ${k}: ${v}`);
-    const main = await runAction(inputs, { env: { DYN_FILE_KV: workers.discoveryDir, DYN_TCP_RESPONSE_STREAM_HOST: '127.0.0.1' } });
+    const main = await runAction(inputs, {
+      env: { DYN_FILE_KV: workers.discoveryDir, DYN_TCP_RESPONSE_STREAM_HOST: '127.0.0.1' },
+    });
     console.log(main.stdout.replace(/^/gm, '   | ').trimEnd());
     console.log(bold(`\n3. Step outputs (exit code ${main.exitCode}, ${main.elapsedMs} ms):`));
     for (const [k, v] of Object.entries(main.outputs)) if (k !== 'isPost') console.log(`   ${k}: ${v}`);

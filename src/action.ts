@@ -49,7 +49,8 @@ function publish(runner: Runner, contract: Contract): void {
   for (const [name, value] of Object.entries(contractOutputs(contract))) runner.setOutput(name, value);
   try {
     let summary = renderSummary(contract);
-    if (Buffer.byteLength(summary) > SUMMARY_LIMIT) summary = renderSummary({ ...contract, details: [], models: contract.models.slice(0, 100) });
+    if (Buffer.byteLength(summary) > SUMMARY_LIMIT)
+      summary = renderSummary({ ...contract, details: [], models: contract.models.slice(0, 100) });
     runner.appendSummary(summary);
   } catch (error) {
     runner.warning(`Could not write the job summary: ${(error as Error).message}`);

@@ -10,7 +10,8 @@ export function splitArgs(text: string): string[] {
     const c = text[i];
     if (quote) {
       if (c === quote) quote = undefined;
-      else if (c === '\\' && quote === '"' && (text[i + 1] === '"' || text[i + 1] === '\\')) current += text[++i];
+      else if (c === '\\' && quote === '"' && (text[i + 1] === '"' || text[i + 1] === '\\'))
+        current += text[++i];
       else current += c;
     } else if (c === '"' || c === "'") {
       quote = c;

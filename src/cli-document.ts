@@ -23,7 +23,9 @@ export function cliDocument(contract: Contract): Record<string, unknown> {
       latency_ms: c.latencyMs ?? null,
       detail: c.detail,
     })),
-    failure: contract.failure ? { code: contract.failure.code, message: contract.failure.message, next: contract.failure.next } : null,
+    failure: contract.failure
+      ? { code: contract.failure.code, message: contract.failure.message, next: contract.failure.next }
+      : null,
     model: contract.model || null,
     models: contract.models,
     latency_ms: contract.latencyMs ?? null,

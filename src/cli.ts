@@ -73,7 +73,9 @@ async function main(argv: string[]): Promise<number> {
     settings = parseSettings((name) => (flags[name] ?? '').trim());
   } catch (error) {
     // Same validation as the action; name the flag, not the input.
-    const message = toFailure(error).message.replace(/Input `retry-delay`/, 'Flag `--retry-sleep`').replace(/Input `([^`]+)`/, 'Flag `--$1`');
+    const message = toFailure(error)
+      .message.replace(/Input `retry-delay`/, 'Flag `--retry-sleep`')
+      .replace(/Input `([^`]+)`/, 'Flag `--$1`');
     process.stderr.write(`dynamo-router-check: ${message}\n`);
     return 1;
   }
@@ -81,7 +83,11 @@ async function main(argv: string[]): Promise<number> {
     info: (line: string) => process.stderr.write(`  ${line}\n`),
     warning: (line: string) => process.stderr.write(`  warning: ${line}\n`),
   };
-  const contract = await runCheck(settings, { http: fetchClient, log, openTarget: async (_s, plan) => urlSession(plan.baseUrl) });
+  const contract = await runCheck(settings, {
+    http: fetchClient,
+    log,
+    openTarget: async (_s, plan) => urlSession(plan.baseUrl),
+  });
   const apiKey = settings.apiKey;
   const redact = (text: string): string => (apiKey ? text.split(apiKey).join('***') : text);
   process.stdout.write(redact(JSON.stringify(cliDocument(contract), null, 2)) + '\n');

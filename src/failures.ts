@@ -121,7 +121,12 @@ export class CheckFailure extends Error {
   readonly hint: string;
   /** Folded extras for the summary, e.g. the tail of a log. */
   readonly details: { title: string; text: string }[];
-  constructor(code: FailureCode, message: string, hint?: string, details: { title: string; text: string }[] = []) {
+  constructor(
+    code: FailureCode,
+    message: string,
+    hint?: string,
+    details: { title: string; text: string }[] = [],
+  ) {
     super(message);
     this.name = 'CheckFailure';
     this.code = code;
@@ -132,5 +137,9 @@ export class CheckFailure extends Error {
 
 export function badInput(input: string, value: string, allowed: string): CheckFailure {
   const shown = value === '' ? 'an empty value' : `"${value}"`;
-  return new CheckFailure('bad-input', `Input \`${input}\` has ${shown}; allowed: ${allowed}.`, `fix \`${input}\``);
+  return new CheckFailure(
+    'bad-input',
+    `Input \`${input}\` has ${shown}; allowed: ${allowed}.`,
+    `fix \`${input}\``,
+  );
 }

@@ -53,7 +53,10 @@ export function frontendCommand(
   return [...argv, ...extraArgs];
 }
 
-export function kvEventsDecision(settings: Settings, mode: RouterMode | undefined): Pick<Plan, 'approximateKv' | 'kvEvents' | 'kvEventsReason'> {
+export function kvEventsDecision(
+  settings: Settings,
+  mode: RouterMode | undefined,
+): Pick<Plan, 'approximateKv' | 'kvEvents' | 'kvEventsReason'> {
   if (settings.kvEvents === 'false') {
     return {
       approximateKv: mode === 'kv',
@@ -62,15 +65,24 @@ export function kvEventsDecision(settings: Settings, mode: RouterMode | undefine
     };
   }
   if (settings.kvEvents === 'true') {
-    return { approximateKv: false, kvEvents: 'true', kvEventsReason: 'stated by the `kv-events: true` input' };
+    return {
+      approximateKv: false,
+      kvEvents: 'true',
+      kvEventsReason: 'stated by the `kv-events: true` input',
+    };
   }
   if (mode && !MODE_CATALOGUE[mode].usesKvCache) {
-    return { approximateKv: false, kvEvents: 'unknown', kvEventsReason: `not needed: ${mode} mode does not use KV cache events` };
+    return {
+      approximateKv: false,
+      kvEvents: 'unknown',
+      kvEventsReason: `not needed: ${mode} mode does not use KV cache events`,
+    };
   }
   return {
     approximateKv: false,
     kvEvents: 'unknown',
-    kvEventsReason: 'kv-events: auto: the workers were not inspected from here, so the router keeps its default (expects KV events)',
+    kvEventsReason:
+      'kv-events: auto: the workers were not inspected from here, so the router keeps its default (expects KV events)',
   };
 }
 
@@ -86,7 +98,13 @@ export function makePlan(settings: Settings): Plan {
 
   if (target === 'launch') {
     expectedMode = requestedMode ?? 'round-robin';
-    command = frontendCommand(settings.python, requestedMode, kv.approximateKv, baseUrl, settings.frontendArgs);
+    command = frontendCommand(
+      settings.python,
+      requestedMode,
+      kv.approximateKv,
+      baseUrl,
+      settings.frontendArgs,
+    );
     modeReason = requestedMode
       ? `requested by the \`mode\` input; the action launches the frontend with --router-mode ${requestedMode}`
       : "no mode requested: the frontend is launched with Dynamo's default, round-robin";
@@ -120,9 +138,13 @@ export function makePlan(settings: Settings): Plan {
     );
   }
   if (effective === 'direct') {
-    limitations.push('Direct mode serves only requests that name a worker in the x-dynamo-worker-instance-id header; clients must send it.');
+    limitations.push(
+      'Direct mode serves only requests that name a worker in the x-dynamo-worker-instance-id header; clients must send it.',
+    );
   }
-  limitations.push('A smoke check is one chat completion: it proves the endpoint answers, not which mode is faster. Compare modes with matched, repeated runs.');
+  limitations.push(
+    'A smoke check is one chat completion: it proves the endpoint answers, not which mode is faster. Compare modes with matched, repeated runs.',
+  );
 
   return { target, requestedMode, expectedMode, modeReason, ...kv, command, baseUrl, limitations };
 }

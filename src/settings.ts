@@ -67,7 +67,14 @@ const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 // Flags the action owns when it launches the frontend: a second copy in frontend-args would
 // silently override (argparse keeps the last) what the action reports.
-const OWNED_FRONTEND_FLAGS = ['--router-mode', '--http-port', '--router-kv-events', '--no-router-kv-events', '--kv-events', '--no-kv-events'];
+const OWNED_FRONTEND_FLAGS = [
+  '--router-mode',
+  '--http-port',
+  '--router-kv-events',
+  '--no-router-kv-events',
+  '--kv-events',
+  '--no-kv-events',
+];
 
 function parseBoolean(input: string, raw: string, fallback: boolean): boolean {
   if (raw === '') return fallback;
@@ -125,7 +132,11 @@ export function parseBaseUrl(input: string, raw: string): string | undefined {
     );
   }
   if (url.search || url.hash) {
-    throw badInput(input, `${url.origin}${url.pathname}${url.search ? '?…' : ''}${url.hash ? '#…' : ''}`, 'a URL without query or fragment');
+    throw badInput(
+      input,
+      `${url.origin}${url.pathname}${url.search ? '?…' : ''}${url.hash ? '#…' : ''}`,
+      'a URL without query or fragment',
+    );
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
@@ -137,10 +148,20 @@ function parseKvEvents(raw: string): KvEventsSetting {
   throw badInput('kv-events', raw, '`auto`, `true` or `false`');
 }
 
-function parseName(input: string, raw: string, pattern: RegExp, what: string, maxLength: number): string | undefined {
+function parseName(
+  input: string,
+  raw: string,
+  pattern: RegExp,
+  what: string,
+  maxLength: number,
+): string | undefined {
   if (raw === '') return undefined;
   if (raw.length > maxLength || !pattern.test(raw)) {
-    throw badInput(input, raw, `${what} (lower-case letters, digits and '-', at most ${maxLength} characters)`);
+    throw badInput(
+      input,
+      raw,
+      `${what} (lower-case letters, digits and '-', at most ${maxLength} characters)`,
+    );
   }
   return raw;
 }
@@ -155,7 +176,9 @@ function parseText(input: string, raw: string, fallback: string | undefined): st
 }
 
 export function isLoopbackHost(hostname: string): boolean {
-  return ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+  return (
+    ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname)
+  );
 }
 
 export function parseSettings(get: InputSource): Settings {
@@ -169,7 +192,11 @@ export function parseSettings(get: InputSource): Settings {
   try {
     frontendArgs = splitArgs(frontendArgsRaw);
   } catch (error) {
-    throw badInput('frontend-args', frontendArgsRaw, `arguments separated by spaces, with balanced quotes (${(error as Error).message})`);
+    throw badInput(
+      'frontend-args',
+      frontendArgsRaw,
+      `arguments separated by spaces, with balanced quotes (${(error as Error).message})`,
+    );
   }
   const owned = frontendArgs.find((arg) => OWNED_FRONTEND_FLAGS.includes(arg.split('=')[0]));
   if (owned) {
@@ -180,18 +207,34 @@ export function parseSettings(get: InputSource): Settings {
     );
   }
   if (frontendArgs.length > 0 && !launch) {
-    throw badInput('frontend-args', frontendArgsRaw, 'empty unless `launch: true` (it only applies to a frontend the action starts)');
+    throw badInput(
+      'frontend-args',
+      frontendArgsRaw,
+      'empty unless `launch: true` (it only applies to a frontend the action starts)',
+    );
   }
 
   const kubernetes = parseKubernetes(get);
   if (launch && kubernetes) {
-    throw badInput('launch', 'true', '`false` when a Kubernetes target (namespace, deployment, service or recipe) is given');
+    throw badInput(
+      'launch',
+      'true',
+      '`false` when a Kubernetes target (namespace, deployment, service or recipe) is given',
+    );
   }
   if (launch && baseUrl && !isLoopbackHost(new URL(baseUrl).hostname)) {
-    throw badInput('base-url', baseUrl, 'a loopback URL (127.0.0.1 or localhost) when `launch: true`: the frontend starts on this runner');
+    throw badInput(
+      'base-url',
+      baseUrl,
+      'a loopback URL (127.0.0.1 or localhost) when `launch: true`: the frontend starts on this runner',
+    );
   }
   if (kvEvents === 'false' && mode && mode !== 'kv') {
-    throw badInput('kv-events', 'false', '`auto` or `true` unless `mode: kv` (approximate KV mode only exists for the kv router)');
+    throw badInput(
+      'kv-events',
+      'false',
+      '`auto` or `true` unless `mode: kv` (approximate KV mode only exists for the kv router)',
+    );
   }
 
   const apiKey = get('api-key') || undefined;
@@ -200,41 +243,85 @@ export function parseSettings(get: InputSource): Settings {
     kvEvents,
     baseUrl,
     launch,
-    launchTimeoutMs: parseNumber('launch-timeout', get('launch-timeout'), DEFAULTS.launchTimeout, { min: 1, max: 3600, integer: false }) * 1000,
+    launchTimeoutMs:
+      parseNumber('launch-timeout', get('launch-timeout'), DEFAULTS.launchTimeout, {
+        min: 1,
+        max: 3600,
+        integer: false,
+      }) * 1000,
     frontendArgs,
     python,
     model: parseText('model', get('model'), undefined),
     prompt: parseText('prompt', get('prompt'), DEFAULTS.prompt) as string,
-    maxTokens: parseNumber('max-tokens', get('max-tokens'), DEFAULTS.maxTokens, { min: 1, max: 32768, integer: true }),
+    maxTokens: parseNumber('max-tokens', get('max-tokens'), DEFAULTS.maxTokens, {
+      min: 1,
+      max: 32768,
+      integer: true,
+    }),
     skipChat: parseBoolean('skip-chat', get('skip-chat'), false),
     retries: parseNumber('retries', get('retries'), DEFAULTS.retries, { min: 1, max: 100, integer: true }),
-    retryDelayMs: parseNumber('retry-delay', get('retry-delay'), DEFAULTS.retryDelay, { min: 0, max: 600, integer: false }) * 1000,
-    timeoutMs: parseNumber('timeout', get('timeout'), DEFAULTS.timeout, { min: 0.1, max: 3600, integer: false }) * 1000,
+    retryDelayMs:
+      parseNumber('retry-delay', get('retry-delay'), DEFAULTS.retryDelay, {
+        min: 0,
+        max: 600,
+        integer: false,
+      }) * 1000,
+    timeoutMs:
+      parseNumber('timeout', get('timeout'), DEFAULTS.timeout, { min: 0.1, max: 3600, integer: false }) *
+      1000,
     apiKey,
     kubernetes,
   };
 }
 
 function parseKubernetes(get: InputSource): KubernetesSettings | undefined {
-  const namespace = parseName('namespace', get('namespace'), DNS1123_LABEL, 'a Kubernetes namespace name', 63);
-  const deployment = parseName('deployment', get('deployment'), DNS1123_SUBDOMAIN, 'a Kubernetes object name', 253);
-  const service = parseName('service', get('service'), DNS1035_LABEL, 'a Kubernetes Service name starting with a letter', 63);
+  const namespace = parseName(
+    'namespace',
+    get('namespace'),
+    DNS1123_LABEL,
+    'a Kubernetes namespace name',
+    63,
+  );
+  const deployment = parseName(
+    'deployment',
+    get('deployment'),
+    DNS1123_SUBDOMAIN,
+    'a Kubernetes object name',
+    253,
+  );
+  const service = parseName(
+    'service',
+    get('service'),
+    DNS1035_LABEL,
+    'a Kubernetes Service name starting with a letter',
+    63,
+  );
   const recipe = get('recipe') || undefined;
   const writeRecipe = parseBoolean('write-recipe', get('write-recipe'), false);
   const dryRun = parseBoolean('dry-run', get('dry-run'), false);
   const rollbackOnFailure = parseBoolean('rollback-on-failure', get('rollback-on-failure'), false);
   const rolloutTimeoutMs =
-    parseNumber('rollout-timeout', get('rollout-timeout'), DEFAULTS.rolloutTimeout, { min: 1, max: 7200, integer: false }) * 1000;
+    parseNumber('rollout-timeout', get('rollout-timeout'), DEFAULTS.rolloutTimeout, {
+      min: 1,
+      max: 7200,
+      integer: false,
+    }) * 1000;
   if (!namespace && !deployment && !service && !recipe) {
     for (const [input, on] of [
       ['write-recipe', writeRecipe],
       ['dry-run', dryRun],
       ['rollback-on-failure', rollbackOnFailure],
     ] as const) {
-      if (on) throw badInput(input, 'true', '`false` unless a Kubernetes target (namespace, deployment, service or recipe) is given');
+      if (on)
+        throw badInput(
+          input,
+          'true',
+          '`false` unless a Kubernetes target (namespace, deployment, service or recipe) is given',
+        );
     }
     return undefined;
   }
-  if (writeRecipe && !recipe) throw badInput('write-recipe', 'true', '`false` unless `recipe` names the deploy.yaml to update');
+  if (writeRecipe && !recipe)
+    throw badInput('write-recipe', 'true', '`false` unless `recipe` names the deploy.yaml to update');
   return { namespace, deployment, service, recipe, writeRecipe, dryRun, rolloutTimeoutMs, rollbackOnFailure };
 }

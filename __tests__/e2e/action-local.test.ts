@@ -3,7 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { alive, cleanup, runAction, runCli, runPost, type ActionRun } from '../support/action.ts';
-import { dynamoAvailable, dynamoPython, freePort, startFrontend, startWorkers, type WorkerHandle } from '../support/dynamo.ts';
+import {
+  dynamoAvailable,
+  dynamoPython,
+  freePort,
+  startFrontend,
+  startWorkers,
+  type WorkerHandle,
+} from '../support/dynamo.ts';
 
 const available = dynamoAvailable();
 const describeDynamo = available ? describe : describe.skip;
@@ -41,7 +48,9 @@ function launchedPid(run: ActionRun): number {
   return state.pid;
 }
 
-async function runAndStop(inputs: Record<string, string>): Promise<{ main: ActionRun; cmdline: string; pid: number }> {
+async function runAndStop(
+  inputs: Record<string, string>,
+): Promise<{ main: ActionRun; cmdline: string; pid: number }> {
   const main = await runAction(inputs, { env: launchEnv() });
   let pid = 0;
   let cmdline = '';
@@ -87,7 +96,9 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
   });
 
   it('fails with launch-failed and the frontend log when the frontend cannot start', async () => {
-    const { main } = await runAndStop(await launchInputs({ mode: 'kv', 'frontend-args': '--discovery-backend file --no-such-flag' }));
+    const { main } = await runAndStop(
+      await launchInputs({ mode: 'kv', 'frontend-args': '--discovery-backend file --no-such-flag' }),
+    );
     expect(main.exitCode).toBe(1);
     expect(main.outputs.failure).toBe('launch-failed');
     expect(main.summary).toContain('no-such-flag');
@@ -126,7 +137,12 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
     try {
       // SIGKILL leaves stale registrations behind: the model may still be listed for a while.
       process.kill(-doomed.process.pid, 'SIGKILL');
-      const main = await runAction({ 'base-url': frontend.url, retries: '2', 'retry-delay': '0.2', timeout: '5' });
+      const main = await runAction({
+        'base-url': frontend.url,
+        retries: '2',
+        'retry-delay': '0.2',
+        timeout: '5',
+      });
       expect(main.outputs.result).toBe('fail');
       expect(['no-models', 'chat-error']).toContain(main.outputs.failure);
       cleanup(main);
@@ -139,7 +155,10 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
   it('refuses to launch over a port that is already serving', async () => {
     const other = await startFrontend({ discoveryDir: workers.discoveryDir, mode: 'kv' });
     try {
-      const main = await runAction({ launch: 'true', python: dynamoPython(), 'base-url': other.url }, { env: launchEnv() });
+      const main = await runAction(
+        { launch: 'true', python: dynamoPython(), 'base-url': other.url },
+        { env: launchEnv() },
+      );
       expect(main.outputs.failure).toBe('launch-failed');
       expect(main.summary).toContain('already listens');
       cleanup(main);
@@ -165,7 +184,12 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
     it('prints the JSON document and exits 0 on a healthy frontend', async () => {
       const frontend = await startFrontend({ discoveryDir: workers.discoveryDir, mode: 'round-robin' });
       try {
-        const { exitCode, stdout, stderr } = await runCli(['--base-url', frontend.url, '--retry-sleep', '0.2']);
+        const { exitCode, stdout, stderr } = await runCli([
+          '--base-url',
+          frontend.url,
+          '--retry-sleep',
+          '0.2',
+        ]);
         expect(exitCode).toBe(0);
         const doc = JSON.parse(stdout);
         expect(doc).toMatchObject({ base_url: frontend.url, ok: true, failure: null });
@@ -178,7 +202,10 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
     });
 
     it('exits 3 when no model is discovered and 2 when nothing answers', async () => {
-      const empty = await startFrontend({ discoveryDir: workers.discoveryDir + '-empty', mode: 'round-robin' });
+      const empty = await startFrontend({
+        discoveryDir: workers.discoveryDir + '-empty',
+        mode: 'round-robin',
+      });
       try {
         const none = await runCli(['--base-url', empty.url, '--retries', '2', '--retry-sleep', '0.1']);
         expect(none.exitCode).toBe(3);
@@ -187,7 +214,14 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
         await empty.stop();
       }
       const port = await freePort();
-      const down = await runCli(['--base-url', `http://127.0.0.1:${port}`, '--retries', '2', '--retry-sleep', '0.1']);
+      const down = await runCli([
+        '--base-url',
+        `http://127.0.0.1:${port}`,
+        '--retries',
+        '2',
+        '--retry-sleep',
+        '0.1',
+      ]);
       expect(down.exitCode).toBe(2);
       expect(JSON.parse(down.stdout).failure.code).toBe('frontend-unreachable');
     });
@@ -195,7 +229,14 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
     it('exits 4 when the chat fails and 1 on a usage error', async () => {
       const frontend = await startFrontend({ discoveryDir: workers.discoveryDir, mode: 'round-robin' });
       try {
-        const bad = await runCli(['--base-url', frontend.url, '--model', 'no-such-model', '--retry-sleep', '0.1']);
+        const bad = await runCli([
+          '--base-url',
+          frontend.url,
+          '--model',
+          'no-such-model',
+          '--retry-sleep',
+          '0.1',
+        ]);
         expect(bad.exitCode).toBe(4);
         expect(JSON.parse(bad.stdout).failure.code).toBe('chat-error');
       } finally {

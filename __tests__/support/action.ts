@@ -44,7 +44,11 @@ export function parseFileCommands(text: string): Record<string, string> {
   return out;
 }
 
-function runProcess(script: string, env: Record<string, string>, timeoutMs: number): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+function runProcess(
+  script: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(NODE, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -67,7 +71,14 @@ function runProcess(script: string, env: Record<string, string>, timeoutMs: numb
 function runnerEnv(dir: string, extra: Record<string, string | undefined>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v === undefined || k.startsWith('INPUT_') || k.startsWith('STATE_') || k.startsWith('GITHUB_') || k === 'NODE_OPTIONS') continue;
+    if (
+      v === undefined ||
+      k.startsWith('INPUT_') ||
+      k.startsWith('STATE_') ||
+      k.startsWith('GITHUB_') ||
+      k === 'NODE_OPTIONS'
+    )
+      continue;
     env[k] = v;
   }
   Object.assign(env, {
@@ -93,7 +104,10 @@ export interface RunActionOptions {
 }
 
 /** Runs the main step with `inputs` (keys as in action.yml). */
-export async function runAction(inputs: Record<string, string>, options: RunActionOptions = {}): Promise<ActionRun> {
+export async function runAction(
+  inputs: Record<string, string>,
+  options: RunActionOptions = {},
+): Promise<ActionRun> {
   const dir = mkdtempSync(path.join(tmpdir(), 'action-run-'));
   for (const f of ['output', 'summary', 'state', 'env']) writeFileSync(path.join(dir, f), '');
   const env = runnerEnv(dir, options.env ?? {});
@@ -118,7 +132,14 @@ export async function runPost(main: ActionRun, options: RunActionOptions = {}): 
   for (const [name, value] of Object.entries(main.state)) env[`STATE_${name}`] = value;
   const started = Date.now();
   const result = await runProcess(options.script ?? ACTION, env, options.timeoutMs ?? 60_000);
-  return { ...result, elapsedMs: Date.now() - started, outputs: {}, state: main.state, summary: readFileSync(path.join(dir, 'summary'), 'utf8'), dir };
+  return {
+    ...result,
+    elapsedMs: Date.now() - started,
+    outputs: {},
+    state: main.state,
+    summary: readFileSync(path.join(dir, 'summary'), 'utf8'),
+    dir,
+  };
 }
 
 export function cleanup(run: ActionRun): void {
@@ -126,10 +147,15 @@ export function cleanup(run: ActionRun): void {
 }
 
 /** Runs the bundled CLI with argv; returns exit code, stdout and stderr. */
-export async function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 120_000) {
+export async function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  timeoutMs = 120_000,
+) {
   return new Promise<{ exitCode: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const childEnv: Record<string, string> = {};
-    for (const [k, v] of Object.entries({ ...process.env, NODE_OPTIONS: undefined, ...env })) if (v !== undefined) childEnv[k] = v;
+    for (const [k, v] of Object.entries({ ...process.env, NODE_OPTIONS: undefined, ...env }))
+      if (v !== undefined) childEnv[k] = v;
     const child = spawn(NODE, [CLI, ...args], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

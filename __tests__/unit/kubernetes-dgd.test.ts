@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { deploymentRef, dgdRef, envAt, locateFrontend, mergePatchFor, withValueAt, workerSpecs } from '../../src/targets/kubernetes/dgd.ts';
+import {
+  deploymentRef,
+  dgdRef,
+  envAt,
+  locateFrontend,
+  mergePatchFor,
+  withValueAt,
+  workerSpecs,
+} from '../../src/targets/kubernetes/dgd.ts';
 import { computeEnvChange } from '../../src/targets/kubernetes/env-change.ts';
 import { envPatchFor, listsOf } from '../../src/targets/kubernetes/index.ts';
 import type { JsonObject } from '../../src/targets/kubernetes/json.ts';
@@ -11,8 +19,18 @@ const alpha: JsonObject = {
   spec: {
     envs: [{ name: 'GRAPH', value: 'x' }],
     services: {
-      Frontend: { componentType: 'frontend', replicas: 2, envs: [{ name: 'A', value: '1' }], extraPodSpec: { mainContainer: { image: 'i', env: [{ name: 'M', value: 'm' }] } } },
-      decode: { componentType: 'worker', extraPodSpec: { mainContainer: { command: ['python3', '-m', 'dynamo.mocker'], args: ['--model-path', 'x'] } } },
+      Frontend: {
+        componentType: 'frontend',
+        replicas: 2,
+        envs: [{ name: 'A', value: '1' }],
+        extraPodSpec: { mainContainer: { image: 'i', env: [{ name: 'M', value: 'm' }] } },
+      },
+      decode: {
+        componentType: 'worker',
+        extraPodSpec: {
+          mainContainer: { command: ['python3', '-m', 'dynamo.mocker'], args: ['--model-path', 'x'] },
+        },
+      },
     },
   },
 };
@@ -24,8 +42,25 @@ const beta: JsonObject = {
   spec: {
     env: [{ name: 'GRAPH', value: 'x' }],
     components: [
-      { name: 'decode', type: 'decode', podTemplate: { spec: { containers: [{ name: 'main', image: 'i', command: ['python3', '-m', 'dynamo.mocker'] }] } } },
-      { name: 'Frontend', type: 'frontend', podTemplate: { spec: { containers: [{ name: 'sidecar', image: 's' }, { name: 'main', image: 'i', env: [{ name: 'A', value: '1' }] }] } } },
+      {
+        name: 'decode',
+        type: 'decode',
+        podTemplate: {
+          spec: { containers: [{ name: 'main', image: 'i', command: ['python3', '-m', 'dynamo.mocker'] }] },
+        },
+      },
+      {
+        name: 'Frontend',
+        type: 'frontend',
+        podTemplate: {
+          spec: {
+            containers: [
+              { name: 'sidecar', image: 's' },
+              { name: 'main', image: 'i', env: [{ name: 'A', value: '1' }] },
+            ],
+          },
+        },
+      },
     ],
   },
 };
@@ -43,7 +78,16 @@ describe('locateFrontend', () => {
     const loc = locateFrontend(beta, dgdRef('ns', 'g', 'v1beta1'));
     expect(loc.component).toBe('Frontend');
     expect(loc.componentEnvPath).toBeUndefined();
-    expect(loc.containerEnvPath).toEqual(['spec', 'components', '1', 'podTemplate', 'spec', 'containers', '1', 'env']);
+    expect(loc.containerEnvPath).toEqual([
+      'spec',
+      'components',
+      '1',
+      'podTemplate',
+      'spec',
+      'containers',
+      '1',
+      'env',
+    ]);
   });
 
   it('finds the dynamo.frontend container of a plain Deployment', () => {
@@ -52,7 +96,14 @@ describe('locateFrontend', () => {
       spec: {
         replicas: 1,
         selector: { matchLabels: { app: 'fe' } },
-        template: { spec: { containers: [{ name: 'proxy', image: 'p' }, { name: 'frontend', command: ['python3', '-m', 'dynamo.frontend'] }] } },
+        template: {
+          spec: {
+            containers: [
+              { name: 'proxy', image: 'p' },
+              { name: 'frontend', command: ['python3', '-m', 'dynamo.frontend'] },
+            ],
+          },
+        },
       },
     };
     const loc = locateFrontend(deployment, deploymentRef('ns', 'fe'));
@@ -61,7 +112,9 @@ describe('locateFrontend', () => {
   });
 
   it('fails clearly without a frontend component', () => {
-    expect(() => locateFrontend({ spec: { services: {} } }, dgdRef('ns', 'g', 'v1alpha1'))).toThrow(/no frontend component/);
+    expect(() => locateFrontend({ spec: { services: {} } }, dgdRef('ns', 'g', 'v1alpha1'))).toThrow(
+      /no frontend component/,
+    );
   });
 });
 
@@ -73,7 +126,17 @@ describe('merge patch', () => {
     const { patch } = envPatchFor(alpha, loc, before, change.lists);
     expect(patch).toEqual({
       metadata: { resourceVersion: '7' },
-      spec: { services: { Frontend: { envs: [{ name: 'A', value: '1' }, { name: 'DYN_ROUTER_MODE', value: 'kv' }, { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' }] } } },
+      spec: {
+        services: {
+          Frontend: {
+            envs: [
+              { name: 'A', value: '1' },
+              { name: 'DYN_ROUTER_MODE', value: 'kv' },
+              { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' },
+            ],
+          },
+        },
+      },
     });
   });
 
@@ -96,7 +159,17 @@ describe('merge patch', () => {
     const changed = withValueAt(obj, loc.containerEnvPath, [{ name: 'DYN_ROUTER_MODE', value: 'kv' }]);
     expect(mergePatchFor(changed, [loc.containerEnvPath], '1')).toEqual({
       metadata: { resourceVersion: '1' },
-      spec: { components: [{ name: 'Frontend', type: 'frontend', podTemplate: { spec: { containers: [{ name: 'main', env: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }] }] } } }] },
+      spec: {
+        components: [
+          {
+            name: 'Frontend',
+            type: 'frontend',
+            podTemplate: {
+              spec: { containers: [{ name: 'main', env: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }] }] },
+            },
+          },
+        ],
+      },
     });
   });
 });
@@ -104,7 +177,12 @@ describe('merge patch', () => {
 describe('workerSpecs', () => {
   it('lists the non-frontend components with their command lines', () => {
     expect(workerSpecs(alpha, dgdRef('ns', 'g', 'v1alpha1'))).toEqual([
-      { component: 'decode', command: ['python3', '-m', 'dynamo.mocker'], args: ['--model-path', 'x'], env: [] },
+      {
+        component: 'decode',
+        command: ['python3', '-m', 'dynamo.mocker'],
+        args: ['--model-path', 'x'],
+        env: [],
+      },
     ]);
     expect(workerSpecs(beta, dgdRef('ns', 'g', 'v1beta1')).map((w) => w.component)).toEqual(['decode']);
   });

@@ -24,9 +24,18 @@ describe('computeEnvChange', () => {
   });
 
   it('changes the value where the main container defines it (container env wins)', () => {
-    const lists: EnvLists = { component: [...other], container: [{ name: 'DYN_ROUTER_MODE', value: 'random' }, { name: 'C', value: '3' }] };
+    const lists: EnvLists = {
+      component: [...other],
+      container: [
+        { name: 'DYN_ROUTER_MODE', value: 'random' },
+        { name: 'C', value: '3' },
+      ],
+    };
     const change = computeEnvChange(lists, 'kv', 'leave');
-    expect(change.lists.container).toEqual([{ name: 'DYN_ROUTER_MODE', value: 'kv' }, { name: 'C', value: '3' }]);
+    expect(change.lists.container).toEqual([
+      { name: 'DYN_ROUTER_MODE', value: 'kv' },
+      { name: 'C', value: '3' },
+    ]);
     expect(change.lists.component).toEqual(other);
   });
 
@@ -46,18 +55,35 @@ describe('computeEnvChange', () => {
 
   it('with events on, removes a false left behind but keeps a true', () => {
     const lists: EnvLists = {
-      component: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }, { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' }, ...other],
+      component: [
+        { name: 'DYN_ROUTER_MODE', value: 'kv' },
+        { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' },
+        ...other,
+      ],
       container: [],
     };
     const change = computeEnvChange(lists, 'kv', 'on');
     expect(change.lists.component).toEqual([{ name: 'DYN_ROUTER_MODE', value: 'kv' }, ...other]);
     expect(change.remove).toEqual(['DYN_ROUTER_USE_KV_EVENTS']);
-    const kept = computeEnvChange({ container: [{ name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'true' }] }, 'kv', 'on');
-    expect(kept.lists.container).toEqual([{ name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'true' }, { name: 'DYN_ROUTER_MODE', value: 'kv' }]);
+    const kept = computeEnvChange(
+      { container: [{ name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'true' }] },
+      'kv',
+      'on',
+    );
+    expect(kept.lists.container).toEqual([
+      { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'true' },
+      { name: 'DYN_ROUTER_MODE', value: 'kv' },
+    ]);
   });
 
   it('reports no change when the entries are already as wanted', () => {
-    const lists: EnvLists = { component: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }, { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'False' }], container: [] };
+    const lists: EnvLists = {
+      component: [
+        { name: 'DYN_ROUTER_MODE', value: 'kv' },
+        { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'False' },
+      ],
+      container: [],
+    };
     expect(computeEnvChange(lists, 'kv', 'off').changed).toBe(false);
   });
 
@@ -69,7 +95,11 @@ describe('computeEnvChange', () => {
   });
 
   it('replaces a valueFrom router entry and says so', () => {
-    const change = computeEnvChange({ container: [{ name: 'DYN_ROUTER_MODE', valueFrom: { configMapKeyRef: { name: 'c', key: 'k' } } }] }, 'kv', 'leave');
+    const change = computeEnvChange(
+      { container: [{ name: 'DYN_ROUTER_MODE', valueFrom: { configMapKeyRef: { name: 'c', key: 'k' } } }] },
+      'kv',
+      'leave',
+    );
     expect(change.lists.container).toEqual([{ name: 'DYN_ROUTER_MODE', value: 'kv' }]);
     expect(change.notes.join(' ')).toMatch(/valueFrom/);
   });
@@ -77,7 +107,14 @@ describe('computeEnvChange', () => {
 
 describe('restoreLists', () => {
   it('puts the original router entries back at their positions', () => {
-    const original: EnvLists = { component: [{ name: 'A', value: '1' }, { name: 'DYN_ROUTER_MODE', value: 'random' }, { name: 'B', value: '2' }], container: [] };
+    const original: EnvLists = {
+      component: [
+        { name: 'A', value: '1' },
+        { name: 'DYN_ROUTER_MODE', value: 'random' },
+        { name: 'B', value: '2' },
+      ],
+      container: [],
+    };
     const changed = computeEnvChange(original, 'kv', 'off');
     const restored = restoreLists(changed.lists, original);
     expect(restored.changed).toBe(true);
@@ -85,7 +122,10 @@ describe('restoreLists', () => {
   });
 
   it('removes entries the run added when there were none', () => {
-    const original: EnvLists = { component: [{ name: 'A', value: '1' }], container: [{ name: 'C', value: '3' }] };
+    const original: EnvLists = {
+      component: [{ name: 'A', value: '1' }],
+      container: [{ name: 'C', value: '3' }],
+    };
     const changed = computeEnvChange(original, 'kv', 'off');
     expect(restoreLists(changed.lists, original).lists).toEqual(original);
   });
@@ -93,10 +133,29 @@ describe('restoreLists', () => {
 
 describe('envMatches', () => {
   it('compares the effective router entries of a pod container', () => {
-    const expected = routerExpectation({ component: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }], container: [] });
-    expect(envMatches([{ name: 'X', value: '1' }, { name: 'DYN_ROUTER_MODE', value: 'kv' }], expected)).toBe(true);
+    const expected = routerExpectation({
+      component: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }],
+      container: [],
+    });
+    expect(
+      envMatches(
+        [
+          { name: 'X', value: '1' },
+          { name: 'DYN_ROUTER_MODE', value: 'kv' },
+        ],
+        expected,
+      ),
+    ).toBe(true);
     expect(envMatches([{ name: 'DYN_ROUTER_MODE', value: 'round-robin' }], expected)).toBe(false);
-    expect(envMatches([{ name: 'DYN_ROUTER_MODE', value: 'kv' }, { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' }], expected)).toBe(false);
+    expect(
+      envMatches(
+        [
+          { name: 'DYN_ROUTER_MODE', value: 'kv' },
+          { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' },
+        ],
+        expected,
+      ),
+    ).toBe(false);
     expect(envMatches([], routerExpectation({ container: [] }))).toBe(true);
   });
 });

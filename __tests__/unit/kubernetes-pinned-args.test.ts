@@ -3,7 +3,10 @@ import { judgePinned, pinnedFlags } from '../../src/targets/kubernetes/pinned-ar
 
 describe('pinnedFlags', () => {
   it('finds the mode and kv-events flags, in both spellings', () => {
-    const state = pinnedFlags(['python3'], ['-m', 'dynamo.frontend', '--router-mode', 'kv', '--no-router-kv-events']);
+    const state = pinnedFlags(
+      ['python3'],
+      ['-m', 'dynamo.frontend', '--router-mode', 'kv', '--no-router-kv-events'],
+    );
     expect(state.mode).toBe('kv');
     expect(state.kvEvents).toBe(false);
     expect(pinnedFlags([], ['--router-mode=random']).mode).toBe('random');
@@ -11,7 +14,9 @@ describe('pinnedFlags', () => {
   });
 
   it('reads a sh -c script', () => {
-    expect(pinnedFlags(['/bin/sh', '-c'], ['python3 -m dynamo.frontend --router-mode kv --http-port 8000']).mode).toBe('kv');
+    expect(
+      pinnedFlags(['/bin/sh', '-c'], ['python3 -m dynamo.frontend --router-mode kv --http-port 8000']).mode,
+    ).toBe('kv');
   });
 
   it('treats --load-aware as pinning kv without events', () => {
@@ -21,14 +26,22 @@ describe('pinnedFlags', () => {
 
 describe('judgePinned', () => {
   it('fails when the args pin another mode, naming the flag and the change', () => {
-    const v = judgePinned(pinnedFlags([], ['--router-mode', 'kv']), 'round-robin', true, 'spec.services.Frontend.extraPodSpec.mainContainer.args');
+    const v = judgePinned(
+      pinnedFlags([], ['--router-mode', 'kv']),
+      'round-robin',
+      true,
+      'spec.services.Frontend.extraPodSpec.mainContainer.args',
+    );
     expect(v.ok).toBe(false);
     expect(v.message).toContain('`--router-mode kv`');
     expect(v.hint).toContain('`--router-mode round-robin`');
   });
 
   it('is fine, with nothing to write, when the args pin exactly the wanted mode', () => {
-    expect(judgePinned(pinnedFlags([], ['--router-mode', 'kv']), 'kv', true, 'args')).toEqual({ ok: true, alreadyPinned: true });
+    expect(judgePinned(pinnedFlags([], ['--router-mode', 'kv']), 'kv', true, 'args')).toEqual({
+      ok: true,
+      alreadyPinned: true,
+    });
   });
 
   it('fails when an events flag contradicts the wanted kv events', () => {
@@ -46,6 +59,8 @@ describe('judgePinned', () => {
   });
 
   it('passes when nothing is pinned', () => {
-    expect(judgePinned(pinnedFlags(['python3'], ['-m', 'dynamo.frontend']), 'kv', true, 'args')).toEqual({ ok: true });
+    expect(judgePinned(pinnedFlags(['python3'], ['-m', 'dynamo.frontend']), 'kv', true, 'args')).toEqual({
+      ok: true,
+    });
   });
 });

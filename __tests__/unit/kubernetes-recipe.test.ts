@@ -47,7 +47,12 @@ spec:
 
 describe('readRecipe', () => {
   it('finds the one DGD, its name, namespace and version', () => {
-    expect(readRecipe(file(recipe))).toMatchObject({ name: 'llm', namespace: 'team-a', version: 'v1alpha1', docIndex: 1 });
+    expect(readRecipe(file(recipe))).toMatchObject({
+      name: 'llm',
+      namespace: 'team-a',
+      version: 'v1alpha1',
+      docIndex: 1,
+    });
   });
 
   it('rejects a missing file, broken YAML, none or two DGDs as bad input', () => {
@@ -69,10 +74,17 @@ describe('writeRecipe', () => {
     expect(out).toContain('- name: KEEP_ME # a comment to keep');
     expect(out).toContain('- name: GRAPH_WIDE # applies to every service');
     expect(out).toContain('image: nvcr.io/nvidia/ai-dynamo/vllm-runtime:${VERSION}');
-    expect(out).toMatch(/- name: DYN_ROUTER_MODE\n\s+value: kv\n\s+- name: DYN_ROUTER_USE_KV_EVENTS\n\s+value: "false"/);
+    expect(out).toMatch(
+      /- name: DYN_ROUTER_MODE\n\s+value: kv\n\s+- name: DYN_ROUTER_USE_KV_EVENTS\n\s+value: "false"/,
+    );
     // Exactly the added lines differ.
     const added = out.split('\n').filter((l) => !recipe.split('\n').includes(l));
-    expect(added.map((l) => l.trim())).toEqual(['- name: DYN_ROUTER_MODE', 'value: kv', '- name: DYN_ROUTER_USE_KV_EVENTS', 'value: "false"']);
+    expect(added.map((l) => l.trim())).toEqual([
+      '- name: DYN_ROUTER_MODE',
+      'value: kv',
+      '- name: DYN_ROUTER_USE_KV_EVENTS',
+      'value: "false"',
+    ]);
     expect(readRecipe(p).name).toBe('llm');
     expect(writeRecipe(p, 'kv', 'off').changed).toBe(false);
   });

@@ -5,11 +5,19 @@ import { assessRollout, diagnosePod, podView } from '../../src/targets/kubernete
 
 const expected = routerExpectation({ component: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }], container: [] });
 
-function pod(name: string, mode: string | undefined, opts: { ready?: boolean; phase?: string; terminating?: boolean; status?: JsonObject } = {}): JsonObject {
+function pod(
+  name: string,
+  mode: string | undefined,
+  opts: { ready?: boolean; phase?: string; terminating?: boolean; status?: JsonObject } = {},
+): JsonObject {
   return {
     metadata: { name, uid: name, ...(opts.terminating ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}) },
     spec: { containers: [{ name: 'main', env: mode ? [{ name: 'DYN_ROUTER_MODE', value: mode }] : [] }] },
-    status: { phase: opts.phase ?? 'Running', conditions: [{ type: 'Ready', status: opts.ready === false ? 'False' : 'True' }], ...opts.status },
+    status: {
+      phase: opts.phase ?? 'Running',
+      conditions: [{ type: 'Ready', status: opts.ready === false ? 'False' : 'True' }],
+      ...opts.status,
+    },
   };
 }
 
@@ -23,7 +31,9 @@ describe('assessRollout', () => {
   });
 
   it('waits for a terminating pod to go', () => {
-    expect(assessRollout([view(pod('old', 'kv', { terminating: true })), view(pod('new', 'kv'))], 1).done).toBe(false);
+    expect(
+      assessRollout([view(pod('old', 'kv', { terminating: true })), view(pod('new', 'kv'))], 1).done,
+    ).toBe(false);
   });
 
   it('waits for enough Ready pods with the new env', () => {
@@ -33,20 +43,44 @@ describe('assessRollout', () => {
   });
 
   it('ignores finished pods', () => {
-    expect(assessRollout([view(pod('evicted', undefined, { phase: 'Failed' })), view(pod('a', 'kv'))], 1).done).toBe(true);
+    expect(
+      assessRollout([view(pod('evicted', undefined, { phase: 'Failed' })), view(pod('a', 'kv'))], 1).done,
+    ).toBe(true);
   });
 });
 
 describe('diagnosePod', () => {
   it('Pending with a FailedScheduling event', () => {
     const p = pod('a', 'kv', { phase: 'Pending', ready: false });
-    const events = [{ reason: 'FailedScheduling', type: 'Warning', message: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.' }];
-    expect(diagnosePod(p, events)).toBe('a is Pending and cannot be scheduled: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu.');
+    const events = [
+      {
+        reason: 'FailedScheduling',
+        type: 'Warning',
+        message: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.',
+      },
+    ];
+    expect(diagnosePod(p, events)).toBe(
+      'a is Pending and cannot be scheduled: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu.',
+    );
   });
 
   it('image pull errors', () => {
-    const p = pod('a', 'kv', { phase: 'Pending', ready: false, status: { containerStatuses: [{ name: 'main', restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "x:1"' } } }] } });
-    expect(diagnosePod(p, [])).toBe('a cannot pull its image (ImagePullBackOff: Back-off pulling image "x:1")');
+    const p = pod('a', 'kv', {
+      phase: 'Pending',
+      ready: false,
+      status: {
+        containerStatuses: [
+          {
+            name: 'main',
+            restartCount: 0,
+            state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "x:1"' } },
+          },
+        ],
+      },
+    });
+    expect(diagnosePod(p, [])).toBe(
+      'a cannot pull its image (ImagePullBackOff: Back-off pulling image "x:1")',
+    );
   });
 
   it('crash loops with restart count and the last termination message', () => {
@@ -54,16 +88,31 @@ describe('diagnosePod', () => {
       ready: false,
       status: {
         containerStatuses: [
-          { name: 'main', restartCount: 4, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, message: 'ValueError: bad mode' } } },
+          {
+            name: 'main',
+            restartCount: 4,
+            state: { waiting: { reason: 'CrashLoopBackOff' } },
+            lastState: { terminated: { exitCode: 1, message: 'ValueError: bad mode' } },
+          },
         ],
       },
     });
-    expect(diagnosePod(p, [])).toBe('a is in CrashLoopBackOff (container main, 4 restart(s), last exit code 1); last termination message: ValueError: bad mode');
+    expect(diagnosePod(p, [])).toBe(
+      'a is in CrashLoopBackOff (container main, 4 restart(s), last exit code 1); last termination message: ValueError: bad mode',
+    );
   });
 
   it('Running but not Ready, with the probe event', () => {
     const p = pod('a', 'kv', { ready: false });
-    expect(diagnosePod(p, [{ reason: 'Unhealthy', type: 'Warning', message: 'Readiness probe failed: HTTP probe failed with statuscode: 503' }])).toBe(
+    expect(
+      diagnosePod(p, [
+        {
+          reason: 'Unhealthy',
+          type: 'Warning',
+          message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
+        },
+      ]),
+    ).toBe(
       'a is Running but not Ready (Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503)',
     );
   });

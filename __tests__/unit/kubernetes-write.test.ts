@@ -11,7 +11,10 @@ describe('conflictSafeUpdate', () => {
     const writes: JsonObject[] = [];
     const result = await conflictSafeUpdate(
       async () => ({ metadata: { resourceVersion: String(version) } }),
-      (fresh) => ({ patch: { metadata: fresh.metadata }, result: (fresh.metadata as JsonObject).resourceVersion }),
+      (fresh) => ({
+        patch: { metadata: fresh.metadata },
+        result: (fresh.metadata as JsonObject).resourceVersion,
+      }),
       async (patch) => {
         writes.push(patch);
         if (writes.length === 1) {
@@ -59,7 +62,12 @@ describe('conflictSafeUpdate', () => {
 
   it('passes other errors straight through', async () => {
     await expect(
-      conflictSafeUpdate(async () => ({}), () => ({ patch: {}, result: 0 }), async () => Promise.reject(new Error('boom')), noSleep),
+      conflictSafeUpdate(
+        async () => ({}),
+        () => ({ patch: {}, result: 0 }),
+        async () => Promise.reject(new Error('boom')),
+        noSleep,
+      ),
     ).rejects.toThrow('boom');
   });
 });

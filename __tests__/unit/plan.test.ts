@@ -6,10 +6,27 @@ const settings = (inputs: Record<string, string>) => parseSettings((name) => inp
 
 describe('makePlan', () => {
   it('launches the documented frontend command line for the mode', () => {
-    const plan = makePlan(settings({ launch: 'true', mode: 'kv', 'base-url': 'http://127.0.0.1:8123', 'frontend-args': '--discovery-backend file' }));
+    const plan = makePlan(
+      settings({
+        launch: 'true',
+        mode: 'kv',
+        'base-url': 'http://127.0.0.1:8123',
+        'frontend-args': '--discovery-backend file',
+      }),
+    );
     expect(plan.target).toBe('launch');
     expect(plan.command).toEqual([
-      'python3', '-m', 'dynamo.frontend', '--router-mode', 'kv', '--http-port', '8123', '--http-host', '127.0.0.1', '--discovery-backend', 'file',
+      'python3',
+      '-m',
+      'dynamo.frontend',
+      '--router-mode',
+      'kv',
+      '--http-port',
+      '8123',
+      '--http-host',
+      '127.0.0.1',
+      '--discovery-backend',
+      'file',
     ]);
     expect(plan.expectedMode).toBe('kv');
     expect(plan.approximateKv).toBe(false);

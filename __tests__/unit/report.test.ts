@@ -33,7 +33,14 @@ describe('summary', () => {
   it('opens with the verdict and carries the six contract parts', () => {
     const html = renderSummary(base());
     expect(html.split('\n')[0]).toMatch(/^<h3>✅ Dynamo router check passed: kv mode/);
-    for (const part of ['1. Mode and why', '2. Command or env patch', '3. Frontend', '4. Smoke test', '5. Limitations', '6. Next command']) {
+    for (const part of [
+      '1. Mode and why',
+      '2. Command or env patch',
+      '3. Frontend',
+      '4. Smoke test',
+      '5. Limitations',
+      '6. Next command',
+    ]) {
       expect(html).toContain(part);
     }
     expect(html).toContain('<details>');
@@ -50,7 +57,11 @@ describe('summary', () => {
   });
 
   it('shows the failure, its cause and the next step first on a failure', () => {
-    const c = base({ result: 'fail', failure: failureOf('no-models', 'GET /v1/models lists no model'), latencyMs: undefined });
+    const c = base({
+      result: 'fail',
+      failure: failureOf('no-models', 'GET /v1/models lists no model'),
+      latencyMs: undefined,
+    });
     const html = renderSummary(c);
     expect(html).toMatch(/^<h3>❌ Dynamo router check failed: <code>no-models<\/code>/);
     expect(html).toContain('Likely cause');
@@ -79,7 +90,23 @@ describe('outputs', () => {
       limitations: '["A smoke check is one chat completion."]',
     });
     expect(Object.keys(out).sort()).toEqual(
-      ['command', 'env-patch', 'failure', 'kv-events', 'latency-ms', 'limitations', 'mode', 'mode-reason', 'mode-verified', 'model', 'models', 'next-command', 'result', 'service', 'url'].sort(),
+      [
+        'command',
+        'env-patch',
+        'failure',
+        'kv-events',
+        'latency-ms',
+        'limitations',
+        'mode',
+        'mode-reason',
+        'mode-verified',
+        'model',
+        'models',
+        'next-command',
+        'result',
+        'service',
+        'url',
+      ].sort(),
     );
   });
 });
@@ -96,8 +123,22 @@ describe('CLI document and exit codes', () => {
     ['models-error', [{ name: 'models', ok: false }], 2],
     ['unauthorized', [{ name: 'models', ok: false }], 2],
     ['no-models', [{ name: 'models', ok: false }], 3],
-    ['chat-timeout', [{ name: 'models', ok: true }, { name: 'chat', ok: false }], 4],
-    ['chat-invalid', [{ name: 'models', ok: true }, { name: 'chat', ok: false }], 4],
+    [
+      'chat-timeout',
+      [
+        { name: 'models', ok: true },
+        { name: 'chat', ok: false },
+      ],
+      4,
+    ],
+    [
+      'chat-invalid',
+      [
+        { name: 'models', ok: true },
+        { name: 'chat', ok: false },
+      ],
+      4,
+    ],
     ['bad-input', [], 1],
   ] as const)('maps %s (checks %j) to exit code %i', (code, checks, exit) => {
     const c = base({

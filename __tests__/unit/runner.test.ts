@@ -45,7 +45,14 @@ function captureCore(fn: () => void): string {
   return out;
 }
 
-const tricky = ['plain', 'multi\nline\r\nvalue', '100% done: a,b', '{"json": ["x"]}', '', '::error::injected'];
+const tricky = [
+  'plain',
+  'multi\nline\r\nvalue',
+  '100% done: a,b',
+  '{"json": ["x"]}',
+  '',
+  '::error::injected',
+];
 
 describe('githubRunner matches @actions/core', () => {
   it('writes the same outputs and state', () => {

@@ -42,9 +42,12 @@ describe('parseSettings', () => {
     expect(s.mode).toBe('kv');
   });
 
-  it.each(['round-robin', 'kv', 'least-loaded', 'device-aware-weighted', 'direct', 'random', 'power-of-two'])('accepts mode %s', (mode) => {
-    expect(parseSettings(from({ mode })).mode).toBe(mode);
-  });
+  it.each(['round-robin', 'kv', 'least-loaded', 'device-aware-weighted', 'direct', 'random', 'power-of-two'])(
+    'accepts mode %s',
+    (mode) => {
+      expect(parseSettings(from({ mode })).mode).toBe(mode);
+    },
+  );
 
   it.each([
     ['round_robin', 'round-robin'],
@@ -107,12 +110,16 @@ describe('parseSettings', () => {
   });
 
   it('parses frontend-args like a shell, without a shell', () => {
-    const s = parseSettings(from({ launch: 'true', 'frontend-args': `--discovery-backend file --model-name 'my model' $HOME` }));
+    const s = parseSettings(
+      from({ launch: 'true', 'frontend-args': `--discovery-backend file --model-name 'my model' $HOME` }),
+    );
     expect(s.frontendArgs).toEqual(['--discovery-backend', 'file', '--model-name', 'my model', '$HOME']);
   });
 
   it('enters Kubernetes mode when any Kubernetes input is given', () => {
-    const s = parseSettings(from({ namespace: 'dynamo', mode: 'kv', 'dry-run': 'true', 'rollout-timeout': '60' }));
+    const s = parseSettings(
+      from({ namespace: 'dynamo', mode: 'kv', 'dry-run': 'true', 'rollout-timeout': '60' }),
+    );
     expect(s.kubernetes).toEqual({
       namespace: 'dynamo',
       deployment: undefined,

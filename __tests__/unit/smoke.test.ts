@@ -22,8 +22,14 @@ function scripted(routes: Record<string, Step[]>): HttpClient & { requests: Http
   };
 }
 
-const models = (...ids: string[]) => ({ status: 200, body: JSON.stringify({ object: 'list', data: ids.map((id) => ({ id, object: 'model' })) }) });
-const chat = (content: string) => ({ status: 200, body: JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content } }] }) });
+const models = (...ids: string[]) => ({
+  status: 200,
+  body: JSON.stringify({ object: 'list', data: ids.map((id) => ({ id, object: 'model' })) }),
+});
+const chat = (content: string) => ({
+  status: 200,
+  body: JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content } }] }),
+});
 const options = (extra: Partial<SmokeOptions> = {}): SmokeOptions => ({
   baseUrl: 'http://127.0.0.1:8000',
   prompt: 'hi',
@@ -56,7 +62,12 @@ describe('smokeCheck', () => {
 
   it('retries connection errors, timeouts and 5xx, then passes', async () => {
     const http = scripted({
-      '/v1/models': [new HttpError('refused', 'connection refused', 1), new HttpError('timeout', 'no answer', 1), { status: 503, body: 'busy' }, models('m')],
+      '/v1/models': [
+        new HttpError('refused', 'connection refused', 1),
+        new HttpError('timeout', 'no answer', 1),
+        { status: 503, body: 'busy' },
+        models('m'),
+      ],
       '/v1/chat/completions': [chat('ok')],
     });
     const result = await smokeCheck(http, options());
@@ -65,7 +76,10 @@ describe('smokeCheck', () => {
   });
 
   it('retries an empty model list (workers register late)', async () => {
-    const http = scripted({ '/v1/models': [models(), models(), models('late')], '/v1/chat/completions': [chat('ok')] });
+    const http = scripted({
+      '/v1/models': [models(), models(), models('late')],
+      '/v1/chat/completions': [chat('ok')],
+    });
     const result = await smokeCheck(http, options());
     expect(result.ok).toBe(true);
     expect(result.model).toBe('late');
@@ -118,7 +132,11 @@ describe('smokeCheck', () => {
   });
 
   it('stops reading an oversized model list', async () => {
-    const http = scripted({ '/v1/models': [new HttpError('too-large', 'response body larger than 4194304 bytes; stopped reading', 1)] });
+    const http = scripted({
+      '/v1/models': [
+        new HttpError('too-large', 'response body larger than 4194304 bytes; stopped reading', 1),
+      ],
+    });
     const result = await smokeCheck(http, options());
     expect(result.failure?.code).toBe('models-error');
     expect(http.requests).toHaveLength(1);
@@ -136,7 +154,10 @@ describe('smokeCheck', () => {
   });
 
   it('fails with chat-timeout after retrying a hanging chat', async () => {
-    const http = scripted({ '/v1/models': [models('m')], '/v1/chat/completions': [new HttpError('timeout', 'no complete answer within 1 s', 1000)] });
+    const http = scripted({
+      '/v1/models': [models('m')],
+      '/v1/chat/completions': [new HttpError('timeout', 'no complete answer within 1 s', 1000)],
+    });
     const result = await smokeCheck(http, options({ retries: 3 }));
     expect(result.failure?.code).toBe('chat-timeout');
     expect(http.requests.filter((r) => r.url.endsWith('/chat/completions'))).toHaveLength(3);
@@ -145,7 +166,9 @@ describe('smokeCheck', () => {
   it('explains a direct-mode rejection instead of a generic chat error', async () => {
     const http = scripted({
       '/v1/models': [models('m')],
-      '/v1/chat/completions': [{ status: 400, body: '{"error":"worker ID required for aggregated request in Direct routing mode"}' }],
+      '/v1/chat/completions': [
+        { status: 400, body: '{"error":"worker ID required for aggregated request in Direct routing mode"}' },
+      ],
     });
     const result = await smokeCheck(http, options({ directMode: true }));
     expect(result.failure?.code).toBe('direct-needs-worker-id');
@@ -162,7 +185,9 @@ describe('smokeCheck', () => {
 
 describe('backoff', () => {
   it('doubles from the first delay and caps at 30 s', () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, 2000))).toEqual([2000, 4000, 8000, 16000, 30000, 30000]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, 2000))).toEqual([
+      2000, 4000, 8000, 16000, 30000, 30000,
+    ]);
     expect(backoffDelay(3, 0)).toBe(0);
     expect(backoffDelay(2, 45000)).toBe(45000);
     expect(totalBackoff(5, 2000)).toBe(30000);
@@ -190,7 +215,10 @@ describe('chat replies without text (Dynamo mocker)', () => {
     [0, 'length'],
     [8, null],
   ])('fails a reply with no text, %i tokens and finish_reason %s as chat-invalid', async (tokens, finish) => {
-    const http = scripted({ '/v1/models': [models('m')], '/v1/chat/completions': [textless(tokens, finish)] });
+    const http = scripted({
+      '/v1/models': [models('m')],
+      '/v1/chat/completions': [textless(tokens, finish)],
+    });
     expect((await smokeCheck(http, options())).failure?.code).toBe('chat-invalid');
   });
 });
@@ -203,7 +231,11 @@ describe('direct mode', () => {
   };
 
   it('sends the request to a real worker id from /health', async () => {
-    const http = scripted({ '/v1/models': [models('m')], '/health': [health], '/v1/chat/completions': [chat('ok')] });
+    const http = scripted({
+      '/v1/models': [models('m')],
+      '/health': [health],
+      '/v1/chat/completions': [chat('ok')],
+    });
     const result = await smokeCheck(http, options({ directMode: true }));
     expect(result.ok).toBe(true);
     expect(result.workerId).toBe('17183773152596406150');
@@ -212,7 +244,10 @@ describe('direct mode', () => {
   });
 
   it('fails clearly when no worker id can be found', async () => {
-    const http = scripted({ '/v1/models': [models('m')], '/health': [{ status: 200, body: '{"instances":[]}' }] });
+    const http = scripted({
+      '/v1/models': [models('m')],
+      '/health': [{ status: 200, body: '{"instances":[]}' }],
+    });
     const result = await smokeCheck(http, options({ directMode: true }));
     expect(result.failure?.code).toBe('direct-needs-worker-id');
   });

@@ -61,7 +61,11 @@ async function readCapped(response: Response, maxBytes: number, started: number)
     total += value.byteLength;
     if (total > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      throw new HttpError('too-large', `response body larger than ${maxBytes} bytes; stopped reading`, Date.now() - started);
+      throw new HttpError(
+        'too-large',
+        `response body larger than ${maxBytes} bytes; stopped reading`,
+        Date.now() - started,
+      );
     }
     chunks.push(value);
   }
@@ -88,7 +92,11 @@ export const fetchClient: HttpClient = {
       const elapsed = Date.now() - started;
       if (error instanceof HttpError) throw error;
       if (controller.signal.aborted) {
-        throw new HttpError('timeout', `no complete answer within ${Math.round(req.timeoutMs / 100) / 10} s`, elapsed);
+        throw new HttpError(
+          'timeout',
+          `no complete answer within ${Math.round(req.timeoutMs / 100) / 10} s`,
+          elapsed,
+        );
       }
       const { kind, detail } = classify(error);
       throw new HttpError(kind, detail, elapsed);

@@ -39,7 +39,8 @@ export async function retrying<T>(
   const wait = options.sleep ?? sleep;
   for (let attempt = 1; ; attempt++) {
     const outcome = await attemptOnce(attempt);
-    if (outcome.status === 'done' || attempt >= options.attempts) return { value: outcome.value, attempts: attempt };
+    if (outcome.status === 'done' || attempt >= options.attempts)
+      return { value: outcome.value, attempts: attempt };
     const delay = backoffDelay(attempt, options.firstDelayMs);
     options.onRetry?.(attempt, outcome.value, delay);
     await wait(delay);

@@ -63,7 +63,13 @@ function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 
-function failed<T>(code: FailureCode, message: string, elapsedMs: number, status?: number, hint?: string): Probe<T> {
+function failed<T>(
+  code: FailureCode,
+  message: string,
+  elapsedMs: number,
+  status?: number,
+  hint?: string,
+): Probe<T> {
   return { ok: false, failure: new CheckFailure(code, message, hint), status, elapsedMs };
 }
 
@@ -91,7 +97,9 @@ function parseModels(body: string): string[] | undefined {
   }
   const data = (parsed as { data?: unknown })?.data;
   if (!Array.isArray(data)) return undefined;
-  return data.map((entry) => (entry as { id?: unknown })?.id).filter((id): id is string => typeof id === 'string' && id !== '');
+  return data
+    .map((entry) => (entry as { id?: unknown })?.id)
+    .filter((id): id is string => typeof id === 'string' && id !== '');
 }
 
 async function probeModels(http: HttpClient, options: SmokeOptions): Promise<Outcome<Probe<string[]>>> {
@@ -108,34 +116,89 @@ async function probeModels(http: HttpClient, options: SmokeOptions): Promise<Out
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     if (error.kind === 'too-large') {
-      return { status: 'done', value: failed('models-error', `${what}: ${error.message}; this is not a model list.`, error.elapsedMs) };
+      return {
+        status: 'done',
+        value: failed(
+          'models-error',
+          `${what}: ${error.message}; this is not a model list.`,
+          error.elapsedMs,
+        ),
+      };
     }
-    return { status: 'retry', value: failed('frontend-unreachable', `${what}: ${error.message} at ${options.baseUrl}.`, error.elapsedMs) };
+    return {
+      status: 'retry',
+      value: failed(
+        'frontend-unreachable',
+        `${what}: ${error.message} at ${options.baseUrl}.`,
+        error.elapsedMs,
+      ),
+    };
   }
   const { status, body, elapsedMs } = response;
   if (status === 401 || status === 403) {
-    const hint = options.apiKey ? 'check that `api-key` holds the right key for this frontend' : 'pass the key in the `api-key` input (from a secret)';
-    return { status: 'done', value: failed('unauthorized', `${what} answered ${status}: the frontend requires authorization.`, elapsedMs, status, hint) };
+    const hint = options.apiKey
+      ? 'check that `api-key` holds the right key for this frontend'
+      : 'pass the key in the `api-key` input (from a secret)';
+    return {
+      status: 'done',
+      value: failed(
+        'unauthorized',
+        `${what} answered ${status}: the frontend requires authorization.`,
+        elapsedMs,
+        status,
+        hint,
+      ),
+    };
   }
-  if (status >= 300 && status < 400) return { status: 'done', value: failed('models-error', redirectMessage(what, response), elapsedMs, status) };
+  if (status >= 300 && status < 400)
+    return {
+      status: 'done',
+      value: failed('models-error', redirectMessage(what, response), elapsedMs, status),
+    };
   if (status >= 500 || status === 429 || status === 408) {
-    return { status: 'retry', value: failed('models-error', `${what} answered ${status}: ${excerpt(body) || 'no body'}.`, elapsedMs, status) };
+    return {
+      status: 'retry',
+      value: failed(
+        'models-error',
+        `${what} answered ${status}: ${excerpt(body) || 'no body'}.`,
+        elapsedMs,
+        status,
+      ),
+    };
   }
   if (status !== 200) {
     return {
       status: 'done',
-      value: failed('models-error', `${what} answered ${status}: ${excerpt(body) || 'no body'}. Is this a Dynamo frontend (OpenAI-compatible API)?`, elapsedMs, status),
+      value: failed(
+        'models-error',
+        `${what} answered ${status}: ${excerpt(body) || 'no body'}. Is this a Dynamo frontend (OpenAI-compatible API)?`,
+        elapsedMs,
+        status,
+      ),
     };
   }
   const models = parseModels(body);
   if (!models) {
     return {
       status: 'done',
-      value: failed('models-error', `${what} answered 200 but not with an OpenAI model list ({"data": [...]}): ${excerpt(body) || 'empty body'}.`, elapsedMs, status),
+      value: failed(
+        'models-error',
+        `${what} answered 200 but not with an OpenAI model list ({"data": [...]}): ${excerpt(body) || 'empty body'}.`,
+        elapsedMs,
+        status,
+      ),
     };
   }
   if (models.length === 0) {
-    return { status: 'retry', value: failed('no-models', `${what} lists no model: no worker has registered with the frontend yet.`, elapsedMs, status) };
+    return {
+      status: 'retry',
+      value: failed(
+        'no-models',
+        `${what} lists no model: no worker has registered with the frontend yet.`,
+        elapsedMs,
+        status,
+      ),
+    };
   }
   return { status: 'done', value: { ok: true, value: models, status, elapsedMs } };
 }
@@ -156,7 +219,10 @@ export function parseReply(body: string): Reply {
   }
   const choices = (parsed as { choices?: unknown })?.choices;
   if (!Array.isArray(choices) || choices.length === 0) return { problem: 'the reply has no choices' };
-  const choice = choices[0] as { message?: { content?: unknown; reasoning_content?: unknown; tool_calls?: unknown }; finish_reason?: unknown };
+  const choice = choices[0] as {
+    message?: { content?: unknown; reasoning_content?: unknown; tool_calls?: unknown };
+    finish_reason?: unknown;
+  };
   const message = choice?.message;
   if (!message || typeof message !== 'object') return { problem: 'the first choice has no message' };
   const content = typeof message.content === 'string' ? message.content : '';
@@ -167,7 +233,11 @@ export function parseReply(body: string): Reply {
   // request was routed and served; a reply with neither text nor tokens proves nothing.
   const completionTokens = (parsed as { usage?: { completion_tokens?: unknown } })?.usage?.completion_tokens;
   const finishReason = typeof choice.finish_reason === 'string' ? choice.finish_reason : '';
-  if (typeof completionTokens === 'number' && completionTokens > 0 && (finishReason === 'length' || finishReason === 'stop')) {
+  if (
+    typeof completionTokens === 'number' &&
+    completionTokens > 0 &&
+    (finishReason === 'length' || finishReason === 'stop')
+  ) {
     return { content: '', textless: { completionTokens, finishReason } };
   }
   return { problem: 'the first choice has no message content and no generated tokens' };
@@ -175,14 +245,23 @@ export function parseReply(body: string): Reply {
 
 const WORKER_ID_PATTERN = /worker[ _-]?(instance[ _-]?)?id|x-dynamo-worker-instance-id|direct routing/i;
 
-async function probeChat(http: HttpClient, options: SmokeOptions, model: string): Promise<Outcome<Probe<Reply>>> {
+async function probeChat(
+  http: HttpClient,
+  options: SmokeOptions,
+  model: string,
+): Promise<Outcome<Probe<Reply>>> {
   const what = 'POST /v1/chat/completions';
   let response: HttpResponse;
   try {
     response = await http.request({
       method: 'POST',
       url: `${options.baseUrl}/v1/chat/completions`,
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json', ...authHeaders(options), ...options.chatHeaders },
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        ...authHeaders(options),
+        ...options.chatHeaders,
+      },
       body: JSON.stringify({
         model,
         messages: [{ role: 'user', content: options.prompt }],
@@ -195,18 +274,38 @@ async function probeChat(http: HttpClient, options: SmokeOptions, model: string)
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     if (error.kind === 'timeout') {
-      return { status: 'retry', value: failed('chat-timeout', `${what} for model "${model}": ${error.message}.`, error.elapsedMs) };
+      return {
+        status: 'retry',
+        value: failed('chat-timeout', `${what} for model "${model}": ${error.message}.`, error.elapsedMs),
+      };
     }
-    if (error.kind === 'too-large') return { status: 'done', value: failed('chat-invalid', `${what}: ${error.message}.`, error.elapsedMs) };
+    if (error.kind === 'too-large')
+      return { status: 'done', value: failed('chat-invalid', `${what}: ${error.message}.`, error.elapsedMs) };
     const code = error.kind === 'refused' || error.kind === 'dns' ? 'frontend-unreachable' : 'chat-error';
     return { status: 'retry', value: failed(code, `${what}: ${error.message}.`, error.elapsedMs) };
   }
   const { status, body, elapsedMs } = response;
   if (status === 401 || status === 403) {
-    const hint = options.apiKey ? 'check that `api-key` holds the right key for this frontend' : 'pass the key in the `api-key` input (from a secret)';
-    return { status: 'done', value: failed('unauthorized', `${what} answered ${status}: the frontend requires authorization.`, elapsedMs, status, hint) };
+    const hint = options.apiKey
+      ? 'check that `api-key` holds the right key for this frontend'
+      : 'pass the key in the `api-key` input (from a secret)';
+    return {
+      status: 'done',
+      value: failed(
+        'unauthorized',
+        `${what} answered ${status}: the frontend requires authorization.`,
+        elapsedMs,
+        status,
+        hint,
+      ),
+    };
   }
-  if (status !== 200 && options.directMode && !options.chatHeaders?.['x-dynamo-worker-instance-id'] && (status < 500 || WORKER_ID_PATTERN.test(body))) {
+  if (
+    status !== 200 &&
+    options.directMode &&
+    !options.chatHeaders?.['x-dynamo-worker-instance-id'] &&
+    (status < 500 || WORKER_ID_PATTERN.test(body))
+  ) {
     return {
       status: 'done',
       value: failed(
@@ -217,24 +316,58 @@ async function probeChat(http: HttpClient, options: SmokeOptions, model: string)
       ),
     };
   }
-  if (status >= 300 && status < 400) return { status: 'done', value: failed('chat-error', redirectMessage(what, response), elapsedMs, status) };
+  if (status >= 300 && status < 400)
+    return {
+      status: 'done',
+      value: failed('chat-error', redirectMessage(what, response), elapsedMs, status),
+    };
   if (status >= 500 || status === 429 || status === 408) {
-    return { status: 'retry', value: failed('chat-error', `${what} answered ${status}: ${excerpt(body) || 'no body'}.`, elapsedMs, status) };
+    return {
+      status: 'retry',
+      value: failed(
+        'chat-error',
+        `${what} answered ${status}: ${excerpt(body) || 'no body'}.`,
+        elapsedMs,
+        status,
+      ),
+    };
   }
   if (status !== 200) {
-    const hint = status === 404 ? `check the \`model\` input: "${model}" must be one of the listed models` : undefined;
-    return { status: 'done', value: failed('chat-error', `${what} answered ${status}: ${excerpt(body) || 'no body'}.`, elapsedMs, status, hint) };
+    const hint =
+      status === 404 ? `check the \`model\` input: "${model}" must be one of the listed models` : undefined;
+    return {
+      status: 'done',
+      value: failed(
+        'chat-error',
+        `${what} answered ${status}: ${excerpt(body) || 'no body'}.`,
+        elapsedMs,
+        status,
+        hint,
+      ),
+    };
   }
   const reply = parseReply(body);
   if (reply.problem) {
-    return { status: 'done', value: failed('chat-invalid', `${what} answered 200 but ${reply.problem}; that is not a working completion.`, elapsedMs, status) };
+    return {
+      status: 'done',
+      value: failed(
+        'chat-invalid',
+        `${what} answered 200 but ${reply.problem}; that is not a working completion.`,
+        elapsedMs,
+        status,
+      ),
+    };
   }
   return { status: 'done', value: { ok: true, value: reply, status, elapsedMs } };
 }
 
 export type SmokeLog = (line: string) => void;
 
-export async function smokeCheck(http: HttpClient, options: SmokeOptions, log: SmokeLog = () => undefined): Promise<SmokeResult> {
+export async function smokeCheck(
+  http: HttpClient,
+  options: SmokeOptions,
+  log: SmokeLog = () => undefined,
+): Promise<SmokeResult> {
   const checks: CheckRecord[] = [];
   const retry = <T>(name: string) => ({
     attempts: options.retries,
@@ -250,8 +383,19 @@ export async function smokeCheck(http: HttpClient, options: SmokeOptions, log: S
   if (!modelsProbe.ok) {
     const failure = modelsProbe.failure;
     const suffix = models.attempts > 1 ? ` (after ${models.attempts} attempts)` : '';
-    checks.push({ name: 'models', ok: false, attempts: models.attempts, status: modelsProbe.status, detail: failure.message + suffix });
-    return { ok: false, failure: new CheckFailure(failure.code, failure.message + suffix, failure.hint), models: [], checks };
+    checks.push({
+      name: 'models',
+      ok: false,
+      attempts: models.attempts,
+      status: modelsProbe.status,
+      detail: failure.message + suffix,
+    });
+    return {
+      ok: false,
+      failure: new CheckFailure(failure.code, failure.message + suffix, failure.hint),
+      models: [],
+      checks,
+    };
   }
   const listed = modelsProbe.value;
   checks.push({
@@ -273,7 +417,13 @@ export async function smokeCheck(http: HttpClient, options: SmokeOptions, log: S
       const message =
         'Direct mode routes only requests that name a worker in x-dynamo-worker-instance-id, and GET /health listed no worker instance of the generate endpoint to name.';
       checks.push({ name: 'chat', ok: false, attempts: 0, detail: message });
-      return { ok: false, failure: new CheckFailure('direct-needs-worker-id', message), models: listed, model, checks };
+      return {
+        ok: false,
+        failure: new CheckFailure('direct-needs-worker-id', message),
+        models: listed,
+        model,
+        checks,
+      };
     }
     log(`direct mode: sending the chat request to worker ${ids[0]} (one of ${ids.length} listed by /health)`);
     options = { ...options, chatHeaders: { ...options.chatHeaders, 'x-dynamo-worker-instance-id': ids[0] } };
@@ -284,8 +434,20 @@ export async function smokeCheck(http: HttpClient, options: SmokeOptions, log: S
   if (!chatProbe.ok) {
     const failure = chatProbe.failure;
     const suffix = chat.attempts > 1 ? ` (after ${chat.attempts} attempts)` : '';
-    checks.push({ name: 'chat', ok: false, attempts: chat.attempts, status: chatProbe.status, detail: failure.message + suffix });
-    return { ok: false, failure: new CheckFailure(failure.code, failure.message + suffix, failure.hint), models: listed, model, checks };
+    checks.push({
+      name: 'chat',
+      ok: false,
+      attempts: chat.attempts,
+      status: chatProbe.status,
+      detail: failure.message + suffix,
+    });
+    return {
+      ok: false,
+      failure: new CheckFailure(failure.code, failure.message + suffix, failure.hint),
+      models: listed,
+      model,
+      checks,
+    };
   }
   const reply = chatProbe.value;
   const what = reply.textless
@@ -293,7 +455,23 @@ export async function smokeCheck(http: HttpClient, options: SmokeOptions, log: S
     : `model "${model}" answered`;
   const via = options.chatHeaders?.['x-dynamo-worker-instance-id'];
   const detail = via ? `${what}, sent to worker ${via}` : what;
-  checks.push({ name: 'chat', ok: true, attempts: chat.attempts, status: 200, latencyMs: chatProbe.elapsedMs, detail });
+  checks.push({
+    name: 'chat',
+    ok: true,
+    attempts: chat.attempts,
+    status: 200,
+    latencyMs: chatProbe.elapsedMs,
+    detail,
+  });
   log(`chat: ${detail} in ${chatProbe.elapsedMs} ms`);
-  return { ok: true, models: listed, model, latencyMs: chatProbe.elapsedMs, reply: reply.content, textless: reply.textless, workerId: via, checks };
+  return {
+    ok: true,
+    models: listed,
+    model,
+    latencyMs: chatProbe.elapsedMs,
+    reply: reply.content,
+    textless: reply.textless,
+    workerId: via,
+    checks,
+  };
 }

@@ -10,7 +10,12 @@ type ReviverContext = { source?: string };
 export function parseInstanceIds(body: string): string[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body, function (this: unknown, key: string, value: unknown, context?: ReviverContext) {
+    parsed = JSON.parse(body, function (
+      this: unknown,
+      key: string,
+      value: unknown,
+      context?: ReviverContext,
+    ) {
       return key === 'instance_id' && context?.source !== undefined ? context.source : value;
     } as (key: string, value: unknown) => unknown);
   } catch {
@@ -32,7 +37,13 @@ export async function workerInstanceIds(
   timeoutMs: number,
 ): Promise<string[]> {
   try {
-    const response = await http.request({ method: 'GET', url: `${baseUrl}/health`, headers, timeoutMs, maxBytes: 4 * 1024 * 1024 });
+    const response = await http.request({
+      method: 'GET',
+      url: `${baseUrl}/health`,
+      headers,
+      timeoutMs,
+      maxBytes: 4 * 1024 * 1024,
+    });
     return response.status === 200 ? parseInstanceIds(response.body) : [];
   } catch {
     return [];

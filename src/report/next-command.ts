@@ -18,7 +18,14 @@ export interface NextCommandContext {
   workerSelector?: string;
   logPath?: string;
   apiKeySet: boolean;
-  compare?: { concurrency: number; requests: number; prefixGroups: number; prefixTokens: number; maxTokens: number; seed: number };
+  compare?: {
+    concurrency: number;
+    requests: number;
+    prefixGroups: number;
+    prefixTokens: number;
+    maxTokens: number;
+    seed: number;
+  };
 }
 
 export function nextCommand(ctx: NextCommandContext): string {
@@ -34,11 +41,13 @@ export function nextCommand(ctx: NextCommandContext): string {
       case 'chat-error':
       case 'chat-timeout':
       case 'chat-invalid':
-        if (ctx.workerSelector) return shellJoin(['kubectl', 'logs', ...ns, '-l', ctx.workerSelector, '--tail=100', '--prefix']);
+        if (ctx.workerSelector)
+          return shellJoin(['kubectl', 'logs', ...ns, '-l', ctx.workerSelector, '--tail=100', '--prefix']);
         return shellJoin(['curl', '-sS', ...auth, `${ctx.url}/v1/models`]);
       case 'rollout-timeout':
       case 'port-forward-failed':
-        if (ctx.frontendSelector) return shellJoin(['kubectl', 'describe', 'pods', ...ns, '-l', ctx.frontendSelector]);
+        if (ctx.frontendSelector)
+          return shellJoin(['kubectl', 'describe', 'pods', ...ns, '-l', ctx.frontendSelector]);
         return '';
       case 'frontend-unreachable':
         if (ctx.service) return shellJoin(['kubectl', 'get', 'endpoints', ...ns, ctx.service, '-o', 'wide']);
@@ -47,7 +56,14 @@ export function nextCommand(ctx: NextCommandContext): string {
         return shellJoin(['curl', '-sS', ...auth, `${ctx.url}/v1/models`]);
     }
   }
-  const c = ctx.compare ?? { concurrency: 4, requests: 200, prefixGroups: 4, prefixTokens: 512, maxTokens: 64, seed: 42 };
+  const c = ctx.compare ?? {
+    concurrency: 4,
+    requests: 200,
+    prefixGroups: 4,
+    prefixTokens: 512,
+    maxTokens: 64,
+    seed: 42,
+  };
   // aiperf is NVIDIA's load generator for Dynamo: same model, streaming, fixed seed and a
   // repeated shared prefix, so a second run in another mode is a matched comparison.
   return shellJoin([

@@ -69,7 +69,9 @@ export function renderSummary(c: Contract): string {
     );
   }
   const modeHtml = c.mode ? `${code(c.mode)}: ${escapeHtml(c.modeReason)}` : escapeHtml(c.modeReason);
-  const verified = c.modeVerified ? `<br>Verification: ${code(c.modeVerified)} ${escapeHtml(c.modeEvidence)}` : '';
+  const verified = c.modeVerified
+    ? `<br>Verification: ${code(c.modeVerified)} ${escapeHtml(c.modeEvidence)}`
+    : '';
   const kv = `<br>KV events: ${code(c.kvEvents)} (${escapeHtml(c.kvEventsReason)})`;
   const frontend = c.service ? `Service ${code(c.service)}, checked at ${code(c.url)}` : code(c.url);
   parts.push(
@@ -81,14 +83,17 @@ export function renderSummary(c: Contract): string {
       row('4. Smoke test', smokeCell(c)),
       row(
         '5. Limitations',
-        c.limitations.length ? `<ul>${c.limitations.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : 'None found.',
+        c.limitations.length
+          ? `<ul>${c.limitations.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`
+          : 'None found.',
       ),
       row('6. Next command', c.nextCommand ? code(c.nextCommand) : 'None.'),
       '</table>',
     ].join('\n'),
   );
   if (c.checks.length) {
-    const header = '<tr><th>check</th><th>result</th><th>attempts</th><th>HTTP</th><th>latency</th><th>detail</th></tr>';
+    const header =
+      '<tr><th>check</th><th>result</th><th>attempts</th><th>HTTP</th><th>latency</th><th>detail</th></tr>';
     const rows = c.checks.map(
       (k) =>
         `<tr><td>${escapeHtml(k.name)}</td><td>${k.ok ? 'pass' : 'fail'}</td><td>${k.attempts}</td><td>${k.status ?? ''}</td><td>${
@@ -97,7 +102,10 @@ export function renderSummary(c: Contract): string {
     );
     parts.push(fold('Checks', `<table>${header}${rows.join('')}</table>`));
   }
-  if (c.models.length) parts.push(fold(`Models (${c.models.length})`, `<ul>${c.models.map((m) => `<li>${code(m)}</li>`).join('')}</ul>`));
+  if (c.models.length)
+    parts.push(
+      fold(`Models (${c.models.length})`, `<ul>${c.models.map((m) => `<li>${code(m)}</li>`).join('')}</ul>`),
+    );
   if (c.envPatch) parts.push(fold('Env patch (JSON)', pre(JSON.stringify(c.envPatch, null, 2))));
   for (const detail of c.details) parts.push(fold(detail.title, pre(detail.text)));
   return parts.join('\n\n') + '\n';

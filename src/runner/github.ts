@@ -22,7 +22,11 @@ export interface AnnotationProperties {
   line?: number;
 }
 
-export function command(name: string, properties: Record<string, string | number | undefined>, message: string): string {
+export function command(
+  name: string,
+  properties: Record<string, string | number | undefined>,
+  message: string,
+): string {
   const props = Object.entries(properties)
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `${k}=${escapeProperty(String(v))}`)
@@ -30,12 +34,19 @@ export function command(name: string, properties: Record<string, string | number
   return `::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`;
 }
 
-function fileCommand(variable: 'GITHUB_OUTPUT' | 'GITHUB_STATE', key: string, value: string, env: NodeJS.ProcessEnv): boolean {
+function fileCommand(
+  variable: 'GITHUB_OUTPUT' | 'GITHUB_STATE',
+  key: string,
+  value: string,
+  env: NodeJS.ProcessEnv,
+): boolean {
   const file = env[variable];
   if (!file) return false;
-  if (!existsSync(file)) throw new Error(`Unable to find environment variable for file command ${variable.slice(7)}`);
+  if (!existsSync(file))
+    throw new Error(`Unable to find environment variable for file command ${variable.slice(7)}`);
   const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (key.includes(delimiter) || value.includes(delimiter)) throw new Error('Unexpected input: contains the delimiter');
+  if (key.includes(delimiter) || value.includes(delimiter))
+    throw new Error('Unexpected input: contains the delimiter');
   appendFileSync(file, `${key}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, { encoding: 'utf8' });
   return true;
 }
@@ -52,9 +63,15 @@ export interface Runner {
   appendSummary(markdown: string): boolean;
 }
 
-export function githubRunner(env: NodeJS.ProcessEnv = process.env, write: (text: string) => void = (t) => void process.stdout.write(t)): Runner {
-  const issue = (name: string, properties: Record<string, string | number | undefined>, message: string): void =>
-    write(command(name, properties, message) + EOL);
+export function githubRunner(
+  env: NodeJS.ProcessEnv = process.env,
+  write: (text: string) => void = (t) => void process.stdout.write(t),
+): Runner {
+  const issue = (
+    name: string,
+    properties: Record<string, string | number | undefined>,
+    message: string,
+  ): void => write(command(name, properties, message) + EOL);
   return {
     info: (message) => write(message + EOL),
     warning: (message, properties = {}) => issue('warning', { ...properties }, message),

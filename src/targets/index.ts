@@ -29,7 +29,10 @@ async function launchSession(settings: Settings, plan: Plan, deps: TargetDeps): 
     `The launched frontend (pid ${launched.pid}) keeps running for later steps of this job and is stopped by the post step.`,
   );
   session.onCheckFailed = async () => {
-    session.details.push({ title: 'Frontend log (last lines)', text: logTail(launched.logPath) || '(empty)' });
+    session.details.push({
+      title: 'Frontend log (last lines)',
+      text: logTail(launched.logPath) || '(empty)',
+    });
   };
   return session;
 }

@@ -51,7 +51,12 @@ function portInUse(host: string, port: number): Promise<boolean> {
 export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(env)) {
-    if (/^(INPUT_|STATE_)/.test(key) || /^ACTIONS_(RUNTIME|ID_TOKEN|CACHE)/.test(key) || key === 'GITHUB_TOKEN') continue;
+    if (
+      /^(INPUT_|STATE_)/.test(key) ||
+      /^ACTIONS_(RUNTIME|ID_TOKEN|CACHE)/.test(key) ||
+      key === 'GITHUB_TOKEN'
+    )
+      continue;
     out[key] = value;
   }
   return out;
@@ -66,9 +71,13 @@ function exited(pid: number): boolean {
   }
 }
 
-export async function launchFrontend(argv: readonly string[], options: LaunchOptions): Promise<LaunchedFrontend> {
+export async function launchFrontend(
+  argv: readonly string[],
+  options: LaunchOptions,
+): Promise<LaunchedFrontend> {
   const url = new URL(options.baseUrl);
-  const host = url.hostname.replace(/^\[|\]$/g, '') === 'localhost' ? '127.0.0.1' : url.hostname.replace(/^\[|\]$/g, '');
+  const host =
+    url.hostname.replace(/^\[|\]$/g, '') === 'localhost' ? '127.0.0.1' : url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   if (await portInUse(host, port)) {
     throw new CheckFailure(
@@ -78,7 +87,10 @@ export async function launchFrontend(argv: readonly string[], options: LaunchOpt
     );
   }
 
-  const logPath = join(options.logDir ?? process.env.RUNNER_TEMP ?? tmpdir(), `dynamo-frontend-${process.pid}-${Date.now()}.log`);
+  const logPath = join(
+    options.logDir ?? process.env.RUNNER_TEMP ?? tmpdir(),
+    `dynamo-frontend-${process.pid}-${Date.now()}.log`,
+  );
   const fd = openSync(logPath, 'a');
   options.log(`Launching: ${shellJoin(argv)} (log: ${logPath})`);
   const child = spawn(argv[0], argv.slice(1), {
@@ -98,8 +110,13 @@ export async function launchFrontend(argv: readonly string[], options: LaunchOpt
   // Let the event loop settle so an immediate spawn error (ENOENT) is seen.
   await sleep(50);
   if (spawnError || !child.pid) {
-    const reason = spawnError?.code === 'ENOENT' ? `"${argv[0]}" was not found` : (spawnError?.message ?? 'no process id');
-    throw new CheckFailure('launch-failed', `Could not start the frontend: ${reason}.`, 'set the `python` input to an interpreter with ai-dynamo installed');
+    const reason =
+      spawnError?.code === 'ENOENT' ? `"${argv[0]}" was not found` : (spawnError?.message ?? 'no process id');
+    throw new CheckFailure(
+      'launch-failed',
+      `Could not start the frontend: ${reason}.`,
+      'set the `python` input to an interpreter with ai-dynamo installed',
+    );
   }
   const pid = child.pid;
   const deadline = Date.now() + options.timeoutMs;
@@ -131,7 +148,10 @@ export async function launchFrontend(argv: readonly string[], options: LaunchOpt
   } catch (error) {
     await stopFrontend(pid);
     if (error instanceof CheckFailure) {
-      const detail = { title: `Frontend log (last lines of ${logPath})`, text: logTail(logPath) || '(empty)' };
+      const detail = {
+        title: `Frontend log (last lines of ${logPath})`,
+        text: logTail(logPath) || '(empty)',
+      };
       throw new CheckFailure(error.code, error.message, error.hint, [...error.details, detail]);
     }
     throw error;

@@ -2,6 +2,7 @@
 import { execFile } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import type { Cluster } from './index.ts';
 
 export interface KubectlResult {
@@ -46,13 +47,13 @@ export async function portForward(
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    const errStream = new (class extends (require_stream().Writable) {
-      _write(chunk: Buffer, _enc: string, cb: () => void) {
+    const errStream = new Writable({
+      write(chunk: Buffer, _enc, cb) {
         errors.push(chunk.toString('utf8'));
         socket.destroy();
         cb();
-      }
-    })();
+      },
+    });
     pf.portForward(namespace, pod, [podPort], socket, errStream, socket)
       .then((ws) => {
         const w = ws as unknown as { on?: (e: string, f: () => void) => void; close: () => void; readyState?: number };
@@ -82,11 +83,6 @@ export async function portForward(
         server.close(() => r());
       }),
   };
-}
-
-import * as streamMod from 'node:stream';
-function require_stream(): typeof streamMod {
-  return streamMod;
 }
 
 /** GET a URL with a timeout; resolves { status, body } (never throws on HTTP errors). */

@@ -45,7 +45,10 @@ function unreachable(message: string, hint?: string): CheckFailure {
  * account), minus its silent fallback to http://localhost:8080: no cluster is an error here.
  * KUBECONFIG entries merge as kubectl merges them: the first file to name a thing wins.
  */
-export function loadCredentials(env: NodeJS.ProcessEnv = process.env, home: string = os.homedir()): Credentials {
+export function loadCredentials(
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = os.homedir(),
+): Credentials {
   const kc = new KubeConfig();
   let source: string;
   try {
@@ -53,16 +56,27 @@ export function loadCredentials(env: NodeJS.ProcessEnv = process.env, home: stri
     if (listed.length > 0) {
       const files = listed.filter((f) => existsSync(f));
       if (files.length === 0) {
-        throw unreachable(`KUBECONFIG names ${listed.join(', ')}, but no such file exists.`, 'check the step that writes the kubeconfig ran before this one');
+        throw unreachable(
+          `KUBECONFIG names ${listed.join(', ')}, but no such file exists.`,
+          'check the step that writes the kubeconfig ran before this one',
+        );
       }
-      const merged = { clusters: [] as KubeConfig['clusters'], users: [] as KubeConfig['users'], contexts: [] as KubeConfig['contexts'], currentContext: '' };
+      const merged = {
+        clusters: [] as KubeConfig['clusters'],
+        users: [] as KubeConfig['users'],
+        contexts: [] as KubeConfig['contexts'],
+        currentContext: '',
+      };
       for (const file of files) {
         const one = new KubeConfig();
         one.loadFromFile(file);
         merged.currentContext ||= one.getCurrentContext() ?? '';
-        for (const c of one.getClusters()) if (!merged.clusters.some((x) => x.name === c.name)) merged.clusters.push(c);
-        for (const u of one.getUsers()) if (!merged.users.some((x) => x.name === u.name)) merged.users.push(u);
-        for (const c of one.getContexts()) if (!merged.contexts.some((x) => x.name === c.name)) merged.contexts.push(c);
+        for (const c of one.getClusters())
+          if (!merged.clusters.some((x) => x.name === c.name)) merged.clusters.push(c);
+        for (const u of one.getUsers())
+          if (!merged.users.some((x) => x.name === u.name)) merged.users.push(u);
+        for (const c of one.getContexts())
+          if (!merged.contexts.some((x) => x.name === c.name)) merged.contexts.push(c);
       }
       kc.loadFromOptions(merged);
       source = `KUBECONFIG (${files.join(path.delimiter)})`;
@@ -79,7 +93,10 @@ export function loadCredentials(env: NodeJS.ProcessEnv = process.env, home: stri
     }
   } catch (error) {
     if (error instanceof CheckFailure) throw error;
-    throw unreachable(`The kubeconfig could not be read: ${firstLine(error)}.`, 'check the kubeconfig file the credentials step wrote');
+    throw unreachable(
+      `The kubeconfig could not be read: ${firstLine(error)}.`,
+      'check the kubeconfig file the credentials step wrote',
+    );
   }
   const context = kc.getCurrentContext();
   const cluster = kc.getCurrentCluster();
@@ -146,7 +163,18 @@ function statusOf(body: unknown): StatusBody {
   return { reason: asString(dig(parsed, 'reason')), message: asString(dig(parsed, 'message')) };
 }
 
-const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'];
+const NETWORK_CODES = [
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'EPIPE',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+];
 
 function causeCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -162,42 +190,68 @@ function causeCode(error: unknown): string | undefined {
  * One mapping for every API error: 401, 403 (with the Status message, which names verb and
  * resource), 404, 409, connection/TLS/timeout problems. `what` names the request in words.
  */
-export function apiFailure(error: unknown, what: string, server: string, notFoundHint?: string): CheckFailure {
+export function apiFailure(
+  error: unknown,
+  what: string,
+  server: string,
+  notFoundHint?: string,
+): CheckFailure {
   if (error instanceof CheckFailure) return error;
   if (error instanceof ApiException) {
     const status = statusOf(error.body);
     const detail = status.message ? `: ${status.message}` : '';
     switch (error.code) {
       case 401:
-        return new CheckFailure('cluster-unauthorized', `The Kubernetes API server at ${server} rejected the credentials (401) while trying to ${what}.`);
+        return new CheckFailure(
+          'cluster-unauthorized',
+          `The Kubernetes API server at ${server} rejected the credentials (401) while trying to ${what}.`,
+        );
       case 403:
         return new CheckFailure('cluster-forbidden', `Forbidden (403) while trying to ${what}${detail}.`);
       case 404:
-        return new CheckFailure('not-found', `Not found (404) while trying to ${what}${detail}.`, notFoundHint);
+        return new CheckFailure(
+          'not-found',
+          `Not found (404) while trying to ${what}${detail}.`,
+          notFoundHint,
+        );
       case 409:
         return new CheckFailure('conflict', `Conflict (409) while trying to ${what}${detail}.`);
       default:
         return new CheckFailure(
           error.code >= 500 ? 'cluster-unreachable' : 'bad-input',
           `The Kubernetes API answered ${error.code}${status.reason ? ` ${status.reason}` : ''} while trying to ${what}${detail}.`,
-          error.code >= 500 ? 'retry later; check the API server health' : 'read the message: the server rejected the request',
+          error.code >= 500
+            ? 'retry later; check the API server health'
+            : 'read the message: the server rejected the request',
         );
     }
   }
   const name = isObject(error) ? asString(error.name) : undefined;
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return unreachable(`The Kubernetes API server at ${server} did not answer in time while trying to ${what}.`, 'check the cluster is reachable from this runner (VPN, firewall, private endpoint)');
+    return unreachable(
+      `The Kubernetes API server at ${server} did not answer in time while trying to ${what}.`,
+      'check the cluster is reachable from this runner (VPN, firewall, private endpoint)',
+    );
   }
   const code = causeCode(error);
   const message = firstLine(error);
-  if (code && (/CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code))) {
-    return unreachable(`TLS verification of the Kubernetes API server at ${server} failed (${code}).`, 'check the kubeconfig certificate-authority data matches the cluster');
+  if (code && /CERT|TLS|SSL|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/.test(code)) {
+    return unreachable(
+      `TLS verification of the Kubernetes API server at ${server} failed (${code}).`,
+      'check the kubeconfig certificate-authority data matches the cluster',
+    );
   }
   if (code && NETWORK_CODES.includes(code)) {
-    return unreachable(`The Kubernetes API server at ${server} could not be reached (${code}) while trying to ${what}.`, 'check the cluster is reachable from this runner and the kubeconfig server address is right');
+    return unreachable(
+      `The Kubernetes API server at ${server} could not be reached (${code}) while trying to ${what}.`,
+      'check the cluster is reachable from this runner and the kubeconfig server address is right',
+    );
   }
   if (/HTTP protocol is not allowed/.test(message)) {
-    return unreachable(`The kubeconfig server ${server} is plain http:// without insecure-skip-tls-verify; the Kubernetes client refuses it.`, 'use the https:// endpoint of the API server');
+    return unreachable(
+      `The kubeconfig server ${server} is plain http:// without insecure-skip-tls-verify; the Kubernetes client refuses it.`,
+      'use the https:// endpoint of the API server',
+    );
   }
   return unreachable(`Could not ${what} on ${server}: ${message}.`);
 }
@@ -215,7 +269,8 @@ function middleware(pre: (ctx: RequestContext) => void): ObservableMiddleware {
 
 // Every call is bounded: a hung API server must not eat the job's time.
 const timeoutMiddleware = (ms: number) => middleware((ctx) => ctx.setSignal(AbortSignal.timeout(ms)));
-const headerMiddleware = (name: string, value: string) => middleware((ctx) => ctx.setHeaderParam(name, value));
+const headerMiddleware = (name: string, value: string) =>
+  middleware((ctx) => ctx.setHeaderParam(name, value));
 
 export interface PodList {
   items: JsonObject[];
@@ -236,7 +291,13 @@ export interface KubeApi {
   listPods(namespace: string, selector: string): Promise<PodList>;
   listEvents(namespace: string, involvedName: string): Promise<JsonObject[]>;
   /** Starts a watch; resolves to a stop function. `done` fires once when the watch ends. */
-  watchPods(namespace: string, selector: string, resourceVersion: string | undefined, onEvent: (event: WatchEvent) => void, done: (error?: unknown) => void): Promise<() => void>;
+  watchPods(
+    namespace: string,
+    selector: string,
+    resourceVersion: string | undefined,
+    onEvent: (event: WatchEvent) => void,
+    done: (error?: unknown) => void,
+  ): Promise<() => void>;
 }
 
 // Typed client models use the same field names as the JSON; a round trip drops Date objects.
@@ -248,7 +309,10 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
   const custom = creds.kc.makeApiClient(CustomObjectsApi);
   const core = creds.kc.makeApiClient(CoreV1Api);
   const apis = creds.kc.makeApiClient(ApisApi);
-  const bounded: ConfigurationOptions = { middleware: [timeoutMiddleware(timeoutMs)], middlewareMergeStrategy: 'append' };
+  const bounded: ConfigurationOptions = {
+    middleware: [timeoutMiddleware(timeoutMs)],
+    middlewareMergeStrategy: 'append',
+  };
   const mergePatch: ConfigurationOptions = {
     middleware: [timeoutMiddleware(timeoutMs), headerMiddleware('Content-Type', PatchStrategy.MergePatch)],
     middlewareMergeStrategy: 'append',
@@ -257,12 +321,30 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
   return {
     server: creds.server,
     async getObject(ref) {
-      return plain(await custom.getNamespacedCustomObject({ group: ref.group, version: ref.version, namespace: ref.namespace, plural: ref.plural, name: ref.name }, bounded));
+      return plain(
+        await custom.getNamespacedCustomObject(
+          {
+            group: ref.group,
+            version: ref.version,
+            namespace: ref.namespace,
+            plural: ref.plural,
+            name: ref.name,
+          },
+          bounded,
+        ),
+      );
     },
     async patchObject(ref, patch) {
       return plain(
         await custom.patchNamespacedCustomObject(
-          { group: ref.group, version: ref.version, namespace: ref.namespace, plural: ref.plural, name: ref.name, body: patch },
+          {
+            group: ref.group,
+            version: ref.version,
+            namespace: ref.namespace,
+            plural: ref.plural,
+            name: ref.name,
+            body: patch,
+          },
           mergePatch,
         ),
       );
@@ -287,7 +369,10 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
       return { items: list.items.map(plain), resourceVersion: list.metadata?.resourceVersion };
     },
     async listEvents(namespace, involvedName) {
-      const list = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${involvedName}` }, bounded);
+      const list = await core.listNamespacedEvent(
+        { namespace, fieldSelector: `involvedObject.name=${involvedName}` },
+        bounded,
+      );
       return list.items.map(plain);
     },
     async watchPods(namespace, selector, resourceVersion, onEvent, done) {

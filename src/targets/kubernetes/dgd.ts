@@ -66,7 +66,12 @@ export function pathText(path: Path): string {
   return path.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : `${i === 0 ? '' : '.'}${p}`)).join('');
 }
 
-function frontendPick<T extends { name: string }>(candidates: T[], dgdName: string, service: string | undefined, what: string): T {
+function frontendPick<T extends { name: string }>(
+  candidates: T[],
+  dgdName: string,
+  service: string | undefined,
+  what: string,
+): T {
   if (candidates.length === 1) return candidates[0];
   if (candidates.length > 1 && service) {
     // The operator names the Service `<dgd>-<component in lower case>`.
@@ -79,7 +84,9 @@ function frontendPick<T extends { name: string }>(candidates: T[], dgdName: stri
     candidates.length === 0
       ? `${what} has no frontend component (none has the frontend type).`
       : `${what} has several frontend components (${names}); name the one to change with \`service: ${dgdName}-<component>\`.`,
-    candidates.length === 0 ? 'check that the deployment has a frontend component' : 'set the `service` input',
+    candidates.length === 0
+      ? 'check that the deployment has a frontend component'
+      : 'set the `service` input',
   );
 }
 
@@ -124,7 +131,15 @@ export function locateDgdFrontend(obj: JsonObject, ref: ObjectRef, service?: str
   let containerIndex = containers.findIndex((c) => asString(dig(c, 'name')) === 'main');
   // No main container yet: the write appends one (the operator merges its defaults into `main`).
   if (containerIndex < 0) containerIndex = containers.length;
-  const base = ['spec', 'components', String(picked.index), 'podTemplate', 'spec', 'containers', String(containerIndex)];
+  const base = [
+    'spec',
+    'components',
+    String(picked.index),
+    'podTemplate',
+    'spec',
+    'containers',
+    String(containerIndex),
+  ];
   return {
     ref,
     component: picked.name,
@@ -170,7 +185,9 @@ export function locateDeploymentFrontend(obj: JsonObject, ref: ObjectRef): Front
 }
 
 export function locateFrontend(obj: JsonObject, ref: ObjectRef, service?: string): FrontendLocation {
-  return ref.kind === 'deployment' ? locateDeploymentFrontend(obj, ref) : locateDgdFrontend(obj, ref, service);
+  return ref.kind === 'deployment'
+    ? locateDeploymentFrontend(obj, ref)
+    : locateDgdFrontend(obj, ref, service);
 }
 
 export function envAt(obj: JsonObject, path: Path | undefined): EnvEntry[] {
@@ -210,7 +227,11 @@ export function withValueAt(obj: JsonObject, path: Path, value: unknown): JsonOb
  * replaces whole lists, so where a path crosses a list (v1beta1 components, Deployment
  * containers) the complete list from `changed` (itself built from a fresh read) is sent.
  */
-export function mergePatchFor(changed: JsonObject, paths: Path[], resourceVersion: string | undefined): JsonObject {
+export function mergePatchFor(
+  changed: JsonObject,
+  paths: Path[],
+  resourceVersion: string | undefined,
+): JsonObject {
   const patch: JsonObject = { metadata: { resourceVersion } };
   for (const path of paths) {
     let source: unknown = changed;

@@ -41,7 +41,11 @@ export function effectiveEntry(lists: EnvLists, name: string): EnvEntry | undefi
 }
 
 /** `mode` undefined leaves DYN_ROUTER_MODE alone (the command line already pins the wanted mode). */
-export function computeEnvChange(current: EnvLists, mode: string | undefined, kvEvents: KvEventsWant): EnvChange {
+export function computeEnvChange(
+  current: EnvLists,
+  mode: string | undefined,
+  kvEvents: KvEventsWant,
+): EnvChange {
   const notes: string[] = [];
   const set: EnvEntry[] = mode === undefined ? [] : [{ name: MODE_VAR, value: mode }];
   const remove: string[] = [];
@@ -55,15 +59,20 @@ export function computeEnvChange(current: EnvLists, mode: string | undefined, kv
     const out: EnvEntry[] = [];
     for (const entry of list) {
       if (entry.name === MODE_VAR && mode !== undefined) {
-        if (entry.valueFrom !== undefined) notes.push(`${MODE_VAR} came from valueFrom; it is replaced by the literal value ${mode}.`);
-        out.push(entry.value === mode && entry.valueFrom === undefined ? entry : { name: MODE_VAR, value: mode });
+        if (entry.valueFrom !== undefined)
+          notes.push(`${MODE_VAR} came from valueFrom; it is replaced by the literal value ${mode}.`);
+        out.push(
+          entry.value === mode && entry.valueFrom === undefined ? entry : { name: MODE_VAR, value: mode },
+        );
       } else if (entry.name === KV_EVENTS_VAR && kvEvents === 'off') {
         // Any spelling Dynamo reads as false already means approximate mode: keep it as written.
         const alreadyOff = entry.valueFrom === undefined && !envTruthy(entry.value);
         out.push(alreadyOff ? entry : { name: KV_EVENTS_VAR, value: 'false' });
       } else if (entry.name === KV_EVENTS_VAR && kvEvents === 'on') {
         if (entry.valueFrom !== undefined) {
-          notes.push(`${KV_EVENTS_VAR} comes from valueFrom and was left alone; if it resolves to false the router runs in approximate mode.`);
+          notes.push(
+            `${KV_EVENTS_VAR} comes from valueFrom and was left alone; if it resolves to false the router runs in approximate mode.`,
+          );
           out.push(entry);
         } else if (envTruthy(entry.value)) {
           out.push(entry);
@@ -81,13 +90,15 @@ export function computeEnvChange(current: EnvLists, mode: string | undefined, kv
   if (current.component) lists.component = edit(current.component);
   // A variable defined nowhere is added where the object keeps its per-component env.
   for (const [name, value] of wanted) {
-    const defined = lists.container.some((e) => e.name === name) || (lists.component ?? []).some((e) => e.name === name);
+    const defined =
+      lists.container.some((e) => e.name === name) || (lists.component ?? []).some((e) => e.name === name);
     if (defined) continue;
     if (lists.component) lists.component.push({ name, value });
     else lists.container.push({ name, value });
   }
   const changed =
-    !listsEqual(lists.container, current.container) || (current.component !== undefined && !listsEqual(lists.component ?? [], current.component));
+    !listsEqual(lists.container, current.container) ||
+    (current.component !== undefined && !listsEqual(lists.component ?? [], current.component));
   return { lists, set, remove, changed, notes };
 }
 
@@ -112,7 +123,8 @@ export function restoreLists(current: EnvLists, original: EnvLists): { lists: En
   const lists: EnvLists = { container: restoreRouterEntries(current.container, original.container) };
   if (current.component) lists.component = restoreRouterEntries(current.component, original.component ?? []);
   const changed =
-    !listsEqual(lists.container, current.container) || (current.component !== undefined && !listsEqual(lists.component ?? [], current.component));
+    !listsEqual(lists.container, current.container) ||
+    (current.component !== undefined && !listsEqual(lists.component ?? [], current.component));
   return { lists, changed };
 }
 
@@ -141,5 +153,7 @@ export function envMatches(podEnv: EnvEntry[], expected: RouterExpectation): boo
 }
 
 export function describeEntries(entries: EnvEntry[]): string {
-  return entries.map((e) => (e.valueFrom !== undefined ? `${e.name} (valueFrom)` : `${e.name}=${e.value ?? ''}`)).join(', ');
+  return entries
+    .map((e) => (e.valueFrom !== undefined ? `${e.name} (valueFrom)` : `${e.name}=${e.value ?? ''}`))
+    .join(', ');
 }

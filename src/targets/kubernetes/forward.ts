@@ -31,11 +31,18 @@ function portForwarder(kc: KubeConfig): PortForward {
   // Our own `ws` factory: the library's isomorphic-ws default import breaks once bundled. Our own
   // streams: the handler otherwise ends process.stdout when the server closes a stream.
   const streams = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() };
-  const handler = new WebSocketHandler(kc, (uri, protocols, opts) => new WebSocket(uri, protocols, opts), streams);
+  const handler = new WebSocketHandler(
+    kc,
+    (uri, protocols, opts) => new WebSocket(uri, protocols, opts),
+    streams,
+  );
   return new PortForward(kc, true, handler);
 }
 
-export async function resolvePod(api: KubeApi, target: ForwardTarget): Promise<{ pod: string; port: number }> {
+export async function resolvePod(
+  api: KubeApi,
+  target: ForwardTarget,
+): Promise<{ pod: string; port: number }> {
   const pods = await api.listPods(target.namespace, target.selector);
   const picked = pickPod(pods.items, target.port.targetPort);
   if (!picked) {
@@ -81,7 +88,14 @@ export async function startForward(
             callback();
           },
         });
-        const ws = (await forwarder.portForward(target.namespace, pod, [port], socket, errors, socket)) as WebSocket;
+        const ws = (await forwarder.portForward(
+          target.namespace,
+          pod,
+          [port],
+          socket,
+          errors,
+          socket,
+        )) as WebSocket;
         ws.on('close', () => socket.end());
         ws.on('error', () => socket.destroy());
         socket.on('close', () => {
@@ -90,7 +104,9 @@ export async function startForward(
         if (socket.destroyed) ws.close();
         else socket.resume();
       } catch (error) {
-        log(`Port-forward connection failed: ${error instanceof CheckFailure ? error.message : describeWsError(error)}`);
+        log(
+          `Port-forward connection failed: ${error instanceof CheckFailure ? error.message : describeWsError(error)}`,
+        );
         socket.destroy();
       }
     })();
@@ -100,7 +116,9 @@ export async function startForward(
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const address = server.address() as net.AddressInfo;
-  log(`Port-forward: 127.0.0.1:${address.port} → Service ${target.namespace}/${target.service} (pod port ${String(target.port.targetPort)}), one connection per request.`);
+  log(
+    `Port-forward: 127.0.0.1:${address.port} → Service ${target.namespace}/${target.service} (pod port ${String(target.port.targetPort)}), one connection per request.`,
+  );
   return {
     url: `http://127.0.0.1:${address.port}`,
     localPort: address.port,
@@ -113,6 +131,7 @@ export async function startForward(
 }
 
 function describeWsError(error: unknown): string {
-  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message).split('\n')[0];
+  if (error && typeof error === 'object' && 'message' in error)
+    return String((error as { message: unknown }).message).split('\n')[0];
   return String(error);
 }

@@ -54,7 +54,12 @@ export function listsOf(object: JsonObject, loc: FrontendLocation): EnvLists {
 }
 
 /** The merge patch that writes `lists` into a fresh copy of the object. */
-export function envPatchFor(fresh: JsonObject, loc: FrontendLocation, before: EnvLists, after: EnvLists): { patch: JsonObject; paths: Path[] } {
+export function envPatchFor(
+  fresh: JsonObject,
+  loc: FrontendLocation,
+  before: EnvLists,
+  after: EnvLists,
+): { patch: JsonObject; paths: Path[] } {
   let changed = fresh;
   const paths: Path[] = [];
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -90,22 +95,54 @@ interface ModeDecision {
 }
 
 /** What the frontend runs now, from its args (which win) or its env. */
-function currentMode(object: JsonObject, loc: FrontendLocation): { mode: string; reason: string; approximate: boolean } {
+function currentMode(
+  object: JsonObject,
+  loc: FrontendLocation,
+): { mode: string; reason: string; approximate: boolean } {
   const { command, args } = argvOf(object, loc);
   const pinned = pinnedFlags(command, args);
   const lists = listsOf(object, loc);
   const entry = effectiveEntry(lists, MODE_VAR);
   const events = effectiveEntry(lists, KV_EVENTS_VAR);
-  const approximate = pinned.kvEvents === false || (pinned.kvEvents === undefined && events !== undefined && events.valueFrom === undefined && !envTruthy(events.value));
+  const approximate =
+    pinned.kvEvents === false ||
+    (pinned.kvEvents === undefined &&
+      events !== undefined &&
+      events.valueFrom === undefined &&
+      !envTruthy(events.value));
   if (pinned.mode) {
-    return { mode: pinned.mode, reason: `read from the frontend's command line (\`${pinned.flags.map((f) => f.text).join(' ')}\` in ${pathText(loc.argsPath)}), which wins over env`, approximate };
+    return {
+      mode: pinned.mode,
+      reason: `read from the frontend's command line (\`${pinned.flags.map((f) => f.text).join(' ')}\` in ${pathText(loc.argsPath)}), which wins over env`,
+      approximate,
+    };
   }
-  if (entry?.valueFrom !== undefined) return { mode: '', reason: `${MODE_VAR} on the frontend comes from valueFrom, which this action does not resolve`, approximate };
-  if (entry) return { mode: entry.value ?? '', reason: `read from ${MODE_VAR}=${entry.value ?? ''} on ${describeLocation(loc)}`, approximate };
-  return { mode: 'round-robin', reason: `${MODE_VAR} is not set on ${describeLocation(loc)} and no flag pins the mode: Dynamo's default, round-robin`, approximate };
+  if (entry?.valueFrom !== undefined)
+    return {
+      mode: '',
+      reason: `${MODE_VAR} on the frontend comes from valueFrom, which this action does not resolve`,
+      approximate,
+    };
+  if (entry)
+    return {
+      mode: entry.value ?? '',
+      reason: `read from ${MODE_VAR}=${entry.value ?? ''} on ${describeLocation(loc)}`,
+      approximate,
+    };
+  return {
+    mode: 'round-robin',
+    reason: `${MODE_VAR} is not set on ${describeLocation(loc)} and no flag pins the mode: Dynamo's default, round-robin`,
+    approximate,
+  };
 }
 
-function decideMode(settings: Settings, plan: Plan, object: JsonObject, loc: FrontendLocation, mode: string): ModeDecision {
+function decideMode(
+  settings: Settings,
+  plan: Plan,
+  object: JsonObject,
+  loc: FrontendLocation,
+  mode: string,
+): ModeDecision {
   const limitations: string[] = [];
   let kvEvents = plan.kvEvents;
   let kvEventsReason = plan.kvEventsReason;
@@ -114,7 +151,9 @@ function decideMode(settings: Settings, plan: Plan, object: JsonObject, loc: Fro
     kvEvents = auto.kvEvents;
     kvEventsReason = auto.reason;
     if (auto.kvEvents === 'unknown') {
-      limitations.push('KV events were not confirmed from the worker specs: if the workers publish none, the kv router routes on load alone; set `kv-events: false` for approximate mode.');
+      limitations.push(
+        'KV events were not confirmed from the worker specs: if the workers publish none, the kv router routes on load alone; set `kv-events: false` for approximate mode.',
+      );
     }
   } else if (settings.kvEvents !== 'auto') {
     const stated = kvEventsDecision(settings, mode as Settings['mode']);
@@ -127,8 +166,14 @@ function decideMode(settings: Settings, plan: Plan, object: JsonObject, loc: Fro
   const { command, args } = argvOf(object, loc);
   const pinned = pinnedFlags(command, args);
   const verdict = judgePinned(pinned, mode, kvWant !== 'off', pathText(loc.argsPath));
-  if (!verdict.ok) throw new CheckFailure('args-pin-mode', verdict.message ?? 'The frontend args pin the router mode.', verdict.hint);
-  const eventsPinned = pinned.kvEvents !== undefined && (kvWant === 'leave' || (kvWant === 'on') === pinned.kvEvents);
+  if (!verdict.ok)
+    throw new CheckFailure(
+      'args-pin-mode',
+      verdict.message ?? 'The frontend args pin the router mode.',
+      verdict.hint,
+    );
+  const eventsPinned =
+    pinned.kvEvents !== undefined && (kvWant === 'leave' || (kvWant === 'on') === pinned.kvEvents);
   return {
     mode,
     modeReason: verdict.alreadyPinned
@@ -142,7 +187,11 @@ function decideMode(settings: Settings, plan: Plan, object: JsonObject, loc: Fro
   };
 }
 
-export async function openKubernetesTarget(settings: Settings, plan: Plan, deps: TargetDeps): Promise<TargetSession> {
+export async function openKubernetesTarget(
+  settings: Settings,
+  plan: Plan,
+  deps: TargetDeps,
+): Promise<TargetSession> {
   const k = settings.kubernetes;
   if (!k) throw new CheckFailure('internal', 'Kubernetes target opened without Kubernetes settings.');
   const log = (line: string) => deps.log.info(line);
@@ -158,7 +207,10 @@ export async function openKubernetesTarget(settings: Settings, plan: Plan, deps:
   log(`Frontend: ${describeLocation(loc)}; Service ${namespace}/${serviceName}.`);
 
   const selector = serviceSelector(service) || selectorOf(loc.podLabels);
-  const workerSelector = ref.kind === 'dgd' ? `nvidia.com/dynamo-graph-deployment-name=${ref.name},nvidia.com/dynamo-component-type!=frontend` : undefined;
+  const workerSelector =
+    ref.kind === 'dgd'
+      ? `nvidia.com/dynamo-graph-deployment-name=${ref.name},nvidia.com/dynamo-component-type!=frontend`
+      : undefined;
   const servicePort = frontendServicePort(service);
   const steps: string[] = [`# 1. Read the frontend's object\n${getCommand(ref)}`];
   const details: ReportDetail[] = [];
@@ -214,7 +266,8 @@ export async function openKubernetesTarget(settings: Settings, plan: Plan, deps:
 
     if (k.dryRun) {
       const { patch, paths } = envPatchFor(target.object, loc, original, planned.lists);
-      envPatch.path = paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
+      envPatch.path =
+        paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
       const now = currentMode(target.object, loc);
       session.mode = now.mode;
       session.modeReason = `dry run: ${now.reason}; the change to ${settings.mode} was computed but not written`;
@@ -227,19 +280,37 @@ export async function openKubernetesTarget(settings: Settings, plan: Plan, deps:
     } else {
       const wanted = decision;
       const updated = await conflictSafeUpdate(
-        () => api.getObject(ref).catch((error: unknown) => Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server))),
+        () =>
+          api
+            .getObject(ref)
+            .catch((error: unknown) =>
+              Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server)),
+            ),
         (fresh) => {
           const freshLoc = locateFrontend(fresh, ref, serviceName);
           // The args may have changed since the first read: judge them again before writing.
           decideMode(settings, plan, fresh, freshLoc, wanted.mode);
           const before = listsOf(fresh, freshLoc);
           const change = computeEnvChange(before, wanted.envMode, wanted.kvWant);
-          if (!change.changed) return { result: { change, paths: [] as Path[], patch: undefined as JsonObject | undefined, loc: freshLoc } };
+          if (!change.changed)
+            return {
+              result: {
+                change,
+                paths: [] as Path[],
+                patch: undefined as JsonObject | undefined,
+                loc: freshLoc,
+              },
+            };
           const { patch, paths } = envPatchFor(fresh, freshLoc, before, change.lists);
           return { patch, result: { change, paths, patch, loc: freshLoc } };
         },
         // 409 maps to `conflict`, which the update loop retries; anything else ends the run.
-        (patch) => api.patchObject(ref, patch).catch((error: unknown) => Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server))),
+        (patch) =>
+          api
+            .patchObject(ref, patch)
+            .catch((error: unknown) =>
+              Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server)),
+            ),
         { what: describeLocation(loc) },
       );
       const { change, paths, patch } = updated.result;
@@ -248,10 +319,15 @@ export async function openKubernetesTarget(settings: Settings, plan: Plan, deps:
       envPatch.set = change.set;
       envPatch.remove = change.remove;
       envPatch.applied = written;
-      envPatch.path = paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
+      envPatch.path =
+        paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
       if (written && patch) {
-        log(`Patched ${describeLocation(loc)}: ${describeEntries(change.set)}${change.remove.length ? `; removed ${change.remove.join(', ')}` : ''}${updated.attempts > 1 ? ` (after ${updated.attempts - 1} conflict(s))` : ''}.`);
-        steps.push(`# 2. Change the frontend's env (merge patch; the action adds metadata.resourceVersion)\n${patchCommand(ref, patch)}`);
+        log(
+          `Patched ${describeLocation(loc)}: ${describeEntries(change.set)}${change.remove.length ? `; removed ${change.remove.join(', ')}` : ''}${updated.attempts > 1 ? ` (after ${updated.attempts - 1} conflict(s))` : ''}.`,
+        );
+        steps.push(
+          `# 2. Change the frontend's env (merge patch; the action adds metadata.resourceVersion)\n${patchCommand(ref, patch)}`,
+        );
         steps.push(`# 3. Watch the frontend pods roll\n${watchPodsCommand(namespace, selector)}`);
         await waitForRollout(
           api,
@@ -265,16 +341,30 @@ export async function openKubernetesTarget(settings: Settings, plan: Plan, deps:
             watchCommand: watchPodsCommand(namespace, selector),
           },
           { timeoutMs: k.rolloutTimeoutMs, log },
-        ).catch((error: unknown) => Promise.reject(error instanceof CheckFailure ? error : apiFailure(error, 'watch the frontend pods', api.server)));
+        ).catch((error: unknown) =>
+          Promise.reject(
+            error instanceof CheckFailure ? error : apiFailure(error, 'watch the frontend pods', api.server),
+          ),
+        );
       } else {
-        log(`${describeLocation(loc)} already has ${describeEntries(change.set) || 'the wanted settings'}: nothing written, no rollout.`);
+        log(
+          `${describeLocation(loc)} already has ${describeEntries(change.set) || 'the wanted settings'}: nothing written, no rollout.`,
+        );
       }
       if (k.writeRecipe && k.recipe) {
         recipeBefore = readFileSync(k.recipe, 'utf8');
         const edit = writeRecipe(k.recipe, wanted.envMode, wanted.kvWant, serviceName);
         if (!edit.changed) recipeBefore = undefined;
-        log(edit.changed ? `Recipe ${k.recipe}: frontend env updated (comments kept).` : `Recipe ${k.recipe} already has the change.`);
-        limitations.push(edit.changed ? `The recipe ${k.recipe} was updated on disk; commit it to keep Git and the cluster in step.` : `The recipe ${k.recipe} already had the change.`);
+        log(
+          edit.changed
+            ? `Recipe ${k.recipe}: frontend env updated (comments kept).`
+            : `Recipe ${k.recipe} already has the change.`,
+        );
+        limitations.push(
+          edit.changed
+            ? `The recipe ${k.recipe} was updated on disk; commit it to keep Git and the cluster in step.`
+            : `The recipe ${k.recipe} already had the change.`,
+        );
       }
     }
   }
@@ -282,15 +372,26 @@ export async function openKubernetesTarget(settings: Settings, plan: Plan, deps:
   let forward: Forward | undefined;
   if (settings.baseUrl) {
     session.baseUrl = settings.baseUrl;
-    limitations.push(`The check used ${settings.baseUrl} (base-url) instead of a port-forward; it reaches whatever that URL routes to.`);
+    limitations.push(
+      `The check used ${settings.baseUrl} (base-url) instead of a port-forward; it reaches whatever that URL routes to.`,
+    );
   } else {
     try {
-      forward = await startForward(api, creds.kc, { namespace, service: serviceName, selector, port: servicePort }, log);
+      forward = await startForward(
+        api,
+        creds.kc,
+        { namespace, service: serviceName, selector, port: servicePort },
+        log,
+      );
     } catch (error) {
-      throw error instanceof CheckFailure ? error : apiFailure(error, `find a Ready pod behind Service ${namespace}/${serviceName}`, api.server);
+      throw error instanceof CheckFailure
+        ? error
+        : apiFailure(error, `find a Ready pod behind Service ${namespace}/${serviceName}`, api.server);
     }
     session.baseUrl = forward.url;
-    steps.push(`# ${steps.length + 1}. Forward a local port to the frontend\n${portForwardCommand(namespace, serviceName, servicePort.port)}`);
+    steps.push(
+      `# ${steps.length + 1}. Forward a local port to the frontend\n${portForwardCommand(namespace, serviceName, servicePort.port)}`,
+    );
   }
   const checkUrl = settings.baseUrl ?? 'http://127.0.0.1:8000';
   steps.push(`# ${steps.length + 1}. Check it\n${curlCommands(checkUrl, settings.model).join('\n')}`);
@@ -330,7 +431,8 @@ async function rollBack(
         const freshLoc = locateFrontend(fresh, ref, serviceName);
         const before = listsOf(fresh, freshLoc);
         const restored = restoreLists(before, original);
-        if (!restored.changed) return { result: { lists: restored.lists, patch: undefined as JsonObject | undefined } };
+        if (!restored.changed)
+          return { result: { lists: restored.lists, patch: undefined as JsonObject | undefined } };
         const { patch } = envPatchFor(fresh, freshLoc, before, restored.lists);
         return { patch, result: { lists: restored.lists, patch } };
       },
@@ -359,13 +461,20 @@ async function rollBack(
         updated.result.patch ? `\n${patchCommand(ref, updated.result.patch)}` : ''
       }`,
     });
-    session.limitations.push('The check failed, so the previous router env was restored (rollback-on-failure); the change is reported together with its rollback.');
+    session.limitations.push(
+      'The check failed, so the previous router env was restored (rollback-on-failure); the change is reported together with its rollback.',
+    );
     log('Rollback finished.');
   } catch (error) {
-    const failure = error instanceof CheckFailure ? error : apiFailure(error, `restore ${describeLocation(loc)}`, api.server);
+    const failure =
+      error instanceof CheckFailure
+        ? error
+        : apiFailure(error, `restore ${describeLocation(loc)}`, api.server);
     if (session.envPatch) session.envPatch.rolledBack = false;
     session.details.push({ title: 'Rollback failed', text: `${failure.code}: ${failure.message}` });
-    session.limitations.push(`Rollback failed (${failure.code}): the frontend may still run the new mode. ${failure.message}`);
+    session.limitations.push(
+      `Rollback failed (${failure.code}): the frontend may still run the new mode. ${failure.message}`,
+    );
     log(`Rollback failed: ${failure.message}`);
   }
 }

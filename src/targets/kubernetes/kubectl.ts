@@ -5,7 +5,9 @@ import type { ObjectRef } from './dgd.js';
 import type { JsonObject } from './json.js';
 
 export function resourceName(ref: ObjectRef): string {
-  return ref.kind === 'deployment' ? `deployment/${ref.name}` : `${ref.plural}.${ref.version}.${ref.group}/${ref.name}`;
+  return ref.kind === 'deployment'
+    ? `deployment/${ref.name}`
+    : `${ref.plural}.${ref.version}.${ref.group}/${ref.name}`;
 }
 
 export function getCommand(ref: ObjectRef): string {
@@ -18,7 +20,17 @@ export function patchCommand(ref: ObjectRef, patch: JsonObject): string {
   const meta = { ...(metadata as JsonObject | undefined) };
   delete meta.resourceVersion;
   const body = Object.keys(meta).length ? { metadata: meta, ...rest } : rest;
-  return shellJoin(['kubectl', 'patch', resourceName(ref), '-n', ref.namespace, '--type', 'merge', '-p', JSON.stringify(body)]);
+  return shellJoin([
+    'kubectl',
+    'patch',
+    resourceName(ref),
+    '-n',
+    ref.namespace,
+    '--type',
+    'merge',
+    '-p',
+    JSON.stringify(body),
+  ]);
 }
 
 export function watchPodsCommand(namespace: string, selector: string): string {
@@ -30,7 +42,13 @@ export function portForwardCommand(namespace: string, service: string, port: num
 }
 
 export function listCandidatesCommand(namespace: string, what: 'svc' | 'dgd' | 'deployments'): string {
-  return shellJoin(['kubectl', 'get', what === 'dgd' ? 'dynamographdeployments.nvidia.com' : what, '-n', namespace]);
+  return shellJoin([
+    'kubectl',
+    'get',
+    what === 'dgd' ? 'dynamographdeployments.nvidia.com' : what,
+    '-n',
+    namespace,
+  ]);
 }
 
 export function curlCommands(baseUrl: string, model: string | undefined): string[] {
@@ -43,7 +61,11 @@ export function curlCommands(baseUrl: string, model: string | undefined): string
       '-H',
       'Content-Type: application/json',
       '-d',
-      JSON.stringify({ model: model ?? 'MODEL', messages: [{ role: 'user', content: 'Say hello in one short sentence.' }], max_tokens: 32 }),
+      JSON.stringify({
+        model: model ?? 'MODEL',
+        messages: [{ role: 'user', content: 'Say hello in one short sentence.' }],
+        max_tokens: 32,
+      }),
     ]),
   ];
 }

@@ -41,11 +41,17 @@ export function pinnedFlags(command: string[], args: string[]): PinnedState {
   const argv = effectiveArgv(command, args);
   const state: PinnedState = { flags: [] };
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
+    const [flag, inline] = argv[i].includes('=')
+      ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)]
+      : [argv[i], undefined];
     switch (flag) {
       case '--router-mode': {
         const value = inline ?? argv[i + 1];
-        state.flags.push({ text: inline !== undefined ? argv[i] : `--router-mode ${value ?? ''}`.trim(), flag, value });
+        state.flags.push({
+          text: inline !== undefined ? argv[i] : `--router-mode ${value ?? ''}`.trim(),
+          flag,
+          value,
+        });
         state.mode = value;
         break;
       }

@@ -20,7 +20,11 @@ export interface RecipeTarget {
 }
 
 function recipeFailure(path: string, problem: string): CheckFailure {
-  return new CheckFailure('bad-input', `Input \`recipe\` (${path}): ${problem}`, 'point `recipe` at a deploy.yaml holding exactly one DynamoGraphDeployment');
+  return new CheckFailure(
+    'bad-input',
+    `Input \`recipe\` (${path}): ${problem}`,
+    'point `recipe` at a deploy.yaml holding exactly one DynamoGraphDeployment',
+  );
 }
 
 function loadDocuments(path: string): Document.Parsed[] {
@@ -46,14 +50,29 @@ export function readRecipe(path: string): RecipeTarget {
     if (!isObject(object) || object.kind !== 'DynamoGraphDeployment') return;
     const [group, version] = (asString(object.apiVersion) ?? '').split('/');
     if (group !== DGD_GROUP || (version !== 'v1alpha1' && version !== 'v1beta1')) {
-      throw recipeFailure(path, `has a DynamoGraphDeployment with apiVersion ${String(object.apiVersion)}; supported: nvidia.com/v1alpha1, nvidia.com/v1beta1`);
+      throw recipeFailure(
+        path,
+        `has a DynamoGraphDeployment with apiVersion ${String(object.apiVersion)}; supported: nvidia.com/v1alpha1, nvidia.com/v1beta1`,
+      );
     }
     const name = asString(dig(object, 'metadata', 'name'));
     if (!name) throw recipeFailure(path, 'has a DynamoGraphDeployment without metadata.name');
-    found.push({ path, name, namespace: asString(dig(object, 'metadata', 'namespace')), version, docIndex, object });
+    found.push({
+      path,
+      name,
+      namespace: asString(dig(object, 'metadata', 'namespace')),
+      version,
+      docIndex,
+      object,
+    });
   });
   if (found.length !== 1) {
-    throw recipeFailure(path, found.length === 0 ? 'holds no DynamoGraphDeployment' : `holds ${found.length} DynamoGraphDeployments (${found.map((f) => f.name).join(', ')}); use one file per deployment or set \`deployment\``);
+    throw recipeFailure(
+      path,
+      found.length === 0
+        ? 'holds no DynamoGraphDeployment'
+        : `holds ${found.length} DynamoGraphDeployments (${found.map((f) => f.name).join(', ')}); use one file per deployment or set \`deployment\``,
+    );
   }
   return found[0];
 }
@@ -85,19 +104,33 @@ export interface RecipeEdit {
 }
 
 /** Applies the router env change to the recipe's frontend entry (never the graph-level env). */
-export function writeRecipe(path: string, mode: string | undefined, kvEvents: KvEventsWant, service?: string): RecipeEdit {
+export function writeRecipe(
+  path: string,
+  mode: string | undefined,
+  kvEvents: KvEventsWant,
+  service?: string,
+): RecipeEdit {
   const target = readRecipe(path);
   const docs = loadDocuments(path);
   const doc = docs[target.docIndex];
-  const loc = locateDgdFrontend(target.object, dgdRef(target.namespace ?? 'default', target.name, target.version), service);
+  const loc = locateDgdFrontend(
+    target.object,
+    dgdRef(target.namespace ?? 'default', target.name, target.version),
+    service,
+  );
   const lists: EnvLists = { container: envAt(target.object, loc.containerEnvPath) };
   if (loc.componentEnvPath) lists.component = envAt(target.object, loc.componentEnvPath);
   const change = computeEnvChange(lists, mode, kvEvents);
   if (!change.changed) return { changed: false, set: change.set, remove: change.remove };
-  if (loc.componentEnvPath && change.lists.component && JSON.stringify(change.lists.component) !== JSON.stringify(lists.component)) {
+  if (
+    loc.componentEnvPath &&
+    change.lists.component &&
+    JSON.stringify(change.lists.component) !== JSON.stringify(lists.component)
+  ) {
     writeEnvList(doc, loc.componentEnvPath, change.lists.component);
   }
-  if (JSON.stringify(change.lists.container) !== JSON.stringify(lists.container)) writeEnvList(doc, loc.containerEnvPath, change.lists.container);
+  if (JSON.stringify(change.lists.container) !== JSON.stringify(lists.container))
+    writeEnvList(doc, loc.containerEnvPath, change.lists.container);
   writeFileSync(path, docs.map((d) => d.toString()).join(''));
   return { changed: true, set: change.set, remove: change.remove };
 }

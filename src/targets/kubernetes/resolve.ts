@@ -4,7 +4,16 @@
 import { CheckFailure } from '../../failures.js';
 import type { KubernetesSettings } from '../../settings.js';
 import { apiFailure, dgdVersions, type KubeApi } from './cluster.js';
-import { deploymentRef, dgdRef, DGD_GROUP, DGD_PLURAL, locateFrontend, type DgdVersion, type FrontendLocation, type ObjectRef } from './dgd.js';
+import {
+  deploymentRef,
+  dgdRef,
+  DGD_GROUP,
+  DGD_PLURAL,
+  locateFrontend,
+  type DgdVersion,
+  type FrontendLocation,
+  type ObjectRef,
+} from './dgd.js';
 import { asObject, asString, dig, type JsonObject } from './json.js';
 import { listCandidatesCommand } from './kubectl.js';
 import type { RecipeTarget } from './recipe.js';
@@ -21,7 +30,11 @@ export interface ResolvedTarget {
 }
 
 /** Namespace: the input, else the recipe's, else the kubeconfig context's, else `default`. */
-export function resolveNamespace(k: KubernetesSettings, recipe: RecipeTarget | undefined, contextNamespace: string | undefined): string {
+export function resolveNamespace(
+  k: KubernetesSettings,
+  recipe: RecipeTarget | undefined,
+  contextNamespace: string | undefined,
+): string {
   return k.namespace ?? recipe?.namespace ?? contextNamespace ?? 'default';
 }
 
@@ -29,7 +42,12 @@ function isNotFound(error: unknown): boolean {
   return error instanceof CheckFailure && error.code === 'not-found';
 }
 
-export async function resolveTarget(api: KubeApi, namespace: string, k: KubernetesSettings, recipe: RecipeTarget | undefined): Promise<ResolvedTarget> {
+export async function resolveTarget(
+  api: KubeApi,
+  namespace: string,
+  k: KubernetesSettings,
+  recipe: RecipeTarget | undefined,
+): Promise<ResolvedTarget> {
   const server = api.server;
   let versions: string[];
   try {
@@ -56,7 +74,8 @@ export async function resolveTarget(api: KubeApi, namespace: string, k: Kubernet
   if (!deployment) deployment = await deploymentBehind(api, namespace, serviceName, service);
 
   // The recipe's version when the cluster serves it (the same bytes the user wrote), else the preferred.
-  const preferred = (recipe && versions.includes(recipe.version) ? recipe.version : versions[0]) as DgdVersion | undefined;
+  const preferred = (recipe && versions.includes(recipe.version) ? recipe.version : versions[0]) as
+    DgdVersion | undefined;
   let ref: ObjectRef | undefined;
   let object: JsonObject | undefined;
   if (preferred) {
@@ -84,7 +103,14 @@ export async function resolveTarget(api: KubeApi, namespace: string, k: Kubernet
     }
   }
   const resolvedRef = ref as ObjectRef;
-  return { namespace, serviceName, service, ref: resolvedRef, object, loc: locateFrontend(object, resolvedRef, serviceName) };
+  return {
+    namespace,
+    serviceName,
+    service,
+    ref: resolvedRef,
+    object,
+    loc: locateFrontend(object, resolvedRef, serviceName),
+  };
 }
 
 function notFoundDgd(failure: CheckFailure, namespace: string, name: string): CheckFailure {
@@ -99,7 +125,11 @@ function notFoundDgd(failure: CheckFailure, namespace: string, name: string): Ch
 /** Only a namespace given: the namespace's single DGD, if it has exactly one. */
 async function onlyDgd(api: KubeApi, namespace: string, versions: string[]): Promise<string> {
   if (versions.length === 0) {
-    throw new CheckFailure('bad-input', 'Only `namespace` was given and the cluster has no DynamoGraphDeployment CRD; name the frontend with `deployment` or `service`.', 'set `deployment` or `service`');
+    throw new CheckFailure(
+      'bad-input',
+      'Only `namespace` was given and the cluster has no DynamoGraphDeployment CRD; name the frontend with `deployment` or `service`.',
+      'set `deployment` or `service`',
+    );
   }
   let items: JsonObject[];
   try {
@@ -119,7 +149,12 @@ async function onlyDgd(api: KubeApi, namespace: string, versions: string[]): Pro
 }
 
 /** A Service without the operator's label: the one Deployment whose pods it selects. */
-async function deploymentBehind(api: KubeApi, namespace: string, serviceName: string, service: JsonObject): Promise<string> {
+async function deploymentBehind(
+  api: KubeApi,
+  namespace: string,
+  serviceName: string,
+  service: JsonObject,
+): Promise<string> {
   const selector = asObject(dig(service, 'spec', 'selector')) ?? {};
   let items: JsonObject[] = [];
   try {

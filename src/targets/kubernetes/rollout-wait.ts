@@ -36,7 +36,11 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
-export async function waitForRollout(api: KubeApi, target: RolloutTarget, options: RolloutOptions): Promise<RolloutResult> {
+export async function waitForRollout(
+  api: KubeApi,
+  target: RolloutTarget,
+  options: RolloutOptions,
+): Promise<RolloutResult> {
   const now = options.now ?? Date.now;
   const started = now();
   const deadline = started + options.timeoutMs;
@@ -56,7 +60,8 @@ export async function waitForRollout(api: KubeApi, target: RolloutTarget, option
     );
     if (state.done) finish?.();
   };
-  const key = (pod: JsonObject) => asString(dig(pod, 'metadata', 'uid')) ?? asString(dig(pod, 'metadata', 'name')) ?? '';
+  const key = (pod: JsonObject) =>
+    asString(dig(pod, 'metadata', 'uid')) ?? asString(dig(pod, 'metadata', 'name')) ?? '';
 
   const relistAndWatch = async (): Promise<void> => {
     while (!finished && now() < deadline - reserve) {
@@ -75,7 +80,8 @@ export async function waitForRollout(api: KubeApi, target: RolloutTarget, option
               resourceVersion,
               (event: WatchEvent) => {
                 if (event.type === 'BOOKMARK') {
-                  resourceVersion = asString(dig(event.object, 'metadata', 'resourceVersion')) ?? resourceVersion;
+                  resourceVersion =
+                    asString(dig(event.object, 'metadata', 'resourceVersion')) ?? resourceVersion;
                   return;
                 }
                 if (event.type === 'ERROR') {
@@ -106,7 +112,9 @@ export async function waitForRollout(api: KubeApi, target: RolloutTarget, option
   };
 
   const progress = setInterval(() => {
-    options.log(`Rollout: ${state.summary} (${Math.round((now() - started) / 1000)} s of ${Math.round(options.timeoutMs / 1000)} s).`);
+    options.log(
+      `Rollout: ${state.summary} (${Math.round((now() - started) / 1000)} s of ${Math.round(options.timeoutMs / 1000)} s).`,
+    );
   }, options.progressEveryMs ?? 10_000);
   try {
     await Promise.race([
@@ -128,7 +136,10 @@ export async function waitForRollout(api: KubeApi, target: RolloutTarget, option
     return { pods: state.fresh.map((p) => p.name), elapsedMs: now() - started };
   }
   const cause = await stallCause(api, target, state, pods, deadline - now());
-  const watchNote = lastError && state.fresh.length === 0 && pods.size === 0 ? ` (last watch problem: ${String((lastError as Error).message ?? lastError)})` : '';
+  const watchNote =
+    lastError && state.fresh.length === 0 && pods.size === 0
+      ? ` (last watch problem: ${String((lastError as Error).message ?? lastError)})`
+      : '';
   throw new CheckFailure(
     'rollout-timeout',
     `The frontend did not finish rolling out within ${Math.round(options.timeoutMs / 1000)} s: ${cause}. State: ${state.summary}${watchNote}.`,
@@ -137,7 +148,13 @@ export async function waitForRollout(api: KubeApi, target: RolloutTarget, option
   );
 }
 
-async function stallCause(api: KubeApi, target: RolloutTarget, state: RolloutState, pods: Map<string, JsonObject>, budgetMs: number): Promise<string> {
+async function stallCause(
+  api: KubeApi,
+  target: RolloutTarget,
+  state: RolloutState,
+  pods: Map<string, JsonObject>,
+  budgetMs: number,
+): Promise<string> {
   const byName = new Map([...pods.values()].map((p) => [asString(dig(p, 'metadata', 'name')) ?? '', p]));
   const stuck = state.fresh.filter((p) => !p.ready);
   if (stuck.length === 0 && state.fresh.length === 0) {
@@ -146,7 +163,8 @@ async function stallCause(api: KubeApi, target: RolloutTarget, state: RolloutSta
   }
   if (stuck.length === 0) {
     const terminating = state.old.filter((p) => p.terminating);
-    if (terminating.length) return `old pod(s) still terminating: ${terminating.map((p) => p.name).join(', ')}`;
+    if (terminating.length)
+      return `old pod(s) still terminating: ${terminating.map((p) => p.name).join(', ')}`;
     return `old pod(s) still present: ${state.old.map((p) => p.name).join(', ')}`;
   }
   const causes = await Promise.all(
@@ -154,7 +172,10 @@ async function stallCause(api: KubeApi, target: RolloutTarget, state: RolloutSta
       const pod = byName.get(view.name) ?? {};
       let events: JsonObject[] = [];
       try {
-        events = await Promise.race([api.listEvents(target.namespace, view.name), sleep(Math.max(budgetMs, 500)).then(() => [])]);
+        events = await Promise.race([
+          api.listEvents(target.namespace, view.name),
+          sleep(Math.max(budgetMs, 500)).then(() => []),
+        ]);
       } catch {
         // The status alone still says most; events are a bonus.
       }

@@ -16,7 +16,9 @@ export interface PodView {
 
 export function frontendContainer(pod: JsonObject, containerName: string): JsonObject | undefined {
   const containers = (asArray(dig(pod, 'spec', 'containers')) ?? []).filter(isObject);
-  return containers.find((c) => c.name === containerName) ?? (containers.length === 1 ? containers[0] : undefined);
+  return (
+    containers.find((c) => c.name === containerName) ?? (containers.length === 1 ? containers[0] : undefined)
+  );
 }
 
 export function podView(pod: JsonObject, containerName: string, expected: RouterExpectation): PodView {
@@ -47,7 +49,8 @@ export function assessRollout(pods: PodView[], replicas: number): RolloutState {
   const old = live.filter((p) => !p.current || p.terminating);
   const ready = fresh.filter((p) => p.ready).length;
   const want = Math.max(replicas, 0);
-  const done = old.length === 0 && fresh.length >= want && ready === fresh.length && (want > 0 || fresh.length === 0);
+  const done =
+    old.length === 0 && fresh.length >= want && ready === fresh.length && (want > 0 || fresh.length === 0);
   const summary = `${ready}/${Math.max(want, fresh.length)} pod(s) Ready with the new env, ${old.length} old pod(s) remaining${
     old.length ? ` (${old.map((p) => `${p.name}${p.terminating ? ' terminating' : ''}`).join(', ')})` : ''
   }`;
@@ -59,7 +62,8 @@ function eventLine(event: JsonObject): string {
 }
 
 function latest(events: JsonObject[], filter: (e: JsonObject) => boolean): JsonObject | undefined {
-  const time = (e: JsonObject) => Date.parse(String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '')) || 0;
+  const time = (e: JsonObject) =>
+    Date.parse(String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '')) || 0;
   return events.filter(filter).sort((a, b) => time(b) - time(a))[0];
 }
 
@@ -88,7 +92,9 @@ export function diagnosePod(pod: JsonObject, events: JsonObject[]): string {
     }
   }
   if (phase === 'Pending') {
-    const scheduled = (asArray(dig(pod, 'status', 'conditions')) ?? []).filter(isObject).find((c) => c.type === 'PodScheduled');
+    const scheduled = (asArray(dig(pod, 'status', 'conditions')) ?? [])
+      .filter(isObject)
+      .find((c) => c.type === 'PodScheduled');
     const failed = latest(events, (e) => e.reason === 'FailedScheduling');
     if (failed || scheduled?.status === 'False') {
       const message = (asString(failed?.message) ?? asString(scheduled?.message) ?? '').trim();
@@ -97,9 +103,12 @@ export function diagnosePod(pod: JsonObject, events: JsonObject[]): string {
     const warning = latest(events, (e) => e.type === 'Warning');
     return `${name} is Pending${warning ? ` (${eventLine(warning)})` : ' (containers not started yet)'}`;
   }
-  const ready = (asArray(dig(pod, 'status', 'conditions')) ?? []).filter(isObject).find((c) => c.type === 'Ready');
+  const ready = (asArray(dig(pod, 'status', 'conditions')) ?? [])
+    .filter(isObject)
+    .find((c) => c.type === 'Ready');
   if (phase === 'Running' && ready?.status !== 'True') {
-    const unhealthy = latest(events, (e) => e.reason === 'Unhealthy') ?? latest(events, (e) => e.type === 'Warning');
+    const unhealthy =
+      latest(events, (e) => e.reason === 'Unhealthy') ?? latest(events, (e) => e.type === 'Warning');
     return `${name} is Running but not Ready${unhealthy ? ` (${eventLine(unhealthy)})` : ' (the readiness probe has not passed)'}`;
   }
   return `${name} is ${phase}`;

@@ -26,20 +26,33 @@ export function frontendServicePort(service: JsonObject): ServicePort {
   const ports = (asArray(dig(service, 'spec', 'ports')) ?? []).filter(isObject);
   const chosen = ports.find((p) => p.name === 'http') ?? ports.find((p) => p.port === 8000) ?? ports[0];
   if (!chosen) {
-    throw new CheckFailure('port-forward-failed', `Service ${String(dig(service, 'metadata', 'name'))} has no ports.`, 'give the frontend Service an http port (8000)');
+    throw new CheckFailure(
+      'port-forward-failed',
+      `Service ${String(dig(service, 'metadata', 'name'))} has no ports.`,
+      'give the frontend Service an http port (8000)',
+    );
   }
   const port = Number(chosen.port);
   const target = chosen.targetPort;
   return {
     port,
-    targetPort: typeof target === 'number' ? target : typeof target === 'string' && target !== '' ? (/^\d+$/.test(target) ? Number(target) : target) : port,
+    targetPort:
+      typeof target === 'number'
+        ? target
+        : typeof target === 'string' && target !== ''
+          ? /^\d+$/.test(target)
+            ? Number(target)
+            : target
+          : port,
     name: asString(chosen.name),
   };
 }
 
 export function podReady(pod: JsonObject): boolean {
   if (dig(pod, 'metadata', 'deletionTimestamp')) return false;
-  return (asArray(dig(pod, 'status', 'conditions')) ?? []).some((c) => isObject(c) && c.type === 'Ready' && c.status === 'True');
+  return (asArray(dig(pod, 'status', 'conditions')) ?? []).some(
+    (c) => isObject(c) && c.type === 'Ready' && c.status === 'True',
+  );
 }
 
 /** The container port a Service targetPort lands on in this pod; undefined when a name is missing. */
@@ -54,7 +67,10 @@ export function containerPortFor(pod: JsonObject, target: number | string): numb
 }
 
 /** The newest Ready pod (after a rollout, the new one), with the port to forward to. */
-export function pickPod(pods: JsonObject[], target: number | string): { pod: string; port: number } | undefined {
+export function pickPod(
+  pods: JsonObject[],
+  target: number | string,
+): { pod: string; port: number } | undefined {
   const created = (p: JsonObject) => Date.parse(String(dig(p, 'metadata', 'creationTimestamp') ?? '')) || 0;
   const ready = pods.filter(podReady).sort((a, b) => created(b) - created(a));
   for (const pod of ready) {

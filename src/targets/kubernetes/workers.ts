@@ -28,20 +28,32 @@ function isDecodeOnly(argv: string[]): boolean {
 
 export function judgeWorker(worker: WorkerSpec): WorkerVerdict {
   const argv = effectiveArgv(worker.command, worker.args);
-  const has = (module: string) => argv.some((a) => a === module || a.endsWith(`/${module}`) || a.includes(`-m ${module}`));
-  const v = (engine: string, publishes: Publishes, why: string): WorkerVerdict => ({ component: worker.component, engine, publishes, why });
+  const has = (module: string) =>
+    argv.some((a) => a === module || a.endsWith(`/${module}`) || a.includes(`-m ${module}`));
+  const v = (engine: string, publishes: Publishes, why: string): WorkerVerdict => ({
+    component: worker.component,
+    engine,
+    publishes,
+    why,
+  });
   if (has('dynamo.mocker')) {
     if (isDecodeOnly(argv)) return v('mocker', 'decode-only', 'a decode-only mocker publishes no KV events');
-    if (argv.includes('--no-enable-prefix-caching')) return v('mocker', 'no', 'started with --no-enable-prefix-caching, so it publishes no KV events');
+    if (argv.includes('--no-enable-prefix-caching'))
+      return v('mocker', 'no', 'started with --no-enable-prefix-caching, so it publishes no KV events');
     if (flagValue(argv, '--extra-engine-args') !== undefined) {
-      return v('mocker', 'unknown', 'its --extra-engine-args file may turn prefix caching (and so KV events) off');
+      return v(
+        'mocker',
+        'unknown',
+        'its --extra-engine-args file may turn prefix caching (and so KV events) off',
+      );
     }
     return v('mocker', 'yes', 'the mocker publishes KV events by default (prefix caching on)');
   }
   if (has('dynamo.vllm')) {
     if (isDecodeOnly(argv)) return v('vLLM', 'decode-only', 'a decode-only worker');
     const config = flagValue(argv, '--kv-events-config');
-    if (config === undefined) return v('vLLM', 'no', 'no --kv-events-config: vLLM publishes no KV events by default');
+    if (config === undefined)
+      return v('vLLM', 'no', 'no --kv-events-config: vLLM publishes no KV events by default');
     try {
       const parsed = JSON.parse(config) as { enable_kv_cache_events?: unknown };
       return parsed.enable_kv_cache_events === true
@@ -60,9 +72,19 @@ export function judgeWorker(worker: WorkerSpec): WorkerVerdict {
   if (has('dynamo.trtllm')) {
     return argv.includes('--publish-events-and-metrics')
       ? v('TensorRT-LLM', 'yes', 'started with --publish-events-and-metrics')
-      : v('TensorRT-LLM', 'no', 'no --publish-events-and-metrics: TensorRT-LLM publishes no KV events by default');
+      : v(
+          'TensorRT-LLM',
+          'no',
+          'no --publish-events-and-metrics: TensorRT-LLM publishes no KV events by default',
+        );
   }
-  return v('unknown', 'unknown', argv.length ? 'its command line names no known engine module' : 'no command line in the spec (set by the image)');
+  return v(
+    'unknown',
+    'unknown',
+    argv.length
+      ? 'its command line names no known engine module'
+      : 'no command line in the spec (set by the image)',
+  );
 }
 
 export interface KvEventsAuto {

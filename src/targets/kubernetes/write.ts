@@ -27,7 +27,10 @@ export interface Updated<T> {
 }
 
 export function isConflict(error: unknown): boolean {
-  return (error instanceof ApiException && error.code === 409) || (error instanceof CheckFailure && error.code === 'conflict');
+  return (
+    (error instanceof ApiException && error.code === 409) ||
+    (error instanceof CheckFailure && error.code === 'conflict')
+  );
 }
 
 export const DEFAULT_ATTEMPTS = 5;
