@@ -70,7 +70,8 @@ async function main(argv: string[]): Promise<number> {
   };
   let settings;
   try {
-    settings = parseSettings((name) => (flags[name] ?? '').trim());
+    // The CLI is a drop-in for the two-request smoke script: no extra verification requests.
+    settings = { ...parseSettings((name) => (flags[name] ?? '').trim()), verify: false };
   } catch (error) {
     // Same validation as the action; name the flag, not the input.
     const message = toFailure(error)

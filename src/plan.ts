@@ -112,9 +112,9 @@ export function makePlan(settings: Settings): Plan {
     if (requestedMode) {
       expectedMode = undefined;
       command = frontendCommand('python3', requestedMode, kv.approximateKv, baseUrl, []);
-      modeReason = `requested by the \`mode\` input; a frontend reached by URL is not restarted by this action, so start it with the command shown`;
+      modeReason = `requested by the \`mode\` input; a frontend reached by URL is not restarted by this action: the run checks that it already runs ${requestedMode} (start it with the command shown)`;
       limitations.push(
-        `The frontend at ${baseUrl} was not started by this run, so the ${requestedMode} mode was not applied here; the check tests whatever mode it runs in. Use \`launch: true\` or a Kubernetes target to apply the mode.`,
+        `The frontend at ${baseUrl} was not started by this run, so the ${requestedMode} mode was not applied here, only checked. Use \`launch: true\` or a Kubernetes target to apply it.`,
       );
     } else {
       modeReason = "no mode requested: the frontend's current mode is left alone (check only)";

@@ -9,6 +9,8 @@ import { failureOf, type Contract, type EnvPatch, type ReportDetail } from './re
 import { nextCommand } from './report/next-command.js';
 import type { Settings } from './settings.js';
 import type { KvEventsVerdict } from './plan.js';
+import type { LogSource } from './evidence/gather.js';
+import { isRouterMode, type RouterMode } from './modes.js';
 
 export interface Logger {
   info(line: string): void;
@@ -30,6 +32,8 @@ export interface TargetSession {
   frontendSelector?: string;
   workerSelector?: string;
   logPath?: string;
+  /** The frontend's log, for evidence of the mode in effect. */
+  logs?: LogSource;
   /** Called when the check failed; may restore the previous state (rollback-on-failure). */
   onCheckFailed?(failure: CheckFailure): Promise<void>;
   /** Releases what the session holds for the check (a port-forward); never throws. */
@@ -94,6 +98,64 @@ function applySmoke(contract: Contract, smoke: SmokeResult): void {
   }
 }
 
+/** The mode the frontend should be running once the target is open, if the run knows one. */
+function expectedMode(plan: Plan, session: TargetSession): RouterMode | undefined {
+  if (plan.requestedMode) return plan.requestedMode;
+  if (plan.expectedMode) return plan.expectedMode;
+  return session.mode && isRouterMode(session.mode) ? session.mode : undefined;
+}
+
+async function verifyInEffect(
+  settings: Settings,
+  plan: Plan,
+  session: TargetSession,
+  smoke: SmokeResult,
+  contract: Contract,
+  effects: RunEffects,
+): Promise<void> {
+  const { gatherEvidence } = await import('./evidence/gather.js');
+  const expected = expectedMode(plan, session);
+  effects.log.info(`Verifying the router mode${expected ? ` (${expected})` : ''}: metrics and frontend log around a few requests …`);
+  const evidence = await gatherEvidence(effects.http, {
+    baseUrl: session.baseUrl,
+    model: smoke.model ?? '',
+    expected,
+    approximateKv: plan.approximateKv || contract.kvEvents === 'false',
+    headers: settings.apiKey ? { Authorization: `Bearer ${settings.apiKey}` } : {},
+    workerId: smoke.workerId,
+    timeoutMs: settings.timeoutMs,
+    logs: session.logs,
+  });
+  contract.modeVerified = evidence.verdict;
+  contract.modeEvidence = evidence.evidence;
+  effects.log.info(`Mode ${evidence.verdict}: ${evidence.evidence}`);
+  if (!expected && evidence.observed) {
+    contract.mode = evidence.observed;
+    contract.modeReason = `${contract.modeReason}; observed ${evidence.observed} from the frontend's own evidence`;
+  }
+  if (evidence.verdict === 'contradicted') {
+    contract.result = 'fail';
+    const observed = evidence.observed ? ` It runs ${evidence.observed}.` : '';
+    contract.failure = failureOf('mode-not-applied', `The frontend does not run the ${expected} router mode. ${evidence.evidence}${observed}`);
+  } else if (evidence.verdict === 'unverifiable') {
+    contract.limitations.push(`The ${expected ?? 'router'} mode could not be proven: ${evidence.evidence}`);
+  }
+  const kv = evidence.kvEvents;
+  if (kv && (contract.kvEvents === 'unknown' || contract.kvEvents !== kv.value)) {
+    contract.kvEvents = kv.value;
+    contract.kvEventsReason = `runtime evidence: ${kv.reason}`;
+  }
+  if (expected === 'kv' && kv?.value === 'false' && !plan.approximateKv) {
+    const change =
+      plan.target === 'kubernetes'
+        ? 'set `kv-events: false` (adds DYN_ROUTER_USE_KV_EVENTS=false on the frontend)'
+        : 'set `kv-events: false` (the frontend then runs with --no-router-kv-events)';
+    contract.limitations.push(
+      `kv mode runs over workers that publish no KV events, so the router routes on load alone and finds no cache overlap. Either enable KV events on the workers (vLLM/SGLang --kv-events-config, TensorRT-LLM --publish-events-and-metrics) or ${change} for approximate KV mode.`,
+    );
+  }
+}
+
 export function toFailure(error: unknown): CheckFailure {
   if (error instanceof CheckFailure) return error;
   const message = error instanceof Error ? error.message : String(error);
@@ -124,8 +186,11 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
       (line) => effects.log.info(line),
     );
     applySmoke(contract, smoke);
-    if (!smoke.ok && smoke.failure && session.onCheckFailed) {
-      await session.onCheckFailed(smoke.failure);
+    if (smoke.ok && settings.verify && !settings.skipChat) {
+      await verifyInEffect(settings, plan, session, smoke, contract, effects);
+    }
+    if (contract.result === 'fail' && contract.failure && session.onCheckFailed) {
+      await session.onCheckFailed(new CheckFailure(contract.failure.code, contract.failure.message));
       if (session.envPatch) contract.envPatch = session.envPatch;
     }
   } catch (error) {

@@ -37,6 +37,8 @@ export interface Settings {
   retryDelayMs: number;
   timeoutMs: number;
   apiKey?: string;
+  /** Gather evidence that the mode is in effect after a passing check (the action does; the CLI does not). */
+  verify: boolean;
   /** Present when the run targets a Kubernetes deployment. */
   kubernetes?: KubernetesSettings;
 }
@@ -270,6 +272,7 @@ export function parseSettings(get: InputSource): Settings {
       parseNumber('timeout', get('timeout'), DEFAULTS.timeout, { min: 0.1, max: 3600, integer: false }) *
       1000,
     apiKey,
+    verify: true,
     kubernetes,
   };
 }

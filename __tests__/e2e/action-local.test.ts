@@ -84,6 +84,7 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
       expect(main.outputs['next-command']).toMatch(/^aiperf profile --model tiny-model/);
       expect(main.summary).toMatch(/^<h3>✅ Dynamo router check passed/);
       if (mode === 'direct') expect(main.summary).toMatch(/sent to worker \d+/);
+      expect(main.outputs['mode-verified']).toBe('verified');
     },
   );
 
@@ -168,12 +169,59 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
   });
 
   it('checks a running frontend by URL without touching its mode', async () => {
-    const frontend = await startFrontend({ discoveryDir: workers.discoveryDir, mode: 'kv' });
+    const frontend = await startFrontend({ discoveryDir: workers.discoveryDir, mode: 'round-robin' });
     try {
       const main = await runAction({ 'base-url': frontend.url });
       expect(main.outputs.result).toBe('pass');
       expect(main.outputs.command).toBe('');
       expect(main.outputs['mode-reason']).toMatch(/check only/);
+      cleanup(main);
+    } finally {
+      await frontend.stop();
+    }
+  });
+
+  it('reports kv mode over workers that publish no KV events, with the change that fixes it', async () => {
+    const silent = await startWorkers({ workers: 2, speedupRatio: 10, kvEvents: false });
+    try {
+      const port = await freePort();
+      const main = await runAction(
+        { launch: 'true', python: dynamoPython(), mode: 'kv', 'base-url': `http://127.0.0.1:${port}`, 'frontend-args': '--discovery-backend file', 'retry-delay': '0.5' },
+        { env: { DYN_FILE_KV: silent.discoveryDir, DYN_TCP_RESPONSE_STREAM_HOST: '127.0.0.1' } },
+      );
+      await runPost(main);
+      expect(main.outputs.result).toBe('pass');
+      expect(main.outputs['mode-verified']).toBe('verified');
+      expect(main.outputs['kv-events']).toBe('false');
+      expect(main.summary).toMatch(/publish no KV events/);
+      expect(main.outputs.limitations).toMatch(/kv-events: false/);
+      cleanup(main);
+    } finally {
+      await silent.stop();
+    }
+  });
+
+  it('fails with mode-not-applied when the frontend at the URL runs another mode', async () => {
+    const frontend = await startFrontend({ discoveryDir: workers.discoveryDir, mode: 'round-robin' });
+    try {
+      const main = await runAction({ 'base-url': frontend.url, mode: 'kv' });
+      expect(main.outputs.result).toBe('fail');
+      expect(main.outputs.failure).toBe('mode-not-applied');
+      expect(main.outputs['mode-verified']).toBe('contradicted');
+      cleanup(main);
+    } finally {
+      await frontend.stop();
+    }
+  });
+
+  it('observes the mode of a running kv frontend in a check-only run', async () => {
+    const frontend = await startFrontend({ discoveryDir: workers.discoveryDir, mode: 'kv' });
+    try {
+      const main = await runAction({ 'base-url': frontend.url });
+      expect(main.outputs.result).toBe('pass');
+      expect(main.outputs.mode).toBe('kv');
+      expect(main.outputs['mode-verified']).toBe('verified');
+      expect(main.outputs['kv-events']).toBe('true');
       cleanup(main);
     } finally {
       await frontend.stop();

@@ -52,7 +52,7 @@ describe('makePlan', () => {
     expect(plan.target).toBe('url');
     expect(plan.expectedMode).toBeUndefined();
     expect(displayCommand(plan.command)).toBe('python3 -m dynamo.frontend --router-mode kv --http-port 8000');
-    expect(plan.limitations[0]).toMatch(/was not applied here/);
+    expect(plan.limitations[0]).toMatch(/was not applied here, only checked/);
   });
 
   it('leaves the mode alone in a check-only run', () => {

@@ -6,6 +6,7 @@ import type { Logger, TargetSession } from '../run.js';
 import type { Settings } from '../settings.js';
 import { launchFrontend, logTail, type LaunchedFrontend } from './launch.js';
 import { urlSession } from './url.js';
+import { fileLogSource } from './file-log.js';
 
 export interface TargetDeps {
   log: Logger;
@@ -28,6 +29,7 @@ async function launchSession(settings: Settings, plan: Plan, deps: TargetDeps): 
   session.limitations.push(
     `The launched frontend (pid ${launched.pid}) keeps running for later steps of this job and is stopped by the post step.`,
   );
+  session.logs = fileLogSource(launched.logPath);
   session.onCheckFailed = async () => {
     session.details.push({
       title: 'Frontend log (last lines)',

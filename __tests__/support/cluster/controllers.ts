@@ -29,7 +29,14 @@ export function isPodReady(p: AnyObj): boolean {
 }
 
 export function ownerRef(o: K8sObject, controller = true): AnyObj {
-  return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, uid: o.metadata.uid, controller, blockOwnerDeletion: true };
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    name: o.metadata.name,
+    uid: o.metadata.uid,
+    controller,
+    blockOwnerDeletion: true,
+  };
 }
 
 function ownedBy(o: AnyObj, owner: AnyObj): boolean {
@@ -42,14 +49,35 @@ export class EventRecorder {
   constructor(store: Store) {
     this.store = store;
   }
-  record(obj: AnyObj, type: 'Normal' | 'Warning', reason: string, message: string, component: string, fieldPath?: string): void {
+  record(
+    obj: AnyObj,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    component: string,
+    fieldPath?: string,
+  ): void {
     const ns = obj.metadata.namespace ?? 'default';
     if (!this.store.get(NS, undefined, ns)) return;
-    const involved: AnyObj = { kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, uid: obj.metadata.uid, apiVersion: obj.apiVersion, resourceVersion: obj.metadata.resourceVersion };
+    const involved: AnyObj = {
+      kind: obj.kind,
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name,
+      uid: obj.metadata.uid,
+      apiVersion: obj.apiVersion,
+      resourceVersion: obj.metadata.resourceVersion,
+    };
     if (fieldPath) involved.fieldPath = fieldPath;
     const existing = this.store
       .list(EVENTS, ns)
-      .find((e) => e.involvedObject?.uid === obj.metadata.uid && e.reason === reason && e.message === message && e.type === type && (e.involvedObject?.fieldPath ?? '') === (fieldPath ?? ''));
+      .find(
+        (e) =>
+          e.involvedObject?.uid === obj.metadata.uid &&
+          e.reason === reason &&
+          e.message === message &&
+          e.type === type &&
+          (e.involvedObject?.fieldPath ?? '') === (fieldPath ?? ''),
+      );
     const t = now();
     if (existing) {
       existing.count = (existing.count ?? 1) + 1;
@@ -61,7 +89,10 @@ export class EventRecorder {
     this.store.create(EVENTS, {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name: `${obj.metadata.name}.${createHash('sha1').update(`${Date.now()}${Math.random()}`).digest('hex').slice(0, 16)}`, namespace: ns },
+      metadata: {
+        name: `${obj.metadata.name}.${createHash('sha1').update(`${Date.now()}${Math.random()}`).digest('hex').slice(0, 16)}`,
+        namespace: ns,
+      },
       involvedObject: involved,
       reason,
       message,
@@ -202,17 +233,48 @@ function buildPodTemplate(dgd: AnyObj, c: Component, graphEnv: AnyObj[]): AnyObj
     base.command = ['python3'];
     base.args = ['-m', 'dynamo.frontend'];
     base.ports = [{ name: 'http', containerPort: 8000, protocol: 'TCP' }];
-    base.livenessProbe = { httpGet: { path: '/live', port: 'http' }, initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 };
-    base.readinessProbe = { httpGet: { path: '/health', port: 'http' }, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
-    env.push({ name: 'DYNAMO_PORT', value: '8000' }, { name: 'DYN_HTTP_PORT', value: '8000' }, { name: 'DYN_NAMESPACE_PREFIX', value: dns });
+    base.livenessProbe = {
+      httpGet: { path: '/live', port: 'http' },
+      initialDelaySeconds: 15,
+      periodSeconds: 10,
+      timeoutSeconds: 1,
+      failureThreshold: 3,
+    };
+    base.readinessProbe = {
+      httpGet: { path: '/health', port: 'http' },
+      initialDelaySeconds: 10,
+      periodSeconds: 10,
+      timeoutSeconds: 3,
+      failureThreshold: 3,
+    };
+    env.push(
+      { name: 'DYNAMO_PORT', value: '8000' },
+      { name: 'DYN_HTTP_PORT', value: '8000' },
+      { name: 'DYN_NAMESPACE_PREFIX', value: dns },
+    );
   } else if (isWorker) {
     base.ports = [
       { name: 'system', containerPort: 9090, protocol: 'TCP' },
       { name: 'nixl', containerPort: 19090, protocol: 'TCP' },
     ];
-    base.livenessProbe = { httpGet: { path: '/live', port: 'system' }, periodSeconds: 5, timeoutSeconds: 4, failureThreshold: 1 };
-    base.readinessProbe = { httpGet: { path: '/health', port: 'system' }, periodSeconds: 10, timeoutSeconds: 4, failureThreshold: 3 };
-    base.startupProbe = { httpGet: { path: '/live', port: 'system' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 720 };
+    base.livenessProbe = {
+      httpGet: { path: '/live', port: 'system' },
+      periodSeconds: 5,
+      timeoutSeconds: 4,
+      failureThreshold: 1,
+    };
+    base.readinessProbe = {
+      httpGet: { path: '/health', port: 'system' },
+      periodSeconds: 10,
+      timeoutSeconds: 4,
+      failureThreshold: 3,
+    };
+    base.startupProbe = {
+      httpGet: { path: '/live', port: 'system' },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 720,
+    };
     env.push(
       { name: 'DYN_SYSTEM_ENABLED', value: 'true' },
       { name: 'DYN_SYSTEM_USE_ENDPOINT_HEALTH_STATUS', value: '["generate"]' },
@@ -232,13 +294,17 @@ function buildPodTemplate(dgd: AnyObj, c: Component, graphEnv: AnyObj[]): AnyObj
   }
   container.name = 'main';
   container.env = env;
-  if (c.envFromSecret) container.envFrom = [...(container.envFrom ?? []), { secretRef: { name: c.envFromSecret } }];
+  if (c.envFromSecret)
+    container.envFrom = [...(container.envFrom ?? []), { secretRef: { name: c.envFromSecret } }];
   const podSpec: AnyObj = { terminationGracePeriodSeconds: 60, restartPolicy: 'Always' };
   for (const [k, v] of Object.entries(c.podExtras)) {
     if (k === 'containers' || v === null || v === undefined) continue;
     podSpec[k] = clone(v);
   }
-  podSpec.containers = [container, ...((c.podExtras.containers ?? []) as AnyObj[]).filter((x) => x && x.name)];
+  podSpec.containers = [
+    container,
+    ...((c.podExtras.containers ?? []) as AnyObj[]).filter((x) => x && x.name),
+  ];
   const labels = { ...(c.labels ?? {}), ...componentLabels(dgd, c) };
   const tmpl: AnyObj = { metadata: { labels }, spec: podSpec };
   const ann = { ...(dgd.spec?.annotations ?? {}), ...(c.annotations ?? {}) };
@@ -259,7 +325,9 @@ function intOrPercent(v: unknown, total: number, roundUp: boolean): number {
 }
 
 export function templateHash(template: AnyObj): string {
-  const h = createHash('sha256').update(JSON.stringify(canonical(template))).digest();
+  const h = createHash('sha256')
+    .update(JSON.stringify(canonical(template)))
+    .digest();
   const alphabet = 'bcdfghjklmnpqrstvwxz2456789';
   let s = '';
   for (let i = 0; i < 10; i++) s += alphabet[h[i] % alphabet.length];
@@ -299,8 +367,20 @@ export class ControllerManager {
   }
 
   bootstrap(): void {
-    const labels = { 'kubernetes.io/hostname': NODE_NAME, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'node-role.kubernetes.io/control-plane': '', ...(this.opts.node?.labels ?? {}) };
-    const allocatable = { cpu: '64', memory: '256Gi', pods: '250', 'ephemeral-storage': '500Gi', ...(this.opts.node?.allocatable ?? {}) };
+    const labels = {
+      'kubernetes.io/hostname': NODE_NAME,
+      'kubernetes.io/os': 'linux',
+      'kubernetes.io/arch': 'amd64',
+      'node-role.kubernetes.io/control-plane': '',
+      ...(this.opts.node?.labels ?? {}),
+    };
+    const allocatable = {
+      cpu: '64',
+      memory: '256Gi',
+      pods: '250',
+      'ephemeral-storage': '500Gi',
+      ...(this.opts.node?.allocatable ?? {}),
+    };
     this.store.create(NODES, {
       apiVersion: 'v1',
       kind: 'Node',
@@ -309,12 +389,32 @@ export class ControllerManager {
       status: {
         capacity: allocatable,
         allocatable,
-        conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now(), lastTransitionTime: now() }],
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'KubeletReady',
+            message: 'kubelet is posting ready status',
+            lastHeartbeatTime: now(),
+            lastTransitionTime: now(),
+          },
+        ],
         addresses: [
           { type: 'InternalIP', address: '127.0.0.1' },
           { type: 'Hostname', address: NODE_NAME },
         ],
-        nodeInfo: { kubeletVersion: 'v1.32.0-standin', containerRuntimeVersion: 'standin://1.0', operatingSystem: 'linux', architecture: 'amd64', osImage: 'stand-in', kernelVersion: '', kubeProxyVersion: '', machineID: '', systemUUID: '', bootID: '' },
+        nodeInfo: {
+          kubeletVersion: 'v1.32.0-standin',
+          containerRuntimeVersion: 'standin://1.0',
+          operatingSystem: 'linux',
+          architecture: 'amd64',
+          osImage: 'stand-in',
+          kernelVersion: '',
+          kubeProxyVersion: '',
+          machineID: '',
+          systemUUID: '',
+          bootID: '',
+        },
       },
     } as unknown as K8sObject);
     for (const ns of ['default', 'kube-system', 'kube-public']) this.ensureNamespace(ns);
@@ -325,7 +425,11 @@ export class ControllerManager {
     const o: AnyObj = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } };
     applyDefaults(NS, o, this.store, true);
     this.store.create(NS, o as K8sObject);
-    this.store.create(rtOf('serviceaccounts'), { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } } as K8sObject);
+    this.store.create(rtOf('serviceaccounts'), {
+      apiVersion: 'v1',
+      kind: 'ServiceAccount',
+      metadata: { name: 'default', namespace: ns },
+    } as K8sObject);
   }
 
   stop(): void {
@@ -373,14 +477,19 @@ export class ControllerManager {
     const ns = o.metadata.namespace;
     switch (e.rt.plural) {
       case 'dynamographdeployments':
-        if (e.type !== 'DELETED') this.enqueue(`dgd/${ns}/${o.metadata.name}`, () => this.reconcileDGD(ns!, o.metadata.name));
+        if (e.type !== 'DELETED')
+          this.enqueue(`dgd/${ns}/${o.metadata.name}`, () => this.reconcileDGD(ns!, o.metadata.name));
         break;
       case 'deployments':
-        if (e.type !== 'DELETED') this.enqueue(`deploy/${ns}/${o.metadata.name}`, () => this.reconcileDeployment(ns!, o.metadata.name));
+        if (e.type !== 'DELETED')
+          this.enqueue(`deploy/${ns}/${o.metadata.name}`, () =>
+            this.reconcileDeployment(ns!, o.metadata.name),
+          );
         this.enqueueOwners(o, 'DynamoGraphDeployment');
         break;
       case 'replicasets':
-        if (e.type !== 'DELETED') this.enqueue(`rs/${ns}/${o.metadata.name}`, () => this.reconcileRS(ns!, o.metadata.name));
+        if (e.type !== 'DELETED')
+          this.enqueue(`rs/${ns}/${o.metadata.name}`, () => this.reconcileRS(ns!, o.metadata.name));
         this.enqueueOwners(o, 'Deployment');
         break;
       case 'pods':
@@ -404,8 +513,10 @@ export class ControllerManager {
       if (r.kind !== kind) continue;
       const ns = o.metadata.namespace;
       if (kind === 'ReplicaSet') this.enqueue(`rs/${ns}/${r.name}`, () => this.reconcileRS(ns, r.name));
-      if (kind === 'Deployment') this.enqueue(`deploy/${ns}/${r.name}`, () => this.reconcileDeployment(ns, r.name));
-      if (kind === 'DynamoGraphDeployment') this.enqueue(`dgd/${ns}/${r.name}`, () => this.reconcileDGD(ns, r.name));
+      if (kind === 'Deployment')
+        this.enqueue(`deploy/${ns}/${r.name}`, () => this.reconcileDeployment(ns, r.name));
+      if (kind === 'DynamoGraphDeployment')
+        this.enqueue(`dgd/${ns}/${r.name}`, () => this.reconcileDGD(ns, r.name));
     }
   }
 
@@ -429,7 +540,12 @@ export class ControllerManager {
     });
   }
 
-  deleteObject(rt: ResourceType, ns: string | undefined, name: string, opts: { gracePeriodSeconds?: number; propagationPolicy?: string; dryRun?: boolean }): K8sObject {
+  deleteObject(
+    rt: ResourceType,
+    ns: string | undefined,
+    name: string,
+    opts: { gracePeriodSeconds?: number; propagationPolicy?: string; dryRun?: boolean },
+  ): K8sObject {
     const cur = this.store.mustGet(rt, ns, name);
     if (opts.dryRun) return cur;
     if (rt.plural === 'pods') {
@@ -451,7 +567,9 @@ export class ControllerManager {
             remaining++;
             if (!o.metadata.deletionTimestamp) {
               try {
-                this.deleteObject(r, name, o.metadata.name, { gracePeriodSeconds: r.plural === 'pods' ? undefined : 0 });
+                this.deleteObject(r, name, o.metadata.name, {
+                  gracePeriodSeconds: r.plural === 'pods' ? undefined : 0,
+                });
               } catch {
                 /* gone */
               }
@@ -521,7 +639,11 @@ export class ControllerManager {
       }
       const d = this.store.get(DEPLOY, ns, dname)!;
       const st = d.status ?? {};
-      const ready = (st.observedGeneration ?? 0) >= d.metadata.generation && (st.updatedReplicas ?? 0) === c.replicas && (st.readyReplicas ?? 0) >= c.replicas && (st.replicas ?? 0) === c.replicas;
+      const ready =
+        (st.observedGeneration ?? 0) >= d.metadata.generation &&
+        (st.updatedReplicas ?? 0) === c.replicas &&
+        (st.readyReplicas ?? 0) >= c.replicas &&
+        (st.replicas ?? 0) === c.replicas;
       if (!ready) allReady = false;
       serviceStatus[c.name] = {
         componentKind: 'Deployment',
@@ -571,10 +693,28 @@ export class ControllerManager {
       type: 'Ready',
       status: readyStatus,
       reason: allReady ? 'all_resources_are_ready' : 'some_resources_are_not_ready',
-      message: allReady ? 'All resources are ready' : `Resources not ready: ${Object.entries(serviceStatus).filter(([, v]) => (v as AnyObj).readyReplicas < (v as AnyObj).replicas || (v as AnyObj).updatedReplicas !== (v as AnyObj).replicas).map(([k]) => k).join(', ') || 'pending'}`,
-      lastTransitionTime: prevReady && prevReady.status === readyStatus ? prevReady.lastTransitionTime : now(),
+      message: allReady
+        ? 'All resources are ready'
+        : `Resources not ready: ${
+            Object.entries(serviceStatus)
+              .filter(
+                ([, v]) =>
+                  (v as AnyObj).readyReplicas < (v as AnyObj).replicas ||
+                  (v as AnyObj).updatedReplicas !== (v as AnyObj).replicas,
+              )
+              .map(([k]) => k)
+              .join(', ') || 'pending'
+          }`,
+      lastTransitionTime:
+        prevReady && prevReady.status === readyStatus ? prevReady.lastTransitionTime : now(),
     };
-    const status: AnyObj = { ...prev, state: allReady ? 'successful' : 'pending', conditions: [cond], services: serviceStatus, observedGeneration: dgd.metadata.generation };
+    const status: AnyObj = {
+      ...prev,
+      state: allReady ? 'successful' : 'pending',
+      conditions: [cond],
+      services: serviceStatus,
+      observedGeneration: dgd.metadata.generation,
+    };
     if (!deepEqual(status, prev)) {
       const next = clone(dgd);
       next.status = status;
@@ -591,12 +731,22 @@ export class ControllerManager {
     const owned = this.store.list(RS, ns).filter((rs) => ownedBy(rs, d));
     let newRS = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
     const oldRSs = owned.filter((rs) => rs !== newRS);
-    const maxRevision = owned.reduce((m, rs) => Math.max(m, Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0)), 0);
+    const maxRevision = owned.reduce(
+      (m, rs) => Math.max(m, Number(rs.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0)),
+      0,
+    );
     const strategy = d.spec.strategy?.type ?? 'RollingUpdate';
-    const maxSurge = strategy === 'RollingUpdate' ? intOrPercent(d.spec.strategy?.rollingUpdate?.maxSurge ?? '25%', desired, true) : 0;
-    let maxUnavailable = strategy === 'RollingUpdate' ? intOrPercent(d.spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%', desired, false) : desired;
+    const maxSurge =
+      strategy === 'RollingUpdate'
+        ? intOrPercent(d.spec.strategy?.rollingUpdate?.maxSurge ?? '25%', desired, true)
+        : 0;
+    let maxUnavailable =
+      strategy === 'RollingUpdate'
+        ? intOrPercent(d.spec.strategy?.rollingUpdate?.maxUnavailable ?? '25%', desired, false)
+        : desired;
     if (maxSurge === 0 && maxUnavailable === 0) maxUnavailable = 1;
-    const podsOf = (rs: AnyObj) => this.store.list(PODS, ns).filter((p) => ownedBy(p, rs) && !p.metadata.deletionTimestamp);
+    const podsOf = (rs: AnyObj) =>
+      this.store.list(PODS, ns).filter((p) => ownedBy(p, rs) && !p.metadata.deletionTimestamp);
     const readyOf = (rs: AnyObj) => podsOf(rs).filter(isPodReady).length;
     if (!newRS) {
       const tmpl = clone(d.spec.template);
@@ -610,19 +760,31 @@ export class ControllerManager {
           name: `${name}-${hash}`,
           namespace: ns,
           labels: tmpl.metadata.labels,
-          annotations: { 'deployment.kubernetes.io/desired-replicas': String(desired), 'deployment.kubernetes.io/max-replicas': String(desired + maxSurge), 'deployment.kubernetes.io/revision': rev },
+          annotations: {
+            'deployment.kubernetes.io/desired-replicas': String(desired),
+            'deployment.kubernetes.io/max-replicas': String(desired + maxSurge),
+            'deployment.kubernetes.io/revision': rev,
+          },
           ownerReferences: [ownerRef(d)],
         },
         spec: {
           replicas: 0,
-          selector: { matchLabels: { ...(d.spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash }, ...(d.spec.selector?.matchExpressions ? { matchExpressions: d.spec.selector.matchExpressions } : {}) },
+          selector: {
+            matchLabels: { ...(d.spec.selector?.matchLabels ?? {}), 'pod-template-hash': hash },
+            ...(d.spec.selector?.matchExpressions
+              ? { matchExpressions: d.spec.selector.matchExpressions }
+              : {}),
+          },
           template: tmpl,
         },
       };
       applyDefaults(RS, rsObj, this.store, true);
       newRS = this.store.create(RS, rsObj as K8sObject);
       const dd = clone(d);
-      dd.metadata.annotations = { ...(dd.metadata.annotations ?? {}), 'deployment.kubernetes.io/revision': rev };
+      dd.metadata.annotations = {
+        ...(dd.metadata.annotations ?? {}),
+        'deployment.kubernetes.io/revision': rev,
+      };
       this.store.update(DEPLOY, dd);
       return; // the RS event re-queues us
     }
@@ -631,15 +793,30 @@ export class ControllerManager {
       const from = rs.spec.replicas ?? 0;
       const next = clone(rs) as K8sObject;
       next.spec.replicas = n;
-      next.metadata.annotations = { ...(next.metadata.annotations ?? {}), 'deployment.kubernetes.io/desired-replicas': String(desired), 'deployment.kubernetes.io/max-replicas': String(desired + maxSurge) };
+      next.metadata.annotations = {
+        ...(next.metadata.annotations ?? {}),
+        'deployment.kubernetes.io/desired-replicas': String(desired),
+        'deployment.kubernetes.io/max-replicas': String(desired + maxSurge),
+      };
       this.store.update(RS, next);
-      this.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${n > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${n}`, 'deployment-controller');
+      this.events.record(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled ${n > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${n}`,
+        'deployment-controller',
+      );
     };
     const activeOld = oldRSs.filter((rs) => (rs.spec.replicas ?? 0) > 0);
     if (strategy === 'Recreate') {
       if (activeOld.length) {
         for (const rs of activeOld) scale(rs, 0);
-      } else if (oldRSs.every((rs) => podsOf(rs).length === 0 && this.store.list(PODS, ns).filter((p) => ownedBy(p, rs)).length === 0)) {
+      } else if (
+        oldRSs.every(
+          (rs) =>
+            podsOf(rs).length === 0 && this.store.list(PODS, ns).filter((p) => ownedBy(p, rs)).length === 0,
+        )
+      ) {
         scale(newRS, desired);
       }
     } else {
@@ -672,8 +849,18 @@ export class ControllerManager {
     const limit = d.spec.revisionHistoryLimit ?? 10;
     const idle = this.store
       .list(RS, ns)
-      .filter((rs) => ownedBy(rs, d) && rs.metadata.name !== newRS!.metadata.name && (rs.spec.replicas ?? 0) === 0 && podsOf(rs).length === 0)
-      .sort((a, b) => Number(a.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0) - Number(b.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0));
+      .filter(
+        (rs) =>
+          ownedBy(rs, d) &&
+          rs.metadata.name !== newRS!.metadata.name &&
+          (rs.spec.replicas ?? 0) === 0 &&
+          podsOf(rs).length === 0,
+      )
+      .sort(
+        (a, b) =>
+          Number(a.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0) -
+          Number(b.metadata.annotations?.['deployment.kubernetes.io/revision'] ?? 0),
+      );
     while (idle.length > limit) {
       const rs = idle.shift()!;
       this.deleteObject(RS, ns, rs.metadata.name, {});
@@ -686,20 +873,35 @@ export class ControllerManager {
     const updated = newPods.length;
     const prev = d.status ?? {};
     const available = readyAll >= desired - maxUnavailable;
-    const complete = updated === desired && allPods.length === desired && newPods.filter(isPodReady).length === desired;
+    const complete =
+      updated === desired && allPods.length === desired && newPods.filter(isPodReady).length === desired;
     const prevConds: AnyObj[] = prev.conditions ?? [];
     const mk = (type: string, status: string, reason: string, message: string) => {
       const p = prevConds.find((c) => c.type === type);
       const changed = !p || p.status !== status;
-      return { type, status, lastUpdateTime: p && p.reason === reason && !changed ? p.lastUpdateTime : now(), lastTransitionTime: changed ? now() : p.lastTransitionTime, reason, message };
+      return {
+        type,
+        status,
+        lastUpdateTime: p && p.reason === reason && !changed ? p.lastUpdateTime : now(),
+        lastTransitionTime: changed ? now() : p.lastTransitionTime,
+        reason,
+        message,
+      };
     };
     const conditions = [
-      mk('Available', available ? 'True' : 'False', available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', available ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.'),
+      mk(
+        'Available',
+        available ? 'True' : 'False',
+        available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+        available ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.',
+      ),
       mk(
         'Progressing',
         'True',
         complete ? 'NewReplicaSetAvailable' : 'ReplicaSetUpdated',
-        complete ? `ReplicaSet "${newRS.metadata.name}" has successfully progressed.` : `ReplicaSet "${newRS.metadata.name}" is progressing.`,
+        complete
+          ? `ReplicaSet "${newRS.metadata.name}" has successfully progressed.`
+          : `ReplicaSet "${newRS.metadata.name}" is progressing.`,
       ),
     ];
     const status: AnyObj = {
@@ -710,19 +912,29 @@ export class ControllerManager {
       availableReplicas: readyAll,
       conditions,
     };
-    if (allPods.length - readyAll > 0) status.unavailableReplicas = Math.max(0, desired - readyAll);
+    const specTotal = fresh.reduce((a, rs) => a + (rs.spec.replicas ?? 0), 0);
+    if (specTotal - readyAll > 0) status.unavailableReplicas = specTotal - readyAll;
     if (status.readyReplicas === 0) delete status.readyReplicas;
     if (status.availableReplicas === 0) delete status.availableReplicas;
     if (status.updatedReplicas === 0) delete status.updatedReplicas;
     if (status.replicas === 0) delete status.replicas;
-    const cmp = (s: AnyObj) => ({ ...s, conditions: (s.conditions ?? []).map((c: AnyObj) => ({ type: c.type, status: c.status, reason: c.reason, message: c.message })) });
+    const cmp = (s: AnyObj) => ({
+      ...s,
+      conditions: (s.conditions ?? []).map((c: AnyObj) => ({
+        type: c.type,
+        status: c.status,
+        reason: c.reason,
+        message: c.message,
+      })),
+    });
     if (!deepEqual(cmp(status), cmp(prev))) {
       const next = clone(d);
       next.status = status;
       this.store.update(DEPLOY, next, { subresource: 'status' });
     }
     // surge pods may still be starting: poll while not complete
-    if (!complete) this.later(500, () => this.enqueue(`deploy/${ns}/${name}`, () => this.reconcileDeployment(ns, name)));
+    if (!complete)
+      this.later(500, () => this.enqueue(`deploy/${ns}/${name}`, () => this.reconcileDeployment(ns, name)));
   }
 
   // ---- ReplicaSet ----------------------------------------------------------------------------
@@ -737,26 +949,54 @@ export class ControllerManager {
         const pod: AnyObj = {
           apiVersion: 'v1',
           kind: 'Pod',
-          metadata: { generateName: `${name}-`, namespace: ns, labels: tmpl.metadata?.labels ?? {}, ownerReferences: [ownerRef(rs)] },
+          metadata: {
+            generateName: `${name}-`,
+            namespace: ns,
+            labels: tmpl.metadata?.labels ?? {},
+            ownerReferences: [ownerRef(rs)],
+          },
           spec: tmpl.spec,
         };
         if (tmpl.metadata?.annotations) pod.metadata.annotations = tmpl.metadata.annotations;
         applyDefaults(PODS, pod, this.store, true);
         const created = this.store.create(PODS, pod as K8sObject);
-        this.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`, 'replicaset-controller');
+        this.events.record(
+          rs,
+          'Normal',
+          'SuccessfulCreate',
+          `Created pod: ${created.metadata.name}`,
+          'replicaset-controller',
+        );
       }
     } else if (pods.length > want) {
       // delete not-ready / unscheduled / newest first (like the real controller's ranking)
-      const rank = (p: AnyObj) => (p.spec?.nodeName ? 1 : 0) * 4 + (p.status?.phase === 'Running' ? 2 : 0) + (isPodReady(p) ? 1 : 0);
-      const sorted = [...pods].sort((a, b) => rank(a) - rank(b) || Date.parse(b.metadata.creationTimestamp) - Date.parse(a.metadata.creationTimestamp));
+      const rank = (p: AnyObj) =>
+        (p.spec?.nodeName ? 1 : 0) * 4 + (p.status?.phase === 'Running' ? 2 : 0) + (isPodReady(p) ? 1 : 0);
+      const sorted = [...pods].sort(
+        (a, b) =>
+          rank(a) - rank(b) ||
+          Date.parse(b.metadata.creationTimestamp) - Date.parse(a.metadata.creationTimestamp),
+      );
       for (const p of sorted.slice(0, pods.length - want)) {
         this.deleteObject(PODS, ns, p.metadata.name, {});
-        this.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, 'replicaset-controller');
+        this.events.record(
+          rs,
+          'Normal',
+          'SuccessfulDelete',
+          `Deleted pod: ${p.metadata.name}`,
+          'replicaset-controller',
+        );
       }
     }
     const fresh = this.store.list(PODS, ns).filter((p) => ownedBy(p, rs) && !p.metadata.deletionTimestamp);
     const ready = fresh.filter(isPodReady).length;
-    const status: AnyObj = { replicas: fresh.length, fullyLabeledReplicas: fresh.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: rs.metadata.generation };
+    const status: AnyObj = {
+      replicas: fresh.length,
+      fullyLabeledReplicas: fresh.length,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      observedGeneration: rs.metadata.generation,
+    };
     if (!ready) {
       delete status.readyReplicas;
       delete status.availableReplicas;
@@ -768,7 +1008,8 @@ export class ControllerManager {
       this.store.update(RS, next, { subresource: 'status' });
     }
     for (const r of rs.metadata.ownerReferences ?? []) {
-      if (r.kind === 'Deployment') this.enqueue(`deploy/${ns}/${r.name}`, () => this.reconcileDeployment(ns, r.name));
+      if (r.kind === 'Deployment')
+        this.enqueue(`deploy/${ns}/${r.name}`, () => this.reconcileDeployment(ns, r.name));
     }
   }
 
@@ -781,9 +1022,13 @@ export class ControllerManager {
     const reasons: string[] = [];
     const sel: Record<string, string> = pod.spec?.nodeSelector ?? {};
     let selectorOk = Object.entries(sel).every(([k, v]) => node.metadata.labels?.[k] === v);
-    const terms: AnyObj[] = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
+    const terms: AnyObj[] =
+      pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ??
+      [];
     if (terms.length) {
-      const termOk = terms.some((t) => matchLabelSelectorObject({ matchExpressions: t.matchExpressions ?? [] }, node.metadata.labels));
+      const termOk = terms.some((t) =>
+        matchLabelSelectorObject({ matchExpressions: t.matchExpressions ?? [] }, node.metadata.labels),
+      );
       selectorOk = selectorOk && termOk;
     }
     if (!selectorOk) reasons.push("node(s) didn't match Pod's node affinity/selector");
@@ -801,7 +1046,20 @@ export class ControllerManager {
       const prev = (pod.status?.conditions ?? []).find((c: AnyObj) => c.type === 'PodScheduled');
       if (!prev || prev.message !== msg) {
         const next = clone(pod);
-        next.status = { ...(next.status ?? {}), phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', lastProbeTime: null, lastTransitionTime: now(), reason: 'Unschedulable', message: msg }] };
+        next.status = {
+          ...(next.status ?? {}),
+          phase: 'Pending',
+          conditions: [
+            {
+              type: 'PodScheduled',
+              status: 'False',
+              lastProbeTime: null,
+              lastTransitionTime: now(),
+              reason: 'Unschedulable',
+              message: msg,
+            },
+          ],
+        };
         this.store.update(PODS, next, { subresource: 'status' });
         this.events.record(pod, 'Warning', 'FailedScheduling', msg, 'default-scheduler');
       }
@@ -813,9 +1071,19 @@ export class ControllerManager {
     bound.spec.nodeName = NODE_NAME;
     this.store.update(PODS, bound);
     const after = this.store.get(PODS, ns, name)!;
-    after.status = { ...(after.status ?? {}), phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() }] };
+    after.status = {
+      ...(after.status ?? {}),
+      phase: 'Pending',
+      conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now() }],
+    };
     this.store.update(PODS, after, { subresource: 'status' });
-    this.events.record(after, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${NODE_NAME}`, 'default-scheduler');
+    this.events.record(
+      after,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${ns}/${name} to ${NODE_NAME}`,
+      'default-scheduler',
+    );
   }
 
   // ---- endpoints -----------------------------------------------------------------------------
@@ -824,23 +1092,48 @@ export class ControllerManager {
     for (const svc of this.store.list(SVC, ns)) {
       const sel = svc.spec?.selector;
       if (!sel || !Object.keys(sel).length) continue;
-      const matching = pods.filter((p) => Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v) && p.status?.podIP && !p.metadata.deletionTimestamp);
-      const addr = (p: AnyObj) => ({ ip: p.status.podIP, nodeName: p.spec.nodeName, targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid } });
+      const matching = pods.filter(
+        (p) =>
+          Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v) &&
+          p.status?.podIP &&
+          !p.metadata.deletionTimestamp,
+      );
+      const addr = (p: AnyObj) => ({
+        ip: p.status.podIP,
+        nodeName: p.spec.nodeName,
+        targetRef: { kind: 'Pod', namespace: ns, name: p.metadata.name, uid: p.metadata.uid },
+      });
       const ready = matching.filter(isPodReady).map(addr);
       const notReady = matching.filter((p) => !isPodReady(p)).map(addr);
       const ports = (svc.spec.ports ?? []).map((sp: AnyObj) => {
         let port = sp.targetPort;
         if (typeof port === 'string') {
-          const c = matching.flatMap((p) => p.spec.containers ?? []).flatMap((c: AnyObj) => c.ports ?? []).find((cp: AnyObj) => cp.name === port);
+          const c = matching
+            .flatMap((p) => p.spec.containers ?? [])
+            .flatMap((c: AnyObj) => c.ports ?? [])
+            .find((cp: AnyObj) => cp.name === port);
           port = c?.containerPort ?? 0;
         }
         const o: AnyObj = { port, protocol: sp.protocol ?? 'TCP' };
         if (sp.name) o.name = sp.name;
         return o;
       });
-      const subsets = ready.length || notReady.length ? [{ ...(ready.length ? { addresses: ready } : {}), ...(notReady.length ? { notReadyAddresses: notReady } : {}), ports }] : undefined;
+      const subsets =
+        ready.length || notReady.length
+          ? [
+              {
+                ...(ready.length ? { addresses: ready } : {}),
+                ...(notReady.length ? { notReadyAddresses: notReady } : {}),
+                ports,
+              },
+            ]
+          : undefined;
       const cur = this.store.get(ENDPOINTS, ns, svc.metadata.name);
-      const desired: AnyObj = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: svc.metadata.name, namespace: ns, labels: svc.metadata.labels ?? {} } };
+      const desired: AnyObj = {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name: svc.metadata.name, namespace: ns, labels: svc.metadata.labels ?? {} },
+      };
       if (subsets) desired.subsets = subsets;
       if (!cur) this.store.create(ENDPOINTS, desired as K8sObject);
       else if (!deepEqual(cur.subsets, desired.subsets)) {
@@ -857,7 +1150,18 @@ export function parseQuantity(q: string): number {
   const m = q.trim().match(/^([0-9.]+)([a-zA-Z]*)$/);
   if (!m) return Number(q) || 0;
   const n = Number(m[1]);
-  const mult: Record<string, number> = { '': 1, m: 0.001, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+  const mult: Record<string, number> = {
+    '': 1,
+    m: 0.001,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 1024,
+    Mi: 1024 ** 2,
+    Gi: 1024 ** 3,
+    Ti: 1024 ** 4,
+  };
   return n * (mult[m[2]] ?? 1);
 }
 

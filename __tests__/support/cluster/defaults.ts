@@ -45,7 +45,8 @@ function qosClass(spec: AnyObj): string {
     const lim = c.resources?.limits ?? {};
     if (Object.keys(req).length || Object.keys(lim).length) anySet = true;
     for (const r of ['cpu', 'memory']) {
-      if (lim[r] === undefined || (req[r] !== undefined && String(req[r]) !== String(lim[r]))) guaranteed = false;
+      if (lim[r] === undefined || (req[r] !== undefined && String(req[r]) !== String(lim[r])))
+        guaranteed = false;
     }
   }
   if (!anySet) return 'BestEffort';
@@ -64,8 +65,18 @@ export function applyDefaults(rt: ResourceType, obj: AnyObj, store: Store, isCre
       obj.spec.preemptionPolicy ??= 'PreemptLowerPriority';
       obj.spec.priority ??= 0;
       obj.spec.tolerations ??= [
-        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+        {
+          key: 'node.kubernetes.io/not-ready',
+          operator: 'Exists',
+          effect: 'NoExecute',
+          tolerationSeconds: 300,
+        },
+        {
+          key: 'node.kubernetes.io/unreachable',
+          operator: 'Exists',
+          effect: 'NoExecute',
+          tolerationSeconds: 300,
+        },
       ];
       if (isCreate) obj.status = { phase: 'Pending', qosClass: qosClass(obj.spec) };
       break;
@@ -120,7 +131,10 @@ export function applyDefaults(rt: ResourceType, obj: AnyObj, store: Store, isCre
       break;
     }
     case 'namespaces': {
-      obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
+      obj.metadata.labels = {
+        ...(obj.metadata.labels ?? {}),
+        'kubernetes.io/metadata.name': obj.metadata.name,
+      };
       obj.spec ??= { finalizers: ['kubernetes'] };
       if (isCreate) obj.status = { phase: 'Active' };
       break;
@@ -129,7 +143,8 @@ export function applyDefaults(rt: ResourceType, obj: AnyObj, store: Store, isCre
       obj.type ??= 'Opaque';
       if (obj.stringData) {
         obj.data ??= {};
-        for (const [k, v] of Object.entries(obj.stringData)) obj.data[k] = Buffer.from(String(v)).toString('base64');
+        for (const [k, v] of Object.entries(obj.stringData))
+          obj.data[k] = Buffer.from(String(v)).toString('base64');
         delete obj.stringData;
       }
       break;

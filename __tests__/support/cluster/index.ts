@@ -10,7 +10,14 @@ import { Kubelet, type KubeletOptions } from './kubelet.ts';
 import { clone } from './patch.ts';
 import { convertTo, findByKind, groupVersion, RESOURCES } from './resources.ts';
 import { matchLabels, parseLabelSelector } from './selectors.ts';
-import { ApiServer, type DenyRule, type Fault, type FaultHandle, type RbacConfig, type RequestLogEntry } from './server.ts';
+import {
+  ApiServer,
+  type DenyRule,
+  type Fault,
+  type FaultHandle,
+  type RbacConfig,
+  type RequestLogEntry,
+} from './server.ts';
 import { Store, type K8sObject } from './store.ts';
 import { generateTls } from './tls.ts';
 
@@ -44,7 +51,9 @@ export interface ClusterOptions {
   /** Extra labels / allocatable resources of the single stand-in node (e.g. `{ 'nvidia.com/gpu': '8' }`). */
   node?: { labels?: Record<string, string>; allocatable?: Record<string, string> };
   /** Kubelet tuning (probe time scale, crash back-off, grace cap, liveness, image entrypoints). */
-  kubelet?: Partial<Omit<KubeletOptions, 'python' | 'tinyModelDir' | 'fileKvDir' | 'workDir' | 'events' | 'unpullableImages'>>;
+  kubelet?: Partial<
+    Omit<KubeletOptions, 'python' | 'tinyModelDir' | 'fileKvDir' | 'workDir' | 'events' | 'unpullableImages'>
+  >;
   /** Keep the work dir (logs, certs, kubeconfig) after stop(). */
   keepDir?: boolean;
   /** Where to write the kubeconfig. Default: `<workdir>/kubeconfig`. */
@@ -91,14 +100,22 @@ export interface Cluster {
   /** Host port (127.0.0.1) a pod's container port is mapped to. */
   podPort(namespace: string, pod: string, containerPort: number): number | undefined;
   podLog(namespace: string, pod: string, container?: string): string;
-  waitFor<T>(fn: () => T | undefined | false | null | Promise<T | undefined | false | null>, what: string, opts?: WaitOptions): Promise<T>;
+  waitFor<T>(
+    fn: () => T | undefined | false | null | Promise<T | undefined | false | null>,
+    what: string,
+    opts?: WaitOptions,
+  ): Promise<T>;
   /** Wait until every Deployment/DGD in the namespace is rolled out and every pod is Ready. */
   waitForReady(namespace?: string, opts?: WaitOptions): Promise<void>;
   stop(): Promise<void>;
 }
 
 function defaultPython(): string {
-  const candidates = [process.env.STANDIN_PYTHON, join(REPO_ROOT, '.venv-dynamo/bin/python'), '/tmp/venvtest/.venv/bin/python'];
+  const candidates = [
+    process.env.STANDIN_PYTHON,
+    join(REPO_ROOT, '.venv-dynamo/bin/python'),
+    '/tmp/venvtest/.venv/bin/python',
+  ];
   for (const c of candidates) if (c && existsSync(c)) return c;
   return 'python3';
 }
@@ -127,11 +144,15 @@ export function parseManifests(input: string | AnyObj | (string | AnyObj)[]): An
 export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> {
   const dir = mkdtempSync(join(tmpdir(), 'standin-k8s-'));
   const namespace = opts.namespace ?? 'default';
-  const token = opts.token ?? `standin-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+  const token =
+    opts.token ?? `standin-${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
   const user = opts.user ?? 'system:serviceaccount:ci:deployer';
   const python = opts.python ?? defaultPython();
   const tinyDefault = join(REPO_ROOT, '.dynamo/tiny-model');
-  const tinyModelDir = opts.tinyModelDir ?? process.env.STANDIN_TINY_MODEL ?? (existsSync(tinyDefault) ? tinyDefault : undefined);
+  const tinyModelDir =
+    opts.tinyModelDir ??
+    process.env.STANDIN_TINY_MODEL ??
+    (existsSync(tinyDefault) ? tinyDefault : undefined);
   const fileKvDir = join(dir, 'dynamo-file-kv');
   const rbac: RbacConfig = Array.isArray(opts.rbac) ? { deny: opts.rbac } : (opts.rbac ?? { deny: [] });
 
@@ -164,7 +185,10 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   await server.listen();
   controllers.ensureNamespace(namespace);
 
-  const writeKubeconfig = (path: string, o: { namespace?: string; token?: string; context?: string } = {}) => {
+  const writeKubeconfig = (
+    path: string,
+    o: { namespace?: string; token?: string; context?: string } = {},
+  ) => {
     const ctx = o.context ?? 'standin';
     const clusterEntry: AnyObj = { server: server.url };
     if (tls) clusterEntry['certificate-authority-data'] = Buffer.from(tls.caPem).toString('base64');
@@ -173,7 +197,12 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       kind: 'Config',
       clusters: [{ name: 'standin', cluster: clusterEntry }],
       users: [{ name: 'standin-user', user: { token: o.token ?? token } }],
-      contexts: [{ name: ctx, context: { cluster: 'standin', user: 'standin-user', namespace: o.namespace ?? namespace } }],
+      contexts: [
+        {
+          name: ctx,
+          context: { cluster: 'standin', user: 'standin-user', namespace: o.namespace ?? namespace },
+        },
+      ],
       'current-context': ctx,
       preferences: {},
     };
@@ -184,7 +213,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const kubeconfigPath = writeKubeconfig(opts.kubeconfigPath ?? join(dir, 'kubeconfig'));
 
   const rtFor = (apiVersion: string, kind: string) => {
-    const rt = findByKind(apiVersion, kind) ?? RESOURCES.find((r) => r.plural === kind.toLowerCase() || r.kind.toLowerCase() === kind.toLowerCase());
+    const rt =
+      findByKind(apiVersion, kind) ??
+      RESOURCES.find((r) => r.plural === kind.toLowerCase() || r.kind.toLowerCase() === kind.toLowerCase());
     if (!rt) throw new Error(`the stand-in does not serve ${apiVersion} ${kind}`);
     return rt;
   };
@@ -224,7 +255,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     return out;
   };
 
-  const waitFor = async <T>(fn: () => T | undefined | false | null | Promise<T | undefined | false | null>, what: string, w: WaitOptions = {}): Promise<T> => {
+  const waitFor = async <T>(
+    fn: () => T | undefined | false | null | Promise<T | undefined | false | null>,
+    what: string,
+    w: WaitOptions = {},
+  ): Promise<T> => {
     const deadline = Date.now() + (w.timeoutMs ?? 120000);
     for (;;) {
       const v = await fn();
@@ -236,18 +271,26 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
 
   const pods = (ns = namespace, sel?: string) => {
     const reqs = parseLabelSelector(sel);
-    return store.list(rtOf('pods'), ns).filter((p) => !p.metadata.deletionTimestamp && matchLabels(reqs, p.metadata.labels));
+    return store
+      .list(rtOf('pods'), ns)
+      .filter((p) => !p.metadata.deletionTimestamp && matchLabels(reqs, p.metadata.labels));
   };
 
   const readyState = (ns: string): string | true => {
     for (const d of store.list(rtOf('dynamographdeployments'), ns)) {
       const c = (d.status?.conditions ?? []).find((x: AnyObj) => x.type === 'Ready');
-      if (d.status?.observedGeneration !== d.metadata.generation || c?.status !== 'True') return `DynamoGraphDeployment ${d.metadata.name} not Ready`;
+      if (d.status?.observedGeneration !== d.metadata.generation || c?.status !== 'True')
+        return `DynamoGraphDeployment ${d.metadata.name} not Ready`;
     }
     for (const d of store.list(rtOf('deployments'), ns)) {
       const s = d.status ?? {};
       const want = d.spec?.replicas ?? 1;
-      if ((s.observedGeneration ?? 0) < d.metadata.generation || (s.updatedReplicas ?? 0) !== want || (s.readyReplicas ?? 0) !== want || (s.replicas ?? 0) !== want) {
+      if (
+        (s.observedGeneration ?? 0) < d.metadata.generation ||
+        (s.updatedReplicas ?? 0) !== want ||
+        (s.readyReplicas ?? 0) !== want ||
+        (s.replicas ?? 0) !== want
+      ) {
         return `Deployment ${d.metadata.name} not rolled out`;
       }
     }
@@ -291,7 +334,10 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       const o = store.get(rt, ns ?? namespace, name);
       if (!o) return undefined;
       const v = apiVersion.includes('/') ? apiVersion.split('/')[1] : apiVersion;
-      return { ...convertTo(o, rt, rt.versions.includes(v) ? v : rt.versions[0]), apiVersion: groupVersion(rt.group, rt.versions.includes(v) ? v : rt.versions[0]) } as K8sObject;
+      return {
+        ...convertTo(o, rt, rt.versions.includes(v) ? v : rt.versions[0]),
+        apiVersion: groupVersion(rt.group, rt.versions.includes(v) ? v : rt.versions[0]),
+      } as K8sObject;
     },
     list: (apiVersion, kind, ns, sel) => {
       const rt = rtFor(apiVersion, kind);

@@ -20,7 +20,7 @@ export interface KubeletOptions {
   python: string;
   /** Local model directory substituted for model ids that would be downloaded. */
   tinyModelDir?: string;
-  /** Shared DYN_FILE_KV directory (the simulated cluster's discovery plane). */
+  /** Root of the DYN_FILE_KV directories (one per namespace: the simulated cluster's discovery plane). */
   fileKvDir: string;
   /** Per-pod working dirs and logs. */
   workDir: string;
@@ -137,21 +137,25 @@ export class Kubelet {
 
   /** Host port the pod's containerPort is reachable on (127.0.0.1), if any. */
   hostPort(ns: string, pod: string, containerPort: number): number | undefined {
-    for (const p of this.pods.values()) if (p.ns === ns && p.name === pod && !p.gone) return p.ports.get(containerPort);
+    for (const p of this.pods.values())
+      if (p.ns === ns && p.name === pod && !p.gone) return p.ports.get(containerPort);
     return undefined;
   }
 
   /** Process ids of a pod's containers (for tests). */
   processes(ns: string, pod: string): { container: string; pid?: number; logPath: string }[] {
     for (const p of this.pods.values()) {
-      if (p.ns === ns && p.name === pod) return p.containers.map((c) => ({ container: c.name, pid: c.proc?.pid, logPath: c.logPath }));
+      if (p.ns === ns && p.name === pod)
+        return p.containers.map((c) => ({ container: c.name, pid: c.proc?.pid, logPath: c.logPath }));
     }
     return [];
   }
 
   runningPids(): number[] {
     const out: number[] = [];
-    for (const p of this.pods.values()) for (const c of p.containers) if (c.proc?.pid && c.proc.exitCode === null && c.proc.signalCode === null) out.push(c.proc.pid);
+    for (const p of this.pods.values())
+      for (const c of p.containers)
+        if (c.proc?.pid && c.proc.exitCode === null && c.proc.signalCode === null) out.push(c.proc.pid);
     return out;
   }
 
@@ -167,11 +171,18 @@ export class Kubelet {
     return new Promise((resolve, reject) => {
       const s = net.connect({ host: '127.0.0.1', port: hp });
       s.once('connect', () => resolve(s));
-      s.once('error', (e: NodeJS.ErrnoException) => reject(fail(e.code === 'ECONNREFUSED' ? 'connection refused' : e.message)));
+      s.once('error', (e: NodeJS.ErrnoException) =>
+        reject(fail(e.code === 'ECONNREFUSED' ? 'connection refused' : e.message)),
+      );
     });
   }
 
-  log(ns: string, podName: string, container: string | undefined, opts: { tailLines?: number; previous?: boolean }): string {
+  log(
+    ns: string,
+    podName: string,
+    container: string | undefined,
+    opts: { tailLines?: number; previous?: boolean },
+  ): string {
     for (const p of this.pods.values()) {
       if (p.ns !== ns || p.name !== podName) continue;
       const c = container ? p.containers.find((x) => x.name === container) : p.containers[0];
@@ -223,7 +234,15 @@ export class Kubelet {
       rt.terminating = true;
       const grace = Math.min(pod.metadata.deletionGracePeriodSeconds ?? 30, this.opts.maxGraceSeconds ?? 5);
       for (const c of rt.containers) {
-        if (c.proc && c.state.running) this.opts.events.record(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, 'kubelet', `spec.containers{${c.name}}`);
+        if (c.proc && c.state.running)
+          this.opts.events.record(
+            pod,
+            'Normal',
+            'Killing',
+            `Stopping container ${c.name}`,
+            'kubelet',
+            `spec.containers{${c.name}}`,
+          );
       }
       void this.killPod(rt, grace).then(() => {
         rt.gone = true;
@@ -304,7 +323,8 @@ export class Kubelet {
     if (!pod) return;
     const image = String(c.spec.image ?? '');
     const field = `spec.containers{${c.name}}`;
-    const ev = (type: 'Normal' | 'Warning', reason: string, msg: string) => this.opts.events.record(pod, type, reason, msg, 'kubelet', field);
+    const ev = (type: 'Normal' | 'Warning', reason: string, msg: string) =>
+      this.opts.events.record(pod, type, reason, msg, 'kubelet', field);
     if (this.opts.unpullableImages && this.opts.unpullableImages.test(image)) {
       c.pullFailures++;
       ev('Normal', 'Pulling', `Pulling image "${image}"`);
@@ -313,13 +333,23 @@ export class Kubelet {
       ev('Warning', 'Failed', 'Error: ErrImagePull');
       c.state = { waiting: { reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = ${err}` } };
       this.queueStatus(rt);
-      const backoff = Math.min((this.opts.crashBackoffBaseMs ?? 1000) * 2 ** (c.pullFailures - 1), this.opts.crashBackoffMaxMs ?? 20000);
+      const backoff = Math.min(
+        (this.opts.crashBackoffBaseMs ?? 1000) * 2 ** (c.pullFailures - 1),
+        this.opts.crashBackoffMaxMs ?? 20000,
+      );
       this.timer(c, 300, () => {
         if (rt.terminating || rt.gone) return;
         c.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } };
         const p = this.podObj(rt);
         if (p) {
-          this.opts.events.record(p, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, 'kubelet', field);
+          this.opts.events.record(
+            p,
+            'Normal',
+            'BackOff',
+            `Back-off pulling image "${image}"`,
+            'kubelet',
+            field,
+          );
           this.opts.events.record(p, 'Warning', 'Failed', 'Error: ImagePullBackOff', 'kubelet', field);
         }
         this.queueStatus(rt);
@@ -327,7 +357,8 @@ export class Kubelet {
       this.timer(c, backoff + 300, () => this.pullAndStart(rt, c));
       return;
     }
-    if (c.restartCount === 0 && c.generation === 0) ev('Normal', 'Pulled', `Container image "${image}" already present on machine`);
+    if (c.restartCount === 0 && c.generation === 0)
+      ev('Normal', 'Pulled', `Container image "${image}" already present on machine`);
     let env: Record<string, string>;
     let argv: string[];
     try {
@@ -354,7 +385,8 @@ export class Kubelet {
         throw new Error(`secret "${name}" not found`);
       }
       const d: Record<string, string> = {};
-      for (const [k, v] of Object.entries<string>(s.data ?? {})) d[k] = Buffer.from(v, 'base64').toString('utf8');
+      for (const [k, v] of Object.entries<string>(s.data ?? {}))
+        d[k] = Buffer.from(v, 'base64').toString('utf8');
       return d;
     };
     const cmData = (name: string, optional: boolean): Record<string, string> | undefined => {
@@ -367,7 +399,11 @@ export class Kubelet {
     };
     for (const ef of spec.envFrom ?? []) {
       const prefix = ef.prefix ?? '';
-      const data = ef.secretRef ? secretData(ef.secretRef.name, !!ef.secretRef.optional) : ef.configMapRef ? cmData(ef.configMapRef.name, !!ef.configMapRef.optional) : undefined;
+      const data = ef.secretRef
+        ? secretData(ef.secretRef.name, !!ef.secretRef.optional)
+        : ef.configMapRef
+          ? cmData(ef.configMapRef.name, !!ef.configMapRef.optional)
+          : undefined;
       for (const [k, v] of Object.entries(data ?? {})) out[prefix + k] = v;
     }
     for (const e of spec.env ?? []) {
@@ -378,12 +414,14 @@ export class Kubelet {
       } else if (e.valueFrom?.secretKeyRef) {
         const r = e.valueFrom.secretKeyRef;
         const d = secretData(r.name, !!r.optional);
-        if (d && d[r.key] === undefined && !r.optional) throw new Error(`couldn't find key ${r.key} in Secret ${ns}/${r.name}`);
+        if (d && d[r.key] === undefined && !r.optional)
+          throw new Error(`couldn't find key ${r.key} in Secret ${ns}/${r.name}`);
         if (d && d[r.key] !== undefined) out[e.name] = d[r.key];
       } else if (e.valueFrom?.configMapKeyRef) {
         const r = e.valueFrom.configMapKeyRef;
         const d = cmData(r.name, !!r.optional);
-        if (d && d[r.key] === undefined && !r.optional) throw new Error(`couldn't find key ${r.key} in ConfigMap ${ns}/${r.name}`);
+        if (d && d[r.key] === undefined && !r.optional)
+          throw new Error(`couldn't find key ${r.key} in ConfigMap ${ns}/${r.name}`);
         if (d && d[r.key] !== undefined) out[e.name] = d[r.key];
       } else if (e.valueFrom?.resourceFieldRef) {
         out[e.name] = '0';
@@ -399,7 +437,10 @@ export class Kubelet {
     if (!command.length) {
       const image = String(spec.image ?? '');
       const entry = (this.opts.imageCommands ?? DEFAULT_IMAGE_COMMANDS).find((x) => x.pattern.test(image));
-      if (!entry) throw new Error(`failed to create containerd task: the stand-in has no entrypoint for image "${image}"; set command`);
+      if (!entry)
+        throw new Error(
+          `failed to create containerd task: the stand-in has no entrypoint for image "${image}"; set command`,
+        );
       command = [...entry.command];
       // `args: [-m, module, ...]` replaces the image's CMD; other args extend the default command
       if (args[0] === '-m') command = [command[0]];
@@ -423,7 +464,10 @@ export class Kubelet {
     let hasModelName = false;
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i];
-      const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+      const [flag, inline] =
+        a.startsWith('--') && a.includes('=')
+          ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]
+          : [a, undefined];
       const takeValue = (): string | undefined => (inline !== undefined ? inline : argv[++i]);
       switch (flag) {
         case '--http-port':
@@ -490,13 +534,16 @@ export class Kubelet {
     const e: Record<string, string> = { ...base, ...env };
     // the simulated cluster network (see README): file discovery, loopback ports, no NATS/etcd
     e.DYN_DISCOVERY_BACKEND = 'file';
-    e.DYN_FILE_KV = this.opts.fileKvDir;
+    // one discovery directory per Kubernetes namespace, as the operator's kubernetes discovery is namespace-scoped
+    e.DYN_FILE_KV = join(this.opts.fileKvDir, rt.ns);
+    mkdirSync(e.DYN_FILE_KV, { recursive: true });
     e.DYN_HTTP_HOST = '127.0.0.1';
     const httpPort = (c.spec.ports ?? []).find((p: AnyObj) => p.name === 'http')?.containerPort;
     for (const k of ['DYN_HTTP_PORT', 'DYN_SYSTEM_PORT']) {
       if (e[k] !== undefined && rt.ports.has(Number(e[k]))) e[k] = String(rt.ports.get(Number(e[k])));
     }
-    if (e.DYN_HTTP_PORT === undefined && httpPort && rt.ports.has(httpPort)) e.DYN_HTTP_PORT = String(rt.ports.get(httpPort));
+    if (e.DYN_HTTP_PORT === undefined && httpPort && rt.ports.has(httpPort))
+      e.DYN_HTTP_PORT = String(rt.ports.get(httpPort));
     if (e.DYN_REQUEST_PLANE === 'nats') e.DYN_REQUEST_PLANE = 'tcp';
     if (e.DYN_EVENT_PLANE === 'nats') e.DYN_EVENT_PLANE = 'zmq';
     delete e.NATS_SERVER;
@@ -507,9 +554,18 @@ export class Kubelet {
     return e;
   }
 
-  private spawnContainer(rt: PodRt, c: ContainerRt, pod: AnyObj, argv: string[], env: Record<string, string>): void {
+  private spawnContainer(
+    rt: PodRt,
+    c: ContainerRt,
+    pod: AnyObj,
+    argv: string[],
+    env: Record<string, string>,
+  ): void {
     const field = `spec.containers{${c.name}}`;
-    const wd = c.spec.workingDir && existsSync(c.spec.workingDir) && statSync(c.spec.workingDir).isDirectory() ? c.spec.workingDir : rt.dir;
+    const wd =
+      c.spec.workingDir && existsSync(c.spec.workingDir) && statSync(c.spec.workingDir).isDirectory()
+        ? c.spec.workingDir
+        : rt.dir;
     if (existsSync(c.logPath) && c.generation > 0) {
       try {
         renameSync(c.logPath, `${c.logPath}.previous`);
@@ -555,12 +611,24 @@ export class Kubelet {
         }
       }
       if (gen !== c.generation) return;
-      this.onExit(rt, c, code ?? (signal ? 128 + (SIGNALS[signal] ?? 9) : 1), signal, spawnError ? `StartError: ${spawnError}` : undefined);
+      this.onExit(
+        rt,
+        c,
+        code ?? (signal ? 128 + (SIGNALS[signal] ?? 9) : 1),
+        signal,
+        spawnError ? `StartError: ${spawnError}` : undefined,
+      );
     });
     this.startProbes(rt, c, gen);
   }
 
-  private onExit(rt: PodRt, c: ContainerRt, exitCode: number, signal: NodeJS.Signals | null, startError?: string): void {
+  private onExit(
+    rt: PodRt,
+    c: ContainerRt,
+    exitCode: number,
+    signal: NodeJS.Signals | null,
+    startError?: string,
+  ): void {
     c.proc = undefined;
     c.ready = false;
     for (const t of c.timers) clearTimeout(t);
@@ -589,11 +657,29 @@ export class Kubelet {
       return;
     }
     const n = c.restartCount; // crashes so far before this one
-    const delay = n === 0 ? 0 : Math.min((this.opts.crashBackoffBaseMs ?? 1000) * 2 ** (n - 1), this.opts.crashBackoffMaxMs ?? 20000);
+    const delay =
+      n === 0
+        ? 0
+        : Math.min(
+            (this.opts.crashBackoffBaseMs ?? 1000) * 2 ** (n - 1),
+            this.opts.crashBackoffMaxMs ?? 20000,
+          );
     if (delay > 0 && pod) {
       const secs = Math.max(1, Math.round(delay / 1000));
-      c.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${secs}s restarting failed container=${c.name} pod=${rt.name}_${rt.ns}(${rt.uid})` } };
-      this.opts.events.record(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${rt.name}_${rt.ns}(${rt.uid})`, 'kubelet', `spec.containers{${c.name}}`);
+      c.state = {
+        waiting: {
+          reason: 'CrashLoopBackOff',
+          message: `back-off ${secs}s restarting failed container=${c.name} pod=${rt.name}_${rt.ns}(${rt.uid})`,
+        },
+      };
+      this.opts.events.record(
+        pod,
+        'Warning',
+        'BackOff',
+        `Back-off restarting failed container ${c.name} in pod ${rt.name}_${rt.ns}(${rt.uid})`,
+        'kubelet',
+        `spec.containers{${c.name}}`,
+      );
     } else {
       c.state = { terminated };
     }
@@ -644,7 +730,15 @@ export class Kubelet {
           if (!warned && failures >= 2) {
             warned = true;
             const pod = this.podObj(rt);
-            if (pod) this.opts.events.record(pod, 'Warning', 'Unhealthy', `Readiness probe failed: ${r.why}`, 'kubelet', `spec.containers{${c.name}}`);
+            if (pod)
+              this.opts.events.record(
+                pod,
+                'Warning',
+                'Unhealthy',
+                `Readiness probe failed: ${r.why}`,
+                'kubelet',
+                `spec.containers{${c.name}}`,
+              );
           }
         }
         this.timer(c, period(readiness), () => void tick());
@@ -662,8 +756,22 @@ export class Kubelet {
         else if (++failures >= (liveness.failureThreshold ?? 3)) {
           const pod = this.podObj(rt);
           if (pod) {
-            this.opts.events.record(pod, 'Warning', 'Unhealthy', `Liveness probe failed: ${r.why}`, 'kubelet', `spec.containers{${c.name}}`);
-            this.opts.events.record(pod, 'Normal', 'Killing', `Container ${c.name} failed liveness probe, will be restarted`, 'kubelet', `spec.containers{${c.name}}`);
+            this.opts.events.record(
+              pod,
+              'Warning',
+              'Unhealthy',
+              `Liveness probe failed: ${r.why}`,
+              'kubelet',
+              `spec.containers{${c.name}}`,
+            );
+            this.opts.events.record(
+              pod,
+              'Normal',
+              'Killing',
+              `Container ${c.name} failed liveness probe, will be restarted`,
+              'kubelet',
+              `spec.containers{${c.name}}`,
+            );
           }
           if (c.proc?.pid) killGroup(c.proc.pid, 'SIGKILL');
           return;
@@ -702,31 +810,59 @@ export class Kubelet {
     const timeoutMs = Math.max(p.timeoutSeconds ?? 1, 2) * 1000;
     const portOf = (port: unknown): number | undefined => {
       let n: number | undefined;
-      if (typeof port === 'string' && !/^\d+$/.test(port)) n = (c.spec.ports ?? []).find((x: AnyObj) => x.name === port)?.containerPort;
+      if (typeof port === 'string' && !/^\d+$/.test(port))
+        n = (c.spec.ports ?? []).find((x: AnyObj) => x.name === port)?.containerPort;
       else n = Number(port);
       return n === undefined ? undefined : rt.ports.get(n);
     };
     if (p.httpGet) {
       const hp = portOf(p.httpGet.port);
-      if (!hp) return Promise.resolve({ ok: false, why: `Get "http://127.0.0.1:${p.httpGet.port}${p.httpGet.path ?? '/'}": dial tcp 127.0.0.1:${p.httpGet.port}: connect: connection refused` });
-      return new Promise((resolve) => {
-        const req = http.get({ host: '127.0.0.1', port: hp, path: p.httpGet.path ?? '/', timeout: timeoutMs, headers: { 'User-Agent': 'kube-probe/1.32' } }, (res) => {
-          res.resume();
-          const code = res.statusCode ?? 0;
-          resolve(code >= 200 && code < 400 ? { ok: true } : { ok: false, why: `HTTP probe failed with statuscode: ${code}` });
+      if (!hp)
+        return Promise.resolve({
+          ok: false,
+          why: `Get "http://127.0.0.1:${p.httpGet.port}${p.httpGet.path ?? '/'}": dial tcp 127.0.0.1:${p.httpGet.port}: connect: connection refused`,
         });
+      return new Promise((resolve) => {
+        const req = http.get(
+          {
+            host: '127.0.0.1',
+            port: hp,
+            path: p.httpGet.path ?? '/',
+            timeout: timeoutMs,
+            headers: { 'User-Agent': 'kube-probe/1.32' },
+          },
+          (res) => {
+            res.resume();
+            const code = res.statusCode ?? 0;
+            resolve(
+              code >= 200 && code < 400
+                ? { ok: true }
+                : { ok: false, why: `HTTP probe failed with statuscode: ${code}` },
+            );
+          },
+        );
         req.on('timeout', () => {
           req.destroy();
-          resolve({ ok: false, why: `Get "http://127.0.0.1:${p.httpGet.port}${p.httpGet.path}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` });
+          resolve({
+            ok: false,
+            why: `Get "http://127.0.0.1:${p.httpGet.port}${p.httpGet.path}": context deadline exceeded (Client.Timeout exceeded while awaiting headers)`,
+          });
         });
         req.on('error', (e: NodeJS.ErrnoException) =>
-          resolve({ ok: false, why: `Get "http://127.0.0.1:${p.httpGet.port}${p.httpGet.path ?? '/'}": dial tcp 127.0.0.1:${p.httpGet.port}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}` }),
+          resolve({
+            ok: false,
+            why: `Get "http://127.0.0.1:${p.httpGet.port}${p.httpGet.path ?? '/'}": dial tcp 127.0.0.1:${p.httpGet.port}: connect: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`,
+          }),
         );
       });
     }
     if (p.tcpSocket) {
       const hp = portOf(p.tcpSocket.port);
-      if (!hp) return Promise.resolve({ ok: false, why: `dial tcp 127.0.0.1:${p.tcpSocket.port}: connect: connection refused` });
+      if (!hp)
+        return Promise.resolve({
+          ok: false,
+          why: `dial tcp 127.0.0.1:${p.tcpSocket.port}: connect: connection refused`,
+        });
       return new Promise((resolve) => {
         const s = net.connect({ host: '127.0.0.1', port: hp });
         s.setTimeout(timeoutMs);
@@ -734,7 +870,9 @@ export class Kubelet {
           s.destroy();
           resolve({ ok: true });
         });
-        s.once('error', () => resolve({ ok: false, why: `dial tcp 127.0.0.1:${p.tcpSocket.port}: connect: connection refused` }));
+        s.once('error', () =>
+          resolve({ ok: false, why: `dial tcp 127.0.0.1:${p.tcpSocket.port}: connect: connection refused` }),
+        );
         s.once('timeout', () => {
           s.destroy();
           resolve({ ok: false, why: 'timeout' });
@@ -747,7 +885,9 @@ export class Kubelet {
         const bin = /^(python|python3(\.\d+)?)$/.test(argv[0]) ? this.opts.python : argv[0];
         const child = spawn(bin, argv.slice(1), { cwd: rt.dir, stdio: 'ignore', timeout: timeoutMs });
         child.on('error', () => resolve({ ok: false, why: 'exec failed' }));
-        child.on('exit', (code) => resolve(code === 0 ? { ok: true } : { ok: false, why: `command exited with ${code}` }));
+        child.on('exit', (code) =>
+          resolve(code === 0 ? { ok: true } : { ok: false, why: `command exited with ${code}` }),
+        );
       });
     }
     return Promise.resolve({ ok: true });
@@ -778,7 +918,12 @@ export class Kubelet {
     const cond = (type: string, ok: boolean, reason?: string) => {
       const p = prevConds.find((x) => x.type === type);
       const status = ok ? 'True' : 'False';
-      const c: AnyObj = { type, status, lastProbeTime: null, lastTransitionTime: p && p.status === status ? p.lastTransitionTime : now() };
+      const c: AnyObj = {
+        type,
+        status,
+        lastProbeTime: null,
+        lastTransitionTime: p && p.status === status ? p.lastTransitionTime : now(),
+      };
       if (!ok && reason) c.reason = reason;
       return c;
     };
@@ -790,7 +935,9 @@ export class Kubelet {
         ready: c.ready,
         restartCount: c.restartCount,
         image: c.spec.image,
-        imageID: c.containerID ? `${String(c.spec.image).split(':')[0]}@sha256:${createHash('sha256').update(String(c.spec.image)).digest('hex')}` : '',
+        imageID: c.containerID
+          ? `${String(c.spec.image).split(':')[0]}@sha256:${createHash('sha256').update(String(c.spec.image)).digest('hex')}`
+          : '',
         started: !!(c.state.running && c.started),
       };
       if (c.containerID) s.containerID = c.containerID;
@@ -844,10 +991,17 @@ export class Kubelet {
         if (!proc || !proc.pid || proc.exitCode !== null || proc.signalCode !== null) return;
         const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
         killGroup(proc.pid, 'SIGTERM');
-        const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), Math.max(graceSeconds, 0.2) * 1000));
-        if ((await Promise.race([exited.then(() => 'exited' as const), timeout])) === 'timeout') {
+        let t: NodeJS.Timeout | undefined;
+        const timeout = new Promise<'timeout'>((resolve) => {
+          t = setTimeout(() => resolve('timeout'), Math.max(graceSeconds, 0.2) * 1000);
+        });
+        const outcome = await Promise.race([exited.then(() => 'exited' as const), timeout]);
+        clearTimeout(t);
+        if (outcome === 'timeout') {
           killGroup(proc.pid, 'SIGKILL');
-          await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+          let t2: NodeJS.Timeout | undefined;
+          await Promise.race([exited, new Promise((r) => (t2 = setTimeout(r, 2000)))]);
+          clearTimeout(t2);
         }
         killGroup(proc.pid, 'SIGKILL'); // leftovers in the group
       }),
@@ -868,9 +1022,23 @@ function killGroup(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
-const SIGNALS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15, SIGABRT: 6 };
+const SIGNALS: Record<string, number> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGKILL: 9,
+  SIGSEGV: 11,
+  SIGPIPE: 13,
+  SIGTERM: 15,
+  SIGABRT: 6,
+};
 
-const DEFAULT_IMAGE_COMMANDS = [{ pattern: /ai-dynamo|dynamo-(frontend|runtime|planner)|vllm-runtime|sglang-runtime|tensorrtllm-runtime/, command: ['python3', '-m', 'dynamo.frontend'] }];
+const DEFAULT_IMAGE_COMMANDS = [
+  {
+    pattern: /ai-dynamo|dynamo-(frontend|runtime|planner)|vllm-runtime|sglang-runtime|tensorrtllm-runtime/,
+    command: ['python3', '-m', 'dynamo.frontend'],
+  },
+];
 
 function expand(s: string, env: Record<string, string>): string {
   return s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name) => {

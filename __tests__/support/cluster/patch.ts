@@ -58,11 +58,15 @@ function parentOf(doc: Json, path: string[], op: string, ptr: string): { parent:
 
 function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   if (isObj(a) && isObj(b)) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+    return (
+      ka.length === kb.length &&
+      ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]))
+    );
   }
   return false;
 }
@@ -70,7 +74,8 @@ export { deepEqual };
 
 /** RFC 6902. Errors mimic evanphx/json-patch messages used by the apiserver. */
 export function jsonPatch(doc: unknown, ops: unknown): Json {
-  if (!Array.isArray(ops)) throw new PatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
+  if (!Array.isArray(ops))
+    throw new PatchError('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
   let out = clone(doc as Json);
   for (const raw of ops) {
     if (!isObj(raw)) throw new PatchError('invalid operation');
@@ -104,7 +109,9 @@ export function jsonPatch(doc: unknown, ops: unknown): Json {
         else {
           const i = Number(key);
           if (!/^(0|[1-9][0-9]*)$/.test(key) || i > parent.length) {
-            throw new PatchError(`${name} operation does not apply: doc is missing path: "${pstr}": missing value`);
+            throw new PatchError(
+              `${name} operation does not apply: doc is missing path: "${pstr}": missing value`,
+            );
           }
           parent.splice(i, 0, value);
         }
@@ -128,12 +135,16 @@ export function jsonPatch(doc: unknown, ops: unknown): Json {
         if (Array.isArray(parent)) {
           const i = Number(key);
           if (!/^(0|[1-9][0-9]*)$/.test(key) || i >= parent.length) {
-            throw new PatchError(`replace operation does not apply: doc is missing key: ${ptr}: missing value`);
+            throw new PatchError(
+              `replace operation does not apply: doc is missing key: ${ptr}: missing value`,
+            );
           }
           parent[i] = clone(raw.value);
         } else {
           if (!Object.prototype.hasOwnProperty.call(parent, key)) {
-            throw new PatchError(`replace operation does not apply: doc is missing key: ${ptr}: missing value`);
+            throw new PatchError(
+              `replace operation does not apply: doc is missing key: ${ptr}: missing value`,
+            );
           }
           parent[key] = clone(raw.value);
         }
@@ -148,7 +159,8 @@ export function jsonPatch(doc: unknown, ops: unknown): Json {
       case 'copy': {
         const from = String(raw.from ?? '');
         const v = getAt(out, parsePointer(from));
-        if (v === undefined) throw new PatchError(`copy operation does not apply: doc is missing from path: ${from}`);
+        if (v === undefined)
+          throw new PatchError(`copy operation does not apply: doc is missing from path: ${from}`);
         add(path, clone(v), 'copy', ptr);
         break;
       }

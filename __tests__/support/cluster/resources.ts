@@ -20,17 +20,130 @@ const V = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'upda
 export const ALL_VERBS = V;
 
 export const RESOURCES: ResourceType[] = [
-  { group: '', versions: ['v1'], kind: 'Namespace', listKind: 'NamespaceList', plural: 'namespaces', singular: 'namespace', namespaced: false, shortNames: ['ns'], subresources: ['status'] },
-  { group: '', versions: ['v1'], kind: 'Node', listKind: 'NodeList', plural: 'nodes', singular: 'node', namespaced: false, shortNames: ['no'], subresources: ['status'] },
-  { group: '', versions: ['v1'], kind: 'Pod', listKind: 'PodList', plural: 'pods', singular: 'pod', namespaced: true, shortNames: ['po'], categories: ['all'], subresources: ['status', 'log', 'portforward'] },
-  { group: '', versions: ['v1'], kind: 'Service', listKind: 'ServiceList', plural: 'services', singular: 'service', namespaced: true, shortNames: ['svc'], categories: ['all'], subresources: ['status'] },
-  { group: '', versions: ['v1'], kind: 'Endpoints', listKind: 'EndpointsList', plural: 'endpoints', singular: 'endpoints', namespaced: true, shortNames: ['ep'], subresources: [] },
-  { group: '', versions: ['v1'], kind: 'Event', listKind: 'EventList', plural: 'events', singular: 'event', namespaced: true, shortNames: ['ev'], subresources: [] },
-  { group: '', versions: ['v1'], kind: 'ConfigMap', listKind: 'ConfigMapList', plural: 'configmaps', singular: 'configmap', namespaced: true, shortNames: ['cm'], subresources: [] },
-  { group: '', versions: ['v1'], kind: 'Secret', listKind: 'SecretList', plural: 'secrets', singular: 'secret', namespaced: true, subresources: [] },
-  { group: '', versions: ['v1'], kind: 'ServiceAccount', listKind: 'ServiceAccountList', plural: 'serviceaccounts', singular: 'serviceaccount', namespaced: true, shortNames: ['sa'], subresources: [] },
-  { group: 'apps', versions: ['v1'], kind: 'Deployment', listKind: 'DeploymentList', plural: 'deployments', singular: 'deployment', namespaced: true, shortNames: ['deploy'], categories: ['all'], subresources: ['status', 'scale'] },
-  { group: 'apps', versions: ['v1'], kind: 'ReplicaSet', listKind: 'ReplicaSetList', plural: 'replicasets', singular: 'replicaset', namespaced: true, shortNames: ['rs'], categories: ['all'], subresources: ['status', 'scale'] },
+  {
+    group: '',
+    versions: ['v1'],
+    kind: 'Namespace',
+    listKind: 'NamespaceList',
+    plural: 'namespaces',
+    singular: 'namespace',
+    namespaced: false,
+    shortNames: ['ns'],
+    subresources: ['status'],
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    kind: 'Node',
+    listKind: 'NodeList',
+    plural: 'nodes',
+    singular: 'node',
+    namespaced: false,
+    shortNames: ['no'],
+    subresources: ['status'],
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    kind: 'Pod',
+    listKind: 'PodList',
+    plural: 'pods',
+    singular: 'pod',
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
+    subresources: ['status', 'log', 'portforward'],
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    kind: 'Service',
+    listKind: 'ServiceList',
+    plural: 'services',
+    singular: 'service',
+    namespaced: true,
+    shortNames: ['svc'],
+    categories: ['all'],
+    subresources: ['status'],
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    kind: 'Endpoints',
+    listKind: 'EndpointsList',
+    plural: 'endpoints',
+    singular: 'endpoints',
+    namespaced: true,
+    shortNames: ['ep'],
+    subresources: [],
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    kind: 'Event',
+    listKind: 'EventList',
+    plural: 'events',
+    singular: 'event',
+    namespaced: true,
+    shortNames: ['ev'],
+    subresources: [],
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    kind: 'ConfigMap',
+    listKind: 'ConfigMapList',
+    plural: 'configmaps',
+    singular: 'configmap',
+    namespaced: true,
+    shortNames: ['cm'],
+    subresources: [],
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    kind: 'Secret',
+    listKind: 'SecretList',
+    plural: 'secrets',
+    singular: 'secret',
+    namespaced: true,
+    subresources: [],
+  },
+  {
+    group: '',
+    versions: ['v1'],
+    kind: 'ServiceAccount',
+    listKind: 'ServiceAccountList',
+    plural: 'serviceaccounts',
+    singular: 'serviceaccount',
+    namespaced: true,
+    shortNames: ['sa'],
+    subresources: [],
+  },
+  {
+    group: 'apps',
+    versions: ['v1'],
+    kind: 'Deployment',
+    listKind: 'DeploymentList',
+    plural: 'deployments',
+    singular: 'deployment',
+    namespaced: true,
+    shortNames: ['deploy'],
+    categories: ['all'],
+    subresources: ['status', 'scale'],
+  },
+  {
+    group: 'apps',
+    versions: ['v1'],
+    kind: 'ReplicaSet',
+    listKind: 'ReplicaSetList',
+    plural: 'replicasets',
+    singular: 'replicaset',
+    namespaced: true,
+    shortNames: ['rs'],
+    categories: ['all'],
+    subresources: ['status', 'scale'],
+  },
   {
     group: 'nvidia.com',
     versions: ['v1beta1', 'v1alpha1'],
@@ -43,7 +156,8 @@ export const RESOURCES: ResourceType[] = [
     subresources: ['status'],
     custom: true,
     deprecatedVersions: {
-      v1alpha1: 'nvidia.com/v1alpha1 DynamoGraphDeployment is deprecated; use nvidia.com/v1beta1 DynamoGraphDeployment',
+      v1alpha1:
+        'nvidia.com/v1alpha1 DynamoGraphDeployment is deprecated; use nvidia.com/v1beta1 DynamoGraphDeployment',
     },
   },
 ];
@@ -83,7 +197,10 @@ export function dgdAlphaToBeta(alpha: AnyObj): AnyObj {
   for (const [name, svcRaw] of Object.entries(services)) {
     const svc: AnyObj = svcRaw ?? {};
     const c: AnyObj = { name };
-    const t = svc.componentType === 'worker' && ['prefill', 'decode'].includes(svc.subComponentType) ? svc.subComponentType : svc.componentType;
+    const t =
+      svc.componentType === 'worker' && ['prefill', 'decode'].includes(svc.subComponentType)
+        ? svc.subComponentType
+        : svc.componentType;
     if (t !== undefined) c.type = t;
     if (svc.replicas !== undefined) c.replicas = svc.replicas;
     const eps: AnyObj = clone(svc.extraPodSpec ?? {});
@@ -95,14 +212,30 @@ export function dgdAlphaToBeta(alpha: AnyObj): AnyObj {
     const env = [...(svc.envs ?? []), ...(main.env ?? [])];
     if (env.length) container.env = env;
     else delete container.env;
-    if (svc.envFromSecret) container.envFrom = [...(main.envFrom ?? []), { secretRef: { name: svc.envFromSecret } }];
+    if (svc.envFromSecret)
+      container.envFrom = [...(main.envFrom ?? []), { secretRef: { name: svc.envFromSecret } }];
     const res = alphaResourcesToContainer(svc.resources);
     if (res) container.resources = res;
     if (container.resources && Object.keys(container.resources).length === 0) delete container.resources;
-    podSpec.containers = [container, ...((eps.containers ?? []) as AnyObj[]).filter((x) => x && x.name !== 'main')];
+    podSpec.containers = [
+      container,
+      ...((eps.containers ?? []) as AnyObj[]).filter((x) => x && x.name !== 'main'),
+    ];
     c.podTemplate = { spec: podSpec };
     for (const k of Object.keys(svc)) {
-      if (['componentType', 'subComponentType', 'replicas', 'envs', 'extraPodSpec', 'envFromSecret', 'resources', 'dynamoNamespace'].includes(k)) continue;
+      if (
+        [
+          'componentType',
+          'subComponentType',
+          'replicas',
+          'envs',
+          'extraPodSpec',
+          'envFromSecret',
+          'resources',
+          'dynamoNamespace',
+        ].includes(k)
+      )
+        continue;
       c[k] = clone(svc[k]);
     }
     components.push(c);
@@ -183,7 +316,8 @@ export function dgdBetaToAlpha(beta: AnyObj, prev?: AnyObj): AnyObj {
     delete eps.containers;
     const others = containers.filter((x) => x?.name !== 'main');
     if (others.length) eps.containers = others;
-    else if (old.extraPodSpec && 'containers' in old.extraPodSpec) eps.containers = old.extraPodSpec.containers;
+    else if (old.extraPodSpec && 'containers' in old.extraPodSpec)
+      eps.containers = old.extraPodSpec.containers;
     eps.mainContainer = newMain;
     svc.extraPodSpec = eps;
     for (const k of Object.keys(c)) {

@@ -47,7 +47,8 @@ export function parseLabelSelector(sel: string | undefined | null): Requirement[
     }
   }
   for (const r of out) {
-    if (!KEY.test(r.key)) throw new SelectorError(`unable to parse requirement: invalid label key "${r.key}"`);
+    if (!KEY.test(r.key))
+      throw new SelectorError(`unable to parse requirement: invalid label key "${r.key}"`);
   }
   return out;
 }
@@ -76,7 +77,12 @@ export function matchLabels(reqs: Requirement[], labels: Record<string, string> 
 
 /** matchLabels + matchExpressions of a metav1.LabelSelector. */
 export function matchLabelSelectorObject(
-  sel: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string; values?: string[] }[] } | undefined,
+  sel:
+    | {
+        matchLabels?: Record<string, string>;
+        matchExpressions?: { key: string; operator: string; values?: string[] }[];
+      }
+    | undefined,
   labels: Record<string, string> | undefined,
 ): boolean {
   if (!sel) return false;

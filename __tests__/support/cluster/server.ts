@@ -7,8 +7,22 @@ import { WebSocketServer, WebSocket } from 'ws';
 import YAML from 'yaml';
 import { applyDefaults } from './defaults.ts';
 import { jsonPatch, mergePatch, strategicMergePatch, PatchError, clone } from './patch.ts';
-import { RESOURCES, convertTo, findByPlural, groupVersion, qualified, type ResourceType } from './resources.ts';
-import { matchFields, matchLabels, parseFieldSelector, parseLabelSelector, SelectorError, SUPPORTED_FIELDS } from './selectors.ts';
+import {
+  RESOURCES,
+  convertTo,
+  findByPlural,
+  groupVersion,
+  qualified,
+  type ResourceType,
+} from './resources.ts';
+import {
+  matchFields,
+  matchLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+  SelectorError,
+  SUPPORTED_FIELDS,
+} from './selectors.ts';
 import { ApiError, details, notFound, type K8sObject, type Store, type StoreEvent } from './store.ts';
 import { tableVersion, toTable, wantsTable } from './tables.ts';
 
@@ -104,10 +118,20 @@ export class Faults {
 
 export interface ServerHooks {
   /** Delete with Kubernetes semantics (graceful pods, cascading, namespaces). Returns the response object. */
-  deleteObject(rt: ResourceType, ns: string | undefined, name: string, opts: { gracePeriodSeconds?: number; propagationPolicy?: string; dryRun?: boolean }): K8sObject;
+  deleteObject(
+    rt: ResourceType,
+    ns: string | undefined,
+    name: string,
+    opts: { gracePeriodSeconds?: number; propagationPolicy?: string; dryRun?: boolean },
+  ): K8sObject;
   /** Connect to a pod's port; rejects with the kubelet's error text. */
   dialPod(ns: string, pod: string, port: number): Promise<net.Socket>;
-  podLog(ns: string, pod: string, container: string | undefined, opts: { tailLines?: number; previous?: boolean }): string;
+  podLog(
+    ns: string,
+    pod: string,
+    container: string | undefined,
+    opts: { tailLines?: number; previous?: boolean },
+  ): string;
 }
 
 export interface ApiServerOptions {
@@ -132,6 +156,7 @@ interface Route {
 }
 
 const JSON_CT = 'application/json';
+const OPENAPI_HASH = 'STANDIN0000000000000000000000000000000000000000000000000000000000';
 
 export class ApiServer {
   readonly requestLog: RequestLogEntry[] = [];
@@ -141,7 +166,10 @@ export class ApiServer {
   private server!: http.Server | https.Server;
   private sockets = new Set<net.Socket>();
   private watches = new Set<() => void>();
-  private wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => pickProtocol(protocols) });
+  private wss = new WebSocketServer({
+    noServer: true,
+    handleProtocols: (protocols) => pickProtocol(protocols),
+  });
   private opts: ApiServerOptions;
 
   constructor(opts: ApiServerOptions) {
@@ -156,7 +184,11 @@ export class ApiServer {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
       this.handle(req, res).catch((err) => {
         console.error('[stand-in] request failed', err);
-        if (!res.headersSent) this.sendStatus(res, new ApiError(500, 'InternalError', `Internal error occurred: ${String(err?.message ?? err)}`));
+        if (!res.headersSent)
+          this.sendStatus(
+            res,
+            new ApiError(500, 'InternalError', `Internal error occurred: ${String(err?.message ?? err)}`),
+          );
         else res.destroy();
       });
     };
@@ -197,7 +229,12 @@ export class ApiServer {
   }
 
   // ---- helpers -----------------------------------------------------------------------------
-  private sendJson(res: http.ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
+  private sendJson(
+    res: http.ServerResponse,
+    code: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     const data = JSON.stringify(body);
     res.writeHead(code, { 'Content-Type': JSON_CT, 'Cache-Control': 'no-cache, private', ...headers });
     res.end(data);
@@ -214,7 +251,14 @@ export class ApiServer {
     return undefined;
   }
 
-  private authorize(user: string, verb: string, rt: ResourceType, resource: string, ns: string | undefined, name: string | undefined): void {
+  private authorize(
+    user: string,
+    verb: string,
+    rt: ResourceType,
+    resource: string,
+    ns: string | undefined,
+    name: string | undefined,
+  ): void {
     for (const r of this.opts.rbac.deny) {
       if (r.users && !r.users.includes(user)) continue;
       if (r.verbs && !r.verbs.includes(verb) && !r.verbs.includes('*')) continue;
@@ -244,7 +288,11 @@ export class ApiServer {
       if (/yaml/.test(contentType)) return YAML.parse(text) as AnyObj;
       return JSON.parse(text) as AnyObj;
     } catch (e) {
-      throw new ApiError(400, 'BadRequest', `the object provided is unrecognized (must be of type ...): couldn't get version/kind; json parse error: ${(e as Error).message}`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `the object provided is unrecognized (must be of type ...): couldn't get version/kind; json parse error: ${(e as Error).message}`,
+      );
     }
   }
 
@@ -261,6 +309,93 @@ export class ApiServer {
     return [...m.entries()].map(([name, versions]) => ({ name, versions }));
   }
 
+  private groupVersions(): string[] {
+    const out = ['v1'];
+    for (const g of this.groups()) for (const v of g.versions) out.push(`${g.name}/${v}`);
+    return out;
+  }
+
+  /**
+   * A minimal OpenAPI v3 document per group-version: paths with their operations, the
+   * x-kubernetes-group-version-kind extension and the query parameters (enough for kubectl to see
+   * that the server validates fields itself, so `kubectl apply/create` work). Schemas are open.
+   */
+  private openapiV3(gv: string): AnyObj {
+    const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
+    const q = (name: string) => ({ name, in: 'query', schema: { type: 'string', uniqueItems: true } });
+    const paths: AnyObj = {};
+    const schemas: AnyObj = {};
+    for (const rt of RESOURCES) {
+      if (rt.group !== group || !rt.versions.includes(version)) continue;
+      const gvk = { group: rt.group, version, kind: rt.kind };
+      const ref = `${rt.group || 'core'}.${version}.${rt.kind}`;
+      schemas[ref] = {
+        type: 'object',
+        'x-kubernetes-preserve-unknown-fields': true,
+        'x-kubernetes-group-version-kind': [gvk],
+      };
+      const body = { content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } } };
+      const resp = {
+        responses: {
+          '200': {
+            description: 'OK',
+            content: { 'application/json': { schema: { $ref: `#/components/schemas/${ref}` } } },
+          },
+        },
+      };
+      const op = (action: string, extra: AnyObj = {}) => ({
+        ...resp,
+        'x-kubernetes-action': action,
+        'x-kubernetes-group-version-kind': gvk,
+        ...extra,
+      });
+      const prefix = `/${gv === 'v1' ? 'api/v1' : `apis/${gv}`}${rt.namespaced ? '/namespaces/{namespace}' : ''}/${rt.plural}`;
+      const writeParams = [q('dryRun'), q('fieldManager'), q('fieldValidation')];
+      paths[prefix] = {
+        get: op('list', {
+          parameters: [
+            q('labelSelector'),
+            q('fieldSelector'),
+            q('limit'),
+            q('continue'),
+            q('resourceVersion'),
+            q('watch'),
+            q('timeoutSeconds'),
+          ],
+        }),
+        post: op('post', { requestBody: body, parameters: writeParams }),
+        delete: op('deletecollection'),
+      };
+      paths[`${prefix}/{name}`] = {
+        get: op('get'),
+        put: op('put', { requestBody: body, parameters: writeParams }),
+        patch: op('patch', {
+          requestBody: {
+            content: {
+              'application/merge-patch+json': { schema: { type: 'object' } },
+              'application/json-patch+json': { schema: { type: 'object' } },
+            },
+          },
+          parameters: [...writeParams, q('force')],
+        }),
+        delete: op('delete', { parameters: [q('dryRun'), q('gracePeriodSeconds'), q('propagationPolicy')] }),
+      };
+      if (rt.subresources.includes('status')) {
+        paths[`${prefix}/{name}/status`] = {
+          get: op('get'),
+          put: op('put', { requestBody: body, parameters: writeParams }),
+          patch: op('patch', { parameters: [...writeParams, q('force')] }),
+        };
+      }
+    }
+    return {
+      openapi: '3.0.0',
+      info: { title: 'Kubernetes', version: 'v1.32.0-standin' },
+      paths,
+      components: { schemas },
+    };
+  }
+
   private apiGroup(g: { name: string; versions: string[] }): AnyObj {
     const versions = g.versions.map((v) => ({ groupVersion: `${g.name}/${v}`, version: v }));
     return { name: g.name, versions, preferredVersion: versions[0] };
@@ -270,19 +405,46 @@ export class ApiServer {
     const gv = groupVersion(group, version);
     const resources: AnyObj[] = [];
     if (group === 'authorization.k8s.io' && version === 'v1') {
-      resources.push({ name: 'selfsubjectaccessreviews', singularName: 'selfsubjectaccessreview', namespaced: false, kind: 'SelfSubjectAccessReview', verbs: ['create'] });
+      resources.push({
+        name: 'selfsubjectaccessreviews',
+        singularName: 'selfsubjectaccessreview',
+        namespaced: false,
+        kind: 'SelfSubjectAccessReview',
+        verbs: ['create'],
+      });
     }
     for (const rt of RESOURCES) {
       if (rt.group !== group || !rt.versions.includes(version)) continue;
-      const r: AnyObj = { name: rt.plural, singularName: rt.singular, namespaced: rt.namespaced, kind: rt.kind, verbs: [...(rt.plural === 'events' || rt.plural === 'pods' ? ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] : ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'])] };
+      const r: AnyObj = {
+        name: rt.plural,
+        singularName: rt.singular,
+        namespaced: rt.namespaced,
+        kind: rt.kind,
+        verbs: [
+          ...(rt.plural === 'events' || rt.plural === 'pods'
+            ? ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']
+            : ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']),
+        ],
+      };
       if (rt.shortNames) r.shortNames = rt.shortNames;
       if (rt.categories) r.categories = rt.categories;
       r.storageVersionHash = Buffer.from(`${rt.group}/${rt.plural}`).toString('base64').slice(0, 11);
       resources.push(r);
       for (const sub of rt.subresources) {
-        const verbs = sub === 'status' || sub === 'scale' ? ['get', 'patch', 'update'] : sub === 'log' ? ['get'] : ['create', 'get'];
+        const verbs =
+          sub === 'status' || sub === 'scale'
+            ? ['get', 'patch', 'update']
+            : sub === 'log'
+              ? ['get']
+              : ['create', 'get'];
         const kind = sub === 'scale' ? 'Scale' : sub === 'portforward' ? 'PodPortForwardOptions' : rt.kind;
-        const sr: AnyObj = { name: `${rt.plural}/${sub}`, singularName: '', namespaced: rt.namespaced, kind, verbs };
+        const sr: AnyObj = {
+          name: `${rt.plural}/${sub}`,
+          singularName: '',
+          namespaced: rt.namespaced,
+          kind,
+          verbs,
+        };
         if (sub === 'scale') {
           sr.group = 'autoscaling';
           sr.version = 'v1';
@@ -315,7 +477,13 @@ export class ApiServer {
         return { rt, group, version, namespace: rest[1], name: rest[3], subresource: rest[4] };
       }
       if (group === '' && (rest[2] === 'status' || rest[2] === 'finalize') && rest.length === 3) {
-        return { rt: findByPlural('', 'v1', 'namespaces')!, group, version, name: rest[1], subresource: rest[2] };
+        return {
+          rt: findByPlural('', 'v1', 'namespaces')!,
+          group,
+          version,
+          name: rest[1],
+          subresource: rest[2],
+        };
       }
       if (!rt) return undefined;
     }
@@ -365,8 +533,16 @@ export class ApiServer {
       if (fault.hang) return;
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault.status !== undefined) {
-        const body = fault.body === undefined ? '' : typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body);
-        res.writeHead(fault.status, { 'Content-Type': typeof fault.body === 'string' ? 'text/plain' : JSON_CT, ...(fault.headers ?? {}) });
+        const body =
+          fault.body === undefined
+            ? ''
+            : typeof fault.body === 'string'
+              ? fault.body
+              : JSON.stringify(fault.body);
+        res.writeHead(fault.status, {
+          'Content-Type': typeof fault.body === 'string' ? 'text/plain' : JSON_CT,
+          ...(fault.headers ?? {}),
+        });
         res.end(body);
         return;
       }
@@ -378,8 +554,30 @@ export class ApiServer {
       return;
     }
     const user = this.authenticate(req);
+    const reqCt = String(req.headers['content-type'] ?? '');
+    if (user && /protobuf|cbor/.test(reqCt)) {
+      // only JSON (and YAML) bodies are understood
+      this.sendStatus(
+        res,
+        new ApiError(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+        ),
+      );
+      entry.user = user;
+      return;
+    }
     if (!user) {
-      this.sendJson(res, 401, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Unauthorized', reason: 'Unauthorized', code: 401 });
+      this.sendJson(res, 401, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Unauthorized',
+        reason: 'Unauthorized',
+        code: 401,
+      });
       return;
     }
     entry.user = user;
@@ -394,7 +592,14 @@ export class ApiServer {
     }
   }
 
-  private async route(req: http.IncomingMessage, res: http.ServerResponse, u: URL, method: string, user: string, entry: RequestLogEntry): Promise<void> {
+  private async route(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    u: URL,
+    method: string,
+    user: string,
+    entry: RequestLogEntry,
+  ): Promise<void> {
     const p = u.pathname.replace(/\/+$/, '') || '/';
     const segs = p.split('/').filter(Boolean).map(decodeURIComponent);
     if (p === '/version') {
@@ -411,12 +616,37 @@ export class ApiServer {
       });
       return;
     }
+    if (p === '/openapi/v3') {
+      const paths: AnyObj = {};
+      for (const gv of this.groupVersions())
+        paths[gv === 'v1' ? 'api/v1' : `apis/${gv}`] = {
+          serverRelativeURL: `/openapi/v3/${gv === 'v1' ? 'api/v1' : `apis/${gv}`}?hash=${OPENAPI_HASH}`,
+        };
+      this.sendJson(res, 200, { paths });
+      return;
+    }
+    if (p.startsWith('/openapi/v3/')) {
+      const rest = p.slice('/openapi/v3/'.length);
+      const gv = rest === 'api/v1' ? 'v1' : rest.startsWith('apis/') ? rest.slice(5) : '';
+      if (!this.groupVersions().includes(gv))
+        throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+      this.sendJson(res, 200, this.openapiV3(gv));
+      return;
+    }
     if (p === '/api') {
-      this.sendJson(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${this.port}` }] });
+      this.sendJson(res, 200, {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${this.port}` }],
+      });
       return;
     }
     if (p === '/apis') {
-      this.sendJson(res, 200, { kind: 'APIGroupList', apiVersion: 'v1', groups: this.groups().map((g) => this.apiGroup(g)) });
+      this.sendJson(res, 200, {
+        kind: 'APIGroupList',
+        apiVersion: 'v1',
+        groups: this.groups().map((g) => this.apiGroup(g)),
+      });
       return;
     }
     if (segs[0] === 'apis' && segs.length === 2) {
@@ -426,7 +656,12 @@ export class ApiServer {
       return;
     }
     if ((segs[0] === 'api' && segs.length === 2) || (segs[0] === 'apis' && segs.length === 3)) {
-      const rl = segs[0] === 'api' ? (segs[1] === 'v1' ? this.resourceList('', 'v1') : undefined) : this.resourceList(segs[1], segs[2]);
+      const rl =
+        segs[0] === 'api'
+          ? segs[1] === 'v1'
+            ? this.resourceList('', 'v1')
+            : undefined
+          : this.resourceList(segs[1], segs[2]);
       if (!rl) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
       this.sendJson(res, 200, rl);
       return;
@@ -439,13 +674,26 @@ export class ApiServer {
       const rt = RESOURCES.find((r) => r.plural === ra.resource && r.group === (ra.group ?? ''));
       if (rt) {
         try {
-          this.authorize(user, ra.verb ?? 'get', rt, ra.subresource ? `${ra.resource}/${ra.subresource}` : ra.resource, ra.namespace || undefined, ra.name || undefined);
+          this.authorize(
+            user,
+            ra.verb ?? 'get',
+            rt,
+            ra.subresource ? `${ra.resource}/${ra.subresource}` : ra.resource,
+            ra.namespace || undefined,
+            ra.name || undefined,
+          );
         } catch (e) {
           allowed = false;
           reason = (e as Error).message;
         }
       }
-      this.sendJson(res, 201, { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec: body.spec ?? {}, status: allowed ? { allowed: true } : { allowed: false, denied: true, reason } });
+      this.sendJson(res, 201, {
+        kind: 'SelfSubjectAccessReview',
+        apiVersion: 'authorization.k8s.io/v1',
+        metadata: { creationTimestamp: null },
+        spec: body.spec ?? {},
+        status: allowed ? { allowed: true } : { allowed: false, denied: true, reason },
+      });
       return;
     }
     const r = this.parseRoute(segs);
@@ -461,7 +709,14 @@ export class ApiServer {
     if (r.subresource && !rt.subresources.includes(r.subresource)) {
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
     }
-    this.authorize(user, r.subresource === 'portforward' ? 'create' : verb, rt, resource, r.namespace, r.name);
+    this.authorize(
+      user,
+      r.subresource === 'portforward' ? 'create' : verb,
+      rt,
+      resource,
+      r.namespace,
+      r.name,
+    );
     const warn = rt.deprecatedVersions?.[version];
     if (warn) res.setHeader('Warning', `299 - "${warn}"`);
     const dryRun = q.get('dryRun') === 'All';
@@ -491,7 +746,17 @@ export class ApiServer {
         if (!o) throw notFound(rt, r.name!);
         const out = view(o);
         if (wantsTable(accept) && !r.subresource) {
-          this.sendJson(res, 200, toTable(rt, [out], { resourceVersion: out.metadata.resourceVersion }, q.get('includeObject') ?? 'Metadata', tableVersion(accept)));
+          this.sendJson(
+            res,
+            200,
+            toTable(
+              rt,
+              [out],
+              { resourceVersion: out.metadata.resourceVersion },
+              q.get('includeObject') ?? 'Metadata',
+              tableVersion(accept),
+            ),
+          );
         } else this.sendJson(res, 200, out);
         return;
       }
@@ -509,11 +774,18 @@ export class ApiServer {
         const allowedFields = SUPPORTED_FIELDS[rt.plural] ?? ['metadata.name', 'metadata.namespace'];
         for (const f of fieldReqs) {
           if (!allowedFields.includes(f.path)) {
-            throw new ApiError(400, 'BadRequest', `"${f.path}" is not a known field selector: only "${allowedFields.join('", "')}"`);
+            throw new ApiError(
+              400,
+              'BadRequest',
+              `"${f.path}" is not a known field selector: only "${allowedFields.join('", "')}"`,
+            );
           }
         }
         if (r.name) fieldReqs.push({ path: 'metadata.name', op: '=', value: r.name });
-        const matches = (o: K8sObject) => (!r.namespace || o.metadata.namespace === r.namespace) && matchLabels(labelReqs, o.metadata.labels) && matchFields(fieldReqs, o);
+        const matches = (o: K8sObject) =>
+          (!r.namespace || o.metadata.namespace === r.namespace) &&
+          matchLabels(labelReqs, o.metadata.labels) &&
+          matchFields(fieldReqs, o);
         if (verb === 'watch') {
           this.serveWatch(req, res, rt, version, matches, q, accept, view);
           return;
@@ -526,30 +798,42 @@ export class ApiServer {
           try {
             start = JSON.parse(Buffer.from(cont, 'base64').toString('utf8')).start;
           } catch {
-            throw new ApiError(400, 'BadRequest', 'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+            throw new ApiError(
+              400,
+              'BadRequest',
+              'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+            );
           }
         }
         const items = limit > 0 ? all.slice(start, start + limit) : all.slice(start);
         const meta: AnyObj = { resourceVersion: String(store.currentRV()) };
         if (limit > 0 && start + limit < all.length) {
-          meta.continue = Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: store.currentRV(), start: start + limit })).toString('base64');
+          meta.continue = Buffer.from(
+            JSON.stringify({ v: 'meta.k8s.io/v1', rv: store.currentRV(), start: start + limit }),
+          ).toString('base64');
           meta.remainingItemCount = all.length - start - limit;
         }
         const viewed = items.map(view);
         if (wantsTable(accept)) {
-          this.sendJson(res, 200, toTable(rt, viewed, meta, q.get('includeObject') ?? 'Metadata', tableVersion(accept)));
+          this.sendJson(
+            res,
+            200,
+            toTable(rt, viewed, meta, q.get('includeObject') ?? 'Metadata', tableVersion(accept)),
+          );
           return;
         }
         this.sendJson(res, 200, {
           kind: rt.listKind,
           apiVersion: groupVersion(rt.group, version),
           metadata: meta,
-          items: rt.custom ? viewed : viewed.map((o) => {
-            const c = { ...o } as AnyObj;
-            delete c.kind;
-            delete c.apiVersion;
-            return c;
-          }),
+          items: rt.custom
+            ? viewed
+            : viewed.map((o) => {
+                const c = { ...o } as AnyObj;
+                delete c.kind;
+                delete c.apiVersion;
+                return c;
+              }),
         });
         return;
       }
@@ -557,20 +841,33 @@ export class ApiServer {
         const text = await this.readBody(req);
         const body = this.parseBody(text, req.headers['content-type'] ?? JSON_CT);
         entry.body = body;
-        if (!body || typeof body !== 'object') throw new ApiError(400, 'BadRequest', 'the body of the request was in an unknown format');
+        if (!body || typeof body !== 'object')
+          throw new ApiError(400, 'BadRequest', 'the body of the request was in an unknown format');
         const gv = groupVersion(rt.group, version);
         if (body.kind && body.kind !== rt.kind) {
-          throw new ApiError(400, 'BadRequest', `the API version in the data (${body.apiVersion}) does not match the expected API version (${gv})`);
+          throw new ApiError(
+            400,
+            'BadRequest',
+            `the API version in the data (${body.apiVersion}) does not match the expected API version (${gv})`,
+          );
         }
         if (body.apiVersion && body.apiVersion !== gv) {
-          throw new ApiError(400, 'BadRequest', `the API version in the data (${body.apiVersion}) does not match the expected API version (${gv})`);
+          throw new ApiError(
+            400,
+            'BadRequest',
+            `the API version in the data (${body.apiVersion}) does not match the expected API version (${gv})`,
+          );
         }
         body.apiVersion = gv;
         body.kind = rt.kind;
         body.metadata ??= {};
         if (rt.namespaced) {
           if (body.metadata.namespace && body.metadata.namespace !== r.namespace) {
-            throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+            throw new ApiError(
+              400,
+              'BadRequest',
+              'the namespace of the provided object does not match the namespace sent on the request',
+            );
           }
           body.metadata.namespace = r.namespace;
         }
@@ -588,7 +885,11 @@ export class ApiServer {
         const cur = store.get(rt, r.namespace, r.name!);
         if (!cur) throw notFound(rt, r.name!);
         if (body?.metadata?.name && body.metadata.name !== r.name) {
-          throw new ApiError(400, 'BadRequest', `the name of the object (${body.metadata.name}) does not match the name on the URL (${r.name})`);
+          throw new ApiError(
+            400,
+            'BadRequest',
+            `the name of the object (${body.metadata.name}) does not match the name on the URL (${r.name})`,
+          );
         }
         body.metadata ??= {};
         body.metadata.name = r.name;
@@ -600,14 +901,25 @@ export class ApiServer {
         return;
       }
       case 'patch': {
-        const ct = String(req.headers['content-type'] ?? '').split(';')[0].trim();
+        const ct = String(req.headers['content-type'] ?? '')
+          .split(';')[0]
+          .trim();
         const text = await this.readBody(req);
         const cur = store.get(rt, r.namespace, r.name!);
         const accepted = rt.custom
           ? ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']
-          : ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+          : [
+              'application/json-patch+json',
+              'application/merge-patch+json',
+              'application/strategic-merge-patch+json',
+              'application/apply-patch+yaml',
+            ];
         if (!accepted.includes(ct)) {
-          throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+          throw new ApiError(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+          );
         }
         let patchBody: unknown;
         try {
@@ -636,11 +948,17 @@ export class ApiServer {
         let patched: AnyObj;
         try {
           if (ct === 'application/json-patch+json') patched = jsonPatch(before, patchBody) as AnyObj;
-          else if (ct === 'application/strategic-merge-patch+json') patched = strategicMergePatch(before, patchBody) as AnyObj;
+          else if (ct === 'application/strategic-merge-patch+json')
+            patched = strategicMergePatch(before, patchBody) as AnyObj;
           else patched = mergePatch(before, patchBody) as AnyObj;
         } catch (e) {
           if (e instanceof PatchError) {
-            throw new ApiError(422, 'Invalid', 'the server rejected our request due to an error in our request', { causes: [{ message: e.message }] });
+            throw new ApiError(
+              422,
+              'Invalid',
+              'the server rejected our request due to an error in our request',
+              { causes: [{ message: e.message }] },
+            );
           }
           throw e;
         }
@@ -649,7 +967,12 @@ export class ApiServer {
         }
         patched.metadata ??= {};
         if (patched.metadata.name !== r.name) {
-          throw new ApiError(422, 'Invalid', `${rt.kind}${rt.group ? '.' + rt.group : ''} "${r.name}" is invalid: metadata.name: Invalid value: "${patched.metadata.name}": field is immutable`, details(rt, r.name));
+          throw new ApiError(
+            422,
+            'Invalid',
+            `${rt.kind}${rt.group ? '.' + rt.group : ''} "${r.name}" is invalid: metadata.name: Invalid value: "${patched.metadata.name}": field is immutable`,
+            details(rt, r.name),
+          );
         }
         patched.apiVersion = groupVersion(rt.group, version);
         patched.kind = rt.kind;
@@ -671,10 +994,20 @@ export class ApiServer {
         if (!cur) throw notFound(rt, r.name!);
         const pre = opts.preconditions ?? {};
         if (pre.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) {
-          throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(rt)} "${r.name}": the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${cur.metadata.resourceVersion}). The object might have been modified`, details(rt, r.name));
+          throw new ApiError(
+            409,
+            'Conflict',
+            `Operation cannot be fulfilled on ${qualified(rt)} "${r.name}": the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${cur.metadata.resourceVersion}). The object might have been modified`,
+            details(rt, r.name),
+          );
         }
         if (pre.uid && pre.uid !== cur.metadata.uid) {
-          throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified(rt)} "${r.name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`, details(rt, r.name));
+          throw new ApiError(
+            409,
+            'Conflict',
+            `Operation cannot be fulfilled on ${qualified(rt)} "${r.name}": Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`,
+            details(rt, r.name),
+          );
         }
         const grace = q.get('gracePeriodSeconds') ?? opts.gracePeriodSeconds;
         const out = this.opts.hooks.deleteObject(rt, r.namespace, r.name!, {
@@ -684,10 +1017,22 @@ export class ApiServer {
         });
         if (rt.custom) {
           this.sendJson(res, 200, view(out));
-        } else if (rt.plural === 'pods' || rt.plural === 'namespaces' || rt.plural === 'deployments' || rt.plural === 'replicasets' || rt.plural === 'services') {
+        } else if (
+          rt.plural === 'pods' ||
+          rt.plural === 'namespaces' ||
+          rt.plural === 'deployments' ||
+          rt.plural === 'replicasets' ||
+          rt.plural === 'services'
+        ) {
           this.sendJson(res, 200, view(out));
         } else {
-          this.sendJson(res, 200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { ...details(rt, r.name), uid: cur.metadata.uid } });
+          this.sendJson(res, 200, {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Success',
+            details: { ...details(rt, r.name), uid: cur.metadata.uid },
+          });
         }
         return;
       }
@@ -699,18 +1044,38 @@ export class ApiServer {
           throw new ApiError(400, 'BadRequest', (e as Error).message);
         }
         const fieldReqs = parseFieldSelector(q.get('fieldSelector'));
-        const victims = store.list(rt, r.namespace).filter((o) => matchLabels(labelReqs, o.metadata.labels) && matchFields(fieldReqs, o));
-        const deleted = victims.map((o) => this.opts.hooks.deleteObject(rt, o.metadata.namespace, o.metadata.name, { dryRun }));
-        this.sendJson(res, 200, { kind: rt.listKind, apiVersion: groupVersion(rt.group, version), metadata: { resourceVersion: String(store.currentRV()) }, items: deleted.map(view) });
+        const victims = store
+          .list(rt, r.namespace)
+          .filter((o) => matchLabels(labelReqs, o.metadata.labels) && matchFields(fieldReqs, o));
+        const deleted = victims.map((o) =>
+          this.opts.hooks.deleteObject(rt, o.metadata.namespace, o.metadata.name, { dryRun }),
+        );
+        this.sendJson(res, 200, {
+          kind: rt.listKind,
+          apiVersion: groupVersion(rt.group, version),
+          metadata: { resourceVersion: String(store.currentRV()) },
+          items: deleted.map(view),
+        });
         return;
       }
       default:
-        throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+        throw new ApiError(
+          405,
+          'MethodNotAllowed',
+          `the server does not allow this method on the requested resource`,
+        );
     }
   }
 
   /** Common path of PUT and PATCH: convert to the storage version, check the resourceVersion precondition, store. */
-  private write(rt: ResourceType, cur: K8sObject, incoming: K8sObject, subresource: string | undefined, dryRun: boolean, isPatch = false): K8sObject {
+  private write(
+    rt: ResourceType,
+    cur: K8sObject,
+    incoming: K8sObject,
+    subresource: string | undefined,
+    dryRun: boolean,
+    isPatch = false,
+  ): K8sObject {
     const store = this.opts.store;
     const rv = incoming.metadata?.resourceVersion;
     // convert back to the storage version of this object
@@ -739,12 +1104,19 @@ export class ApiServer {
     const table = wantsTable(accept);
     const tv = tableVersion(accept);
     const includeObject = q.get('includeObject') ?? 'Metadata';
-    res.writeHead(200, { 'Content-Type': JSON_CT, 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+    res.writeHead(200, {
+      'Content-Type': JSON_CT,
+      'Cache-Control': 'no-cache, private',
+      'Transfer-Encoding': 'chunked',
+    });
     res.flushHeaders();
     let closed = false;
     const send = (type: string, object: AnyObj) => {
       if (closed) return;
-      const obj = table && type !== 'ERROR' && type !== 'BOOKMARK' ? toTable(rt, [object], { resourceVersion: object.metadata?.resourceVersion }, includeObject, tv) : object;
+      const obj =
+        table && type !== 'ERROR' && type !== 'BOOKMARK'
+          ? toTable(rt, [object], { resourceVersion: object.metadata?.resourceVersion }, includeObject, tv)
+          : object;
       res.write(JSON.stringify({ type, object: obj }) + '\n');
     };
     const rvParam = q.get('resourceVersion');
@@ -783,17 +1155,40 @@ export class ApiServer {
     if (!rvParam || rvParam === '0' || sendInitial) {
       for (const o of store.list(rt)) if (matches(o)) send('ADDED', view(o));
       if (sendInitial && bookmarks) {
-        send('BOOKMARK', { kind: rt.kind, apiVersion: groupVersion(rt.group, version), metadata: { resourceVersion: String(store.currentRV()), annotations: { 'k8s.io/initial-events-end': 'true' } } });
+        send('BOOKMARK', {
+          kind: rt.kind,
+          apiVersion: groupVersion(rt.group, version),
+          metadata: {
+            resourceVersion: String(store.currentRV()),
+            annotations: { 'k8s.io/initial-events-end': 'true' },
+          },
+        });
       }
     } else {
       const n = Number(rvParam);
       if (!Number.isFinite(n)) {
-        send('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `invalid resource version: ${rvParam}`, reason: 'BadRequest', code: 400 });
+        send('ERROR', {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `invalid resource version: ${rvParam}`,
+          reason: 'BadRequest',
+          code: 400,
+        });
         finish();
         return;
       }
       if (n < store.oldestRV()) {
-        send('ERROR', { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${n} (${store.oldestRV() + 1})`, reason: 'Expired', code: 410 });
+        send('ERROR', {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `too old resource version: ${n} (${store.oldestRV() + 1})`,
+          reason: 'Expired',
+          code: 410,
+        });
         finish();
         return;
       }
@@ -804,7 +1199,11 @@ export class ApiServer {
     if (bookmarks) {
       const iv = setInterval(() => {
         if (closed) return clearInterval(iv);
-        send('BOOKMARK', { kind: rt.kind, apiVersion: groupVersion(rt.group, version), metadata: { resourceVersion: String(store.currentRV()) } });
+        send('BOOKMARK', {
+          kind: rt.kind,
+          apiVersion: groupVersion(rt.group, version),
+          metadata: { resourceVersion: String(store.currentRV()) },
+        });
       }, this.opts.bookmarkIntervalMs ?? 5000);
       timers.push(iv as unknown as NodeJS.Timeout);
     }
@@ -853,8 +1252,15 @@ export class ApiServer {
       if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
       if (fault.status !== undefined) {
         entry.status = fault.status;
-        const body = fault.body === undefined ? '' : typeof fault.body === 'string' ? fault.body : JSON.stringify(fault.body);
-        socket.end(`HTTP/1.1 ${fault.status} ${http.STATUS_CODES[fault.status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        const body =
+          fault.body === undefined
+            ? ''
+            : typeof fault.body === 'string'
+              ? fault.body
+              : JSON.stringify(fault.body);
+        socket.end(
+          `HTTP/1.1 ${fault.status} ${http.STATUS_CODES[fault.status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
         return;
       }
     }
@@ -866,7 +1272,14 @@ export class ApiServer {
     if (!r || r.rt.plural !== 'pods' || r.subresource !== 'portforward' || !r.name || !r.namespace) {
       return reject(new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
     }
-    Object.assign(entry, { verb: 'create', resource: 'pods/portforward', group: '', version: 'v1', namespace: r.namespace, name: r.name });
+    Object.assign(entry, {
+      verb: 'create',
+      resource: 'pods/portforward',
+      group: '',
+      version: 'v1',
+      namespace: r.namespace,
+      name: r.name,
+    });
     try {
       this.authorize(user, 'create', r.rt, 'pods/portforward', r.namespace, r.name);
     } catch (e) {
@@ -874,7 +1287,8 @@ export class ApiServer {
     }
     const pod = this.opts.store.get(r.rt, r.namespace, r.name);
     if (!pod) return reject(notFound(r.rt, r.name));
-    if (!pod.spec?.nodeName) return reject(new ApiError(400, 'BadRequest', `pod ${r.name} does not have a host assigned`));
+    if (!pod.spec?.nodeName)
+      return reject(new ApiError(400, 'BadRequest', `pod ${r.name} does not have a host assigned`));
     if (pod.status?.phase !== 'Running') {
       return reject(new ApiError(400, 'BadRequest', `unable to upgrade connection: pod not running`));
     }
@@ -888,7 +1302,13 @@ export class ApiServer {
       .map((s) => s.trim())
       .filter(Boolean);
     if (!pickProtocol(new Set(offered))) {
-      return reject(new ApiError(400, 'BadRequest', `unable to upgrade connection: subprotocols offered (${offered.join(', ')}) are not supported; use v4.channel.k8s.io`));
+      return reject(
+        new ApiError(
+          400,
+          'BadRequest',
+          `unable to upgrade connection: subprotocols offered (${offered.join(', ')}) are not supported; use v4.channel.k8s.io`,
+        ),
+      );
     }
     entry.status = 101;
     entry.durationMs = Date.now() - started;
@@ -928,7 +1348,8 @@ export class ApiServer {
           sock.on('close', () => closeAll());
         })
         .catch((err: Error) => {
-          if (ws.readyState === WebSocket.OPEN) ws.send(Buffer.concat([Buffer.from([2 * i + 1]), Buffer.from(err.message)]));
+          if (ws.readyState === WebSocket.OPEN)
+            ws.send(Buffer.concat([Buffer.from([2 * i + 1]), Buffer.from(err.message)]));
           setTimeout(closeAll, 20);
         });
     });

@@ -31,7 +31,14 @@ export class ApiError extends Error {
     this.details = details;
   }
   toStatus(): Record<string, any> {
-    const s: Record<string, any> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason };
+    const s: Record<string, any> = {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+    };
     if (this.details) s.details = this.details;
     s.code = this.code;
     return s;
@@ -113,9 +120,16 @@ export class Store {
   }
 
   private emit(type: WatchEventType, rt: ResourceType, object: K8sObject, old?: K8sObject): void {
-    const e: StoreEvent = { type, rt, object: clone(object), old, rv: Number(object.metadata.resourceVersion) };
+    const e: StoreEvent = {
+      type,
+      rt,
+      object: clone(object),
+      old,
+      rv: Number(object.metadata.resourceVersion),
+    };
     this.history.push(e);
-    if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
+    if (this.history.length > this.historySize)
+      this.history.splice(0, this.history.length - this.historySize);
     for (const l of [...this.listeners]) {
       try {
         l(e);
@@ -142,7 +156,9 @@ export class Store {
       if (ns && rt.namespaced && o.metadata.namespace !== ns) continue;
       out.push(clone(o));
     }
-    out.sort((a, b) => key(a.metadata.namespace, a.metadata.name).localeCompare(key(b.metadata.namespace, b.metadata.name)));
+    out.sort((a, b) =>
+      key(a.metadata.namespace, a.metadata.name).localeCompare(key(b.metadata.namespace, b.metadata.name)),
+    );
     return out;
   }
 
@@ -167,20 +183,41 @@ export class Store {
     }
     const name = o.metadata.name;
     if (!name) {
-      throw new ApiError(422, 'Invalid', `${rt.kind}${rt.group ? '.' + rt.group : ''} "" is invalid: metadata.name: Required value: name or generateName is required`, {
-        ...details(rt, ''),
-        causes: [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }],
-      });
+      throw new ApiError(
+        422,
+        'Invalid',
+        `${rt.kind}${rt.group ? '.' + rt.group : ''} "" is invalid: metadata.name: Required value: name or generateName is required`,
+        {
+          ...details(rt, ''),
+          causes: [
+            {
+              reason: 'FieldValueRequired',
+              message: 'Required value: name or generateName is required',
+              field: 'metadata.name',
+            },
+          ],
+        },
+      );
     }
     if (!NAME_RE.test(name) || name.length > 253) {
       const msg = `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`;
-      throw new ApiError(422, 'Invalid', `${rt.kind}${rt.group ? '.' + rt.group : ''} "${name}" is invalid: metadata.name: ${msg}`, {
-        ...details(rt, name),
-        causes: [{ reason: 'FieldValueInvalid', message: msg, field: 'metadata.name' }],
-      });
+      throw new ApiError(
+        422,
+        'Invalid',
+        `${rt.kind}${rt.group ? '.' + rt.group : ''} "${name}" is invalid: metadata.name: ${msg}`,
+        {
+          ...details(rt, name),
+          causes: [{ reason: 'FieldValueInvalid', message: msg, field: 'metadata.name' }],
+        },
+      );
     }
     if (rt.namespaced) {
-      if (!ns) throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+      if (!ns)
+        throw new ApiError(
+          400,
+          'BadRequest',
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       const nsRt = RESOURCES.find((r) => r.plural === 'namespaces')!;
       const nsObj = this.get(nsRt, undefined, ns);
       if (!nsObj) {
@@ -197,7 +234,12 @@ export class Store {
     }
     const m = this.data.get(this.rk(rt))!;
     if (m.has(key(ns, name))) {
-      throw new ApiError(409, 'AlreadyExists', `${qualified(rt)} "${name}" already exists`, details(rt, name));
+      throw new ApiError(
+        409,
+        'AlreadyExists',
+        `${qualified(rt)} "${name}" already exists`,
+        details(rt, name),
+      );
     }
     o.metadata.uid = randomUUID();
     o.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -229,7 +271,11 @@ export class Store {
     const m = this.data.get(this.rk(rt))!;
     const old = m.get(key(ns, name));
     if (!old) throw notFound(rt, name);
-    if (opts.expectedRV !== undefined && opts.expectedRV !== '' && opts.expectedRV !== old.metadata.resourceVersion) {
+    if (
+      opts.expectedRV !== undefined &&
+      opts.expectedRV !== '' &&
+      opts.expectedRV !== old.metadata.resourceVersion
+    ) {
       throw conflict(rt, name);
     }
     if (obj.metadata.uid && obj.metadata.uid !== old.metadata.uid) {
@@ -253,7 +299,8 @@ export class Store {
       next.metadata.creationTimestamp = old.metadata.creationTimestamp;
       if (old.metadata.deletionTimestamp) {
         next.metadata.deletionTimestamp = old.metadata.deletionTimestamp;
-        if (old.metadata.deletionGracePeriodSeconds !== undefined) next.metadata.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+        if (old.metadata.deletionGracePeriodSeconds !== undefined)
+          next.metadata.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
       } else {
         delete next.metadata.deletionTimestamp;
         delete next.metadata.deletionGracePeriodSeconds;
@@ -272,7 +319,11 @@ export class Store {
     if (deepEqual(next, old)) return clone(old); // no-op writes keep the resourceVersion, as the real server
     if (opts.dryRun) return next;
     // finalizers removed from an object being deleted -> really delete
-    if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && rt.kind !== 'Pod') {
+    if (
+      next.metadata.deletionTimestamp &&
+      (next.metadata.finalizers ?? []).length === 0 &&
+      rt.kind !== 'Pod'
+    ) {
       next.metadata.resourceVersion = this.nextRV();
       m.delete(key(ns, name));
       this.emit('DELETED', rt, next, old);
@@ -306,7 +357,9 @@ export class Store {
     if (!old) throw notFound(rt, name);
     if (old.metadata.deletionTimestamp) return clone(old);
     const next = clone(old);
-    next.metadata.deletionTimestamp = new Date(Date.now() + graceSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    next.metadata.deletionTimestamp = new Date(Date.now() + graceSeconds * 1000)
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
     next.metadata.deletionGracePeriodSeconds = graceSeconds;
     next.metadata.resourceVersion = this.nextRV();
     m.set(k, next);

@@ -16,9 +16,19 @@ export function age(ts: string | undefined): string {
   return `${Math.floor(h / 24)}d`;
 }
 
-const c = (name: string, type = 'string', description = '', priority = 0, format = ''): Col => ({ name, type, format, description, priority });
+const c = (name: string, type = 'string', description = '', priority = 0, format = ''): Col => ({
+  name,
+  type,
+  format,
+  description,
+  priority,
+});
 const NAME = c('Name', 'string', 'Name must be unique within a namespace.', 0, 'name');
-const AGE = c('Age', 'string', 'CreationTimestamp is a timestamp representing the server time when this object was created.');
+const AGE = c(
+  'Age',
+  'string',
+  'CreationTimestamp is a timestamp representing the server time when this object was created.',
+);
 
 export function podStatusReason(pod: AnyObj): string {
   let reason: string = pod.status?.reason || pod.status?.phase || 'Pending';
@@ -26,7 +36,10 @@ export function podStatusReason(pod: AnyObj): string {
   for (const cs of [...(pod.status?.containerStatuses ?? [])].reverse()) {
     if (cs.state?.waiting?.reason) reason = cs.state.waiting.reason;
     else if (cs.state?.terminated?.reason) reason = cs.state.terminated.reason;
-    else if (cs.state?.terminated) reason = cs.state.terminated.signal ? `Signal:${cs.state.terminated.signal}` : `ExitCode:${cs.state.terminated.exitCode}`;
+    else if (cs.state?.terminated)
+      reason = cs.state.terminated.signal
+        ? `Signal:${cs.state.terminated.signal}`
+        : `ExitCode:${cs.state.terminated.exitCode}`;
     else if (cs.ready && cs.state?.running) hasRunning = true;
   }
   if (reason === 'Completed' && hasRunning) reason = 'Running';
@@ -38,18 +51,47 @@ function columnsFor(rt: ResourceType): { cols: Col[]; row: (o: AnyObj) => unknow
   switch (rt.plural) {
     case 'pods':
       return {
-        cols: [NAME, c('Ready'), c('Status'), c('Restarts', 'string'), AGE, c('IP', 'string', '', 1), c('Node', 'string', '', 1), c('Nominated Node', 'string', '', 1), c('Readiness Gates', 'string', '', 1)],
+        cols: [
+          NAME,
+          c('Ready'),
+          c('Status'),
+          c('Restarts', 'string'),
+          AGE,
+          c('IP', 'string', '', 1),
+          c('Node', 'string', '', 1),
+          c('Nominated Node', 'string', '', 1),
+          c('Readiness Gates', 'string', '', 1),
+        ],
         row: (o) => {
           const cs: AnyObj[] = o.status?.containerStatuses ?? [];
           const total = (o.spec?.containers ?? []).length;
           const ready = cs.filter((x) => x.ready).length;
           const restarts = cs.reduce((a, x) => a + (x.restartCount ?? 0), 0);
-          return [o.metadata.name, `${ready}/${total}`, podStatusReason(o), String(restarts), age(o.metadata.creationTimestamp), o.status?.podIP ?? '<none>', o.spec?.nodeName ?? '<none>', '<none>', '<none>'];
+          return [
+            o.metadata.name,
+            `${ready}/${total}`,
+            podStatusReason(o),
+            String(restarts),
+            age(o.metadata.creationTimestamp),
+            o.status?.podIP ?? '<none>',
+            o.spec?.nodeName ?? '<none>',
+            '<none>',
+            '<none>',
+          ];
         },
       };
     case 'deployments':
       return {
-        cols: [NAME, c('Ready'), c('Up-to-date', 'integer'), c('Available', 'integer'), AGE, c('Containers', 'string', '', 1), c('Images', 'string', '', 1), c('Selector', 'string', '', 1)],
+        cols: [
+          NAME,
+          c('Ready'),
+          c('Up-to-date', 'integer'),
+          c('Available', 'integer'),
+          AGE,
+          c('Containers', 'string', '', 1),
+          c('Images', 'string', '', 1),
+          c('Selector', 'string', '', 1),
+        ],
         row: (o) => [
           o.metadata.name,
           `${o.status?.readyReplicas ?? 0}/${o.spec?.replicas ?? 0}`,
@@ -58,17 +100,33 @@ function columnsFor(rt: ResourceType): { cols: Col[]; row: (o: AnyObj) => unknow
           age(o.metadata.creationTimestamp),
           (o.spec?.template?.spec?.containers ?? []).map((x: AnyObj) => x.name).join(','),
           (o.spec?.template?.spec?.containers ?? []).map((x: AnyObj) => x.image).join(','),
-          Object.entries(o.spec?.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(','),
+          Object.entries(o.spec?.selector?.matchLabels ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .join(','),
         ],
       };
     case 'replicasets':
       return {
         cols: [NAME, c('Desired', 'integer'), c('Current', 'integer'), c('Ready', 'integer'), AGE],
-        row: (o) => [o.metadata.name, o.spec?.replicas ?? 0, o.status?.replicas ?? 0, o.status?.readyReplicas ?? 0, age(o.metadata.creationTimestamp)],
+        row: (o) => [
+          o.metadata.name,
+          o.spec?.replicas ?? 0,
+          o.status?.replicas ?? 0,
+          o.status?.readyReplicas ?? 0,
+          age(o.metadata.creationTimestamp),
+        ],
       };
     case 'services':
       return {
-        cols: [NAME, c('Type'), c('Cluster-IP'), c('External-IP'), c('Port(s)'), AGE, c('Selector', 'string', '', 1)],
+        cols: [
+          NAME,
+          c('Type'),
+          c('Cluster-IP'),
+          c('External-IP'),
+          c('Port(s)'),
+          AGE,
+          c('Selector', 'string', '', 1),
+        ],
         row: (o) => [
           o.metadata.name,
           o.spec?.type ?? 'ClusterIP',
@@ -76,20 +134,41 @@ function columnsFor(rt: ResourceType): { cols: Col[]; row: (o: AnyObj) => unknow
           '<none>',
           (o.spec?.ports ?? []).map((p: AnyObj) => `${p.port}/${p.protocol ?? 'TCP'}`).join(',') || '<none>',
           age(o.metadata.creationTimestamp),
-          Object.entries(o.spec?.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>',
+          Object.entries(o.spec?.selector ?? {})
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',') || '<none>',
         ],
       };
     case 'namespaces':
-      return { cols: [NAME, c('Status'), AGE], row: (o) => [o.metadata.name, o.status?.phase ?? 'Active', age(o.metadata.creationTimestamp)] };
+      return {
+        cols: [NAME, c('Status'), AGE],
+        row: (o) => [o.metadata.name, o.status?.phase ?? 'Active', age(o.metadata.creationTimestamp)],
+      };
     case 'events':
       return {
         cols: [c('Last Seen'), c('Type'), c('Reason'), c('Object'), c('Message')],
-        row: (o) => [age(o.lastTimestamp ?? o.eventTime), o.type, o.reason, `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name}`, o.message],
+        row: (o) => [
+          age(o.lastTimestamp ?? o.eventTime),
+          o.type,
+          o.reason,
+          `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name}`,
+          o.message,
+        ],
       };
     case 'dynamographdeployments':
       return {
-        cols: [NAME, c('Ready', 'string', 'Ready status of the graph deployment'), c('Backend', 'string', 'Backend framework (sglang, vllm, trtllm)'), c('Age', 'date')],
-        row: (o) => [o.metadata.name, (o.status?.conditions ?? []).find((x: AnyObj) => x.type === 'Ready')?.status ?? '', o.spec?.backendFramework ?? '', age(o.metadata.creationTimestamp)],
+        cols: [
+          NAME,
+          c('Ready', 'string', 'Ready status of the graph deployment'),
+          c('Backend', 'string', 'Backend framework (sglang, vllm, trtllm)'),
+          c('Age', 'date'),
+        ],
+        row: (o) => [
+          o.metadata.name,
+          (o.status?.conditions ?? []).find((x: AnyObj) => x.type === 'Ready')?.status ?? '',
+          o.spec?.backendFramework ?? '',
+          age(o.metadata.creationTimestamp),
+        ],
       };
     default:
       return { cols: [NAME, AGE], row: (o) => [o.metadata.name, age(o.metadata.creationTimestamp)] };
@@ -101,11 +180,18 @@ export function wantsTable(accept: string | undefined): boolean {
 }
 
 export function tableVersion(accept: string | undefined): string {
-  const m = (accept ?? '').match(/as=Table;v=(v1beta1|v1)/) ?? (accept ?? '').match(/v=(v1beta1|v1);[^,]*as=Table/);
+  const m =
+    (accept ?? '').match(/as=Table;v=(v1beta1|v1)/) ?? (accept ?? '').match(/v=(v1beta1|v1);[^,]*as=Table/);
   return m ? m[1] : 'v1';
 }
 
-export function toTable(rt: ResourceType, objs: AnyObj[], listMeta: AnyObj, includeObject: string, tv: string): AnyObj {
+export function toTable(
+  rt: ResourceType,
+  objs: AnyObj[],
+  listMeta: AnyObj,
+  includeObject: string,
+  tv: string,
+): AnyObj {
   const { cols, row } = columnsFor(rt);
   return {
     kind: 'Table',

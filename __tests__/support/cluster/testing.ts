@@ -12,14 +12,26 @@ export interface KubectlResult {
 }
 
 /** Run the real kubectl against the stand-in (async: the apiserver lives in this process). */
-export function kubectl(cluster: Cluster, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<KubectlResult> {
+export function kubectl(
+  cluster: Cluster,
+  args: string[],
+  opts: { input?: string; timeoutMs?: number } = {},
+): Promise<KubectlResult> {
   return new Promise((resolve) => {
     const child = execFile(
       'kubectl',
       ['--kubeconfig', cluster.kubeconfigPath, '--cache-dir', join(cluster.dir, 'kubectl-cache'), ...args],
-      { timeout: opts.timeoutMs ?? 30000, env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath }, maxBuffer: 16 * 1024 * 1024 },
+      {
+        timeout: opts.timeoutMs ?? 30000,
+        env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath },
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : 1
+          : 0;
         resolve({ code, stdout: String(stdout), stderr: String(stderr) });
       },
     );
@@ -49,14 +61,21 @@ export async function portForward(
     socket.on('error', () => {});
     const errStream = new Writable({
       write(chunk: Buffer, _enc, cb) {
-        errors.push(chunk.toString('utf8'));
-        socket.destroy();
+        // client-node also writes the (stripped) 2-byte port frame here: an empty chunk
+        if (chunk.length) {
+          errors.push(chunk.toString('utf8'));
+          socket.destroy();
+        }
         cb();
       },
     });
     pf.portForward(namespace, pod, [podPort], socket, errStream, socket)
       .then((ws) => {
-        const w = ws as unknown as { on?: (e: string, f: () => void) => void; close: () => void; readyState?: number };
+        const w = ws as unknown as {
+          on?: (e: string, f: () => void) => void;
+          close: () => void;
+          readyState?: number;
+        };
         w.on?.('close', () => socket.end());
         w.on?.('error', () => socket.destroy());
         socket.on('close', () => {

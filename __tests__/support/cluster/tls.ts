@@ -13,14 +13,30 @@ export function generateTls(dir: string): TlsMaterial {
   try {
     execFileSync('openssl', ['version'], { stdio: 'ignore' });
   } catch {
-    throw new Error('the stand-in cluster needs the openssl CLI to make its certificates (or start it with { http: true })');
+    throw new Error(
+      'the stand-in cluster needs the openssl CLI to make its certificates (or start it with { http: true })',
+    );
   }
-  const run = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const run = (args: string[]) =>
+    execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key']);
   run([
-    'req', '-x509', '-new', '-key', 'ca.key', '-sha256', '-days', '2', '-subj', '/CN=standin-kubernetes-ca',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
-    '-out', 'ca.crt',
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    'ca.key',
+    '-sha256',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=standin-kubernetes-ca',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
+    '-out',
+    'ca.crt',
   ]);
   run(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'server.key']);
   run(['req', '-new', '-key', 'server.key', '-subj', '/CN=kube-apiserver', '-out', 'server.csr']);
@@ -34,8 +50,22 @@ export function generateTls(dir: string): TlsMaterial {
     ].join('\n') + '\n',
   );
   run([
-    'x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '2', '-sha256',
-    '-extfile', 'server.ext', '-out', 'server.crt',
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-sha256',
+    '-extfile',
+    'server.ext',
+    '-out',
+    'server.crt',
   ]);
   return {
     caPem: readFileSync(join(dir, 'ca.crt'), 'utf8'),

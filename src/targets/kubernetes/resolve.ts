@@ -14,7 +14,7 @@ import {
   type FrontendLocation,
   type ObjectRef,
 } from './dgd.js';
-import { asObject, asString, dig, type JsonObject } from './json.js';
+import { asArray, asObject, asString, dig, isObject, type JsonObject } from './json.js';
 import { listCandidatesCommand } from './kubectl.js';
 import type { RecipeTarget } from './recipe.js';
 
@@ -82,6 +82,12 @@ export async function resolveTarget(
     ref = dgdRef(namespace, deployment, preferred);
     try {
       object = await api.getObject(ref);
+      // Edit in the version its owner writes it in, so a GitOps diff stays in their vocabulary.
+      const authored = recipe ? undefined : authoredVersion(object, versions);
+      if (authored && authored !== preferred) {
+        ref = dgdRef(namespace, deployment, authored);
+        object = await api.getObject(ref);
+      }
     } catch (error) {
       const failure = apiFailure(error, `get DynamoGraphDeployment ${namespace}/${deployment}`, server);
       if (!isNotFound(failure) || recipe) throw notFoundDgd(failure, namespace, deployment);
@@ -111,6 +117,30 @@ export async function resolveTarget(
     object,
     loc: locateFrontend(object, resolvedRef, serviceName),
   };
+}
+
+/**
+ * The DGD version the object's owner wrote it in: the last-applied annotation kubectl apply
+ * leaves, else the newest spec write in metadata.managedFields. Undefined when neither says.
+ */
+export function authoredVersion(object: JsonObject, served: string[]): DgdVersion | undefined {
+  const pick = (apiVersion: unknown): DgdVersion | undefined => {
+    const [group, version] = String(apiVersion ?? '').split('/');
+    return group === DGD_GROUP && served.includes(version) ? (version as DgdVersion) : undefined;
+  };
+  const lastApplied = asString(dig(object, 'metadata', 'annotations', 'kubectl.kubernetes.io/last-applied-configuration'));
+  if (lastApplied) {
+    try {
+      const version = pick((JSON.parse(lastApplied) as JsonObject).apiVersion);
+      if (version) return version;
+    } catch {
+      // Not JSON: fall through to managedFields.
+    }
+  }
+  const fields = (asArray(dig(object, 'metadata', 'managedFields')) ?? []).filter(isObject).filter((f) => !f.subresource);
+  const time = (f: JsonObject) => Date.parse(String(f.time ?? '')) || 0;
+  const newest = fields.sort((a, b) => time(b) - time(a))[0];
+  return newest ? pick(newest.apiVersion) : undefined;
 }
 
 function notFoundDgd(failure: CheckFailure, namespace: string, name: string): CheckFailure {

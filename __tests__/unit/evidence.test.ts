@@ -1,0 +1,131 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { kvEventsFromMetrics } from '../../src/evidence/gather.js';
+import { routerModesInLog } from '../../src/evidence/logs.js';
+import { parseMetrics, parseSamples } from '../../src/evidence/metrics.js';
+import { verifyMode, type ModeEvidence } from '../../src/evidence/verify.js';
+import { ROOT } from '../support/action.ts';
+
+const fixture = (name: string) => readFileSync(path.join(ROOT, '__tests__/fixtures/metrics', name), 'utf8');
+
+describe('Prometheus text parsing', () => {
+  it('sums labelled histogram series of a real Dynamo 1.6.1 frontend', () => {
+    const totals = parseMetrics(fixture('dynamo-1.6.1-kv-after-3-requests.txt'));
+    expect(totals.get('dynamo_component_router_kv_hit_rate_count')).toBe(3);
+    expect(totals.get('dynamo_router_overhead_total_ms_count')).toBe(3);
+    expect(totals.get('dynamo_component_router_requests_total')).toBe(3);
+  });
+
+  it('handles escaped label values, braces in labels, +Inf, timestamps and junk', () => {
+    const samples = parseSamples(
+      [
+        '# HELP x help',
+        'a_total{path="/v1/{id}",msg="say \\"hi\\"\\n"} 2 1700000000',
+        'a_total{path="/x"} 3',
+        'b_bucket{le="+Inf"} 7',
+        'c +Inf',
+        'not a metric line',
+        'd{broken="x} 1',
+      ].join('\n'),
+    );
+    expect(samples[0]).toEqual({ name: 'a_total', labels: { path: '/v1/{id}', msg: 'say "hi"\n' }, value: 2 });
+    expect(samples.find((s) => s.name === 'b_bucket')?.labels.le).toBe('+Inf');
+    expect(samples.find((s) => s.name === 'c')?.value).toBe(Infinity);
+    expect(samples.some((s) => s.name === 'd')).toBe(false);
+    expect(parseMetrics('a_total{x="1"} 2\na_total{x="2"} 3\n').get('a_total')).toBe(5);
+  });
+});
+
+describe('router mode from the frontend log', () => {
+  it('counts per-request lines, with colour codes and release-specific names', () => {
+    const log = [
+      '\u001b[2m2026\u001b[0m INFO push_router: Selected worker \u001b[3mrouter_mode\u001b[0m=\u001b[0m"round-robin" worker_id=1',
+      'INFO selector: Selected worker router_mode="kv" request_id="a"',
+      'INFO push_router: Selected worker router_mode="power-of-two-choices" worker_id=2',
+      'INFO span: route request completed router_mode=RoundRobin',
+      'INFO preprocessor: Selected model parser route model=tiny',
+    ].join('\n');
+    expect(routerModesInLog(log)).toEqual({ 'round-robin': 1, kv: 1, 'power-of-two': 1 });
+  });
+});
+
+const totals = (entries: Record<string, number>) => new Map(Object.entries(entries));
+const kvMetrics = (hit: number, overhead: number, routed = 3) => ({
+  before: totals({ dynamo_component_router_kv_hit_rate_count: 0, dynamo_router_overhead_total_ms_count: 0, dynamo_component_router_requests_total: 0 }),
+  after: totals({ dynamo_component_router_kv_hit_rate_count: hit, dynamo_router_overhead_total_ms_count: overhead, dynamo_component_router_requests_total: routed }),
+});
+const evidence = (e: Partial<ModeEvidence>): ModeEvidence => ({ requests: 3, ...e });
+
+describe('verifyMode', () => {
+  it('verifies a mode from the log lines, with metrics agreeing', () => {
+    const v = verifyMode(evidence({ expected: 'kv', logModes: { kv: 3 }, metrics: kvMetrics(3, 3) }));
+    expect(v.verdict).toBe('verified');
+    expect(v.evidence).toMatch(/3× router_mode=kv/);
+  });
+
+  it('verifies kv from metrics alone when no log is available', () => {
+    expect(verifyMode(evidence({ expected: 'kv', metrics: kvMetrics(3, 3) })).verdict).toBe('verified');
+  });
+
+  it('contradicts kv when the kv metrics stay still although the router counted the requests', () => {
+    const v = verifyMode(evidence({ expected: 'kv', metrics: kvMetrics(0, 0) }));
+    expect(v.verdict).toBe('contradicted');
+    expect(v.evidence).toMatch(/did not move/);
+  });
+
+  it('contradicts a non-kv mode when the kv router is active', () => {
+    const v = verifyMode(evidence({ expected: 'round-robin', metrics: kvMetrics(3, 3) }));
+    expect(v).toMatchObject({ verdict: 'contradicted', observed: 'kv' });
+  });
+
+  it('contradicts when the log names another mode (an ignored env patch)', () => {
+    const v = verifyMode(evidence({ expected: 'kv', logModes: { 'round-robin': 3 } }));
+    expect(v).toMatchObject({ verdict: 'contradicted', observed: 'round-robin' });
+  });
+
+  it('is unverifiable, not failed, when the release lacks the metrics and no log is readable', () => {
+    const v = verifyMode(evidence({ expected: 'least-loaded', metrics: { before: totals({}), after: totals({ other: 1 }) }, logProblem: 'no log' }));
+    expect(v.verdict).toBe('unverifiable');
+    expect(v.evidence).toMatch(/exposes none of the kv router metrics/);
+  });
+
+  it('cannot tell non-kv modes apart from metrics alone', () => {
+    const v = verifyMode(evidence({ expected: 'random', metrics: kvMetrics(0, 0) }));
+    expect(v.verdict).toBe('unverifiable');
+    expect(v.evidence).toMatch(/cannot tell random from other non-kv modes/);
+  });
+
+  it('verifies direct mode from a rejected plain request and contradicts it when served', () => {
+    expect(verifyMode(evidence({ expected: 'direct', plainRequestStatus: 400 })).verdict).toBe('verified');
+    expect(verifyMode(evidence({ expected: 'direct', plainRequestStatus: 200 })).verdict).toBe('contradicted');
+  });
+
+  it('observes the mode in a check-only run', () => {
+    expect(verifyMode(evidence({ logModes: { random: 3 } }))).toMatchObject({ verdict: 'verified', observed: 'random' });
+    expect(verifyMode(evidence({ metrics: kvMetrics(3, 3) }))).toMatchObject({ verdict: 'verified', observed: 'kv' });
+  });
+
+  it('does not judge when the router counted nothing', () => {
+    expect(verifyMode(evidence({ expected: 'kv', metrics: kvMetrics(0, 0, 0) })).verdict).toBe('unverifiable');
+  });
+});
+
+describe('KV events from metrics', () => {
+  const m = (mismatch: number | undefined, applied: number) => ({
+    before: totals({ dynamo_component_kv_cache_events_applied: 0 }),
+    after: totals({ dynamo_component_kv_cache_events_applied: applied, ...(mismatch === undefined ? {} : { dynamo_component_router_kv_event_source_mismatch_workers: mismatch }) }),
+  });
+  it('reports workers without publishers', () => {
+    const { before, after } = m(2, 0);
+    expect(kvEventsFromMetrics(before, after, false)).toMatchObject({ value: 'false' });
+  });
+  it('reports events arriving', () => {
+    const { before, after } = m(0, 2);
+    expect(kvEventsFromMetrics(before, after, false)).toMatchObject({ value: 'true' });
+  });
+  it('does not count approximate mode predictions as events', () => {
+    const { before, after } = m(undefined, 6);
+    expect(kvEventsFromMetrics(before, after, true)).toBeUndefined();
+  });
+});

@@ -1,0 +1,283 @@
+// Turns the samples of each mode into the `comparison` output: per-mode numbers, then for every
+// mode after the first a bootstrap interval of its median TTFT difference against the first.
+// Pure: the caller runs the workload and reads the router metrics.
+//
+// Labelling (never claims more than the data carries):
+// - `measured difference` only when every mode has at least MIN_MEASURED_SAMPLES successful
+//   samples AND the 95% interval of median(mode) − median(baseline) excludes zero;
+// - `smoke comparison` otherwise. A smoke comparison states the numbers and says that no
+//   difference is shown; it never says a mode is faster or slower.
+// The overall label is `measured difference` only when every comparison is one.
+
+import { bootstrapMedianDiff, excludesZero, percentile } from './stats.js';
+import type { Sample } from './stream.js';
+
+export const MIN_MEASURED_SAMPLES = 100;
+export const COMPARISON_LABELS = ['smoke comparison', 'measured difference'] as const;
+export type ComparisonLabel = (typeof COMPARISON_LABELS)[number];
+
+export interface ModeRun {
+  mode: string;
+  samples: readonly Sample[];
+  /**
+   * Mean per-request KV hit rate the router recorded for this mode's requests (0–1), from the
+   * frontend's /metrics (see routerKvHitRate). Undefined when the router records none (modes
+   * other than kv) or the metric is missing.
+   */
+  kvHitRate?: number;
+}
+
+export interface ModeSummary {
+  mode: string;
+  /** Requests sent. */
+  requests: number;
+  /** Successful samples (the ones in the TTFT and latency numbers). */
+  samples: number;
+  errors: number;
+  /** Failed requests by kind, e.g. { "HTTP 503": 2, "timeout": 1 }. */
+  errorKinds: Record<string, number>;
+  /** The first failure's message, for the report. */
+  firstError?: string;
+  /** Milliseconds, nearest-rank percentiles over successful samples. */
+  ttftP50?: number;
+  ttftP95?: number;
+  latencyP50?: number;
+  latencyP95?: number;
+  /** Output tokens of successful samples / wall time of the whole run (first start to last end). */
+  outputTokensPerSec?: number;
+  /** Σ usage cached_tokens / Σ usage prompt_tokens over successful samples. */
+  cachedTokenRatio?: number;
+  kvHitRate?: number;
+  promptTokens: number;
+  cachedTokens: number;
+  outputTokens: number;
+  /** Distinct workers that served successful samples (from nvext.worker_id). */
+  workers: number;
+}
+
+export interface TtftDifference {
+  /** median TTFT of this mode − median TTFT of the baseline, ms (negative: this mode lower). */
+  diff: number;
+  low: number;
+  high: number;
+  confidence: number;
+  iterations: number;
+}
+
+export interface ModeResult extends ModeSummary {
+  baseline: boolean;
+  /** Unset for the baseline itself. */
+  label?: ComparisonLabel;
+  /** Unset for the baseline, and when either side has too few samples for an interval. */
+  ttftDiff?: TtftDifference;
+  /** Why the label is what it is (non-baseline modes). */
+  why?: string;
+  /** One plain sentence, honest about the label. */
+  conclusion: string;
+}
+
+export interface CompareSettings {
+  requests?: number;
+  concurrency?: number;
+  prefixGroups?: number;
+  prefixTokens?: number;
+  maxTokens?: number;
+  model?: string;
+}
+
+export interface CompareOptions {
+  seed: number;
+  iterations?: number;
+  minSamples?: number;
+  /** Echoed into the output so the numbers can be reproduced. */
+  settings?: CompareSettings;
+}
+
+export interface Comparison {
+  baseline: string;
+  label: ComparisonLabel;
+  minSamples: number;
+  seed: number;
+  settings?: CompareSettings;
+  modes: ModeResult[];
+  definitions: Record<string, string>;
+}
+
+export const definitions = (minSamples: number): Record<string, string> => ({
+  ttft: 'time from sending the request to the first streamed chunk carrying a choice or usage (Dynamo sends it with the first generated token)',
+  latency: 'time from sending the request to the end of the stream',
+  percentiles: 'nearest-rank over successful requests; p50 is the median',
+  interval:
+    '95% percentile-bootstrap interval of median TTFT(mode) - median TTFT(baseline), resampling both modes, seeded',
+  label: `"measured difference" only when every mode has at least ${minSamples} successful samples and the interval excludes zero; otherwise "smoke comparison"`,
+  cachedTokenRatio: 'sum of usage.prompt_tokens_details.cached_tokens / sum of usage.prompt_tokens',
+  kvHitRate: "router's mean per-request KV hit rate from /metrics; recorded by the kv router only",
+});
+
+const round = (value: number | undefined, digits: number): number | undefined =>
+  value === undefined || !Number.isFinite(value) ? undefined : Number(value.toFixed(digits));
+
+function errorKey(sample: Sample): string {
+  const error = sample.error;
+  if (!error) return 'unknown';
+  return error.kind === 'http' && sample.status !== undefined ? `HTTP ${sample.status}` : error.kind;
+}
+
+/** Per-mode numbers from its samples (pure). */
+export function summarizeMode(run: ModeRun): ModeSummary {
+  const ok = run.samples.filter((s) => s.ok);
+  const failed = run.samples.filter((s) => !s.ok);
+  const errorKinds: Record<string, number> = {};
+  for (const s of failed) errorKinds[errorKey(s)] = (errorKinds[errorKey(s)] ?? 0) + 1;
+  const ttft = ok.map((s) => s.ttftMs).filter((v): v is number => v !== undefined);
+  const latency = ok.map((s) => s.latencyMs);
+  const sum = (pick: (s: Sample) => number | undefined, from: readonly Sample[] = ok): number =>
+    from.reduce((total, s) => total + (pick(s) ?? 0), 0);
+  const outputTokens = sum((s) => s.outputTokens);
+  // Only samples that report both counts enter the ratio: a missing count is not a zero.
+  const withCache = ok.filter((s) => s.promptTokens !== undefined && s.cachedTokens !== undefined);
+  const promptForRatio = sum((s) => s.promptTokens, withCache);
+  const starts = run.samples.map((s) => s.startMs);
+  const ends = run.samples.map((s) => s.startMs + s.latencyMs);
+  const wallMs = run.samples.length ? Math.max(...ends) - Math.min(...starts) : 0;
+  return {
+    mode: run.mode,
+    requests: run.samples.length,
+    samples: ok.length,
+    errors: failed.length,
+    errorKinds,
+    firstError: failed[0]?.error?.message,
+    ttftP50: round(percentile(ttft, 50), 1),
+    ttftP95: round(percentile(ttft, 95), 1),
+    latencyP50: round(percentile(latency, 50), 1),
+    latencyP95: round(percentile(latency, 95), 1),
+    outputTokensPerSec: wallMs > 0 && ok.length > 0 ? round(outputTokens / (wallMs / 1000), 1) : undefined,
+    cachedTokenRatio:
+      promptForRatio > 0 ? round(sum((s) => s.cachedTokens, withCache) / promptForRatio, 3) : undefined,
+    kvHitRate: round(run.kvHitRate, 3),
+    promptTokens: sum((s) => s.promptTokens),
+    cachedTokens: sum((s) => s.cachedTokens),
+    outputTokens,
+    workers: new Set(ok.map((s) => s.workerId).filter((id) => id !== undefined)).size,
+  };
+}
+
+/**
+ * The router's mean per-request KV hit rate between two /metrics reads, from the
+ * `dynamo_component_router_kv_hit_rate` histogram's _sum and _count (summed over label sets).
+ * Undefined when the count did not move: the router recorded no hit rate (any mode but kv).
+ */
+export function routerKvHitRate(
+  before: { sum: number; count: number } | undefined,
+  after: { sum: number; count: number } | undefined,
+): number | undefined {
+  if (!after) return undefined;
+  const count = after.count - (before?.count ?? 0);
+  const sum = after.sum - (before?.sum ?? 0);
+  if (!(count > 0) || !Number.isFinite(sum)) return undefined;
+  return Math.min(1, Math.max(0, sum / count));
+}
+
+export function formatMs(ms: number): string {
+  const abs = Math.abs(ms);
+  return `${abs < 100 ? Number(ms.toFixed(1)) : Math.round(ms)} ms`;
+}
+
+const signed = (ms: number): string => (ms > 0 ? `+${formatMs(ms)}` : formatMs(ms));
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function failedNote(s: ModeSummary): string {
+  return s.errors > 0 ? ` (${plural(s.errors, 'failed request')}, not in the numbers)` : '';
+}
+
+function conclusionFor(
+  result: Omit<ModeResult, 'conclusion'>,
+  base: ModeSummary,
+  lowSampleModes: string[],
+  minSamples: number,
+): string {
+  if (result.baseline) {
+    return result.ttftP50 === undefined
+      ? `${result.mode} (baseline): no successful request${failedNote(result)}.`
+      : `${result.mode} (baseline): TTFT p50 ${formatMs(result.ttftP50)} over ${plural(result.samples, 'successful request')}${failedNote(result)}.`;
+  }
+  if (result.ttftP50 === undefined) return `${result.mode}: no successful request${failedNote(result)}, nothing to compare.`;
+  if (base.ttftP50 === undefined)
+    return `${result.mode}: TTFT p50 ${formatMs(result.ttftP50)}; the baseline ${base.mode} has no successful request, nothing to compare.`;
+  const d = result.ttftDiff;
+  const numbers = `TTFT p50 ${formatMs(result.ttftP50)} vs ${formatMs(base.ttftP50)} for ${base.mode}`;
+  if (!d) return `${result.mode}: smoke comparison: ${numbers}; too few successful samples for an interval, so no difference is shown.`;
+  const interval = `95% interval ${signed(d.low)} to ${signed(d.high)}`;
+  if (result.label === 'measured difference') {
+    const direction = d.diff < 0 ? 'lower' : 'higher';
+    return `${result.mode}: measured difference: median TTFT ${formatMs(Math.abs(d.diff))} ${direction} than ${base.mode} (${interval}; ${result.samples} and ${base.samples} samples).`;
+  }
+  const reason =
+    lowSampleModes.length > 0
+      ? `fewer than ${minSamples} successful samples in ${lowSampleModes.join(', ')}`
+      : 'the interval includes zero';
+  return `${result.mode}: smoke comparison: ${numbers} (difference ${signed(d.diff)}, ${interval}); ${reason}, so no difference is shown.`;
+}
+
+/** Compares every mode with the first one. `runs` in the order they were run; the first is the baseline. */
+export function compare(runs: readonly ModeRun[], options: CompareOptions): Comparison {
+  if (runs.length === 0) throw new RangeError('compare needs at least one mode');
+  const minSamples = options.minSamples ?? MIN_MEASURED_SAMPLES;
+  const summaries = runs.map(summarizeMode);
+  const base = summaries[0];
+  const lowSampleModes = summaries.filter((s) => s.samples < minSamples).map((s) => s.mode);
+  const ttftOf = (run: ModeRun): number[] =>
+    run.samples.filter((s) => s.ok && s.ttftMs !== undefined).map((s) => s.ttftMs as number);
+  const baseTtft = ttftOf(runs[0]);
+
+  const modes = summaries.map((summary, i): ModeResult => {
+    if (i === 0) {
+      const partial = { ...summary, baseline: true };
+      return { ...partial, conclusion: conclusionFor(partial, base, lowSampleModes, minSamples) };
+    }
+    // A different seed per comparison: each interval stands on its own resampling.
+    const interval = bootstrapMedianDiff(baseTtft, ttftOf(runs[i]), {
+      iterations: options.iterations,
+      seed: (options.seed + i) >>> 0,
+    });
+    const ttftDiff = interval && {
+      diff: round(interval.diff, 1) as number,
+      low: round(interval.low, 1) as number,
+      high: round(interval.high, 1) as number,
+      confidence: interval.confidence,
+      iterations: interval.iterations,
+    };
+    // Decided on the rounded interval: the label must agree with the numbers shown.
+    const measured = lowSampleModes.length === 0 && ttftDiff !== undefined && excludesZero(ttftDiff);
+    const why = measured
+      ? `every mode has at least ${minSamples} successful samples and the 95% interval excludes zero`
+      : lowSampleModes.length > 0
+        ? `fewer than ${minSamples} successful samples in ${lowSampleModes.join(', ')}`
+        : interval
+          ? 'the 95% interval includes zero'
+          : 'too few successful samples for an interval';
+    const partial: Omit<ModeResult, 'conclusion'> = {
+      ...summary,
+      baseline: false,
+      label: measured ? 'measured difference' : 'smoke comparison',
+      ttftDiff,
+      why,
+    };
+    return { ...partial, conclusion: conclusionFor(partial, base, lowSampleModes, minSamples) };
+  });
+
+  const compared = modes.slice(1);
+  const label: ComparisonLabel =
+    compared.length > 0 && compared.every((m) => m.label === 'measured difference')
+      ? 'measured difference'
+      : 'smoke comparison';
+  return {
+    baseline: base.mode,
+    label,
+    minSamples,
+    seed: options.seed,
+    settings: options.settings,
+    modes,
+    definitions: definitions(minSamples),
+  };
+}

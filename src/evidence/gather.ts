@@ -1,0 +1,105 @@
+// Gathers the evidence that the mode is in effect: metrics before and after a few requests,
+// the frontend's log lines for those requests, and in direct mode the fate of a request that
+// names no worker. Then decides (verify.ts) and reads what the metrics say about KV events.
+
+import type { HttpClient } from '../check/http.js';
+import { sleep } from '../check/retry.js';
+import type { RouterMode } from '../modes.js';
+import type { KvEventsVerdict } from '../plan.js';
+import { routerModesInLog } from './logs.js';
+import { delta, readMetrics, type MetricTotals } from './metrics.js';
+import { verifyMode, type Verification } from './verify.js';
+
+/** Where the frontend's log can be read from: a launched process's file, or the pods' logs. */
+export interface LogSource {
+  /** A position (or time) to read from later. */
+  mark(): Promise<number>;
+  /** What was logged since the mark; undefined with a reason when it cannot be read. */
+  since(mark: number): Promise<{ text?: string; problem?: string }>;
+}
+
+export interface GatherOptions {
+  baseUrl: string;
+  model: string;
+  expected?: RouterMode;
+  approximateKv: boolean;
+  headers: Record<string, string>;
+  /** Direct mode: the worker every verification request names. */
+  workerId?: string;
+  timeoutMs: number;
+  requests?: number;
+  logs?: LogSource;
+}
+
+export interface KvEventsEvidence {
+  value: KvEventsVerdict;
+  reason: string;
+}
+
+export interface Evidence extends Verification {
+  kvEvents?: KvEventsEvidence;
+}
+
+const MISMATCH = 'dynamo_component_router_kv_event_source_mismatch_workers';
+const EVENTS_APPLIED = 'dynamo_component_kv_cache_events_applied';
+
+/** Runtime evidence of worker KV events, from the router's own metrics (kv mode only). */
+export function kvEventsFromMetrics(before: MetricTotals, after: MetricTotals, approximateKv: boolean): KvEventsEvidence | undefined {
+  const mismatch = after.get(MISMATCH);
+  if (mismatch !== undefined && mismatch > 0) {
+    return {
+      value: 'false',
+      reason: `the router reports ${mismatch} worker(s) that publish no KV events (${MISMATCH} = ${mismatch})`,
+    };
+  }
+  // Approximate mode counts its own predictions as applied events: no proof of publishers.
+  if (approximateKv) return undefined;
+  const applied = delta(before, after, EVENTS_APPLIED);
+  if (mismatch === 0 && applied !== undefined && applied > 0) {
+    return { value: 'true', reason: `KV events reached the router (${EVENTS_APPLIED} +${applied}) and no worker is missing a publisher` };
+  }
+  if (mismatch === 0) return { value: 'true', reason: `the router reports no worker without a KV event publisher (${MISMATCH} = 0)` };
+  return undefined;
+}
+
+async function chatOnce(http: HttpClient, o: GatherOptions, headers: Record<string, string>, i: number): Promise<number> {
+  try {
+    const response = await http.request({
+      method: 'POST',
+      url: `${o.baseUrl}/v1/chat/completions`,
+      headers: { 'Content-Type': 'application/json', ...o.headers, ...headers },
+      body: JSON.stringify({ model: o.model, messages: [{ role: 'user', content: `Router check ${i}: reply with one word.` }], max_tokens: 2 }),
+      timeoutMs: o.timeoutMs,
+      maxBytes: 1024 * 1024,
+    });
+    return response.status;
+  } catch {
+    return 0;
+  }
+}
+
+export async function gatherEvidence(http: HttpClient, o: GatherOptions): Promise<Evidence> {
+  const requests = o.requests ?? 3;
+  const before = await readMetrics(http, o.baseUrl, o.headers, o.timeoutMs);
+  const mark = o.logs ? await o.logs.mark() : 0;
+  const workerHeader: Record<string, string> = o.workerId ? { 'x-dynamo-worker-instance-id': o.workerId } : {};
+  let served = 0;
+  for (let i = 0; i < requests; i++) if ((await chatOnce(http, o, workerHeader, i)) === 200) served++;
+  const plainRequestStatus = o.expected === 'direct' ? await chatOnce(http, o, {}, requests) : undefined;
+  // Log lines and counters are written as the response leaves; give them a moment.
+  await sleep(300);
+  const after = await readMetrics(http, o.baseUrl, o.headers, o.timeoutMs);
+  const logs = o.logs ? await o.logs.since(mark) : { problem: 'a frontend reached by URL offers no log' };
+  const metrics = before.ok && after.ok ? { before: before.totals, after: after.totals } : undefined;
+  const verification = verifyMode({
+    expected: o.expected,
+    requests: served,
+    metrics,
+    metricsProblem: !before.ok ? before.problem : !after.ok ? after.problem : undefined,
+    logModes: logs.text !== undefined ? routerModesInLog(logs.text) : undefined,
+    logProblem: logs.problem,
+    plainRequestStatus,
+  });
+  const kvEvents = metrics ? kvEventsFromMetrics(metrics.before, metrics.after, o.approximateKv) : undefined;
+  return { ...verification, kvEvents };
+}
