@@ -3,6 +3,7 @@
 //
 //   node scripts/cluster.ts <deploy.yaml> [more.yaml ...] [--namespace NS] [--kubeconfig PATH]
 //        [--timeout SECONDS] [--tiny-model DIR] [--python PATH] [--http] [--keep]
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { existsSync } from 'node:fs';
 import { rtOf } from '../__tests__/support/cluster/controllers.ts';
 import { parseManifests, startCluster } from '../__tests__/support/cluster/index.ts';

@@ -9,6 +9,7 @@ export PATH="$ROOT/node_modules/.bin:$PATH"
 echo "==> lint"
 eslint .
 prettier --check . >/dev/null || { prettier --check . ; exit 1; }
+node scripts/lint-workflows.mjs
 echo "==> typecheck"
 tsc -p tsconfig.json --noEmit
 echo "==> dist is up to date"

@@ -1,5 +1,6 @@
 // The stand-in apiserver against the real clients: kubectl 1.32 and @kubernetes/client-node 2.x.
 // Uses the fake-graph fixture (tiny Node processes), so no Python is started here.
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { join } from 'node:path';
 import https from 'node:https';
@@ -174,6 +175,31 @@ describe('kubectl against the stand-in', () => {
     expect(r.stderr).toMatch(/Unauthorized|must be logged in/);
   });
 });
+
+test('kubectl apply (client-side, server-side field validation) creates, then reports unchanged', async () => {
+  const f = join(FIX, 'plain-deployment.yaml');
+  const missingNs = await kubectl(cluster, ['apply', '-f', f]);
+  expect(missingNs.stderr).toMatch(/namespaces "dynamo-plain" not found/);
+  // (`kubectl create namespace` sends protobuf, which the stand-in does not decode: see README)
+  const ns = await kubectl(cluster, ['apply', '-f', '-'], {
+    input: 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: dynamo-plain\n',
+  });
+  expect(ns.stdout).toMatch(/namespace\/dynamo-plain created/);
+  const first = await kubectl(cluster, ['apply', '-f', f]);
+  expect(first.code).toBe(0);
+  expect(first.stdout).toMatch(/deployment.apps\/dynamo-frontend created/);
+  expect(first.stdout).toMatch(/service\/dynamo-frontend created/);
+  const again = await kubectl(cluster, ['apply', '-f', f]);
+  expect(again.stdout).toMatch(/deployment.apps\/dynamo-frontend unchanged/);
+  // the plain deployments start Python processes: remove them again right away
+  const del = await kubectl(
+    cluster,
+    ['delete', 'namespace', 'dynamo-plain', '--wait=true', '--timeout=30s'],
+    { timeoutMs: 35000 },
+  );
+  expect(del.code).toBe(0);
+  expect(cluster.list('v1', 'Pod', 'dynamo-plain')).toEqual([]);
+}, 60000);
 
 describe('Status bodies', () => {
   test('401 for a wrong or missing token', async () => {

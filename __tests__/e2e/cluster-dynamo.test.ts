@@ -1,5 +1,6 @@
 // Real Dynamo processes (ai-dynamo frontend + mocker) run by the stand-in's kubelet from the
 // upstream-shaped fixtures; reached through client-node's port-forward.
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -149,7 +150,7 @@ describe('mocker DGD (v1alpha1 and v1beta1 twins)', () => {
         signal: AbortSignal.timeout(20000),
       });
       expect(res.status).toBe(200);
-      const out = await res.json();
+      const out = (await res.json()) as any;
       expect(out.object).toBe('chat.completion');
       expect(out.usage.completion_tokens).toBe(4);
     } finally {

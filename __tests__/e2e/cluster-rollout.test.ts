@@ -1,5 +1,6 @@
 // Operator + kubelet simulation: DGD -> pods, rollouts on spec changes, port-forward, and the
 // failure modes a rollout can stall on (crash loop, never Ready, unschedulable, image pull).
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';

@@ -85,15 +85,23 @@ export function bootstrapMedianDiff(
   if (sa.length < MIN_BOOTSTRAP_VALUES || sb.length < MIN_BOOTSTRAP_VALUES) return undefined;
   const rounds = Math.max(1, Math.floor(iterations));
   const random = seededRandom(seed);
-  const bufA = new Float64Array(sa.length);
-  const bufB = new Float64Array(sb.length);
+  const counts = new Uint32Array(Math.max(sa.length, sb.length));
   const diffs = new Float64Array(rounds);
-  const resampledMedian = (source: Float64Array, buf: Float64Array): number => {
-    for (let i = 0; i < buf.length; i++) buf[i] = source[randomInt(random, source.length)];
-    buf.sort();
-    return rankIn(buf, 50);
+  // The source is sorted, so a resample's median is found by counting how often each index was
+  // drawn and walking to the median rank: O(n) per resample instead of a sort.
+  const resampledMedian = (source: Float64Array): number => {
+    const n = source.length;
+    counts.fill(0, 0, n);
+    for (let i = 0; i < n; i++) counts[randomInt(random, n)]++;
+    const rank = Math.ceil(n / 2);
+    let seen = 0;
+    for (let i = 0; i < n; i++) {
+      seen += counts[i];
+      if (seen >= rank) return source[i];
+    }
+    return source[n - 1];
   };
-  for (let r = 0; r < rounds; r++) diffs[r] = resampledMedian(sb, bufB) - resampledMedian(sa, bufA);
+  for (let r = 0; r < rounds; r++) diffs[r] = resampledMedian(sb) - resampledMedian(sa);
   diffs.sort();
   const tail = ((1 - confidence) / 2) * 100;
   return {

@@ -1,5 +1,6 @@
 // Control plane simulation: the Dynamo operator (DGD -> Deployments + frontend Service), the
 // Deployment and ReplicaSet controllers, the scheduler, garbage collection and event recording.
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { createHash } from 'node:crypto';
 import { applyDefaults } from './defaults.ts';
 import { clone, deepEqual } from './patch.ts';

@@ -1,4 +1,5 @@
 // Defaulting the apiserver applies on create/update of built-in kinds (a useful subset).
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import type { ResourceType } from './resources.ts';
 import type { Store } from './store.ts';
 

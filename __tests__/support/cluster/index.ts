@@ -1,4 +1,5 @@
 // The stand-in Kubernetes cluster used by the end-to-end tests and the demo. See README.md.
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -361,7 +362,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       try {
         await waitFor(() => (last = readyState(ns)) === true, `namespace ${ns} to be ready`, w);
       } catch (e) {
-        throw new Error(`${(e as Error).message}: ${String(last)}`);
+        throw new Error(`${(e as Error).message}: ${String(last)}`, { cause: e });
       }
     },
     stop: async () => {

@@ -1,6 +1,7 @@
 // The kubelet simulation: runs each scheduled pod's containers as local processes (argument arrays,
 // no shell), maps container ports to free loopback ports, runs probes, restarts crashed containers
 // with back-off and reports pod status and events the way the real kubelet does.
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';

@@ -1,4 +1,5 @@
 // The resource types the stand-in serves, and DynamoGraphDeployment v1alpha1 <-> v1beta1 conversion.
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { clone } from './patch.ts';
 
 export interface ResourceType {

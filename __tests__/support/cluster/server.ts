@@ -1,5 +1,6 @@
 // The stand-in kube-apiserver: REST, discovery, watch, Status errors, auth, RBAC-style denials,
 // fault hooks, request log and the pod portforward subresource (WebSocket, v4.channel.k8s.io).
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';

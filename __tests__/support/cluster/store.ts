@@ -1,5 +1,6 @@
 // In-memory object store with one global resourceVersion counter and a bounded event history
 // (the apiserver's watch cache), plus typed errors that the server renders as Status bodies.
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { randomUUID } from 'node:crypto';
 import { clone, deepEqual } from './patch.ts';
 import { RESOURCES, groupVersion, qualified, type ResourceType } from './resources.ts';

@@ -1,4 +1,5 @@
 // meta.k8s.io/v1 Table output (what `kubectl get` asks for), with kubectl-like columns.
+/* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import type { ResourceType } from './resources.ts';
 
 type AnyObj = Record<string, any>;

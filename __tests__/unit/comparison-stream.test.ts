@@ -1,0 +1,334 @@
+// Streaming chat samples: the SSE parser and chunk reducer (pure), then streamChat and
+// runWorkload against a local HTTP server that misbehaves in the ways a frontend can.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  applyEvent,
+  createSseParser,
+  peakInFlight,
+  runWorkload,
+  streamChat,
+  type Sample,
+  type StreamState,
+} from '../../src/evidence/stream.js';
+import type { WorkloadRequest } from '../../src/evidence/workload.js';
+
+describe('createSseParser', () => {
+  it('handles LF, CRLF and CR, also split between chunks', () => {
+    const p = createSseParser();
+    const text = 'data: a\n\ndata: b\r\n\r\ndata: c\r\rdata: d\r\n\r\n';
+    const events = [...text].flatMap((ch) => p.push(ch));
+    expect(events.map((e) => e.data)).toEqual(['a', 'b', 'c', 'd']);
+    expect(p.end()).toEqual([]);
+  });
+
+  it('joins data lines, skips comments, keeps the event name, strips one space', () => {
+    const p = createSseParser();
+    const events = p.push(': keep-alive\n\nevent: error\ndata:  two\ndata:x\n\n');
+    expect(events).toEqual([{ event: 'error', data: ' two\nx' }]);
+  });
+
+  it('flushes a last event without a blank line at the end', () => {
+    const p = createSseParser();
+    expect(p.push('data: [DONE]')).toEqual([]);
+    expect(p.end()).toEqual([{ event: undefined, data: '[DONE]' }]);
+  });
+
+  it('refuses a line longer than the cap', () => {
+    const p = createSseParser(10);
+    expect(() => p.push('data: 0123456789')).toThrow(/exceeded 10/);
+  });
+});
+
+describe('applyEvent', () => {
+  const ev = (data: unknown) => ({ data: typeof data === 'string' ? data : JSON.stringify(data) });
+
+  it('takes TTFT from the first chunk with a choice (role only) and reads usage and worker id', () => {
+    const s: StreamState = { done: false };
+    applyEvent(s, ev('{"choices":[{"index":0,"delta":{"role":"assistant"},"finish_reason":null}],"nvext":{"worker_id":{"decode_worker_id":17183773152596406150}}}'), 12);
+    applyEvent(s, ev({ choices: [{ index: 0, delta: {}, finish_reason: 'length' }] }), 20);
+    applyEvent(s, ev({ choices: [], usage: { prompt_tokens: 300, completion_tokens: 4, prompt_tokens_details: { cached_tokens: 256 } } }), 21);
+    applyEvent(s, ev('[DONE]'), 22);
+    expect(s).toEqual({
+      done: true,
+      ttftMs: 12,
+      finishReason: 'length',
+      workerId: '17183773152596406150',
+      promptTokens: 300,
+      outputTokens: 4,
+      cachedTokens: 256,
+    });
+  });
+
+  it('counts a usage-only first chunk as the first token', () => {
+    const s: StreamState = { done: false };
+    applyEvent(s, ev({ choices: [], usage: { prompt_tokens: 3, completion_tokens: 1 } }), 5);
+    expect(s.ttftMs).toBe(5);
+    expect(s.cachedTokens).toBeUndefined();
+  });
+
+  it.each([
+    ['an error event', { event: 'error', data: 'engine died' }, /error event: engine died/],
+    ['an error object', ev({ error: { message: 'boom' } }), /error in stream: boom/],
+    ['a chunk that is not JSON', ev('{nope'), /not JSON/],
+  ])('fails on %s', (_what, event, pattern) => {
+    const s: StreamState = { done: false };
+    applyEvent(s, event, 1);
+    expect(s.error).toMatch(pattern);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+let server: Server;
+let baseUrl: string;
+let handler: Handler = (_req, res) => res.end();
+let active = 0;
+let peak = 0;
+const bodies: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      bodies.push(body);
+      active++;
+      peak = Math.max(peak, active);
+      res.on('close', () => active--);
+      handler(req, res, body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const request = (index = 0): WorkloadRequest => ({
+  index,
+  group: index % 2,
+  model: 'm',
+  messages: [{ role: 'user', content: `hello ${index} ✓` }],
+  maxTokens: 4,
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const DYNAMO_STREAM = [
+  'data: {"id":"c","choices":[{"index":0,"delta":{"role":"assistant"},"finish_reason":null}],"object":"chat.completion.chunk","nvext":{"worker_id":{"prefill_worker_id":13716975354107675959,"decode_worker_id":13716975354107675959}}}\n\n',
+  'data: {"id":"c","choices":[{"index":0,"delta":{},"finish_reason":null}],"object":"chat.completion.chunk"}\n\n',
+  'data: {"id":"c","choices":[{"index":0,"delta":{"content":"é"},"finish_reason":"length"}],"object":"chat.completion.chunk"}\n\n',
+  'data: {"id":"c","choices":[],"usage":{"prompt_tokens":413,"completion_tokens":4,"total_tokens":417,"prompt_tokens_details":{"cached_tokens":384}}}\n\n',
+  'data: [DONE]\n\n',
+].join('');
+
+function sse(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+}
+
+describe('streamChat', () => {
+  it('measures a stream delivered in awkward pieces (mid-line, mid-UTF-8, CR|LF)', async () => {
+    handler = async (_req, res) => {
+      sse(res);
+      const bytes = Buffer.from(DYNAMO_STREAM.replace(/\n/g, '\r\n'));
+      await sleep(30); // "prefill"
+      for (let i = 0; i < bytes.length; i += 7) {
+        res.write(bytes.subarray(i, i + 7));
+        if (i % 140 === 0) await sleep(1);
+      }
+      res.end();
+    };
+    const sample = await streamChat(baseUrl, request(3), {
+      timeoutMs: 5000,
+      apiKey: 'k-1',
+      headers: { 'x-dynamo-worker-instance-id': '42' },
+    });
+    expect(sample).toMatchObject({
+      index: 3,
+      group: 1,
+      ok: true,
+      status: 200,
+      outputTokens: 4,
+      promptTokens: 413,
+      cachedTokens: 384,
+      workerId: '13716975354107675959',
+      finishReason: 'length',
+      startMs: 0,
+    });
+    expect(sample.ttftMs).toBeGreaterThanOrEqual(25);
+    expect(sample.ttftMs).toBeLessThanOrEqual(sample.latencyMs);
+    const body = JSON.parse(bodies[bodies.length - 1]);
+    expect(body).toEqual({
+      model: 'm',
+      messages: [{ role: 'user', content: 'hello 3 ✓' }],
+      max_tokens: 4,
+      temperature: 0,
+      ignore_eos: true,
+      stream: true,
+      stream_options: { include_usage: true },
+      nvext: { extra_fields: ['worker_id'] },
+    });
+  });
+
+  it('sends the api key and extra headers', async () => {
+    let seen: IncomingMessage['headers'] = {};
+    handler = (req, res) => {
+      seen = req.headers;
+      sse(res);
+      res.end(DYNAMO_STREAM);
+    };
+    await streamChat(baseUrl, request(), { timeoutMs: 5000, apiKey: 'k-1', headers: { 'x-extra': 'y' } });
+    expect(seen.authorization).toBe('Bearer k-1');
+    expect(seen['x-extra']).toBe('y');
+    expect(seen.accept).toBe('text/event-stream');
+  });
+
+  it('reports an HTTP error with its status and a short body', async () => {
+    handler = (_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end('{"message":"Service temporarily unavailable","type":"Service Unavailable","code":503}');
+    };
+    const sample = await streamChat(baseUrl, request(), { timeoutMs: 5000 });
+    expect(sample).toMatchObject({ ok: false, status: 503, error: { kind: 'http' } });
+    expect(sample.error?.message).toMatch(/^HTTP 503: .*temporarily unavailable/);
+  });
+
+  it('reads only the start of a huge error body', async () => {
+    handler = (_req, res) => {
+      res.writeHead(500);
+      const chunk = 'x'.repeat(64 * 1024);
+      let sent = 0;
+      const pump = () => {
+        while (sent < 400 && res.write(chunk)) sent++;
+        if (sent < 400 && !res.destroyed) res.once('drain', pump);
+        else res.end();
+      };
+      pump();
+    };
+    const started = Date.now();
+    const sample = await streamChat(baseUrl, request(), { timeoutMs: 10_000 });
+    expect(sample.error?.kind).toBe('http');
+    expect(sample.error!.message.length).toBeLessThan(300);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('fails on an error event in the stream and keeps what it saw', async () => {
+    handler = (_req, res) => {
+      sse(res);
+      res.write(DYNAMO_STREAM.split('\n\n')[0] + '\n\n');
+      res.end('event: error\ndata: {"message":"Stream disconnected"}\n\n');
+    };
+    const sample = await streamChat(baseUrl, request(), { timeoutMs: 5000 });
+    expect(sample).toMatchObject({ ok: false, error: { kind: 'stream' }, workerId: '13716975354107675959' });
+    expect(sample.error?.message).toMatch(/Stream disconnected/);
+    expect(sample.ttftMs).toBeDefined();
+  });
+
+  it('times out a stream that never ends', async () => {
+    handler = (_req, res) => {
+      sse(res);
+      res.write(DYNAMO_STREAM.split('\n\n')[0] + '\n\n');
+    };
+    const sample = await streamChat(baseUrl, request(), { timeoutMs: 300 });
+    expect(sample).toMatchObject({ ok: false, error: { kind: 'timeout' } });
+    expect(sample.latencyMs).toBeGreaterThanOrEqual(290);
+    expect(sample.latencyMs).toBeLessThan(2000);
+  });
+
+  it('reports a connection reset mid-stream', async () => {
+    handler = (_req, res) => {
+      sse(res);
+      res.write(DYNAMO_STREAM.split('\n\n')[0] + '\n\n');
+      setTimeout(() => res.socket?.destroy(), 20);
+    };
+    const sample = await streamChat(baseUrl, request(), { timeoutMs: 5000 });
+    expect(sample.ok).toBe(false);
+    expect(sample.error).toEqual({ kind: 'reset', message: 'connection reset by the server (mid-stream)' });
+  });
+
+  it('fails a stream that ends without finish_reason or [DONE]', async () => {
+    handler = (_req, res) => {
+      sse(res);
+      res.end(DYNAMO_STREAM.split('\n\n')[0] + '\n\n');
+    };
+    const sample = await streamChat(baseUrl, request(), { timeoutMs: 5000 });
+    expect(sample).toMatchObject({ ok: false, error: { kind: 'stream' } });
+    expect(sample.error?.message).toMatch(/ended before/);
+  });
+
+  it('fails a 200 answer that is not an event stream', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"choices":[]}');
+    };
+    const sample = await streamChat(baseUrl, request(), { timeoutMs: 5000 });
+    expect(sample.error?.message).toMatch(/expected an event stream, got application\/json/);
+  });
+
+  it('reports a refused connection', async () => {
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise((r) => probe.close(r));
+    const sample = await streamChat(`http://127.0.0.1:${port}`, request(), { timeoutMs: 2000 });
+    expect(sample.error?.kind).toBe('refused');
+  });
+});
+
+describe('runWorkload', () => {
+  it('keeps at most `concurrency` requests in flight and returns samples in request order', async () => {
+    peak = 0;
+    handler = async (_req, res, body) => {
+      const index = Number(/hello (\d+)/.exec(body)?.[1]);
+      await sleep(10 + ((index * 7) % 5) * 10); // uneven durations: completion order ≠ list order
+      sse(res);
+      res.end(DYNAMO_STREAM);
+    };
+    const progress: number[] = [];
+    const requests = Array.from({ length: 12 }, (_, i) => request(i));
+    const samples = await runWorkload(baseUrl, requests, {
+      concurrency: 3,
+      timeoutMs: 5000,
+      onProgress: (done, total) => progress.push(done * 100 + total),
+    });
+    expect(samples.map((s) => s.index)).toEqual([...Array(12).keys()]);
+    expect(samples.every((s) => s.ok)).toBe(true);
+    expect(peak).toBe(3);
+    expect(peakInFlight(samples)).toBeLessThanOrEqual(3);
+    expect(progress).toEqual(Array.from({ length: 12 }, (_, i) => (i + 1) * 100 + 12));
+    // Issued in list order: start times never go backwards.
+    const starts = samples.map((s) => s.startMs);
+    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+  });
+
+  it('does not send requests after the run is stopped', async () => {
+    handler = async (_req, res) => {
+      await sleep(50);
+      sse(res);
+      res.end(DYNAMO_STREAM);
+    };
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    const samples = await runWorkload(baseUrl, [0, 1, 2, 3].map(request), {
+      concurrency: 2,
+      timeoutMs: 5000,
+      signal: controller.signal,
+    });
+    expect(samples.map((s) => s.error?.kind)).toEqual(['aborted', 'aborted', 'aborted', 'aborted']);
+  });
+});
+
+describe('peakInFlight', () => {
+  const s = (startMs: number, latencyMs: number) => ({ startMs, latencyMs }) as Sample;
+  it('counts overlaps, not back-to-back requests', () => {
+    expect(peakInFlight([])).toBe(0);
+    expect(peakInFlight([s(0, 10), s(10, 10), s(20, 5)])).toBe(1);
+    expect(peakInFlight([s(0, 10), s(5, 10), s(6, 1), s(12, 1)])).toBe(3);
+  });
+});
