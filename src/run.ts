@@ -100,6 +100,8 @@ function applySmoke(contract: Contract, smoke: SmokeResult): void {
 
 /** The mode the frontend should be running once the target is open, if the run knows one. */
 function expectedMode(plan: Plan, session: TargetSession): RouterMode | undefined {
+  // A dry run applied nothing: the frontend still runs the mode the target read from it.
+  if (session.envPatch?.dryRun) return session.mode && isRouterMode(session.mode) ? session.mode : undefined;
   if (plan.requestedMode) return plan.requestedMode;
   if (plan.expectedMode) return plan.expectedMode;
   return session.mode && isRouterMode(session.mode) ? session.mode : undefined;

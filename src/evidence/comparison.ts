@@ -210,13 +210,14 @@ function conclusionFor(
   const interval = `95% interval ${signed(d.low)} to ${signed(d.high)}`;
   if (result.label === 'measured difference') {
     const direction = d.diff < 0 ? 'lower' : 'higher';
-    return `${result.mode}: measured difference: median TTFT ${formatMs(Math.abs(d.diff))} ${direction} than ${base.mode} (${interval}; ${result.samples} and ${base.samples} samples).`;
+    return `${result.mode}: measured difference: median TTFT ${formatMs(Math.abs(d.diff))} ${direction} than ${base.mode} (difference ${signed(d.diff)}, ${interval}; ${result.samples} and ${base.samples} successful samples).`;
   }
+  // Too few samples: the interval may exclude zero, but the rule does not let it count.
   const reason =
     lowSampleModes.length > 0
-      ? `fewer than ${minSamples} successful samples in ${lowSampleModes.join(', ')}`
-      : 'the interval includes zero';
-  return `${result.mode}: smoke comparison: ${numbers} (difference ${signed(d.diff)}, ${interval}); ${reason}, so no difference is shown.`;
+      ? `fewer than ${minSamples} successful samples in ${lowSampleModes.join(', ')}, so no difference is claimed`
+      : 'the interval includes zero, so no difference is shown';
+  return `${result.mode}: smoke comparison: ${numbers} (difference ${signed(d.diff)}, ${interval}); ${reason}.`;
 }
 
 /** Compares every mode with the first one. `runs` in the order they were run; the first is the baseline. */

@@ -232,6 +232,15 @@ export interface StreamOptions {
   signal?: AbortSignal;
   /** performance.now() value that startMs is measured from. Default: this call's start. */
   epoch?: number;
+  /**
+   * Reuse keep-alive connections. Default false: each request opens its own connection
+   * (`Connection: close`). Observed on Dynamo 1.6.1 with concurrent requests over reused
+   * connections: the first chunk often waits ~30–40 ms and arrives together with the rest
+   * (small writes held back until the client's delayed ACK), so client TTFT was ~45 ms while
+   * the frontend's own TTFT metric said ~15 ms. Fresh connections stream chunk by chunk; their
+   * cost (one connect, plus TLS on https) is the same in every mode.
+   */
+  keepAlive?: boolean;
 }
 
 /** The request body: the same sampling settings in every mode. */
@@ -318,6 +327,7 @@ export async function streamChat(
       headers: {
         'Content-Type': 'application/json',
         Accept: 'text/event-stream',
+        ...(options.keepAlive ? {} : { Connection: 'close' }),
         ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}),
         ...options.headers,
       },

@@ -58,8 +58,24 @@ export class EventRecorder {
     component: string,
     fieldPath?: string,
   ): void {
+    try {
+      this.write(obj, type, reason, message, component, fieldPath);
+    } catch {
+      // like client-go's recorder: a rejected event (e.g. namespace terminating) is dropped
+    }
+  }
+
+  private write(
+    obj: AnyObj,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    component: string,
+    fieldPath?: string,
+  ): void {
     const ns = obj.metadata.namespace ?? 'default';
-    if (!this.store.get(NS, undefined, ns)) return;
+    const nsObj = this.store.get(NS, undefined, ns);
+    if (!nsObj || nsObj.metadata.deletionTimestamp) return;
     const involved: AnyObj = {
       kind: obj.kind,
       namespace: obj.metadata.namespace,

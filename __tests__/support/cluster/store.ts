@@ -322,6 +322,7 @@ export class Store {
     // finalizers removed from an object being deleted -> really delete
     if (
       next.metadata.deletionTimestamp &&
+      (old.metadata.finalizers ?? []).length > 0 &&
       (next.metadata.finalizers ?? []).length === 0 &&
       rt.kind !== 'Pod'
     ) {

@@ -23,8 +23,10 @@ export function asString(value: unknown): string | undefined {
 export function dig(value: unknown, ...path: string[]): unknown {
   let current = value;
   for (const key of path) {
-    if (!isObject(current)) return undefined;
-    current = current[key];
+    // Paths step into lists by index ('0'), as in spec.components[0].
+    if (Array.isArray(current) && /^\d+$/.test(key)) current = current[Number(key)];
+    else if (isObject(current)) current = current[key];
+    else return undefined;
   }
   return current;
 }

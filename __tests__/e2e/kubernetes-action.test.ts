@@ -1,0 +1,140 @@
+// The bundled action (dist/index.js, run as GitHub runs it) against the stand-in cluster:
+// v1beta1, a plain Deployment, and an object with many unrelated fields. Port-forwarding is
+// exercised from the bundle on purpose (bundling has broken client-node's port-forward before).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startCluster, type Cluster } from '../support/cluster/index.ts';
+
+type AnyObj = Record<string, any>;
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+const FIXTURES = path.join(ROOT, '__tests__/fixtures/k8s');
+const DIST = path.join(ROOT, 'dist/index.js');
+
+let cluster: Cluster;
+let dir: string;
+
+function parseOutputs(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]);
+    if (m) {
+      const value: string[] = [];
+      while (++i < lines.length && lines[i] !== m[2]) value.push(lines[i]);
+      out[m[1]] = value.join('\n');
+    } else if (lines[i].includes('=')) {
+      out[lines[i].slice(0, lines[i].indexOf('='))] = lines[i].slice(lines[i].indexOf('=') + 1);
+    }
+  }
+  return out;
+}
+
+async function action(inputs: Record<string, string>): Promise<{ code: number | null; outputs: Record<string, string>; stdout: string; summary: string }> {
+  const run = mkdtempSync(path.join(dir, 'run-'));
+  const files = Object.fromEntries(['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_STATE', 'GITHUB_ENV'].map((n) => [n, path.join(run, n)]));
+  for (const f of Object.values(files)) writeFileSync(f, '');
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: run, KUBECONFIG: cluster.kubeconfigPath, ...files };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  const child = spawn(process.execPath, [DIST], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stdout += d));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, outputs: parseOutputs(readFileSync(files.GITHUB_OUTPUT, 'utf8')), stdout, summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8') };
+}
+
+beforeAll(async () => {
+  if (!existsSync(DIST)) throw new Error('dist/index.js missing: run `npm run build` first');
+  dir = mkdtempSync(path.join(tmpdir(), 'k8s-action-'));
+  cluster = await startCluster({ namespace: 'dynamo' });
+  await cluster.apply(path.join(FIXTURES, 'mocker-agg.v1beta1.yaml'), { namespace: 'beta' });
+  await cluster.apply(path.join(FIXTURES, 'plain-deployment.yaml'));
+  await cluster.apply(path.join(FIXTURES, 'many-fields.v1alpha1.yaml'));
+  await cluster.waitForReady('beta', { timeoutMs: 180_000 });
+  await cluster.waitForReady('dynamo-plain', { timeoutMs: 180_000 });
+  await cluster.waitForReady('dynamo', { timeoutMs: 180_000 });
+}, 400_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('bundled action on the stand-in', () => {
+  it('v1beta1: switches to kv through the main container env; the token never reaches the log', async () => {
+    cluster.clearRequestLog();
+    const r = await action({ namespace: 'beta', deployment: 'mocker-agg', mode: 'kv', retries: '30', 'retry-delay': '1' });
+    if (r.code !== 0) console.log(r.stdout);
+    expect(r.code).toBe(0);
+    expect(r.outputs.result).toBe('pass');
+    expect(r.outputs.mode).toBe('kv');
+    expect(r.outputs.service).toBe('beta/mocker-agg-frontend');
+    expect(JSON.parse(r.outputs['env-patch'])).toMatchObject({ applied: true, changed: true });
+    const dgd = cluster.get('nvidia.com/v1beta1', 'DynamoGraphDeployment', 'mocker-agg', 'beta') as AnyObj;
+    const fe = dgd.spec.components.find((c: AnyObj) => c.type === 'frontend');
+    expect(fe.podTemplate.spec.containers.find((c: AnyObj) => c.name === 'main').env).toEqual([{ name: 'DYN_ROUTER_MODE', value: 'kv' }]);
+    expect(dgd.spec.env).toBeUndefined();
+    expect(r.stdout + r.summary).not.toContain(cluster.token);
+    expect(r.summary).toContain('kubectl patch');
+  }, 300_000);
+
+  it('plain Deployment: the frontend container env changes, other entries kept', async () => {
+    const r = await action({ namespace: 'dynamo-plain', service: 'dynamo-frontend', mode: 'least-loaded', retries: '30', 'retry-delay': '1' });
+    if (r.code !== 0) console.log(r.stdout);
+    expect(r.outputs.result).toBe('pass');
+    const d = cluster.get('apps/v1', 'Deployment', 'dynamo-frontend', 'dynamo-plain') as AnyObj;
+    expect(d.spec.template.spec.containers[0].env).toEqual([
+      { name: 'DYN_LOG', value: 'info' },
+      { name: 'DYN_ROUTER_TEMPERATURE', value: '0.5' },
+      { name: 'DYN_ROUTER_MODE', value: 'least-loaded' },
+    ]);
+  }, 300_000);
+
+  it('many unrelated fields: the object comes back identical but for the router entries', async () => {
+    const before = cluster.get('nvidia.com/v1alpha1', 'DynamoGraphDeployment', 'many-fields', 'dynamo') as AnyObj;
+    const r = await action({ namespace: 'dynamo', deployment: 'many-fields', recipe: path.join(FIXTURES, 'many-fields.v1alpha1.yaml'), mode: 'kv', 'kv-events': 'false', retries: '30', 'retry-delay': '1' });
+    if (r.code !== 0) console.log(r.stdout);
+    expect(r.outputs.result).toBe('pass');
+    const after = cluster.get('nvidia.com/v1alpha1', 'DynamoGraphDeployment', 'many-fields', 'dynamo') as AnyObj;
+    const strip = (o: AnyObj) => {
+      const c = structuredClone(o);
+      delete c.status;
+      delete c.metadata.resourceVersion;
+      delete c.metadata.generation;
+      delete c.metadata.managedFields;
+      return c;
+    };
+    const expected = strip(before);
+    expected.spec.services.Frontend.envs = [
+      ...before.spec.services.Frontend.envs,
+      { name: 'DYN_ROUTER_MODE', value: 'kv' },
+      { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' },
+    ];
+    expect(strip(after)).toEqual(expected);
+  }, 300_000);
+
+  it('dry-run from the bundle: no write of any kind', async () => {
+    cluster.clearRequestLog();
+    const r = await action({ namespace: 'beta', deployment: 'mocker-agg', mode: 'random', 'dry-run': 'true', retries: '30', 'retry-delay': '1' });
+    expect(r.outputs.result).toBe('pass');
+    expect(JSON.parse(r.outputs['env-patch'])).toMatchObject({ dryRun: true, applied: false, changed: true });
+    expect(cluster.writes()).toEqual([]);
+  }, 300_000);
+
+  it('no cluster configured: cluster-unreachable, never localhost:8080', async () => {
+    const saved = cluster.kubeconfigPath;
+    (cluster as AnyObj).kubeconfigPath = '';
+    try {
+      const r = await action({ namespace: 'beta', mode: 'kv' });
+      expect(r.code).toBe(1);
+      expect(r.outputs.failure).toBe('cluster-unreachable');
+      expect(r.stdout).toContain('No Kubernetes cluster is configured');
+      expect(r.stdout).not.toContain('localhost:8080');
+    } finally {
+      (cluster as AnyObj).kubeconfigPath = saved;
+    }
+  }, 60_000);
+});

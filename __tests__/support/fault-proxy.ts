@@ -1,0 +1,324 @@
+// A fault-injecting HTTP proxy on 127.0.0.1, put in front of a real Dynamo frontend (or of nothing)
+// to break the exchange in the ways a deployment breaks: 5xx bursts, a server that accepts and never
+// answers, headers then a stalled body, a reset mid-body, a huge body, not-JSON with 200, a redirect
+// to another host, a chat reply without content, an empty model list for the first attempts.
+//
+//   const proxy = await startFaultProxy({ upstream: frontend.url });
+//   proxy.setRules([{ path: '/v1/models', times: 2, fault: { kind: 'status', status: 503 } }]);
+//   ... run the action with base-url = proxy.url ...
+//   await proxy.stop();   // closes every socket, including hung and stalled ones
+//
+// Rules are matched in order on method (optional) and path; a rule with `times` applies to that many
+// matching requests, then falls through (to the next rule, finally to the upstream). Requests no rule
+// claims are passed through unchanged. Every request is recorded (method, path, Authorization, fault).
+//
+// Also here: a recording server (`startRecorder`) that answers everything with a fixed reply and
+// remembers who called it, used as "another host" for redirects and as a tripwire for runs that must
+// contact nothing.
+
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+
+export type Fault =
+  /** Answer with this status (and body); e.g. 503 bursts. */
+  | { kind: 'status'; status: number; body?: string; headers?: Record<string, string> }
+  /** Answer 200 (or `status`) with this body, e.g. not-JSON, an empty model list, a chat reply without content. */
+  | { kind: 'body'; status?: number; body: string; contentType?: string }
+  /** Accept the connection and the request, never answer. */
+  | { kind: 'hang' }
+  /** Send the status line and headers (and a first chunk), then never send the rest. */
+  | { kind: 'stall-body'; status?: number; firstChunk?: string }
+  /** Send headers announcing `length` bytes and `sendBytes` of them, then reset the connection. */
+  | { kind: 'reset-mid-body'; length?: number; sendBytes?: number }
+  /** A 200 JSON-looking body of `bytes` bytes (streamed, never buffered), e.g. 64 MiB for /v1/models. */
+  | { kind: 'huge'; bytes: number }
+  /** Redirect (302 by default) to `location`, typically a recorder on another port. */
+  | { kind: 'redirect'; location: string; status?: number }
+  /** Answer `status` with a body that echoes the request's Authorization header back (a hostile frontend). */
+  | { kind: 'echo-auth'; status: number };
+
+export interface FaultRule {
+  path: string;
+  method?: 'GET' | 'POST';
+  /** How many matching requests this rule handles; default: all of them. */
+  times?: number;
+  fault: Fault;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  authorization?: string;
+  /** The fault kind applied, or 'pass' for a pass-through. */
+  handled: string;
+  at: number;
+}
+
+export interface FaultProxy {
+  url: string;
+  port: number;
+  /** Replaces the rules and resets their counters; the request log is kept (see reset()). */
+  setRules(rules: FaultRule[]): void;
+  /** Forgets recorded requests. */
+  reset(): void;
+  requests(): RecordedRequest[];
+  /** Requests for one path. */
+  hits(path: string): RecordedRequest[];
+  /** Client connections currently open to the proxy. */
+  openSockets(): number;
+  /** Resolves once no client connection is open (or after timeoutMs); returns the count left. */
+  waitIdle(timeoutMs?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const CHUNK = Buffer.alloc(64 * 1024, 0x20);
+
+function listen(server: ReturnType<typeof createServer>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    });
+  });
+}
+
+function trackSockets(server: ReturnType<typeof createServer>): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    // A client that vanishes mid-reply must not crash the test process.
+    socket.on('error', () => undefined);
+  });
+  return sockets;
+}
+
+async function closeServer(server: ReturnType<typeof createServer>, sockets: Set<Socket>): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  for (const socket of sockets) socket.destroy();
+  server.closeAllConnections();
+  await closed;
+  // 'close' events of destroyed sockets arrive on a later tick.
+  const deadline = Date.now() + 2000;
+  while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}
+
+function pathOf(req: IncomingMessage): string {
+  return new URL(req.url ?? '/', 'http://x').pathname;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+async function streamHuge(res: ServerResponse, bytes: number): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(bytes) });
+  // A JSON-looking start, then spaces: a client that buffers it all would need `bytes` of memory.
+  let sent = 0;
+  const head = Buffer.from('{"object":"list","data":[');
+  res.write(head);
+  sent += head.length;
+  while (sent < bytes && !res.destroyed) {
+    const chunk = CHUNK.subarray(0, Math.min(CHUNK.length, bytes - sent));
+    sent += chunk.length;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+  if (!res.destroyed) res.end();
+}
+
+function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): void {
+  switch (fault.kind) {
+    case 'status':
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+      res.end(
+        fault.body ??
+          JSON.stringify({ message: 'Service temporarily unavailable', type: 'Injected', code: fault.status }),
+      );
+      return;
+    case 'body':
+      res.writeHead(fault.status ?? 200, { 'content-type': fault.contentType ?? 'application/json' });
+      res.end(fault.body);
+      return;
+    case 'hang':
+      return; // the socket stays open until the client gives up or stop() destroys it
+    case 'stall-body':
+      res.writeHead(fault.status ?? 200, { 'content-type': 'application/json', 'content-length': '100000' });
+      res.write(fault.firstChunk ?? '{"object":"list","data":[');
+      return;
+    case 'reset-mid-body': {
+      const length = fault.length ?? 4096;
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(length) });
+      res.write('{"object":"list","data":[' + ' '.repeat(Math.max(0, (fault.sendBytes ?? 512) - 25)));
+      // Let the first bytes leave, then send a TCP RST.
+      setTimeout(() => req.socket.resetAndDestroy(), 50);
+      return;
+    }
+    case 'huge':
+      void streamHuge(res, fault.bytes).catch(() => undefined);
+      return;
+    case 'redirect':
+      res.writeHead(fault.status ?? 302, { location: fault.location, 'content-type': 'text/plain' });
+      res.end(`Moved to ${fault.location}`);
+      return;
+    case 'echo-auth': {
+      const auth = header(req, 'authorization') ?? '';
+      res.writeHead(fault.status, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          message: `request rejected; you sent Authorization: ${auth}`,
+          type: 'Echo',
+          code: fault.status,
+          headers: { authorization: auth },
+        }),
+      );
+      return;
+    }
+  }
+}
+
+function passThrough(upstream: URL | undefined, req: IncomingMessage, res: ServerResponse): void {
+  if (!upstream) {
+    res.writeHead(502, { 'content-type': 'application/json' });
+    res.end('{"message":"fault proxy: no upstream","code":502}');
+    return;
+  }
+  const out = httpRequest(
+    {
+      host: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, host: upstream.host },
+    },
+    (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+      up.on('error', () => res.destroy());
+    },
+  );
+  out.on('error', () => {
+    if (!res.headersSent) {
+      res.writeHead(502, { 'content-type': 'application/json' });
+      res.end('{"message":"fault proxy: upstream failed","code":502}');
+    } else res.destroy();
+  });
+  res.on('close', () => out.destroy());
+  req.pipe(out);
+}
+
+export async function startFaultProxy(options: { upstream?: string; rules?: FaultRule[] } = {}): Promise<FaultProxy> {
+  const upstream = options.upstream ? new URL(options.upstream) : undefined;
+  let rules: { rule: FaultRule; used: number }[] = [];
+  let log: RecordedRequest[] = [];
+  const setRules = (next: FaultRule[]) => {
+    rules = next.map((rule) => ({ rule, used: 0 }));
+  };
+  setRules(options.rules ?? []);
+
+  const server = createServer((req, res) => {
+    const path = pathOf(req);
+    const match = rules.find(
+      ({ rule, used }) =>
+        rule.path === path && (!rule.method || rule.method === req.method) && used < (rule.times ?? Infinity),
+    );
+    log.push({
+      method: req.method ?? '',
+      path,
+      authorization: header(req, 'authorization'),
+      handled: match ? match.rule.fault.kind : 'pass',
+      at: Date.now(),
+    });
+    if (!match) {
+      passThrough(upstream, req, res);
+      return;
+    }
+    match.used++;
+    // Read (and drop) the request body so the client is never blocked writing it.
+    req.resume();
+    applyFault(match.rule.fault, req, res);
+  });
+  server.keepAliveTimeout = 1000;
+  const sockets = trackSockets(server);
+  const port = await listen(server);
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    setRules,
+    reset: () => {
+      log = [];
+    },
+    requests: () => [...log],
+    hits: (path) => log.filter((r) => r.path === path),
+    openSockets: () => sockets.size,
+    async waitIdle(timeoutMs = 2000) {
+      const deadline = Date.now() + timeoutMs;
+      while (sockets.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      return sockets.size;
+    },
+    stop() {
+      stopped ??= closeServer(server, sockets);
+      return stopped;
+    },
+  };
+}
+
+export interface Recorder {
+  url: string;
+  port: number;
+  requests(): RecordedRequest[];
+  /** TCP connections accepted so far (a client may connect without completing a request). */
+  connections(): number;
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+/** A server that answers every request with `reply` (default 200 `{}`) and records it. */
+export async function startRecorder(
+  reply: { status: number; body: string } = { status: 200, body: '{}' },
+): Promise<Recorder> {
+  let log: RecordedRequest[] = [];
+  const server = createServer((req, res) => {
+    log.push({
+      method: req.method ?? '',
+      path: pathOf(req),
+      authorization: header(req, 'authorization'),
+      handled: 'recorded',
+      at: Date.now(),
+    });
+    req.resume();
+    res.writeHead(reply.status, { 'content-type': 'application/json' });
+    res.end(reply.body);
+  });
+  const sockets = trackSockets(server);
+  let connections = 0;
+  server.on('connection', () => connections++);
+  const port = await listen(server);
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests: () => [...log],
+    connections: () => connections,
+    reset: () => {
+      log = [];
+      connections = 0;
+    },
+    stop() {
+      stopped ??= closeServer(server, sockets);
+      return stopped;
+    },
+  };
+}
