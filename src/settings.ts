@@ -109,7 +109,7 @@ export function parseMode(input: string, raw: string): RouterMode | undefined {
   const hint = near ? ` (did you mean \`${near}\`?)` : '';
   throw new CheckFailure(
     'bad-input',
-    `Input \`${input}\` has "${raw}", which is not a Dynamo router mode${hint}; allowed: ${ROUTER_MODES.join(', ')}, or empty to leave the mode alone. Dynamo would silently run round-robin for an unknown mode.`,
+    `Input \`${input}\` has "${raw}", which is not a Dynamo router mode${hint}; allowed: ${ROUTER_MODES.join(', ')}, or empty to leave the mode alone. Dynamo 1.6.1 refuses an unknown mode at start-up (the frontend exits), so nothing would be routed.`,
     near ? `set \`${input}: ${near}\`` : `fix \`${input}\``,
   );
 }
@@ -177,6 +177,22 @@ function parseText(input: string, raw: string, fallback: string | undefined): st
   return raw;
 }
 
+/**
+ * A bearer token goes into an HTTP header: whitespace, control or non-ASCII characters cannot be
+ * sent (fetch would throw an error quoting the header, key included). The value is never echoed.
+ */
+function parseApiKey(input: string, raw: string): string | undefined {
+  if (raw === '') return undefined;
+  if (!/^[\x21-\x7e]+$/.test(raw)) {
+    throw new CheckFailure(
+      'bad-input',
+      `Input \`${input}\` holds whitespace, a control character or a non-ASCII character (the value is not shown); allowed: a bearer token of printable ASCII characters without spaces.`,
+      `fix the secret passed to \`${input}\``,
+    );
+  }
+  return raw;
+}
+
 export function isLoopbackHost(hostname: string): boolean {
   return (
     ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(hostname) || /^127\.\d+\.\d+\.\d+$/.test(hostname)
@@ -239,7 +255,7 @@ export function parseSettings(get: InputSource): Settings {
     );
   }
 
-  const apiKey = get('api-key') || undefined;
+  const apiKey = parseApiKey('api-key', get('api-key'));
   return {
     mode,
     kvEvents,
