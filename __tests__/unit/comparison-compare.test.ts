@@ -1,11 +1,6 @@
 // Per-mode numbers, the bootstrap comparison against the first mode, and the labelling rules.
 import { describe, expect, it } from '@jest/globals';
-import {
-  compare,
-  routerKvHitRate,
-  summarizeMode,
-  type ModeRun,
-} from '../../src/evidence/comparison.js';
+import { compare, routerKvHitRate, summarizeMode, type ModeRun } from '../../src/evidence/comparison.js';
 import { seededRandom } from '../../src/evidence/stats.js';
 import type { Sample } from '../../src/evidence/stream.js';
 
@@ -45,7 +40,12 @@ describe('summarizeMode', () => {
   it('computes counts, percentiles, throughput and ratios', () => {
     const run: ModeRun = {
       mode: 'kv',
-      samples: [...samples(20, 50, 1), failure(20, 'http', 503), failure(21, 'http', 503), failure(22, 'timeout')],
+      samples: [
+        ...samples(20, 50, 1),
+        failure(20, 'http', 503),
+        failure(21, 'http', 503),
+        failure(22, 'timeout'),
+      ],
       kvHitRate: 0.53333,
     };
     const s = summarizeMode(run);
@@ -81,7 +81,10 @@ describe('summarizeMode', () => {
   it('leaves samples without usage counts out of the cached-token ratio', () => {
     const s = summarizeMode({
       mode: 'kv',
-      samples: [...samples(2, 50, 1, { cachedTokens: 50 }), ...samples(2, 50, 1, { cachedTokens: undefined })],
+      samples: [
+        ...samples(2, 50, 1, { cachedTokens: 50 }),
+        ...samples(2, 50, 1, { cachedTokens: undefined }),
+      ],
     });
     expect(s.cachedTokenRatio).toBe(0.5);
   });
@@ -133,7 +136,9 @@ describe('compare: labels', () => {
     const kv = c.modes[1];
     expect(kv.label).toBe('measured difference');
     expect(kv.ttftDiff!.diff).toBeLessThan(-80);
-    expect(kv.conclusion).toMatch(/^kv: measured difference: median TTFT \d+(\.\d)? ms lower than round-robin \(difference -\d+(\.\d)? ms, 95% interval -\d/);
+    expect(kv.conclusion).toMatch(
+      /^kv: measured difference: median TTFT \d+(\.\d)? ms lower than round-robin \(difference -\d+(\.\d)? ms, 95% interval -\d/,
+    );
   });
 
   it('calls identical distributions a smoke comparison whose interval includes zero', () => {
@@ -191,7 +196,9 @@ describe('compare: labels', () => {
       { seed: 1 },
     );
     expect(c.modes[0].conclusion).toMatch(/no successful request \(1 failed request, not in the numbers\)/);
-    expect(c.modes[1].conclusion).toMatch(/baseline round-robin has no successful request, nothing to compare/);
+    expect(c.modes[1].conclusion).toMatch(
+      /baseline round-robin has no successful request, nothing to compare/,
+    );
   });
 
   it('is deterministic and JSON-serialisable', () => {
@@ -199,7 +206,14 @@ describe('compare: labels', () => {
       { mode: 'round-robin', samples: samples(30, 200, 1) },
       { mode: 'kv', samples: samples(30, 150, 2), kvHitRate: 0.5 },
     ];
-    const settings = { requests: 30, concurrency: 4, prefixGroups: 4, prefixTokens: 256, maxTokens: 8, model: 'm' };
+    const settings = {
+      requests: 30,
+      concurrency: 4,
+      prefixGroups: 4,
+      prefixTokens: 256,
+      maxTokens: 8,
+      model: 'm',
+    };
     const a = compare(runs, { seed: 5, settings });
     expect(compare(runs, { seed: 5, settings })).toEqual(a);
     const json = JSON.stringify(a);
@@ -212,7 +226,9 @@ describe('compare: labels', () => {
   });
 
   it('labels a single mode a smoke comparison', () => {
-    expect(compare([{ mode: 'kv', samples: samples(200, 100, 1) }], { seed: 1 }).label).toBe('smoke comparison');
+    expect(compare([{ mode: 'kv', samples: samples(200, 100, 1) }], { seed: 1 }).label).toBe(
+      'smoke comparison',
+    );
     expect(() => compare([], { seed: 1 })).toThrow(RangeError);
   });
 });

@@ -25,7 +25,11 @@ const samples = (n: number, ttft: number): Sample[] =>
 const HOSTILE = '<img src=x onerror=alert(1)>|**bold**`code`"]\n    bar [999]\n```';
 
 function comparison(modes: string[], model = 'tiny-model') {
-  const runs: ModeRun[] = modes.map((mode, i) => ({ mode, samples: samples(20, 100 - i * 10), kvHitRate: i ? 0.5 : undefined }));
+  const runs: ModeRun[] = modes.map((mode, i) => ({
+    mode,
+    samples: samples(20, 100 - i * 10),
+    kvHitRate: i ? 0.5 : undefined,
+  }));
   return compare(runs, { seed: 1, settings: { requests: 20, concurrency: 2, model } });
 }
 
@@ -34,7 +38,15 @@ describe('renderComparisonHtml', () => {
     const html = renderComparisonHtml(comparison(['round-robin', 'kv']));
     expect(html.indexOf('Mode comparison: smoke comparison')).toBeLessThan(html.indexOf('<table>'));
     expect(html).toMatch(/Not a measurement/);
-    for (const h of ['TTFT p50', 'TTFT p95', 'latency p50', 'latency p95', 'output tok/s', 'cached-token ratio', 'router KV hit rate'])
+    for (const h of [
+      'TTFT p50',
+      'TTFT p95',
+      'latency p50',
+      'latency p95',
+      'output tok/s',
+      'cached-token ratio',
+      'router KV hit rate',
+    ])
       expect(html).toContain(h);
     expect(html).toContain('<td>round-robin (baseline)</td>');
     expect(html).toContain('<td>20/20</td>');
@@ -94,7 +106,9 @@ describe('renderComparison and comparisonText', () => {
   it('keeps the log text to one line per entry and says what kind of comparison it is', () => {
     const text = comparisonText(comparison(['round-robin', `kv\n::error::injected`]));
     const lines = text.split('\n');
-    expect(lines[0]).toMatch(/^compare-modes: smoke comparison \(model tiny-model, 20 requests per mode, concurrency 2, seed 1\)$/);
+    expect(lines[0]).toMatch(
+      /^compare-modes: smoke comparison \(model tiny-model, 20 requests per mode, concurrency 2, seed 1\)$/,
+    );
     expect(lines).toHaveLength(5);
     expect(lines.every((l) => !l.startsWith('::'))).toBe(true);
     expect(text).not.toMatch(/faster|slower/);

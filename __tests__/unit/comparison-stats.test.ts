@@ -32,7 +32,12 @@ describe('percentile (nearest rank)', () => {
 
   it('takes the lower middle value as the median of an even count, unsorted input', () => {
     expect(median([4, 1, 3, 2])).toBe(2);
-    expect(percentile([...Array(100).keys()].map((i) => i + 1), 95)).toBe(95);
+    expect(
+      percentile(
+        [...Array(100).keys()].map((i) => i + 1),
+        95,
+      ),
+    ).toBe(95);
   });
 
   it('ignores non-finite values', () => {

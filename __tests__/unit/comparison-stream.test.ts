@@ -46,9 +46,22 @@ describe('applyEvent', () => {
 
   it('takes TTFT from the first chunk with a choice (role only) and reads usage and worker id', () => {
     const s: StreamState = { done: false };
-    applyEvent(s, ev('{"choices":[{"index":0,"delta":{"role":"assistant"},"finish_reason":null}],"nvext":{"worker_id":{"decode_worker_id":17183773152596406150}}}'), 12);
+    applyEvent(
+      s,
+      ev(
+        '{"choices":[{"index":0,"delta":{"role":"assistant"},"finish_reason":null}],"nvext":{"worker_id":{"decode_worker_id":17183773152596406150}}}',
+      ),
+      12,
+    );
     applyEvent(s, ev({ choices: [{ index: 0, delta: {}, finish_reason: 'length' }] }), 20);
-    applyEvent(s, ev({ choices: [], usage: { prompt_tokens: 300, completion_tokens: 4, prompt_tokens_details: { cached_tokens: 256 } } }), 21);
+    applyEvent(
+      s,
+      ev({
+        choices: [],
+        usage: { prompt_tokens: 300, completion_tokens: 4, prompt_tokens_details: { cached_tokens: 256 } },
+      }),
+      21,
+    );
     applyEvent(s, ev('[DONE]'), 22);
     expect(s).toEqual({
       done: true,
@@ -187,6 +200,10 @@ describe('streamChat', () => {
     expect(seen.authorization).toBe('Bearer k-1');
     expect(seen['x-extra']).toBe('y');
     expect(seen.accept).toBe('text/event-stream');
+    // A fresh connection per request unless keep-alive is asked for (see StreamOptions.keepAlive).
+    expect(seen.connection).toBe('close');
+    await streamChat(baseUrl, request(), { timeoutMs: 5000, keepAlive: true });
+    expect(seen.connection).toBe('keep-alive');
   });
 
   it('reports an HTTP error with its status and a short body', async () => {
@@ -249,7 +266,8 @@ describe('streamChat', () => {
     };
     const sample = await streamChat(baseUrl, request(), { timeoutMs: 5000 });
     expect(sample.ok).toBe(false);
-    expect(sample.error).toEqual({ kind: 'reset', message: 'connection reset by the server (mid-stream)' });
+    expect(sample.error?.kind).toBe('reset');
+    expect(sample.error?.message).toMatch(/^connection (reset|closed) by the server.* \(mid-stream\)$/);
   });
 
   it('fails a stream that ends without finish_reason or [DONE]', async () => {

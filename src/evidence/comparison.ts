@@ -201,12 +201,14 @@ function conclusionFor(
       ? `${result.mode} (baseline): no successful request${failedNote(result)}.`
       : `${result.mode} (baseline): TTFT p50 ${formatMs(result.ttftP50)} over ${plural(result.samples, 'successful request')}${failedNote(result)}.`;
   }
-  if (result.ttftP50 === undefined) return `${result.mode}: no successful request${failedNote(result)}, nothing to compare.`;
+  if (result.ttftP50 === undefined)
+    return `${result.mode}: no successful request${failedNote(result)}, nothing to compare.`;
   if (base.ttftP50 === undefined)
     return `${result.mode}: TTFT p50 ${formatMs(result.ttftP50)}; the baseline ${base.mode} has no successful request, nothing to compare.`;
   const d = result.ttftDiff;
   const numbers = `TTFT p50 ${formatMs(result.ttftP50)} vs ${formatMs(base.ttftP50)} for ${base.mode}`;
-  if (!d) return `${result.mode}: smoke comparison: ${numbers}; too few successful samples for an interval, so no difference is shown.`;
+  if (!d)
+    return `${result.mode}: smoke comparison: ${numbers}; too few successful samples for an interval, so no difference is shown.`;
   const interval = `95% interval ${signed(d.low)} to ${signed(d.high)}`;
   if (result.label === 'measured difference') {
     const direction = d.diff < 0 ? 'lower' : 'higher';

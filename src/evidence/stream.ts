@@ -89,7 +89,8 @@ export function createSseParser(maxLineChars = 1024 * 1024): SseParser {
         start = i + 1;
       }
       buffer += text.slice(start);
-      if (buffer.length > maxLineChars) throw new SseLineTooLong(`an SSE line exceeded ${maxLineChars} characters`);
+      if (buffer.length > maxLineChars)
+        throw new SseLineTooLong(`an SSE line exceeded ${maxLineChars} characters`);
       return out;
     },
     end() {
@@ -196,7 +197,8 @@ export function applyEvent(state: StreamState, event: SseEvent, atMs: number): v
 // ---------------------------------------------------------------------------------------------
 // Effects
 
-export type SampleErrorKind = 'http' | 'timeout' | 'refused' | 'reset' | 'dns' | 'stream' | 'aborted' | 'other';
+export type SampleErrorKind =
+  'http' | 'timeout' | 'refused' | 'reset' | 'dns' | 'stream' | 'aborted' | 'other';
 
 export interface Sample {
   /** The request's position in the workload. */
@@ -290,6 +292,10 @@ function classify(error: unknown): { kind: SampleErrorKind; message: string } {
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE')
     return { kind: 'reset', message: 'connection reset by the server' };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'dns', message: 'host name not found' };
+  // undici's "terminated": the body ended early; without keep-alive the cause is a parser error
+  // (a chunked body cut off by EOF) rather than a socket code.
+  if ((error as Error)?.message === 'terminated')
+    return { kind: 'reset', message: 'connection closed by the server before the response ended' };
   const message = cause?.message ?? (error as Error)?.message ?? String(error);
   return { kind: 'other', message: code ? `${code}: ${message}` : message };
 }
@@ -364,8 +370,14 @@ export async function streamChat(
     }
   } catch (error) {
     if (timeout.signal.aborted)
-      return fail('timeout', `no complete stream within ${Math.round(options.timeoutMs / 100) / 10} s`, status, state);
-    if (options.signal?.aborted) return fail('aborted', 'the run was stopped during this request', status, state);
+      return fail(
+        'timeout',
+        `no complete stream within ${Math.round(options.timeoutMs / 100) / 10} s`,
+        status,
+        state,
+      );
+    if (options.signal?.aborted)
+      return fail('aborted', 'the run was stopped during this request', status, state);
     if (error instanceof SseLineTooLong) return fail('stream', error.message, status, state);
     const { kind, message } = classify(error);
     // A socket closed mid-stream surfaces as "terminated" with the socket error as cause.
