@@ -17,8 +17,62 @@ const LAUNCH_STATE = 'launched-frontend';
 // The job summary is capped at 1 MiB per step; beyond it the runner drops the summary.
 const SUMMARY_LIMIT = 1000 * 1024;
 
+// Log lines carry outside text (model ids, error bodies, pod names). Kept to one line, such text
+// can never start a line, so it can never be read by the runner as a workflow command.
+function logLine(text: string): string {
+  const line = oneLine(text, 4000);
+  return /^(::|##\[)/.test(line) ? `> ${line}` : line;
+}
+
 function logger(runner: Runner): Logger {
-  return { info: (line) => runner.info(line), warning: (line) => runner.warning(oneLine(line)) };
+  return { info: (line) => runner.info(logLine(line)), warning: (line) => runner.warning(oneLine(line)) };
+}
+
+/**
+ * Secrets (the api-key input, tokens from a kubeconfig) are masked by the runner in the log, but a
+ * hostile or broken server can echo them back into a failure message, and the runner does not
+ * mask step outputs or the job summary file the way it masks the log. So every string the action
+ * writes is redacted here, in one place: the raw secret and the forms a server echo would take
+ * (JSON-escaped, URL-encoded).
+ */
+class Redactor {
+  private forms: string[] = [];
+  add(secret: string): void {
+    if (secret.length < 4) return; // too short to find reliably (the runner masks it anyway)
+    const forms = [secret, JSON.stringify(secret).slice(1, -1), encodeURIComponent(secret)];
+    for (const form of forms) if (!this.forms.includes(form)) this.forms.push(form);
+    this.forms.sort((a, b) => b.length - a.length);
+  }
+  text(value: string): string {
+    let out = value;
+    for (const form of this.forms) out = out.split(form).join('***');
+    return out;
+  }
+  deep<T>(value: T): T {
+    if (typeof value === 'string') return this.text(value) as T;
+    if (Array.isArray(value)) return value.map((v) => this.deep(v)) as T;
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.deep(v)])) as T;
+    }
+    return value;
+  }
+}
+
+/** The runner, with every message, output and summary passed through the redactor. */
+function redacting(runner: Runner, redactor: Redactor): Runner {
+  return {
+    info: (message) => runner.info(redactor.text(message)),
+    warning: (message, properties) => runner.warning(redactor.text(message), properties),
+    error: (message, properties) => runner.error(redactor.text(message), properties),
+    setSecret: (secret) => {
+      redactor.add(secret);
+      runner.setSecret(secret);
+    },
+    setOutput: (name, value) => runner.setOutput(name, redactor.text(value)),
+    saveState: (name, value) => runner.saveState(name, value),
+    getState: (name) => runner.getState(name),
+    appendSummary: (markdown) => runner.appendSummary(redactor.text(markdown)),
+  };
 }
 
 /** The contract of a run that stopped before planning (bad input): nothing was contacted. */
@@ -45,7 +99,10 @@ function inputFailureContract(failure: CheckFailure, baseUrl: string): Contract 
   };
 }
 
-function publish(runner: Runner, contract: Contract): void {
+function publish(runner: Runner, contract: Contract, redactor: Redactor): void {
+  // Redact before rendering: the summary's HTML escaping would otherwise hide an echoed secret
+  // (e.g. `_` becomes `&#95;`) from the runner-level redaction.
+  contract = redactor.deep(contract);
   for (const [name, value] of Object.entries(contractOutputs(contract))) runner.setOutput(name, value);
   try {
     let summary = renderSummary(contract);
@@ -57,7 +114,7 @@ function publish(runner: Runner, contract: Contract): void {
   }
   const line = verdictText(contract);
   if (contract.result === 'pass') {
-    runner.info(line);
+    runner.info(logLine(line));
   } else {
     const failure = contract.failure;
     runner.error(oneLine(`${failure?.message ?? ''} Next step: ${failure?.next ?? ''}`), {
@@ -67,8 +124,10 @@ function publish(runner: Runner, contract: Contract): void {
   }
 }
 
-export async function runAction(runner: Runner): Promise<void> {
+export async function runAction(rawRunner: Runner): Promise<void> {
   const inputs = actionInputs();
+  const redactor = new Redactor();
+  const runner = redacting(rawRunner, redactor);
   // Mask the key before anything can echo it, even a rejected input.
   const apiKey = inputs('api-key');
   if (apiKey) runner.setSecret(apiKey);
@@ -76,7 +135,7 @@ export async function runAction(runner: Runner): Promise<void> {
   try {
     settings = parseSettings(inputs);
   } catch (error) {
-    publish(runner, inputFailureContract(toFailure(error), DEFAULT_BASE_URL));
+    publish(runner, inputFailureContract(toFailure(error), DEFAULT_BASE_URL), redactor);
     return;
   }
   const log = logger(runner);
@@ -90,7 +149,7 @@ export async function runAction(runner: Runner): Promise<void> {
         mask: (secret) => runner.setSecret(secret),
       }),
   });
-  publish(runner, contract);
+  publish(runner, contract, redactor);
 }
 
 export async function cleanupAction(runner: Runner): Promise<void> {

@@ -10,6 +10,7 @@ import { nextCommand } from './report/next-command.js';
 import type { Settings } from './settings.js';
 import type { KvEventsVerdict } from './plan.js';
 import type { LogSource } from './evidence/gather.js';
+import type { ModeSwitcher } from './evidence/compare-run.js';
 import { isRouterMode, type RouterMode } from './modes.js';
 
 export interface Logger {
@@ -34,6 +35,8 @@ export interface TargetSession {
   logPath?: string;
   /** The frontend's log, for evidence of the mode in effect. */
   logs?: LogSource;
+  /** Switches the deployment between modes for compare-modes (launch and Kubernetes targets). */
+  switcher?: ModeSwitcher;
   /** Called when the check failed; may restore the previous state (rollback-on-failure). */
   onCheckFailed?(failure: CheckFailure): Promise<void>;
   /** Releases what the session holds for the check (a port-forward); never throws. */
@@ -95,6 +98,40 @@ function applySmoke(contract: Contract, smoke: SmokeResult): void {
     contract.failure = undefined;
   } else if (smoke.failure) {
     contract.failure = failureOf(smoke.failure.code, smoke.failure.message, smoke.failure.hint);
+  }
+}
+
+async function compareModes(settings: Settings, session: TargetSession, contract: Contract, effects: RunEffects): Promise<void> {
+  const compare = settings.compare;
+  if (!compare) return;
+  if (!session.switcher) {
+    throw new CheckFailure('compare-failed', 'This target cannot switch router modes, so modes cannot be compared on it.');
+  }
+  const { runComparison } = await import('./evidence/compare-run.js');
+  const { comparisonText } = await import('./report/comparison.js');
+  const comparison = await runComparison(effects.http, session.switcher, {
+    compare,
+    model: contract.model,
+    apiKey: settings.apiKey,
+    timeoutMs: settings.timeoutMs,
+    retries: settings.retries,
+    retryDelayMs: settings.retryDelayMs,
+    log: effects.log,
+  });
+  contract.comparison = comparison;
+  for (const line of comparisonText(comparison).split('\n')) effects.log.info(line);
+  contract.limitations.push(
+    comparison.label === 'measured difference'
+      ? 'The comparison is a measured difference on this deployment and workload; other prompts, loads and hardware can differ.'
+      : `The comparison is a smoke comparison: it shows the modes work on a matched workload, not which is faster (${comparison.modes.find((m) => m.why)?.why ?? 'too few samples'}).`,
+  );
+  const failed = comparison.modes.filter((m) => m.samples === 0);
+  if (failed.length > 0) {
+    contract.result = 'fail';
+    contract.failure = failureOf(
+      'compare-failed',
+      `No request succeeded in ${failed.map((m) => m.mode).join(', ')} during the comparison${failed[0].firstError ? ` (first error: ${failed[0].firstError})` : ''}.`,
+    );
   }
 }
 
@@ -190,6 +227,9 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
     applySmoke(contract, smoke);
     if (smoke.ok && settings.verify && !settings.skipChat) {
       await verifyInEffect(settings, plan, session, smoke, contract, effects);
+    }
+    if (contract.result === 'pass' && settings.compare) {
+      await compareModes(settings, session, contract, effects);
     }
     if (contract.result === 'fail' && contract.failure && session.onCheckFailed) {
       await session.onCheckFailed(new CheckFailure(contract.failure.code, contract.failure.message));

@@ -18,6 +18,17 @@ export interface KubernetesSettings {
   rollbackOnFailure: boolean;
 }
 
+export interface CompareInputs {
+  /** The first mode is the baseline. */
+  modes: RouterMode[];
+  requests: number;
+  concurrency: number;
+  prefixGroups: number;
+  prefixTokens: number;
+  maxTokens: number;
+  seed: number;
+}
+
 export interface Settings {
   /** Undefined: leave the mode alone and only check (and report) it. */
   mode?: RouterMode;
@@ -41,6 +52,8 @@ export interface Settings {
   verify: boolean;
   /** Present when the run targets a Kubernetes deployment. */
   kubernetes?: KubernetesSettings;
+  /** Present when the run compares router modes on a matched workload. */
+  compare?: CompareInputs;
 }
 
 /** Reads one raw input by its action.yml name; returns '' when unset. */
@@ -55,6 +68,12 @@ export const DEFAULTS = {
   timeout: 20,
   launchTimeout: 120,
   rolloutTimeout: 300,
+  compareRequests: 20,
+  compareConcurrency: 4,
+  comparePrefixGroups: 4,
+  comparePrefixTokens: 512,
+  compareMaxTokens: 32,
+  compareSeed: 42,
   python: 'python3',
 };
 
@@ -130,7 +149,7 @@ export function parseBaseUrl(input: string, raw: string): string | undefined {
     throw new CheckFailure(
       'bad-input',
       `Input \`${input}\` carries credentials in the URL; allowed: a URL without user:password@ (pass a bearer token in \`api-key\`).`,
-      'move the secret to `api-key`',
+      `remove the credentials from \`${input}\` and pass the secret in \`api-key\``,
     );
   }
   if (url.search || url.hash) {
@@ -255,6 +274,7 @@ export function parseSettings(get: InputSource): Settings {
     );
   }
 
+  const compare = parseCompare(get, Boolean(launch || kubernetes));
   const apiKey = parseApiKey('api-key', get('api-key'));
   return {
     mode,
@@ -290,6 +310,7 @@ export function parseSettings(get: InputSource): Settings {
     apiKey,
     verify: true,
     kubernetes,
+    compare,
   };
 }
 
@@ -343,4 +364,35 @@ function parseKubernetes(get: InputSource): KubernetesSettings | undefined {
   if (writeRecipe && !recipe)
     throw badInput('write-recipe', 'true', '`false` unless `recipe` names the deploy.yaml to update');
   return { namespace, deployment, service, recipe, writeRecipe, dryRun, rolloutTimeoutMs, rollbackOnFailure };
+}
+
+function parseCompare(get: InputSource, canSwitch: boolean): CompareInputs | undefined {
+  const raw = get('compare-modes');
+  const extras = ['compare-requests', 'compare-concurrency', 'compare-prefix-groups', 'compare-prefix-tokens', 'compare-max-tokens', 'compare-seed'];
+  if (raw === '') {
+    const stray = extras.find((name) => get(name) !== '');
+    if (stray) throw badInput(stray, get(stray), 'empty unless `compare-modes` lists the modes to compare');
+    return undefined;
+  }
+  const modes = raw
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((m) => parseMode('compare-modes', m) as RouterMode);
+  const duplicate = modes.find((m, i) => modes.indexOf(m) !== i);
+  if (duplicate) throw badInput('compare-modes', raw, `each mode once (${duplicate} is listed twice)`);
+  if (modes.length < 2) throw badInput('compare-modes', raw, 'two or more modes separated by commas, the baseline first, e.g. `round-robin,kv`');
+  if (!canSwitch) {
+    throw badInput('compare-modes', raw, 'empty unless the action can switch modes: `launch: true` or a Kubernetes target');
+  }
+  const int = (name: string, fallback: number, min: number, max: number): number =>
+    parseNumber(name, get(name), fallback, { min, max, integer: true });
+  return {
+    modes,
+    requests: int('compare-requests', DEFAULTS.compareRequests, 5, 100000),
+    concurrency: int('compare-concurrency', DEFAULTS.compareConcurrency, 1, 256),
+    prefixGroups: int('compare-prefix-groups', DEFAULTS.comparePrefixGroups, 1, 10000),
+    prefixTokens: int('compare-prefix-tokens', DEFAULTS.comparePrefixTokens, 0, 100000),
+    maxTokens: int('compare-max-tokens', DEFAULTS.compareMaxTokens, 1, 32768),
+    seed: int('compare-seed', DEFAULTS.compareSeed, 0, 2147483647),
+  };
 }

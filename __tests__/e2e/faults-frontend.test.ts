@@ -15,7 +15,13 @@ import {
   type FrontendHandle,
   type WorkerHandle,
 } from '../support/dynamo.ts';
-import { startFaultProxy, startRecorder, type FaultProxy, type FaultRule, type Recorder } from '../support/fault-proxy.ts';
+import {
+  startFaultProxy,
+  startRecorder,
+  type FaultProxy,
+  type FaultRule,
+  type Recorder,
+} from '../support/fault-proxy.ts';
 
 const available = dynamoAvailable();
 const describeDynamo = available ? describe : describe.skip;
@@ -61,7 +67,12 @@ const CASES: FaultCase[] = [
     rules: () => [{ path: MODELS, times: 2, fault: { kind: 'status', status: 503 } }],
     expected: 'pass',
     check: (run, { proxy }) => {
-      expect(proxy.hits(MODELS).slice(0, 3).map((r) => r.handled)).toEqual(['status', 'status', 'pass']);
+      expect(
+        proxy
+          .hits(MODELS)
+          .slice(0, 3)
+          .map((r) => r.handled),
+      ).toEqual(['status', 'status', 'pass']);
       expect(run.stdout).toMatch(/models: attempt 1\/3 failed: GET \/v1\/models answered 503/);
     },
   },
@@ -116,14 +127,23 @@ const CASES: FaultCase[] = [
   {
     name: 'models: not JSON with 200',
     rules: () => [
-      { path: MODELS, fault: { kind: 'body', body: '<html><body>Welcome to nginx!</body></html>', contentType: 'text/html' } },
+      {
+        path: MODELS,
+        fault: {
+          kind: 'body',
+          body: '<html><body>Welcome to nginx!</body></html>',
+          contentType: 'text/html',
+        },
+      },
     ],
     expected: 'models-error',
     check: (run) => expect(run.summary).toContain('not with an OpenAI model list'),
   },
   {
     name: 'models: redirect to another host (api key must not follow)',
-    rules: ({ recorder }) => [{ path: MODELS, fault: { kind: 'redirect', location: `${recorder.url}/v1/models` } }],
+    rules: ({ recorder }) => [
+      { path: MODELS, fault: { kind: 'redirect', location: `${recorder.url}/v1/models` } },
+    ],
     expected: 'models-error',
     check: (run, { recorder }) => {
       expect(recorder.connections()).toBe(0);
@@ -136,7 +156,8 @@ const CASES: FaultCase[] = [
     rules: () => [{ path: MODELS, times: 2, fault: { kind: 'body', body: EMPTY_LIST } }],
     expected: 'pass',
     inputs: { retries: '4' },
-    check: (run) => expect(run.stdout).toMatch(/models: attempt 2\/4 failed: GET \/v1\/models lists no model/),
+    check: (run) =>
+      expect(run.stdout).toMatch(/models: attempt 2\/4 failed: GET \/v1\/models lists no model/),
   },
   {
     name: 'models empty on every attempt',
@@ -170,7 +191,9 @@ const CASES: FaultCase[] = [
   },
   {
     name: 'chat: headers then a stalled body',
-    rules: () => [{ path: CHAT, fault: { kind: 'stall-body', firstChunk: '{"id":"chatcmpl-1","choices":[' } }],
+    rules: () => [
+      { path: CHAT, fault: { kind: 'stall-body', firstChunk: '{"id":"chatcmpl-1","choices":[' } },
+    ],
     expected: 'chat-timeout',
     phases: 2,
   },
@@ -207,7 +230,12 @@ const CASES: FaultCase[] = [
   },
   {
     name: 'chat: redirect to another host (api key must not follow)',
-    rules: ({ recorder }) => [{ path: CHAT, fault: { kind: 'redirect', location: `${recorder.url}/v1/chat/completions`, status: 307 } }],
+    rules: ({ recorder }) => [
+      {
+        path: CHAT,
+        fault: { kind: 'redirect', location: `${recorder.url}/v1/chat/completions`, status: 307 },
+      },
+    ],
     expected: 'chat-error',
     phases: 2,
     check: (_run, { recorder }) => {
@@ -296,7 +324,10 @@ describeDynamo('frontend fault matrix (bundled action, url target, real Dynamo b
     });
     try {
       const detail = `${c.name}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
-      expect({ failure: got, detail: got === (c.expected === 'pass' ? '' : c.expected) ? '' : detail }).toEqual({
+      expect({
+        failure: got,
+        detail: got === (c.expected === 'pass' ? '' : c.expected) ? '' : detail,
+      }).toEqual({
         failure: c.expected === 'pass' ? '' : c.expected,
         detail: '',
       });

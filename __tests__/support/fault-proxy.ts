@@ -144,7 +144,11 @@ function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): vo
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
       res.end(
         fault.body ??
-          JSON.stringify({ message: 'Service temporarily unavailable', type: 'Injected', code: fault.status }),
+          JSON.stringify({
+            message: 'Service temporarily unavailable',
+            type: 'Injected',
+            code: fault.status,
+          }),
       );
       return;
     case 'body':
@@ -218,7 +222,9 @@ function passThrough(upstream: URL | undefined, req: IncomingMessage, res: Serve
   req.pipe(out);
 }
 
-export async function startFaultProxy(options: { upstream?: string; rules?: FaultRule[] } = {}): Promise<FaultProxy> {
+export async function startFaultProxy(
+  options: { upstream?: string; rules?: FaultRule[] } = {},
+): Promise<FaultProxy> {
   const upstream = options.upstream ? new URL(options.upstream) : undefined;
   let rules: { rule: FaultRule; used: number }[] = [];
   let log: RecordedRequest[] = [];

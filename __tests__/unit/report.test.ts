@@ -92,6 +92,7 @@ describe('outputs', () => {
     expect(Object.keys(out).sort()).toEqual(
       [
         'command',
+        'comparison',
         'env-patch',
         'failure',
         'kv-events',

@@ -4,6 +4,7 @@
 import type { CheckRecord } from '../check/smoke.js';
 import { FAILURE_GUIDE, type FailureCode } from '../failures.js';
 import type { KvEventsVerdict, TargetKind } from '../plan.js';
+import type { Comparison } from '../evidence/comparison.js';
 
 export interface EnvEntry {
   name: string;
@@ -59,6 +60,8 @@ export interface Contract {
   nextCommand: string;
   /** Folded extras: frontend log tail, kubectl commands, pod events. */
   details: ReportDetail[];
+  /** The mode comparison, when compare-modes asked for one. */
+  comparison?: Comparison;
 }
 
 export function failureOf(code: FailureCode, message: string, next?: string): Contract['failure'] {
@@ -83,5 +86,6 @@ export function contractOutputs(contract: Contract): Record<string, string> {
     'latency-ms': contract.latencyMs === undefined ? '' : String(contract.latencyMs),
     limitations: JSON.stringify(contract.limitations),
     'next-command': contract.nextCommand,
+    comparison: contract.comparison ? JSON.stringify(contract.comparison) : '',
   };
 }

@@ -4,6 +4,7 @@
 
 import { escapeHtml } from './escape.js';
 import type { Contract } from './contract.js';
+import { renderComparison } from './comparison.js';
 
 const code = (text: string): string => `<code>${escapeHtml(text)}</code>`;
 const pre = (text: string): string => `<pre>${escapeHtml(text).replace(/<br>/g, '\n')}</pre>`;
@@ -91,6 +92,7 @@ export function renderSummary(c: Contract): string {
       '</table>',
     ].join('\n'),
   );
+  if (c.comparison) parts.push(renderComparison(c.comparison));
   if (c.checks.length) {
     const header =
       '<tr><th>check</th><th>result</th><th>attempts</th><th>HTTP</th><th>latency</th><th>detail</th></tr>';

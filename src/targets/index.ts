@@ -4,7 +4,9 @@
 import type { Plan } from '../plan.js';
 import type { Logger, TargetSession } from '../run.js';
 import type { Settings } from '../settings.js';
-import { launchFrontend, logTail, type LaunchedFrontend } from './launch.js';
+import { launchFrontend, logTail, stopFrontend, type LaunchedFrontend } from './launch.js';
+import { frontendCommand } from '../plan.js';
+import type { ModeSwitcher } from '../evidence/compare-run.js';
 import { urlSession } from './url.js';
 import { fileLogSource } from './file-log.js';
 
@@ -30,6 +32,7 @@ async function launchSession(settings: Settings, plan: Plan, deps: TargetDeps): 
     `The launched frontend (pid ${launched.pid}) keeps running for later steps of this job and is stopped by the post step.`,
   );
   session.logs = fileLogSource(launched.logPath);
+  session.switcher = launchSwitcher(settings, plan, deps, session, launched);
   session.onCheckFailed = async () => {
     session.details.push({
       title: 'Frontend log (last lines)',
@@ -37,6 +40,31 @@ async function launchSession(settings: Settings, plan: Plan, deps: TargetDeps): 
     });
   };
   return session;
+}
+
+/**
+ * For compare-modes: restarts the launched frontend in each mode on the same port, and at the end
+ * in the mode the run was asked for, so later steps find what the inputs said.
+ */
+function launchSwitcher(settings: Settings, plan: Plan, deps: TargetDeps, session: TargetSession, first: LaunchedFrontend): ModeSwitcher {
+  let current = first;
+  const relaunch = async (argv: string[]): Promise<void> => {
+    await stopFrontend(current.pid);
+    current = await launchFrontend(argv, { baseUrl: plan.baseUrl, timeoutMs: settings.launchTimeoutMs, log: (l) => deps.log.info(l) });
+    deps.rememberLaunch?.(current);
+    session.logs = fileLogSource(current.logPath);
+    session.logPath = current.logPath;
+  };
+  return {
+    async switchTo(mode) {
+      const approximate = mode === 'kv' && settings.kvEvents === 'false';
+      await relaunch(frontendCommand(settings.python, mode, approximate, plan.baseUrl, settings.frontendArgs));
+      return plan.baseUrl;
+    },
+    async restore() {
+      await relaunch(plan.command as string[]);
+    },
+  };
 }
 
 export async function openTarget(settings: Settings, plan: Plan, deps: TargetDeps): Promise<TargetSession> {
