@@ -277,13 +277,25 @@ function cases(): InputCase[] {
       allowed: /allowed:/,
     });
   }
-  for (const name of INPUTS.filter((n) => n.startsWith('compare-') && n !== 'compare-modes'))
+  for (const name of INPUTS.filter((n) => n.startsWith('compare-') && n !== 'compare-modes')) {
     c.push({
       input: name,
       label: `${name} without compare-modes`,
       inputs: { [name]: '7' },
       allowed: /allowed:/,
     });
+    for (const raw of ['lots', '-1', '2.5'])
+      c.push({
+        input: name,
+        inputs: {
+          launch: 'true',
+          'base-url': 'http://127.0.0.1:1',
+          'compare-modes': 'round-robin,kv',
+          [name]: raw,
+        },
+        allowed: /a whole number from \d+ to \d+/,
+      });
+  }
   return c;
 }
 
