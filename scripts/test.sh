@@ -5,6 +5,13 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source scripts/bootstrap.sh
+# The summary test renders the job summary in headless Chromium (Debian's package: playwright
+# downloads of browsers are not possible here).
+if [[ ! -x /usr/bin/chromium && "$(id -u)" == 0 ]] && command -v apt-get >/dev/null; then
+  echo "==> installing chromium for the summary rendering test"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ||
+    echo "warning: chromium could not be installed; the summary rendering test will be skipped" >&2
+fi
 export PATH="$ROOT/node_modules/.bin:$PATH"
 echo "==> lint"
 eslint .
