@@ -1236,7 +1236,9 @@ function authoredVersion(object, served) {
             // Not JSON: fall through to managedFields.
         }
     }
-    const fields = (asArray(dig(object, 'metadata', 'managedFields')) ?? []).filter(isObject).filter((f) => !f.subresource);
+    const fields = (asArray(dig(object, 'metadata', 'managedFields')) ?? [])
+        .filter(isObject)
+        .filter((f) => !f.subresource);
     const time = (f) => Date.parse(String(f.time ?? '')) || 0;
     const newest = fields.sort((a, b) => time(b) - time(a))[0];
     return newest ? pick(newest.apiVersion) : undefined;
@@ -1268,7 +1270,7 @@ async function onlyDgd(api, namespace, versions) {
 /** A Service without the operator's label: the one Deployment whose pods it selects. */
 async function deploymentBehind(api, namespace, serviceName, service) {
     const selector = asObject(dig(service, 'spec', 'selector')) ?? {};
-    let items = [];
+    let items;
     try {
         items = await api.listObjects('apps', 'v1', namespace, 'deployments');
     }
@@ -1447,6 +1449,8 @@ async function waitForRollout(api, target, options) {
             await sleep(Math.min(500 + Math.random() * 500, deadline - reserve - now()));
         }
     };
+    // The deadline timer is cleared on every way out: a pending timer would keep the action alive.
+    let deadlineTimer;
     const progress = setInterval(() => {
         options.log(`Rollout: ${state.summary} (${Math.round((now() - started) / 1000)} s of ${Math.round(options.timeoutMs / 1000)} s).`);
     }, options.progressEveryMs ?? 10_000);
@@ -1458,11 +1462,14 @@ async function waitForRollout(api, target, options) {
                     resolve();
             }),
             relistAndWatch(),
-            sleep(deadline - reserve - now()),
+            new Promise((resolve) => {
+                deadlineTimer = setTimeout(resolve, Math.max(0, deadline - reserve - now()));
+            }),
         ]);
     }
     finally {
         finished = true;
+        clearTimeout(deadlineTimer);
         clearInterval(progress);
         stop?.();
     }

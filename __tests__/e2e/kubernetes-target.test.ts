@@ -10,6 +10,7 @@ import { runCheck } from '../../src/run.ts';
 import { parseSettings } from '../../src/settings.ts';
 import { openTarget } from '../../src/targets/index.ts';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test access to arbitrary object fields
 type AnyObj = Record<string, any>;
 const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/k8s');
 let lines: string[] = [];
@@ -32,7 +33,8 @@ let dir: string;
 let recipe: string;
 const savedKubeconfig = process.env.KUBECONFIG;
 const dgdPath = '/apis/nvidia.com/v1alpha1/namespaces/dynamo/dynamographdeployments/mocker-agg';
-const dgd = () => cluster.get('nvidia.com/v1alpha1', 'DynamoGraphDeployment', 'mocker-agg', 'dynamo') as AnyObj;
+const dgd = () =>
+  cluster.get('nvidia.com/v1alpha1', 'DynamoGraphDeployment', 'mocker-agg', 'dynamo') as AnyObj;
 const base = { recipe: '', namespace: 'dynamo', retries: '30', 'retry-delay': '1', 'rollout-timeout': '120' };
 
 beforeAll(async () => {
@@ -70,7 +72,9 @@ describe('v1alpha1 DGD (from its recipe) on the stand-in', () => {
     if (contract.result !== 'pass') console.log(JSON.stringify(contract, null, 2), lines.join('\n'));
     expect(contract.result).toBe('pass');
     expect(contract.envPatch).toMatchObject({ changed: true, applied: false, dryRun: true });
-    expect(contract.details.find((d) => d.title === 'Reproduce with kubectl')?.text).toContain('kubectl patch dynamographdeployments.v1alpha1.nvidia.com/mocker-agg -n dynamo --type merge -p');
+    expect(contract.details.find((d) => d.title === 'Reproduce with kubectl')?.text).toContain(
+      'kubectl patch dynamographdeployments.v1alpha1.nvidia.com/mocker-agg -n dynamo --type merge -p',
+    );
     expect(cluster.writes()).toEqual([]);
     expect(readFileSync(recipe, 'utf8')).toBe(before);
   }, 120_000);
@@ -80,7 +84,12 @@ describe('v1alpha1 DGD (from its recipe) on the stand-in', () => {
     const { contract } = await run({ ...base, mode: 'kv', 'write-recipe': 'true' });
     if (contract.result !== 'pass') console.log(JSON.stringify(contract, null, 2), lines.join('\n'));
     expect(contract.result).toBe('pass');
-    expect(contract.envPatch).toMatchObject({ changed: true, applied: true, set: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }], path: 'spec.services.Frontend.envs' });
+    expect(contract.envPatch).toMatchObject({
+      changed: true,
+      applied: true,
+      set: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }],
+      path: 'spec.services.Frontend.envs',
+    });
     expect(contract.kvEvents).toBe('true');
     expect(contract.kvEventsReason).toMatch(/mocker publishes KV events by default/);
     expect(contract.service).toBe('dynamo/mocker-agg-frontend');
@@ -109,7 +118,10 @@ describe('v1alpha1 DGD (from its recipe) on the stand-in', () => {
     const pending = run({ ...base, mode: 'kv', 'kv-events': 'false' });
     await cluster.waitFor(() => slow.hits > 0, 'the first PATCH', { timeoutMs: 30_000, intervalMs: 20 });
     const current = dgd();
-    current.spec.services.Frontend.envs = [...current.spec.services.Frontend.envs, { name: 'OTHER_WRITER', value: 'was-here' }];
+    current.spec.services.Frontend.envs = [
+      ...current.spec.services.Frontend.envs,
+      { name: 'OTHER_WRITER', value: 'was-here' },
+    ];
     await cluster.apply(current);
     const { contract } = await pending;
     if (contract.result !== 'pass') console.log(JSON.stringify(contract, null, 2), lines.join('\n'));
@@ -137,7 +149,13 @@ describe('v1alpha1 DGD (from its recipe) on the stand-in', () => {
 
   it('rollback-on-failure: a failing check (unknown model) after the change and the previous env is restored exactly', async () => {
     const before = dgd().spec.services.Frontend.envs;
-    const { contract } = await run({ ...base, mode: 'random', model: 'no-such-model', 'rollback-on-failure': 'true', retries: '1' });
+    const { contract } = await run({
+      ...base,
+      mode: 'random',
+      model: 'no-such-model',
+      'rollback-on-failure': 'true',
+      retries: '1',
+    });
     if (contract.result !== 'fail') console.log(JSON.stringify(contract, null, 2), lines.join('\n'));
     expect(contract.result).toBe('fail');
     expect(contract.envPatch).toMatchObject({ applied: true, rolledBack: true });
@@ -167,7 +185,11 @@ describe('v1alpha1 DGD (from its recipe) on the stand-in', () => {
   }, 120_000);
 
   it('unknown Service: not-found naming it and the kubectl command', async () => {
-    const { contract } = await run({ namespace: 'dynamo', service: 'nope-frontend', deployment: 'mocker-agg' });
+    const { contract } = await run({
+      namespace: 'dynamo',
+      service: 'nope-frontend',
+      deployment: 'mocker-agg',
+    });
     expect(contract.failure?.code).toBe('not-found');
     expect(contract.failure?.message).toContain('Service dynamo/nope-frontend does not exist');
     expect(contract.failure?.message).toContain('kubectl get svc -n dynamo');
@@ -176,8 +198,13 @@ describe('v1alpha1 DGD (from its recipe) on the stand-in', () => {
   it('args trap: a frontend whose args pin --router-mode fails before writing', async () => {
     await cluster.apply(path.join(FIXTURES, 'recipe-kv-router.yaml'));
     cluster.clearRequestLog();
-    const { contract } = await run({ namespace: 'dynamo', deployment: 'kv-router-recipe', mode: 'round-robin' });
-    if (contract.failure?.code !== 'args-pin-mode') console.log(JSON.stringify(contract, null, 2), lines.join('\n'));
+    const { contract } = await run({
+      namespace: 'dynamo',
+      deployment: 'kv-router-recipe',
+      mode: 'round-robin',
+    });
+    if (contract.failure?.code !== 'args-pin-mode')
+      console.log(JSON.stringify(contract, null, 2), lines.join('\n'));
     expect(contract.failure?.code).toBe('args-pin-mode');
     expect(contract.failure?.message).toContain('`--router-mode kv`');
     expect(contract.failure?.next).toContain('`--router-mode round-robin`');

@@ -148,7 +148,9 @@ describe('merge patch', () => {
     const components = (patch.spec as JsonObject).components as JsonObject[];
     expect(components).toHaveLength(2);
     expect(components[0]).toEqual((beta.spec as JsonObject as { components: JsonObject[] }).components[0]);
-    expect(JSON.stringify(components[1])).toContain('"env":[{"name":"A","value":"1"},{"name":"DYN_ROUTER_MODE","value":"random"}]');
+    expect(JSON.stringify(components[1])).toContain(
+      '"env":[{"name":"A","value":"1"},{"name":"DYN_ROUTER_MODE","value":"random"}]',
+    );
     expect((patch.metadata as JsonObject).resourceVersion).toBe('9');
     expect(Object.keys(patch.spec as JsonObject)).toEqual(['components']);
   });

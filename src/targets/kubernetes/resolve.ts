@@ -128,7 +128,9 @@ export function authoredVersion(object: JsonObject, served: string[]): DgdVersio
     const [group, version] = String(apiVersion ?? '').split('/');
     return group === DGD_GROUP && served.includes(version) ? (version as DgdVersion) : undefined;
   };
-  const lastApplied = asString(dig(object, 'metadata', 'annotations', 'kubectl.kubernetes.io/last-applied-configuration'));
+  const lastApplied = asString(
+    dig(object, 'metadata', 'annotations', 'kubectl.kubernetes.io/last-applied-configuration'),
+  );
   if (lastApplied) {
     try {
       const version = pick((JSON.parse(lastApplied) as JsonObject).apiVersion);
@@ -137,7 +139,9 @@ export function authoredVersion(object: JsonObject, served: string[]): DgdVersio
       // Not JSON: fall through to managedFields.
     }
   }
-  const fields = (asArray(dig(object, 'metadata', 'managedFields')) ?? []).filter(isObject).filter((f) => !f.subresource);
+  const fields = (asArray(dig(object, 'metadata', 'managedFields')) ?? [])
+    .filter(isObject)
+    .filter((f) => !f.subresource);
   const time = (f: JsonObject) => Date.parse(String(f.time ?? '')) || 0;
   const newest = fields.sort((a, b) => time(b) - time(a))[0];
   return newest ? pick(newest.apiVersion) : undefined;
@@ -186,7 +190,7 @@ async function deploymentBehind(
   service: JsonObject,
 ): Promise<string> {
   const selector = asObject(dig(service, 'spec', 'selector')) ?? {};
-  let items: JsonObject[] = [];
+  let items: JsonObject[];
   try {
     items = await api.listObjects('apps', 'v1', namespace, 'deployments');
   } catch (error) {

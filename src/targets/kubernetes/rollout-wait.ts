@@ -111,6 +111,8 @@ export async function waitForRollout(
     }
   };
 
+  // The deadline timer is cleared on every way out: a pending timer would keep the action alive.
+  let deadlineTimer: NodeJS.Timeout | undefined;
   const progress = setInterval(() => {
     options.log(
       `Rollout: ${state.summary} (${Math.round((now() - started) / 1000)} s of ${Math.round(options.timeoutMs / 1000)} s).`,
@@ -123,10 +125,13 @@ export async function waitForRollout(
         if (state.done) resolve();
       }),
       relistAndWatch(),
-      sleep(deadline - reserve - now()),
+      new Promise<void>((resolve) => {
+        deadlineTimer = setTimeout(resolve, Math.max(0, deadline - reserve - now()));
+      }),
     ]);
   } finally {
     finished = true;
+    clearTimeout(deadlineTimer);
     clearInterval(progress);
     stop?.();
   }

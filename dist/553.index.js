@@ -1,8 +1,8 @@
-export const id = 316;
-export const ids = [316];
+export const id = 553;
+export const ids = [553];
 export const modules = {
 
-/***/ 316:
+/***/ 3553:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,7 +14,7 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: kvEventsFromMetrics
 
 // EXTERNAL MODULE: ./lib/check/retry.js
-var retry = __webpack_require__(122);
+var retry = __webpack_require__(7122);
 ;// CONCATENATED MODULE: ./lib/evidence/logs.js
 // The frontend logs one line per routed request naming the router mode, e.g.
 //   … push_router: Selected worker router_mode="round-robin" worker_id=…
@@ -35,7 +35,175 @@ function routerModesInLog(text) {
     return counts;
 }
 
-;// CONCATENATED MODULE: ./lib/evidence/metrics.js
+// EXTERNAL MODULE: ./lib/evidence/metrics.js
+var evidence_metrics = __webpack_require__(920);
+;// CONCATENATED MODULE: ./lib/evidence/verify.js
+// Decides whether the frontend really runs the requested router mode, from whatever evidence
+// the target can give: the frontend's own per-request log lines, the router's metrics before
+// and after a few requests, the running pod's spec, and (direct mode) how a request without a
+// worker id is treated. Pure: the caller gathers the evidence.
+//
+// What moves, measured on Dynamo 1.6.1 (docs/dynamo-observed.md): router_requests_total counts
+// in every mode; kv_hit_rate_count and router_overhead_total_ms_count move only in kv mode
+// (approximate or not). Names differ across releases: absence is "unverifiable", never a failure.
+
+const KV_ONLY_METRICS = ['dynamo_component_router_kv_hit_rate_count', 'dynamo_router_overhead_total_ms_count'];
+const ROUTED_METRICS = ['dynamo_component_router_requests_total', 'dynamo_frontend_requests_total'];
+function readMetrics(e) {
+    if (!e.metrics)
+        return { kind: 'none', text: e.metricsProblem ?? 'no metrics read' };
+    const { before, after } = e.metrics;
+    const routed = ROUTED_METRICS.map((m) => (0,evidence_metrics/* delta */.pU)(before, after, m)).find((d) => d !== undefined);
+    const kvMoves = KV_ONLY_METRICS.map((m) => [m, (0,evidence_metrics/* delta */.pU)(before, after, m)]).filter(([, d]) => d !== undefined);
+    if (kvMoves.length === 0)
+        return { kind: 'none', text: 'this release exposes none of the kv router metrics' };
+    if (routed !== undefined && routed <= 0)
+        return { kind: 'none', text: 'the router counted none of the requests' };
+    const moved = kvMoves.filter(([, d]) => (d ?? 0) > 0);
+    if (moved.length > 0)
+        return { kind: 'kv', text: `${moved.map(([m, d]) => `${m} +${d}`).join(', ')} over ${e.requests} requests` };
+    return { kind: 'not-kv', text: `${kvMoves.map(([m]) => m).join(' and ')} did not move over ${e.requests} requests` };
+}
+function majority(counts) {
+    return Object.entries(counts).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+}
+function verifyMode(e) {
+    const metrics = readMetrics(e);
+    const logCounts = e.logModes ?? {};
+    const logged = Object.keys(logCounts);
+    const logText = logged.length
+        ? `frontend log: ${Object.entries(logCounts).map(([m, n]) => `${n}× router_mode=${m}`).join(', ')}`
+        : (e.logProblem ?? 'no frontend log available');
+    const expected = e.expected;
+    // Check-only run: report what the evidence shows.
+    if (!expected) {
+        if (logged.length === 1)
+            return { verdict: 'verified', observed: logged[0], evidence: `Observed, not requested: ${logText}.` };
+        if (logged.length > 1)
+            return { verdict: 'unverifiable', observed: majority(logCounts), evidence: `Mixed modes in the ${logText}.` };
+        if (metrics.kind === 'kv')
+            return { verdict: 'verified', observed: 'kv', evidence: `Observed kv routing: ${metrics.text}.` };
+        if (metrics.kind === 'not-kv')
+            return { verdict: 'unverifiable', observed: '', evidence: `Not kv (${metrics.text}); which non-kv mode cannot be told from metrics, and ${logText}.` };
+        return { verdict: 'unverifiable', observed: '', evidence: `${metrics.text}; ${logText}.` };
+    }
+    // Contradictions first: any single source that shows another mode fails the run.
+    const others = logged.filter((m) => m !== expected);
+    if (others.length > 0) {
+        return { verdict: 'contradicted', observed: majority(logCounts), evidence: `Expected ${expected}, but the ${logText}.` };
+    }
+    if (expected === 'kv' && metrics.kind === 'not-kv') {
+        return { verdict: 'contradicted', observed: '', evidence: `Expected kv, but ${metrics.text}: the router is not scoring KV overlap.` };
+    }
+    if (expected !== 'kv' && metrics.kind === 'kv') {
+        return { verdict: 'contradicted', observed: 'kv', evidence: `Expected ${expected}, but the kv router is active: ${metrics.text}.` };
+    }
+    if (expected === 'direct' && e.plainRequestStatus !== undefined && e.plainRequestStatus >= 200 && e.plainRequestStatus < 300) {
+        return { verdict: 'contradicted', observed: '', evidence: 'Expected direct, but a request without a worker id was served: direct mode would reject it.' };
+    }
+    // Confirmations.
+    if (logged.length === 1) {
+        const extra = metrics.kind !== 'none' ? `; metrics agree (${metrics.text})` : '';
+        return { verdict: 'verified', observed: expected, evidence: `${logText}${extra}.` };
+    }
+    if (expected === 'kv' && metrics.kind === 'kv')
+        return { verdict: 'verified', observed: 'kv', evidence: `kv router metrics moved: ${metrics.text}.` };
+    if (expected === 'direct' && e.plainRequestStatus !== undefined && e.plainRequestStatus >= 400 && e.plainRequestStatus < 500) {
+        return {
+            verdict: 'verified',
+            observed: 'direct',
+            evidence: `A request without a worker id was rejected (${e.plainRequestStatus}) and one naming a worker was served, as only direct mode does.`,
+        };
+    }
+    const partial = metrics.kind === 'not-kv' ? `metrics show a non-kv router (${metrics.text}), but cannot tell ${expected} from other non-kv modes` : metrics.text;
+    return { verdict: 'unverifiable', observed: '', evidence: `${partial}; ${logText}.` };
+}
+
+;// CONCATENATED MODULE: ./lib/evidence/gather.js
+// Gathers the evidence that the mode is in effect: metrics before and after a few requests,
+// the frontend's log lines for those requests, and in direct mode the fate of a request that
+// names no worker. Then decides (verify.ts) and reads what the metrics say about KV events.
+
+
+
+
+const MISMATCH = 'dynamo_component_router_kv_event_source_mismatch_workers';
+const EVENTS_APPLIED = 'dynamo_component_kv_cache_events_applied';
+/** Runtime evidence of worker KV events, from the router's own metrics (kv mode only). */
+function kvEventsFromMetrics(before, after, approximateKv) {
+    const mismatch = after.get(MISMATCH);
+    if (mismatch !== undefined && mismatch > 0) {
+        return {
+            value: 'false',
+            reason: `the router reports ${mismatch} worker(s) that publish no KV events (${MISMATCH} = ${mismatch})`,
+        };
+    }
+    // Approximate mode counts its own predictions as applied events: no proof of publishers.
+    if (approximateKv)
+        return undefined;
+    const applied = (0,evidence_metrics/* delta */.pU)(before, after, EVENTS_APPLIED);
+    if (mismatch === 0 && applied !== undefined && applied > 0) {
+        return { value: 'true', reason: `KV events reached the router (${EVENTS_APPLIED} +${applied}) and no worker is missing a publisher` };
+    }
+    if (mismatch === 0)
+        return { value: 'true', reason: `the router reports no worker without a KV event publisher (${MISMATCH} = 0)` };
+    return undefined;
+}
+async function chatOnce(http, o, headers, i) {
+    try {
+        const response = await http.request({
+            method: 'POST',
+            url: `${o.baseUrl}/v1/chat/completions`,
+            headers: { 'Content-Type': 'application/json', ...o.headers, ...headers },
+            body: JSON.stringify({ model: o.model, messages: [{ role: 'user', content: `Router check ${i}: reply with one word.` }], max_tokens: 2 }),
+            timeoutMs: o.timeoutMs,
+            maxBytes: 1024 * 1024,
+        });
+        return response.status;
+    }
+    catch {
+        return 0;
+    }
+}
+async function gatherEvidence(http, o) {
+    const requests = o.requests ?? 3;
+    const before = await (0,evidence_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
+    const mark = o.logs ? await o.logs.mark() : 0;
+    const workerHeader = o.workerId ? { 'x-dynamo-worker-instance-id': o.workerId } : {};
+    let served = 0;
+    for (let i = 0; i < requests; i++)
+        if ((await chatOnce(http, o, workerHeader, i)) === 200)
+            served++;
+    const plainRequestStatus = o.expected === 'direct' ? await chatOnce(http, o, {}, requests) : undefined;
+    // Log lines and counters are written as the response leaves; give them a moment.
+    await (0,retry/* sleep */.yy)(300);
+    const after = await (0,evidence_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
+    const logs = o.logs ? await o.logs.since(mark) : { problem: 'a frontend reached by URL offers no log' };
+    const metrics = before.ok && after.ok ? { before: before.totals, after: after.totals } : undefined;
+    const verification = verifyMode({
+        expected: o.expected,
+        requests: served,
+        metrics,
+        metricsProblem: !before.ok ? before.problem : !after.ok ? after.problem : undefined,
+        logModes: logs.text !== undefined ? routerModesInLog(logs.text) : undefined,
+        logProblem: logs.problem,
+        plainRequestStatus,
+    });
+    const kvEvents = metrics ? kvEventsFromMetrics(metrics.before, metrics.after, o.approximateKv) : undefined;
+    return { ...verification, kvEvents };
+}
+
+
+/***/ }),
+
+/***/ 920:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Uw: () => (/* binding */ readMetrics),
+/* harmony export */   pU: () => (/* binding */ delta)
+/* harmony export */ });
+/* unused harmony exports parseSamples, parseMetrics */
 // Reads the frontend's Prometheus /metrics and reduces it to what the evidence needs: the total
 // of each sample name over its label sets (histograms appear as their _count, _sum and _bucket
 // samples). Written here rather than taken from npm: the one standalone parser there
@@ -120,162 +288,6 @@ function delta(before, after, name) {
     if (!after.has(name))
         return undefined;
     return (after.get(name) ?? 0) - (before.get(name) ?? 0);
-}
-
-;// CONCATENATED MODULE: ./lib/evidence/verify.js
-// Decides whether the frontend really runs the requested router mode, from whatever evidence
-// the target can give: the frontend's own per-request log lines, the router's metrics before
-// and after a few requests, the running pod's spec, and (direct mode) how a request without a
-// worker id is treated. Pure: the caller gathers the evidence.
-//
-// What moves, measured on Dynamo 1.6.1 (docs/dynamo-observed.md): router_requests_total counts
-// in every mode; kv_hit_rate_count and router_overhead_total_ms_count move only in kv mode
-// (approximate or not). Names differ across releases: absence is "unverifiable", never a failure.
-
-const KV_ONLY_METRICS = ['dynamo_component_router_kv_hit_rate_count', 'dynamo_router_overhead_total_ms_count'];
-const ROUTED_METRICS = ['dynamo_component_router_requests_total', 'dynamo_frontend_requests_total'];
-function verify_readMetrics(e) {
-    if (!e.metrics)
-        return { kind: 'none', text: e.metricsProblem ?? 'no metrics read' };
-    const { before, after } = e.metrics;
-    const routed = ROUTED_METRICS.map((m) => delta(before, after, m)).find((d) => d !== undefined);
-    const kvMoves = KV_ONLY_METRICS.map((m) => [m, delta(before, after, m)]).filter(([, d]) => d !== undefined);
-    if (kvMoves.length === 0)
-        return { kind: 'none', text: 'this release exposes none of the kv router metrics' };
-    if (routed !== undefined && routed <= 0)
-        return { kind: 'none', text: 'the router counted none of the requests' };
-    const moved = kvMoves.filter(([, d]) => (d ?? 0) > 0);
-    if (moved.length > 0)
-        return { kind: 'kv', text: `${moved.map(([m, d]) => `${m} +${d}`).join(', ')} over ${e.requests} requests` };
-    return { kind: 'not-kv', text: `${kvMoves.map(([m]) => m).join(' and ')} did not move over ${e.requests} requests` };
-}
-function majority(counts) {
-    return Object.entries(counts).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
-}
-function verifyMode(e) {
-    const metrics = verify_readMetrics(e);
-    const logCounts = e.logModes ?? {};
-    const logged = Object.keys(logCounts);
-    const logText = logged.length
-        ? `frontend log: ${Object.entries(logCounts).map(([m, n]) => `${n}× router_mode=${m}`).join(', ')}`
-        : (e.logProblem ?? 'no frontend log available');
-    const expected = e.expected;
-    // Check-only run: report what the evidence shows.
-    if (!expected) {
-        if (logged.length === 1)
-            return { verdict: 'verified', observed: logged[0], evidence: `Observed, not requested: ${logText}.` };
-        if (logged.length > 1)
-            return { verdict: 'unverifiable', observed: majority(logCounts), evidence: `Mixed modes in the ${logText}.` };
-        if (metrics.kind === 'kv')
-            return { verdict: 'verified', observed: 'kv', evidence: `Observed kv routing: ${metrics.text}.` };
-        if (metrics.kind === 'not-kv')
-            return { verdict: 'unverifiable', observed: '', evidence: `Not kv (${metrics.text}); which non-kv mode cannot be told from metrics, and ${logText}.` };
-        return { verdict: 'unverifiable', observed: '', evidence: `${metrics.text}; ${logText}.` };
-    }
-    // Contradictions first: any single source that shows another mode fails the run.
-    const others = logged.filter((m) => m !== expected);
-    if (others.length > 0) {
-        return { verdict: 'contradicted', observed: majority(logCounts), evidence: `Expected ${expected}, but the ${logText}.` };
-    }
-    if (expected === 'kv' && metrics.kind === 'not-kv') {
-        return { verdict: 'contradicted', observed: '', evidence: `Expected kv, but ${metrics.text}: the router is not scoring KV overlap.` };
-    }
-    if (expected !== 'kv' && metrics.kind === 'kv') {
-        return { verdict: 'contradicted', observed: 'kv', evidence: `Expected ${expected}, but the kv router is active: ${metrics.text}.` };
-    }
-    if (expected === 'direct' && e.plainRequestStatus !== undefined && e.plainRequestStatus >= 200 && e.plainRequestStatus < 300) {
-        return { verdict: 'contradicted', observed: '', evidence: 'Expected direct, but a request without a worker id was served: direct mode would reject it.' };
-    }
-    // Confirmations.
-    if (logged.length === 1) {
-        const extra = metrics.kind !== 'none' ? `; metrics agree (${metrics.text})` : '';
-        return { verdict: 'verified', observed: expected, evidence: `${logText}${extra}.` };
-    }
-    if (expected === 'kv' && metrics.kind === 'kv')
-        return { verdict: 'verified', observed: 'kv', evidence: `kv router metrics moved: ${metrics.text}.` };
-    if (expected === 'direct' && e.plainRequestStatus !== undefined && e.plainRequestStatus >= 400 && e.plainRequestStatus < 500) {
-        return {
-            verdict: 'verified',
-            observed: 'direct',
-            evidence: `A request without a worker id was rejected (${e.plainRequestStatus}) and one naming a worker was served, as only direct mode does.`,
-        };
-    }
-    const partial = metrics.kind === 'not-kv' ? `metrics show a non-kv router (${metrics.text}), but cannot tell ${expected} from other non-kv modes` : metrics.text;
-    return { verdict: 'unverifiable', observed: '', evidence: `${partial}; ${logText}.` };
-}
-
-;// CONCATENATED MODULE: ./lib/evidence/gather.js
-// Gathers the evidence that the mode is in effect: metrics before and after a few requests,
-// the frontend's log lines for those requests, and in direct mode the fate of a request that
-// names no worker. Then decides (verify.ts) and reads what the metrics say about KV events.
-
-
-
-
-const MISMATCH = 'dynamo_component_router_kv_event_source_mismatch_workers';
-const EVENTS_APPLIED = 'dynamo_component_kv_cache_events_applied';
-/** Runtime evidence of worker KV events, from the router's own metrics (kv mode only). */
-function kvEventsFromMetrics(before, after, approximateKv) {
-    const mismatch = after.get(MISMATCH);
-    if (mismatch !== undefined && mismatch > 0) {
-        return {
-            value: 'false',
-            reason: `the router reports ${mismatch} worker(s) that publish no KV events (${MISMATCH} = ${mismatch})`,
-        };
-    }
-    // Approximate mode counts its own predictions as applied events: no proof of publishers.
-    if (approximateKv)
-        return undefined;
-    const applied = delta(before, after, EVENTS_APPLIED);
-    if (mismatch === 0 && applied !== undefined && applied > 0) {
-        return { value: 'true', reason: `KV events reached the router (${EVENTS_APPLIED} +${applied}) and no worker is missing a publisher` };
-    }
-    if (mismatch === 0)
-        return { value: 'true', reason: `the router reports no worker without a KV event publisher (${MISMATCH} = 0)` };
-    return undefined;
-}
-async function chatOnce(http, o, headers, i) {
-    try {
-        const response = await http.request({
-            method: 'POST',
-            url: `${o.baseUrl}/v1/chat/completions`,
-            headers: { 'Content-Type': 'application/json', ...o.headers, ...headers },
-            body: JSON.stringify({ model: o.model, messages: [{ role: 'user', content: `Router check ${i}: reply with one word.` }], max_tokens: 2 }),
-            timeoutMs: o.timeoutMs,
-            maxBytes: 1024 * 1024,
-        });
-        return response.status;
-    }
-    catch {
-        return 0;
-    }
-}
-async function gatherEvidence(http, o) {
-    const requests = o.requests ?? 3;
-    const before = await readMetrics(http, o.baseUrl, o.headers, o.timeoutMs);
-    const mark = o.logs ? await o.logs.mark() : 0;
-    const workerHeader = o.workerId ? { 'x-dynamo-worker-instance-id': o.workerId } : {};
-    let served = 0;
-    for (let i = 0; i < requests; i++)
-        if ((await chatOnce(http, o, workerHeader, i)) === 200)
-            served++;
-    const plainRequestStatus = o.expected === 'direct' ? await chatOnce(http, o, {}, requests) : undefined;
-    // Log lines and counters are written as the response leaves; give them a moment.
-    await (0,retry/* sleep */.yy)(300);
-    const after = await readMetrics(http, o.baseUrl, o.headers, o.timeoutMs);
-    const logs = o.logs ? await o.logs.since(mark) : { problem: 'a frontend reached by URL offers no log' };
-    const metrics = before.ok && after.ok ? { before: before.totals, after: after.totals } : undefined;
-    const verification = verifyMode({
-        expected: o.expected,
-        requests: served,
-        metrics,
-        metricsProblem: !before.ok ? before.problem : !after.ok ? after.problem : undefined,
-        logModes: logs.text !== undefined ? routerModesInLog(logs.text) : undefined,
-        logProblem: logs.problem,
-        plainRequestStatus,
-    });
-    const kvEvents = metrics ? kvEventsFromMetrics(metrics.before, metrics.after, o.approximateKv) : undefined;
-    return { ...verification, kvEvents };
 }
 
 

@@ -1,0 +1,671 @@
+export const id = 79;
+export const ids = [79];
+export const modules = {
+
+/***/ 9079:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  runComparison: () => (/* binding */ runComparison)
+});
+
+// EXTERNAL MODULE: ./lib/check/smoke.js
+var smoke = __webpack_require__(8153);
+// EXTERNAL MODULE: ./lib/check/workers.js
+var workers = __webpack_require__(2139);
+// EXTERNAL MODULE: ./lib/failures.js
+var failures = __webpack_require__(4080);
+// EXTERNAL MODULE: ./lib/evidence/comparison.js
+var comparison = __webpack_require__(4660);
+// EXTERNAL MODULE: ./lib/evidence/metrics.js
+var metrics = __webpack_require__(920);
+;// CONCATENATED MODULE: ./lib/evidence/stream.js
+// Streaming chat requests for compare-modes: one request gives one Sample (time to first
+// token, end-to-end latency, token counts, cached prefix tokens, serving worker, or the
+// error), and runWorkload sends a whole workload through a fixed-size pool.
+//
+// TTFT definition: the time from sending the request to the first SSE event that carries a
+// choice (any delta, even a role-only one, or a finish_reason) or usage. Observed on Dynamo
+// 1.6.1: response headers arrive within ~10 ms, and the first event (`delta: {role}`) arrives
+// only once the engine produced its first token: its arrival tracks prefill time (≈670 ms for
+// a cold 6,500-token prompt vs ≈90 ms for 70 tokens at mocker speedup 0.2), and for
+// max_tokens 1 it arrives together with the finish chunk. So skipping the role-only event would
+// measure the second token. The mocker sends no text at all (every delta is empty), so
+// "first non-empty content" would never fire there.
+//
+// The SSE parser and the event reducer are pure; streamChat and runWorkload are the effects.
+class SseLineTooLong extends Error {
+}
+/**
+ * A WHATWG-style event-stream parser: lines end in LF, CRLF or CR (also when the CR and LF
+ * arrive in different chunks), `:` starts a comment, data lines are joined by LF, and an event
+ * is dispatched on a blank line. A line longer than maxLineChars throws SseLineTooLong.
+ */
+function createSseParser(maxLineChars = 1024 * 1024) {
+    let buffer = '';
+    let skipLf = false;
+    let data = [];
+    let event;
+    let hasData = false;
+    const line = (text, out) => {
+        if (text === '') {
+            if (hasData)
+                out.push({ event, data: data.join('\n') });
+            data = [];
+            event = undefined;
+            hasData = false;
+            return;
+        }
+        if (text.startsWith(':'))
+            return;
+        const colon = text.indexOf(':');
+        const field = colon === -1 ? text : text.slice(0, colon);
+        let value = colon === -1 ? '' : text.slice(colon + 1);
+        if (value.startsWith(' '))
+            value = value.slice(1);
+        if (field === 'data') {
+            data.push(value);
+            hasData = true;
+        }
+        else if (field === 'event') {
+            event = value;
+        }
+        // id and retry do not matter for a single response stream.
+    };
+    return {
+        push(text) {
+            const out = [];
+            let start = 0;
+            let i = 0;
+            if (skipLf && text.startsWith('\n'))
+                start = i = 1;
+            skipLf = false;
+            for (; i < text.length; i++) {
+                const c = text.charCodeAt(i);
+                if (c !== 10 && c !== 13)
+                    continue;
+                line(buffer + text.slice(start, i), out);
+                buffer = '';
+                if (c === 13) {
+                    if (i + 1 < text.length) {
+                        if (text.charCodeAt(i + 1) === 10)
+                            i++;
+                    }
+                    else {
+                        skipLf = true;
+                    }
+                }
+                start = i + 1;
+            }
+            buffer += text.slice(start);
+            if (buffer.length > maxLineChars)
+                throw new SseLineTooLong(`an SSE line exceeded ${maxLineChars} characters`);
+            return out;
+        },
+        end() {
+            const out = [];
+            if (buffer !== '')
+                line(buffer, out);
+            buffer = '';
+            line('', out);
+            return out;
+        },
+    };
+}
+/**
+ * JSON.parse that keeps worker ids as decimal text: they are u64 and lose precision as JS
+ * numbers above 2^53 (JSON.parse source access, as in check/workers.ts).
+ */
+function parseChunk(text) {
+    return JSON.parse(text, function (key, value, context) {
+        return key.endsWith('worker_id') && typeof value === 'number' && context?.source !== undefined
+            ? context.source
+            : value;
+    });
+}
+function excerpt(text, max = 200) {
+    const line = text.replace(/\s+/g, ' ').trim();
+    return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+const count = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+function errorText(error) {
+    if (typeof error === 'string')
+        return error;
+    const message = error?.message;
+    return typeof message === 'string' ? message : JSON.stringify(error);
+}
+/** Folds one SSE event into the state; atMs is when it arrived (ms since the request was sent). */
+function applyEvent(state, event, atMs) {
+    if (state.error || state.done)
+        return;
+    if (event.event === 'error') {
+        state.error = `error event: ${excerpt(event.data) || 'no detail'}`;
+        return;
+    }
+    const data = event.data.trim();
+    if (data === '[DONE]') {
+        state.done = true;
+        return;
+    }
+    let chunk;
+    try {
+        chunk = parseChunk(data);
+    }
+    catch {
+        state.error = `a chunk is not JSON: ${excerpt(data) || 'empty'}`;
+        return;
+    }
+    if (!chunk || typeof chunk !== 'object') {
+        state.error = `a chunk is not a JSON object: ${excerpt(data)}`;
+        return;
+    }
+    if (chunk.error !== undefined && chunk.error !== null) {
+        state.error = `error in stream: ${excerpt(errorText(chunk.error))}`;
+        return;
+    }
+    const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+    const usage = chunk.usage && typeof chunk.usage === 'object' ? chunk.usage : undefined;
+    if (state.ttftMs === undefined && (choices.length > 0 || usage))
+        state.ttftMs = atMs;
+    const finish = choices[0]?.finish_reason;
+    if (typeof finish === 'string' && finish !== '')
+        state.finishReason = finish;
+    const worker = chunk.nvext?.worker_id?.decode_worker_id;
+    if (typeof worker === 'string' && /^\d+$/.test(worker))
+        state.workerId = worker;
+    if (usage) {
+        state.promptTokens = count(usage.prompt_tokens) ?? state.promptTokens;
+        state.outputTokens = count(usage.completion_tokens) ?? state.outputTokens;
+        const details = usage.prompt_tokens_details;
+        state.cachedTokens = count(details?.cached_tokens) ?? state.cachedTokens;
+    }
+}
+/** The request body: the same sampling settings in every mode. */
+function chatBody(request) {
+    return {
+        model: request.model,
+        messages: request.messages,
+        max_tokens: request.maxTokens,
+        temperature: 0,
+        // Real engines may stop at an end-of-sequence token, which would make output lengths
+        // (and latency) differ between modes for reasons that are not routing. Dynamo 1.6.1
+        // accepts this top-level extension; nvext.ignore_eos is rejected there.
+        ignore_eos: true,
+        stream: true,
+        stream_options: { include_usage: true },
+        nvext: { extra_fields: ['worker_id'] },
+    };
+}
+const MAX_ERROR_BODY_BYTES = 4096;
+async function readSome(response, maxBytes) {
+    if (!response.body)
+        return '';
+    const reader = response.body.getReader();
+    const chunks = [];
+    let total = 0;
+    try {
+        while (total < maxBytes) {
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            chunks.push(value);
+            total += value.byteLength;
+        }
+    }
+    catch {
+        /* a partial body is still worth showing */
+    }
+    finally {
+        await reader.cancel().catch(() => undefined);
+    }
+    return Buffer.concat(chunks).toString('utf8').slice(0, maxBytes);
+}
+// Same classification as check/http.ts: undici reports the socket error in `cause.code`.
+function classify(error) {
+    const cause = error?.cause;
+    const code = cause?.code ?? error?.code ?? '';
+    if (code === 'ECONNREFUSED')
+        return { kind: 'refused', message: 'connection refused' };
+    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE')
+        return { kind: 'reset', message: 'connection reset by the server' };
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        return { kind: 'dns', message: 'host name not found' };
+    // undici's "terminated": the body ended early; without keep-alive the cause is a parser error
+    // (a chunked body cut off by EOF) rather than a socket code.
+    if (error?.message === 'terminated')
+        return { kind: 'reset', message: 'connection closed by the server before the response ended' };
+    const message = cause?.message ?? error?.message ?? String(error);
+    return { kind: 'other', message: code ? `${code}: ${message}` : message };
+}
+/** Sends one streaming chat request and measures it. Never throws: failures are in the Sample. */
+async function streamChat(baseUrl, request, options) {
+    const started = performance.now();
+    // Unrounded, so that start + latency of one request never passes the start of the next one
+    // in the same slot; reports round.
+    const since = () => performance.now() - started;
+    const base = { index: request.index, group: request.group, startMs: started - (options.epoch ?? started) };
+    const fail = (kind, message, status, state) => ({
+        ...base,
+        ok: false,
+        latencyMs: since(),
+        ttftMs: state?.ttftMs,
+        workerId: state?.workerId,
+        status,
+        error: { kind, message },
+    });
+    if (options.signal?.aborted)
+        return fail('aborted', 'the run was stopped before this request was sent');
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([timeout.signal, options.signal]) : timeout.signal;
+    const state = { done: false };
+    let status;
+    try {
+        const response = await fetch(`${baseUrl}/v1/chat/completions`, {
+            method: 'POST',
+            headers: {
+                'Content-Type': 'application/json',
+                Accept: 'text/event-stream',
+                ...(options.keepAlive ? {} : { Connection: 'close' }),
+                ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}),
+                ...options.headers,
+            },
+            body: JSON.stringify(chatBody(request)),
+            // A redirect could carry the API key to another host: it counts as an error.
+            redirect: 'manual',
+            signal,
+        });
+        status = response.status;
+        if (status !== 200) {
+            const body = excerpt(await readSome(response, MAX_ERROR_BODY_BYTES));
+            return fail('http', `HTTP ${status}: ${body || 'no body'}`, status);
+        }
+        const type = response.headers.get('content-type') ?? '';
+        if (!type.includes('text/event-stream')) {
+            const body = excerpt(await readSome(response, MAX_ERROR_BODY_BYTES));
+            return fail('stream', `expected an event stream, got ${type || 'no content-type'}: ${body}`, status);
+        }
+        if (!response.body)
+            return fail('stream', 'the response has no body', status);
+        const parser = createSseParser();
+        const decoder = new TextDecoder();
+        const reader = response.body.getReader();
+        try {
+            for (;;) {
+                const { done, value } = await reader.read();
+                const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
+                const events = done ? [...parser.push(text), ...parser.end()] : parser.push(text);
+                const at = since();
+                for (const event of events)
+                    applyEvent(state, event, at);
+                if (state.error || state.done || done)
+                    break;
+            }
+        }
+        finally {
+            await reader.cancel().catch(() => undefined);
+        }
+    }
+    catch (error) {
+        if (timeout.signal.aborted)
+            return fail('timeout', `no complete stream within ${Math.round(options.timeoutMs / 100) / 10} s`, status, state);
+        if (options.signal?.aborted)
+            return fail('aborted', 'the run was stopped during this request', status, state);
+        if (error instanceof SseLineTooLong)
+            return fail('stream', error.message, status, state);
+        const { kind, message } = classify(error);
+        // A socket closed mid-stream surfaces as "terminated" with the socket error as cause.
+        return fail(kind, state.ttftMs === undefined ? message : `${message} (mid-stream)`, status, state);
+    }
+    finally {
+        clearTimeout(timer);
+    }
+    if (state.error)
+        return fail('stream', state.error, status, state);
+    if (!state.done && !state.finishReason)
+        return fail('stream', 'the stream ended before a finish_reason or [DONE]', status, state);
+    return {
+        ...base,
+        ok: true,
+        latencyMs: since(),
+        ttftMs: state.ttftMs,
+        outputTokens: state.outputTokens,
+        promptTokens: state.promptTokens,
+        cachedTokens: state.cachedTokens,
+        workerId: state.workerId,
+        finishReason: state.finishReason,
+        status,
+    };
+}
+/**
+ * Sends the requests through a fixed pool of `concurrency` slots: requests start in list order,
+ * a slot takes the next request only when its previous one finished, so at most `concurrency`
+ * are in flight. Each request is bounded by timeoutMs, so the run is bounded by
+ * ceil(n / concurrency) · timeoutMs. Samples come back in request order.
+ */
+async function runWorkload(baseUrl, requests, options) {
+    const slots = Math.max(1, Math.min(Math.floor(options.concurrency) || 1, requests.length));
+    const samples = new Array(requests.length);
+    const epoch = performance.now();
+    let next = 0;
+    let completed = 0;
+    const slot = async () => {
+        while (next < requests.length) {
+            const position = next++;
+            const sample = await streamChat(baseUrl, requests[position], { ...options, epoch });
+            samples[position] = sample;
+            completed++;
+            options.onProgress?.(completed, requests.length, sample);
+        }
+    };
+    await Promise.all(Array.from({ length: slots }, slot));
+    return samples;
+}
+/** The most requests that were in flight at one time, from the samples' own timings. */
+function peakInFlight(samples) {
+    const edges = [];
+    for (const s of samples) {
+        edges.push([s.startMs, 1], [s.startMs + s.latencyMs, -1]);
+    }
+    // Ends sort before starts at the same instant: back-to-back requests do not overlap.
+    edges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    let current = 0;
+    let peak = 0;
+    for (const [, delta] of edges) {
+        current += delta;
+        peak = Math.max(peak, current);
+    }
+    return peak;
+}
+
+// EXTERNAL MODULE: ./lib/evidence/stats.js
+var stats = __webpack_require__(6950);
+;// CONCATENATED MODULE: ./lib/evidence/workload.js
+// The matched workload for compare-modes: a fixed list of chat requests, built only from the
+// settings and a seed, so every mode is sent exactly the same prompts in the same order.
+//
+// Shape: `prefixGroups` long shared prefixes; each request is one group's prefix plus a short
+// unique suffix. Repeats of a prefix are what a KV-aware router can exploit (a worker that
+// served the prefix holds its KV blocks), so the groups are interleaved: repeats of one prefix
+// arrive spread out, with other groups' requests in between, as in real multi-tenant traffic.
+//
+// Token counts are approximate by design: a prefix is `prefixTokens` common English words, and
+// one such word is about one token for the tokenizers of real models (30k–200k vocabularies; a
+// tiny test tokenizer splits words further). The frontend's tokenizer decides the real count,
+// which each sample reports from `usage.prompt_tokens`.
+
+/** Words short and common enough to be single tokens in real model vocabularies. */
+const WORDS = ('time year people way day man thing woman life child world school state family student group ' +
+    'country problem hand part place case week company system program question work government ' +
+    'number night point home water room mother area money story fact month lot right study book ' +
+    'eye job word business issue side kind head house service friend father power hour game line ' +
+    'end member law car city community name president team minute idea kid body information back ' +
+    'parent face others level office door health person art war history party result change ' +
+    'morning reason research girl guy moment air teacher force education foot boy age policy ' +
+    'music market sense nation plan college interest death experience effect use class control ' +
+    'care field development role effort rate heart drug show leader light voice wife police mind ' +
+    'price report decision son view relationship town road arm difference value building action ' +
+    'model season society tax director position player record paper space ground form event ' +
+    'official matter center couple site project activity star table need court oil situation cost ' +
+    'industry figure street image phone data picture practice piece land product doctor wall ' +
+    'patient worker news test movie north love support technology step baby computer type ' +
+    'attention film tree source organization hair window evidence population river garden').split(' ');
+const SUFFIX_WORDS = 6;
+function words(random, count) {
+    const out = [];
+    for (let i = 0; i < count; i++)
+        out.push(WORDS[(0,stats/* randomInt */.HO)(random, WORDS.length)]);
+    return out.join(' ');
+}
+function shuffle(random, items) {
+    for (let i = items.length - 1; i > 0; i--) {
+        const j = (0,stats/* randomInt */.HO)(random, i + 1);
+        [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+}
+/**
+ * The group of each request: rounds of a seeded shuffle of all groups. A fresh shuffle per
+ * round (rather than one order repeated) keeps a group from always landing on the same worker
+ * under round-robin when the group count is a multiple of the worker count, which would hand
+ * round-robin KV reuse by accident. A round never starts with the group that ended the last
+ * one, so no prefix is repeated back to back.
+ */
+function groupOrder(requests, groups, seed) {
+    const random = (0,stats/* seededRandom */.Is)(seed);
+    const order = [];
+    while (order.length < requests) {
+        const round = shuffle(random, Array.from({ length: groups }, (_, g) => g));
+        if (groups > 1 && round[0] === order[order.length - 1])
+            [round[0], round[1]] = [round[1], round[0]];
+        order.push(...round);
+    }
+    return order.slice(0, requests);
+}
+/** Builds the request list; throws on settings that cannot make one (validated earlier by the caller). */
+function buildWorkload(settings) {
+    const { requests, prefixGroups, prefixTokens, maxTokens, seed, model } = settings;
+    for (const [name, value, min] of [
+        ['requests', requests, 1],
+        ['prefixGroups', prefixGroups, 1],
+        ['prefixTokens', prefixTokens, 0],
+        ['maxTokens', maxTokens, 1],
+    ]) {
+        if (!Number.isInteger(value) || value < min)
+            throw new RangeError(`${name} must be an integer ≥ ${min}`);
+    }
+    // Separate streams: the order depends only on the seed, the words also on the variant.
+    const order = groupOrder(requests, prefixGroups, seed);
+    const text = (0,stats/* seededRandom */.Is)((seed ^ Math.imul((settings.variant ?? 0) + 1, 0x9e3779b1)) >>> 0);
+    const prefixes = Array.from({ length: prefixGroups }, () => words(text, prefixTokens));
+    return order.map((group, index) => {
+        const suffix = `Request ${index + 1}: ${words(text, SUFFIX_WORDS)}?`;
+        const prefix = prefixes[group];
+        return {
+            index,
+            group,
+            model,
+            messages: [{ role: 'user', content: prefix ? `${prefix}\n\n${suffix}` : suffix }],
+            maxTokens,
+        };
+    });
+}
+
+;// CONCATENATED MODULE: ./lib/evidence/compare-run.js
+// Runs the mode comparison: for each mode, switch the deployment (restart the launched frontend,
+// or patch and roll the Kubernetes frontend), wait for the model, warm up, then send the same
+// workload shape with the same concurrency and sampling, and read the router's KV hit rate
+// around it. Whatever happens, the deployment is put back as the run should leave it.
+
+
+
+
+
+
+
+const HIT_SUM = 'dynamo_component_router_kv_hit_rate_sum';
+const HIT_COUNT = 'dynamo_component_router_kv_hit_rate_count';
+function hitTotals(totals) {
+    if (!totals || !totals.has(HIT_COUNT))
+        return undefined;
+    return { sum: totals.get(HIT_SUM) ?? 0, count: totals.get(HIT_COUNT) ?? 0 };
+}
+async function runComparison(http, switcher, o) {
+    const c = o.compare;
+    const auth = o.apiKey ? { Authorization: `Bearer ${o.apiKey}` } : {};
+    const runs = [];
+    try {
+        for (const [i, mode] of c.modes.entries()) {
+            o.log.info(`Comparison ${i + 1}/${c.modes.length}: switching to ${mode} …`);
+            let baseUrl;
+            try {
+                baseUrl = await switcher.switchTo(mode);
+            }
+            catch (error) {
+                const reason = error instanceof failures/* CheckFailure */.jU ? `${error.code}: ${error.message}` : error.message;
+                throw new failures/* CheckFailure */.jU('compare-failed', `Could not switch to ${mode} for the comparison (${reason}).`);
+            }
+            // Workers re-register with a restarted frontend: wait for the model like the smoke check.
+            const ready = await (0,smoke/* smokeCheck */.CP)(http, {
+                baseUrl,
+                model: o.model,
+                prompt: 'warm-up',
+                maxTokens: 1,
+                skipChat: true,
+                retries: o.retries,
+                retryDelayMs: o.retryDelayMs,
+                timeoutMs: o.timeoutMs,
+                apiKey: o.apiKey,
+            });
+            if (!ready.ok)
+                throw new failures/* CheckFailure */.jU('compare-failed', `In ${mode} mode the frontend did not list the model: ${ready.failure?.message ?? ''}`);
+            const headers = {};
+            if (mode === 'direct') {
+                const ids = await (0,workers/* workerInstanceIds */._)(http, baseUrl, auth, o.timeoutMs);
+                if (ids.length === 0)
+                    throw new failures/* CheckFailure */.jU('compare-failed', 'In direct mode no worker instance id could be found to name.');
+                headers['x-dynamo-worker-instance-id'] = ids[0];
+            }
+            const shape = { requests: c.requests, prefixGroups: c.prefixGroups, prefixTokens: c.prefixTokens, maxTokens: c.maxTokens, seed: c.seed, model: o.model };
+            // Warm-up prompts use words of their own, so they prime connections and code paths
+            // without caching any prefix of the measured workload.
+            const warmup = buildWorkload({ ...shape, requests: Math.min(2 * c.concurrency, c.requests), variant: 1000 + i });
+            await runWorkload(baseUrl, warmup, { concurrency: c.concurrency, timeoutMs: o.timeoutMs, apiKey: o.apiKey, headers });
+            // A different variant per mode: worker KV caches outlive a frontend restart, so the same
+            // words would hand every later mode the earlier modes' cached prefixes.
+            const workload = buildWorkload({ ...shape, variant: i });
+            const before = await (0,metrics/* readMetrics */.Uw)(http, baseUrl, auth, o.timeoutMs);
+            let reported = 0;
+            const samples = await runWorkload(baseUrl, workload, {
+                concurrency: c.concurrency,
+                timeoutMs: o.timeoutMs,
+                apiKey: o.apiKey,
+                headers,
+                onProgress: (done, total) => {
+                    if (done === total || done - reported >= Math.max(10, Math.ceil(total / 5))) {
+                        reported = done;
+                        o.log.info(`  ${mode}: ${done}/${total} requests`);
+                    }
+                },
+            });
+            await new Promise((r) => setTimeout(r, 200));
+            const after = await (0,metrics/* readMetrics */.Uw)(http, baseUrl, auth, o.timeoutMs);
+            const kvHitRate = (0,comparison/* routerKvHitRate */.mi)(hitTotals(before.ok ? before.totals : undefined), hitTotals(after.ok ? after.totals : undefined));
+            const errors = samples.filter((s) => !s.ok).length;
+            o.log.info(`  ${mode}: ${samples.length - errors} ok, ${errors} errors${kvHitRate !== undefined ? `, router KV hit rate ${(kvHitRate * 100).toFixed(1)}%` : ''}`);
+            runs.push({ mode, samples, kvHitRate });
+        }
+    }
+    finally {
+        o.log.info('Comparison done: putting the deployment back …');
+        await switcher.restore();
+    }
+    return (0,comparison/* compare */.UD)(runs, {
+        seed: c.seed,
+        settings: { requests: c.requests, concurrency: c.concurrency, prefixGroups: c.prefixGroups, prefixTokens: c.prefixTokens, maxTokens: c.maxTokens, model: o.model },
+    });
+}
+
+
+/***/ }),
+
+/***/ 920:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Uw: () => (/* binding */ readMetrics),
+/* harmony export */   pU: () => (/* binding */ delta)
+/* harmony export */ });
+/* unused harmony exports parseSamples, parseMetrics */
+// Reads the frontend's Prometheus /metrics and reduces it to what the evidence needs: the total
+// of each sample name over its label sets (histograms appear as their _count, _sum and _bucket
+// samples). Written here rather than taken from npm: the one standalone parser there
+// (parse-prometheus-text-format) merges all series of a labelled histogram into one and drops
+// their _count and _sum, which is exactly what Dynamo's router histograms are. The exposition
+// format's sample line is small: name, optional {labels} with escaped quoted values, value.
+const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
+const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/y;
+function unescapeLabel(value) {
+    return value.replace(/\\(.)/g, (_m, c) => (c === 'n' ? '\n' : c));
+}
+/** Parses the sample lines of the Prometheus text format; malformed lines are skipped. */
+function parseSamples(text) {
+    const samples = [];
+    for (const raw of text.split('\n')) {
+        const line = raw.trim();
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const name = NAME.exec(line)?.[0];
+        if (!name)
+            continue;
+        let rest = line.slice(name.length);
+        const labels = {};
+        if (rest.startsWith('{')) {
+            const end = labelsEnd(rest);
+            if (end < 0)
+                continue;
+            const body = rest.slice(1, end);
+            LABEL.lastIndex = 0;
+            let match;
+            while (LABEL.lastIndex < body.length && (match = LABEL.exec(body)))
+                labels[match[1]] = unescapeLabel(match[2]);
+            rest = rest.slice(end + 1);
+        }
+        const token = rest.trim().split(/\s+/)[0];
+        const value = token === '+Inf' ? Infinity : token === '-Inf' ? -Infinity : Number(token);
+        if (token === undefined || token === '' || Number.isNaN(value) && token !== 'NaN')
+            continue;
+        samples.push({ name, labels, value });
+    }
+    return samples;
+}
+/** Index of the closing brace of a label set, skipping braces inside quoted values. */
+function labelsEnd(rest) {
+    let quoted = false;
+    for (let i = 1; i < rest.length; i++) {
+        const c = rest[i];
+        if (quoted && c === '\\')
+            i++;
+        else if (c === '"')
+            quoted = !quoted;
+        else if (c === '}' && !quoted)
+            return i;
+    }
+    return -1;
+}
+function parseMetrics(text) {
+    const totals = new Map();
+    for (const s of parseSamples(text)) {
+        if (Number.isFinite(s.value))
+            totals.set(s.name, (totals.get(s.name) ?? 0) + s.value);
+        else if (!totals.has(s.name))
+            totals.set(s.name, 0);
+    }
+    return totals;
+}
+async function readMetrics(http, baseUrl, headers, timeoutMs) {
+    try {
+        const response = await http.request({ method: 'GET', url: `${baseUrl}/metrics`, headers, timeoutMs, maxBytes: 16 * 1024 * 1024 });
+        if (response.status !== 200)
+            return { ok: false, problem: `GET /metrics answered ${response.status}` };
+        const totals = parseMetrics(response.body);
+        if (totals.size === 0)
+            return { ok: false, problem: 'GET /metrics returned no Prometheus metrics' };
+        return { ok: true, text: response.body, totals };
+    }
+    catch (error) {
+        return { ok: false, problem: `GET /metrics failed: ${error.message}` };
+    }
+}
+function delta(before, after, name) {
+    if (!after.has(name))
+        return undefined;
+    return (after.get(name) ?? 0) - (before.get(name) ?? 0);
+}
+
+
+/***/ })
+
+};
