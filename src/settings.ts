@@ -275,6 +275,9 @@ export function parseSettings(get: InputSource): Settings {
   }
 
   const compare = parseCompare(get, Boolean(launch || kubernetes));
+  if (compare && kubernetes?.dryRun) {
+    throw badInput('dry-run', 'true', '`false` with `compare-modes`: a comparison switches the deployment between modes');
+  }
   const apiKey = parseApiKey('api-key', get('api-key'));
   return {
     mode,

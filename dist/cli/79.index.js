@@ -523,10 +523,10 @@ async function runComparison(http, switcher, o) {
                 throw new failures/* CheckFailure */.jU('compare-failed', `In ${mode} mode the frontend did not list the model: ${ready.failure?.message ?? ''}`);
             const headers = {};
             if (mode === 'direct') {
-                const ids = await (0,workers/* workerInstanceIds */._)(http, baseUrl, auth, o.timeoutMs);
-                if (ids.length === 0)
-                    throw new failures/* CheckFailure */.jU('compare-failed', 'In direct mode no worker instance id could be found to name.');
-                headers['x-dynamo-worker-instance-id'] = ids[0];
+                const pick = await (0,workers/* pickDirectWorker */.LU)(http, baseUrl, o.model, auth, o.timeoutMs);
+                if (!pick.id)
+                    throw new failures/* CheckFailure */.jU('compare-failed', 'In direct mode no worker instance id that the frontend accepts could be found.');
+                headers['x-dynamo-worker-instance-id'] = pick.id;
             }
             const shape = { requests: c.requests, prefixGroups: c.prefixGroups, prefixTokens: c.prefixTokens, maxTokens: c.maxTokens, seed: c.seed, model: o.model };
             // Warm-up prompts use words of their own, so they prime connections and code paths

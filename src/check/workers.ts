@@ -49,3 +49,40 @@ export async function workerInstanceIds(
     return [];
   }
 }
+
+/**
+ * The first listed worker that direct mode accepts. /health lists every instance the frontend's
+ * discovery sees, which can include other graphs' workers in a shared discovery scope; naming
+ * one of those is rejected (400), so each candidate is tried with a one-token request.
+ */
+export async function pickDirectWorker(
+  http: HttpClient,
+  baseUrl: string,
+  model: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ id?: string; listed: number; rejected: number }> {
+  const ids = await workerInstanceIds(http, baseUrl, headers, timeoutMs);
+  let rejected = 0;
+  for (const id of ids.slice(0, 16)) {
+    let status = 0;
+    try {
+      const response = await http.request({
+        method: 'POST',
+        url: `${baseUrl}/v1/chat/completions`,
+        headers: { 'Content-Type': 'application/json', ...headers, 'x-dynamo-worker-instance-id': id },
+        body: JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 }),
+        timeoutMs,
+        maxBytes: 1024 * 1024,
+      });
+      status = response.status;
+    } catch {
+      status = 0;
+    }
+    if (status === 200) return { id, listed: ids.length, rejected };
+    // Anything but a rejection of the id (a timeout, a 5xx) is for the check itself to report.
+    if (status < 400 || status >= 500) return { id, listed: ids.length, rejected };
+    rejected++;
+  }
+  return { listed: ids.length, rejected };
+}

@@ -5,7 +5,7 @@
 
 import type { HttpClient } from '../check/http.js';
 import { smokeCheck } from '../check/smoke.js';
-import { workerInstanceIds } from '../check/workers.js';
+import { pickDirectWorker } from '../check/workers.js';
 import { CheckFailure } from '../failures.js';
 import type { RouterMode } from '../modes.js';
 import type { Logger } from '../run.js';
@@ -70,9 +70,9 @@ export async function runComparison(http: HttpClient, switcher: ModeSwitcher, o:
       if (!ready.ok) throw new CheckFailure('compare-failed', `In ${mode} mode the frontend did not list the model: ${ready.failure?.message ?? ''}`);
       const headers: Record<string, string> = {};
       if (mode === 'direct') {
-        const ids = await workerInstanceIds(http, baseUrl, auth, o.timeoutMs);
-        if (ids.length === 0) throw new CheckFailure('compare-failed', 'In direct mode no worker instance id could be found to name.');
-        headers['x-dynamo-worker-instance-id'] = ids[0];
+        const pick = await pickDirectWorker(http, baseUrl, o.model, auth, o.timeoutMs);
+        if (!pick.id) throw new CheckFailure('compare-failed', 'In direct mode no worker instance id that the frontend accepts could be found.');
+        headers['x-dynamo-worker-instance-id'] = pick.id;
       }
       const shape = { requests: c.requests, prefixGroups: c.prefixGroups, prefixTokens: c.prefixTokens, maxTokens: c.maxTokens, seed: c.seed, model: o.model };
       // Warm-up prompts use words of their own, so they prime connections and code paths

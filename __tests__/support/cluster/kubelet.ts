@@ -40,6 +40,12 @@ export interface KubeletOptions {
   liveness?: boolean;
   /** Command for images that are run without `command` (the image's entrypoint). */
   imageCommands?: { pattern: RegExp; command: string[] }[];
+  /**
+   * Executables baked into images, e.g. a vendor's wrapper script: argv[0] → the argv it runs,
+   * with '$@' for the container's other arguments. Nothing in the pod spec shows what such a
+   * script passes (a mode pinned there is invisible).
+   */
+  commandAliases?: Record<string, string[]>;
   /** Extra environment for every process (e.g. PYTHONUNBUFFERED). */
   extraEnv?: Record<string, string>;
   events: EventRecorder;
@@ -447,6 +453,13 @@ export class Kubelet {
       if (args[0] === '-m') command = [command[0]];
     }
     let argv = [...command, ...args];
+    const alias = this.opts.commandAliases?.[argv[0]];
+    if (alias) {
+      // '$@' in the alias stands for the container's remaining argv, as in a shell wrapper.
+      const rest = argv.slice(1);
+      const at = alias.indexOf('$@');
+      argv = at < 0 ? [...alias, ...rest] : [...alias.slice(0, at), ...rest, ...alias.slice(at + 1)];
+    }
     // python -> project venv, node -> this Node
     if (/^(python|python3(\.\d+)?)$/.test(argv[0])) argv[0] = this.opts.python;
     else if (argv[0] === 'node') argv[0] = process.execPath;

@@ -290,6 +290,8 @@ export interface KubeApi {
   getService(namespace: string, name: string): Promise<JsonObject>;
   listPods(namespace: string, selector: string): Promise<PodList>;
   listEvents(namespace: string, involvedName: string): Promise<JsonObject[]>;
+  /** The log of one container of a pod, from `sinceSeconds` ago. */
+  podLog(namespace: string, pod: string, container: string | undefined, sinceSeconds: number): Promise<string>;
   /** Starts a watch; resolves to a stop function. `done` fires once when the watch ends. */
   watchPods(
     namespace: string,
@@ -374,6 +376,10 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
         bounded,
       );
       return list.items.map(plain);
+    },
+    async podLog(namespace, name, container, sinceSeconds) {
+      const text = await core.readNamespacedPodLog({ namespace, name, container, sinceSeconds, limitBytes: 8 * 1024 * 1024 }, bounded);
+      return typeof text === 'string' ? text : String(text ?? '');
     },
     async watchPods(namespace, selector, resourceVersion, onEvent, done) {
       const controller = await watcher.watch(

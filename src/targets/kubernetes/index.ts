@@ -42,6 +42,7 @@ import { resolveNamespace, resolveTarget, type ResolvedTarget } from './resolve.
 import { waitForRollout } from './rollout-wait.js';
 import { frontendServicePort, selectorOf, serviceSelector } from './service-port.js';
 import { conflictSafeUpdate } from './write.js';
+import { kubernetesSwitcher, podLogSource } from './evidence.js';
 import { decideKvEvents } from './workers.js';
 
 const APPROXIMATE_NOTE =
@@ -400,6 +401,26 @@ export async function openKubernetesTarget(
   session.close = async () => {
     await forward?.close().catch(() => undefined);
   };
+  session.logs = podLogSource(api, namespace, selector, loc.containerName);
+  if (!k.dryRun) {
+    const rewrite = (change: (fresh: JsonObject, freshLoc: FrontendLocation, before: EnvLists) => { lists: EnvLists; changed: boolean }) =>
+      rewriteRouterEnv(api, target, serviceName, selector, change, k.rolloutTimeoutMs, log);
+    const setMode = async (mode: string): Promise<void> => {
+      await rewrite((fresh, freshLoc, before) => {
+        const decision = decideMode(settings, plan, fresh, freshLoc, mode);
+        return computeEnvChange(before, decision.envMode, decision.kvWant);
+      });
+    };
+    session.switcher = kubernetesSwitcher(
+      () => session.baseUrl,
+      setMode,
+      // Leave the frontend as the inputs asked: the requested mode, or exactly as it was found.
+      async () => {
+        if (settings.mode) await setMode(settings.mode);
+        else await rewrite((_fresh, _loc, before) => restoreLists(before, original));
+      },
+    );
+  }
   if (k.rollbackOnFailure && written) {
     session.onCheckFailed = async () => {
       await rollBack(api, target, serviceName, selector, original, k.rolloutTimeoutMs, session, log);
@@ -410,6 +431,48 @@ export async function openKubernetesTarget(
     };
   }
   return session;
+}
+
+/** Rewrites the frontend's router env with a conflict-safe write and waits for the rollout. */
+async function rewriteRouterEnv(
+  api: KubeApi,
+  target: ResolvedTarget,
+  serviceName: string,
+  selector: string,
+  change: (fresh: JsonObject, loc: FrontendLocation, before: EnvLists) => { lists: EnvLists; changed: boolean },
+  timeoutMs: number,
+  log: (line: string) => void,
+): Promise<boolean> {
+  const { ref, loc, namespace } = target;
+  const updated = await conflictSafeUpdate(
+    () => api.getObject(ref).catch((error: unknown) => Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server))),
+    (fresh) => {
+      const freshLoc = locateFrontend(fresh, ref, serviceName);
+      const before = listsOf(fresh, freshLoc);
+      const wanted = change(fresh, freshLoc, before);
+      if (!wanted.changed) return { result: { lists: wanted.lists } };
+      const { patch } = envPatchFor(fresh, freshLoc, before, wanted.lists);
+      return { patch, result: { lists: wanted.lists } };
+    },
+    (patch) => api.patchObject(ref, patch).catch((error: unknown) => Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server))),
+    { what: describeLocation(loc) },
+  );
+  if (!updated.written) return false;
+  log(`Patched ${describeLocation(loc)}; waiting for the frontend pods to roll …`);
+  await waitForRollout(
+    api,
+    {
+      namespace,
+      selector,
+      containerName: loc.containerName,
+      expected: routerExpectation(updated.result.lists),
+      replicas: loc.replicas,
+      controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
+      watchCommand: watchPodsCommand(namespace, selector),
+    },
+    { timeoutMs, log },
+  );
+  return true;
 }
 
 async function rollBack(

@@ -1,8 +1,8 @@
-export const id = 844;
-export const ids = [844];
+export const id = 723;
+export const ids = [723];
 export const modules = {
 
-/***/ 2844:
+/***/ 4723:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -555,6 +555,10 @@ function kubeApi(creds, timeoutMs = API_TIMEOUT_MS) {
         async listEvents(namespace, involvedName) {
             const list = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${involvedName}` }, bounded);
             return list.items.map(plain);
+        },
+        async podLog(namespace, name, container, sinceSeconds) {
+            const text = await core.readNamespacedPodLog({ namespace, name, container, sinceSeconds, limitBytes: 8 * 1024 * 1024 }, bounded);
+            return typeof text === 'string' ? text : String(text ?? '');
         },
         async watchPods(namespace, selector, resourceVersion, onEvent, done) {
             const controller = await watcher.watch(`/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`, { labelSelector: selector, resourceVersion, allowWatchBookmarks: true }, (type, object) => onEvent({ type, object: isObject(object) ? object : {} }), (error) => done(error ?? undefined));
@@ -1549,6 +1553,51 @@ async function conflictSafeUpdate(read, compute, write, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/targets/kubernetes/evidence.js
+// What the Kubernetes target adds to the evidence and the comparison: the frontend pods' own
+// logs (the per-request router_mode lines), and a switcher that moves the frontend between
+// modes with the same conflict-safe env write and rollout wait as the main change.
+
+function readyPods(items) {
+    return items
+        .filter((pod) => {
+        const conditions = dig(pod, 'status', 'conditions');
+        return Array.isArray(conditions) && conditions.some((c) => isObject(c) && c.type === 'Ready' && c.status === 'True');
+    })
+        .map((pod) => String(dig(pod, 'metadata', 'name') ?? ''))
+        .filter(Boolean);
+}
+/** Logs of the Ready frontend pods since a mark (a wall-clock time; the API counts seconds). */
+function podLogSource(api, namespace, selector, container) {
+    return {
+        mark: async () => Date.now(),
+        async since(mark) {
+            try {
+                const pods = readyPods((await api.listPods(namespace, selector)).items);
+                if (pods.length === 0)
+                    return { problem: 'no Ready frontend pod to read logs from' };
+                const seconds = Math.max(1, Math.ceil((Date.now() - mark) / 1000) + 1);
+                const logs = await Promise.all(pods.map((pod) => api.podLog(namespace, pod, container, seconds)));
+                return { text: logs.join('\n') };
+            }
+            catch (error) {
+                return { problem: `the frontend pod logs could not be read (${error.message}); reading them needs get on pods/log` };
+            }
+        },
+    };
+}
+/** A ModeSwitcher from two operations the target already has: set a mode, and restore. */
+function kubernetesSwitcher(baseUrl, setMode, restore) {
+    return {
+        async switchTo(mode) {
+            await setMode(mode);
+            // The forward resolves a Ready pod for each new connection, so its URL stays valid.
+            return baseUrl();
+        },
+        restore,
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/targets/kubernetes/workers.js
 // `kv-events: auto`: do the workers publish KV cache events? Decided from their command lines,
 // the only place engines are told to publish. Pure.
@@ -1653,6 +1702,7 @@ function decideKvEvents(workers) {
 ;// CONCATENATED MODULE: ./lib/targets/kubernetes/index.js
 // The Kubernetes target, in the order a person would work: find the frontend, decide the env
 // change, write it conflict-safely, wait for the rollout, forward a port, hand over for the check.
+
 
 
 
@@ -1944,6 +1994,24 @@ async function openKubernetesTarget(settings, plan, deps) {
     session.close = async () => {
         await forward?.close().catch(() => undefined);
     };
+    session.logs = podLogSource(api, namespace, selector, loc.containerName);
+    if (!k.dryRun) {
+        const rewrite = (change) => rewriteRouterEnv(api, target, serviceName, selector, change, k.rolloutTimeoutMs, log);
+        const setMode = async (mode) => {
+            await rewrite((fresh, freshLoc, before) => {
+                const decision = decideMode(settings, plan, fresh, freshLoc, mode);
+                return computeEnvChange(before, decision.envMode, decision.kvWant);
+            });
+        };
+        session.switcher = kubernetesSwitcher(() => session.baseUrl, setMode, 
+        // Leave the frontend as the inputs asked: the requested mode, or exactly as it was found.
+        async () => {
+            if (settings.mode)
+                await setMode(settings.mode);
+            else
+                await rewrite((_fresh, _loc, before) => restoreLists(before, original));
+        });
+    }
     if (k.rollbackOnFailure && written) {
         session.onCheckFailed = async () => {
             await rollBack(api, target, serviceName, selector, original, k.rolloutTimeoutMs, session, log);
@@ -1954,6 +2022,32 @@ async function openKubernetesTarget(settings, plan, deps) {
         };
     }
     return session;
+}
+/** Rewrites the frontend's router env with a conflict-safe write and waits for the rollout. */
+async function rewriteRouterEnv(api, target, serviceName, selector, change, timeoutMs, log) {
+    const { ref, loc, namespace } = target;
+    const updated = await conflictSafeUpdate(() => api.getObject(ref).catch((error) => Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server))), (fresh) => {
+        const freshLoc = locateFrontend(fresh, ref, serviceName);
+        const before = listsOf(fresh, freshLoc);
+        const wanted = change(fresh, freshLoc, before);
+        if (!wanted.changed)
+            return { result: { lists: wanted.lists } };
+        const { patch } = envPatchFor(fresh, freshLoc, before, wanted.lists);
+        return { patch, result: { lists: wanted.lists } };
+    }, (patch) => api.patchObject(ref, patch).catch((error) => Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server))), { what: describeLocation(loc) });
+    if (!updated.written)
+        return false;
+    log(`Patched ${describeLocation(loc)}; waiting for the frontend pods to roll …`);
+    await waitForRollout(api, {
+        namespace,
+        selector,
+        containerName: loc.containerName,
+        expected: routerExpectation(updated.result.lists),
+        replicas: loc.replicas,
+        controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
+        watchCommand: watchPodsCommand(namespace, selector),
+    }, { timeoutMs, log });
+    return true;
 }
 async function rollBack(api, target, serviceName, selector, original, timeoutMs, session, log) {
     const { ref, loc, namespace } = target;
