@@ -28,6 +28,11 @@ export interface NextCommandContext {
   };
 }
 
+/** `namespace/name` → `name`. */
+function serviceName(service: string): string {
+  return service.split('/').pop() as string;
+}
+
 export function nextCommand(ctx: NextCommandContext): string {
   const auth = ctx.apiKeySet ? ['-H', 'Authorization: Bearer $DYNAMO_API_KEY'] : [];
   const ns = ctx.namespace ? ['-n', ctx.namespace] : [];
@@ -50,7 +55,7 @@ export function nextCommand(ctx: NextCommandContext): string {
           return shellJoin(['kubectl', 'describe', 'pods', ...ns, '-l', ctx.frontendSelector]);
         return '';
       case 'frontend-unreachable':
-        if (ctx.service) return shellJoin(['kubectl', 'get', 'endpoints', ...ns, ctx.service, '-o', 'wide']);
+        if (ctx.service) return shellJoin(['kubectl', 'get', 'endpoints', ...ns, serviceName(ctx.service), '-o', 'wide']);
         return shellJoin(['curl', '-sS', '-m', '5', `${ctx.url}/live`]);
       default:
         return shellJoin(['curl', '-sS', ...auth, `${ctx.url}/v1/models`]);
@@ -64,15 +69,21 @@ export function nextCommand(ctx: NextCommandContext): string {
     maxTokens: 64,
     seed: 42,
   };
+  // The run's own port-forward is gone when a person reads this: forward again first.
+  const forwarded = Boolean(ctx.service && ctx.namespace && /^http:\/\/127\.0\.0\.1:\d+$/.test(ctx.url));
+  const url = forwarded ? 'http://127.0.0.1:8000' : ctx.url;
+  const prefix = forwarded
+    ? `${shellJoin(['kubectl', 'port-forward', '-n', ctx.namespace as string, `svc/${serviceName(ctx.service as string)}`, '8000:8000'])} & `
+    : '';
   // aiperf is NVIDIA's load generator for Dynamo: same model, streaming, fixed seed and a
   // repeated shared prefix, so a second run in another mode is a matched comparison.
-  return shellJoin([
+  return prefix + shellJoin([
     'aiperf',
     'profile',
     '--model',
     ctx.model || 'MODEL',
     '--url',
-    ctx.url,
+    url,
     '--endpoint-type',
     'chat',
     '--streaming',

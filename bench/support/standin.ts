@@ -1,0 +1,72 @@
+// Starts bench/support/standin-child.ts (the stand-in cluster with a mocker DGD, in its own Node
+// process) and waits for its Ready line. stop() ends it gracefully, and then proves that no process
+// of the cluster is left (every pod process carries the cluster's work dir in its environment).
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { processesMatching } from '../../__tests__/support/dynamo.ts';
+
+export interface Standin {
+  kubeconfig: string;
+  namespace: string;
+  deployment: string;
+  service: string;
+  pod: string;
+  /** Host port the frontend pod's container port 8000 is mapped to (the physical limit). */
+  podPort: number;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+const root = path.resolve(import.meta.dirname, '../..');
+const node = path.join(root, 'node_modules/.bin/node');
+
+export async function startStandin(namespace = 'bench', speedupRatio = 0, timeoutMs = 300_000): Promise<Standin> {
+  const child = spawn(node, [path.join(root, 'bench/support/standin-child.ts'), namespace, String(speedupRatio)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const info = await new Promise<Omit<Standin, 'stop'>>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`stand-in not ready within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(JSON.parse(out.slice(0, nl)));
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`stand-in exited ${code}\n${stderr}`));
+    });
+  }).catch(async (error) => {
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+    throw error;
+  });
+  let stopped: Promise<void> | undefined;
+  return {
+    ...info,
+    stop: () =>
+      (stopped ??= (async () => {
+        child.stdin.end();
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 40_000))]);
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        const left = processesMatching(info.dir);
+        if (left.length) {
+          for (const pid of left) {
+            try {
+              process.kill(pid, 'SIGKILL');
+            } catch {
+              /* gone */
+            }
+          }
+          console.error(`stand-in left ${left.length} process(es) behind; killed ${left.join(', ')}`);
+        }
+      })()),
+  };
+}
