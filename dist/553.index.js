@@ -47,7 +47,10 @@ var evidence_metrics = __webpack_require__(920);
 // in every mode; kv_hit_rate_count and router_overhead_total_ms_count move only in kv mode
 // (approximate or not). Names differ across releases: absence is "unverifiable", never a failure.
 
-const KV_ONLY_METRICS = ['dynamo_component_router_kv_hit_rate_count', 'dynamo_router_overhead_total_ms_count'];
+const KV_ONLY_METRICS = [
+    'dynamo_component_router_kv_hit_rate_count',
+    'dynamo_router_overhead_total_ms_count',
+];
 const ROUTED_METRICS = ['dynamo_component_router_requests_total', 'dynamo_frontend_requests_total'];
 function readMetrics(e) {
     if (!e.metrics)
@@ -61,8 +64,14 @@ function readMetrics(e) {
         return { kind: 'none', text: 'the router counted none of the requests' };
     const moved = kvMoves.filter(([, d]) => (d ?? 0) > 0);
     if (moved.length > 0)
-        return { kind: 'kv', text: `${moved.map(([m, d]) => `${m} +${d}`).join(', ')} over ${e.requests} requests` };
-    return { kind: 'not-kv', text: `${kvMoves.map(([m]) => m).join(' and ')} did not move over ${e.requests} requests` };
+        return {
+            kind: 'kv',
+            text: `${moved.map(([m, d]) => `${m} +${d}`).join(', ')} over ${e.requests} requests`,
+        };
+    return {
+        kind: 'not-kv',
+        text: `${kvMoves.map(([m]) => m).join(' and ')} did not move over ${e.requests} requests`,
+    };
 }
 function majority(counts) {
     return Object.entries(counts).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
@@ -72,7 +81,9 @@ function verifyMode(e) {
     const logCounts = e.logModes ?? {};
     const logged = Object.keys(logCounts);
     const logText = logged.length
-        ? `frontend log: ${Object.entries(logCounts).map(([m, n]) => `${n}× router_mode=${m}`).join(', ')}`
+        ? `frontend log: ${Object.entries(logCounts)
+            .map(([m, n]) => `${n}× router_mode=${m}`)
+            .join(', ')}`
         : (e.logProblem ?? 'no frontend log available');
     const expected = e.expected;
     // Check-only run: report what the evidence shows.
@@ -80,26 +91,53 @@ function verifyMode(e) {
         if (logged.length === 1)
             return { verdict: 'verified', observed: logged[0], evidence: `Observed, not requested: ${logText}.` };
         if (logged.length > 1)
-            return { verdict: 'unverifiable', observed: majority(logCounts), evidence: `Mixed modes in the ${logText}.` };
+            return {
+                verdict: 'unverifiable',
+                observed: majority(logCounts),
+                evidence: `Mixed modes in the ${logText}.`,
+            };
         if (metrics.kind === 'kv')
             return { verdict: 'verified', observed: 'kv', evidence: `Observed kv routing: ${metrics.text}.` };
         if (metrics.kind === 'not-kv')
-            return { verdict: 'unverifiable', observed: '', evidence: `Not kv (${metrics.text}); which non-kv mode cannot be told from metrics, and ${logText}.` };
+            return {
+                verdict: 'unverifiable',
+                observed: '',
+                evidence: `Not kv (${metrics.text}); which non-kv mode cannot be told from metrics, and ${logText}.`,
+            };
         return { verdict: 'unverifiable', observed: '', evidence: `${metrics.text}; ${logText}.` };
     }
     // Contradictions first: any single source that shows another mode fails the run.
     const others = logged.filter((m) => m !== expected);
     if (others.length > 0) {
-        return { verdict: 'contradicted', observed: majority(logCounts), evidence: `Expected ${expected}, but the ${logText}.` };
+        return {
+            verdict: 'contradicted',
+            observed: majority(logCounts),
+            evidence: `Expected ${expected}, but the ${logText}.`,
+        };
     }
     if (expected === 'kv' && metrics.kind === 'not-kv') {
-        return { verdict: 'contradicted', observed: '', evidence: `Expected kv, but ${metrics.text}: the router is not scoring KV overlap.` };
+        return {
+            verdict: 'contradicted',
+            observed: '',
+            evidence: `Expected kv, but ${metrics.text}: the router is not scoring KV overlap.`,
+        };
     }
     if (expected !== 'kv' && metrics.kind === 'kv') {
-        return { verdict: 'contradicted', observed: 'kv', evidence: `Expected ${expected}, but the kv router is active: ${metrics.text}.` };
+        return {
+            verdict: 'contradicted',
+            observed: 'kv',
+            evidence: `Expected ${expected}, but the kv router is active: ${metrics.text}.`,
+        };
     }
-    if (expected === 'direct' && e.plainRequestStatus !== undefined && e.plainRequestStatus >= 200 && e.plainRequestStatus < 300) {
-        return { verdict: 'contradicted', observed: '', evidence: 'Expected direct, but a request without a worker id was served: direct mode would reject it.' };
+    if (expected === 'direct' &&
+        e.plainRequestStatus !== undefined &&
+        e.plainRequestStatus >= 200 &&
+        e.plainRequestStatus < 300) {
+        return {
+            verdict: 'contradicted',
+            observed: '',
+            evidence: 'Expected direct, but a request without a worker id was served: direct mode would reject it.',
+        };
     }
     // Confirmations.
     if (logged.length === 1) {
@@ -108,14 +146,19 @@ function verifyMode(e) {
     }
     if (expected === 'kv' && metrics.kind === 'kv')
         return { verdict: 'verified', observed: 'kv', evidence: `kv router metrics moved: ${metrics.text}.` };
-    if (expected === 'direct' && e.plainRequestStatus !== undefined && e.plainRequestStatus >= 400 && e.plainRequestStatus < 500) {
+    if (expected === 'direct' &&
+        e.plainRequestStatus !== undefined &&
+        e.plainRequestStatus >= 400 &&
+        e.plainRequestStatus < 500) {
         return {
             verdict: 'verified',
             observed: 'direct',
             evidence: `A request without a worker id was rejected (${e.plainRequestStatus}) and one naming a worker was served, as only direct mode does.`,
         };
     }
-    const partial = metrics.kind === 'not-kv' ? `metrics show a non-kv router (${metrics.text}), but cannot tell ${expected} from other non-kv modes` : metrics.text;
+    const partial = metrics.kind === 'not-kv'
+        ? `metrics show a non-kv router (${metrics.text}), but cannot tell ${expected} from other non-kv modes`
+        : metrics.text;
     return { verdict: 'unverifiable', observed: '', evidence: `${partial}; ${logText}.` };
 }
 
@@ -143,10 +186,16 @@ function kvEventsFromMetrics(before, after, approximateKv) {
         return undefined;
     const applied = (0,evidence_metrics/* delta */.pU)(before, after, EVENTS_APPLIED);
     if (mismatch === 0 && applied !== undefined && applied > 0) {
-        return { value: 'true', reason: `KV events reached the router (${EVENTS_APPLIED} +${applied}) and no worker is missing a publisher` };
+        return {
+            value: 'true',
+            reason: `KV events reached the router (${EVENTS_APPLIED} +${applied}) and no worker is missing a publisher`,
+        };
     }
     if (mismatch === 0)
-        return { value: 'true', reason: `the router reports no worker without a KV event publisher (${MISMATCH} = 0)` };
+        return {
+            value: 'true',
+            reason: `the router reports no worker without a KV event publisher (${MISMATCH} = 0)`,
+        };
     return undefined;
 }
 async function chatOnce(http, o, headers, i) {
@@ -155,7 +204,11 @@ async function chatOnce(http, o, headers, i) {
             method: 'POST',
             url: `${o.baseUrl}/v1/chat/completions`,
             headers: { 'Content-Type': 'application/json', ...o.headers, ...headers },
-            body: JSON.stringify({ model: o.model, messages: [{ role: 'user', content: `Router check ${i}: reply with one word.` }], max_tokens: 2 }),
+            body: JSON.stringify({
+                model: o.model,
+                messages: [{ role: 'user', content: `Router check ${i}: reply with one word.` }],
+                max_tokens: 2,
+            }),
             timeoutMs: o.timeoutMs,
             maxBytes: 1024 * 1024,
         });
@@ -169,7 +222,9 @@ async function gatherEvidence(http, o) {
     const requests = o.requests ?? 3;
     const before = await (0,evidence_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
     const mark = o.logs ? await o.logs.mark() : 0;
-    const workerHeader = o.workerId ? { 'x-dynamo-worker-instance-id': o.workerId } : {};
+    const workerHeader = o.workerId
+        ? { 'x-dynamo-worker-instance-id': o.workerId }
+        : {};
     let served = 0;
     for (let i = 0; i < requests; i++)
         if ((await chatOnce(http, o, workerHeader, i)) === 200)
@@ -240,7 +295,7 @@ function parseSamples(text) {
         }
         const token = rest.trim().split(/\s+/)[0];
         const value = token === '+Inf' ? Infinity : token === '-Inf' ? -Infinity : Number(token);
-        if (token === undefined || token === '' || Number.isNaN(value) && token !== 'NaN')
+        if (token === undefined || token === '' || (Number.isNaN(value) && token !== 'NaN'))
             continue;
         samples.push({ name, labels, value });
     }
@@ -272,7 +327,13 @@ function parseMetrics(text) {
 }
 async function readMetrics(http, baseUrl, headers, timeoutMs) {
     try {
-        const response = await http.request({ method: 'GET', url: `${baseUrl}/metrics`, headers, timeoutMs, maxBytes: 16 * 1024 * 1024 });
+        const response = await http.request({
+            method: 'GET',
+            url: `${baseUrl}/metrics`,
+            headers,
+            timeoutMs,
+            maxBytes: 16 * 1024 * 1024,
+        });
         if (response.status !== 200)
             return { ok: false, problem: `GET /metrics answered ${response.status}` };
         const totals = parseMetrics(response.body);

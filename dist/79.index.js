@@ -528,11 +528,27 @@ async function runComparison(http, switcher, o) {
                     throw new failures/* CheckFailure */.jU('compare-failed', 'In direct mode no worker instance id that the frontend accepts could be found.');
                 headers['x-dynamo-worker-instance-id'] = pick.id;
             }
-            const shape = { requests: c.requests, prefixGroups: c.prefixGroups, prefixTokens: c.prefixTokens, maxTokens: c.maxTokens, seed: c.seed, model: o.model };
+            const shape = {
+                requests: c.requests,
+                prefixGroups: c.prefixGroups,
+                prefixTokens: c.prefixTokens,
+                maxTokens: c.maxTokens,
+                seed: c.seed,
+                model: o.model,
+            };
             // Warm-up prompts use words of their own, so they prime connections and code paths
             // without caching any prefix of the measured workload.
-            const warmup = buildWorkload({ ...shape, requests: Math.min(2 * c.concurrency, c.requests), variant: 1000 + i });
-            await runWorkload(baseUrl, warmup, { concurrency: c.concurrency, timeoutMs: o.timeoutMs, apiKey: o.apiKey, headers });
+            const warmup = buildWorkload({
+                ...shape,
+                requests: Math.min(2 * c.concurrency, c.requests),
+                variant: 1000 + i,
+            });
+            await runWorkload(baseUrl, warmup, {
+                concurrency: c.concurrency,
+                timeoutMs: o.timeoutMs,
+                apiKey: o.apiKey,
+                headers,
+            });
             // A different variant per mode: worker KV caches outlive a frontend restart, so the same
             // words would hand every later mode the earlier modes' cached prefixes.
             const workload = buildWorkload({ ...shape, variant: i });
@@ -564,7 +580,14 @@ async function runComparison(http, switcher, o) {
     }
     return (0,comparison/* compare */.UD)(runs, {
         seed: c.seed,
-        settings: { requests: c.requests, concurrency: c.concurrency, prefixGroups: c.prefixGroups, prefixTokens: c.prefixTokens, maxTokens: c.maxTokens, model: o.model },
+        settings: {
+            requests: c.requests,
+            concurrency: c.concurrency,
+            prefixGroups: c.prefixGroups,
+            prefixTokens: c.prefixTokens,
+            maxTokens: c.maxTokens,
+            model: o.model,
+        },
     });
 }
 
@@ -615,7 +638,7 @@ function parseSamples(text) {
         }
         const token = rest.trim().split(/\s+/)[0];
         const value = token === '+Inf' ? Infinity : token === '-Inf' ? -Infinity : Number(token);
-        if (token === undefined || token === '' || Number.isNaN(value) && token !== 'NaN')
+        if (token === undefined || token === '' || (Number.isNaN(value) && token !== 'NaN'))
             continue;
         samples.push({ name, labels, value });
     }
@@ -647,7 +670,13 @@ function parseMetrics(text) {
 }
 async function readMetrics(http, baseUrl, headers, timeoutMs) {
     try {
-        const response = await http.request({ method: 'GET', url: `${baseUrl}/metrics`, headers, timeoutMs, maxBytes: 16 * 1024 * 1024 });
+        const response = await http.request({
+            method: 'GET',
+            url: `${baseUrl}/metrics`,
+            headers,
+            timeoutMs,
+            maxBytes: 16 * 1024 * 1024,
+        });
         if (response.status !== 200)
             return { ok: false, problem: `GET /metrics answered ${response.status}` };
         const totals = parseMetrics(response.body);

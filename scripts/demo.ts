@@ -35,7 +35,12 @@ function summaryAsText(html: string): string {
 }
 
 function printRun(step: number, run: ActionRun): void {
-  console.log(run.stdout.replace(/^::add-mask::.*\n/gm, '').replace(/^/gm, '   | ').trimEnd());
+  console.log(
+    run.stdout
+      .replace(/^::add-mask::.*\n/gm, '')
+      .replace(/^/gm, '   | ')
+      .trimEnd(),
+  );
   console.log(bold(`\n${step}. Step outputs (exit code ${run.exitCode}, ${run.elapsedMs} ms):`));
   for (const [k, v] of Object.entries(run.outputs)) console.log(`   ${k}: ${v}`);
   console.log(bold(`\n${step + 1}. Job summary (the Output Contract, as text; HTML in ${run.dir}/summary):`));
@@ -52,13 +57,22 @@ async function kubernetesDemo(): Promise<number> {
     await cluster.apply(recipe);
     await cluster.waitForReady('dynamo', { timeoutMs: 180_000 });
     console.log(`   KUBECONFIG=${cluster.kubeconfigPath}`);
-    for (const pod of await cluster.pods('dynamo')) console.log(`   pod ${(pod as { metadata: { name: string } }).metadata.name} Ready`);
-    const inputs = { namespace: 'dynamo', recipe, mode: 'kv', 'write-recipe': 'true', 'rollback-on-failure': 'true' };
+    for (const pod of await cluster.pods('dynamo'))
+      console.log(`   pod ${(pod as { metadata: { name: string } }).metadata.name} Ready`);
+    const inputs = {
+      namespace: 'dynamo',
+      recipe,
+      mode: 'kv',
+      'write-recipe': 'true',
+      'rollback-on-failure': 'true',
+    };
     console.log(bold('\nKubernetes. 2. Running the bundled action with:'));
     for (const [k, v] of Object.entries(inputs)) console.log(`   ${k}: ${v}`);
     const run = await runAction(inputs, { env: { KUBECONFIG: cluster.kubeconfigPath, HOME: dir } });
     printRun(3, run);
-    const envLines = readFileSync(recipe, 'utf8').split('\n').filter((l) => /DYN_ROUTER|envs:|value: kv/.test(l));
+    const envLines = readFileSync(recipe, 'utf8')
+      .split('\n')
+      .filter((l) => /DYN_ROUTER|envs:|value: kv/.test(l));
     console.log(bold('Kubernetes. 5. The recipe file now carries the change (comments kept):'));
     for (const line of envLines) console.log(`   ${line}`);
     cleanup(run);
@@ -66,7 +80,7 @@ async function kubernetesDemo(): Promise<number> {
   } finally {
     await cluster.stop();
     rmSync(dir, { recursive: true, force: true });
-    console.log(bold('Kubernetes. 6. Stand-in cluster stopped; its pods\' processes are gone.'));
+    console.log(bold("Kubernetes. 6. Stand-in cluster stopped; its pods' processes are gone."));
   }
 }
 

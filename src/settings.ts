@@ -276,7 +276,11 @@ export function parseSettings(get: InputSource): Settings {
 
   const compare = parseCompare(get, Boolean(launch || kubernetes));
   if (compare && kubernetes?.dryRun) {
-    throw badInput('dry-run', 'true', '`false` with `compare-modes`: a comparison switches the deployment between modes');
+    throw badInput(
+      'dry-run',
+      'true',
+      '`false` with `compare-modes`: a comparison switches the deployment between modes',
+    );
   }
   const apiKey = parseApiKey('api-key', get('api-key'));
   return {
@@ -371,7 +375,14 @@ function parseKubernetes(get: InputSource): KubernetesSettings | undefined {
 
 function parseCompare(get: InputSource, canSwitch: boolean): CompareInputs | undefined {
   const raw = get('compare-modes');
-  const extras = ['compare-requests', 'compare-concurrency', 'compare-prefix-groups', 'compare-prefix-tokens', 'compare-max-tokens', 'compare-seed'];
+  const extras = [
+    'compare-requests',
+    'compare-concurrency',
+    'compare-prefix-groups',
+    'compare-prefix-tokens',
+    'compare-max-tokens',
+    'compare-seed',
+  ];
   if (raw === '') {
     const stray = extras.find((name) => get(name) !== '');
     if (stray) throw badInput(stray, get(stray), 'empty unless `compare-modes` lists the modes to compare');
@@ -383,9 +394,18 @@ function parseCompare(get: InputSource, canSwitch: boolean): CompareInputs | und
     .map((m) => parseMode('compare-modes', m) as RouterMode);
   const duplicate = modes.find((m, i) => modes.indexOf(m) !== i);
   if (duplicate) throw badInput('compare-modes', raw, `each mode once (${duplicate} is listed twice)`);
-  if (modes.length < 2) throw badInput('compare-modes', raw, 'two or more modes separated by commas, the baseline first, e.g. `round-robin,kv`');
+  if (modes.length < 2)
+    throw badInput(
+      'compare-modes',
+      raw,
+      'two or more modes separated by commas, the baseline first, e.g. `round-robin,kv`',
+    );
   if (!canSwitch) {
-    throw badInput('compare-modes', raw, 'empty unless the action can switch modes: `launch: true` or a Kubernetes target');
+    throw badInput(
+      'compare-modes',
+      raw,
+      'empty unless the action can switch modes: `launch: true` or a Kubernetes target',
+    );
   }
   const int = (name: string, fallback: number, min: number, max: number): number =>
     parseNumber(name, get(name), fallback, { min, max, integer: true });

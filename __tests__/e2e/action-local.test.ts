@@ -186,7 +186,14 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
     try {
       const port = await freePort();
       const main = await runAction(
-        { launch: 'true', python: dynamoPython(), mode: 'kv', 'base-url': `http://127.0.0.1:${port}`, 'frontend-args': '--discovery-backend file', 'retry-delay': '0.5' },
+        {
+          launch: 'true',
+          python: dynamoPython(),
+          mode: 'kv',
+          'base-url': `http://127.0.0.1:${port}`,
+          'frontend-args': '--discovery-backend file',
+          'retry-delay': '0.5',
+        },
         { env: { DYN_FILE_KV: silent.discoveryDir, DYN_TCP_RESPONSE_STREAM_HOST: '127.0.0.1' } },
       );
       await runPost(main);

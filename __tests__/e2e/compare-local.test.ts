@@ -4,7 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { alive, cleanup, runAction, runPost } from '../support/action.ts';
-import { dynamoAvailable, dynamoPython, freePort, startWorkers, type WorkerHandle } from '../support/dynamo.ts';
+import {
+  dynamoAvailable,
+  dynamoPython,
+  freePort,
+  startWorkers,
+  type WorkerHandle,
+} from '../support/dynamo.ts';
 
 const available = dynamoAvailable();
 const describeDynamo = available ? describe : describe.skip;
@@ -45,7 +51,10 @@ describeDynamo('compare-modes with a launched frontend', () => {
         'compare-prefix-tokens': '300',
         'compare-max-tokens': '8',
       },
-      { env: { DYN_FILE_KV: workers.discoveryDir, DYN_TCP_RESPONSE_STREAM_HOST: '127.0.0.1' }, timeoutMs: 240_000 },
+      {
+        env: { DYN_FILE_KV: workers.discoveryDir, DYN_TCP_RESPONSE_STREAM_HOST: '127.0.0.1' },
+        timeoutMs: 240_000,
+      },
     );
     try {
       expect(main.outputs.result).toBe('pass');
@@ -63,9 +72,13 @@ describeDynamo('compare-modes with a launched frontend', () => {
       expect(main.summary).toContain('```mermaid');
       expect(main.stdout).toMatch(/Comparison 2\/2: switching to kv/);
       // The deployment ends in the requested mode: the frontend left for later steps runs kv.
-      const { pid } = JSON.parse(main.state['launched-frontend'].split('\n').pop() as string) as { pid: number };
+      const { pid } = JSON.parse(main.state['launched-frontend'].split('\n').pop() as string) as {
+        pid: number;
+      };
       expect(alive(pid)).toBe(true);
-      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')).toContain('--router-mode kv');
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ')).toContain(
+        '--router-mode kv',
+      );
       const post = await runPost(main);
       expect(post.exitCode).toBe(0);
       expect(alive(pid)).toBe(false);

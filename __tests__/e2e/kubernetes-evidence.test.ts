@@ -18,7 +18,9 @@ beforeAll(async () => {
   cluster = await startCluster({
     namespace: 'dynamo',
     // The operator keeps its default args (-m dynamo.frontend) under a user's command.
-    kubelet: { commandAliases: { '/opt/acme/start-frontend.sh': ['python3', '$@', '--router-mode', 'round-robin'] } },
+    kubelet: {
+      commandAliases: { '/opt/acme/start-frontend.sh': ['python3', '$@', '--router-mode', 'round-robin'] },
+    },
   });
   await cluster.apply(path.join(FIXTURES, 'mocker-agg.v1alpha1.yaml'));
   await cluster.apply(path.join(FIXTURES, 'mocker-two-workers.v1alpha1.yaml'));
@@ -33,7 +35,10 @@ afterAll(async () => {
 });
 
 const k8s = (inputs: Record<string, string>) =>
-  runAction({ namespace: 'dynamo', 'retry-delay': '0.5', 'rollout-timeout': '120', ...inputs }, { env: { KUBECONFIG: cluster.kubeconfigPath, HOME: home } });
+  runAction(
+    { namespace: 'dynamo', 'retry-delay': '0.5', 'rollout-timeout': '120', ...inputs },
+    { env: { KUBECONFIG: cluster.kubeconfigPath, HOME: home } },
+  );
 
 type DgdEnv = { name: string; value?: string }[];
 /** The frontend's env entries as the DGD holds them (component envs, then the main container's). */
@@ -55,7 +60,9 @@ describe('mode evidence on Kubernetes (bundled action, stand-in cluster, real Dy
         expect(run.outputs.result).toBe('pass');
         expect(run.outputs['mode-verified']).toBe('verified');
         expect(run.summary).toMatch(new RegExp(`router&#95;mode=${mode}|router_mode=${mode}`));
-        expect((await frontendEnvs('mocker-two')).find((e) => e.name === 'DYN_ROUTER_MODE')?.value).toBe(mode);
+        expect((await frontendEnvs('mocker-two')).find((e) => e.name === 'DYN_ROUTER_MODE')?.value).toBe(
+          mode,
+        );
       } finally {
         cleanup(run);
       }
@@ -116,7 +123,10 @@ describe('mode evidence on Kubernetes (bundled action, stand-in cluster, real Dy
     });
     try {
       expect(run.outputs.result).toBe('pass');
-      const c = JSON.parse(run.outputs.comparison) as { label: string; modes: { mode: string; samples: number; kvHitRate?: number }[] };
+      const c = JSON.parse(run.outputs.comparison) as {
+        label: string;
+        modes: { mode: string; samples: number; kvHitRate?: number }[];
+      };
       expect(c.label).toBe('smoke comparison');
       const [rr, kv] = c.modes;
       expect([rr.mode, kv.mode]).toEqual(['round-robin', 'kv']);

@@ -56,17 +56,40 @@ const contract = (over: Partial<Contract> = {}): Contract => ({
   latencyMs: 37,
   checks: [
     { name: 'models', ok: true, attempts: 2, status: 200, latencyMs: 4, detail: '2 models listed' },
-    { name: 'chat', ok: true, attempts: 1, status: 200, latencyMs: 37, detail: `model "${hostile}" answered` },
+    {
+      name: 'chat',
+      ok: true,
+      attempts: 1,
+      status: 200,
+      latencyMs: 37,
+      detail: `model "${hostile}" answered`,
+    },
   ],
   limitations: ['A smoke check is one chat completion.', `Model ${hostile} is odd.`],
-  nextCommand: 'aiperf profile --model tiny-model --url http://127.0.0.1:41234 --endpoint-type chat --streaming',
-  details: [{ title: 'kubectl commands to reproduce', text: 'kubectl get dgd -n dynamo mocker-agg -o yaml\nkubectl get pods -n dynamo -w' }],
+  nextCommand:
+    'aiperf profile --model tiny-model --url http://127.0.0.1:41234 --endpoint-type chat --streaming',
+  details: [
+    {
+      title: 'kubectl commands to reproduce',
+      text: 'kubectl get dgd -n dynamo mocker-agg -o yaml\nkubectl get pods -n dynamo -w',
+    },
+  ],
   comparison: compare(
     [
       { mode: 'round-robin', samples: samples(0, 24) },
       { mode: 'kv', samples: samples(1, 24), kvHitRate: 0.62 },
     ],
-    { seed: 42, settings: { requests: 24, concurrency: 2, prefixGroups: 4, prefixTokens: 300, maxTokens: 16, model: 'tiny-model' } },
+    {
+      seed: 42,
+      settings: {
+        requests: 24,
+        concurrency: 2,
+        prefixGroups: 4,
+        prefixTokens: 300,
+        maxTokens: 16,
+        model: 'tiny-model',
+      },
+    },
   ),
   ...over,
 });
@@ -81,12 +104,22 @@ describeBrowser('job summary in a browser', () => {
     await withPage(renderSummary(contract()), async (page) => {
       const first = await page.locator('body > *').first();
       expect(await first.evaluate((e) => e.tagName)).toBe('H3');
-      expect(await first.textContent()).toMatch(/^✅ Dynamo router check passed: kv mode at dynamo\/mocker-agg-frontend/);
+      expect(await first.textContent()).toMatch(
+        /^✅ Dynamo router check passed: kv mode at dynamo\/mocker-agg-frontend/,
+      );
       const headers = await page.locator('body > table').first().locator('th').allTextContents();
-      expect(headers).toEqual(['1. Mode and why', '2. Command or env patch', '3. Frontend', '4. Smoke test', '5. Limitations', '6. Next command']);
+      expect(headers).toEqual([
+        '1. Mode and why',
+        '2. Command or env patch',
+        '3. Frontend',
+        '4. Smoke test',
+        '5. Limitations',
+        '6. Next command',
+      ]);
       const details = page.locator('details');
       expect(await details.count()).toBeGreaterThanOrEqual(3);
-      for (const open of await details.evaluateAll((els) => els.map((e) => (e as HTMLDetailsElement).open))) expect(open).toBe(false);
+      for (const open of await details.evaluateAll((els) => els.map((e) => (e as HTMLDetailsElement).open)))
+        expect(open).toBe(false);
       expect(await page.locator('text=smoke comparison').count()).toBeGreaterThan(0);
       expect(await page.locator('code.language-mermaid, pre code').count()).toBeGreaterThan(0);
       await shoot(page, 'summary-pass');
@@ -107,12 +140,17 @@ describeBrowser('job summary in a browser', () => {
   it('puts the failure, its cause and the next step right under the verdict', async () => {
     const failed = contract({
       result: 'fail',
-      failure: failureOf('rollout-timeout', 'The frontend pods were not Ready within 300 s: mocker-agg-frontend-7d9 is CrashLoopBackOff (restarts 4).'),
+      failure: failureOf(
+        'rollout-timeout',
+        'The frontend pods were not Ready within 300 s: mocker-agg-frontend-7d9 is CrashLoopBackOff (restarts 4).',
+      ),
       comparison: undefined,
       latencyMs: undefined,
     });
     await withPage(renderSummary(failed), async (page) => {
-      expect(await page.locator('h3').first().textContent()).toMatch(/^❌ Dynamo router check failed: rollout-timeout/);
+      expect(await page.locator('h3').first().textContent()).toMatch(
+        /^❌ Dynamo router check failed: rollout-timeout/,
+      );
       const why = await page.locator('body > p').first().innerText();
       expect(why).toMatch(/Why:.*CrashLoopBackOff/);
       expect(why).toMatch(/Next step:/);

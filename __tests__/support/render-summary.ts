@@ -17,17 +17,31 @@ export function summaryPage(markdown: string): string {
   </style></head><body>${body}</body></html>`;
 }
 
-export async function withPage<T>(markdown: string, fn: (page: import('playwright-core').Page) => Promise<T>): Promise<T> {
+export async function withPage<T>(
+  markdown: string,
+  fn: (page: import('playwright-core').Page) => Promise<T>,
+): Promise<T> {
   if (!CHROMIUM) throw new Error('Chromium not installed (apt-get install chromium)');
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     // Nothing in a summary may reach the network.
-    await page.route('**/*', (route) => (route.request().url().startsWith('data:') ? route.continue() : route.abort()));
+    await page.route('**/*', (route) =>
+      route.request().url().startsWith('data:') ? route.continue() : route.abort(),
+    );
     await page.setContent(summaryPage(markdown), { waitUntil: 'load' });
     return await fn(page);
   } finally {

@@ -29,7 +29,11 @@ describe('Prometheus text parsing', () => {
         'd{broken="x} 1',
       ].join('\n'),
     );
-    expect(samples[0]).toEqual({ name: 'a_total', labels: { path: '/v1/{id}', msg: 'say "hi"\n' }, value: 2 });
+    expect(samples[0]).toEqual({
+      name: 'a_total',
+      labels: { path: '/v1/{id}', msg: 'say "hi"\n' },
+      value: 2,
+    });
     expect(samples.find((s) => s.name === 'b_bucket')?.labels.le).toBe('+Inf');
     expect(samples.find((s) => s.name === 'c')?.value).toBe(Infinity);
     expect(samples.some((s) => s.name === 'd')).toBe(false);
@@ -52,8 +56,16 @@ describe('router mode from the frontend log', () => {
 
 const totals = (entries: Record<string, number>) => new Map(Object.entries(entries));
 const kvMetrics = (hit: number, overhead: number, routed = 3) => ({
-  before: totals({ dynamo_component_router_kv_hit_rate_count: 0, dynamo_router_overhead_total_ms_count: 0, dynamo_component_router_requests_total: 0 }),
-  after: totals({ dynamo_component_router_kv_hit_rate_count: hit, dynamo_router_overhead_total_ms_count: overhead, dynamo_component_router_requests_total: routed }),
+  before: totals({
+    dynamo_component_router_kv_hit_rate_count: 0,
+    dynamo_router_overhead_total_ms_count: 0,
+    dynamo_component_router_requests_total: 0,
+  }),
+  after: totals({
+    dynamo_component_router_kv_hit_rate_count: hit,
+    dynamo_router_overhead_total_ms_count: overhead,
+    dynamo_component_router_requests_total: routed,
+  }),
 });
 const evidence = (e: Partial<ModeEvidence>): ModeEvidence => ({ requests: 3, ...e });
 
@@ -85,7 +97,13 @@ describe('verifyMode', () => {
   });
 
   it('is unverifiable, not failed, when the release lacks the metrics and no log is readable', () => {
-    const v = verifyMode(evidence({ expected: 'least-loaded', metrics: { before: totals({}), after: totals({ other: 1 }) }, logProblem: 'no log' }));
+    const v = verifyMode(
+      evidence({
+        expected: 'least-loaded',
+        metrics: { before: totals({}), after: totals({ other: 1 }) },
+        logProblem: 'no log',
+      }),
+    );
     expect(v.verdict).toBe('unverifiable');
     expect(v.evidence).toMatch(/exposes none of the kv router metrics/);
   });
@@ -98,23 +116,38 @@ describe('verifyMode', () => {
 
   it('verifies direct mode from a rejected plain request and contradicts it when served', () => {
     expect(verifyMode(evidence({ expected: 'direct', plainRequestStatus: 400 })).verdict).toBe('verified');
-    expect(verifyMode(evidence({ expected: 'direct', plainRequestStatus: 200 })).verdict).toBe('contradicted');
+    expect(verifyMode(evidence({ expected: 'direct', plainRequestStatus: 200 })).verdict).toBe(
+      'contradicted',
+    );
   });
 
   it('observes the mode in a check-only run', () => {
-    expect(verifyMode(evidence({ logModes: { random: 3 } }))).toMatchObject({ verdict: 'verified', observed: 'random' });
-    expect(verifyMode(evidence({ metrics: kvMetrics(3, 3) }))).toMatchObject({ verdict: 'verified', observed: 'kv' });
+    expect(verifyMode(evidence({ logModes: { random: 3 } }))).toMatchObject({
+      verdict: 'verified',
+      observed: 'random',
+    });
+    expect(verifyMode(evidence({ metrics: kvMetrics(3, 3) }))).toMatchObject({
+      verdict: 'verified',
+      observed: 'kv',
+    });
   });
 
   it('does not judge when the router counted nothing', () => {
-    expect(verifyMode(evidence({ expected: 'kv', metrics: kvMetrics(0, 0, 0) })).verdict).toBe('unverifiable');
+    expect(verifyMode(evidence({ expected: 'kv', metrics: kvMetrics(0, 0, 0) })).verdict).toBe(
+      'unverifiable',
+    );
   });
 });
 
 describe('KV events from metrics', () => {
   const m = (mismatch: number | undefined, applied: number) => ({
     before: totals({ dynamo_component_kv_cache_events_applied: 0 }),
-    after: totals({ dynamo_component_kv_cache_events_applied: applied, ...(mismatch === undefined ? {} : { dynamo_component_router_kv_event_source_mismatch_workers: mismatch }) }),
+    after: totals({
+      dynamo_component_kv_cache_events_applied: applied,
+      ...(mismatch === undefined
+        ? {}
+        : { dynamo_component_router_kv_event_source_mismatch_workers: mismatch }),
+    }),
   });
   it('reports workers without publishers', () => {
     const { before, after } = m(2, 0);

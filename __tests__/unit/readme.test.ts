@@ -14,7 +14,12 @@ const cells = (table: string | undefined) =>
   (table ?? '')
     .split('\n')
     .filter((line) => line.startsWith('|') && !/^\|[\s:-]+\|/.test(line.replace(/\|\s*-+\s*/g, '|-')))
-    .map((line) => line.split(/(?<!\\)\|/).slice(1, -1).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
 
 describe('README', () => {
   it('documents exactly the inputs and outputs of action.yml', () => {

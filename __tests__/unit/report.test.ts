@@ -154,17 +154,43 @@ describe('CLI document and exit codes', () => {
 describe('next command', () => {
   it('forwards again before a comparison against a Kubernetes service', async () => {
     const { nextCommand } = await import('../../src/report/next-command.js');
-    const cmd = nextCommand({ result: 'pass', url: 'http://127.0.0.1:41234', model: 'm', mode: 'kv', namespace: 'dynamo', service: 'dynamo/agg-frontend', apiKeySet: false });
-    expect(cmd).toMatch(/^kubectl port-forward -n dynamo svc\/agg-frontend 8000:8000 & aiperf profile --model m --url http:\/\/127\.0\.0\.1:8000 /);
-    const local = nextCommand({ result: 'pass', url: 'http://127.0.0.1:8123', model: 'm', mode: 'kv', apiKeySet: false });
+    const cmd = nextCommand({
+      result: 'pass',
+      url: 'http://127.0.0.1:41234',
+      model: 'm',
+      mode: 'kv',
+      namespace: 'dynamo',
+      service: 'dynamo/agg-frontend',
+      apiKeySet: false,
+    });
+    expect(cmd).toMatch(
+      /^kubectl port-forward -n dynamo svc\/agg-frontend 8000:8000 & aiperf profile --model m --url http:\/\/127\.0\.0\.1:8000 /,
+    );
+    const local = nextCommand({
+      result: 'pass',
+      url: 'http://127.0.0.1:8123',
+      model: 'm',
+      mode: 'kv',
+      apiKeySet: false,
+    });
     expect(local).toMatch(/^aiperf profile --model m --url http:\/\/127\.0\.0\.1:8123 /);
   });
 
   it('points at the cause after a failure', async () => {
     const { nextCommand } = await import('../../src/report/next-command.js');
-    const base = { result: 'fail' as const, url: 'http://127.0.0.1:8000', model: '', mode: '', apiKeySet: false };
-    expect(nextCommand({ ...base, failure: 'no-models', namespace: 'ns', workerSelector: 'a=b' })).toBe("kubectl logs -n ns -l a=b --tail=100 --prefix");
-    expect(nextCommand({ ...base, failure: 'frontend-unreachable', namespace: 'ns', service: 'ns/fe' })).toBe('kubectl get endpoints -n ns fe -o wide');
+    const base = {
+      result: 'fail' as const,
+      url: 'http://127.0.0.1:8000',
+      model: '',
+      mode: '',
+      apiKeySet: false,
+    };
+    expect(nextCommand({ ...base, failure: 'no-models', namespace: 'ns', workerSelector: 'a=b' })).toBe(
+      'kubectl logs -n ns -l a=b --tail=100 --prefix',
+    );
+    expect(nextCommand({ ...base, failure: 'frontend-unreachable', namespace: 'ns', service: 'ns/fe' })).toBe(
+      'kubectl get endpoints -n ns fe -o wide',
+    );
     expect(nextCommand({ ...base, failure: 'bad-input' })).toBe('');
   });
 });

@@ -244,11 +244,18 @@ describe('direct mode', () => {
   });
 
   it('skips worker ids the frontend rejects (another graph in the same discovery scope)', async () => {
-    const twoIds = { status: 200, body: '{"instances":[{"endpoint":"generate","instance_id":11},{"endpoint":"generate","instance_id":22}]}' };
+    const twoIds = {
+      status: 200,
+      body: '{"instances":[{"endpoint":"generate","instance_id":11},{"endpoint":"generate","instance_id":22}]}',
+    };
     const http = scripted({
       '/v1/models': [models('m')],
       '/health': [twoIds],
-      '/v1/chat/completions': [{ status: 400, body: '{"message":"Invalid request"}' }, chat('ok'), chat('ok')],
+      '/v1/chat/completions': [
+        { status: 400, body: '{"message":"Invalid request"}' },
+        chat('ok'),
+        chat('ok'),
+      ],
     });
     const result = await smokeCheck(http, options({ directMode: true }));
     expect(result.ok).toBe(true);

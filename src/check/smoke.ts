@@ -412,14 +412,26 @@ export async function smokeCheck(
   if (options.skipChat) return { ok: true, models: listed, model, checks };
 
   if (options.directMode && !options.chatHeaders?.['x-dynamo-worker-instance-id']) {
-    const pick = await pickDirectWorker(http, options.baseUrl, model, authHeaders(options), options.timeoutMs);
+    const pick = await pickDirectWorker(
+      http,
+      options.baseUrl,
+      model,
+      authHeaders(options),
+      options.timeoutMs,
+    );
     if (!pick.id) {
       const message =
         pick.listed === 0
           ? 'Direct mode routes only requests that name a worker in x-dynamo-worker-instance-id, and GET /health listed no worker instance of the generate endpoint to name.'
           : `Direct mode routes only requests that name a worker in x-dynamo-worker-instance-id, and none of the ${pick.listed} worker ids GET /health listed was accepted (${pick.rejected} rejected).`;
       checks.push({ name: 'chat', ok: false, attempts: 0, detail: message });
-      return { ok: false, failure: new CheckFailure('direct-needs-worker-id', message), models: listed, model, checks };
+      return {
+        ok: false,
+        failure: new CheckFailure('direct-needs-worker-id', message),
+        models: listed,
+        model,
+        checks,
+      };
     }
     log(`direct mode: sending the chat request to worker ${pick.id} (of ${pick.listed} listed by /health)`);
     options = { ...options, chatHeaders: { ...options.chatHeaders, 'x-dynamo-worker-instance-id': pick.id } };

@@ -65,7 +65,7 @@ export async function pickDirectWorker(
   const ids = await workerInstanceIds(http, baseUrl, headers, timeoutMs);
   let rejected = 0;
   for (const id of ids.slice(0, 16)) {
-    let status = 0;
+    let status: number;
     try {
       const response = await http.request({
         method: 'POST',

@@ -41,7 +41,11 @@ function hitTotals(totals: MetricTotals | undefined): { sum: number; count: numb
   return { sum: totals.get(HIT_SUM) ?? 0, count: totals.get(HIT_COUNT) ?? 0 };
 }
 
-export async function runComparison(http: HttpClient, switcher: ModeSwitcher, o: CompareRunOptions): Promise<Comparison> {
+export async function runComparison(
+  http: HttpClient,
+  switcher: ModeSwitcher,
+  o: CompareRunOptions,
+): Promise<Comparison> {
   const c = o.compare;
   const auth: Record<string, string> = o.apiKey ? { Authorization: `Bearer ${o.apiKey}` } : {};
   const runs: ModeRun[] = [];
@@ -52,8 +56,12 @@ export async function runComparison(http: HttpClient, switcher: ModeSwitcher, o:
       try {
         baseUrl = await switcher.switchTo(mode);
       } catch (error) {
-        const reason = error instanceof CheckFailure ? `${error.code}: ${error.message}` : (error as Error).message;
-        throw new CheckFailure('compare-failed', `Could not switch to ${mode} for the comparison (${reason}).`);
+        const reason =
+          error instanceof CheckFailure ? `${error.code}: ${error.message}` : (error as Error).message;
+        throw new CheckFailure(
+          'compare-failed',
+          `Could not switch to ${mode} for the comparison (${reason}).`,
+        );
       }
       // Workers re-register with a restarted frontend: wait for the model like the smoke check.
       const ready = await smokeCheck(http, {
@@ -67,18 +75,42 @@ export async function runComparison(http: HttpClient, switcher: ModeSwitcher, o:
         timeoutMs: o.timeoutMs,
         apiKey: o.apiKey,
       });
-      if (!ready.ok) throw new CheckFailure('compare-failed', `In ${mode} mode the frontend did not list the model: ${ready.failure?.message ?? ''}`);
+      if (!ready.ok)
+        throw new CheckFailure(
+          'compare-failed',
+          `In ${mode} mode the frontend did not list the model: ${ready.failure?.message ?? ''}`,
+        );
       const headers: Record<string, string> = {};
       if (mode === 'direct') {
         const pick = await pickDirectWorker(http, baseUrl, o.model, auth, o.timeoutMs);
-        if (!pick.id) throw new CheckFailure('compare-failed', 'In direct mode no worker instance id that the frontend accepts could be found.');
+        if (!pick.id)
+          throw new CheckFailure(
+            'compare-failed',
+            'In direct mode no worker instance id that the frontend accepts could be found.',
+          );
         headers['x-dynamo-worker-instance-id'] = pick.id;
       }
-      const shape = { requests: c.requests, prefixGroups: c.prefixGroups, prefixTokens: c.prefixTokens, maxTokens: c.maxTokens, seed: c.seed, model: o.model };
+      const shape = {
+        requests: c.requests,
+        prefixGroups: c.prefixGroups,
+        prefixTokens: c.prefixTokens,
+        maxTokens: c.maxTokens,
+        seed: c.seed,
+        model: o.model,
+      };
       // Warm-up prompts use words of their own, so they prime connections and code paths
       // without caching any prefix of the measured workload.
-      const warmup = buildWorkload({ ...shape, requests: Math.min(2 * c.concurrency, c.requests), variant: 1000 + i });
-      await runWorkload(baseUrl, warmup, { concurrency: c.concurrency, timeoutMs: o.timeoutMs, apiKey: o.apiKey, headers });
+      const warmup = buildWorkload({
+        ...shape,
+        requests: Math.min(2 * c.concurrency, c.requests),
+        variant: 1000 + i,
+      });
+      await runWorkload(baseUrl, warmup, {
+        concurrency: c.concurrency,
+        timeoutMs: o.timeoutMs,
+        apiKey: o.apiKey,
+        headers,
+      });
       // A different variant per mode: worker KV caches outlive a frontend restart, so the same
       // words would hand every later mode the earlier modes' cached prefixes.
       const workload = buildWorkload({ ...shape, variant: i });
@@ -98,9 +130,14 @@ export async function runComparison(http: HttpClient, switcher: ModeSwitcher, o:
       });
       await new Promise((r) => setTimeout(r, 200));
       const after = await readMetrics(http, baseUrl, auth, o.timeoutMs);
-      const kvHitRate = routerKvHitRate(hitTotals(before.ok ? before.totals : undefined), hitTotals(after.ok ? after.totals : undefined));
+      const kvHitRate = routerKvHitRate(
+        hitTotals(before.ok ? before.totals : undefined),
+        hitTotals(after.ok ? after.totals : undefined),
+      );
       const errors = samples.filter((s) => !s.ok).length;
-      o.log.info(`  ${mode}: ${samples.length - errors} ok, ${errors} errors${kvHitRate !== undefined ? `, router KV hit rate ${(kvHitRate * 100).toFixed(1)}%` : ''}`);
+      o.log.info(
+        `  ${mode}: ${samples.length - errors} ok, ${errors} errors${kvHitRate !== undefined ? `, router KV hit rate ${(kvHitRate * 100).toFixed(1)}%` : ''}`,
+      );
       runs.push({ mode, samples, kvHitRate });
     }
   } finally {
@@ -109,6 +146,13 @@ export async function runComparison(http: HttpClient, switcher: ModeSwitcher, o:
   }
   return compare(runs, {
     seed: c.seed,
-    settings: { requests: c.requests, concurrency: c.concurrency, prefixGroups: c.prefixGroups, prefixTokens: c.prefixTokens, maxTokens: c.maxTokens, model: o.model },
+    settings: {
+      requests: c.requests,
+      concurrency: c.concurrency,
+      prefixGroups: c.prefixGroups,
+      prefixTokens: c.prefixTokens,
+      maxTokens: c.maxTokens,
+      model: o.model,
+    },
   });
 }

@@ -44,7 +44,11 @@ const MISMATCH = 'dynamo_component_router_kv_event_source_mismatch_workers';
 const EVENTS_APPLIED = 'dynamo_component_kv_cache_events_applied';
 
 /** Runtime evidence of worker KV events, from the router's own metrics (kv mode only). */
-export function kvEventsFromMetrics(before: MetricTotals, after: MetricTotals, approximateKv: boolean): KvEventsEvidence | undefined {
+export function kvEventsFromMetrics(
+  before: MetricTotals,
+  after: MetricTotals,
+  approximateKv: boolean,
+): KvEventsEvidence | undefined {
   const mismatch = after.get(MISMATCH);
   if (mismatch !== undefined && mismatch > 0) {
     return {
@@ -56,19 +60,35 @@ export function kvEventsFromMetrics(before: MetricTotals, after: MetricTotals, a
   if (approximateKv) return undefined;
   const applied = delta(before, after, EVENTS_APPLIED);
   if (mismatch === 0 && applied !== undefined && applied > 0) {
-    return { value: 'true', reason: `KV events reached the router (${EVENTS_APPLIED} +${applied}) and no worker is missing a publisher` };
+    return {
+      value: 'true',
+      reason: `KV events reached the router (${EVENTS_APPLIED} +${applied}) and no worker is missing a publisher`,
+    };
   }
-  if (mismatch === 0) return { value: 'true', reason: `the router reports no worker without a KV event publisher (${MISMATCH} = 0)` };
+  if (mismatch === 0)
+    return {
+      value: 'true',
+      reason: `the router reports no worker without a KV event publisher (${MISMATCH} = 0)`,
+    };
   return undefined;
 }
 
-async function chatOnce(http: HttpClient, o: GatherOptions, headers: Record<string, string>, i: number): Promise<number> {
+async function chatOnce(
+  http: HttpClient,
+  o: GatherOptions,
+  headers: Record<string, string>,
+  i: number,
+): Promise<number> {
   try {
     const response = await http.request({
       method: 'POST',
       url: `${o.baseUrl}/v1/chat/completions`,
       headers: { 'Content-Type': 'application/json', ...o.headers, ...headers },
-      body: JSON.stringify({ model: o.model, messages: [{ role: 'user', content: `Router check ${i}: reply with one word.` }], max_tokens: 2 }),
+      body: JSON.stringify({
+        model: o.model,
+        messages: [{ role: 'user', content: `Router check ${i}: reply with one word.` }],
+        max_tokens: 2,
+      }),
       timeoutMs: o.timeoutMs,
       maxBytes: 1024 * 1024,
     });
@@ -82,7 +102,9 @@ export async function gatherEvidence(http: HttpClient, o: GatherOptions): Promis
   const requests = o.requests ?? 3;
   const before = await readMetrics(http, o.baseUrl, o.headers, o.timeoutMs);
   const mark = o.logs ? await o.logs.mark() : 0;
-  const workerHeader: Record<string, string> = o.workerId ? { 'x-dynamo-worker-instance-id': o.workerId } : {};
+  const workerHeader: Record<string, string> = o.workerId
+    ? { 'x-dynamo-worker-instance-id': o.workerId }
+    : {};
   let served = 0;
   for (let i = 0; i < requests; i++) if ((await chatOnce(http, o, workerHeader, i)) === 200) served++;
   const plainRequestStatus = o.expected === 'direct' ? await chatOnce(http, o, {}, requests) : undefined;

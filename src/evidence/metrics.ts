@@ -39,12 +39,13 @@ export function parseSamples(text: string): Sample[] {
       const body = rest.slice(1, end);
       LABEL.lastIndex = 0;
       let match: RegExpExecArray | null;
-      while (LABEL.lastIndex < body.length && (match = LABEL.exec(body))) labels[match[1]] = unescapeLabel(match[2]);
+      while (LABEL.lastIndex < body.length && (match = LABEL.exec(body)))
+        labels[match[1]] = unescapeLabel(match[2]);
       rest = rest.slice(end + 1);
     }
     const token = rest.trim().split(/\s+/)[0];
     const value = token === '+Inf' ? Infinity : token === '-Inf' ? -Infinity : Number(token);
-    if (token === undefined || token === '' || Number.isNaN(value) && token !== 'NaN') continue;
+    if (token === undefined || token === '' || (Number.isNaN(value) && token !== 'NaN')) continue;
     samples.push({ name, labels, value });
   }
   return samples;
@@ -73,9 +74,20 @@ export function parseMetrics(text: string): MetricTotals {
 
 export type MetricsRead = { ok: true; text: string; totals: MetricTotals } | { ok: false; problem: string };
 
-export async function readMetrics(http: HttpClient, baseUrl: string, headers: Record<string, string>, timeoutMs: number): Promise<MetricsRead> {
+export async function readMetrics(
+  http: HttpClient,
+  baseUrl: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<MetricsRead> {
   try {
-    const response = await http.request({ method: 'GET', url: `${baseUrl}/metrics`, headers, timeoutMs, maxBytes: 16 * 1024 * 1024 });
+    const response = await http.request({
+      method: 'GET',
+      url: `${baseUrl}/metrics`,
+      headers,
+      timeoutMs,
+      maxBytes: 16 * 1024 * 1024,
+    });
     if (response.status !== 200) return { ok: false, problem: `GET /metrics answered ${response.status}` };
     const totals = parseMetrics(response.body);
     if (totals.size === 0) return { ok: false, problem: 'GET /metrics returned no Prometheus metrics' };

@@ -12,7 +12,10 @@ import { delta, type MetricTotals } from './metrics.js';
 
 export type Verdict = 'verified' | 'contradicted' | 'unverifiable';
 
-export const KV_ONLY_METRICS = ['dynamo_component_router_kv_hit_rate_count', 'dynamo_router_overhead_total_ms_count'];
+export const KV_ONLY_METRICS = [
+  'dynamo_component_router_kv_hit_rate_count',
+  'dynamo_router_overhead_total_ms_count',
+];
 export const ROUTED_METRICS = ['dynamo_component_router_requests_total', 'dynamo_frontend_requests_total'];
 
 export interface ModeEvidence {
@@ -43,12 +46,23 @@ function readMetrics(e: ModeEvidence): MetricsReading {
   if (!e.metrics) return { kind: 'none', text: e.metricsProblem ?? 'no metrics read' };
   const { before, after } = e.metrics;
   const routed = ROUTED_METRICS.map((m) => delta(before, after, m)).find((d) => d !== undefined);
-  const kvMoves = KV_ONLY_METRICS.map((m) => [m, delta(before, after, m)] as const).filter(([, d]) => d !== undefined);
-  if (kvMoves.length === 0) return { kind: 'none', text: 'this release exposes none of the kv router metrics' };
-  if (routed !== undefined && routed <= 0) return { kind: 'none', text: 'the router counted none of the requests' };
+  const kvMoves = KV_ONLY_METRICS.map((m) => [m, delta(before, after, m)] as const).filter(
+    ([, d]) => d !== undefined,
+  );
+  if (kvMoves.length === 0)
+    return { kind: 'none', text: 'this release exposes none of the kv router metrics' };
+  if (routed !== undefined && routed <= 0)
+    return { kind: 'none', text: 'the router counted none of the requests' };
   const moved = kvMoves.filter(([, d]) => (d ?? 0) > 0);
-  if (moved.length > 0) return { kind: 'kv', text: `${moved.map(([m, d]) => `${m} +${d}`).join(', ')} over ${e.requests} requests` };
-  return { kind: 'not-kv', text: `${kvMoves.map(([m]) => m).join(' and ')} did not move over ${e.requests} requests` };
+  if (moved.length > 0)
+    return {
+      kind: 'kv',
+      text: `${moved.map(([m, d]) => `${m} +${d}`).join(', ')} over ${e.requests} requests`,
+    };
+  return {
+    kind: 'not-kv',
+    text: `${kvMoves.map(([m]) => m).join(' and ')} did not move over ${e.requests} requests`,
+  };
 }
 
 function majority(counts: Record<string, number>): string {
@@ -60,32 +74,67 @@ export function verifyMode(e: ModeEvidence): Verification {
   const logCounts = e.logModes ?? {};
   const logged = Object.keys(logCounts);
   const logText = logged.length
-    ? `frontend log: ${Object.entries(logCounts).map(([m, n]) => `${n}× router_mode=${m}`).join(', ')}`
+    ? `frontend log: ${Object.entries(logCounts)
+        .map(([m, n]) => `${n}× router_mode=${m}`)
+        .join(', ')}`
     : (e.logProblem ?? 'no frontend log available');
   const expected = e.expected;
 
   // Check-only run: report what the evidence shows.
   if (!expected) {
-    if (logged.length === 1) return { verdict: 'verified', observed: logged[0], evidence: `Observed, not requested: ${logText}.` };
-    if (logged.length > 1) return { verdict: 'unverifiable', observed: majority(logCounts), evidence: `Mixed modes in the ${logText}.` };
-    if (metrics.kind === 'kv') return { verdict: 'verified', observed: 'kv', evidence: `Observed kv routing: ${metrics.text}.` };
-    if (metrics.kind === 'not-kv') return { verdict: 'unverifiable', observed: '', evidence: `Not kv (${metrics.text}); which non-kv mode cannot be told from metrics, and ${logText}.` };
+    if (logged.length === 1)
+      return { verdict: 'verified', observed: logged[0], evidence: `Observed, not requested: ${logText}.` };
+    if (logged.length > 1)
+      return {
+        verdict: 'unverifiable',
+        observed: majority(logCounts),
+        evidence: `Mixed modes in the ${logText}.`,
+      };
+    if (metrics.kind === 'kv')
+      return { verdict: 'verified', observed: 'kv', evidence: `Observed kv routing: ${metrics.text}.` };
+    if (metrics.kind === 'not-kv')
+      return {
+        verdict: 'unverifiable',
+        observed: '',
+        evidence: `Not kv (${metrics.text}); which non-kv mode cannot be told from metrics, and ${logText}.`,
+      };
     return { verdict: 'unverifiable', observed: '', evidence: `${metrics.text}; ${logText}.` };
   }
 
   // Contradictions first: any single source that shows another mode fails the run.
   const others = logged.filter((m) => m !== expected);
   if (others.length > 0) {
-    return { verdict: 'contradicted', observed: majority(logCounts), evidence: `Expected ${expected}, but the ${logText}.` };
+    return {
+      verdict: 'contradicted',
+      observed: majority(logCounts),
+      evidence: `Expected ${expected}, but the ${logText}.`,
+    };
   }
   if (expected === 'kv' && metrics.kind === 'not-kv') {
-    return { verdict: 'contradicted', observed: '', evidence: `Expected kv, but ${metrics.text}: the router is not scoring KV overlap.` };
+    return {
+      verdict: 'contradicted',
+      observed: '',
+      evidence: `Expected kv, but ${metrics.text}: the router is not scoring KV overlap.`,
+    };
   }
   if (expected !== 'kv' && metrics.kind === 'kv') {
-    return { verdict: 'contradicted', observed: 'kv', evidence: `Expected ${expected}, but the kv router is active: ${metrics.text}.` };
+    return {
+      verdict: 'contradicted',
+      observed: 'kv',
+      evidence: `Expected ${expected}, but the kv router is active: ${metrics.text}.`,
+    };
   }
-  if (expected === 'direct' && e.plainRequestStatus !== undefined && e.plainRequestStatus >= 200 && e.plainRequestStatus < 300) {
-    return { verdict: 'contradicted', observed: '', evidence: 'Expected direct, but a request without a worker id was served: direct mode would reject it.' };
+  if (
+    expected === 'direct' &&
+    e.plainRequestStatus !== undefined &&
+    e.plainRequestStatus >= 200 &&
+    e.plainRequestStatus < 300
+  ) {
+    return {
+      verdict: 'contradicted',
+      observed: '',
+      evidence: 'Expected direct, but a request without a worker id was served: direct mode would reject it.',
+    };
   }
 
   // Confirmations.
@@ -93,14 +142,23 @@ export function verifyMode(e: ModeEvidence): Verification {
     const extra = metrics.kind !== 'none' ? `; metrics agree (${metrics.text})` : '';
     return { verdict: 'verified', observed: expected, evidence: `${logText}${extra}.` };
   }
-  if (expected === 'kv' && metrics.kind === 'kv') return { verdict: 'verified', observed: 'kv', evidence: `kv router metrics moved: ${metrics.text}.` };
-  if (expected === 'direct' && e.plainRequestStatus !== undefined && e.plainRequestStatus >= 400 && e.plainRequestStatus < 500) {
+  if (expected === 'kv' && metrics.kind === 'kv')
+    return { verdict: 'verified', observed: 'kv', evidence: `kv router metrics moved: ${metrics.text}.` };
+  if (
+    expected === 'direct' &&
+    e.plainRequestStatus !== undefined &&
+    e.plainRequestStatus >= 400 &&
+    e.plainRequestStatus < 500
+  ) {
     return {
       verdict: 'verified',
       observed: 'direct',
       evidence: `A request without a worker id was rejected (${e.plainRequestStatus}) and one naming a worker was served, as only direct mode does.`,
     };
   }
-  const partial = metrics.kind === 'not-kv' ? `metrics show a non-kv router (${metrics.text}), but cannot tell ${expected} from other non-kv modes` : metrics.text;
+  const partial =
+    metrics.kind === 'not-kv'
+      ? `metrics show a non-kv router (${metrics.text}), but cannot tell ${expected} from other non-kv modes`
+      : metrics.text;
   return { verdict: 'unverifiable', observed: '', evidence: `${partial}; ${logText}.` };
 }

@@ -55,7 +55,8 @@ export function nextCommand(ctx: NextCommandContext): string {
           return shellJoin(['kubectl', 'describe', 'pods', ...ns, '-l', ctx.frontendSelector]);
         return '';
       case 'frontend-unreachable':
-        if (ctx.service) return shellJoin(['kubectl', 'get', 'endpoints', ...ns, serviceName(ctx.service), '-o', 'wide']);
+        if (ctx.service)
+          return shellJoin(['kubectl', 'get', 'endpoints', ...ns, serviceName(ctx.service), '-o', 'wide']);
         return shellJoin(['curl', '-sS', '-m', '5', `${ctx.url}/live`]);
       default:
         return shellJoin(['curl', '-sS', ...auth, `${ctx.url}/v1/models`]);
@@ -77,29 +78,32 @@ export function nextCommand(ctx: NextCommandContext): string {
     : '';
   // aiperf is NVIDIA's load generator for Dynamo: same model, streaming, fixed seed and a
   // repeated shared prefix, so a second run in another mode is a matched comparison.
-  return prefix + shellJoin([
-    'aiperf',
-    'profile',
-    '--model',
-    ctx.model || 'MODEL',
-    '--url',
-    url,
-    '--endpoint-type',
-    'chat',
-    '--streaming',
-    '--concurrency',
-    String(c.concurrency),
-    '--request-count',
-    String(c.requests),
-    '--num-prefix-prompts',
-    String(c.prefixGroups),
-    '--prefix-prompt-length',
-    String(c.prefixTokens),
-    '--synthetic-input-tokens-mean',
-    '128',
-    '--output-tokens-mean',
-    String(c.maxTokens),
-    '--random-seed',
-    String(c.seed),
-  ]);
+  return (
+    prefix +
+    shellJoin([
+      'aiperf',
+      'profile',
+      '--model',
+      ctx.model || 'MODEL',
+      '--url',
+      url,
+      '--endpoint-type',
+      'chat',
+      '--streaming',
+      '--concurrency',
+      String(c.concurrency),
+      '--request-count',
+      String(c.requests),
+      '--num-prefix-prompts',
+      String(c.prefixGroups),
+      '--prefix-prompt-length',
+      String(c.prefixTokens),
+      '--synthetic-input-tokens-mean',
+      '128',
+      '--output-tokens-mean',
+      String(c.maxTokens),
+      '--random-seed',
+      String(c.seed),
+    ])
+  );
 }

@@ -46,11 +46,21 @@ async function launchSession(settings: Settings, plan: Plan, deps: TargetDeps): 
  * For compare-modes: restarts the launched frontend in each mode on the same port, and at the end
  * in the mode the run was asked for, so later steps find what the inputs said.
  */
-function launchSwitcher(settings: Settings, plan: Plan, deps: TargetDeps, session: TargetSession, first: LaunchedFrontend): ModeSwitcher {
+function launchSwitcher(
+  settings: Settings,
+  plan: Plan,
+  deps: TargetDeps,
+  session: TargetSession,
+  first: LaunchedFrontend,
+): ModeSwitcher {
   let current = first;
   const relaunch = async (argv: string[]): Promise<void> => {
     await stopFrontend(current.pid);
-    current = await launchFrontend(argv, { baseUrl: plan.baseUrl, timeoutMs: settings.launchTimeoutMs, log: (l) => deps.log.info(l) });
+    current = await launchFrontend(argv, {
+      baseUrl: plan.baseUrl,
+      timeoutMs: settings.launchTimeoutMs,
+      log: (l) => deps.log.info(l),
+    });
     deps.rememberLaunch?.(current);
     session.logs = fileLogSource(current.logPath);
     session.logPath = current.logPath;
@@ -58,7 +68,9 @@ function launchSwitcher(settings: Settings, plan: Plan, deps: TargetDeps, sessio
   return {
     async switchTo(mode) {
       const approximate = mode === 'kv' && settings.kvEvents === 'false';
-      await relaunch(frontendCommand(settings.python, mode, approximate, plan.baseUrl, settings.frontendArgs));
+      await relaunch(
+        frontendCommand(settings.python, mode, approximate, plan.baseUrl, settings.frontendArgs),
+      );
       return plan.baseUrl;
     },
     async restore() {

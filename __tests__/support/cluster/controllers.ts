@@ -1054,8 +1054,18 @@ export class ControllerManager {
       const req = { ...(c.resources?.limits ?? {}), ...(c.resources?.requests ?? {}) };
       for (const [k, v] of Object.entries(req)) need[k] = (need[k] ?? 0) + parseQuantity(String(v));
     }
+    // Like the real scheduler: what pods already bound to the node request (terminating ones
+    // included, until they are gone) is not available to this one.
+    const used: Record<string, number> = {};
+    for (const other of this.store.list(PODS)) {
+      if (other.spec?.nodeName !== NODE_NAME || ['Succeeded', 'Failed'].includes(other.status?.phase)) continue;
+      for (const c of other.spec?.containers ?? []) {
+        const req = { ...(c.resources?.limits ?? {}), ...(c.resources?.requests ?? {}) };
+        for (const [k, v] of Object.entries(req)) used[k] = (used[k] ?? 0) + parseQuantity(String(v));
+      }
+    }
     for (const [k, v] of Object.entries(need)) {
-      const have = alloc[k] === undefined ? 0 : parseQuantity(alloc[k]);
+      const have = (alloc[k] === undefined ? 0 : parseQuantity(alloc[k])) - (used[k] ?? 0);
       if (v > have) reasons.push(`Insufficient ${k}`);
     }
     if (reasons.length) {
