@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { fetchClient } from './check/http.js';
 import { cliDocument, exitCodeFor } from './cli-document.js';
 import { verdictText } from './report/summary.js';
+import { Redactor } from './runner/redact.js';
 import { runCheck, toFailure } from './run.js';
 import { DEFAULT_BASE_URL, DEFAULTS, parseSettings } from './settings.js';
 // The CLI checks a URL only: importing the target chooser would bundle the Kubernetes chunk.
@@ -80,17 +81,19 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`dynamo-router-check: ${message}\n`);
     return 1;
   }
+  // A server can echo the key back into an error body: nothing printed may carry it.
+  const redactor = new Redactor();
+  if (settings.apiKey) redactor.add(settings.apiKey);
+  const redact = (text: string): string => redactor.text(text);
   const log = {
-    info: (line: string) => process.stderr.write(`  ${line}\n`),
-    warning: (line: string) => process.stderr.write(`  warning: ${line}\n`),
+    info: (line: string) => process.stderr.write(`  ${redact(line)}\n`),
+    warning: (line: string) => process.stderr.write(`  warning: ${redact(line)}\n`),
   };
   const contract = await runCheck(settings, {
     http: fetchClient,
     log,
     openTarget: async (_s, plan) => urlSession(plan.baseUrl),
   });
-  const apiKey = settings.apiKey;
-  const redact = (text: string): string => (apiKey ? text.split(apiKey).join('***') : text);
   process.stdout.write(redact(JSON.stringify(cliDocument(contract), null, 2)) + '\n');
   process.stderr.write(redact(verdictText(contract)) + '\n');
   return exitCodeFor(contract);
