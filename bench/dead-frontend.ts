@@ -63,7 +63,9 @@ for (const [label, url] of [
   ] as const) {
     const runs = [0, 1, 2].map(() => run(url, retries, timeout, delay));
     const budget = (retries * timeout * 1000 + totalBackoff(retries, delay * 1000)) / 1000;
-    console.log(`| ${label} | ${retries} × ${timeout} s, ${delay} s | ${budget.toFixed(1)} | ${(median(runs.map((r) => r.ms)) / 1000).toFixed(2)} | ${runs[0].failure} |`);
+    console.log(
+      `| ${label} | ${retries} × ${timeout} s, ${delay} s | ${budget.toFixed(1)} | ${(median(runs.map((r) => r.ms)) / 1000).toFixed(2)} | ${runs[0].failure} |`,
+    );
   }
 }
 for (const s of sockets) s.destroy();

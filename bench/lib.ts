@@ -5,6 +5,8 @@ export interface Candidate {
   name: string;
   argv: string[];
   env?: Record<string, string>;
+  /** Exit statuses that count as a completed run (default [0]), e.g. a run meant to fail. */
+  okStatus?: number[];
 }
 
 export function median(values: number[]): number {
@@ -30,7 +32,8 @@ export function interleaved(candidates: Candidate[], rounds: number, warmup = 2)
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (r.status !== 0) throw new Error(`${c.name} exited ${r.status}: ${r.stderr}`);
+      if (!(c.okStatus ?? [0]).includes(r.status as number))
+        throw new Error(`${c.name} exited ${r.status}: ${r.stderr}`);
       if (round >= 0) times.get(c.name)!.push(ms);
     }
   }

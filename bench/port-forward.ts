@@ -50,7 +50,8 @@ try {
     (line) => forwardLog.push(line),
   );
   const base = { direct: `http://127.0.0.1:${standin.podPort}`, forward: forward.url };
-  const model = ((await (await fetch(`${base.direct}/v1/models`)).json()) as { data: { id: string }[] }).data[0].id;
+  const model = ((await (await fetch(`${base.direct}/v1/models`)).json()) as { data: { id: string }[] })
+    .data[0].id;
   const chatBody = JSON.stringify({
     model,
     messages: [{ role: 'user', content: 'Say hello in one short sentence.' }],
@@ -74,7 +75,10 @@ try {
     return performance.now() - started;
   }
 
-  async function runCell(cell: Cell, n: number): Promise<{ rps: number; p50: number; errors: string[] }> {
+  async function runCell(
+    cell: Cell,
+    n: number,
+  ): Promise<{ rps: number; p50: number; p90: number; errors: string[] }> {
     const url = base[cell.target];
     const latencies: number[] = [];
     const errors: string[] = [];
@@ -92,7 +96,12 @@ try {
     };
     await Promise.all(Array.from({ length: cell.concurrency }, slot));
     const seconds = (performance.now() - started) / 1000;
-    return { rps: latencies.length / seconds, p50: latencies.length ? median(latencies) : NaN, errors };
+    return {
+      rps: latencies.length / seconds,
+      p50: latencies.length ? median(latencies) : NaN,
+      p90: latencies.length ? percentile(latencies, 90) : NaN,
+      errors,
+    };
   }
 
   const cells: Cell[] = [];
@@ -103,6 +112,7 @@ try {
   const key = (c: Cell) => `${c.target}|${c.kind}|${c.conn}|${c.concurrency}`;
   const rps = new Map<string, number[]>(cells.map((c) => [key(c), []]));
   const p50 = new Map<string, number[]>(cells.map((c) => [key(c), []]));
+  const p90 = new Map<string, number[]>(cells.map((c) => [key(c), []]));
   const errors: string[] = [];
 
   for (const cell of cells) await runCell(cell, Math.min(20, requests)); // warm-up, discarded
@@ -113,6 +123,7 @@ try {
       const r = await runCell(cell, requests);
       rps.get(key(cell))!.push(r.rps);
       p50.get(key(cell))!.push(r.p50);
+      p90.get(key(cell))!.push(r.p90);
       errors.push(...r.errors.map((e) => `${key(cell)}: ${e}`));
     }
   }
@@ -142,9 +153,17 @@ try {
     const v = m.get(key(c))!;
     return `${percentile(v, 0).toFixed(1)}–${percentile(v, 100).toFixed(1)}`;
   };
-  console.log('\nRange over rounds of p50 ms (min–max), forward:');
-  for (const c of cells)
-    if (c.target === 'forward') console.log(`  ${c.kind} ${c.conn} c=${c.concurrency}: ${spread(p50, c)}`);
+  console.log(
+    '\n| request | connections | concurrency | direct p90 ms | forward p90 ms | forward p50 range over rounds |',
+  );
+  console.log('| --- | --- | ---: | ---: | ---: | --- |');
+  for (const c of cells) {
+    if (c.target !== 'direct') continue;
+    const f = { ...c, target: 'forward' as const };
+    console.log(
+      `| ${c.kind} | ${c.conn} | ${c.concurrency} | ${median(p90.get(key(c))!).toFixed(2)} | ${median(p90.get(key(f))!).toFixed(2)} | ${spread(p50, f)} |`,
+    );
+  }
   const failedForwardLines = forwardLog.filter((l) => l.includes('failed'));
   console.log(
     `\nErrors: ${errors.length} of ${cells.length * rounds * requests} requests${errors.length ? `; first: ${errors.slice(0, 3).join(' / ')}` : ''}. Forward log: ${forwardLog.length} line(s), ${failedForwardLines.length} failure(s)${failedForwardLines.length ? `; first: ${failedForwardLines[0]}` : ''}.`,

@@ -498,6 +498,25 @@ const headerMiddleware = (name, value) => middleware((ctx) => ctx.setHeaderParam
 function plain(value) {
     return JSON.parse(JSON.stringify(value ?? {}));
 }
+// Answers a busy or restarting API server gives (etcd leader change, APF overload, a proxy in
+// front): a read is retried a few times, briefly, honouring Retry-After. Writes are not retried
+// here (the conflict-safe update decides), and neither are timeouts (the bound would multiply).
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+const READ_ATTEMPTS = 3;
+async function retryTransient(call, attempts = READ_ATTEMPTS, sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await call();
+        }
+        catch (error) {
+            if (attempt >= attempts || !(error instanceof dist/* ApiException */.UJ4) || !TRANSIENT_STATUS.has(error.code))
+                throw error;
+            const header = error.headers?.['retry-after'] ?? error.headers?.['Retry-After'];
+            const after = Number(header);
+            await sleep(Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 5000) : 250 * 2 ** (attempt - 1));
+        }
+    }
+}
 function kubeApi(creds, timeoutMs = API_TIMEOUT_MS) {
     const custom = creds.kc.makeApiClient(dist/* CustomObjectsApi */.aVm);
     const core = creds.kc.makeApiClient(dist/* CoreV1Api */.f5Y);
@@ -514,13 +533,13 @@ function kubeApi(creds, timeoutMs = API_TIMEOUT_MS) {
     return {
         server: creds.server,
         async getObject(ref) {
-            return plain(await custom.getNamespacedCustomObject({
+            return plain(await retryTransient(() => custom.getNamespacedCustomObject({
                 group: ref.group,
                 version: ref.version,
                 namespace: ref.namespace,
                 plural: ref.plural,
                 name: ref.name,
-            }, bounded));
+            }, bounded)));
         },
         async patchObject(ref, patch) {
             return plain(await custom.patchNamespacedCustomObject({
@@ -533,11 +552,11 @@ function kubeApi(creds, timeoutMs = API_TIMEOUT_MS) {
             }, mergePatch));
         },
         async listObjects(group, version, namespace, plural) {
-            const list = await custom.listNamespacedCustomObject({ group, version, namespace, plural }, bounded);
+            const list = await retryTransient(() => custom.listNamespacedCustomObject({ group, version, namespace, plural }, bounded));
             return (asArray(dig(list, 'items')) ?? []).filter(isObject);
         },
         async groupVersions(group) {
-            const groups = await apis.getAPIVersions(undefined, bounded);
+            const groups = await retryTransient(() => apis.getAPIVersions(undefined, bounded));
             const found = groups.groups.find((g) => g.name === group);
             if (!found)
                 return [];
@@ -546,14 +565,23 @@ function kubeApi(creds, timeoutMs = API_TIMEOUT_MS) {
             return preferred ? [preferred, ...versions.filter((v) => v !== preferred)] : versions;
         },
         async getService(namespace, name) {
-            return plain(await core.readNamespacedService({ namespace, name }, bounded));
+            return plain(await retryTransient(() => core.readNamespacedService({ namespace, name }, bounded)));
+        },
+        async namespaceExists(name) {
+            try {
+                await retryTransient(() => core.readNamespace({ name }, bounded));
+                return true;
+            }
+            catch (error) {
+                return error instanceof dist/* ApiException */.UJ4 && error.code === 404 ? false : undefined;
+            }
         },
         async listPods(namespace, selector) {
-            const list = await core.listNamespacedPod({ namespace, labelSelector: selector }, bounded);
+            const list = await retryTransient(() => core.listNamespacedPod({ namespace, labelSelector: selector }, bounded));
             return { items: list.items.map(plain), resourceVersion: list.metadata?.resourceVersion };
         },
         async listEvents(namespace, involvedName) {
-            const list = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${involvedName}` }, bounded);
+            const list = await retryTransient(() => core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${involvedName}` }, bounded));
             return list.items.map(plain);
         },
         async podLog(namespace, name, container, sinceSeconds) {
@@ -783,13 +811,96 @@ function pickPod(pods, target) {
 
 
 
-function portForwarder(kc) {
+function portForwarder(kc, rejections) {
     // Our own `ws` factory: the library's isomorphic-ws default import breaks once bundled. Our own
     // streams: the handler otherwise ends process.stdout when the server closes a stream.
     const streams = { stdin: new external_node_stream_.PassThrough(), stdout: new external_node_stream_.PassThrough(), stderr: new external_node_stream_.PassThrough() };
-    const handler = new web_socket_handler/* WebSocketHandler */.w(kc, (uri, protocols, opts) => new wrapper/* default */.Ay(uri, protocols, opts), streams);
+    const handler = new web_socket_handler/* WebSocketHandler */.w(kc, (uri, protocols, opts) => {
+        const ws = new wrapper/* default */.Ay(uri, protocols, opts);
+        // Keep the refusal's Status body (it names the verb and resource a 403 lacks); `ws` would
+        // only say "Unexpected server response: 403".
+        ws.on('unexpected-response', (_req, res) => {
+            let body = '';
+            let done = false;
+            res.setEncoding('utf8');
+            res.on('data', (chunk) => {
+                if (body.length < 8192)
+                    body += chunk;
+            });
+            const finish = () => {
+                if (done)
+                    return;
+                done = true;
+                rejections.set(ws, { status: res.statusCode ?? 0, body });
+                ws.terminate();
+            };
+            res.once('end', finish);
+            res.once('close', finish);
+            res.once('error', finish);
+        });
+        return ws;
+    }, streams);
     return new dist/* PortForward */.nE4(kc, true, handler);
 }
+function statusMessage(body) {
+    try {
+        const message = JSON.parse(body).message;
+        return typeof message === 'string' && message ? message : undefined;
+    }
+    catch {
+        return body.trim().slice(0, 300) || undefined;
+    }
+}
+/** What went wrong opening one forwarded connection, as the failure to report. */
+function problemOf(error, rejections, where) {
+    if (error instanceof failures/* CheckFailure */.jU)
+        return { code: 'port-forward-failed', message: error.message, hint: error.hint };
+    const target = error && typeof error === 'object' ? error.target : undefined;
+    const rejected = target && typeof target === 'object' ? rejections.get(target) : undefined;
+    if (rejected) {
+        const message = statusMessage(rejected.body);
+        const detail = message ? `: ${message}` : '';
+        if (rejected.status === 403)
+            return {
+                code: 'cluster-forbidden',
+                message: `Forbidden (403) while trying to open a port-forward to ${where} (verb create on pods/portforward)${detail}.`,
+                hint: 'grant `create` on `pods/portforward` in the namespace to the identity, or set `base-url` to an ingress',
+            };
+        if (rejected.status === 401)
+            return { code: 'cluster-unauthorized', message: `The API server rejected the credentials (401) for the port-forward to ${where}.` };
+        return {
+            code: 'port-forward-failed',
+            message: `The API server refused the port-forward to ${where} (${rejected.status}${detail}).`,
+        };
+    }
+    return { code: 'port-forward-failed', message: `The port-forward to ${where} failed: ${describeWsError(error)}.` };
+}
+/**
+ * One request through a fresh forwarded connection: any HTTP answer proves the path to the pod.
+ * Resolves false when the connection closed unanswered, true when answered or still pending
+ * after `waitMs` (a slow frontend is the check's business, not the forward's).
+ */
+function probe(port, waitMs) {
+    return new Promise((resolve) => {
+        const socket = external_node_net_.connect(port, '127.0.0.1');
+        let settled = false;
+        const settle = (ok) => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(ok);
+        };
+        const timer = setTimeout(() => settle(true), waitMs);
+        socket.on('connect', () => socket.write('GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'));
+        socket.once('data', () => settle(true));
+        socket.on('error', () => settle(false));
+        socket.on('close', () => settle(false));
+    });
+}
+/** How long the start-up probe waits for an answer before leaving the judgement to the check. */
+const PROBE_WAIT_MS = 5000;
 async function resolvePod(api, target) {
     const pods = await api.listPods(target.namespace, target.selector);
     const picked = pickPod(pods.items, target.port.targetPort);
@@ -803,7 +914,9 @@ async function resolvePod(api, target) {
 async function startForward(api, kc, target, log) {
     // Resolve once up front so a missing pod fails the run here, with its reason.
     let last = (await resolvePod(api, target)).pod;
-    const forwarder = portForwarder(kc);
+    const rejections = new WeakMap();
+    const forwarder = portForwarder(kc, rejections);
+    let lastProblem;
     const sockets = new Set();
     const server = external_node_net_.createServer((socket) => {
         sockets.add(socket);
@@ -821,6 +934,11 @@ async function startForward(api, kc, target, log) {
                         const text = chunk.toString('utf8').trim();
                         if (text && !failed) {
                             failed = true;
+                            lastProblem = {
+                                code: 'port-forward-failed',
+                                message: `The port-forward to pod ${target.namespace}/${pod} port ${port} failed: ${text}`,
+                                hint: `check that Service ${target.namespace}/${target.service} targets the port the frontend listens on (its containerPort and --http-port / DYN_HTTP_PORT)`,
+                            };
                             log(`Port-forward to ${target.namespace}/${pod}:${port} failed: ${text}`);
                             socket.destroy();
                         }
@@ -840,7 +958,8 @@ async function startForward(api, kc, target, log) {
                     socket.resume();
             }
             catch (error) {
-                log(`Port-forward connection failed: ${error instanceof failures/* CheckFailure */.jU ? error.message : describeWsError(error)}`);
+                lastProblem = problemOf(error, rejections, `pod ${target.namespace}/${last ?? '?'}`);
+                log(`Port-forward connection failed: ${lastProblem.message}`);
                 socket.destroy();
             }
         })();
@@ -850,16 +969,28 @@ async function startForward(api, kc, target, log) {
         server.listen(0, '127.0.0.1', () => resolve());
     });
     const address = server.address();
+    const close = async () => {
+        for (const socket of sockets)
+            socket.destroy();
+        await new Promise((resolve) => server.close(() => resolve()));
+    };
+    // Prove the path once before the check: a refused upgrade (403 on pods/portforward) or text on
+    // the error channel (nothing listening on the target port) fails here with its real cause,
+    // instead of as an unreachable frontend after every retry.
+    if (!(await probe(address.port, PROBE_WAIT_MS))) {
+        await close();
+        const problem = lastProblem ?? {
+            code: 'port-forward-failed',
+            message: `The port-forward to Service ${target.namespace}/${target.service} closed before the frontend answered.`,
+        };
+        throw new failures/* CheckFailure */.jU(problem.code, problem.message, problem.hint);
+    }
     log(`Port-forward: 127.0.0.1:${address.port} → Service ${target.namespace}/${target.service} (pod port ${String(target.port.targetPort)}), one connection per request.`);
     return {
         url: `http://127.0.0.1:${address.port}`,
         localPort: address.port,
         lastPod: () => last,
-        close: async () => {
-            for (const socket of sockets)
-                socket.destroy();
-            await new Promise((resolve) => server.close(() => resolve()));
-        },
+        close,
     };
 }
 function describeWsError(error) {
@@ -1171,6 +1302,10 @@ async function resolveTarget(api, namespace, k, recipe) {
         const failure = apiFailure(error, `get Service ${namespace}/${serviceName}`, server);
         if (failure.code !== 'not-found')
             throw failure;
+        // A Service is also "not found" in a namespace that does not exist: say which it is.
+        if ((await api.namespaceExists?.(namespace)) === false) {
+            throw new failures/* CheckFailure */.jU('not-found', `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`, 'set `namespace` (or the recipe\'s metadata.namespace) to the namespace the deployment runs in');
+        }
         throw new failures/* CheckFailure */.jU('not-found', `Service ${namespace}/${serviceName} does not exist${k.service ? '' : ` (the default name for deployment ${deployment})`}. List the candidates with \`${listCandidatesCommand(namespace, 'svc')}\`.`, `set \`service\` to the frontend Service (the operator names it \`<dgd-name>-frontend\`)`);
     }
     deployment ??= asString(dig(service, 'metadata', 'labels', GRAPH_LABEL));
@@ -1267,6 +1402,9 @@ async function onlyDgd(api, namespace, versions) {
     const names = items.map((i) => asString(dig(i, 'metadata', 'name')) ?? '?');
     if (names.length === 1)
         return names[0];
+    if (names.length === 0 && (await api.namespaceExists?.(namespace)) === false) {
+        throw new failures/* CheckFailure */.jU('not-found', `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`, 'set `namespace` (or the recipe\'s metadata.namespace) to the namespace the deployment runs in');
+    }
     throw new failures/* CheckFailure */.jU(names.length === 0 ? 'not-found' : 'bad-input', names.length === 0
         ? `Namespace ${namespace} has no DynamoGraphDeployment. List them everywhere with \`kubectl get dgd -A\`.`
         : `Namespace ${namespace} has ${names.length} DynamoGraphDeployments (${names.join(', ')}); say which with \`deployment\`.`, 'set `deployment`');
@@ -1858,170 +1996,201 @@ async function openKubernetesTarget(settings, plan, deps) {
     const original = listsOf(target.object, loc);
     let written = false;
     let recipeBefore;
-    if (!settings.mode) {
-        const now = currentMode(target.object, loc);
-        session.mode = now.mode;
-        session.modeReason = `no mode requested: ${now.reason}; nothing was changed (check only)`;
-        if (now.mode === 'kv' && now.approximate) {
-            session.kvEvents = 'false';
-            session.kvEventsReason = `the frontend runs approximate KV mode (${KV_EVENTS_VAR} false or --no-router-kv-events)`;
-            limitations.push(APPROXIMATE_NOTE);
-        }
-        else if (now.mode === 'kv' && settings.kvEvents === 'auto') {
-            const auto = decideKvEvents(workerSpecs(target.object, ref));
-            session.kvEvents = auto.kvEvents;
-            session.kvEventsReason = auto.reason;
-        }
-    }
-    else {
-        const decision = decideMode(settings, plan, target.object, loc, settings.mode);
-        session.mode = decision.mode;
-        session.modeReason = decision.modeReason;
-        session.kvEvents = decision.kvEvents;
-        session.kvEventsReason = decision.kvEventsReason;
-        limitations.push(...decision.limitations);
-        const planned = computeEnvChange(original, decision.envMode, decision.kvWant);
-        limitations.push(...planned.notes);
-        const envPatch = {
-            object: describeLocation(loc),
-            namespace,
-            path: '',
-            set: planned.set,
-            remove: planned.remove,
-            changed: planned.changed,
-            applied: false,
-            dryRun: k.dryRun,
-        };
-        session.envPatch = envPatch;
-        if (k.dryRun) {
-            const { patch, paths } = envPatchFor(target.object, loc, original, planned.lists);
-            envPatch.path =
-                paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
+    try {
+        if (!settings.mode) {
             const now = currentMode(target.object, loc);
             session.mode = now.mode;
-            session.modeReason = `dry run: ${now.reason}; the change to ${settings.mode} was computed but not written`;
-            if (planned.changed)
-                steps.push(`# 2. The change (dry run: not applied)\n${patchCommand(ref, patch)}`);
-            limitations.push(planned.changed
-                ? `Dry run: nothing was written; the check ran against the frontend as it is (${now.mode || 'unknown mode'}). The patch is shown in the details.`
-                : `Dry run: the frontend already has ${describeEntries(planned.set) || 'the wanted settings'}; nothing would change.`);
+            session.modeReason = `no mode requested: ${now.reason}; nothing was changed (check only)`;
+            if (now.mode === 'kv' && now.approximate) {
+                session.kvEvents = 'false';
+                session.kvEventsReason = `the frontend runs approximate KV mode (${KV_EVENTS_VAR} false or --no-router-kv-events)`;
+                limitations.push(APPROXIMATE_NOTE);
+            }
+            else if (now.mode === 'kv' && settings.kvEvents === 'auto') {
+                const auto = decideKvEvents(workerSpecs(target.object, ref));
+                session.kvEvents = auto.kvEvents;
+                session.kvEventsReason = auto.reason;
+            }
         }
         else {
-            const wanted = decision;
-            const updated = await conflictSafeUpdate(() => api
-                .getObject(ref)
-                .catch((error) => Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server))), (fresh) => {
-                const freshLoc = locateFrontend(fresh, ref, serviceName);
-                // The args may have changed since the first read: judge them again before writing.
-                decideMode(settings, plan, fresh, freshLoc, wanted.mode);
-                const before = listsOf(fresh, freshLoc);
-                const change = computeEnvChange(before, wanted.envMode, wanted.kvWant);
-                if (!change.changed)
-                    return {
-                        result: {
-                            change,
-                            paths: [],
-                            patch: undefined,
-                            loc: freshLoc,
-                        },
-                    };
-                const { patch, paths } = envPatchFor(fresh, freshLoc, before, change.lists);
-                return { patch, result: { change, paths, patch, loc: freshLoc } };
-            }, 
-            // 409 maps to `conflict`, which the update loop retries; anything else ends the run.
-            (patch) => api
-                .patchObject(ref, patch)
-                .catch((error) => Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server))), { what: describeLocation(loc) });
-            const { change, paths, patch } = updated.result;
-            written = updated.written;
-            envPatch.changed = change.changed;
-            envPatch.set = change.set;
-            envPatch.remove = change.remove;
-            envPatch.applied = written;
-            envPatch.path =
-                paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
-            if (written && patch) {
-                log(`Patched ${describeLocation(loc)}: ${describeEntries(change.set)}${change.remove.length ? `; removed ${change.remove.join(', ')}` : ''}${updated.attempts > 1 ? ` (after ${updated.attempts - 1} conflict(s))` : ''}.`);
-                steps.push(`# 2. Change the frontend's env (merge patch; the action adds metadata.resourceVersion)\n${patchCommand(ref, patch)}`);
-                steps.push(`# 3. Watch the frontend pods roll\n${watchPodsCommand(namespace, selector)}`);
-                await waitForRollout(api, {
-                    namespace,
-                    selector,
-                    containerName: loc.containerName,
-                    expected: routerExpectation(change.lists),
-                    replicas: loc.replicas,
-                    controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
-                    watchCommand: watchPodsCommand(namespace, selector),
-                }, { timeoutMs: k.rolloutTimeoutMs, log }).catch((error) => Promise.reject(error instanceof failures/* CheckFailure */.jU ? error : apiFailure(error, 'watch the frontend pods', api.server)));
+            const decision = decideMode(settings, plan, target.object, loc, settings.mode);
+            session.mode = decision.mode;
+            session.modeReason = decision.modeReason;
+            session.kvEvents = decision.kvEvents;
+            session.kvEventsReason = decision.kvEventsReason;
+            limitations.push(...decision.limitations);
+            const planned = computeEnvChange(original, decision.envMode, decision.kvWant);
+            limitations.push(...planned.notes);
+            const envPatch = {
+                object: describeLocation(loc),
+                namespace,
+                path: '',
+                set: planned.set,
+                remove: planned.remove,
+                changed: planned.changed,
+                applied: false,
+                dryRun: k.dryRun,
+            };
+            session.envPatch = envPatch;
+            if (k.dryRun) {
+                const { patch, paths } = envPatchFor(target.object, loc, original, planned.lists);
+                envPatch.path =
+                    paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
+                const now = currentMode(target.object, loc);
+                session.mode = now.mode;
+                session.modeReason = `dry run: ${now.reason}; the change to ${settings.mode} was computed but not written`;
+                if (planned.changed)
+                    steps.push(`# 2. The change (dry run: not applied)\n${patchCommand(ref, patch)}`);
+                limitations.push(planned.changed
+                    ? `Dry run: nothing was written; the check ran against the frontend as it is (${now.mode || 'unknown mode'}). The patch is shown in the details.`
+                    : `Dry run: the frontend already has ${describeEntries(planned.set) || 'the wanted settings'}; nothing would change.`);
             }
             else {
-                log(`${describeLocation(loc)} already has ${describeEntries(change.set) || 'the wanted settings'}: nothing written, no rollout.`);
+                const wanted = decision;
+                const updated = await conflictSafeUpdate(() => api
+                    .getObject(ref)
+                    .catch((error) => Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server))), (fresh) => {
+                    const freshLoc = locateFrontend(fresh, ref, serviceName);
+                    // The args may have changed since the first read: judge them again before writing.
+                    decideMode(settings, plan, fresh, freshLoc, wanted.mode);
+                    const before = listsOf(fresh, freshLoc);
+                    const change = computeEnvChange(before, wanted.envMode, wanted.kvWant);
+                    if (!change.changed)
+                        return {
+                            result: {
+                                change,
+                                paths: [],
+                                patch: undefined,
+                                loc: freshLoc,
+                            },
+                        };
+                    const { patch, paths } = envPatchFor(fresh, freshLoc, before, change.lists);
+                    return { patch, result: { change, paths, patch, loc: freshLoc } };
+                }, 
+                // 409 maps to `conflict`, which the update loop retries; anything else ends the run.
+                (patch) => api
+                    .patchObject(ref, patch)
+                    .catch((error) => Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server))), { what: describeLocation(loc) });
+                const { change, paths, patch } = updated.result;
+                written = updated.written;
+                envPatch.changed = change.changed;
+                envPatch.set = change.set;
+                envPatch.remove = change.remove;
+                envPatch.applied = written;
+                envPatch.path =
+                    paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
+                if (written && patch) {
+                    log(`Patched ${describeLocation(loc)}: ${describeEntries(change.set)}${change.remove.length ? `; removed ${change.remove.join(', ')}` : ''}${updated.attempts > 1 ? ` (after ${updated.attempts - 1} conflict(s))` : ''}.`);
+                    steps.push(`# 2. Change the frontend's env (merge patch; the action adds metadata.resourceVersion)\n${patchCommand(ref, patch)}`);
+                    steps.push(`# 3. Watch the frontend pods roll\n${watchPodsCommand(namespace, selector)}`);
+                    await waitForRollout(api, {
+                        namespace,
+                        selector,
+                        containerName: loc.containerName,
+                        expected: routerExpectation(change.lists),
+                        replicas: loc.replicas,
+                        controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
+                        watchCommand: watchPodsCommand(namespace, selector),
+                    }, { timeoutMs: k.rolloutTimeoutMs, log }).catch((error) => Promise.reject(error instanceof failures/* CheckFailure */.jU ? error : apiFailure(error, 'watch the frontend pods', api.server)));
+                }
+                else {
+                    log(`${describeLocation(loc)} already has ${describeEntries(change.set) || 'the wanted settings'}: nothing written, no rollout.`);
+                }
+                if (k.writeRecipe && k.recipe) {
+                    recipeBefore = (0,external_node_fs_.readFileSync)(k.recipe, 'utf8');
+                    const edit = writeRecipe(k.recipe, wanted.envMode, wanted.kvWant, serviceName);
+                    if (!edit.changed)
+                        recipeBefore = undefined;
+                    log(edit.changed
+                        ? `Recipe ${k.recipe}: frontend env updated (comments kept).`
+                        : `Recipe ${k.recipe} already has the change.`);
+                    limitations.push(edit.changed
+                        ? `The recipe ${k.recipe} was updated on disk; commit it to keep Git and the cluster in step.`
+                        : `The recipe ${k.recipe} already had the change.`);
+                }
             }
-            if (k.writeRecipe && k.recipe) {
-                recipeBefore = (0,external_node_fs_.readFileSync)(k.recipe, 'utf8');
-                const edit = writeRecipe(k.recipe, wanted.envMode, wanted.kvWant, serviceName);
-                if (!edit.changed)
-                    recipeBefore = undefined;
-                log(edit.changed
-                    ? `Recipe ${k.recipe}: frontend env updated (comments kept).`
-                    : `Recipe ${k.recipe} already has the change.`);
-                limitations.push(edit.changed
-                    ? `The recipe ${k.recipe} was updated on disk; commit it to keep Git and the cluster in step.`
-                    : `The recipe ${k.recipe} already had the change.`);
+        }
+        let forward;
+        if (settings.baseUrl) {
+            session.baseUrl = settings.baseUrl;
+            limitations.push(`The check used ${settings.baseUrl} (base-url) instead of a port-forward; it reaches whatever that URL routes to.`);
+        }
+        else {
+            try {
+                forward = await startForward(api, creds.kc, { namespace, service: serviceName, selector, port: servicePort }, log);
             }
+            catch (error) {
+                throw error instanceof failures/* CheckFailure */.jU
+                    ? error
+                    : apiFailure(error, `find a Ready pod behind Service ${namespace}/${serviceName}`, api.server);
+            }
+            session.baseUrl = forward.url;
+            steps.push(`# ${steps.length + 1}. Forward a local port to the frontend\n${portForwardCommand(namespace, serviceName, servicePort.port)}`);
         }
-    }
-    let forward;
-    if (settings.baseUrl) {
-        session.baseUrl = settings.baseUrl;
-        limitations.push(`The check used ${settings.baseUrl} (base-url) instead of a port-forward; it reaches whatever that URL routes to.`);
-    }
-    else {
-        try {
-            forward = await startForward(api, creds.kc, { namespace, service: serviceName, selector, port: servicePort }, log);
-        }
-        catch (error) {
-            throw error instanceof failures/* CheckFailure */.jU
-                ? error
-                : apiFailure(error, `find a Ready pod behind Service ${namespace}/${serviceName}`, api.server);
-        }
-        session.baseUrl = forward.url;
-        steps.push(`# ${steps.length + 1}. Forward a local port to the frontend\n${portForwardCommand(namespace, serviceName, servicePort.port)}`);
-    }
-    const checkUrl = settings.baseUrl ?? 'http://127.0.0.1:8000';
-    steps.push(`# ${steps.length + 1}. Check it\n${curlCommands(checkUrl, settings.model).join('\n')}`);
-    details.push({ title: 'Reproduce with kubectl', text: steps.join('\n\n') });
-    session.close = async () => {
-        await forward?.close().catch(() => undefined);
-    };
-    session.logs = podLogSource(api, namespace, selector, loc.containerName);
-    if (!k.dryRun) {
-        const rewrite = (change) => rewriteRouterEnv(api, target, serviceName, selector, change, k.rolloutTimeoutMs, log);
-        const setMode = async (mode) => {
-            await rewrite((fresh, freshLoc, before) => {
-                const decision = decideMode(settings, plan, fresh, freshLoc, mode);
-                return computeEnvChange(before, decision.envMode, decision.kvWant);
-            });
+        const checkUrl = settings.baseUrl ?? 'http://127.0.0.1:8000';
+        steps.push(`# ${steps.length + 1}. Check it\n${curlCommands(checkUrl, settings.model).join('\n')}`);
+        details.push({ title: 'Reproduce with kubectl', text: steps.join('\n\n') });
+        session.close = async () => {
+            await forward?.close().catch(() => undefined);
         };
-        session.switcher = kubernetesSwitcher(() => session.baseUrl, setMode, 
-        // Leave the frontend as the inputs asked: the requested mode, or exactly as it was found.
-        async () => {
-            if (settings.mode)
-                await setMode(settings.mode);
-            else
-                await rewrite((_fresh, _loc, before) => restoreLists(before, original));
-        });
+        session.logs = podLogSource(api, namespace, selector, loc.containerName);
+        if (!k.dryRun) {
+            const rewrite = (change) => rewriteRouterEnv(api, target, serviceName, selector, change, k.rolloutTimeoutMs, log);
+            const setMode = async (mode) => {
+                await rewrite((fresh, freshLoc, before) => {
+                    const decision = decideMode(settings, plan, fresh, freshLoc, mode);
+                    return computeEnvChange(before, decision.envMode, decision.kvWant);
+                });
+            };
+            session.switcher = kubernetesSwitcher(() => session.baseUrl, setMode, 
+            // Leave the frontend as the inputs asked: the requested mode, or exactly as it was found.
+            async () => {
+                if (settings.mode)
+                    await setMode(settings.mode);
+                else
+                    await rewrite((_fresh, _loc, before) => restoreLists(before, original));
+            });
+        }
+        if (k.rollbackOnFailure && written) {
+            session.onCheckFailed = async () => {
+                await rollBack(api, target, serviceName, selector, original, k.rolloutTimeoutMs, session, log);
+                if (recipeBefore !== undefined && k.recipe) {
+                    (0,external_node_fs_.writeFileSync)(k.recipe, recipeBefore);
+                    log(`Recipe ${k.recipe} restored.`);
+                }
+            };
+        }
+        return session;
     }
-    if (k.rollbackOnFailure && written) {
-        session.onCheckFailed = async () => {
+    catch (error) {
+        throw await failedAfterWrite(error);
+    }
+    /**
+     * A failure after the env was written (rollout stall, no Ready pod, forward refused) is still
+     * a run that changed the object: report the change with the failure, and with
+     * rollback-on-failure restore the previous env first, as after a failed check.
+     */
+    async function failedAfterWrite(error) {
+        if (!written || !session.envPatch)
+            return error;
+        const failure = error instanceof failures/* CheckFailure */.jU ? error : apiFailure(error, `finish the change of ${describeLocation(loc)}`, api.server);
+        let note = ` The env change to ${describeLocation(loc)} stays applied (see the env-patch output).`;
+        if (k?.rollbackOnFailure) {
             await rollBack(api, target, serviceName, selector, original, k.rolloutTimeoutMs, session, log);
             if (recipeBefore !== undefined && k.recipe) {
                 (0,external_node_fs_.writeFileSync)(k.recipe, recipeBefore);
                 log(`Recipe ${k.recipe} restored.`);
             }
-        };
+            note = session.envPatch.rolledBack
+                ? ' The previous env was restored (rollback-on-failure).'
+                : ` Rollback failed, so the change may still be applied: ${session.details.find((d) => d.title === 'Rollback failed')?.text ?? 'see the log'}.`;
+        }
+        const reported = new failures/* CheckFailure */.jU(failure.code, `${failure.message}${note}`, failure.hint, [
+            ...failure.details,
+            ...session.details,
+        ]);
+        return Object.assign(reported, { envPatch: session.envPatch });
     }
-    return session;
 }
 /** Rewrites the frontend's router env with a conflict-safe write and waits for the rollout. */
 async function rewriteRouterEnv(api, target, serviceName, selector, change, timeoutMs, log) {

@@ -22,4 +22,13 @@ tsc -p tsconfig.json --noEmit
 echo "==> dist is up to date"
 bash scripts/check-dist.sh
 echo "==> jest (node $(node --version))"
-NODE_OPTIONS=--experimental-vm-modules jest "$@"
+mkdir -p .tmp
+status=0
+NODE_OPTIONS=--experimental-vm-modules jest --json --outputFile=.tmp/jest-results.json "$@" || status=$?
+# One plain closing line, the form CI readers understand whatever the test runner.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(".tmp/jest-results.json", "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`Tests: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed${skipped ? `, ${skipped} skipped` : ""}`);
+' || true
+exit "$status"

@@ -253,6 +253,9 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
     contract.result = 'fail';
     contract.failure = failureOf(failure.code, failure.message, failure.hint);
     contract.details.push(...failure.details);
+    // A target that failed after changing something reports the change with the failure.
+    const changed = (error as { envPatch?: EnvPatch } | undefined)?.envPatch;
+    if (changed) contract.envPatch = changed;
     if (failure.code === 'internal' && error instanceof Error && error.stack) {
       contract.details.push({ title: 'Stack trace (unexpected error)', text: error.stack });
     }

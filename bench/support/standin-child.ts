@@ -36,7 +36,9 @@ const shutdown = async (code: number): Promise<void> => {
   stopping = true;
   const hard = setTimeout(() => process.exit(code || 1), 30_000);
   hard.unref();
+  const t = Date.now();
   await cluster.stop();
+  if (process.env.BENCH_DEBUG) console.error(`cluster.stop took ${Date.now() - t} ms`);
   process.exit(code);
 };
 process.on('SIGTERM', () => void shutdown(0));

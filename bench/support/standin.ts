@@ -17,19 +17,33 @@ export interface Standin {
   stop(): Promise<void>;
 }
 
+/** A timer that does not keep the process alive once everything else is done. */
+const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
 const root = path.resolve(import.meta.dirname, '../..');
 const node = path.join(root, 'node_modules/.bin/node');
 
-export async function startStandin(namespace = 'bench', speedupRatio = 0, timeoutMs = 300_000): Promise<Standin> {
-  const child = spawn(node, [path.join(root, 'bench/support/standin-child.ts'), namespace, String(speedupRatio)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+export async function startStandin(
+  namespace = 'bench',
+  speedupRatio = 0,
+  timeoutMs = 300_000,
+): Promise<Standin> {
+  const child = spawn(
+    node,
+    [path.join(root, 'bench/support/standin-child.ts'), namespace, String(speedupRatio)],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const info = await new Promise<Omit<Standin, 'stop'>>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`stand-in not ready within ${timeoutMs} ms\n${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`stand-in not ready within ${timeoutMs} ms\n${stderr}`)),
+      timeoutMs,
+    );
     child.stdout.on('data', (d) => {
       out += d;
       const nl = out.indexOf('\n');
@@ -44,7 +58,7 @@ export async function startStandin(namespace = 'bench', speedupRatio = 0, timeou
     });
   }).catch(async (error) => {
     child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+    await Promise.race([exited, delay(30_000)]);
     throw error;
   });
   let stopped: Promise<void> | undefined;
@@ -52,10 +66,12 @@ export async function startStandin(namespace = 'bench', speedupRatio = 0, timeou
     ...info,
     stop: () =>
       (stopped ??= (async () => {
+        const t = Date.now();
         child.stdin.end();
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 40_000))]);
+        await Promise.race([exited, delay(40_000)]);
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        if (process.env.BENCH_DEBUG) console.error(`stand-in stop took ${Date.now() - t} ms\n${stderr}`);
         const left = processesMatching(info.dir);
         if (left.length) {
           for (const pid of left) {

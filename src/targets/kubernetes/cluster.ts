@@ -288,6 +288,8 @@ export interface KubeApi {
   /** Versions the cluster serves for a group, preferred first; [] when the group is not served. */
   groupVersions(group: string): Promise<string[]>;
   getService(namespace: string, name: string): Promise<JsonObject>;
+  /** Whether a namespace exists; undefined when the identity may not tell (403) or it failed. */
+  namespaceExists?(name: string): Promise<boolean | undefined>;
   listPods(namespace: string, selector: string): Promise<PodList>;
   listEvents(namespace: string, involvedName: string): Promise<JsonObject[]>;
   /** The log of one container of a pod, from `sinceSeconds` ago. */
@@ -307,6 +309,30 @@ function plain(value: unknown): JsonObject {
   return JSON.parse(JSON.stringify(value ?? {})) as JsonObject;
 }
 
+// Answers a busy or restarting API server gives (etcd leader change, APF overload, a proxy in
+// front): a read is retried a few times, briefly, honouring Retry-After. Writes are not retried
+// here (the conflict-safe update decides), and neither are timeouts (the bound would multiply).
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+export const READ_ATTEMPTS = 3;
+
+export async function retryTransient<T>(
+  call: () => Promise<T>,
+  attempts = READ_ATTEMPTS,
+  sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= attempts || !(error instanceof ApiException) || !TRANSIENT_STATUS.has(error.code))
+        throw error;
+      const header = error.headers?.['retry-after'] ?? error.headers?.['Retry-After'];
+      const after = Number(header);
+      await sleep(Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 5000) : 250 * 2 ** (attempt - 1));
+    }
+  }
+}
+
 export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi {
   const custom = creds.kc.makeApiClient(CustomObjectsApi);
   const core = creds.kc.makeApiClient(CoreV1Api);
@@ -324,7 +350,7 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
     server: creds.server,
     async getObject(ref) {
       return plain(
-        await custom.getNamespacedCustomObject(
+        await retryTransient(() => custom.getNamespacedCustomObject(
           {
             group: ref.group,
             version: ref.version,
@@ -333,7 +359,7 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
             name: ref.name,
           },
           bounded,
-        ),
+        )),
       );
     },
     async patchObject(ref, patch) {
@@ -352,11 +378,13 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
       );
     },
     async listObjects(group, version, namespace, plural) {
-      const list = await custom.listNamespacedCustomObject({ group, version, namespace, plural }, bounded);
+      const list = await retryTransient(() =>
+        custom.listNamespacedCustomObject({ group, version, namespace, plural }, bounded),
+      );
       return (asArray(dig(list, 'items')) ?? []).filter(isObject);
     },
     async groupVersions(group) {
-      const groups = await apis.getAPIVersions(undefined, bounded);
+      const groups = await retryTransient(() => apis.getAPIVersions(undefined, bounded));
       const found = groups.groups.find((g) => g.name === group);
       if (!found) return [];
       const preferred = found.preferredVersion?.version;
@@ -364,16 +392,25 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
       return preferred ? [preferred, ...versions.filter((v) => v !== preferred)] : versions;
     },
     async getService(namespace, name) {
-      return plain(await core.readNamespacedService({ namespace, name }, bounded));
+      return plain(await retryTransient(() => core.readNamespacedService({ namespace, name }, bounded)));
+    },
+    async namespaceExists(name) {
+      try {
+        await retryTransient(() => core.readNamespace({ name }, bounded));
+        return true;
+      } catch (error) {
+        return error instanceof ApiException && error.code === 404 ? false : undefined;
+      }
     },
     async listPods(namespace, selector) {
-      const list = await core.listNamespacedPod({ namespace, labelSelector: selector }, bounded);
+      const list = await retryTransient(() =>
+        core.listNamespacedPod({ namespace, labelSelector: selector }, bounded),
+      );
       return { items: list.items.map(plain), resourceVersion: list.metadata?.resourceVersion };
     },
     async listEvents(namespace, involvedName) {
-      const list = await core.listNamespacedEvent(
-        { namespace, fieldSelector: `involvedObject.name=${involvedName}` },
-        bounded,
+      const list = await retryTransient(() =>
+        core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${involvedName}` }, bounded),
       );
       return list.items.map(plain);
     },

@@ -27,17 +27,108 @@ export interface ForwardTarget {
   port: ServicePort;
 }
 
-function portForwarder(kc: KubeConfig): PortForward {
+/** Upgrade requests the API server refused (401, 403, 400 …), by socket: status and Status body. */
+type Rejections = WeakMap<object, { status: number; body: string }>;
+
+function portForwarder(kc: KubeConfig, rejections: Rejections): PortForward {
   // Our own `ws` factory: the library's isomorphic-ws default import breaks once bundled. Our own
   // streams: the handler otherwise ends process.stdout when the server closes a stream.
   const streams = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() };
   const handler = new WebSocketHandler(
     kc,
-    (uri, protocols, opts) => new WebSocket(uri, protocols, opts),
+    (uri, protocols, opts) => {
+      const ws = new WebSocket(uri, protocols, opts);
+      // Keep the refusal's Status body (it names the verb and resource a 403 lacks); `ws` would
+      // only say "Unexpected server response: 403".
+      ws.on('unexpected-response', (_req, res) => {
+        let body = '';
+        let done = false;
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (body.length < 8192) body += chunk;
+        });
+        const finish = () => {
+          if (done) return;
+          done = true;
+          rejections.set(ws, { status: res.statusCode ?? 0, body });
+          ws.terminate();
+        };
+        res.once('end', finish);
+        res.once('close', finish);
+        res.once('error', finish);
+      });
+      return ws;
+    },
     streams,
   );
   return new PortForward(kc, true, handler);
 }
+
+interface Problem {
+  code: 'cluster-forbidden' | 'cluster-unauthorized' | 'port-forward-failed';
+  message: string;
+  hint?: string;
+}
+
+function statusMessage(body: string): string | undefined {
+  try {
+    const message = (JSON.parse(body) as { message?: unknown }).message;
+    return typeof message === 'string' && message ? message : undefined;
+  } catch {
+    return body.trim().slice(0, 300) || undefined;
+  }
+}
+
+/** What went wrong opening one forwarded connection, as the failure to report. */
+function problemOf(error: unknown, rejections: Rejections, where: string): Problem {
+  if (error instanceof CheckFailure) return { code: 'port-forward-failed', message: error.message, hint: error.hint };
+  const target = error && typeof error === 'object' ? (error as { target?: unknown }).target : undefined;
+  const rejected = target && typeof target === 'object' ? rejections.get(target) : undefined;
+  if (rejected) {
+    const message = statusMessage(rejected.body);
+    const detail = message ? `: ${message}` : '';
+    if (rejected.status === 403)
+      return {
+        code: 'cluster-forbidden',
+        message: `Forbidden (403) while trying to open a port-forward to ${where} (verb create on pods/portforward)${detail}.`,
+        hint: 'grant `create` on `pods/portforward` in the namespace to the identity, or set `base-url` to an ingress',
+      };
+    if (rejected.status === 401)
+      return { code: 'cluster-unauthorized', message: `The API server rejected the credentials (401) for the port-forward to ${where}.` };
+    return {
+      code: 'port-forward-failed',
+      message: `The API server refused the port-forward to ${where} (${rejected.status}${detail}).`,
+    };
+  }
+  return { code: 'port-forward-failed', message: `The port-forward to ${where} failed: ${describeWsError(error)}.` };
+}
+
+/**
+ * One request through a fresh forwarded connection: any HTTP answer proves the path to the pod.
+ * Resolves false when the connection closed unanswered, true when answered or still pending
+ * after `waitMs` (a slow frontend is the check's business, not the forward's).
+ */
+function probe(port: number, waitMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let settled = false;
+    const settle = (ok: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => settle(true), waitMs);
+    socket.on('connect', () => socket.write('GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'));
+    socket.once('data', () => settle(true));
+    socket.on('error', () => settle(false));
+    socket.on('close', () => settle(false));
+  });
+}
+
+/** How long the start-up probe waits for an answer before leaving the judgement to the check. */
+export const PROBE_WAIT_MS = 5000;
 
 export async function resolvePod(
   api: KubeApi,
@@ -64,7 +155,9 @@ export async function startForward(
 ): Promise<Forward> {
   // Resolve once up front so a missing pod fails the run here, with its reason.
   let last: string | undefined = (await resolvePod(api, target)).pod;
-  const forwarder = portForwarder(kc);
+  const rejections: Rejections = new WeakMap();
+  const forwarder = portForwarder(kc, rejections);
+  let lastProblem: Problem | undefined;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     sockets.add(socket);
@@ -82,6 +175,11 @@ export async function startForward(
             const text = chunk.toString('utf8').trim();
             if (text && !failed) {
               failed = true;
+              lastProblem = {
+                code: 'port-forward-failed',
+                message: `The port-forward to pod ${target.namespace}/${pod} port ${port} failed: ${text}`,
+                hint: `check that Service ${target.namespace}/${target.service} targets the port the frontend listens on (its containerPort and --http-port / DYN_HTTP_PORT)`,
+              };
               log(`Port-forward to ${target.namespace}/${pod}:${port} failed: ${text}`);
               socket.destroy();
             }
@@ -104,9 +202,8 @@ export async function startForward(
         if (socket.destroyed) ws.close();
         else socket.resume();
       } catch (error) {
-        log(
-          `Port-forward connection failed: ${error instanceof CheckFailure ? error.message : describeWsError(error)}`,
-        );
+        lastProblem = problemOf(error, rejections, `pod ${target.namespace}/${last ?? '?'}`);
+        log(`Port-forward connection failed: ${lastProblem.message}`);
         socket.destroy();
       }
     })();
@@ -116,6 +213,21 @@ export async function startForward(
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const address = server.address() as net.AddressInfo;
+  const close = async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  // Prove the path once before the check: a refused upgrade (403 on pods/portforward) or text on
+  // the error channel (nothing listening on the target port) fails here with its real cause,
+  // instead of as an unreachable frontend after every retry.
+  if (!(await probe(address.port, PROBE_WAIT_MS))) {
+    await close();
+    const problem = lastProblem ?? {
+      code: 'port-forward-failed' as const,
+      message: `The port-forward to Service ${target.namespace}/${target.service} closed before the frontend answered.`,
+    };
+    throw new CheckFailure(problem.code, problem.message, problem.hint);
+  }
   log(
     `Port-forward: 127.0.0.1:${address.port} → Service ${target.namespace}/${target.service} (pod port ${String(target.port.targetPort)}), one connection per request.`,
   );
@@ -123,10 +235,7 @@ export async function startForward(
     url: `http://127.0.0.1:${address.port}`,
     localPort: address.port,
     lastPod: () => last,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close,
   };
 }
 

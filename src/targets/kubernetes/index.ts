@@ -231,206 +231,237 @@ export async function openKubernetesTarget(
   let written = false;
   let recipeBefore: string | undefined;
 
-  if (!settings.mode) {
-    const now = currentMode(target.object, loc);
-    session.mode = now.mode;
-    session.modeReason = `no mode requested: ${now.reason}; nothing was changed (check only)`;
-    if (now.mode === 'kv' && now.approximate) {
-      session.kvEvents = 'false';
-      session.kvEventsReason = `the frontend runs approximate KV mode (${KV_EVENTS_VAR} false or --no-router-kv-events)`;
-      limitations.push(APPROXIMATE_NOTE);
-    } else if (now.mode === 'kv' && settings.kvEvents === 'auto') {
-      const auto = decideKvEvents(workerSpecs(target.object, ref));
-      session.kvEvents = auto.kvEvents;
-      session.kvEventsReason = auto.reason;
-    }
-  } else {
-    const decision = decideMode(settings, plan, target.object, loc, settings.mode);
-    session.mode = decision.mode;
-    session.modeReason = decision.modeReason;
-    session.kvEvents = decision.kvEvents;
-    session.kvEventsReason = decision.kvEventsReason;
-    limitations.push(...decision.limitations);
-    const planned = computeEnvChange(original, decision.envMode, decision.kvWant);
-    limitations.push(...planned.notes);
-    const envPatch: EnvPatch = {
-      object: describeLocation(loc),
-      namespace,
-      path: '',
-      set: planned.set,
-      remove: planned.remove,
-      changed: planned.changed,
-      applied: false,
-      dryRun: k.dryRun,
-    };
-    session.envPatch = envPatch;
-
-    if (k.dryRun) {
-      const { patch, paths } = envPatchFor(target.object, loc, original, planned.lists);
-      envPatch.path =
-        paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
+  try {
+    if (!settings.mode) {
       const now = currentMode(target.object, loc);
       session.mode = now.mode;
-      session.modeReason = `dry run: ${now.reason}; the change to ${settings.mode} was computed but not written`;
-      if (planned.changed) steps.push(`# 2. The change (dry run: not applied)\n${patchCommand(ref, patch)}`);
-      limitations.push(
-        planned.changed
-          ? `Dry run: nothing was written; the check ran against the frontend as it is (${now.mode || 'unknown mode'}). The patch is shown in the details.`
-          : `Dry run: the frontend already has ${describeEntries(planned.set) || 'the wanted settings'}; nothing would change.`,
-      );
+      session.modeReason = `no mode requested: ${now.reason}; nothing was changed (check only)`;
+      if (now.mode === 'kv' && now.approximate) {
+        session.kvEvents = 'false';
+        session.kvEventsReason = `the frontend runs approximate KV mode (${KV_EVENTS_VAR} false or --no-router-kv-events)`;
+        limitations.push(APPROXIMATE_NOTE);
+      } else if (now.mode === 'kv' && settings.kvEvents === 'auto') {
+        const auto = decideKvEvents(workerSpecs(target.object, ref));
+        session.kvEvents = auto.kvEvents;
+        session.kvEventsReason = auto.reason;
+      }
     } else {
-      const wanted = decision;
-      const updated = await conflictSafeUpdate(
-        () =>
-          api
-            .getObject(ref)
-            .catch((error: unknown) =>
-              Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server)),
-            ),
-        (fresh) => {
-          const freshLoc = locateFrontend(fresh, ref, serviceName);
-          // The args may have changed since the first read: judge them again before writing.
-          decideMode(settings, plan, fresh, freshLoc, wanted.mode);
-          const before = listsOf(fresh, freshLoc);
-          const change = computeEnvChange(before, wanted.envMode, wanted.kvWant);
-          if (!change.changed)
-            return {
-              result: {
-                change,
-                paths: [] as Path[],
-                patch: undefined as JsonObject | undefined,
-                loc: freshLoc,
-              },
-            };
-          const { patch, paths } = envPatchFor(fresh, freshLoc, before, change.lists);
-          return { patch, result: { change, paths, patch, loc: freshLoc } };
-        },
-        // 409 maps to `conflict`, which the update loop retries; anything else ends the run.
-        (patch) =>
-          api
-            .patchObject(ref, patch)
-            .catch((error: unknown) =>
-              Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server)),
-            ),
-        { what: describeLocation(loc) },
-      );
-      const { change, paths, patch } = updated.result;
-      written = updated.written;
-      envPatch.changed = change.changed;
-      envPatch.set = change.set;
-      envPatch.remove = change.remove;
-      envPatch.applied = written;
-      envPatch.path =
-        paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
-      if (written && patch) {
-        log(
-          `Patched ${describeLocation(loc)}: ${describeEntries(change.set)}${change.remove.length ? `; removed ${change.remove.join(', ')}` : ''}${updated.attempts > 1 ? ` (after ${updated.attempts - 1} conflict(s))` : ''}.`,
-        );
-        steps.push(
-          `# 2. Change the frontend's env (merge patch; the action adds metadata.resourceVersion)\n${patchCommand(ref, patch)}`,
-        );
-        steps.push(`# 3. Watch the frontend pods roll\n${watchPodsCommand(namespace, selector)}`);
-        await waitForRollout(
-          api,
-          {
-            namespace,
-            selector,
-            containerName: loc.containerName,
-            expected: routerExpectation(change.lists),
-            replicas: loc.replicas,
-            controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
-            watchCommand: watchPodsCommand(namespace, selector),
-          },
-          { timeoutMs: k.rolloutTimeoutMs, log },
-        ).catch((error: unknown) =>
-          Promise.reject(
-            error instanceof CheckFailure ? error : apiFailure(error, 'watch the frontend pods', api.server),
-          ),
+      const decision = decideMode(settings, plan, target.object, loc, settings.mode);
+      session.mode = decision.mode;
+      session.modeReason = decision.modeReason;
+      session.kvEvents = decision.kvEvents;
+      session.kvEventsReason = decision.kvEventsReason;
+      limitations.push(...decision.limitations);
+      const planned = computeEnvChange(original, decision.envMode, decision.kvWant);
+      limitations.push(...planned.notes);
+      const envPatch: EnvPatch = {
+        object: describeLocation(loc),
+        namespace,
+        path: '',
+        set: planned.set,
+        remove: planned.remove,
+        changed: planned.changed,
+        applied: false,
+        dryRun: k.dryRun,
+      };
+      session.envPatch = envPatch;
+
+      if (k.dryRun) {
+        const { patch, paths } = envPatchFor(target.object, loc, original, planned.lists);
+        envPatch.path =
+          paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
+        const now = currentMode(target.object, loc);
+        session.mode = now.mode;
+        session.modeReason = `dry run: ${now.reason}; the change to ${settings.mode} was computed but not written`;
+        if (planned.changed) steps.push(`# 2. The change (dry run: not applied)\n${patchCommand(ref, patch)}`);
+        limitations.push(
+          planned.changed
+            ? `Dry run: nothing was written; the check ran against the frontend as it is (${now.mode || 'unknown mode'}). The patch is shown in the details.`
+            : `Dry run: the frontend already has ${describeEntries(planned.set) || 'the wanted settings'}; nothing would change.`,
         );
       } else {
-        log(
-          `${describeLocation(loc)} already has ${describeEntries(change.set) || 'the wanted settings'}: nothing written, no rollout.`,
+        const wanted = decision;
+        const updated = await conflictSafeUpdate(
+          () =>
+            api
+              .getObject(ref)
+              .catch((error: unknown) =>
+                Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server)),
+              ),
+          (fresh) => {
+            const freshLoc = locateFrontend(fresh, ref, serviceName);
+            // The args may have changed since the first read: judge them again before writing.
+            decideMode(settings, plan, fresh, freshLoc, wanted.mode);
+            const before = listsOf(fresh, freshLoc);
+            const change = computeEnvChange(before, wanted.envMode, wanted.kvWant);
+            if (!change.changed)
+              return {
+                result: {
+                  change,
+                  paths: [] as Path[],
+                  patch: undefined as JsonObject | undefined,
+                  loc: freshLoc,
+                },
+              };
+            const { patch, paths } = envPatchFor(fresh, freshLoc, before, change.lists);
+            return { patch, result: { change, paths, patch, loc: freshLoc } };
+          },
+          // 409 maps to `conflict`, which the update loop retries; anything else ends the run.
+          (patch) =>
+            api
+              .patchObject(ref, patch)
+              .catch((error: unknown) =>
+                Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server)),
+              ),
+          { what: describeLocation(loc) },
         );
-      }
-      if (k.writeRecipe && k.recipe) {
-        recipeBefore = readFileSync(k.recipe, 'utf8');
-        const edit = writeRecipe(k.recipe, wanted.envMode, wanted.kvWant, serviceName);
-        if (!edit.changed) recipeBefore = undefined;
-        log(
-          edit.changed
-            ? `Recipe ${k.recipe}: frontend env updated (comments kept).`
-            : `Recipe ${k.recipe} already has the change.`,
-        );
-        limitations.push(
-          edit.changed
-            ? `The recipe ${k.recipe} was updated on disk; commit it to keep Git and the cluster in step.`
-            : `The recipe ${k.recipe} already had the change.`,
-        );
+        const { change, paths, patch } = updated.result;
+        written = updated.written;
+        envPatch.changed = change.changed;
+        envPatch.set = change.set;
+        envPatch.remove = change.remove;
+        envPatch.applied = written;
+        envPatch.path =
+          paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
+        if (written && patch) {
+          log(
+            `Patched ${describeLocation(loc)}: ${describeEntries(change.set)}${change.remove.length ? `; removed ${change.remove.join(', ')}` : ''}${updated.attempts > 1 ? ` (after ${updated.attempts - 1} conflict(s))` : ''}.`,
+          );
+          steps.push(
+            `# 2. Change the frontend's env (merge patch; the action adds metadata.resourceVersion)\n${patchCommand(ref, patch)}`,
+          );
+          steps.push(`# 3. Watch the frontend pods roll\n${watchPodsCommand(namespace, selector)}`);
+          await waitForRollout(
+            api,
+            {
+              namespace,
+              selector,
+              containerName: loc.containerName,
+              expected: routerExpectation(change.lists),
+              replicas: loc.replicas,
+              controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
+              watchCommand: watchPodsCommand(namespace, selector),
+            },
+            { timeoutMs: k.rolloutTimeoutMs, log },
+          ).catch((error: unknown) =>
+            Promise.reject(
+              error instanceof CheckFailure ? error : apiFailure(error, 'watch the frontend pods', api.server),
+            ),
+          );
+        } else {
+          log(
+            `${describeLocation(loc)} already has ${describeEntries(change.set) || 'the wanted settings'}: nothing written, no rollout.`,
+          );
+        }
+        if (k.writeRecipe && k.recipe) {
+          recipeBefore = readFileSync(k.recipe, 'utf8');
+          const edit = writeRecipe(k.recipe, wanted.envMode, wanted.kvWant, serviceName);
+          if (!edit.changed) recipeBefore = undefined;
+          log(
+            edit.changed
+              ? `Recipe ${k.recipe}: frontend env updated (comments kept).`
+              : `Recipe ${k.recipe} already has the change.`,
+          );
+          limitations.push(
+            edit.changed
+              ? `The recipe ${k.recipe} was updated on disk; commit it to keep Git and the cluster in step.`
+              : `The recipe ${k.recipe} already had the change.`,
+          );
+        }
       }
     }
-  }
 
-  let forward: Forward | undefined;
-  if (settings.baseUrl) {
-    session.baseUrl = settings.baseUrl;
-    limitations.push(
-      `The check used ${settings.baseUrl} (base-url) instead of a port-forward; it reaches whatever that URL routes to.`,
-    );
-  } else {
-    try {
-      forward = await startForward(
-        api,
-        creds.kc,
-        { namespace, service: serviceName, selector, port: servicePort },
-        log,
+    let forward: Forward | undefined;
+    if (settings.baseUrl) {
+      session.baseUrl = settings.baseUrl;
+      limitations.push(
+        `The check used ${settings.baseUrl} (base-url) instead of a port-forward; it reaches whatever that URL routes to.`,
       );
-    } catch (error) {
-      throw error instanceof CheckFailure
-        ? error
-        : apiFailure(error, `find a Ready pod behind Service ${namespace}/${serviceName}`, api.server);
+    } else {
+      try {
+        forward = await startForward(
+          api,
+          creds.kc,
+          { namespace, service: serviceName, selector, port: servicePort },
+          log,
+        );
+      } catch (error) {
+        throw error instanceof CheckFailure
+          ? error
+          : apiFailure(error, `find a Ready pod behind Service ${namespace}/${serviceName}`, api.server);
+      }
+      session.baseUrl = forward.url;
+      steps.push(
+        `# ${steps.length + 1}. Forward a local port to the frontend\n${portForwardCommand(namespace, serviceName, servicePort.port)}`,
+      );
     }
-    session.baseUrl = forward.url;
-    steps.push(
-      `# ${steps.length + 1}. Forward a local port to the frontend\n${portForwardCommand(namespace, serviceName, servicePort.port)}`,
-    );
-  }
-  const checkUrl = settings.baseUrl ?? 'http://127.0.0.1:8000';
-  steps.push(`# ${steps.length + 1}. Check it\n${curlCommands(checkUrl, settings.model).join('\n')}`);
-  details.push({ title: 'Reproduce with kubectl', text: steps.join('\n\n') });
+    const checkUrl = settings.baseUrl ?? 'http://127.0.0.1:8000';
+    steps.push(`# ${steps.length + 1}. Check it\n${curlCommands(checkUrl, settings.model).join('\n')}`);
+    details.push({ title: 'Reproduce with kubectl', text: steps.join('\n\n') });
 
-  session.close = async () => {
-    await forward?.close().catch(() => undefined);
-  };
-  session.logs = podLogSource(api, namespace, selector, loc.containerName);
-  if (!k.dryRun) {
-    const rewrite = (change: (fresh: JsonObject, freshLoc: FrontendLocation, before: EnvLists) => { lists: EnvLists; changed: boolean }) =>
-      rewriteRouterEnv(api, target, serviceName, selector, change, k.rolloutTimeoutMs, log);
-    const setMode = async (mode: string): Promise<void> => {
-      await rewrite((fresh, freshLoc, before) => {
-        const decision = decideMode(settings, plan, fresh, freshLoc, mode);
-        return computeEnvChange(before, decision.envMode, decision.kvWant);
-      });
+    session.close = async () => {
+      await forward?.close().catch(() => undefined);
     };
-    session.switcher = kubernetesSwitcher(
-      () => session.baseUrl,
-      setMode,
-      // Leave the frontend as the inputs asked: the requested mode, or exactly as it was found.
-      async () => {
-        if (settings.mode) await setMode(settings.mode);
-        else await rewrite((_fresh, _loc, before) => restoreLists(before, original));
-      },
-    );
+    session.logs = podLogSource(api, namespace, selector, loc.containerName);
+    if (!k.dryRun) {
+      const rewrite = (change: (fresh: JsonObject, freshLoc: FrontendLocation, before: EnvLists) => { lists: EnvLists; changed: boolean }) =>
+        rewriteRouterEnv(api, target, serviceName, selector, change, k.rolloutTimeoutMs, log);
+      const setMode = async (mode: string): Promise<void> => {
+        await rewrite((fresh, freshLoc, before) => {
+          const decision = decideMode(settings, plan, fresh, freshLoc, mode);
+          return computeEnvChange(before, decision.envMode, decision.kvWant);
+        });
+      };
+      session.switcher = kubernetesSwitcher(
+        () => session.baseUrl,
+        setMode,
+        // Leave the frontend as the inputs asked: the requested mode, or exactly as it was found.
+        async () => {
+          if (settings.mode) await setMode(settings.mode);
+          else await rewrite((_fresh, _loc, before) => restoreLists(before, original));
+        },
+      );
+    }
+    if (k.rollbackOnFailure && written) {
+      session.onCheckFailed = async () => {
+        await rollBack(api, target, serviceName, selector, original, k.rolloutTimeoutMs, session, log);
+        if (recipeBefore !== undefined && k.recipe) {
+          writeFileSync(k.recipe, recipeBefore);
+          log(`Recipe ${k.recipe} restored.`);
+        }
+      };
+    }
+    return session;
+  } catch (error) {
+    throw await failedAfterWrite(error);
   }
-  if (k.rollbackOnFailure && written) {
-    session.onCheckFailed = async () => {
+
+  /**
+   * A failure after the env was written (rollout stall, no Ready pod, forward refused) is still
+   * a run that changed the object: report the change with the failure, and with
+   * rollback-on-failure restore the previous env first, as after a failed check.
+   */
+  async function failedAfterWrite(error: unknown): Promise<unknown> {
+    if (!written || !session.envPatch) return error;
+    const failure =
+      error instanceof CheckFailure ? error : apiFailure(error, `finish the change of ${describeLocation(loc)}`, api.server);
+    let note = ` The env change to ${describeLocation(loc)} stays applied (see the env-patch output).`;
+    if (k?.rollbackOnFailure) {
       await rollBack(api, target, serviceName, selector, original, k.rolloutTimeoutMs, session, log);
       if (recipeBefore !== undefined && k.recipe) {
         writeFileSync(k.recipe, recipeBefore);
         log(`Recipe ${k.recipe} restored.`);
       }
-    };
+      note = session.envPatch.rolledBack
+        ? ' The previous env was restored (rollback-on-failure).'
+        : ` Rollback failed, so the change may still be applied: ${session.details.find((d) => d.title === 'Rollback failed')?.text ?? 'see the log'}.`;
+    }
+    const reported = new CheckFailure(failure.code, `${failure.message}${note}`, failure.hint, [
+      ...failure.details,
+      ...session.details,
+    ]);
+    return Object.assign(reported, { envPatch: session.envPatch });
   }
-  return session;
 }
 
 /** Rewrites the frontend's router env with a conflict-safe write and waits for the rollout. */

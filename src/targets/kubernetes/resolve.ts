@@ -64,6 +64,14 @@ export async function resolveTarget(
   } catch (error) {
     const failure = apiFailure(error, `get Service ${namespace}/${serviceName}`, server);
     if (failure.code !== 'not-found') throw failure;
+    // A Service is also "not found" in a namespace that does not exist: say which it is.
+    if ((await api.namespaceExists?.(namespace)) === false) {
+      throw new CheckFailure(
+        'not-found',
+        `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`,
+        'set `namespace` (or the recipe\'s metadata.namespace) to the namespace the deployment runs in',
+      );
+    }
     throw new CheckFailure(
       'not-found',
       `Service ${namespace}/${serviceName} does not exist${k.service ? '' : ` (the default name for deployment ${deployment})`}. List the candidates with \`${listCandidatesCommand(namespace, 'svc')}\`.`,
@@ -173,6 +181,13 @@ async function onlyDgd(api: KubeApi, namespace: string, versions: string[]): Pro
   }
   const names = items.map((i) => asString(dig(i, 'metadata', 'name')) ?? '?');
   if (names.length === 1) return names[0];
+  if (names.length === 0 && (await api.namespaceExists?.(namespace)) === false) {
+    throw new CheckFailure(
+      'not-found',
+      `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`,
+      'set `namespace` (or the recipe\'s metadata.namespace) to the namespace the deployment runs in',
+    );
+  }
   throw new CheckFailure(
     names.length === 0 ? 'not-found' : 'bad-input',
     names.length === 0

@@ -1,0 +1,518 @@
+// The Kubernetes API part of the fault matrix (issue 5), through the bundled action as GitHub
+// runs it, against the stand-in cluster with a fast fake frontend (fault-graph.v1alpha1.yaml):
+// 401, 403 on get and on patch, 404 for the DGD / Service / namespace, a real 409 storm, 500s
+// (reads retried, writes reported), an API server that stops answering, a watch that drops
+// mid-rollout and a 410 Gone, plus base-url (ingress: no port-forward) and a Service without a
+// selector. Each case checks the failure code, one `::error` annotation with the next step, no
+// stack trace, the run time against the configured deadlines, no socket left open on the API
+// server, the token never printed, and the DGD unchanged except what the run reports it changed.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cleanup, ROOT, runAction, type ActionRun } from '../support/action.ts';
+import { parseManifests, startCluster, type Cluster, type K8sObject } from '../support/cluster/index.ts';
+import { processesMatching } from '../support/dynamo.ts';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kubernetes objects are arbitrary JSON
+type AnyObj = Record<string, any>;
+type Env = { name: string; value?: string }[];
+
+const FIXTURE = path.join(ROOT, '__tests__/fixtures/k8s/fault-graph.v1alpha1.yaml');
+const NS = 'dynamo';
+const DGD = 'api-graph';
+/** The DGD through either served version (the action edits it in the version it was written in). */
+const DGD_PATH = new RegExp(`^/apis/nvidia\\.com/v1(alpha1|beta1)/namespaces/${NS}/dynamographdeployments/${DGD}$`);
+const PODS_PATH = `/api/v1/namespaces/${NS}/pods`;
+/** The client's per-call API timeout (src/targets/kubernetes/cluster.ts API_TIMEOUT_MS). */
+const API_TIMEOUT_MS = 15_000;
+/** Node start-up of the bundle, TLS, discovery and a loaded 2-core runner. */
+const SLACK_MS = 8000;
+const STACK = /^\s+at .+:\d+:\d+\)?$|\n\s+at (?:async )?\S+ \(|(?:Type|Reference|Range)Error: /m;
+
+let cluster: Cluster;
+let home: string;
+
+interface Verdict {
+  name: string;
+  expected: string;
+  got: string;
+  elapsedMs: number;
+  boundMs: number;
+  ok: boolean;
+}
+const verdicts: Verdict[] = [];
+
+function graph(name: string, mutate?: (spec: AnyObj) => void): K8sObject {
+  const obj = parseManifests(FIXTURE)[0] as K8sObject;
+  obj.metadata.name = name;
+  mutate?.(obj.spec as AnyObj);
+  return obj;
+}
+
+const dgd = (name = DGD) => cluster.get('nvidia.com/v1alpha1', 'DynamoGraphDeployment', name, NS) as AnyObj;
+
+/** What the user owns: everything but status and the server's bookkeeping. */
+function owned(o: AnyObj): AnyObj {
+  const c = structuredClone(o);
+  delete c.status;
+  delete c.metadata.resourceVersion;
+  delete c.metadata.generation;
+  delete c.metadata.managedFields;
+  return c;
+}
+
+const ROUTER_VARS = ['DYN_ROUTER_MODE', 'DYN_ROUTER_USE_KV_EVENTS'];
+
+/** The frontend's env lists (component `envs`, main container `env`) and the object without them. */
+function split(o: AnyObj): { rest: AnyObj; lists: Env[] } {
+  const c = owned(o);
+  const fe = c.spec.services.Frontend;
+  const lists: Env[] = [fe.envs ?? [], fe.extraPodSpec?.mainContainer?.env ?? []];
+  delete fe.envs;
+  if (fe.extraPodSpec?.mainContainer) delete fe.extraPodSpec.mainContainer.env;
+  return { rest: c, lists };
+}
+
+const effective = (lists: Env[]) => Object.fromEntries(lists.flat().map((e) => [e.name, e.value]));
+/** The frontend's env as its pods get it (container entries win over component ones). */
+const frontendEnv = (name = DGD) => effective(split(dgd(name)).lists);
+
+/**
+ * The user's object after a run is unchanged, or changed exactly as the env-patch output says:
+ * every field but the frontend's router env entries identical, the other entries in their order.
+ */
+function expectAsReported(before: AnyObj, after: AnyObj, envPatchOutput: string): void {
+  const b = split(before);
+  const a = split(after);
+  expect(a.rest).toEqual(b.rest);
+  const patch = envPatchOutput
+    ? (JSON.parse(envPatchOutput) as { applied: boolean; rolledBack?: boolean; set: Env; remove: string[] })
+    : undefined;
+  if (!patch?.applied || patch.rolledBack) {
+    expect(a.lists).toEqual(b.lists);
+    return;
+  }
+  const others = (lists: Env[]) => lists.map((l) => l.filter((e) => !ROUTER_VARS.includes(e.name)));
+  expect(others(a.lists)).toEqual(others(b.lists));
+  const want = effective(b.lists);
+  for (const name of patch.remove) delete want[name];
+  for (const e of patch.set) want[e.name] = e.value;
+  expect(effective(a.lists)).toEqual(want);
+}
+
+function openApiSockets(): number {
+  return (cluster.server as unknown as { sockets: Set<net.Socket> }).sockets.size;
+}
+
+async function waitIdle(): Promise<number> {
+  const deadline = Date.now() + 5000;
+  while (openApiSockets() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return openApiSockets();
+}
+
+interface Case {
+  name: string;
+  inputs: Record<string, string>;
+  /** 'pass' or the failure code. */
+  expected: string;
+  boundMs: number;
+  /** Object the run may touch (default api-graph). */
+  object?: string;
+  kubeconfig?: () => string;
+  arrange?: () => void | (() => void);
+  /** Runs alongside the action (e.g. closes watches once the rollout wait is watching). */
+  during?: (done: () => boolean) => Promise<void>;
+  check?: (run: ActionRun) => void;
+  /** What others legitimately changed meanwhile (the storm's writer), applied to the snapshot. */
+  othersWrote?: (before: AnyObj) => void;
+}
+
+async function runCase(c: Case): Promise<ActionRun> {
+  const object = c.object ?? DGD;
+  await cluster.waitForReady(NS, { timeoutMs: 60_000 });
+  const before = dgd(object);
+  const marker = `k8s-fault-${randomUUID()}`;
+  cluster.clearRequestLog();
+  const undo = c.arrange?.();
+  let finished = false;
+  const kubeconfig = c.kubeconfig?.() ?? cluster.kubeconfigPath;
+  const pending = runAction(
+    { namespace: NS, retries: '3', 'retry-delay': '0.2', timeout: '5', 'rollout-timeout': '30', ...c.inputs },
+    { env: { KUBECONFIG: kubeconfig, HOME: home, K8S_FAULT_MARKER: marker }, timeoutMs: c.boundMs + 60_000 },
+  ).finally(() => (finished = true));
+  let run: ActionRun;
+  try {
+    await c.during?.(() => finished);
+    run = await pending;
+  } finally {
+    if (typeof undo === 'function') undo();
+  }
+  const got = run.outputs.failure ?? '';
+  const want = c.expected === 'pass' ? '' : c.expected;
+  verdicts.push({
+    name: c.name,
+    expected: c.expected,
+    got: got || 'pass',
+    elapsedMs: run.elapsedMs,
+    boundMs: c.boundMs,
+    ok: got === want && run.elapsedMs <= c.boundMs,
+  });
+  const detail = `${c.name}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
+  expect({ failure: got, detail: got === want ? '' : detail }).toEqual({ failure: want, detail: '' });
+  expect(run.outputs.result).toBe(c.expected === 'pass' ? 'pass' : 'fail');
+  expect(run.exitCode).toBe(c.expected === 'pass' ? 0 : 1);
+  expect(run.elapsedMs).toBeLessThanOrEqual(c.boundMs);
+  const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
+  if (c.expected === 'pass') {
+    expect(errors).toEqual([]);
+  } else {
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      new RegExp(`^::error title=Dynamo router check failed%3A ${c.expected}::\\S.* Next step: \\S`),
+    );
+    expect(run.summary).toContain('<b>Next step:</b>');
+  }
+  expect(run.stdout).not.toMatch(STACK);
+  expect(run.summary).not.toMatch(/Stack trace/);
+  expect(run.stderr).toBe('');
+  // The kubeconfig token: masked first, never printed, never in outputs or the summary.
+  const visible = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
+  for (const text of [visible.join('\n'), run.summary, JSON.stringify(run.outputs)]) {
+    expect(text).not.toContain(cluster.token);
+    if (c.kubeconfig) expect(text).not.toContain('wrong-token');
+  }
+  // Nothing left running, no connection left open on the API server.
+  expect(processesMatching(marker)).toEqual([]);
+  expect(await waitIdle()).toBe(0);
+  // The object: unchanged, or changed exactly as reported.
+  c.othersWrote?.(before);
+  expectAsReported(before, dgd(object), run.outputs['env-patch'] ?? '');
+  c.check?.(run);
+  return run;
+}
+
+const statusBody = (code: number, reason: string, message: string) => ({
+  kind: 'Status',
+  apiVersion: 'v1',
+  metadata: {},
+  status: 'Failure',
+  message,
+  reason,
+  code,
+});
+
+/** Waits until the action's rollout wait has an open pod watch, then returns its log entry. */
+async function openPodWatch(done: () => boolean, after = 0) {
+  return cluster.waitFor(
+    () =>
+      done() ||
+      cluster.requestLog
+        .slice(after)
+        .find((e) => e.method === 'GET' && e.path === PODS_PATH && e.watch && !e.durationMs),
+    'the rollout wait to watch the pods',
+    { timeoutMs: 60_000, intervalMs: 10 },
+  );
+}
+
+const podWatches = () => cluster.requestLog.filter((e) => e.path === PODS_PATH && e.watch);
+const portForwards = () => cluster.requestLog.filter((e) => e.path.endsWith('/portforward'));
+
+const CASES: Case[] = [
+  {
+    name: '401: credentials rejected',
+    inputs: { deployment: DGD, mode: 'least-loaded' },
+    kubeconfig: () => cluster.writeKubeconfig(path.join(home, 'rejected.kubeconfig'), { token: 'wrong-token-0123456789' }),
+    expected: 'cluster-unauthorized',
+    boundMs: SLACK_MS,
+    check: (run) => {
+      expect(run.outputs['env-patch']).toBe('');
+      expect(cluster.writes()).toEqual([]);
+      expect(run.stdout.split('\n')).toContain('::add-mask::wrong-token-0123456789');
+    },
+  },
+  {
+    name: '403 on get of the DGD',
+    inputs: { deployment: DGD, mode: 'least-loaded' },
+    arrange: () => denyOnce({ verbs: ['get'], resources: ['dynamographdeployments'] }),
+    expected: 'cluster-forbidden',
+    boundMs: SLACK_MS,
+    check: (run) => {
+      expect(run.stdout).toMatch(/::error .*cannot get resource "dynamographdeployments" in API group "nvidia.com"/);
+      expect(cluster.writes()).toEqual([]);
+    },
+  },
+  {
+    name: '403 on patch of the DGD',
+    inputs: { deployment: DGD, mode: 'least-loaded' },
+    arrange: () => denyOnce({ verbs: ['patch'], resources: ['dynamographdeployments'] }),
+    expected: 'cluster-forbidden',
+    boundMs: SLACK_MS,
+    check: (run) => {
+      expect(run.stdout).toMatch(
+        /::error .*User "system:serviceaccount:ci:deployer" cannot patch resource "dynamographdeployments" in API group "nvidia.com" in the namespace "dynamo".* Next step: grant the verb and resource/,
+      );
+      expect(cluster.writes().map((w) => w.status)).toEqual([403]);
+    },
+  },
+  {
+    name: '404: the DGD does not exist',
+    inputs: { service: `${DGD}-frontend`, deployment: 'no-such-graph', mode: 'least-loaded' },
+    expected: 'not-found',
+    boundMs: SLACK_MS,
+    check: (run) => {
+      expect(run.stdout).toMatch(/::error .*dynamo\/no-such-graph.*`kubectl get dynamographdeployments.nvidia.com -n dynamo`/);
+      expect(cluster.writes()).toEqual([]);
+    },
+  },
+  {
+    name: '404: the Service does not exist',
+    inputs: { deployment: DGD, service: 'no-such-frontend', mode: 'least-loaded' },
+    expected: 'not-found',
+    boundMs: SLACK_MS,
+    check: (run) => {
+      expect(run.stdout).toMatch(/::error .*Service dynamo\/no-such-frontend does not exist.*`kubectl get svc -n dynamo`/);
+      expect(cluster.writes()).toEqual([]);
+    },
+  },
+  {
+    name: '404: the namespace does not exist',
+    inputs: { namespace: 'no-such-ns', deployment: DGD, mode: 'least-loaded' },
+    expected: 'not-found',
+    boundMs: SLACK_MS,
+    check: (run) => {
+      expect(run.stdout).toMatch(/::error .*[Nn]amespace no-such-ns does not exist.*`kubectl get namespaces`/);
+      expect(cluster.writes()).toEqual([]);
+    },
+  },
+  {
+    name: '409 storm beyond the retry budget (another writer keeps changing the DGD)',
+    inputs: { deployment: DGD, mode: 'least-loaded' },
+    expected: 'conflict',
+    boundMs: SLACK_MS + 5000,
+    arrange: () => {
+      // Every PATCH of ours is held a little while another writer changes an unrelated field, so
+      // our resourceVersion precondition is always stale: real 409s from the server.
+      const slow = cluster.faults.add({ method: 'PATCH', path: DGD_PATH, delayMs: 150 });
+      let n = 0;
+      const timer = setInterval(() => {
+        const current = dgd();
+        current.metadata.annotations = { ...current.metadata.annotations, 'example.com/storm': String(++n) };
+        void cluster.apply(current);
+      }, 40);
+      return () => {
+        clearInterval(timer);
+        slow.remove();
+      };
+    },
+    othersWrote: (before) => {
+      before.metadata.annotations['example.com/storm'] = dgd().metadata.annotations['example.com/storm'];
+    },
+    check: (run) => {
+      const patches = cluster.writes().filter((w) => w.method === 'PATCH' && DGD_PATH.test(w.path));
+      expect(patches.map((p) => p.status)).toEqual([409, 409, 409, 409, 409]);
+      expect(run.stdout).toMatch(/::error .*kept changing.*5 attempts.*Nothing was written/);
+      // The other writer's changes are all there; the router env was never written.
+      expect(dgd().metadata.annotations['example.com/storm']).toMatch(/^\d+$/);
+      expect(run.outputs['env-patch']).toBe('');
+    },
+  },
+  {
+    name: '500s on reads that recover (retried)',
+    inputs: { deployment: DGD, mode: 'least-loaded' },
+    expected: 'pass',
+    boundMs: 30_000,
+    arrange: () => {
+      const body = statusBody(500, 'InternalError', 'Internal error occurred: etcdserver: leader changed');
+      const faults = [
+        cluster.faults.add({ method: 'GET', path: `/api/v1/namespaces/${NS}/services/`, times: 1, status: 500, body }),
+        cluster.faults.add({ method: 'GET', path: DGD_PATH, times: 2, status: 503, body: statusBody(503, 'ServiceUnavailable', 'the server is currently unable to handle the request') }),
+      ];
+      return () => faults.forEach((f) => f.remove());
+    },
+    check: (run) => {
+      const dgdGets = cluster.requestLog.filter((e) => e.method === 'GET' && DGD_PATH.test(e.path));
+      expect(dgdGets.slice(0, 3).map((e) => e.status)).toEqual([503, 503, 200]);
+      expect(run.outputs['mode-verified']).toBe('verified');
+      expect(frontendEnv().DYN_ROUTER_MODE).toBe('least-loaded');
+    },
+  },
+  {
+    name: '500 on the patch (a write is not retried blindly)',
+    inputs: { deployment: DGD, mode: 'round-robin' },
+    expected: 'cluster-unreachable',
+    boundMs: SLACK_MS,
+    arrange: () => {
+      const f = cluster.faults.add({
+        method: 'PATCH',
+        path: DGD_PATH,
+        status: 500,
+        body: statusBody(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out'),
+      });
+      return () => f.remove();
+    },
+    check: (run) => {
+      expect(run.stdout).toMatch(/::error .*answered 500 InternalError while trying to patch .*etcdserver: request timed out/);
+      expect(cluster.writes().map((w) => w.status)).toEqual([500]);
+    },
+  },
+  {
+    name: 'API server stops answering (hang)',
+    inputs: { deployment: DGD, mode: 'round-robin' },
+    expected: 'cluster-unreachable',
+    boundMs: API_TIMEOUT_MS + SLACK_MS,
+    arrange: () => {
+      const f = cluster.faults.add({ method: 'GET', path: `/api/v1/namespaces/${NS}/services/`, hang: true });
+      return () => f.remove();
+    },
+    check: (run) => {
+      expect(run.elapsedMs).toBeGreaterThanOrEqual(API_TIMEOUT_MS - 1000);
+      expect(run.stdout).toMatch(/::error .*did not answer in time while trying to get Service dynamo\/api-graph-frontend/);
+      expect(cluster.writes()).toEqual([]);
+    },
+  },
+  {
+    name: 'a watch that drops mid-rollout (re-listed, the rollout completes)',
+    inputs: { deployment: DGD, mode: 'device-aware-weighted' },
+    expected: 'pass',
+    boundMs: 30_000,
+    during: async (done) => {
+      const watching = await openPodWatch(done);
+      if (watching === true) return;
+      cluster.closeWatches();
+    },
+    check: (run) => {
+      expect(podWatches().length).toBeGreaterThanOrEqual(2);
+      expect(run.stdout).toMatch(/Rollout finished/);
+      expect(run.outputs['mode-verified']).toBe('verified');
+    },
+  },
+  {
+    name: 'a 410 Gone on the watch (re-listed, the rollout completes)',
+    inputs: { deployment: DGD, mode: 'round-robin' },
+    expected: 'pass',
+    boundMs: 30_000,
+    arrange: () => {
+      // What the apiserver sends when the resourceVersion is older than its watch cache.
+      const gone = cluster.faults.add({
+        method: 'GET',
+        path: PODS_PATH,
+        query: /watch=true/,
+        times: 1,
+        status: 200,
+        body: `${JSON.stringify({ type: 'ERROR', object: statusBody(410, 'Expired', 'too old resource version: 1 (4242)') })}\n`,
+        headers: { 'Content-Type': 'application/json' },
+      });
+      return () => gone.remove();
+    },
+    check: (run) => {
+      expect(podWatches().length).toBeGreaterThanOrEqual(2);
+      expect(run.stdout).toMatch(/Rollout finished/);
+      expect(run.outputs['mode-verified']).toBe('verified');
+    },
+  },
+  {
+    name: 'base-url with Kubernetes inputs (ingress: no port-forward)',
+    inputs: { deployment: DGD, mode: 'least-loaded' },
+    expected: 'pass',
+    boundMs: 30_000,
+    check: (run) => {
+      expect(portForwards()).toEqual([]);
+      expect(run.outputs.url).toBe(ingress.url);
+      expect(ingress.connections).toBeGreaterThan(0);
+      expect(run.outputs['mode-verified']).toBe('verified');
+    },
+  },
+  {
+    name: 'a Service without a selector (pods found by the operator labels)',
+    inputs: { deployment: DGD, service: 'api-graph-noselector', mode: 'round-robin' },
+    expected: 'pass',
+    boundMs: 30_000,
+    check: (run) => {
+      const lists = cluster.requestLog.filter((e) => e.method === 'GET' && e.path === PODS_PATH && !e.watch);
+      expect(lists.length).toBeGreaterThan(0);
+      for (const l of lists)
+        expect(String(l.query.labelSelector)).toContain('nvidia.com/dynamo-component-type=frontend');
+      expect(portForwards().length).toBeGreaterThan(0);
+      expect(run.outputs.service).toBe('dynamo/api-graph-noselector');
+    },
+  },
+];
+
+function denyOnce(rule: { verbs: string[]; resources: string[] }): () => void {
+  cluster.rbac.deny.push(rule);
+  return () => {
+    cluster.rbac.deny.splice(cluster.rbac.deny.indexOf(rule), 1);
+  };
+}
+
+/** A stand-in ingress: a TCP proxy to whichever frontend pod is Ready now. */
+const ingress = {
+  url: '',
+  connections: 0,
+  server: undefined as net.Server | undefined,
+  sockets: new Set<net.Socket>(),
+};
+
+beforeAll(async () => {
+  home = mkdtempSync(path.join(tmpdir(), 'k8s-faults-api-'));
+  cluster = await startCluster({ namespace: NS });
+  await cluster.apply(graph(DGD));
+  // The same frontend, behind a Service someone wrote without a selector (endpoints by hand).
+  await cluster.apply({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'api-graph-noselector', namespace: NS, labels: { app: 'api-graph' } },
+    spec: { ports: [{ name: 'http', port: 8000, targetPort: 'http' }] },
+  });
+  await cluster.waitForReady(NS, { timeoutMs: 60_000 });
+  ingress.server = net.createServer((socket) => {
+    ingress.connections++;
+    ingress.sockets.add(socket);
+    socket.on('close', () => ingress.sockets.delete(socket));
+    socket.on('error', () => undefined);
+    const pod = cluster
+      .pods(NS, `nvidia.com/dynamo-graph-deployment-name=${DGD},nvidia.com/dynamo-component-type=frontend`)
+      .filter((p) => (p.status?.conditions ?? []).some((c: AnyObj) => c.type === 'Ready' && c.status === 'True'))
+      .sort((a, b) => String(b.metadata.creationTimestamp).localeCompare(String(a.metadata.creationTimestamp)))[0];
+    const port = pod && cluster.podPort(NS, pod.metadata.name, 8000);
+    if (!port) return void socket.destroy();
+    const upstream = net.connect(port, '127.0.0.1');
+    upstream.on('error', () => socket.destroy());
+    socket.pipe(upstream).pipe(socket);
+    socket.on('close', () => upstream.destroy());
+  });
+  await new Promise<void>((r) => ingress.server!.listen(0, '127.0.0.1', r));
+  ingress.url = `http://127.0.0.1:${(ingress.server!.address() as net.AddressInfo).port}`;
+  const c = CASES.find((x) => x.name.startsWith('base-url'))!;
+  c.inputs['base-url'] = ingress.url;
+}, 120_000);
+
+afterAll(async () => {
+  for (const s of ingress.sockets) s.destroy();
+  await new Promise<void>((r) => (ingress.server ? ingress.server.close(() => r()) : r()));
+  await cluster?.stop();
+  expect(cluster.kubelet.runningPids()).toEqual([]);
+  if (home) rmSync(home, { recursive: true, force: true });
+  if (verdicts.length) {
+    console.log(
+      [
+        'Kubernetes API fault matrix (bundled action, stand-in cluster, fake frontend)',
+        '| case | expected | got | elapsed ms | bound ms | verdict |',
+        '| --- | --- | --- | ---: | ---: | --- |',
+        ...verdicts.map(
+          (v) => `| ${v.name} | ${v.expected} | ${v.got} | ${v.elapsedMs} | ${v.boundMs} | ${v.ok ? 'ok' : 'FAILED'} |`,
+        ),
+      ].join('\n'),
+    );
+  }
+});
+
+describe('Kubernetes API faults (bundled action, stand-in cluster)', () => {
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const run = await runCase(c);
+    cleanup(run);
+  }, 120_000);
+});

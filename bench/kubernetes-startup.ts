@@ -1,0 +1,236 @@
+// The bundled action's start-up in Kubernetes mode versus local mode, on the same real Dynamo
+// frontend process (a mocker DGD on the stand-in cluster, Dynamo 1.6.1): local mode checks the
+// pod's host port directly (base-url); Kubernetes check-only mode (namespace + deployment, no mode)
+// loads the lazily imported Kubernetes chunks, reads the DGD through the API, port-forwards in
+// process and checks through the forward. Also: the same Kubernetes run with the cluster
+// unreachable (start-up + chunk load + one refused API connection) next to a local run whose
+// frontend is unreachable (start-up + one refused connection, no chunk), and importing the big
+// chunk alone. Interleaved runs, medians and ratios.
+//
+// Then: the size of every dist file, and which dist files each kind of run loads, recorded by a
+// module.registerHooks load hook (bench/support/trace-modules.mjs) that sees every module file
+// Node loads, including import() chunks.
+//
+//   node bench/kubernetes-startup.ts [rounds=15]
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { interleaved, table, type Candidate } from './lib.ts';
+import { startStandin } from './support/standin.ts';
+
+const rounds = Number(process.argv[2] ?? 15);
+const root = path.resolve(import.meta.dirname, '..');
+const node = path.join(root, 'node_modules/.bin/node');
+const dist = path.join(root, 'dist');
+const action = process.env.ACTION_BUNDLE ?? path.join(dist, 'index.js');
+const cli = process.env.CLI_BUNDLE ?? path.join(dist, 'cli/index.js');
+const trace = path.join(root, 'bench/support/trace-modules.mjs');
+
+const work = mkdtempSync(path.join(tmpdir(), 'bench-k8s-startup-'));
+const runnerEnv = (name: string): Record<string, string> => {
+  const d = mkdtempSync(path.join(work, `${name}-`));
+  for (const f of ['out', 'summary', 'state', 'env']) writeFileSync(path.join(d, f), '');
+  return {
+    HOME: d,
+    GITHUB_ACTIONS: 'true',
+    RUNNER_TEMP: d,
+    GITHUB_OUTPUT: path.join(d, 'out'),
+    GITHUB_STEP_SUMMARY: path.join(d, 'summary'),
+    GITHUB_STATE: path.join(d, 'state'),
+    GITHUB_ENV: path.join(d, 'env'),
+  };
+};
+// Only what a runner step would see: no inherited INPUT_*/KUBECONFIG from this shell.
+const cleanEnv = (): Record<string, string> => ({
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  LANG: 'C.UTF-8',
+});
+
+const standin = await startStandin('bench', 0);
+try {
+  const direct = `http://127.0.0.1:${standin.podPort}`;
+  // A kubeconfig whose server refuses connections: the run loads the Kubernetes chunks and fails
+  // at its first API call (cluster-unreachable).
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  const closedPort = (closed.address() as { port: number }).port;
+  await new Promise((r) => closed.close(r));
+  const deadKubeconfig = path.join(work, 'dead-kubeconfig');
+  writeFileSync(
+    deadKubeconfig,
+    readFileSync(standin.kubeconfig, 'utf8').replace(
+      /server: \S+/,
+      `server: https://127.0.0.1:${closedPort}`,
+    ),
+  );
+
+  const modes = {
+    local: { ...cleanEnv(), 'INPUT_BASE-URL': direct },
+    kubernetes: {
+      ...cleanEnv(),
+      KUBECONFIG: standin.kubeconfig,
+      INPUT_NAMESPACE: standin.namespace,
+      INPUT_DEPLOYMENT: standin.deployment,
+    },
+    'local-unreachable': {
+      ...cleanEnv(),
+      'INPUT_BASE-URL': `http://127.0.0.1:${closedPort}`,
+      INPUT_RETRIES: '1',
+    },
+    unreachable: {
+      ...cleanEnv(),
+      KUBECONFIG: deadKubeconfig,
+      INPUT_NAMESPACE: standin.namespace,
+      INPUT_DEPLOYMENT: standin.deployment,
+      INPUT_RETRIES: '1',
+    },
+  };
+
+  // One verification run of each (the figures below are only meaningful if these pass/fail as stated).
+  const outputs = (env: Record<string, string>) => {
+    const r = spawnSync(node, [action], { env, encoding: 'utf8', timeout: 120_000 });
+    const text = readFileSync(env.GITHUB_OUTPUT, 'utf8');
+    const get = (k: string) => new RegExp(`^${k}<<(\\S+)\\n([\\s\\S]*?)\\n\\1$`, 'm').exec(text)?.[2] ?? '';
+    return {
+      status: r.status,
+      result: get('result'),
+      failure: get('failure'),
+      mode: get('mode'),
+      verified: get('mode-verified'),
+      url: get('url'),
+    };
+  };
+  const verify = Object.fromEntries(
+    Object.entries(modes).map(([k, env]) => [k, outputs({ ...env, ...runnerEnv(`verify-${k}`) })]),
+  );
+  console.log(
+    `Verification runs (dist/index.js sha256 ${createHash('sha256').update(readFileSync(action)).digest('hex').slice(0, 12)}):`,
+  );
+  for (const [k, v] of Object.entries(verify)) console.log(`  ${k}: ${JSON.stringify(v)}`);
+  if (verify.local.result !== 'pass' || verify.kubernetes.result !== 'pass')
+    throw new Error('the local or Kubernetes verification run did not pass; figures would be meaningless');
+  const unreachableStatus = verify.unreachable.status ?? 1;
+  const localUnreachableStatus = verify['local-unreachable'].status ?? 1;
+
+  const candidates: Candidate[] = [
+    { name: 'node -e 0 (Node 24)', argv: [node, '-e', '0'] },
+    {
+      name: 'import dist/462.index.js alone',
+      argv: [
+        node,
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(path.join(dist, '462.index.js'))})`,
+      ],
+    },
+    {
+      name: 'action, local mode (base-url → pod port)',
+      argv: [node, action],
+      env: { ...modes.local, ...runnerEnv('local') },
+    },
+    {
+      name: 'action, Kubernetes check-only (API + port-forward)',
+      argv: [node, action],
+      env: { ...modes.kubernetes, ...runnerEnv('kubernetes') },
+    },
+    {
+      name: 'action, local mode, frontend unreachable',
+      argv: [node, action],
+      env: { ...modes['local-unreachable'], ...runnerEnv('local-unreachable') },
+      okStatus: [localUnreachableStatus],
+    },
+    {
+      name: 'action, Kubernetes, cluster unreachable',
+      argv: [node, action],
+      env: { ...modes.unreachable, ...runnerEnv('unreachable') },
+      okStatus: [unreachableStatus],
+    },
+  ];
+  const times = interleaved(candidates, rounds);
+  console.log(
+    `\nSame frontend process (mocker DGD on the stand-in, Dynamo 1.6.1), ${rounds} interleaved rounds, Node ${process.version}:\n`,
+  );
+  console.log(table(times, 'action, local mode (base-url → pod port)'));
+
+  // Which dist files each kind of run loads.
+  const loaded = (argv: string[], env: Record<string, string>, okStatus: number[] = [0]): string[] => {
+    const file = path.join(work, `trace-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(file, '');
+    const r = spawnSync(node, ['--import', trace, ...argv], {
+      env: { ...env, BENCH_TRACE_FILE: file },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    if (!okStatus.includes(r.status as number)) throw new Error(`traced run exited ${r.status}: ${r.stderr}`);
+    return [
+      ...new Set(
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((u) => u.startsWith(`file://${dist}/`))
+          .map((u) => path.relative(root, new URL(u).pathname)),
+      ),
+    ];
+  };
+  const traces: [string, string[]][] = [
+    ['action, local mode', loaded([action], { ...modes.local, ...runnerEnv('trace-local') })],
+    [
+      'action, local mode, post step',
+      loaded([action], { ...modes.local, ...runnerEnv('trace-post'), STATE_isPost: 'true' }),
+    ],
+    ['action, Kubernetes check-only', loaded([action], { ...modes.kubernetes, ...runnerEnv('trace-k8s') })],
+    [
+      'action, local mode, frontend unreachable',
+      loaded([action], { ...modes['local-unreachable'], ...runnerEnv('trace-local-dead') }, [
+        localUnreachableStatus,
+      ]),
+    ],
+    [
+      'action, Kubernetes, cluster unreachable',
+      loaded([action], { ...modes.unreachable, ...runnerEnv('trace-dead') }, [unreachableStatus]),
+    ],
+    ['cli, local', loaded([cli, '--base-url', direct], cleanEnv())],
+  ];
+
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(path.join(dir, e.name));
+      else files.push(path.join(dir, e.name));
+    }
+  };
+  walk(dist);
+  files.sort();
+  const what: Record<string, string> = {
+    'dist/index.js': 'action entry (main and post)',
+    'dist/462.index.js': '@kubernetes/client-node and its dependencies',
+    'dist/723.index.js': 'Kubernetes target (src/targets/kubernetes)',
+    'dist/79.index.js': 'compare-modes run (src/evidence/compare-run)',
+    'dist/553.index.js': 'mode verification evidence (src/evidence/gather)',
+    'dist/cli/index.js': 'CLI entry',
+    'dist/cli/79.index.js': 'compare-modes run (CLI copy)',
+    'dist/cli/553.index.js': 'mode verification evidence (CLI copy)',
+  };
+  console.log('\n| file | bytes | KiB | gzip KiB | contents | loaded by |');
+  console.log('| --- | ---: | ---: | ---: | --- | --- |');
+  for (const f of files) {
+    const rel = path.relative(root, f);
+    const bytes = statSync(f).size;
+    const gz = gzipSync(readFileSync(f)).length;
+    const by = traces.filter(([, l]) => l.includes(rel)).map(([n]) => n);
+    console.log(
+      `| ${rel} | ${bytes} | ${(bytes / 1024).toFixed(1)} | ${(gz / 1024).toFixed(1)} | ${what[rel] ?? (rel.endsWith('.js') ? '?' : 'metadata')} | ${rel.endsWith('.js') ? by.join('; ') || 'none of these runs' : '–'} |`,
+    );
+  }
+  console.log('\nLoaded dist files per run (module load hook):');
+  for (const [name, list] of traces) {
+    const bytes = list.reduce((a, f) => a + statSync(path.join(root, f)).size, 0);
+    console.log(`  ${name}: ${list.join(', ')} (${(bytes / 1024).toFixed(0)} KiB)`);
+  }
+} finally {
+  await standin.stop();
+  rmSync(work, { recursive: true, force: true });
+}

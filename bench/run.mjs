@@ -1,0 +1,89 @@
+// Runs the benchmarks in sequence with Node 24 (the project's node_modules/.bin/node), each in its
+// own process, and keeps a copy of each one's output in bench/results/<name>.txt.
+//
+//   npm run bench                              # all, in the order below
+//   npm run bench -- port-forward startup      # some, by name
+//   npm run bench -- port-forward 3 50         # arguments after a name go to that benchmark
+//   node bench/run.mjs --list
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const BENCHMARKS = {
+  startup: 'Start-up and time to verdict: action and CLI vs node -e 0, Python urllib, two curls',
+  'kubernetes-startup': 'Kubernetes-mode start-up vs local mode; bundle sizes; chunks each run loads',
+  'port-forward': 'Requests/s and p50 through the in-process port-forward vs straight to the pod',
+  'comparison-fidelity': "Client TTFT vs the frontend's own TTFT histogram",
+  'dead-frontend': 'Time to detect a dead frontend vs the configured budget',
+};
+
+const args = process.argv.slice(2);
+if (args.includes('--list') || args.includes('-h') || args.includes('--help')) {
+  for (const [name, what] of Object.entries(BENCHMARKS)) console.log(`${name.padEnd(20)} ${what}`);
+  process.exit(0);
+}
+const plan = [];
+for (const a of args) {
+  if (a in BENCHMARKS) plan.push({ name: a, args: [] });
+  else if (plan.length) plan[plan.length - 1].args.push(a);
+  else {
+    console.error(`unknown benchmark ${a}; one of: ${Object.keys(BENCHMARKS).join(', ')}`);
+    process.exit(2);
+  }
+}
+if (!plan.length) for (const name of Object.keys(BENCHMARKS)) plan.push({ name, args: [] });
+
+const local = path.join(root, 'node_modules/.bin/node');
+const node = existsSync(local) ? local : process.execPath;
+const major = await new Promise((resolve) => {
+  const c = spawn(node, ['-p', 'process.versions.node'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  c.stdout.on('data', (d) => (out += d));
+  c.on('close', () => resolve(Number(out.split('.')[0])));
+});
+if (!(major >= 24)) {
+  console.error(`${node} is Node ${major}; the benchmarks need Node 24 (npm ci installs it in node_modules)`);
+  process.exit(2);
+}
+
+const results = path.join(root, 'bench/results');
+mkdirSync(results, { recursive: true });
+let failed = 0;
+for (const { name, args: extra } of plan) {
+  const header = `# ${name} — ${new Date().toISOString()} — ${os.cpus().length} CPUs, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}\n# node bench/${name}.ts ${extra.join(' ')}\n`;
+  process.stdout.write(`\n${header}`);
+  const file = createWriteStream(path.join(results, `${name}.txt`));
+  file.write(header);
+  const started = Date.now();
+  const code = await new Promise((resolve) => {
+    const child = spawn(node, [path.join(root, 'bench', `${name}.ts`), ...extra], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      stream.on('data', (d) => {
+        (stream === child.stdout ? process.stdout : process.stderr).write(d);
+        file.write(d);
+      });
+    }
+    // Bounded: no benchmark may run longer than 30 minutes.
+    const timer = setTimeout(() => child.kill('SIGTERM'), 30 * 60_000);
+    child.on('close', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  const footer = `# ${name}: exit ${code}, ${((Date.now() - started) / 1000).toFixed(0)} s, load after ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}\n`;
+  process.stdout.write(footer);
+  file.end(footer);
+  if (code !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);
