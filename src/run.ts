@@ -278,5 +278,9 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
     logPath: session?.logPath,
     apiKeySet: Boolean(settings.apiKey),
   });
+  // The annotation and the summary name the exact command for this deployment, not only advice.
+  if (contract.failure && contract.nextCommand && !contract.failure.next.includes(contract.nextCommand)) {
+    contract.failure.next = `${contract.failure.next}; run: ${contract.nextCommand}`;
+  }
   return contract;
 }

@@ -445,6 +445,28 @@ export async function openKubernetesTarget(
     if (!written || !session.envPatch) return error;
     const failure =
       error instanceof CheckFailure ? error : apiFailure(error, `finish the change of ${describeLocation(loc)}`, api.server);
+    // Superseded: another writer changed the router env since (two pipelines racing). Its
+    // change stands (no rollback over it) and the run says so instead of blaming the rollout.
+    const patched = session.envPatch;
+    const now = await api.getObject(ref).catch(() => undefined);
+    if (now) {
+      const lists = listsOf(now, locateFrontend(now, ref, serviceName));
+      const ours =
+        patched.set.every((e) => effectiveEntry(lists, e.name)?.value === e.value) &&
+        patched.remove.every((name) => effectiveEntry(lists, name) === undefined);
+      if (!ours) {
+        const theirs = effectiveEntry(lists, MODE_VAR)?.value ?? 'unset';
+        return Object.assign(
+          new CheckFailure(
+            'conflict',
+            `${failure.message} Another writer changed ${describeLocation(loc)} meanwhile (${MODE_VAR} is now ${theirs}): this run's change was superseded and is left as the other writer set it.`,
+            'run again once the other writer has finished; use a `concurrency` group in the workflow',
+            [...failure.details, ...session.details],
+          ),
+          { envPatch: patched },
+        );
+      }
+    }
     let note = ` The env change to ${describeLocation(loc)} stays applied (see the env-patch output).`;
     if (k?.rollbackOnFailure) {
       await rollBack(api, target, serviceName, selector, original, k.rolloutTimeoutMs, session, log);
