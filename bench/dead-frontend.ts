@@ -47,7 +47,9 @@ function run(url: string, retries: number, timeout: number, delay: number): { ms
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const out = spawnSync('cat', [path.join(dir, 'out')]).stdout.toString();
-  const failure = /failure<<(\S+)\n(.*)\n/.exec(out)?.[2] ?? '?';
+  const failure = /failure<<(\S+)\n(.*)\n/.exec(out)?.[2];
+  // No failure output means the action never ran its check (e.g. dist/ was being rebuilt).
+  if (!failure) throw new Error(`${action} wrote no failure output for ${url}; is the bundle there?`);
   return { ms, failure };
 }
 

@@ -25,9 +25,11 @@ import { startStandin } from './support/standin.ts';
 const rounds = Number(process.argv[2] ?? 15);
 const root = path.resolve(import.meta.dirname, '..');
 const node = path.join(root, 'node_modules/.bin/node');
-const dist = path.join(root, 'dist');
-const action = process.env.ACTION_BUNDLE ?? path.join(dist, 'index.js');
+// ACTION_BUNDLE (set by bench/run.mjs to a snapshot of dist/) selects the dist directory measured.
+const action = process.env.ACTION_BUNDLE ?? path.join(root, 'dist/index.js');
+const dist = path.dirname(action);
 const cli = process.env.CLI_BUNDLE ?? path.join(dist, 'cli/index.js');
+const distName = (file: string) => `dist/${path.relative(dist, file)}`;
 const trace = path.join(root, 'bench/support/trace-modules.mjs');
 
 const work = mkdtempSync(path.join(tmpdir(), 'bench-k8s-startup-'));
@@ -171,7 +173,7 @@ try {
         readFileSync(file, 'utf8')
           .split('\n')
           .filter((u) => u.startsWith(`file://${dist}/`))
-          .map((u) => path.relative(root, new URL(u).pathname)),
+          .map((u) => distName(new URL(u).pathname)),
       ),
     ];
   };
@@ -217,7 +219,7 @@ try {
   console.log('\n| file | bytes | KiB | gzip KiB | contents | loaded by |');
   console.log('| --- | ---: | ---: | ---: | --- | --- |');
   for (const f of files) {
-    const rel = path.relative(root, f);
+    const rel = distName(f);
     const bytes = statSync(f).size;
     const gz = gzipSync(readFileSync(f)).length;
     const by = traces.filter(([, l]) => l.includes(rel)).map(([n]) => n);
@@ -227,7 +229,7 @@ try {
   }
   console.log('\nLoaded dist files per run (module load hook):');
   for (const [name, list] of traces) {
-    const bytes = list.reduce((a, f) => a + statSync(path.join(root, f)).size, 0);
+    const bytes = list.reduce((a, f) => a + statSync(path.join(dist, f.slice('dist/'.length))).size, 0);
     console.log(`  ${name}: ${list.join(', ')} (${(bytes / 1024).toFixed(0)} KiB)`);
   }
 } finally {

@@ -10,6 +10,11 @@
 // requests/s and p50 latency, and forward/direct ratios.
 //
 //   node bench/port-forward.ts [rounds=5] [requests=100]
+//
+// Experiments: BENCH_ONLY=<text> keeps the cells whose key (request|connections|concurrency, e.g.
+// `models|keep-alive|8`) contains it; BENCH_NODELAY=1 turns Nagle off (setNoDelay) on the sockets
+// the forward accepts, by wrapping net.createServer before the forward module is loaded.
+import net from 'node:net';
 import './support/src-hooks.ts';
 import { median, percentile } from './lib.ts';
 import { startStandin } from './support/standin.ts';
@@ -18,6 +23,15 @@ const rounds = Number(process.argv[2] ?? 5);
 const requests = Number(process.argv[3] ?? 100);
 const REQUEST_TIMEOUT_MS = 10_000;
 
+if (process.env.BENCH_NODELAY === '1') {
+  const createServer = net.createServer;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  (net as any).createServer = (listener: (socket: net.Socket) => void) =>
+    createServer((socket) => {
+      socket.setNoDelay(true);
+      listener(socket);
+    });
+}
 const { startForward } = await import('../src/targets/kubernetes/forward.ts');
 const { kubeApi, loadCredentials } = await import('../src/targets/kubernetes/cluster.ts');
 const { frontendServicePort, serviceSelector } = await import('../src/targets/kubernetes/service-port.ts');
@@ -110,6 +124,8 @@ try {
       for (const concurrency of [1, 8])
         for (const target of ['direct', 'forward'] as const) cells.push({ target, kind, conn, concurrency });
   const key = (c: Cell) => `${c.target}|${c.kind}|${c.conn}|${c.concurrency}`;
+  const only = process.env.BENCH_ONLY;
+  if (only) cells.splice(0, cells.length, ...cells.filter((c) => key(c).includes(only)));
   const rps = new Map<string, number[]>(cells.map((c) => [key(c), []]));
   const p50 = new Map<string, number[]>(cells.map((c) => [key(c), []]));
   const p90 = new Map<string, number[]>(cells.map((c) => [key(c), []]));
@@ -130,7 +146,7 @@ try {
   const elapsed = (performance.now() - t0) / 1000;
 
   console.log(
-    `Port-forward vs direct: stand-in cluster, mocker DGD (Dynamo 1.6.1, --speedup-ratio 0), ${rounds} interleaved rounds × ${requests} requests per cell, Node ${process.version}, ${elapsed.toFixed(0)} s.\n` +
+    `${only ? `Only cells matching ${only}. ` : ''}${process.env.BENCH_NODELAY === '1' ? 'EXPERIMENT: setNoDelay(true) on the forward’s accepted sockets. ' : ''}Port-forward vs direct: stand-in cluster, mocker DGD (Dynamo 1.6.1, --speedup-ratio 0), ${rounds} interleaved rounds × ${requests} requests per cell, Node ${process.version}, ${elapsed.toFixed(0)} s.\n` +
       `forward = src/targets/kubernetes/forward.ts startForward (client-node PortForward, WebSocket v4.channel.k8s.io via the stand-in apiserver over TLS, pod re-resolved per TCP connection); direct = the frontend pod's host port.\n`,
   );
   console.log(

@@ -5,8 +5,12 @@
 //   npm run bench -- port-forward startup      # some, by name
 //   npm run bench -- port-forward 3 50         # arguments after a name go to that benchmark
 //   node bench/run.mjs --list
+//
+// dist/ is copied to a private snapshot first and every benchmark runs that copy (ACTION_BUNDLE,
+// CLI_BUNDLE): other work in the tree may rebuild dist/ (which deletes it for a moment) mid-run.
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -48,6 +52,17 @@ if (!(major >= 24)) {
   process.exit(2);
 }
 
+const snapshot = mkdtempSync(path.join(os.tmpdir(), 'bench-dist-'));
+cpSync(path.join(root, 'dist'), path.join(snapshot, 'dist'), { recursive: true });
+const sha = (f) => createHash('sha256').update(readFileSync(f)).digest('hex').slice(0, 12);
+const env = {
+  ...process.env,
+  ACTION_BUNDLE: path.join(snapshot, 'dist/index.js'),
+  CLI_BUNDLE: path.join(snapshot, 'dist/cli/index.js'),
+};
+const bundles = `dist snapshot: index.js sha256 ${sha(env.ACTION_BUNDLE)}, cli/index.js ${sha(env.CLI_BUNDLE)}`;
+process.on('exit', () => rmSync(snapshot, { recursive: true, force: true }));
+
 const results = path.join(root, 'bench/results');
 mkdirSync(results, { recursive: true });
 let failed = 0;
@@ -55,7 +70,7 @@ for (const { name, args: extra } of plan) {
   const header = `# ${name} — ${new Date().toISOString()} — ${os.cpus().length} CPUs, load ${os
     .loadavg()
     .map((l) => l.toFixed(2))
-    .join(' ')}\n# node bench/${name}.ts ${extra.join(' ')}\n`;
+    .join(' ')}\n# node bench/${name}.ts ${extra.join(' ')}\n# ${bundles}\n`;
   process.stdout.write(`\n${header}`);
   const file = createWriteStream(path.join(results, `${name}.txt`));
   file.write(header);
@@ -63,6 +78,7 @@ for (const { name, args: extra } of plan) {
   const code = await new Promise((resolve) => {
     const child = spawn(node, [path.join(root, 'bench', `${name}.ts`), ...extra], {
       cwd: root,
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [child.stdout, child.stderr]) {

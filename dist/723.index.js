@@ -867,13 +867,19 @@ function problemOf(error, rejections, where) {
                 hint: 'grant `create` on `pods/portforward` in the namespace to the identity, or set `base-url` to an ingress',
             };
         if (rejected.status === 401)
-            return { code: 'cluster-unauthorized', message: `The API server rejected the credentials (401) for the port-forward to ${where}.` };
+            return {
+                code: 'cluster-unauthorized',
+                message: `The API server rejected the credentials (401) for the port-forward to ${where}.`,
+            };
         return {
             code: 'port-forward-failed',
             message: `The API server refused the port-forward to ${where} (${rejected.status}${detail}).`,
         };
     }
-    return { code: 'port-forward-failed', message: `The port-forward to ${where} failed: ${describeWsError(error)}.` };
+    return {
+        code: 'port-forward-failed',
+        message: `The port-forward to ${where} failed: ${describeWsError(error)}.`,
+    };
 }
 /**
  * One request through a fresh forwarded connection: any HTTP answer proves the path to the pod.
@@ -1304,7 +1310,7 @@ async function resolveTarget(api, namespace, k, recipe) {
             throw failure;
         // A Service is also "not found" in a namespace that does not exist: say which it is.
         if ((await api.namespaceExists?.(namespace)) === false) {
-            throw new failures/* CheckFailure */.jU('not-found', `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`, 'set `namespace` (or the recipe\'s metadata.namespace) to the namespace the deployment runs in');
+            throw new failures/* CheckFailure */.jU('not-found', `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`, "set `namespace` (or the recipe's metadata.namespace) to the namespace the deployment runs in");
         }
         throw new failures/* CheckFailure */.jU('not-found', `Service ${namespace}/${serviceName} does not exist${k.service ? '' : ` (the default name for deployment ${deployment})`}. List the candidates with \`${listCandidatesCommand(namespace, 'svc')}\`.`, `set \`service\` to the frontend Service (the operator names it \`<dgd-name>-frontend\`)`);
     }
@@ -1403,7 +1409,7 @@ async function onlyDgd(api, namespace, versions) {
     if (names.length === 1)
         return names[0];
     if (names.length === 0 && (await api.namespaceExists?.(namespace)) === false) {
-        throw new failures/* CheckFailure */.jU('not-found', `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`, 'set `namespace` (or the recipe\'s metadata.namespace) to the namespace the deployment runs in');
+        throw new failures/* CheckFailure */.jU('not-found', `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`, "set `namespace` (or the recipe's metadata.namespace) to the namespace the deployment runs in");
     }
     throw new failures/* CheckFailure */.jU(names.length === 0 ? 'not-found' : 'bad-input', names.length === 0
         ? `Namespace ${namespace} has no DynamoGraphDeployment. List them everywhere with \`kubectl get dgd -A\`.`
@@ -2174,6 +2180,19 @@ async function openKubernetesTarget(settings, plan, deps) {
         if (!written || !session.envPatch)
             return error;
         const failure = error instanceof failures/* CheckFailure */.jU ? error : apiFailure(error, `finish the change of ${describeLocation(loc)}`, api.server);
+        // Superseded: another writer changed the router env since (two pipelines racing). Its
+        // change stands (no rollback over it) and the run says so instead of blaming the rollout.
+        const patched = session.envPatch;
+        const now = await api.getObject(ref).catch(() => undefined);
+        if (now) {
+            const lists = listsOf(now, locateFrontend(now, ref, serviceName));
+            const ours = patched.set.every((e) => effectiveEntry(lists, e.name)?.value === e.value) &&
+                patched.remove.every((name) => effectiveEntry(lists, name) === undefined);
+            if (!ours) {
+                const theirs = effectiveEntry(lists, MODE_VAR)?.value ?? 'unset';
+                return Object.assign(new failures/* CheckFailure */.jU('conflict', `${failure.message} Another writer changed ${describeLocation(loc)} meanwhile (${MODE_VAR} is now ${theirs}): this run's change was superseded and is left as the other writer set it.`, 'run again once the other writer has finished; use a `concurrency` group in the workflow', [...failure.details, ...session.details]), { envPatch: patched });
+            }
+        }
         let note = ` The env change to ${describeLocation(loc)} stays applied (see the env-patch output).`;
         if (k?.rollbackOnFailure) {
             await rollBack(api, target, serviceName, selector, original, k.rolloutTimeoutMs, session, log);

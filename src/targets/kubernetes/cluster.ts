@@ -293,7 +293,12 @@ export interface KubeApi {
   listPods(namespace: string, selector: string): Promise<PodList>;
   listEvents(namespace: string, involvedName: string): Promise<JsonObject[]>;
   /** The log of one container of a pod, from `sinceSeconds` ago. */
-  podLog(namespace: string, pod: string, container: string | undefined, sinceSeconds: number): Promise<string>;
+  podLog(
+    namespace: string,
+    pod: string,
+    container: string | undefined,
+    sinceSeconds: number,
+  ): Promise<string>;
   /** Starts a watch; resolves to a stop function. `done` fires once when the watch ends. */
   watchPods(
     namespace: string,
@@ -328,7 +333,9 @@ export async function retryTransient<T>(
         throw error;
       const header = error.headers?.['retry-after'] ?? error.headers?.['Retry-After'];
       const after = Number(header);
-      await sleep(Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 5000) : 250 * 2 ** (attempt - 1));
+      await sleep(
+        Number.isFinite(after) && after > 0 ? Math.min(after * 1000, 5000) : 250 * 2 ** (attempt - 1),
+      );
     }
   }
 }
@@ -350,16 +357,18 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
     server: creds.server,
     async getObject(ref) {
       return plain(
-        await retryTransient(() => custom.getNamespacedCustomObject(
-          {
-            group: ref.group,
-            version: ref.version,
-            namespace: ref.namespace,
-            plural: ref.plural,
-            name: ref.name,
-          },
-          bounded,
-        )),
+        await retryTransient(() =>
+          custom.getNamespacedCustomObject(
+            {
+              group: ref.group,
+              version: ref.version,
+              namespace: ref.namespace,
+              plural: ref.plural,
+              name: ref.name,
+            },
+            bounded,
+          ),
+        ),
       );
     },
     async patchObject(ref, patch) {
@@ -410,12 +419,18 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
     },
     async listEvents(namespace, involvedName) {
       const list = await retryTransient(() =>
-        core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${involvedName}` }, bounded),
+        core.listNamespacedEvent(
+          { namespace, fieldSelector: `involvedObject.name=${involvedName}` },
+          bounded,
+        ),
       );
       return list.items.map(plain);
     },
     async podLog(namespace, name, container, sinceSeconds) {
-      const text = await core.readNamespacedPodLog({ namespace, name, container, sinceSeconds, limitBytes: 8 * 1024 * 1024 }, bounded);
+      const text = await core.readNamespacedPodLog(
+        { namespace, name, container, sinceSeconds, limitBytes: 8 * 1024 * 1024 },
+        bounded,
+      );
       return typeof text === 'string' ? text : String(text ?? '');
     },
     async watchPods(namespace, selector, resourceVersion, onEvent, done) {

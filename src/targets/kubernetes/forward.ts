@@ -81,7 +81,8 @@ function statusMessage(body: string): string | undefined {
 
 /** What went wrong opening one forwarded connection, as the failure to report. */
 function problemOf(error: unknown, rejections: Rejections, where: string): Problem {
-  if (error instanceof CheckFailure) return { code: 'port-forward-failed', message: error.message, hint: error.hint };
+  if (error instanceof CheckFailure)
+    return { code: 'port-forward-failed', message: error.message, hint: error.hint };
   const target = error && typeof error === 'object' ? (error as { target?: unknown }).target : undefined;
   const rejected = target && typeof target === 'object' ? rejections.get(target) : undefined;
   if (rejected) {
@@ -94,13 +95,19 @@ function problemOf(error: unknown, rejections: Rejections, where: string): Probl
         hint: 'grant `create` on `pods/portforward` in the namespace to the identity, or set `base-url` to an ingress',
       };
     if (rejected.status === 401)
-      return { code: 'cluster-unauthorized', message: `The API server rejected the credentials (401) for the port-forward to ${where}.` };
+      return {
+        code: 'cluster-unauthorized',
+        message: `The API server rejected the credentials (401) for the port-forward to ${where}.`,
+      };
     return {
       code: 'port-forward-failed',
       message: `The API server refused the port-forward to ${where} (${rejected.status}${detail}).`,
     };
   }
-  return { code: 'port-forward-failed', message: `The port-forward to ${where} failed: ${describeWsError(error)}.` };
+  return {
+    code: 'port-forward-failed',
+    message: `The port-forward to ${where} failed: ${describeWsError(error)}.`,
+  };
 }
 
 /**
@@ -120,7 +127,9 @@ function probe(port: number, waitMs: number): Promise<boolean> {
       resolve(ok);
     };
     const timer = setTimeout(() => settle(true), waitMs);
-    socket.on('connect', () => socket.write('GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'));
+    socket.on('connect', () =>
+      socket.write('GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'),
+    );
     socket.once('data', () => settle(true));
     socket.on('error', () => settle(false));
     socket.on('close', () => settle(false));

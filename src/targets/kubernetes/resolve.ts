@@ -69,7 +69,7 @@ export async function resolveTarget(
       throw new CheckFailure(
         'not-found',
         `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`,
-        'set `namespace` (or the recipe\'s metadata.namespace) to the namespace the deployment runs in',
+        "set `namespace` (or the recipe's metadata.namespace) to the namespace the deployment runs in",
       );
     }
     throw new CheckFailure(
@@ -185,7 +185,7 @@ async function onlyDgd(api: KubeApi, namespace: string, versions: string[]): Pro
     throw new CheckFailure(
       'not-found',
       `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`,
-      'set `namespace` (or the recipe\'s metadata.namespace) to the namespace the deployment runs in',
+      "set `namespace` (or the recipe's metadata.namespace) to the namespace the deployment runs in",
     );
   }
   throw new CheckFailure(
