@@ -5,7 +5,7 @@
 //
 //   node bench/dead-frontend.ts
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,7 +46,8 @@ function run(url: string, retries: number, timeout: number, delay: number): { ms
     stdio: 'ignore',
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const out = spawnSync('cat', [path.join(dir, 'out')]).stdout.toString();
+  const out = readFileSync(path.join(dir, 'out'), 'utf8');
+  rmSync(dir, { recursive: true, force: true });
   const failure = /failure<<(\S+)\n(.*)\n/.exec(out)?.[2];
   // No failure output means the action never ran its check (e.g. dist/ was being rebuilt).
   if (!failure) throw new Error(`${action} wrote no failure output for ${url}; is the bundle there?`);

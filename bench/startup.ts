@@ -3,7 +3,7 @@
 // script making the same two requests. Interleaved runs; medians and ratios.
 //
 //   node bench/startup.ts [rounds]
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFrontend, startWorkers } from '../__tests__/support/dynamo.ts';
@@ -17,8 +17,8 @@ const cli = process.env.CLI_BUNDLE ?? path.join(root, 'dist/cli/index.js');
 
 const workers = await startWorkers({ workers: 2, speedupRatio: 0 });
 const frontend = await startFrontend({ discoveryDir: workers.discoveryDir, mode: 'round-robin' });
+const dir = mkdtempSync(path.join(tmpdir(), 'bench-'));
 try {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bench-'));
   for (const f of ['out', 'summary', 'state']) writeFileSync(path.join(dir, f), '');
   const runnerEnv = {
     GITHUB_OUTPUT: path.join(dir, 'out'),
@@ -51,6 +51,7 @@ try {
   const size = (f: string) => `${(statSync(f).size / 1024).toFixed(0)} KiB`;
   console.log(`\nBundle sizes: dist/index.js ${size(action)}, dist/cli/index.js ${size(cli)}`);
 } finally {
+  rmSync(dir, { recursive: true, force: true });
   await frontend.stop();
   await workers.stop();
 }

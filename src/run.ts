@@ -11,7 +11,8 @@ import type { Settings } from './settings.js';
 import type { KvEventsVerdict } from './plan.js';
 import type { LogSource } from './evidence/gather.js';
 import type { ModeSwitcher } from './evidence/compare-run.js';
-import { isRouterMode, type RouterMode } from './modes.js';
+import { compareModes } from './evidence/compare-step.js';
+import { verifyInEffect } from './evidence/verify-step.js';
 
 export interface Logger {
   info(line: string): void;
@@ -101,113 +102,6 @@ function applySmoke(contract: Contract, smoke: SmokeResult): void {
   }
 }
 
-async function compareModes(
-  settings: Settings,
-  session: TargetSession,
-  contract: Contract,
-  effects: RunEffects,
-): Promise<void> {
-  const compare = settings.compare;
-  if (!compare) return;
-  if (!session.switcher) {
-    throw new CheckFailure(
-      'compare-failed',
-      'This target cannot switch router modes, so modes cannot be compared on it.',
-    );
-  }
-  const { runComparison } = await import('./evidence/compare-run.js');
-  const { comparisonText } = await import('./report/comparison.js');
-  const comparison = await runComparison(effects.http, session.switcher, {
-    compare,
-    model: contract.model,
-    apiKey: settings.apiKey,
-    timeoutMs: settings.timeoutMs,
-    retries: settings.retries,
-    retryDelayMs: settings.retryDelayMs,
-    log: effects.log,
-  });
-  contract.comparison = comparison;
-  for (const line of comparisonText(comparison).split('\n')) effects.log.info(line);
-  contract.limitations.push(
-    comparison.label === 'measured difference'
-      ? 'The comparison is a measured difference on this deployment and workload; other prompts, loads and hardware can differ.'
-      : `The comparison is a smoke comparison: it shows the modes work on a matched workload, not which is faster (${comparison.modes.find((m) => m.why)?.why ?? 'too few samples'}).`,
-  );
-  const failed = comparison.modes.filter((m) => m.samples === 0);
-  if (failed.length > 0) {
-    contract.result = 'fail';
-    contract.failure = failureOf(
-      'compare-failed',
-      `No request succeeded in ${failed.map((m) => m.mode).join(', ')} during the comparison${failed[0].firstError ? ` (first error: ${failed[0].firstError})` : ''}.`,
-    );
-  }
-}
-
-/** The mode the frontend should be running once the target is open, if the run knows one. */
-function expectedMode(plan: Plan, session: TargetSession): RouterMode | undefined {
-  // A dry run applied nothing: the frontend still runs the mode the target read from it.
-  if (session.envPatch?.dryRun) return session.mode && isRouterMode(session.mode) ? session.mode : undefined;
-  if (plan.requestedMode) return plan.requestedMode;
-  if (plan.expectedMode) return plan.expectedMode;
-  return session.mode && isRouterMode(session.mode) ? session.mode : undefined;
-}
-
-async function verifyInEffect(
-  settings: Settings,
-  plan: Plan,
-  session: TargetSession,
-  smoke: SmokeResult,
-  contract: Contract,
-  effects: RunEffects,
-): Promise<void> {
-  const { gatherEvidence } = await import('./evidence/gather.js');
-  const expected = expectedMode(plan, session);
-  effects.log.info(
-    `Verifying the router mode${expected ? ` (${expected})` : ''}: metrics and frontend log around a few requests …`,
-  );
-  const evidence = await gatherEvidence(effects.http, {
-    baseUrl: session.baseUrl,
-    model: smoke.model ?? '',
-    expected,
-    approximateKv: plan.approximateKv || contract.kvEvents === 'false',
-    headers: settings.apiKey ? { Authorization: `Bearer ${settings.apiKey}` } : {},
-    workerId: smoke.workerId,
-    timeoutMs: settings.timeoutMs,
-    logs: session.logs,
-  });
-  contract.modeVerified = evidence.verdict;
-  contract.modeEvidence = evidence.evidence;
-  effects.log.info(`Mode ${evidence.verdict}: ${evidence.evidence}`);
-  if (!expected && evidence.observed) {
-    contract.mode = evidence.observed;
-    contract.modeReason = `${contract.modeReason}; observed ${evidence.observed} from the frontend's own evidence`;
-  }
-  if (evidence.verdict === 'contradicted') {
-    contract.result = 'fail';
-    const observed = evidence.observed ? ` It runs ${evidence.observed}.` : '';
-    contract.failure = failureOf(
-      'mode-not-applied',
-      `The frontend does not run the ${expected} router mode. ${evidence.evidence}${observed}`,
-    );
-  } else if (evidence.verdict === 'unverifiable') {
-    contract.limitations.push(`The ${expected ?? 'router'} mode could not be proven: ${evidence.evidence}`);
-  }
-  const kv = evidence.kvEvents;
-  if (kv && (contract.kvEvents === 'unknown' || contract.kvEvents !== kv.value)) {
-    contract.kvEvents = kv.value;
-    contract.kvEventsReason = `runtime evidence: ${kv.reason}`;
-  }
-  if (expected === 'kv' && kv?.value === 'false' && !plan.approximateKv) {
-    const change =
-      plan.target === 'kubernetes'
-        ? 'set `kv-events: false` (adds DYN_ROUTER_USE_KV_EVENTS=false on the frontend)'
-        : 'set `kv-events: false` (the frontend then runs with --no-router-kv-events)';
-    contract.limitations.push(
-      `kv mode runs over workers that publish no KV events, so the router routes on load alone and finds no cache overlap. Either enable KV events on the workers (vLLM/SGLang --kv-events-config, TensorRT-LLM --publish-events-and-metrics) or ${change} for approximate KV mode.`,
-    );
-  }
-}
-
 export function toFailure(error: unknown): CheckFailure {
   if (error instanceof CheckFailure) return error;
   const message = error instanceof Error ? error.message : String(error);
@@ -221,6 +115,19 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
   try {
     session = await effects.openTarget(settings, plan);
     applySession(contract, session);
+    const verifying = settings.verify && !settings.skipChat;
+    // The evidence window opens before the smoke chat, so that chat is itself the evidence.
+    const window = verifying
+      ? await (
+          await import('./evidence/gather.js')
+        ).openEvidenceWindow(
+          effects.http,
+          session.baseUrl,
+          settings.apiKey ? { Authorization: `Bearer ${settings.apiKey}` } : {},
+          settings.timeoutMs,
+          session.logs,
+        )
+      : undefined;
     const smoke = await smokeCheck(
       effects.http,
       {
@@ -238,8 +145,8 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
       (line) => effects.log.info(line),
     );
     applySmoke(contract, smoke);
-    if (smoke.ok && settings.verify && !settings.skipChat) {
-      await verifyInEffect(settings, plan, session, smoke, contract, effects);
+    if (smoke.ok && verifying) {
+      await verifyInEffect(settings, plan, session, smoke, contract, effects, window);
     }
     if (contract.result === 'pass' && settings.compare) {
       await compareModes(settings, session, contract, effects);

@@ -5,13 +5,15 @@ export const modules = {
 /***/ 553:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
+// ESM COMPAT FLAG
+__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  gatherEvidence: () => (/* binding */ gatherEvidence)
+  gatherEvidence: () => (/* binding */ gatherEvidence),
+  kvEventsFromMetrics: () => (/* binding */ kvEventsFromMetrics),
+  openEvidenceWindow: () => (/* binding */ openEvidenceWindow)
 });
-
-// UNUSED EXPORTS: kvEventsFromMetrics
 
 // EXTERNAL MODULE: ./lib/check/retry.js
 var retry = __webpack_require__(122);
@@ -207,7 +209,7 @@ async function chatOnce(http, o, headers, i) {
             body: JSON.stringify({
                 model: o.model,
                 messages: [{ role: 'user', content: `Router check ${i}: reply with one word.` }],
-                max_tokens: 2,
+                max_tokens: 1,
             }),
             timeoutMs: o.timeoutMs,
             maxBytes: 1024 * 1024,
@@ -218,21 +220,41 @@ async function chatOnce(http, o, headers, i) {
         return 0;
     }
 }
-async function gatherEvidence(http, o) {
-    const requests = o.requests ?? 3;
-    const before = await (0,evidence_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
-    const mark = o.logs ? await o.logs.mark() : 0;
+async function openEvidenceWindow(http, baseUrl, headers, timeoutMs, logs) {
+    const before = await (0,evidence_metrics/* readMetrics */.Uw)(http, baseUrl, headers, timeoutMs);
+    return { before, mark: logs ? await logs.mark() : 0 };
+}
+/** Counters are written as the response leaves: poll briefly instead of sleeping a fixed time. */
+async function metricsAfter(http, o, before, served) {
+    const deadline = Date.now() + 1000;
+    for (;;) {
+        const after = await (0,evidence_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
+        if (!after.ok || !before || served === 0 || Date.now() > deadline)
+            return after;
+        const routed = ROUTED_METRICS.map((m) => (0,evidence_metrics/* delta */.pU)(before, after.totals, m)).find((d) => d !== undefined);
+        if (routed === undefined || routed >= served)
+            return after;
+        await (0,retry/* sleep */.yy)(50);
+    }
+}
+/**
+ * With a window opened before the smoke chat, that chat is the evidence and no request is added
+ * (direct mode adds one request naming no worker). Without one, a few requests are sent here.
+ */
+async function gatherEvidence(http, o, window) {
+    const useWindow = window !== undefined && window.before.ok;
+    const before = useWindow ? window.before : await (0,evidence_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
+    const mark = useWindow ? window.mark : o.logs ? await o.logs.mark() : 0;
     const workerHeader = o.workerId
         ? { 'x-dynamo-worker-instance-id': o.workerId }
         : {};
-    let served = 0;
+    let served = useWindow ? 1 : 0;
+    const requests = useWindow ? 0 : (o.requests ?? 2);
     for (let i = 0; i < requests; i++)
         if ((await chatOnce(http, o, workerHeader, i)) === 200)
             served++;
     const plainRequestStatus = o.expected === 'direct' ? await chatOnce(http, o, {}, requests) : undefined;
-    // Log lines and counters are written as the response leaves; give them a moment.
-    await (0,retry/* sleep */.yy)(300);
-    const after = await (0,evidence_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
+    const after = await metricsAfter(http, o, before.ok ? before.totals : undefined, served);
     const logs = o.logs ? await o.logs.since(mark) : { problem: 'a frontend reached by URL offers no log' };
     const metrics = before.ok && after.ok ? { before: before.totals, after: after.totals } : undefined;
     const verification = verifyMode({

@@ -7,8 +7,8 @@ import { sleep } from '../check/retry.js';
 import type { RouterMode } from '../modes.js';
 import type { KvEventsVerdict } from '../plan.js';
 import { routerModesInLog } from './logs.js';
-import { delta, readMetrics, type MetricTotals } from './metrics.js';
-import { verifyMode, type Verification } from './verify.js';
+import { delta, readMetrics, type MetricTotals, type MetricsRead } from './metrics.js';
+import { ROUTED_METRICS, verifyMode, type Verification } from './verify.js';
 
 /** Where the frontend's log can be read from: a launched process's file, or the pods' logs. */
 export interface LogSource {
@@ -87,7 +87,7 @@ async function chatOnce(
       body: JSON.stringify({
         model: o.model,
         messages: [{ role: 'user', content: `Router check ${i}: reply with one word.` }],
-        max_tokens: 2,
+        max_tokens: 1,
       }),
       timeoutMs: o.timeoutMs,
       maxBytes: 1024 * 1024,
@@ -98,19 +98,60 @@ async function chatOnce(
   }
 }
 
-export async function gatherEvidence(http: HttpClient, o: GatherOptions): Promise<Evidence> {
-  const requests = o.requests ?? 3;
-  const before = await readMetrics(http, o.baseUrl, o.headers, o.timeoutMs);
-  const mark = o.logs ? await o.logs.mark() : 0;
+/** Metrics and the log position taken before the smoke chat, so that chat is the evidence. */
+export interface EvidenceWindow {
+  before: MetricsRead;
+  mark: number;
+}
+
+export async function openEvidenceWindow(
+  http: HttpClient,
+  baseUrl: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  logs?: LogSource,
+): Promise<EvidenceWindow> {
+  const before = await readMetrics(http, baseUrl, headers, timeoutMs);
+  return { before, mark: logs ? await logs.mark() : 0 };
+}
+
+/** Counters are written as the response leaves: poll briefly instead of sleeping a fixed time. */
+async function metricsAfter(
+  http: HttpClient,
+  o: GatherOptions,
+  before: MetricTotals | undefined,
+  served: number,
+): Promise<MetricsRead> {
+  const deadline = Date.now() + 1000;
+  for (;;) {
+    const after = await readMetrics(http, o.baseUrl, o.headers, o.timeoutMs);
+    if (!after.ok || !before || served === 0 || Date.now() > deadline) return after;
+    const routed = ROUTED_METRICS.map((m) => delta(before, after.totals, m)).find((d) => d !== undefined);
+    if (routed === undefined || routed >= served) return after;
+    await sleep(50);
+  }
+}
+
+/**
+ * With a window opened before the smoke chat, that chat is the evidence and no request is added
+ * (direct mode adds one request naming no worker). Without one, a few requests are sent here.
+ */
+export async function gatherEvidence(
+  http: HttpClient,
+  o: GatherOptions,
+  window?: EvidenceWindow,
+): Promise<Evidence> {
+  const useWindow = window !== undefined && window.before.ok;
+  const before = useWindow ? window.before : await readMetrics(http, o.baseUrl, o.headers, o.timeoutMs);
+  const mark = useWindow ? window.mark : o.logs ? await o.logs.mark() : 0;
   const workerHeader: Record<string, string> = o.workerId
     ? { 'x-dynamo-worker-instance-id': o.workerId }
     : {};
-  let served = 0;
+  let served = useWindow ? 1 : 0;
+  const requests = useWindow ? 0 : (o.requests ?? 2);
   for (let i = 0; i < requests; i++) if ((await chatOnce(http, o, workerHeader, i)) === 200) served++;
   const plainRequestStatus = o.expected === 'direct' ? await chatOnce(http, o, {}, requests) : undefined;
-  // Log lines and counters are written as the response leaves; give them a moment.
-  await sleep(300);
-  const after = await readMetrics(http, o.baseUrl, o.headers, o.timeoutMs);
+  const after = await metricsAfter(http, o, before.ok ? before.totals : undefined, served);
   const logs = o.logs ? await o.logs.since(mark) : { problem: 'a frontend reached by URL offers no log' };
   const metrics = before.ok && after.ok ? { before: before.totals, after: after.totals } : undefined;
   const verification = verifyMode({
