@@ -1,7 +1,7 @@
 // The GitHub Action around the engine: read inputs, run, publish the Output Contract as step
 // outputs, a job summary and annotations; the post step stops a launched frontend.
 
-import { fetchClient } from './check/http.js';
+import { httpClient } from './check/http.js';
 import { CheckFailure } from './failures.js';
 import { contractOutputs, failureOf, type Contract } from './report/contract.js';
 import { renderSummary, verdictText } from './report/summary.js';
@@ -94,7 +94,7 @@ export async function runAction(rawRunner: Runner): Promise<void> {
   }
   const log = logger(runner);
   const contract = await runCheck(settings, {
-    http: fetchClient,
+    http: httpClient,
     log,
     openTarget: (s, plan) =>
       openTarget(s, plan, {

@@ -3,7 +3,7 @@
 // answered 200; 3 no model discovered; 4 the chat request failed or was invalid.
 
 import { parseArgs } from 'node:util';
-import { fetchClient } from './check/http.js';
+import { httpClient } from './check/http.js';
 import { cliDocument, exitCodeFor } from './cli-document.js';
 import { verdictText } from './report/summary.js';
 import { Redactor } from './runner/redact.js';
@@ -90,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
     warning: (line: string) => process.stderr.write(`  warning: ${redact(line)}\n`),
   };
   const contract = await runCheck(settings, {
-    http: fetchClient,
+    http: httpClient,
     log,
     openTarget: async (_s, plan) => urlSession(plan.baseUrl),
   });

@@ -43,7 +43,12 @@ const k8s = (inputs: Record<string, string>) =>
 type DgdEnv = { name: string; value?: string }[];
 /** The frontend's env entries as the DGD holds them (component envs, then the main container's). */
 async function frontendEnvs(name: string): Promise<DgdEnv> {
-  const dgd = (await cluster.get('nvidia.com/v1alpha1', 'DynamoGraphDeployment', name, 'dynamo')) as {
+  const dgd = (await cluster.get(
+    'nvidia.com/v1alpha1',
+    'DynamoGraphDeployment',
+    name,
+    'dynamo',
+  )) as unknown as {
     spec: { services: { Frontend: { envs?: DgdEnv; extraPodSpec?: { mainContainer?: { env?: DgdEnv } } } } };
   };
   const frontend = dgd.spec.services.Frontend;

@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startCluster, type Cluster } from '../support/cluster/index.ts';
-import { fetchClient } from '../../src/check/http.ts';
+import { httpClient } from '../../src/check/http.ts';
 import { runCheck } from '../../src/run.ts';
 import { parseSettings } from '../../src/settings.ts';
 import { openTarget } from '../../src/targets/index.ts';
@@ -21,7 +21,7 @@ async function run(inputs: Record<string, string>) {
   const settings = parseSettings((name) => inputs[name] ?? '');
   const masked: string[] = [];
   const contract = await runCheck(settings, {
-    http: fetchClient,
+    http: httpClient,
     log,
     openTarget: (s, plan) => openTarget(s, plan, { log, mask: (x) => masked.push(x) }),
   });

@@ -118,7 +118,9 @@ describeBrowser('job summary in a browser', () => {
       ]);
       const details = page.locator('details');
       expect(await details.count()).toBeGreaterThanOrEqual(3);
-      for (const open of await details.evaluateAll((els) => els.map((e) => (e as HTMLDetailsElement).open)))
+      for (const open of await details.evaluateAll((els) =>
+        els.map((e) => (e as unknown as { open: boolean }).open),
+      ))
         expect(open).toBe(false);
       expect(await page.locator('text=smoke comparison').count()).toBeGreaterThan(0);
       expect(await page.locator('code.language-mermaid, pre code').count()).toBeGreaterThan(0);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { fetchClient, HttpError } from '../../src/check/http.js';
+import { httpClient, HttpError } from '../../src/check/http.js';
 import { smokeCheck } from '../../src/check/smoke.js';
 
 let server: Server;
@@ -79,14 +79,14 @@ afterAll(async () => {
 
 async function kindOf(url: string, timeoutMs = 500, maxBytes?: number): Promise<string> {
   try {
-    await fetchClient.request({ method: 'GET', url, timeoutMs, maxBytes });
+    await httpClient.request({ method: 'GET', url, timeoutMs, maxBytes });
     return 'ok';
   } catch (error) {
     return (error as HttpError).kind;
   }
 }
 
-describe('fetchClient', () => {
+describe('httpClient', () => {
   it('times out a server that accepts and never answers', async () => {
     const started = Date.now();
     expect(await kindOf(`${base}/hang/v1/models`)).toBe('timeout');
@@ -114,7 +114,7 @@ describe('fetchClient', () => {
   });
 
   it('never follows a redirect (the api key stays home)', async () => {
-    const result = await smokeCheck(fetchClient, {
+    const result = await smokeCheck(httpClient, {
       baseUrl: `${base}/redirect`,
       prompt: 'hi',
       maxTokens: 4,
@@ -130,7 +130,7 @@ describe('fetchClient', () => {
 
   it('fails a hanging frontend within retries × timeout plus delays', async () => {
     const started = Date.now();
-    const result = await smokeCheck(fetchClient, {
+    const result = await smokeCheck(httpClient, {
       baseUrl: `${base}/hang`,
       prompt: 'hi',
       maxTokens: 4,

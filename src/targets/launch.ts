@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { CheckFailure } from '../failures.js';
 import { shellJoin } from '../args.js';
 import { sleep } from '../check/retry.js';
+import { httpClient } from '../check/http.js';
 
 export interface LaunchedFrontend {
   pid: number;
@@ -161,16 +162,16 @@ export async function launchFrontend(
 }
 
 async function isLive(baseUrl: string): Promise<boolean> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), 1000);
   try {
-    const response = await fetch(`${baseUrl}/live`, { signal: controller.signal, redirect: 'manual' });
-    await response.body?.cancel();
+    const response = await httpClient.request({
+      method: 'GET',
+      url: `${baseUrl}/live`,
+      timeoutMs: 1000,
+      maxBytes: 64 * 1024,
+    });
     return response.status === 200;
   } catch {
     return false;
-  } finally {
-    clearTimeout(timer);
   }
 }
 
