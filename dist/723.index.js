@@ -1706,7 +1706,8 @@ function readyPods(items) {
     return items
         .filter((pod) => {
         const conditions = dig(pod, 'status', 'conditions');
-        return Array.isArray(conditions) && conditions.some((c) => isObject(c) && c.type === 'Ready' && c.status === 'True');
+        return (Array.isArray(conditions) &&
+            conditions.some((c) => isObject(c) && c.type === 'Ready' && c.status === 'True'));
     })
         .map((pod) => String(dig(pod, 'metadata', 'name') ?? ''))
         .filter(Boolean);
@@ -1725,7 +1726,9 @@ function podLogSource(api, namespace, selector, container) {
                 return { text: logs.join('\n') };
             }
             catch (error) {
-                return { problem: `the frontend pod logs could not be read (${error.message}); reading them needs get on pods/log` };
+                return {
+                    problem: `the frontend pod logs could not be read (${error.message}); reading them needs get on pods/log`,
+                };
             }
         },
     };
@@ -2097,7 +2100,9 @@ async function openKubernetesTarget(settings, plan, deps) {
                         replicas: loc.replicas,
                         controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
                         watchCommand: watchPodsCommand(namespace, selector),
-                    }, { timeoutMs: k.rolloutTimeoutMs, log }).catch((error) => Promise.reject(error instanceof failures/* CheckFailure */.jU ? error : apiFailure(error, 'watch the frontend pods', api.server)));
+                    }, { timeoutMs: k.rolloutTimeoutMs, log }).catch((error) => Promise.reject(error instanceof failures/* CheckFailure */.jU
+                        ? error
+                        : apiFailure(error, 'watch the frontend pods', api.server)));
                 }
                 else {
                     log(`${describeLocation(loc)} already has ${describeEntries(change.set) || 'the wanted settings'}: nothing written, no rollout.`);
@@ -2179,7 +2184,9 @@ async function openKubernetesTarget(settings, plan, deps) {
     async function failedAfterWrite(error) {
         if (!written || !session.envPatch)
             return error;
-        const failure = error instanceof failures/* CheckFailure */.jU ? error : apiFailure(error, `finish the change of ${describeLocation(loc)}`, api.server);
+        const failure = error instanceof failures/* CheckFailure */.jU
+            ? error
+            : apiFailure(error, `finish the change of ${describeLocation(loc)}`, api.server);
         // Superseded: another writer changed the router env since (two pipelines racing). Its
         // change stands (no rollback over it) and the run says so instead of blaming the rollout.
         const patched = session.envPatch;
@@ -2214,7 +2221,9 @@ async function openKubernetesTarget(settings, plan, deps) {
 /** Rewrites the frontend's router env with a conflict-safe write and waits for the rollout. */
 async function rewriteRouterEnv(api, target, serviceName, selector, change, timeoutMs, log) {
     const { ref, loc, namespace } = target;
-    const updated = await conflictSafeUpdate(() => api.getObject(ref).catch((error) => Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server))), (fresh) => {
+    const updated = await conflictSafeUpdate(() => api
+        .getObject(ref)
+        .catch((error) => Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server))), (fresh) => {
         const freshLoc = locateFrontend(fresh, ref, serviceName);
         const before = listsOf(fresh, freshLoc);
         const wanted = change(fresh, freshLoc, before);
@@ -2222,7 +2231,9 @@ async function rewriteRouterEnv(api, target, serviceName, selector, change, time
             return { result: { lists: wanted.lists } };
         const { patch } = envPatchFor(fresh, freshLoc, before, wanted.lists);
         return { patch, result: { lists: wanted.lists } };
-    }, (patch) => api.patchObject(ref, patch).catch((error) => Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server))), { what: describeLocation(loc) });
+    }, (patch) => api
+        .patchObject(ref, patch)
+        .catch((error) => Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server))), { what: describeLocation(loc) });
     if (!updated.written)
         return false;
     log(`Patched ${describeLocation(loc)}; waiting for the frontend pods to roll …`);

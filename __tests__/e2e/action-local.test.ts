@@ -128,7 +128,9 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
     expect(main.outputs.result).toBe('fail');
     expect(main.outputs.failure).toBe('no-models');
     expect(main.outputs['next-command']).toContain('/v1/models');
-    expect(main.stdout).toMatch(/::error title=Dynamo router check failed%3A no-models::.* Next step: .*; run: curl -sS http:\/\/127\.0\.0\.1:\d+\/v1\/models/);
+    expect(main.stdout).toMatch(
+      /::error title=Dynamo router check failed%3A no-models::.* Next step: .*; run: curl -sS http:\/\/127\.0\.0\.1:\d+\/v1\/models/,
+    );
     expect(main.summary).toContain('no worker registered');
     cleanup(main);
   });

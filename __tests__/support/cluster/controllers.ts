@@ -1058,7 +1058,8 @@ export class ControllerManager {
     // included, until they are gone) is not available to this one.
     const used: Record<string, number> = {};
     for (const other of this.store.list(PODS)) {
-      if (other.spec?.nodeName !== NODE_NAME || ['Succeeded', 'Failed'].includes(other.status?.phase)) continue;
+      if (other.spec?.nodeName !== NODE_NAME || ['Succeeded', 'Failed'].includes(other.status?.phase))
+        continue;
       for (const c of other.spec?.containers ?? []) {
         const req = { ...(c.resources?.limits ?? {}), ...(c.resources?.requests ?? {}) };
         for (const [k, v] of Object.entries(req)) used[k] = (used[k] ?? 0) + parseQuantity(String(v));

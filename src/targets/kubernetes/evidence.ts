@@ -11,14 +11,22 @@ function readyPods(items: JsonObject[]): string[] {
   return items
     .filter((pod) => {
       const conditions = dig(pod, 'status', 'conditions');
-      return Array.isArray(conditions) && conditions.some((c) => isObject(c) && c.type === 'Ready' && c.status === 'True');
+      return (
+        Array.isArray(conditions) &&
+        conditions.some((c) => isObject(c) && c.type === 'Ready' && c.status === 'True')
+      );
     })
     .map((pod) => String(dig(pod, 'metadata', 'name') ?? ''))
     .filter(Boolean);
 }
 
 /** Logs of the Ready frontend pods since a mark (a wall-clock time; the API counts seconds). */
-export function podLogSource(api: KubeApi, namespace: string, selector: string, container: string | undefined): LogSource {
+export function podLogSource(
+  api: KubeApi,
+  namespace: string,
+  selector: string,
+  container: string | undefined,
+): LogSource {
   return {
     mark: async () => Date.now(),
     async since(mark) {
@@ -29,14 +37,20 @@ export function podLogSource(api: KubeApi, namespace: string, selector: string, 
         const logs = await Promise.all(pods.map((pod) => api.podLog(namespace, pod, container, seconds)));
         return { text: logs.join('\n') };
       } catch (error) {
-        return { problem: `the frontend pod logs could not be read (${(error as Error).message}); reading them needs get on pods/log` };
+        return {
+          problem: `the frontend pod logs could not be read (${(error as Error).message}); reading them needs get on pods/log`,
+        };
       }
     },
   };
 }
 
 /** A ModeSwitcher from two operations the target already has: set a mode, and restore. */
-export function kubernetesSwitcher(baseUrl: () => string, setMode: (mode: string) => Promise<void>, restore: () => Promise<void>): ModeSwitcher {
+export function kubernetesSwitcher(
+  baseUrl: () => string,
+  setMode: (mode: string) => Promise<void>,
+  restore: () => Promise<void>,
+): ModeSwitcher {
   return {
     async switchTo(mode) {
       await setMode(mode);

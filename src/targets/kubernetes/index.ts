@@ -273,7 +273,8 @@ export async function openKubernetesTarget(
         const now = currentMode(target.object, loc);
         session.mode = now.mode;
         session.modeReason = `dry run: ${now.reason}; the change to ${settings.mode} was computed but not written`;
-        if (planned.changed) steps.push(`# 2. The change (dry run: not applied)\n${patchCommand(ref, patch)}`);
+        if (planned.changed)
+          steps.push(`# 2. The change (dry run: not applied)\n${patchCommand(ref, patch)}`);
         limitations.push(
           planned.changed
             ? `Dry run: nothing was written; the check ran against the frontend as it is (${now.mode || 'unknown mode'}). The patch is shown in the details.`
@@ -345,7 +346,9 @@ export async function openKubernetesTarget(
             { timeoutMs: k.rolloutTimeoutMs, log },
           ).catch((error: unknown) =>
             Promise.reject(
-              error instanceof CheckFailure ? error : apiFailure(error, 'watch the frontend pods', api.server),
+              error instanceof CheckFailure
+                ? error
+                : apiFailure(error, 'watch the frontend pods', api.server),
             ),
           );
         } else {
@@ -404,8 +407,13 @@ export async function openKubernetesTarget(
     };
     session.logs = podLogSource(api, namespace, selector, loc.containerName);
     if (!k.dryRun) {
-      const rewrite = (change: (fresh: JsonObject, freshLoc: FrontendLocation, before: EnvLists) => { lists: EnvLists; changed: boolean }) =>
-        rewriteRouterEnv(api, target, serviceName, selector, change, k.rolloutTimeoutMs, log);
+      const rewrite = (
+        change: (
+          fresh: JsonObject,
+          freshLoc: FrontendLocation,
+          before: EnvLists,
+        ) => { lists: EnvLists; changed: boolean },
+      ) => rewriteRouterEnv(api, target, serviceName, selector, change, k.rolloutTimeoutMs, log);
       const setMode = async (mode: string): Promise<void> => {
         await rewrite((fresh, freshLoc, before) => {
           const decision = decideMode(settings, plan, fresh, freshLoc, mode);
@@ -444,7 +452,9 @@ export async function openKubernetesTarget(
   async function failedAfterWrite(error: unknown): Promise<unknown> {
     if (!written || !session.envPatch) return error;
     const failure =
-      error instanceof CheckFailure ? error : apiFailure(error, `finish the change of ${describeLocation(loc)}`, api.server);
+      error instanceof CheckFailure
+        ? error
+        : apiFailure(error, `finish the change of ${describeLocation(loc)}`, api.server);
     // Superseded: another writer changed the router env since (two pipelines racing). Its
     // change stands (no rollback over it) and the run says so instead of blaming the rollout.
     const patched = session.envPatch;
@@ -492,13 +502,22 @@ async function rewriteRouterEnv(
   target: ResolvedTarget,
   serviceName: string,
   selector: string,
-  change: (fresh: JsonObject, loc: FrontendLocation, before: EnvLists) => { lists: EnvLists; changed: boolean },
+  change: (
+    fresh: JsonObject,
+    loc: FrontendLocation,
+    before: EnvLists,
+  ) => { lists: EnvLists; changed: boolean },
   timeoutMs: number,
   log: (line: string) => void,
 ): Promise<boolean> {
   const { ref, loc, namespace } = target;
   const updated = await conflictSafeUpdate(
-    () => api.getObject(ref).catch((error: unknown) => Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server))),
+    () =>
+      api
+        .getObject(ref)
+        .catch((error: unknown) =>
+          Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server)),
+        ),
     (fresh) => {
       const freshLoc = locateFrontend(fresh, ref, serviceName);
       const before = listsOf(fresh, freshLoc);
@@ -507,7 +526,12 @@ async function rewriteRouterEnv(
       const { patch } = envPatchFor(fresh, freshLoc, before, wanted.lists);
       return { patch, result: { lists: wanted.lists } };
     },
-    (patch) => api.patchObject(ref, patch).catch((error: unknown) => Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server))),
+    (patch) =>
+      api
+        .patchObject(ref, patch)
+        .catch((error: unknown) =>
+          Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server)),
+        ),
     { what: describeLocation(loc) },
   );
   if (!updated.written) return false;
