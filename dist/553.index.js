@@ -5,15 +5,14 @@ export const modules = {
 /***/ 3553:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-// ESM COMPAT FLAG
-__webpack_require__.r(__webpack_exports__);
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
   gatherEvidence: () => (/* binding */ gatherEvidence),
-  kvEventsFromMetrics: () => (/* binding */ kvEventsFromMetrics),
   openEvidenceWindow: () => (/* binding */ openEvidenceWindow)
 });
+
+// UNUSED EXPORTS: kvEventsFromMetrics
 
 // EXTERNAL MODULE: ./lib/check/retry.js
 var retry = __webpack_require__(7122);

@@ -9,7 +9,7 @@ import { failureOf, type Contract, type EnvPatch, type ReportDetail } from './re
 import { nextCommand } from './report/next-command.js';
 import type { Settings } from './settings.js';
 import type { KvEventsVerdict } from './plan.js';
-import type { LogSource } from './evidence/gather.js';
+import type { EvidenceWindow, LogSource } from './evidence/gather.js';
 import type { ModeSwitcher } from './evidence/compare-run.js';
 import { compareModes } from './evidence/compare-step.js';
 import { verifyInEffect } from './evidence/verify-step.js';
@@ -113,21 +113,20 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
   const contract = baseContract(settings, plan);
   let session: TargetSession | undefined;
   try {
-    session = await effects.openTarget(settings, plan);
-    applySession(contract, session);
+    const opened = await effects.openTarget(settings, plan);
+    session = opened;
+    applySession(contract, opened);
     const verifying = settings.verify && !settings.skipChat;
-    // The evidence window opens before the smoke chat, so that chat is itself the evidence.
-    const window = verifying
-      ? await (
-          await import('./evidence/gather.js')
-        ).openEvidenceWindow(
-          effects.http,
-          session.baseUrl,
-          settings.apiKey ? { Authorization: `Bearer ${settings.apiKey}` } : {},
-          settings.timeoutMs,
-          session.logs,
-        )
-      : undefined;
+    // The evidence window opens once the frontend answered and before the smoke chat, so that
+    // chat is itself the evidence; a dead frontend costs nothing extra.
+    let window: EvidenceWindow | undefined;
+    const openWindow = async (): Promise<void> => {
+      const { openEvidenceWindow } = await import('./evidence/gather.js');
+      const auth: Record<string, string> = settings.apiKey
+        ? { Authorization: `Bearer ${settings.apiKey}` }
+        : {};
+      window = await openEvidenceWindow(effects.http, opened.baseUrl, auth, settings.timeoutMs, opened.logs);
+    };
     const smoke = await smokeCheck(
       effects.http,
       {
@@ -141,6 +140,7 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
         timeoutMs: settings.timeoutMs,
         apiKey: settings.apiKey,
         directMode: (session.mode ?? plan.expectedMode) === 'direct',
+        beforeChat: verifying ? openWindow : undefined,
       },
       (line) => effects.log.info(line),
     );

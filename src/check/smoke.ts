@@ -21,6 +21,8 @@ export interface SmokeOptions {
   chatHeaders?: Record<string, string>;
   /** True in direct mode: a rejected request is explained as a missing worker id. */
   directMode?: boolean;
+  /** Runs once the model list answered, right before the chat (the evidence window opens here). */
+  beforeChat?: () => Promise<void>;
 }
 
 export interface CheckRecord {
@@ -410,6 +412,8 @@ export async function smokeCheck(
 
   const model = options.model ?? listed[0];
   if (options.skipChat) return { ok: true, models: listed, model, checks };
+
+  await options.beforeChat?.();
 
   if (options.directMode && !options.chatHeaders?.['x-dynamo-worker-instance-id']) {
     const pick = await pickDirectWorker(
