@@ -15,10 +15,7 @@ import path from 'node:path';
 import { cleanup, ROOT, runAction, type ActionRun } from '../support/action.ts';
 import { parseManifests, startCluster, type Cluster, type K8sObject } from '../support/cluster/index.ts';
 import { processesMatching } from '../support/dynamo.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kubernetes objects are arbitrary JSON
-type AnyObj = Record<string, any>;
-type Env = { name: string; value?: string }[];
+import { effective, expectAsReported, split, type AnyObj } from '../support/k8s-objects.ts';
 
 const FIXTURE = path.join(ROOT, '__tests__/fixtures/k8s/fault-graph.v1alpha1.yaml');
 const NS = 'dynamo';
@@ -49,54 +46,8 @@ function graph(name: string, mutate?: (spec: AnyObj) => void): K8sObject {
 
 const dgd = (name = DGD) => cluster.get('nvidia.com/v1alpha1', 'DynamoGraphDeployment', name, NS) as AnyObj;
 
-/** What the user owns: everything but status and the server's bookkeeping. */
-function owned(o: AnyObj): AnyObj {
-  const c = structuredClone(o);
-  delete c.status;
-  delete c.metadata.resourceVersion;
-  delete c.metadata.generation;
-  delete c.metadata.managedFields;
-  return c;
-}
-
-const ROUTER_VARS = ['DYN_ROUTER_MODE', 'DYN_ROUTER_USE_KV_EVENTS'];
-
-/** The frontend's env lists (component `envs`, main container `env`) and the object without them. */
-function split(o: AnyObj): { rest: AnyObj; lists: Env[] } {
-  const c = owned(o);
-  const fe = c.spec.services.Frontend;
-  const lists: Env[] = [fe.envs ?? [], fe.extraPodSpec?.mainContainer?.env ?? []];
-  delete fe.envs;
-  if (fe.extraPodSpec?.mainContainer) delete fe.extraPodSpec.mainContainer.env;
-  return { rest: c, lists };
-}
-
-const effective = (lists: Env[]) => Object.fromEntries(lists.flat().map((e) => [e.name, e.value]));
 /** The frontend's env as its pods get it (container entries win over component ones). */
 const frontendEnv = (name = DGD) => effective(split(dgd(name)).lists);
-
-/**
- * The user's object after a run is unchanged, or changed exactly as the env-patch output says:
- * every field but the frontend's router env entries identical, the other entries in their order.
- */
-function expectAsReported(before: AnyObj, after: AnyObj, envPatchOutput: string): void {
-  const b = split(before);
-  const a = split(after);
-  expect(a.rest).toEqual(b.rest);
-  const patch = envPatchOutput
-    ? (JSON.parse(envPatchOutput) as { applied: boolean; rolledBack?: boolean; set: Env; remove: string[] })
-    : undefined;
-  if (!patch?.applied || patch.rolledBack) {
-    expect(a.lists).toEqual(b.lists);
-    return;
-  }
-  const others = (lists: Env[]) => lists.map((l) => l.filter((e) => !ROUTER_VARS.includes(e.name)));
-  expect(others(a.lists)).toEqual(others(b.lists));
-  const want = effective(b.lists);
-  for (const name of patch.remove) delete want[name];
-  for (const e of patch.set) want[e.name] = e.value;
-  expect(effective(a.lists)).toEqual(want);
-}
 
 function openApiSockets(): number {
   return (cluster.server as unknown as { sockets: Set<net.Socket> }).sockets.size;

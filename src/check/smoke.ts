@@ -75,6 +75,20 @@ function failed<T>(
   return { ok: false, failure: new CheckFailure(code, message, hint), status, elapsedMs };
 }
 
+/** 401/403 are final: retrying cannot supply a key. */
+function unauthorized<T>(what: string, status: number, elapsedMs: number, options: SmokeOptions): Probe<T> {
+  const hint = options.apiKey
+    ? 'check that `api-key` holds the right key for this frontend'
+    : 'pass the key in the `api-key` input (from a secret)';
+  return failed(
+    'unauthorized',
+    `${what} answered ${status}: the frontend requires authorization.`,
+    elapsedMs,
+    status,
+    hint,
+  );
+}
+
 function authHeaders(options: SmokeOptions): Record<string, string> {
   return options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {};
 }
@@ -137,21 +151,8 @@ async function probeModels(http: HttpClient, options: SmokeOptions): Promise<Out
     };
   }
   const { status, body, elapsedMs } = response;
-  if (status === 401 || status === 403) {
-    const hint = options.apiKey
-      ? 'check that `api-key` holds the right key for this frontend'
-      : 'pass the key in the `api-key` input (from a secret)';
-    return {
-      status: 'done',
-      value: failed(
-        'unauthorized',
-        `${what} answered ${status}: the frontend requires authorization.`,
-        elapsedMs,
-        status,
-        hint,
-      ),
-    };
-  }
+  if (status === 401 || status === 403)
+    return { status: 'done', value: unauthorized(what, status, elapsedMs, options) };
   if (status >= 300 && status < 400)
     return {
       status: 'done',
@@ -287,21 +288,8 @@ async function probeChat(
     return { status: 'retry', value: failed(code, `${what}: ${error.message}.`, error.elapsedMs) };
   }
   const { status, body, elapsedMs } = response;
-  if (status === 401 || status === 403) {
-    const hint = options.apiKey
-      ? 'check that `api-key` holds the right key for this frontend'
-      : 'pass the key in the `api-key` input (from a secret)';
-    return {
-      status: 'done',
-      value: failed(
-        'unauthorized',
-        `${what} answered ${status}: the frontend requires authorization.`,
-        elapsedMs,
-        status,
-        hint,
-      ),
-    };
-  }
+  if (status === 401 || status === 403)
+    return { status: 'done', value: unauthorized(what, status, elapsedMs, options) };
   if (
     status !== 200 &&
     options.directMode &&
