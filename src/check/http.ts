@@ -46,7 +46,11 @@ export interface HttpClient {
 
 export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
-function classify(error: unknown): { kind: HttpErrorKind; detail: string } {
+/** Sorts a socket or fetch error into what a verdict needs; shared with the streaming client. */
+export function classifyNetworkError(error: unknown): {
+  kind: 'refused' | 'reset' | 'dns' | 'other';
+  detail: string;
+} {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? (error as { code?: string })?.code ?? '';
   if (code === 'ECONNREFUSED') return { kind: 'refused', detail: 'connection refused' };
@@ -54,6 +58,11 @@ function classify(error: unknown): { kind: HttpErrorKind; detail: string } {
     return { kind: 'reset', detail: 'connection reset by the server' };
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'dns', detail: 'host name not found' };
+  // fetch's "terminated": the body ended early; without keep-alive the cause is a parser error
+  // (a chunked body cut off by EOF) rather than a socket code.
+  if ((error as Error)?.message === 'terminated') {
+    return { kind: 'reset', detail: 'connection closed by the server before the response ended' };
+  }
   const message = cause?.message ?? (error as Error)?.message ?? String(error);
   return { kind: 'other', detail: code ? `${code}: ${message}` : message };
 }
@@ -109,9 +118,10 @@ export const httpClient: HttpClient = {
             elapsedMs: Date.now() - started,
           });
         });
-        response.on('error', (error) =>
-          fail(new HttpError(classify(error).kind, classify(error).detail, Date.now() - started)),
-        );
+        response.on('error', (error) => {
+          const { kind, detail } = classifyNetworkError(error);
+          fail(new HttpError(kind, detail, Date.now() - started));
+        });
         // A reset after the headers ends the body early without an error event on some paths.
         response.on('aborted', () =>
           fail(new HttpError('reset', 'connection reset by the server', Date.now() - started)),
@@ -130,7 +140,7 @@ export const httpClient: HttpClient = {
         req.timeoutMs,
       );
       request.on('error', (error) => {
-        const { kind, detail } = classify(error);
+        const { kind, detail } = classifyNetworkError(error);
         fail(new HttpError(kind, detail, Date.now() - started));
       });
       request.end(req.body);

@@ -14,6 +14,7 @@
 // The SSE parser and the event reducer are pure; streamChat and runWorkload are the effects.
 
 import type { WorkloadRequest } from './workload.js';
+import { classifyNetworkError } from '../check/http.js';
 
 // ---------------------------------------------------------------------------------------------
 // SSE parsing (pure)
@@ -284,20 +285,10 @@ async function readSome(response: Response, maxBytes: number): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').slice(0, maxBytes);
 }
 
-// Same classification as check/http.ts: undici reports the socket error in `cause.code`.
+// The checks' classification (fetch reports the socket error in `cause.code`).
 function classify(error: unknown): { kind: SampleErrorKind; message: string } {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const code = cause?.code ?? (error as { code?: string })?.code ?? '';
-  if (code === 'ECONNREFUSED') return { kind: 'refused', message: 'connection refused' };
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE')
-    return { kind: 'reset', message: 'connection reset by the server' };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'dns', message: 'host name not found' };
-  // undici's "terminated": the body ended early; without keep-alive the cause is a parser error
-  // (a chunked body cut off by EOF) rather than a socket code.
-  if ((error as Error)?.message === 'terminated')
-    return { kind: 'reset', message: 'connection closed by the server before the response ended' };
-  const message = cause?.message ?? (error as Error)?.message ?? String(error);
-  return { kind: 'other', message: code ? `${code}: ${message}` : message };
+  const { kind, detail } = classifyNetworkError(error);
+  return { kind, message: detail };
 }
 
 /** Sends one streaming chat request and measures it. Never throws: failures are in the Sample. */
