@@ -2219,23 +2219,25 @@ async function openKubernetesTarget(settings, plan, deps) {
     }
 }
 /** Rewrites the frontend's router env with a conflict-safe write and waits for the rollout. */
-async function rewriteRouterEnv(api, target, serviceName, selector, change, timeoutMs, log) {
+async function rewriteRouterEnv(api, target, serviceName, selector, change, timeoutMs, log, 
+/** What an API failure says the run was doing (default: the get or the patch). */
+doing) {
     const { ref, loc, namespace } = target;
     const updated = await conflictSafeUpdate(() => api
         .getObject(ref)
-        .catch((error) => Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server))), (fresh) => {
+        .catch((error) => Promise.reject(apiFailure(error, doing ?? `get ${describeLocation(loc)}`, api.server))), (fresh) => {
         const freshLoc = locateFrontend(fresh, ref, serviceName);
         const before = listsOf(fresh, freshLoc);
         const wanted = change(fresh, freshLoc, before);
         if (!wanted.changed)
-            return { result: { lists: wanted.lists } };
+            return { result: { lists: wanted.lists, patch: undefined } };
         const { patch } = envPatchFor(fresh, freshLoc, before, wanted.lists);
-        return { patch, result: { lists: wanted.lists } };
+        return { patch, result: { lists: wanted.lists, patch } };
     }, (patch) => api
         .patchObject(ref, patch)
-        .catch((error) => Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server))), { what: describeLocation(loc) });
+        .catch((error) => Promise.reject(apiFailure(error, doing ?? `patch ${describeLocation(loc)}`, api.server))), { what: describeLocation(loc) });
     if (!updated.written)
-        return false;
+        return { written: false };
     log(`Patched ${describeLocation(loc)}; waiting for the frontend pods to roll …`);
     await waitForRollout(api, {
         namespace,
@@ -2246,37 +2248,18 @@ async function rewriteRouterEnv(api, target, serviceName, selector, change, time
         controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
         watchCommand: watchPodsCommand(namespace, selector),
     }, { timeoutMs, log });
-    return true;
+    return { written: true, patch: updated.result.patch };
 }
 async function rollBack(api, target, serviceName, selector, original, timeoutMs, session, log) {
-    const { ref, loc, namespace } = target;
+    const { ref, loc } = target;
     log(`Check failed: restoring the previous env of ${describeLocation(loc)} (rollback-on-failure).`);
     try {
-        const updated = await conflictSafeUpdate(() => api.getObject(ref), (fresh) => {
-            const freshLoc = locateFrontend(fresh, ref, serviceName);
-            const before = listsOf(fresh, freshLoc);
-            const restored = restoreLists(before, original);
-            if (!restored.changed)
-                return { result: { lists: restored.lists, patch: undefined } };
-            const { patch } = envPatchFor(fresh, freshLoc, before, restored.lists);
-            return { patch, result: { lists: restored.lists, patch } };
-        }, (patch) => api.patchObject(ref, patch), { what: describeLocation(loc) });
-        if (updated.written) {
-            await waitForRollout(api, {
-                namespace,
-                selector,
-                containerName: loc.containerName,
-                expected: routerExpectation(updated.result.lists),
-                replicas: loc.replicas,
-                controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
-                watchCommand: watchPodsCommand(namespace, selector),
-            }, { timeoutMs, log });
-        }
+        const restored = await rewriteRouterEnv(api, target, serviceName, selector, (_fresh, _loc, before) => restoreLists(before, original), timeoutMs, log, `restore ${describeLocation(loc)}`);
         if (session.envPatch)
             session.envPatch.rolledBack = true;
         session.details.push({
             title: 'Rollback',
-            text: `Restored ${describeEntries(original.container.concat(original.component ?? []).filter((e) => e.name === MODE_VAR || e.name === KV_EVENTS_VAR)) || 'the absence of router env entries'} on ${describeLocation(loc)}.${updated.result.patch ? `\n${patchCommand(ref, updated.result.patch)}` : ''}`,
+            text: `Restored ${describeEntries(original.container.concat(original.component ?? []).filter((e) => e.name === MODE_VAR || e.name === KV_EVENTS_VAR)) || 'the absence of router env entries'} on ${describeLocation(loc)}.${restored.patch ? `\n${patchCommand(ref, restored.patch)}` : ''}`,
         });
         session.limitations.push('The check failed, so the previous router env was restored (rollback-on-failure); the change is reported together with its rollback.');
         log('Rollback finished.');

@@ -21,6 +21,8 @@ var failures = __webpack_require__(80);
 var comparison = __webpack_require__(660);
 // EXTERNAL MODULE: ./lib/evidence/metrics.js
 var metrics = __webpack_require__(920);
+// EXTERNAL MODULE: ./lib/check/http.js + 2 modules
+var http = __webpack_require__(804);
 ;// CONCATENATED MODULE: ./lib/evidence/stream.js
 // Streaming chat requests for compare-modes: one request gives one Sample (time to first
 // token, end-to-end latency, token counts, cached prefix tokens, serving worker, or the
@@ -36,6 +38,7 @@ var metrics = __webpack_require__(920);
 // "first non-empty content" would never fire there.
 //
 // The SSE parser and the event reducer are pure; streamChat and runWorkload are the effects.
+
 class SseLineTooLong extends Error {
 }
 /**
@@ -222,22 +225,10 @@ async function readSome(response, maxBytes) {
     }
     return Buffer.concat(chunks).toString('utf8').slice(0, maxBytes);
 }
-// Same classification as check/http.ts: undici reports the socket error in `cause.code`.
+// The checks' classification (fetch reports the socket error in `cause.code`).
 function classify(error) {
-    const cause = error?.cause;
-    const code = cause?.code ?? error?.code ?? '';
-    if (code === 'ECONNREFUSED')
-        return { kind: 'refused', message: 'connection refused' };
-    if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE')
-        return { kind: 'reset', message: 'connection reset by the server' };
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-        return { kind: 'dns', message: 'host name not found' };
-    // undici's "terminated": the body ended early; without keep-alive the cause is a parser error
-    // (a chunked body cut off by EOF) rather than a socket code.
-    if (error?.message === 'terminated')
-        return { kind: 'reset', message: 'connection closed by the server before the response ended' };
-    const message = cause?.message ?? error?.message ?? String(error);
-    return { kind: 'other', message: code ? `${code}: ${message}` : message };
+    const { kind, detail } = (0,http/* classifyNetworkError */.LW)(error);
+    return { kind, message: detail };
 }
 /** Sends one streaming chat request and measures it. Never throws: failures are in the Sample. */
 async function streamChat(baseUrl, request, options) {

@@ -509,32 +509,35 @@ async function rewriteRouterEnv(
   ) => { lists: EnvLists; changed: boolean },
   timeoutMs: number,
   log: (line: string) => void,
-): Promise<boolean> {
+  /** What an API failure says the run was doing (default: the get or the patch). */
+  doing?: string,
+): Promise<{ written: boolean; patch?: JsonObject }> {
   const { ref, loc, namespace } = target;
   const updated = await conflictSafeUpdate(
     () =>
       api
         .getObject(ref)
         .catch((error: unknown) =>
-          Promise.reject(apiFailure(error, `get ${describeLocation(loc)}`, api.server)),
+          Promise.reject(apiFailure(error, doing ?? `get ${describeLocation(loc)}`, api.server)),
         ),
     (fresh) => {
       const freshLoc = locateFrontend(fresh, ref, serviceName);
       const before = listsOf(fresh, freshLoc);
       const wanted = change(fresh, freshLoc, before);
-      if (!wanted.changed) return { result: { lists: wanted.lists } };
+      if (!wanted.changed)
+        return { result: { lists: wanted.lists, patch: undefined as JsonObject | undefined } };
       const { patch } = envPatchFor(fresh, freshLoc, before, wanted.lists);
-      return { patch, result: { lists: wanted.lists } };
+      return { patch, result: { lists: wanted.lists, patch } };
     },
     (patch) =>
       api
         .patchObject(ref, patch)
         .catch((error: unknown) =>
-          Promise.reject(apiFailure(error, `patch ${describeLocation(loc)}`, api.server)),
+          Promise.reject(apiFailure(error, doing ?? `patch ${describeLocation(loc)}`, api.server)),
         ),
     { what: describeLocation(loc) },
   );
-  if (!updated.written) return false;
+  if (!updated.written) return { written: false };
   log(`Patched ${describeLocation(loc)}; waiting for the frontend pods to roll …`);
   await waitForRollout(
     api,
@@ -549,7 +552,7 @@ async function rewriteRouterEnv(
     },
     { timeoutMs, log },
   );
-  return true;
+  return { written: true, patch: updated.result.patch };
 }
 
 async function rollBack(
@@ -562,43 +565,24 @@ async function rollBack(
   session: TargetSession,
   log: (line: string) => void,
 ): Promise<void> {
-  const { ref, loc, namespace } = target;
+  const { ref, loc } = target;
   log(`Check failed: restoring the previous env of ${describeLocation(loc)} (rollback-on-failure).`);
   try {
-    const updated = await conflictSafeUpdate(
-      () => api.getObject(ref),
-      (fresh) => {
-        const freshLoc = locateFrontend(fresh, ref, serviceName);
-        const before = listsOf(fresh, freshLoc);
-        const restored = restoreLists(before, original);
-        if (!restored.changed)
-          return { result: { lists: restored.lists, patch: undefined as JsonObject | undefined } };
-        const { patch } = envPatchFor(fresh, freshLoc, before, restored.lists);
-        return { patch, result: { lists: restored.lists, patch } };
-      },
-      (patch) => api.patchObject(ref, patch),
-      { what: describeLocation(loc) },
+    const restored = await rewriteRouterEnv(
+      api,
+      target,
+      serviceName,
+      selector,
+      (_fresh, _loc, before) => restoreLists(before, original),
+      timeoutMs,
+      log,
+      `restore ${describeLocation(loc)}`,
     );
-    if (updated.written) {
-      await waitForRollout(
-        api,
-        {
-          namespace,
-          selector,
-          containerName: loc.containerName,
-          expected: routerExpectation(updated.result.lists),
-          replicas: loc.replicas,
-          controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
-          watchCommand: watchPodsCommand(namespace, selector),
-        },
-        { timeoutMs, log },
-      );
-    }
     if (session.envPatch) session.envPatch.rolledBack = true;
     session.details.push({
       title: 'Rollback',
       text: `Restored ${describeEntries(original.container.concat(original.component ?? []).filter((e) => e.name === MODE_VAR || e.name === KV_EVENTS_VAR)) || 'the absence of router env entries'} on ${describeLocation(loc)}.${
-        updated.result.patch ? `\n${patchCommand(ref, updated.result.patch)}` : ''
+        restored.patch ? `\n${patchCommand(ref, restored.patch)}` : ''
       }`,
     });
     session.limitations.push(
