@@ -2,67 +2,30 @@
 // v1beta1, a plain Deployment, and an object with many unrelated fields. Port-forwarding is
 // exercised from the bundle on purpose (bundling has broken client-node's port-forward before).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startCluster, type Cluster } from '../support/cluster/index.ts';
+import { ACTION, cleanup, ROOT, runAction } from '../support/action.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test access to arbitrary object fields
 type AnyObj = Record<string, any>;
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const FIXTURES = path.join(ROOT, '__tests__/fixtures/k8s');
-const DIST = path.join(ROOT, 'dist/index.js');
 
 let cluster: Cluster;
 let dir: string;
 
-function parseOutputs(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^<=]+)<<(.+)$/.exec(lines[i]);
-    if (m) {
-      const value: string[] = [];
-      while (++i < lines.length && lines[i] !== m[2]) value.push(lines[i]);
-      out[m[1]] = value.join('\n');
-    } else if (lines[i].includes('=')) {
-      out[lines[i].slice(0, lines[i].indexOf('='))] = lines[i].slice(lines[i].indexOf('=') + 1);
-    }
-  }
-  return out;
-}
-
+/** The bundled action as GitHub runs it (support/action.ts), with a home of its own: no ~/.kube. */
 async function action(
   inputs: Record<string, string>,
 ): Promise<{ code: number | null; outputs: Record<string, string>; stdout: string; summary: string }> {
-  const run = mkdtempSync(path.join(dir, 'run-'));
-  const files = Object.fromEntries(
-    ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_STATE', 'GITHUB_ENV'].map((n) => [n, path.join(run, n)]),
-  );
-  for (const f of Object.values(files)) writeFileSync(f, '');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: run,
-    KUBECONFIG: cluster.kubeconfigPath,
-    ...files,
-  };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const child = spawn(process.execPath, [DIST], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stdout += d));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return {
-    code,
-    outputs: parseOutputs(readFileSync(files.GITHUB_OUTPUT, 'utf8')),
-    stdout,
-    summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
-  };
+  const run = await runAction(inputs, { env: { HOME: dir, KUBECONFIG: cluster.kubeconfigPath } });
+  cleanup(run);
+  return { code: run.exitCode, outputs: run.outputs, stdout: run.stdout + run.stderr, summary: run.summary };
 }
 
 beforeAll(async () => {
-  if (!existsSync(DIST)) throw new Error('dist/index.js missing: run `npm run build` first');
+  if (!existsSync(ACTION)) throw new Error(`${ACTION} missing: run \`npm run build\` first`);
   dir = mkdtempSync(path.join(tmpdir(), 'k8s-action-'));
   cluster = await startCluster({ namespace: 'dynamo' });
   await cluster.apply(path.join(FIXTURES, 'mocker-agg.v1beta1.yaml'), { namespace: 'beta' });
