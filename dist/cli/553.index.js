@@ -53,6 +53,7 @@ const KV_ONLY_METRICS = [
     'dynamo_router_overhead_total_ms_count',
 ];
 const ROUTED_METRICS = ['dynamo_component_router_requests_total', 'dynamo_frontend_requests_total'];
+const requestCount = (n) => `${n} request${n === 1 ? '' : 's'}`;
 function readMetrics(e) {
     if (!e.metrics)
         return { kind: 'none', text: e.metricsProblem ?? 'no metrics read' };
@@ -67,11 +68,11 @@ function readMetrics(e) {
     if (moved.length > 0)
         return {
             kind: 'kv',
-            text: `${moved.map(([m, d]) => `${m} +${d}`).join(', ')} over ${e.requests} requests`,
+            text: `${moved.map(([m, d]) => `${m} +${d}`).join(', ')} over ${requestCount(e.requests)}`,
         };
     return {
         kind: 'not-kv',
-        text: `${kvMoves.map(([m]) => m).join(' and ')} did not move over ${e.requests} requests`,
+        text: `${kvMoves.map(([m]) => m).join(' and ')} did not move over ${requestCount(e.requests)}`,
     };
 }
 function majority(counts) {

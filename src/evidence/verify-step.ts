@@ -31,7 +31,7 @@ export async function verifyInEffect(
   const { gatherEvidence } = await import('./gather.js');
   const expected = expectedMode(plan, session);
   effects.log.info(
-    `Verifying the router mode${expected ? ` (${expected})` : ''}: metrics and frontend log around a few requests …`,
+    `Verifying the router mode${expected ? ` (${expected})` : ''}: router metrics and frontend log around the smoke chat …`,
   );
   const evidence = await gatherEvidence(
     effects.http,

@@ -40,6 +40,8 @@ export interface Verification {
   evidence: string;
 }
 
+const requestCount = (n: number): string => `${n} request${n === 1 ? '' : 's'}`;
+
 type MetricsReading = { kind: 'kv' | 'not-kv'; text: string } | { kind: 'none'; text: string };
 
 function readMetrics(e: ModeEvidence): MetricsReading {
@@ -57,11 +59,11 @@ function readMetrics(e: ModeEvidence): MetricsReading {
   if (moved.length > 0)
     return {
       kind: 'kv',
-      text: `${moved.map(([m, d]) => `${m} +${d}`).join(', ')} over ${e.requests} requests`,
+      text: `${moved.map(([m, d]) => `${m} +${d}`).join(', ')} over ${requestCount(e.requests)}`,
     };
   return {
     kind: 'not-kv',
-    text: `${kvMoves.map(([m]) => m).join(' and ')} did not move over ${e.requests} requests`,
+    text: `${kvMoves.map(([m]) => m).join(' and ')} did not move over ${requestCount(e.requests)}`,
   };
 }
 
