@@ -21,6 +21,8 @@ var external_node_fs_ = __webpack_require__(3024);
 var failures = __webpack_require__(4080);
 // EXTERNAL MODULE: ./lib/plan.js
 var lib_plan = __webpack_require__(5648);
+// EXTERNAL MODULE: ./lib/runner/redact.js
+var redact = __webpack_require__(981);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(8161);
 // EXTERNAL MODULE: external "node:path"
@@ -302,6 +304,7 @@ function workerSpecs(obj, ref) {
 
 
 
+
 const API_TIMEOUT_MS = 15_000;
 const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 function unreachable(message, hint) {
@@ -412,7 +415,7 @@ function statusOf(body) {
             parsed = JSON.parse(body);
         }
         catch {
-            return { message: body.slice(0, 300) };
+            return { message: (0,redact/* quote */.hD)(body, 300) };
         }
     }
     return { reason: asString(dig(parsed, 'reason')), message: asString(dig(parsed, 'message')) };
@@ -811,6 +814,7 @@ function pickPod(pods, target) {
 
 
 
+
 function portForwarder(kc, rejections) {
     // Our own `ws` factory: the library's isomorphic-ws default import breaks once bundled. Our own
     // streams: the handler otherwise ends process.stdout when the server closes a stream.
@@ -848,7 +852,7 @@ function statusMessage(body) {
         return typeof message === 'string' && message ? message : undefined;
     }
     catch {
-        return body.trim().slice(0, 300) || undefined;
+        return (0,redact/* quote */.hD)(body, 300) || undefined;
     }
 }
 /** What went wrong opening one forwarded connection, as the failure to report. */

@@ -11,22 +11,21 @@ import { actionInputs, parseSettings, DEFAULT_BASE_URL } from './settings.js';
 import { openTarget } from './targets/index.js';
 import { stopFrontend, type LaunchedFrontend } from './targets/launch.js';
 import type { Runner } from './runner/github.js';
-import { Redactor, redacting } from './runner/redact.js';
+import { guardCommands, redacting, secrets, type Redactor } from './runner/redact.js';
 
 const LAUNCH_STATE = 'launched-frontend';
 
 // The job summary is capped at 1 MiB per step; beyond it the runner drops the summary.
 const SUMMARY_LIMIT = 1000 * 1024;
 
-// Log lines carry outside text (model ids, error bodies, pod names). Kept to one line, such text
-// can never start a line, so it can never be read by the runner as a workflow command.
+// Log lines carry outside text (model ids, error bodies, pod names): folded to one line and
+// guarded so that no workflow command can start anywhere in them.
 function logLine(text: string): string {
-  const line = oneLine(text, 4000);
-  return /^(::|##\[)/.test(line) ? `> ${line}` : line;
+  return guardCommands(oneLine(text, 4000));
 }
 
 function logger(runner: Runner): Logger {
-  return { info: (line) => runner.info(logLine(line)), warning: (line) => runner.warning(oneLine(line)) };
+  return { info: (line) => runner.info(logLine(line)), warning: (line) => runner.warning(logLine(line)) };
 }
 
 /** The contract of a run that stopped before planning (bad input): nothing was contacted. */
@@ -71,7 +70,7 @@ function publish(runner: Runner, contract: Contract, redactor: Redactor): void {
     runner.info(logLine(line));
   } else {
     const failure = contract.failure;
-    runner.error(oneLine(`${failure?.message ?? ''} Next step: ${failure?.next ?? ''}`), {
+    runner.error(logLine(`${failure?.message ?? ''} Next step: ${failure?.next ?? ''}`), {
       title: `Dynamo router check failed: ${failure?.code ?? 'internal'}`,
     });
     process.exitCode = 1;
@@ -80,7 +79,7 @@ function publish(runner: Runner, contract: Contract, redactor: Redactor): void {
 
 export async function runAction(rawRunner: Runner): Promise<void> {
   const inputs = actionInputs();
-  const redactor = new Redactor();
+  const redactor = secrets;
   const runner = redacting(rawRunner, redactor);
   // Mask the key before anything can echo it, even a rejected input.
   const apiKey = inputs('api-key');

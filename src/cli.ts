@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { httpClient } from './check/http.js';
 import { cliDocument, exitCodeFor } from './cli-document.js';
 import { verdictText } from './report/summary.js';
-import { Redactor } from './runner/redact.js';
+import { guardCommands, secrets } from './runner/redact.js';
 import { runCheck, toFailure } from './run.js';
 import { DEFAULT_BASE_URL, DEFAULTS, parseSettings } from './settings.js';
 // The CLI checks a URL only: importing the target chooser would bundle the Kubernetes chunk.
@@ -82,9 +82,9 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   // A server can echo the key back into an error body: nothing printed may carry it.
-  const redactor = new Redactor();
-  if (settings.apiKey) redactor.add(settings.apiKey);
-  const redact = (text: string): string => redactor.text(text);
+  if (settings.apiKey) secrets.add(settings.apiKey);
+  // The CLI may run inside a workflow step: its stderr lines are guarded like the action's log.
+  const redact = (text: string): string => guardCommands(secrets.text(text));
   const log = {
     info: (line: string) => process.stderr.write(`  ${redact(line)}\n`),
     warning: (line: string) => process.stderr.write(`  warning: ${redact(line)}\n`),
@@ -94,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
     log,
     openTarget: async (_s, plan) => urlSession(plan.baseUrl),
   });
-  process.stdout.write(redact(JSON.stringify(cliDocument(contract), null, 2)) + '\n');
+  process.stdout.write(secrets.text(JSON.stringify(cliDocument(contract), null, 2)) + '\n');
   process.stderr.write(redact(verdictText(contract)) + '\n');
   return exitCodeFor(contract);
 }

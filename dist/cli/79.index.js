@@ -23,6 +23,8 @@ var comparison = __webpack_require__(660);
 var metrics = __webpack_require__(920);
 // EXTERNAL MODULE: ./lib/check/http.js + 2 modules
 var http = __webpack_require__(804);
+// EXTERNAL MODULE: ./lib/runner/redact.js
+var redact = __webpack_require__(981);
 ;// CONCATENATED MODULE: ./lib/evidence/stream.js
 // Streaming chat requests for compare-modes: one request gives one Sample (time to first
 // token, end-to-end latency, token counts, cached prefix tokens, serving worker, or the
@@ -38,6 +40,7 @@ var http = __webpack_require__(804);
 // "first non-empty content" would never fire there.
 //
 // The SSE parser and the event reducer are pure; streamChat and runWorkload are the effects.
+
 
 class SseLineTooLong extends Error {
 }
@@ -128,10 +131,8 @@ function parseChunk(text) {
             : value;
     });
 }
-function excerpt(text, max = 200) {
-    const line = text.replace(/\s+/g, ' ').trim();
-    return line.length > max ? `${line.slice(0, max)}…` : line;
-}
+// Redacted before it is cut: a key echoed across the cut point must not survive in part.
+const excerpt = redact/* quote */.hD;
 const count = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 function errorText(error) {
     if (typeof error === 'string')

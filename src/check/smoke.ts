@@ -2,6 +2,7 @@
 // answer with a message. Every attempt is classified into "retry" or "final" with a failure
 // code, so a slow start is waited out while a wrong key or a broken reply fails at once.
 
+import { quote } from '../runner/redact.js';
 import { CheckFailure, type FailureCode } from '../failures.js';
 import { HttpError, type HttpClient, type HttpResponse } from './http.js';
 import { retrying, type Outcome } from './retry.js';
@@ -55,11 +56,8 @@ type Probe<T> =
 const MAX_MODELS_BYTES = 4 * 1024 * 1024;
 const MAX_CHAT_BYTES = 4 * 1024 * 1024;
 
-/** A short, single-line excerpt of a body for messages (escaped later, when rendered). */
-export function excerpt(body: string, max = 200): string {
-  const line = body.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max)}…` : line;
-}
+/** A short, single-line excerpt of a body for messages: redacted before it is cut. */
+export const excerpt = quote;
 
 function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;

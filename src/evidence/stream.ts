@@ -15,6 +15,7 @@
 
 import type { WorkloadRequest } from './workload.js';
 import { classifyNetworkError } from '../check/http.js';
+import { quote } from '../runner/redact.js';
 
 // ---------------------------------------------------------------------------------------------
 // SSE parsing (pure)
@@ -134,10 +135,8 @@ export function parseChunk(text: string): unknown {
   } as (key: string, value: unknown) => unknown);
 }
 
-function excerpt(text: string, max = 200): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max)}…` : line;
-}
+// Redacted before it is cut: a key echoed across the cut point must not survive in part.
+const excerpt = quote;
 
 const count = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;

@@ -2,6 +2,7 @@
 // calls this target makes (each bounded by a timeout), and one mapping from API errors to
 // CheckFailure. Objects come back as plain JSON so unknown fields survive a read-modify-write.
 
+import { quote } from '../../runner/redact.js';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -157,7 +158,7 @@ function statusOf(body: unknown): StatusBody {
     try {
       parsed = JSON.parse(body);
     } catch {
-      return { message: body.slice(0, 300) };
+      return { message: quote(body, 300) };
     }
   }
   return { reason: asString(dig(parsed, 'reason')), message: asString(dig(parsed, 'message')) };

@@ -3,6 +3,7 @@
 // replaced between check attempts is picked up. client-node surfaces no error or close after
 // the socket opens, so both directions are wired here.
 
+import { quote } from '../../runner/redact.js';
 import net from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import { PortForward, type KubeConfig } from '@kubernetes/client-node';
@@ -75,7 +76,7 @@ function statusMessage(body: string): string | undefined {
     const message = (JSON.parse(body) as { message?: unknown }).message;
     return typeof message === 'string' && message ? message : undefined;
   } catch {
-    return body.trim().slice(0, 300) || undefined;
+    return quote(body, 300) || undefined;
   }
 }
 
