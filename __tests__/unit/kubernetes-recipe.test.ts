@@ -1,20 +1,41 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readRecipe, writeRecipe } from '../../src/targets/kubernetes/recipe.ts';
 
 const dirs: string[] = [];
-function file(text: string): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'recipe-'));
+function tempDir(): string {
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'recipe-')));
   dirs.push(dir);
-  const p = path.join(dir, 'deploy.yaml');
+  return dir;
+}
+function file(text: string, dir = tempDir(), name = 'deploy.yaml'): string {
+  const p = path.join(dir, name);
   writeFileSync(p, text);
   return p;
 }
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+
+/** Writes `before`, applies the change, and returns the file's new text. */
+function rewrite(before: string, mode: string | undefined, kv: 'on' | 'off' | 'leave'): string {
+  const p = file(before);
+  writeRecipe(p, mode, kv);
+  return readFileSync(p, 'utf8');
+}
 
 const recipe = `# The model recipe
 apiVersion: v1
@@ -64,28 +85,271 @@ describe('readRecipe', () => {
   });
 });
 
-describe('writeRecipe', () => {
-  it('changes only the frontend env and keeps comments and layout', () => {
-    const p = file(recipe);
-    const edit = writeRecipe(p, 'kv', 'off');
-    expect(edit.changed).toBe(true);
-    const out = readFileSync(p, 'utf8');
-    expect(out).toContain('# The model recipe');
-    expect(out).toContain('- name: KEEP_ME # a comment to keep');
-    expect(out).toContain('- name: GRAPH_WIDE # applies to every service');
-    expect(out).toContain('image: nvcr.io/nvidia/ai-dynamo/vllm-runtime:${VERSION}');
-    expect(out).toMatch(
-      /- name: DYN_ROUTER_MODE\n\s+value: kv\n\s+- name: DYN_ROUTER_USE_KV_EVENTS\n\s+value: "false"/,
+describe('writeRecipe keeps every byte but the changed entries', () => {
+  it('adds entries to the frontend list in its style (quoting too), graph env untouched', () => {
+    const out = rewrite(recipe, 'kv', 'off');
+    expect(out).toBe(
+      recipe.replace(
+        '          value: "x"\n',
+        '          value: "x"\n        - name: DYN_ROUTER_MODE\n          value: "kv"\n        - name: DYN_ROUTER_USE_KV_EVENTS\n          value: "false"\n',
+      ),
     );
-    // Exactly the added lines differ.
-    const added = out.split('\n').filter((l) => !recipe.split('\n').includes(l));
-    expect(added.map((l) => l.trim())).toEqual([
-      '- name: DYN_ROUTER_MODE',
-      'value: kv',
-      '- name: DYN_ROUTER_USE_KV_EVENTS',
-      'value: "false"',
-    ]);
-    expect(readRecipe(p).name).toBe('llm');
+    const p = file(out);
     expect(writeRecipe(p, 'kv', 'off').changed).toBe(false);
+    expect(readFileSync(p, 'utf8')).toBe(out);
+  });
+
+  const v1beta1 = (env: string) => `# header comment
+
+apiVersion: nvidia.com/v1beta1
+kind: DynamoGraphDeployment
+metadata: {name: llm,  namespace: "team-a"}
+spec:
+  components:
+  - name: Frontend
+    type: frontend
+    podTemplate:
+      spec:
+        containers:
+        - name: main
+          image: 'x'   # pinned
+          command: ["python3", "-m",   "dynamo.frontend"]
+          args:
+          -   --http-port
+          -   "8000"
+${env}
+  - name: Worker   # untouched
+    type: worker
+    podTemplate: {spec: {containers: [{name: main, args: [--model-name, m]}]}}
+`;
+
+  it('changes a value in place: the comment, quoting and every other line stay', () => {
+    const before = v1beta1(
+      "          env:\n          - name: DYN_ROUTER_MODE   # chosen by CI\n            value: 'random'   # was random\n          - name: OTHER\n            value: y",
+    );
+    expect(rewrite(before, 'kv', 'leave')).toBe(before.replace("value: 'random'", "value: 'kv'"));
+  });
+
+  it('appends to a flow-style list in flow style', () => {
+    const before = v1beta1('          env: [ {name: A, value: a} ]   # flow');
+    expect(rewrite(before, 'kv', 'off')).toBe(
+      before.replace(
+        '{name: A, value: a}',
+        '{name: A, value: a}, {name: DYN_ROUTER_MODE, value: kv}, {name: DYN_ROUTER_USE_KV_EVENTS, value: "false"}',
+      ),
+    );
+  });
+
+  it('appends to a list of one-line flow maps with the same dash indentation', () => {
+    const before = v1beta1("          env:\n            - {name: A, value: 'a'}");
+    expect(rewrite(before, 'least-loaded', 'leave')).toBe(
+      before.replace(
+        "            - {name: A, value: 'a'}\n",
+        "            - {name: A, value: 'a'}\n            - {name: DYN_ROUTER_MODE, value: 'least-loaded'}\n",
+      ),
+    );
+  });
+
+  it('removes an entry by its own lines only, keeping the comment lines around it', () => {
+    const before = v1beta1(
+      '          env:\n          # router\n          - name: DYN_ROUTER_USE_KV_EVENTS  # approximate\n            value: "false"\n          - name: KEEP\n            value: "1"',
+    );
+    expect(rewrite(before, undefined, 'on')).toBe(
+      before.replace(
+        '          - name: DYN_ROUTER_USE_KV_EVENTS  # approximate\n            value: "false"\n',
+        '',
+      ),
+    );
+  });
+
+  it('writes `[]` when the last entry goes (a block list cannot be empty)', () => {
+    const before = v1beta1(
+      '          env:\n          - name: DYN_ROUTER_USE_KV_EVENTS\n            value: "false"',
+    );
+    expect(rewrite(before, undefined, 'on')).toBe(
+      before.replace(
+        '          env:\n          - name: DYN_ROUTER_USE_KV_EVENTS\n            value: "false"\n',
+        '          env: []\n',
+      ),
+    );
+  });
+
+  it('replaces a valueFrom entry as a whole, keeping its trailing comment', () => {
+    const before = v1beta1(
+      '          env:\n          - name: DYN_ROUTER_MODE\n            valueFrom:\n              configMapKeyRef: {name: router, key: mode}   # from the config map',
+    );
+    expect(rewrite(before, 'kv', 'leave')).toBe(
+      before.replace(
+        'name: DYN_ROUTER_MODE\n            valueFrom:\n              configMapKeyRef: {name: router, key: mode}',
+        'name: DYN_ROUTER_MODE\n            value: kv',
+      ),
+    );
+  });
+
+  it('creates the list on the frontend container, at its indentation and list style, when there is none', () => {
+    // This file writes block lists at their key's column (`containers:` / `- name`): so does the new one.
+    const before = v1beta1('          ports: [{containerPort: 8000}]');
+    expect(rewrite(before, 'kv', 'leave')).toBe(
+      before.replace(
+        '          ports: [{containerPort: 8000}]\n',
+        '          ports: [{containerPort: 8000}]\n          env:\n          - name: DYN_ROUTER_MODE\n            value: kv\n',
+      ),
+    );
+  });
+
+  it('creates the podTemplate and `main` container when the frontend has none', () => {
+    const before = `apiVersion: nvidia.com/v1beta1
+kind: DynamoGraphDeployment
+metadata:
+    name: llm
+spec:
+    components:
+        -   name: Frontend
+            type: frontend   # no pod template
+        -   name: W
+            type: worker
+`;
+    expect(rewrite(before, 'random', 'leave')).toBe(
+      before.replace(
+        'type: frontend   # no pod template\n',
+        'type: frontend   # no pod template\n            podTemplate:\n                spec:\n                    containers:\n                        - name: main\n                          env:\n                              - name: DYN_ROUTER_MODE\n                                value: random\n',
+      ),
+    );
+  });
+
+  it('fills a key left empty (`envs:` with a comment) on the right mapping', () => {
+    const before = `apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata:
+  name: llm
+spec:
+  services:
+    Frontend:
+      componentType: frontend
+      envs:   # router settings go here
+      replicas: 2
+`;
+    expect(rewrite(before, 'kv', 'off')).toBe(
+      before.replace(
+        '      envs:   # router settings go here\n',
+        '      envs:   # router settings go here\n        - name: DYN_ROUTER_MODE\n          value: kv\n        - name: DYN_ROUTER_USE_KV_EVENTS\n          value: "false"\n',
+      ),
+    );
+  });
+
+  it('keeps CRLF line endings, document markers and a missing final newline', () => {
+    const before = [
+      '%YAML 1.2',
+      '---',
+      'apiVersion: nvidia.com/v1alpha1',
+      'kind: DynamoGraphDeployment',
+      'metadata: {name: llm}',
+      'spec:',
+      '  services:',
+      '    Frontend:',
+      '      componentType: frontend',
+      '      envs:',
+      '      - name: DYN_ROUTER_MODE',
+      '        value: round-robin',
+      '...',
+      '---',
+      'kind: Service # last line, no newline',
+    ].join('\r\n');
+    const out = rewrite(before, 'kv', 'off');
+    expect(out).toBe(
+      before.replace(
+        'value: round-robin\r\n',
+        'value: kv\r\n      - name: DYN_ROUTER_USE_KV_EVENTS\r\n        value: "false"\r\n',
+      ),
+    );
+  });
+
+  it('refuses to write a file whose env list is an alias, leaving it as it was', () => {
+    const before = `apiVersion: nvidia.com/v1alpha1
+kind: DynamoGraphDeployment
+metadata: {name: llm}
+x-shared: &shared
+  - {name: A, value: a}
+spec:
+  services:
+    Frontend:
+      componentType: frontend
+      envs: *shared
+`;
+    const p = file(before);
+    expect(() => writeRecipe(p, 'kv', 'leave')).toThrow(/alias/);
+    expect(readFileSync(p, 'utf8')).toBe(before);
+  });
+});
+
+describe('recipe paths stay in the workspace', () => {
+  function layout() {
+    const root = tempDir();
+    const workspace = path.join(root, 'ws');
+    const outside = path.join(root, 'outside');
+    mkdirSync(path.join(workspace, 'deploy'), { recursive: true });
+    mkdirSync(outside);
+    const real = file(recipe, path.join(workspace, 'deploy'));
+    const foreign = file(recipe, outside, 'secret.yaml');
+    return { root, workspace, outside, real, foreign };
+  }
+
+  it('refuses a symlink or `../` path leading out of the workspace, naming both paths', () => {
+    const { workspace, foreign } = layout();
+    symlinkSync(foreign, path.join(workspace, 'link.yaml'));
+    for (const write of [false, true]) {
+      for (const input of [
+        path.join(workspace, 'link.yaml'),
+        path.join(workspace, '..', 'outside', 'secret.yaml'),
+      ]) {
+        let error: unknown;
+        try {
+          readRecipe(input, { workspace, write });
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toMatchObject({ code: 'bad-input' });
+        expect((error as Error).message).toContain(
+          `resolves to ${foreign}, outside the workspace ${workspace}`,
+        );
+        expect((error as Error).message).toContain('`recipe`');
+      }
+    }
+    // A symlinked directory inside the workspace that leads out is refused the same way.
+    symlinkSync(path.dirname(foreign), path.join(workspace, 'linkdir'));
+    expect(() =>
+      readRecipe(path.join(workspace, 'linkdir', 'secret.yaml'), { workspace, write: false }),
+    ).toThrow(/outside the workspace/);
+    expect(readFileSync(foreign, 'utf8')).toBe(recipe);
+  });
+
+  it('reads through a symlink inside the workspace, but never writes through one', () => {
+    const { workspace, real } = layout();
+    const link = path.join(workspace, 'deploy.yaml');
+    symlinkSync(real, link);
+    expect(readRecipe(link, { workspace, write: false }).file.real).toBe(real);
+    expect(() => readRecipe(link, { workspace, write: true })).toThrow(
+      `${link} is a symlink (the file is really ${real}); \`write-recipe\` never writes through a symlink`,
+    );
+    symlinkSync(path.join(workspace, 'deploy'), path.join(workspace, 'alias'));
+    expect(() =>
+      readRecipe(path.join(workspace, 'alias', 'deploy.yaml'), { workspace, write: true }),
+    ).toThrow(/alias is a symlink/);
+    // Without a workspace (the CLI on a laptop) the file itself still must not be a link.
+    expect(() => writeRecipe(link, 'kv', 'off')).toThrow(/never writes through a symlink/);
+    expect(readFileSync(real, 'utf8')).toBe(recipe);
+  });
+
+  it('accepts `../` that stays inside the workspace and writes atomically, keeping the mode', () => {
+    const { workspace, real } = layout();
+    chmodSync(real, 0o640);
+    const input = path.join(workspace, 'deploy', '..', 'deploy', 'deploy.yaml');
+    const target = readRecipe(input, { workspace, write: true });
+    const inode = statSync(real).ino;
+    expect(writeRecipe(target, 'kv', 'off').changed).toBe(true);
+    expect(statSync(real).mode & 0o777).toBe(0o640);
+    expect(statSync(real).ino).not.toBe(inode); // a new file renamed into place
+    expect(readdirSync(path.dirname(real))).toEqual(['deploy.yaml']); // no temporary left
+    expect(readFileSync(real, 'utf8')).toContain('DYN_ROUTER_MODE');
   });
 });

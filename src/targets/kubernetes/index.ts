@@ -1,7 +1,7 @@
 // The Kubernetes target, in the order a person would work: find the frontend, decide the env
 // change, write it conflict-safely, wait for the rollout, forward a port, hand over for the check.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { CheckFailure } from '../../failures.js';
 import { kvEventsDecision, type Plan } from '../../plan.js';
 import type { EnvPatch, ReportDetail } from '../../report/contract.js';
@@ -38,6 +38,7 @@ import type { JsonObject } from './json.js';
 import { curlCommands, getCommand, patchCommand, portForwardCommand, watchPodsCommand } from './kubectl.js';
 import { judgePinned, pinnedFlags } from './pinned-args.js';
 import { readRecipe, writeRecipe } from './recipe.js';
+import { writeRecipeFile } from './recipe-file.js';
 import { resolveNamespace, resolveTarget, type ResolvedTarget } from './resolve.js';
 import { waitForRollout } from './rollout-wait.js';
 import { frontendServicePort, selectorOf, serviceSelector } from './service-port.js';
@@ -197,7 +198,10 @@ export async function openKubernetesTarget(
   if (!k) throw new CheckFailure('internal', 'Kubernetes target opened without Kubernetes settings.');
   const log = (line: string) => deps.log.info(line);
   // Local problems first: a bad recipe fails before any cluster is contacted.
-  const recipe = k.recipe ? readRecipe(k.recipe) : undefined;
+  // The runner's checkout: recipe paths must stay inside it (a PR controls the files and links there).
+  const recipe = k.recipe
+    ? readRecipe(k.recipe, { workspace: process.env.GITHUB_WORKSPACE || undefined, write: k.writeRecipe })
+    : undefined;
   const creds = loadCredentials();
   await maskSecrets(creds, deps.mask ?? (() => undefined));
   log(`Kubernetes: context ${creds.context} from ${creds.source}, API server ${creds.server}.`);
@@ -356,13 +360,13 @@ export async function openKubernetesTarget(
             `${describeLocation(loc)} already has ${describeEntries(change.set) || 'the wanted settings'}: nothing written, no rollout.`,
           );
         }
-        if (k.writeRecipe && k.recipe) {
-          recipeBefore = readFileSync(k.recipe, 'utf8');
-          const edit = writeRecipe(k.recipe, wanted.envMode, wanted.kvWant, serviceName);
+        if (k.writeRecipe && recipe) {
+          recipeBefore = readFileSync(recipe.file.real, 'utf8');
+          const edit = writeRecipe(recipe, wanted.envMode, wanted.kvWant, serviceName);
           if (!edit.changed) recipeBefore = undefined;
           log(
             edit.changed
-              ? `Recipe ${k.recipe}: frontend env updated (comments kept).`
+              ? `Recipe ${k.recipe}: frontend env updated (only the changed entries rewritten).`
               : `Recipe ${k.recipe} already has the change.`,
           );
           limitations.push(
@@ -433,8 +437,8 @@ export async function openKubernetesTarget(
     if (k.rollbackOnFailure && written) {
       session.onCheckFailed = async () => {
         await rollBack(api, target, serviceName, selector, original, k.rolloutTimeoutMs, session, log);
-        if (recipeBefore !== undefined && k.recipe) {
-          writeFileSync(k.recipe, recipeBefore);
+        if (recipeBefore !== undefined && recipe) {
+          writeRecipeFile(recipe.file, recipeBefore);
           log(`Recipe ${k.recipe} restored.`);
         }
       };
@@ -480,8 +484,8 @@ export async function openKubernetesTarget(
     let note = ` The env change to ${describeLocation(loc)} stays applied (see the env-patch output).`;
     if (k?.rollbackOnFailure) {
       await rollBack(api, target, serviceName, selector, original, k.rolloutTimeoutMs, session, log);
-      if (recipeBefore !== undefined && k.recipe) {
-        writeFileSync(k.recipe, recipeBefore);
+      if (recipeBefore !== undefined && recipe) {
+        writeRecipeFile(recipe.file, recipeBefore);
         log(`Recipe ${k.recipe} restored.`);
       }
       note = session.envPatch.rolledBack

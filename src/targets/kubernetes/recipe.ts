@@ -1,16 +1,23 @@
 // The recipe (a deploy.yaml, often several documents): which DGD it deploys, and, for GitOps,
-// the same env change written back into the file with its comments and layout kept.
+// the same env change written back into the file: only the changed entries' lines are rewritten.
 
-import { readFileSync, writeFileSync } from 'node:fs';
-import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments, type Document } from 'yaml';
 import { CheckFailure } from '../../failures.js';
 import type { EnvEntry } from '../../report/contract.js';
-import { DGD_GROUP, dgdRef, envAt, locateDgdFrontend, type DgdVersion, type Path } from './dgd.js';
+import { DGD_GROUP, dgdRef, envAt, locateDgdFrontend, type DgdVersion } from './dgd.js';
 import { computeEnvChange, type EnvLists, type KvEventsWant } from './env-change.js';
 import { asString, dig, isObject, type JsonObject } from './json.js';
+import { resolveRecipeFile, writeRecipeFile, type RecipeFile, type RecipePolicy } from './recipe-file.js';
+import { spliceEnvLists, type ListEdit } from './recipe-splice.js';
 
 export interface RecipeTarget {
+  /** The path as given. */
   path: string;
+  /** Where it really is, checked against the workspace; every read and write goes here. */
+  file: RecipeFile;
+  /** The file's text as read. */
+  text: string;
   name: string;
   namespace?: string;
   version: DgdVersion;
@@ -27,14 +34,16 @@ function recipeFailure(path: string, problem: string): CheckFailure {
   );
 }
 
-function loadDocuments(path: string): Document.Parsed[] {
-  let text: string;
+function loadText(path: string, file: RecipeFile): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(file.real, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw recipeFailure(path, code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'error'})`);
   }
+}
+
+function parseDocuments(path: string, text: string): Document.Parsed[] {
   const docs = parseAllDocuments(text);
   if (!Array.isArray(docs)) throw recipeFailure(path, 'is empty');
   const broken = docs.find((d) => d.errors.length > 0);
@@ -42,8 +51,14 @@ function loadDocuments(path: string): Document.Parsed[] {
   return docs;
 }
 
-export function readRecipe(path: string): RecipeTarget {
-  const docs = loadDocuments(path);
+/**
+ * Reads the recipe after checking its path (see recipe-file.ts): with a workspace, the real path
+ * must lie inside it, and with `write` the path must not go through a symlink.
+ */
+export function readRecipe(path: string, policy: RecipePolicy = { write: false }): RecipeTarget {
+  const file = resolveRecipeFile(path, policy);
+  const text = loadText(path, file);
+  const docs = parseDocuments(path, text);
   const found: RecipeTarget[] = [];
   docs.forEach((doc, docIndex) => {
     const object = doc.toJS() as unknown;
@@ -59,6 +74,8 @@ export function readRecipe(path: string): RecipeTarget {
     if (!name) throw recipeFailure(path, 'has a DynamoGraphDeployment without metadata.name');
     found.push({
       path,
+      file,
+      text,
       name,
       namespace: asString(dig(object, 'metadata', 'namespace')),
       version,
@@ -77,42 +94,26 @@ export function readRecipe(path: string): RecipeTarget {
   return found[0];
 }
 
-function yamlPath(path: Path): (string | number)[] {
-  return path.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
-}
-
-/** Replaces the env list at `path`, keeping the nodes (and comments) of entries that did not change. */
-function writeEnvList(doc: Document.Parsed, path: Path, next: EnvEntry[]): void {
-  const node = doc.getIn(yamlPath(path), true);
-  if (!isSeq(node)) {
-    doc.setIn(yamlPath(path), doc.createNode(next));
-    return;
-  }
-  const old = node.items.map((item) => ({ item, json: JSON.stringify(isMap(item) ? item.toJSON() : item) }));
-  node.items = next.map((entry) => {
-    const json = JSON.stringify(entry);
-    const index = old.findIndex((o) => o.json === json);
-    if (index >= 0) return old.splice(index, 1)[0].item;
-    return doc.createNode(entry);
-  });
-}
-
 export interface RecipeEdit {
   changed: boolean;
   set: EnvEntry[];
   remove: string[];
 }
 
-/** Applies the router env change to the recipe's frontend entry (never the graph-level env). */
+/**
+ * Applies the router env change to the recipe's frontend entry (never the graph-level env),
+ * rewriting only the changed entries' lines, atomically. A plain path is checked as a write
+ * without a workspace (the file itself must not be a symlink).
+ */
 export function writeRecipe(
-  path: string,
+  recipe: string | RecipeTarget,
   mode: string | undefined,
   kvEvents: KvEventsWant,
   service?: string,
 ): RecipeEdit {
-  const target = readRecipe(path);
-  const docs = loadDocuments(path);
-  const doc = docs[target.docIndex];
+  const given = typeof recipe === 'string' ? readRecipe(recipe, { write: true }) : recipe;
+  // Read again: the file on disk now, not the one read at the start of the run.
+  const target = readRecipe(given.path, { workspace: given.file.workspace, write: true });
   const loc = locateDgdFrontend(
     target.object,
     dgdRef(target.namespace ?? 'default', target.name, target.version),
@@ -122,15 +123,16 @@ export function writeRecipe(
   if (loc.componentEnvPath) lists.component = envAt(target.object, loc.componentEnvPath);
   const change = computeEnvChange(lists, mode, kvEvents);
   if (!change.changed) return { changed: false, set: change.set, remove: change.remove };
+  const edits: ListEdit[] = [];
   if (
     loc.componentEnvPath &&
     change.lists.component &&
     JSON.stringify(change.lists.component) !== JSON.stringify(lists.component)
   ) {
-    writeEnvList(doc, loc.componentEnvPath, change.lists.component);
+    edits.push({ path: loc.componentEnvPath, next: change.lists.component });
   }
   if (JSON.stringify(change.lists.container) !== JSON.stringify(lists.container))
-    writeEnvList(doc, loc.containerEnvPath, change.lists.container);
-  writeFileSync(path, docs.map((d) => d.toString()).join(''));
+    edits.push({ path: loc.containerEnvPath, next: change.lists.container });
+  writeRecipeFile(target.file, spliceEnvLists(target.text, target.docIndex, edits));
   return { changed: true, set: change.set, remove: change.remove };
 }
