@@ -130,6 +130,18 @@ ${env}
     expect(rewrite(before, 'kv', 'leave')).toBe(before.replace("value: 'random'", "value: 'kv'"));
   });
 
+  it('takes the quoting style from values that had a choice (quotes a value needs are no style)', () => {
+    const before = v1beta1(
+      '          env:\n          - name: LOG\n            value: info\n          - name: TEMP\n            value: "0.0"\n          - name: TEXT\n            value: "a: b"',
+    );
+    expect(rewrite(before, 'kv', 'leave')).toBe(
+      before.replace(
+        'value: "a: b"\n',
+        'value: "a: b"\n          - name: DYN_ROUTER_MODE\n            value: kv\n',
+      ),
+    );
+  });
+
   it('appends to a flow-style list in flow style', () => {
     const before = v1beta1('          env: [ {name: A, value: a} ]   # flow');
     expect(rewrite(before, 'kv', 'off')).toBe(

@@ -129,20 +129,21 @@ function detectStyle(src: string, doc: Document.Parsed): { unit: number; indentS
   return { unit: unit ?? 2, indentSeq: indentSeq ?? true };
 }
 
+/** True when `value` written plain reads back as the same string. */
+function plainSafe(value: string): boolean {
+  if (!/^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/.test(value)) return false;
+  try {
+    return parse(value) === value;
+  } catch {
+    return false;
+  }
+}
+
 /** A string as YAML in the style `like` used: plain where that reads back as the same string. */
 function scalarText(value: string, like: Scalar.Type | undefined): string {
-  const plainSafe =
-    /^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/.test(value) &&
-    (() => {
-      try {
-        return parse(value) === value;
-      } catch {
-        return false;
-      }
-    })();
   // Single quotes cannot escape control characters: those go double-quoted.
   if (like === 'QUOTE_SINGLE' && ![...value].some((c) => c < ' ')) return `'${value.replace(/'/g, "''")}'`;
-  if (like === 'QUOTE_DOUBLE' || !plainSafe) return JSON.stringify(value);
+  if (like === 'QUOTE_DOUBLE' || !plainSafe(value)) return JSON.stringify(value);
   return value;
 }
 
@@ -170,12 +171,15 @@ function jsOf(node: unknown, doc: Document.Parsed): unknown {
   return node && typeof (node as Node).toJS === 'function' ? (node as Node).toJS(doc) : node;
 }
 
-/** The value scalar style the list already uses, so added entries look like their neighbours. */
+/**
+ * The quoting the list's author chose, so added entries look like their neighbours: taken from
+ * the last value that could have been written plain (quotes a value needs say nothing of style).
+ */
 function valueStyle(seq: YAMLSeq): Scalar.Type | undefined {
   for (const item of [...seq.items].reverse()) {
     if (!isMap(item)) continue;
     const value = item.get('value', true);
-    if (isScalar(value)) return value.type;
+    if (isScalar(value) && typeof value.value === 'string' && plainSafe(value.value)) return value.type;
   }
   return undefined;
 }
