@@ -276,6 +276,14 @@ spec:
     );
   });
 
+  it('replaces a block-scalar value keeping its line break, and keeps a byte-order mark', () => {
+    const before =
+      '\ufeffapiVersion: nvidia.com/v1alpha1\nkind: DynamoGraphDeployment\nmetadata: {name: llm}\nspec:\n  services:\n    Frontend:\n      componentType: frontend\n      envs:\n        - name: DYN_ROUTER_MODE\n          value: |\n            random\n        - name: X\n          value: >-\n            y\n';
+    expect(rewrite(before, 'kv', 'leave')).toBe(
+      before.replace('value: |\n            random\n', 'value: kv\n'),
+    );
+  });
+
   it('refuses to write a file whose env list is an alias, leaving it as it was', () => {
     const before = `apiVersion: nvidia.com/v1alpha1
 kind: DynamoGraphDeployment

@@ -321,7 +321,11 @@ function replaceEntry(
       const node = pair.value as Scalar | null;
       if (node && node.value === want) continue;
       if (node && node.range && node.source !== '') {
-        s.edits.push({ start: node.range[0], end: node.range[1], text: scalarText(want, node.type) });
+        // A block scalar (`|`, `>`) owns its line break; the flow text that replaces it must keep one.
+        const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
+        const ownsBreak = s.src[node.range[1] - 1] === '\n';
+        const text = scalarText(want, block ? like : node.type) + (ownsBreak ? s.eol : '');
+        s.edits.push({ start: node.range[0], end: node.range[1], text });
       } else {
         const colon = s.src.indexOf(':', range(pair.key as Node)[1]);
         s.edits.push({ start: colon + 1, end: colon + 1, text: ` ${scalarText(want, like)}` });
