@@ -35,7 +35,7 @@ function bundle(entry, outDir) {
   );
 }
 
-bundle('lib/main.js', 'dist');
+bundle('lib/index.js', 'dist');
 bundle('lib/cli.js', '.tmp/cli');
 mkdirSync('dist/cli', { recursive: true });
 for (const file of readdirSync('.tmp/cli')) renameSync(join('.tmp/cli', file), join('dist/cli', file));

@@ -3,30 +3,18 @@
 
 import { httpClient } from './check/http.js';
 import { CheckFailure } from './failures.js';
-import { contractOutputs, failureOf, type Contract } from './report/contract.js';
+import { contractOutputs, failureOf, outputCutNotes, type Contract } from './report/contract.js';
 import { renderSummary, verdictText } from './report/summary.js';
-import { oneLine } from './report/escape.js';
-import { runCheck, toFailure, type Logger } from './run.js';
-import { actionInputs, parseSettings, DEFAULT_BASE_URL } from './settings.js';
+import { runCheck, toFailure } from './run.js';
+import { actionInputs, parseSettings, DEFAULT_BASE_URL, type Settings } from './settings.js';
 import { openTarget } from './targets/index.js';
-import { stopFrontend, type LaunchedFrontend } from './targets/launch.js';
-import type { Runner } from './runner/github.js';
-import { guardCommands, redacting, secrets, type Redactor } from './runner/redact.js';
-
-const LAUNCH_STATE = 'launched-frontend';
+import { stopFrontend } from './targets/launch.js';
+import { LAUNCH_STATE, parseLaunchRecord } from './targets/launch-record.js';
+import type { ActionRunner } from './runner/actions.js';
+import { secrets } from './runner/redact.js';
 
 // The job summary is capped at 1 MiB per step; beyond it the runner drops the summary.
 const SUMMARY_LIMIT = 1000 * 1024;
-
-// Log lines carry outside text (model ids, error bodies, pod names): folded to one line and
-// guarded so that no workflow command can start anywhere in them.
-function logLine(text: string): string {
-  return guardCommands(oneLine(text, 4000));
-}
-
-function logger(runner: Runner): Logger {
-  return { info: (line) => runner.info(logLine(line)), warning: (line) => runner.warning(logLine(line)) };
-}
 
 /** The contract of a run that stopped before planning (bad input): nothing was contacted. */
 function inputFailureContract(failure: CheckFailure, baseUrl: string): Contract {
@@ -52,46 +40,70 @@ function inputFailureContract(failure: CheckFailure, baseUrl: string): Contract 
   };
 }
 
-function publish(runner: Runner, contract: Contract, redactor: Redactor): void {
+/** What the run will do, in one line: the settings group shows it before anything is contacted. */
+function describeSettings(settings: Settings): string {
+  const target = settings.kubernetes
+    ? `Kubernetes${settings.kubernetes.deployment ? ` deployment ${settings.kubernetes.deployment}` : ''}${settings.kubernetes.dryRun ? ' (dry run)' : ''}`
+    : settings.launch
+      ? `launch a frontend at ${settings.baseUrl ?? DEFAULT_BASE_URL}`
+      : (settings.baseUrl ?? DEFAULT_BASE_URL);
+  const compare = settings.compare ? `; compare ${settings.compare.modes.join(', ')}` : '';
+  return `Settings: mode ${settings.mode ?? '(check only)'}, target ${target}, ${settings.retries} attempt(s) per check, ${settings.timeoutMs / 1000} s per request${settings.apiKey ? ', api-key set' : ''}${compare}.`;
+}
+
+function summaryFor(contract: Contract): string {
+  let summary = renderSummary(contract);
+  if (Buffer.byteLength(summary) > SUMMARY_LIMIT)
+    summary = renderSummary({ ...contract, details: [] }, { maxModels: 100 });
+  if (Buffer.byteLength(summary) > SUMMARY_LIMIT)
+    summary = `<p>The summary was over GitHub's 1 MiB limit and is left out; the step outputs and the log carry the result.</p>\n`;
+  return summary;
+}
+
+async function publish(runner: ActionRunner, contract: Contract): Promise<void> {
   // Redact before rendering: the summary's HTML escaping would otherwise hide an echoed secret
   // (e.g. `_` becomes `&#95;`) from the runner-level redaction.
-  contract = redactor.deep(contract);
+  contract = secrets.deep(contract);
+  // Outputs are capped (report/outputs.ts); the summary and `limitations` say what was cut.
+  contract.limitations.push(...outputCutNotes(contract));
   for (const [name, value] of Object.entries(contractOutputs(contract))) runner.setOutput(name, value);
   try {
-    let summary = renderSummary(contract);
-    if (Buffer.byteLength(summary) > SUMMARY_LIMIT)
-      summary = renderSummary({ ...contract, details: [], models: contract.models.slice(0, 100) });
-    runner.appendSummary(summary);
+    await runner.writeSummary(summaryFor(contract));
   } catch (error) {
-    runner.warning(`Could not write the job summary: ${(error as Error).message}`);
+    runner.log.warning(`Could not write the job summary: ${(error as Error).message}`);
   }
   const line = verdictText(contract);
   if (contract.result === 'pass') {
-    runner.info(logLine(line));
+    runner.log.info(line);
   } else {
     const failure = contract.failure;
-    runner.error(logLine(`${failure?.message ?? ''} Next step: ${failure?.next ?? ''}`), {
-      title: `Dynamo router check failed: ${failure?.code ?? 'internal'}`,
-    });
-    process.exitCode = 1;
+    runner.log.error(
+      `${failure?.message ?? ''} Next step: ${failure?.next ?? ''}`,
+      `Dynamo router check failed: ${failure?.code ?? 'internal'}`,
+    );
+    runner.markFailed();
   }
 }
 
-export async function runAction(rawRunner: Runner): Promise<void> {
-  const inputs = actionInputs();
-  const redactor = secrets;
-  const runner = redacting(rawRunner, redactor);
+export async function runAction(runner: ActionRunner): Promise<void> {
+  const inputs = actionInputs(runner.getInput);
   // Mask the key before anything can echo it, even a rejected input.
   const apiKey = inputs('api-key');
   if (apiKey) runner.setSecret(apiKey);
-  let settings;
+  const log = runner.log;
+  let settings: Settings;
   try {
-    settings = parseSettings(inputs);
+    settings = await log.group('Settings', async () => {
+      const parsed = parseSettings(inputs);
+      log.info(describeSettings(parsed));
+      return parsed;
+    });
   } catch (error) {
-    publish(runner, inputFailureContract(toFailure(error), DEFAULT_BASE_URL), redactor);
+    await log.group('Report', () =>
+      publish(runner, inputFailureContract(toFailure(error), DEFAULT_BASE_URL)),
+    );
     return;
   }
-  const log = logger(runner);
   const contract = await runCheck(settings, {
     http: httpClient,
     log,
@@ -102,17 +114,28 @@ export async function runAction(rawRunner: Runner): Promise<void> {
         mask: (secret) => runner.setSecret(secret),
       }),
   });
-  publish(runner, contract, redactor);
+  await log.group('Report', () => publish(runner, contract));
 }
 
-export async function cleanupAction(runner: Runner): Promise<void> {
+/** The post step: stops the frontend this run launched, and nothing it cannot prove it launched. */
+export async function cleanupAction(runner: ActionRunner): Promise<void> {
   const raw = runner.getState(LAUNCH_STATE);
   if (!raw) return;
+  const parsed = parseLaunchRecord(raw);
+  if (!parsed.ok) {
+    runner.log.warning(`Post step: no process was signalled, because ${parsed.reason}.`);
+    return;
+  }
+  const launched = parsed.record;
   try {
-    const launched = JSON.parse(raw) as LaunchedFrontend;
-    const how = await stopFrontend(launched.pid);
-    runner.info(`Launched frontend (pid ${launched.pid}): ${how}. Its log: ${launched.logPath}`);
+    const stopped = await stopFrontend(launched);
+    if (stopped.outcome === 'left alone')
+      runner.log.warning(`Post step: pid ${launched.pid} was left alone: ${stopped.reason}.`);
+    else
+      runner.log.info(
+        `Launched frontend (pid ${launched.pid}): ${stopped.outcome}. Its log: ${launched.logPath}`,
+      );
   } catch (error) {
-    runner.warning(`Could not stop the launched frontend: ${(error as Error).message}`);
+    runner.log.warning(`Could not stop the launched frontend: ${(error as Error).message}`);
   }
 }

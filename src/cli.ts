@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { httpClient } from './check/http.js';
 import { cliDocument, exitCodeFor } from './cli-document.js';
 import { verdictText } from './report/summary.js';
-import { guardCommands, secrets } from './runner/redact.js';
+import { cliPrinter } from './runner/print.js';
+import { secrets } from './runner/redact.js';
 import { runCheck, toFailure } from './run.js';
 import { DEFAULT_BASE_URL, DEFAULTS, parseSettings } from './settings.js';
 // The CLI checks a URL only: importing the target chooser would bundle the Kubernetes chunk.
@@ -30,6 +31,9 @@ Checks a Dynamo frontend: GET /v1/models must list a model, then one chat comple
 Exit codes: 0 ok, 1 usage error, 2 /v1/models never answered 200, 3 no model discovered,
 4 the chat request failed or was invalid.`;
 
+// The CLI may run inside a workflow step: its stderr lines are guarded like the action's log.
+const stderr = cliPrinter();
+
 async function main(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -51,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
       },
     }));
   } catch (error) {
-    process.stderr.write(`dynamo-router-check: ${(error as Error).message}\n\n${USAGE}\n`);
+    stderr.say(`dynamo-router-check: ${(error as Error).message}\n\n${USAGE}`);
     return 1;
   }
   if (values.help) {
@@ -78,24 +82,18 @@ async function main(argv: string[]): Promise<number> {
     const message = toFailure(error)
       .message.replace(/Input `retry-delay`/, 'Flag `--retry-sleep`')
       .replace(/Input `([^`]+)`/, 'Flag `--$1`');
-    process.stderr.write(`dynamo-router-check: ${message}\n`);
+    stderr.say(`dynamo-router-check: ${message}`);
     return 1;
   }
   // A server can echo the key back into an error body: nothing printed may carry it.
   if (settings.apiKey) secrets.add(settings.apiKey);
-  // The CLI may run inside a workflow step: its stderr lines are guarded like the action's log.
-  const redact = (text: string): string => guardCommands(secrets.text(text));
-  const log = {
-    info: (line: string) => process.stderr.write(`  ${redact(line)}\n`),
-    warning: (line: string) => process.stderr.write(`  warning: ${redact(line)}\n`),
-  };
   const contract = await runCheck(settings, {
     http: httpClient,
-    log,
+    log: stderr,
     openTarget: async (_s, plan) => urlSession(plan.baseUrl),
   });
   process.stdout.write(secrets.text(JSON.stringify(cliDocument(contract), null, 2)) + '\n');
-  process.stderr.write(redact(verdictText(contract)) + '\n');
+  stderr.say(verdictText(contract));
   return exitCodeFor(contract);
 }
 

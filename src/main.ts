@@ -1,13 +1,15 @@
-// Entry point of the action. One bundle serves the main and the post step (as actions/checkout
-// does): the main step leaves a state flag behind that tells the post step apart.
+// The action's main step, shaped like GitHub's actions/typescript-action template: `run()` is
+// called by src/index.ts in the bundle, and by @github/local-action when debugging locally.
 
-import { cleanupAction, runAction } from './action.js';
-import { githubRunner } from './runner/github.js';
+import { runAction } from './action.js';
+import { actionRunner } from './runner/actions.js';
 
-const runner = githubRunner();
-if (runner.getState('isPost') === 'true') {
-  await cleanupAction(runner);
-} else {
-  runner.saveState('isPost', 'true');
-  await runAction(runner);
+export async function run(): Promise<void> {
+  const runner = actionRunner();
+  try {
+    await runAction(runner);
+  } catch (error) {
+    // runAction reports every expected failure itself; this is a bug, still said plainly.
+    runner.log.fail(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

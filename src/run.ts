@@ -17,6 +17,8 @@ import { verifyInEffect } from './evidence/verify-step.js';
 export interface Logger {
   info(line: string): void;
   warning(line: string): void;
+  /** Runs one phase inside a folded log group (the action's log; the CLI shows no groups). */
+  group<T>(title: string, body: () => Promise<T>): Promise<T>;
 }
 
 /** What a target hands back: where to check, what it changed, and how to undo or close. */
@@ -102,6 +104,10 @@ function applySmoke(contract: Contract, smoke: SmokeResult): void {
   }
 }
 
+function targetTitle(plan: Plan): string {
+  return plan.target === 'kubernetes' ? 'Target: Kubernetes' : 'Target: launch a frontend';
+}
+
 export function toFailure(error: unknown): CheckFailure {
   if (error instanceof CheckFailure) return error;
   const message = error instanceof Error ? error.message : String(error);
@@ -113,7 +119,11 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
   const contract = baseContract(settings, plan);
   let session: TargetSession | undefined;
   try {
-    const opened = await effects.openTarget(settings, plan);
+    // A URL target does nothing worth a group of its own; launch and Kubernetes log their steps.
+    const opened =
+      plan.target === 'url'
+        ? await effects.openTarget(settings, plan)
+        : await effects.log.group(targetTitle(plan), () => effects.openTarget(settings, plan));
     session = opened;
     applySession(contract, opened);
     const verifying = settings.verify && !settings.skipChat;
@@ -127,32 +137,38 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
         : {};
       window = await openEvidenceWindow(effects.http, opened.baseUrl, auth, settings.timeoutMs, opened.logs);
     };
-    const smoke = await smokeCheck(
-      effects.http,
-      {
-        baseUrl: session.baseUrl,
-        model: settings.model,
-        prompt: settings.prompt,
-        maxTokens: settings.maxTokens,
-        skipChat: settings.skipChat,
-        retries: settings.retries,
-        retryDelayMs: settings.retryDelayMs,
-        timeoutMs: settings.timeoutMs,
-        apiKey: settings.apiKey,
-        directMode: (session.mode ?? plan.expectedMode) === 'direct',
-        beforeChat: verifying ? openWindow : undefined,
-      },
-      (line) => effects.log.info(line),
+    const smoke = await effects.log.group('Smoke check', () =>
+      smokeCheck(
+        effects.http,
+        {
+          baseUrl: opened.baseUrl,
+          model: settings.model,
+          prompt: settings.prompt,
+          maxTokens: settings.maxTokens,
+          skipChat: settings.skipChat,
+          retries: settings.retries,
+          retryDelayMs: settings.retryDelayMs,
+          timeoutMs: settings.timeoutMs,
+          apiKey: settings.apiKey,
+          directMode: (opened.mode ?? plan.expectedMode) === 'direct',
+          beforeChat: verifying ? openWindow : undefined,
+        },
+        (line) => effects.log.info(line),
+      ),
     );
     applySmoke(contract, smoke);
     if (smoke.ok && verifying) {
-      await verifyInEffect(settings, plan, session, smoke, contract, effects, window);
+      await effects.log.group('Verification', () =>
+        verifyInEffect(settings, plan, opened, smoke, contract, effects, window),
+      );
     }
     if (contract.result === 'pass' && settings.compare) {
-      await compareModes(settings, session, contract, effects);
+      await effects.log.group('Comparison', () => compareModes(settings, opened, contract, effects));
     }
     if (contract.result === 'fail' && contract.failure && session.onCheckFailed) {
-      await session.onCheckFailed(new CheckFailure(contract.failure.code, contract.failure.message));
+      const { onCheckFailed } = session;
+      const failure = new CheckFailure(contract.failure.code, contract.failure.message);
+      await effects.log.group('After the failed check', () => onCheckFailed(failure));
       if (session.envPatch) contract.envPatch = session.envPatch;
     }
   } catch (error) {

@@ -77,9 +77,15 @@ export const DEFAULTS = {
   python: 'python3',
 };
 
-/** The GitHub runner's way of passing inputs (what @actions/core's getInput reads), without loading it. */
-export function actionInputs(env: NodeJS.ProcessEnv = process.env): InputSource {
-  return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+/**
+ * The action's inputs, read with @actions/core's `getInput` (handed in by the action, so that the
+ * CLI, which shares this parser, does not bundle the toolkit). Trimmed as `getInput` does; local
+ * runners that stand in for the toolkit (local-action) may not trim.
+ */
+export function actionInputs(
+  getInput: (name: string, options?: { trimWhitespace?: boolean }) => string,
+): InputSource {
+  return (name) => getInput(name, { trimWhitespace: true }).trim();
 }
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

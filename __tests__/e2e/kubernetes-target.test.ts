@@ -14,7 +14,11 @@ import { openTarget } from '../../src/targets/index.ts';
 type AnyObj = Record<string, any>;
 const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/k8s');
 let lines: string[] = [];
-const log = { info: (l: string) => lines.push(l), warning: (l: string) => lines.push(`WARN ${l}`) };
+const log = {
+  info: (l: string) => lines.push(l),
+  warning: (l: string) => lines.push(`WARN ${l}`),
+  group: <T>(_title: string, body: () => Promise<T>) => body(),
+};
 
 async function run(inputs: Record<string, string>) {
   lines = [];

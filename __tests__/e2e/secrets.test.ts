@@ -138,7 +138,9 @@ describeDynamo('secrets and escaping (bundled action, local path)', () => {
     // Log: the only workflow commands are the action's own; nothing from outside starts a line.
     const commands = run.stdout.split('\n').filter((l) => /^\s*(::|##\[)/.test(l));
     for (const line of commands)
-      expect(line).toMatch(/^::(add-mask|error title=Dynamo router check failed%3A [a-z-]+)::/);
+      expect(line).toMatch(
+        /^::(add-mask::|error title=Dynamo router check failed%3A [a-z-]+::|endgroup::$|group::(Settings|Target: launch a frontend|Smoke check|Verification|Report)$)/,
+      );
     expect(run.stdout).not.toMatch(/^\s*::error title=pwned/m);
     expect(commands.filter((l) => l.startsWith('::error'))).toHaveLength(
       run.outputs.result === 'pass' ? 0 : 1,

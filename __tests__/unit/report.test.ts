@@ -103,6 +103,7 @@ describe('outputs', () => {
         'mode-verified',
         'model',
         'models',
+        'models-count',
         'next-command',
         'result',
         'service',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { CheckFailure } from '../../src/failures.js';
 import { nearestMode } from '../../src/modes.js';
+import * as core from '@actions/core';
 import { actionInputs, parseSettings } from '../../src/settings.js';
 
 const from = (inputs: Record<string, string>) => (name: string) => (inputs[name] ?? '').trim();
@@ -36,10 +37,21 @@ describe('parseSettings', () => {
   });
 
   it('reads inputs the way the runner passes them (INPUT_ with hyphens kept)', () => {
-    const get = actionInputs({ 'INPUT_BASE-URL': ' http://127.0.0.1:9000/ ', INPUT_MODE: 'kv' });
-    const s = parseSettings(get);
-    expect(s.baseUrl).toBe('http://127.0.0.1:9000');
-    expect(s.mode).toBe('kv');
+    const saved = { url: process.env['INPUT_BASE-URL'], mode: process.env.INPUT_MODE };
+    process.env['INPUT_BASE-URL'] = ' http://127.0.0.1:9000/ ';
+    process.env.INPUT_MODE = 'kv';
+    try {
+      const s = parseSettings(actionInputs(core.getInput));
+      expect(s.baseUrl).toBe('http://127.0.0.1:9000');
+      expect(s.mode).toBe('kv');
+    } finally {
+      for (const [k, v] of [
+        ['INPUT_BASE-URL', saved.url],
+        ['INPUT_MODE', saved.mode],
+      ] as const)
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+    }
   });
 
   it.each(['round-robin', 'kv', 'least-loaded', 'device-aware-weighted', 'direct', 'random', 'power-of-two'])(

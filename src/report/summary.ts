@@ -5,6 +5,7 @@
 import { escapeHtml } from './escape.js';
 import type { Contract } from './contract.js';
 import { renderComparison } from './comparison.js';
+import { fittingCount, MODELS_CAP } from './outputs.js';
 
 const code = (text: string): string => `<code>${escapeHtml(text)}</code>`;
 const pre = (text: string): string => `<pre>${escapeHtml(text).replace(/<br>/g, '\n')}</pre>`;
@@ -62,7 +63,12 @@ function smokeCell(c: Contract): string {
   return f ? `Failed (${code(f.code)}): ${escapeHtml(f.message)}` : 'Failed.';
 }
 
-export function renderSummary(c: Contract): string {
+export interface SummaryOptions {
+  /** Fewer model ids than the `models` output holds, when the summary itself runs out of room. */
+  maxModels?: number;
+}
+
+export function renderSummary(c: Contract, options: SummaryOptions = {}): string {
   const parts: string[] = [verdictLine(c)];
   if (c.failure) {
     parts.push(
@@ -104,10 +110,23 @@ export function renderSummary(c: Contract): string {
     );
     parts.push(fold('Checks', `<table>${header}${rows.join('')}</table>`));
   }
-  if (c.models.length)
+  if (c.models.length) {
+    // The same ids as the `models` output (capped), or fewer when the summary is short of room.
+    const shown = Math.min(fittingCount(c.models, MODELS_CAP), options.maxModels ?? Infinity);
+    const title =
+      shown < c.models.length
+        ? `Models (the first ${shown} of ${c.models.length}: the list was cut)`
+        : `Models (${c.models.length})`;
     parts.push(
-      fold(`Models (${c.models.length})`, `<ul>${c.models.map((m) => `<li>${code(m)}</li>`).join('')}</ul>`),
+      fold(
+        title,
+        `<ul>${c.models
+          .slice(0, shown)
+          .map((m) => `<li>${code(m)}</li>`)
+          .join('')}</ul>`,
+      ),
     );
+  }
   if (c.envPatch) parts.push(fold('Env patch (JSON)', pre(JSON.stringify(c.envPatch, null, 2))));
   for (const detail of c.details) parts.push(fold(detail.title, pre(detail.text)));
   return parts.join('\n\n') + '\n';

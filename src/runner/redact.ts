@@ -1,8 +1,6 @@
 // Untrusted text, made safe in one place: secrets redacted (before any cut), and workflow
 // commands neutralised wherever the runner could read them.
 
-import type { Runner } from './github.js';
-
 /**
  * Secrets (the api-key input, tokens from a kubeconfig) are masked by the runner in the log, but a
  * hostile or broken server can echo them back into a failure message, and the runner does not
@@ -84,21 +82,4 @@ export function guardCommands(text: string): string {
 /** Everything printed: redacted, then guarded. */
 export function safeLine(text: string): string {
   return guardCommands(secrets.text(text));
-}
-
-/** The runner, with every message, output and summary passed through the redactor. */
-export function redacting(runner: Runner, redactor: Redactor): Runner {
-  return {
-    info: (message) => runner.info(redactor.text(message)),
-    warning: (message, properties) => runner.warning(redactor.text(message), properties),
-    error: (message, properties) => runner.error(redactor.text(message), properties),
-    setSecret: (secret) => {
-      redactor.add(secret);
-      runner.setSecret(secret);
-    },
-    setOutput: (name, value) => runner.setOutput(name, redactor.text(value)),
-    saveState: (name, value) => runner.saveState(name, value),
-    getState: (name) => runner.getState(name),
-    appendSummary: (markdown) => runner.appendSummary(redactor.text(markdown)),
-  };
 }

@@ -55,7 +55,9 @@ function launchSwitcher(
 ): ModeSwitcher {
   let current = first;
   const relaunch = async (argv: string[]): Promise<void> => {
-    await stopFrontend(current.pid);
+    const stopped = await stopFrontend(current);
+    if (stopped.outcome === 'left alone')
+      deps.log.warning(`The launched frontend was left running: ${stopped.reason}.`);
     current = await launchFrontend(argv, {
       baseUrl: plan.baseUrl,
       timeoutMs: settings.launchTimeoutMs,

@@ -1,6 +1,7 @@
 // Starts a Dynamo frontend on the runner, waits until it is live, and stops it later (the post
 // step). The process is detached with its output in a log file so the step can end while the
-// frontend keeps serving later steps; it is always stopped by process group.
+// frontend keeps serving later steps. It is stopped only once proven to be the one launched
+// (launch-record.ts), and by process group only when it leads its own group.
 
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
@@ -11,11 +12,16 @@ import { CheckFailure } from '../failures.js';
 import { shellJoin } from '../args.js';
 import { sleep } from '../check/retry.js';
 import { httpClient } from '../check/http.js';
+import {
+  checkIdentity,
+  newToken,
+  readStat,
+  startTimeOf,
+  TOKEN_VAR,
+  type LaunchedFrontend,
+} from './launch-record.js';
 
-export interface LaunchedFrontend {
-  pid: number;
-  logPath: string;
-}
+export type { LaunchedFrontend } from './launch-record.js';
 
 export interface LaunchOptions {
   baseUrl: string;
@@ -63,13 +69,10 @@ export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return out;
 }
 
+/** Gone or a zombie: nothing left to stop. */
 function exited(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  const stat = readStat(pid);
+  return !stat || stat.state === 'Z';
 }
 
 export async function launchFrontend(
@@ -94,12 +97,16 @@ export async function launchFrontend(
   );
   const fd = openSync(logPath, 'a');
   options.log(`Launching: ${shellJoin(argv)} (log: ${logPath})`);
+  const token = newToken();
+  // child_process, not @actions/exec: exec waits for the process to exit, and this one must outlive the step.
   const child = spawn(argv[0], argv.slice(1), {
     detached: true,
     stdio: ['ignore', fd, fd],
-    env: childEnv(options.env ?? process.env),
+    env: { ...childEnv(options.env ?? process.env), [TOKEN_VAR]: token },
   });
   closeSync(fd);
+  // The start time is fixed at fork: read it at once, before the pid could ever be reused.
+  const startTime = child.pid ? startTimeOf(child.pid) : '';
   let spawnError: NodeJS.ErrnoException | undefined;
   let exitCode: number | null | undefined;
   let exitSignal: NodeJS.Signals | null = null;
@@ -120,6 +127,7 @@ export async function launchFrontend(
     );
   }
   const pid = child.pid;
+  const launched: LaunchedFrontend = { pid, startTime, token, logPath };
   const deadline = Date.now() + options.timeoutMs;
   let lastReport = Date.now();
   try {
@@ -147,7 +155,7 @@ export async function launchFrontend(
       await sleep(200);
     }
   } catch (error) {
-    await stopFrontend(pid);
+    await stopFrontend(launched);
     if (error instanceof CheckFailure) {
       const detail = {
         title: `Frontend log (last lines of ${logPath})`,
@@ -158,7 +166,7 @@ export async function launchFrontend(
     throw error;
   }
   child.unref();
-  return { pid, logPath };
+  return launched;
 }
 
 async function isLive(baseUrl: string): Promise<boolean> {
@@ -175,31 +183,43 @@ async function isLive(baseUrl: string): Promise<boolean> {
   }
 }
 
-/** SIGTERM to the whole process group, then SIGKILL after the grace period. Idempotent. */
-export async function stopFrontend(pid: number, graceMs = 10_000): Promise<'stopped' | 'killed' | 'gone'> {
-  const signalGroup = (signal: NodeJS.Signals): boolean => {
+export type StopResult =
+  { outcome: 'stopped' | 'killed' | 'gone' } | { outcome: 'left alone'; reason: string };
+
+/**
+ * SIGTERM, then SIGKILL after the grace period, to the launched frontend: to its whole process
+ * group when it leads one (its children share it), else to the process alone. Nothing is
+ * signalled unless the process is proven to be the one launched (start time and token), and
+ * the proof is taken again before the SIGKILL. Idempotent.
+ */
+export async function stopFrontend(launched: LaunchedFrontend, graceMs = 10_000): Promise<StopResult> {
+  const identity = checkIdentity(launched);
+  if (identity.kind === 'gone') return { outcome: 'gone' };
+  if (identity.kind === 'foreign') return { outcome: 'left alone', reason: identity.reason };
+  const { pid } = launched;
+  // While any member is left, the kernel does not reuse the group's id, so -pid stays ours.
+  const target = identity.ownGroup ? -pid : pid;
+  const signal = (name: NodeJS.Signals): boolean => {
     try {
-      process.kill(-pid, signal);
+      process.kill(target, name);
       return true;
     } catch {
-      try {
-        process.kill(pid, signal);
-        return true;
-      } catch {
-        return false;
-      }
+      return false;
     }
   };
-  if (exited(pid) || !signalGroup('SIGTERM')) return 'gone';
+  if (!signal('SIGTERM')) return { outcome: 'gone' };
   const deadline = Date.now() + graceMs;
   while (Date.now() < deadline) {
     if (exited(pid)) {
       // Children of the frontend share its group; make sure none outlive it.
-      signalGroup('SIGKILL');
-      return 'stopped';
+      if (identity.ownGroup) signal('SIGKILL');
+      return { outcome: 'stopped' };
     }
     await sleep(100);
   }
-  signalGroup('SIGKILL');
-  return 'killed';
+  const again = checkIdentity(launched);
+  if (again.kind === 'gone') return { outcome: 'stopped' };
+  if (again.kind === 'foreign') return { outcome: 'left alone', reason: again.reason };
+  signal('SIGKILL');
+  return { outcome: 'killed' };
 }

@@ -197,6 +197,11 @@ export async function openKubernetesTarget(
   const k = settings.kubernetes;
   if (!k) throw new CheckFailure('internal', 'Kubernetes target opened without Kubernetes settings.');
   const log = (line: string) => deps.log.info(line);
+  // The rollout and the port-forward each fold into a log group of their own.
+  const grouped =
+    <A extends unknown[], R>(title: string, step: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      deps.log.group(title, () => step(...args));
   // Local problems first: a bad recipe fails before any cluster is contacted.
   // The runner's checkout: recipe paths must stay inside it (a PR controls the files and links there).
   const recipe = k.recipe
@@ -336,7 +341,7 @@ export async function openKubernetesTarget(
             `# 2. Change the frontend's env (merge patch; the action adds metadata.resourceVersion)\n${patchCommand(ref, patch)}`,
           );
           steps.push(`# 3. Watch the frontend pods roll\n${watchPodsCommand(namespace, selector)}`);
-          await waitForRollout(
+          await grouped('Rollout', waitForRollout)(
             api,
             {
               namespace,
@@ -386,7 +391,7 @@ export async function openKubernetesTarget(
       );
     } else {
       try {
-        forward = await startForward(
+        forward = await grouped('Port-forward', startForward)(
           api,
           creds.kc,
           { namespace, service: serviceName, selector, port: servicePort },

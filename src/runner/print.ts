@@ -1,0 +1,93 @@
+// Every line the action or the CLI prints passes through here, and only here: log lines,
+// annotations and their titles, group titles, the CLI's stderr. Each is redacted, then guarded
+// (`safeLine`), so neither a secret nor a workflow command from outside text reaches the runner.
+
+import { quote, safeLine } from './redact.js';
+
+/** Longest log line or annotation: long enough for any message of ours, short enough for a log. */
+const LINE_MAX = 4000;
+
+export interface AnnotationTitle {
+  title?: string;
+}
+
+/**
+ * What prints: @actions/core for the action (its functions have these shapes), stderr for the CLI.
+ * Nothing outside this module calls a sink.
+ */
+export interface Sink {
+  info(message: string): void;
+  warning(message: string, properties?: AnnotationTitle): void;
+  error(message: string, properties?: AnnotationTitle): void;
+  notice(message: string, properties?: AnnotationTitle): void;
+  startGroup(title: string): void;
+  endGroup(): void;
+  /** Sets a failing exit code and prints the message as an error. */
+  setFailed(message: string): void;
+}
+
+export interface Printer {
+  info(line: string): void;
+  warning(line: string, title?: string): void;
+  error(line: string, title?: string): void;
+  notice(line: string, title?: string): void;
+  /** Fails the step with an untitled error: for an error nothing else reported. */
+  fail(line: string): void;
+  /** Runs `body` inside a folded log group. */
+  group<T>(title: string, body: () => Promise<T>): Promise<T>;
+}
+
+/** One printable line: secrets redacted before the cut, folded, cut, then guarded. */
+export function printable(text: string): string {
+  return safeLine(quote(text, LINE_MAX));
+}
+
+function titled(title: string | undefined): AnnotationTitle | undefined {
+  return title === undefined ? undefined : { title: printable(title) };
+}
+
+export function printer(sink: Sink): Printer {
+  // The runner does not nest groups: an inner group (a rollout inside the target phase) ends the
+  // outer one, and the outer one reopens as "(continued)" after it.
+  const open: string[] = [];
+  return {
+    info: (line) => sink.info(printable(line)),
+    warning: (line, title) => sink.warning(printable(line), titled(title)),
+    error: (line, title) => sink.error(printable(line), titled(title)),
+    notice: (line, title) => sink.notice(printable(line), titled(title)),
+    fail: (line) => sink.setFailed(printable(line)),
+    async group(title, body) {
+      const shown = printable(title);
+      if (open.length) sink.endGroup();
+      open.push(shown);
+      sink.startGroup(shown);
+      try {
+        return await body();
+      } finally {
+        sink.endGroup();
+        open.pop();
+        const outer = open.at(-1);
+        if (outer !== undefined) sink.startGroup(`${outer} (continued)`);
+      }
+    },
+  };
+}
+
+/**
+ * The CLI's stderr: progress lines indented, warnings marked, groups not shown (a terminal has no
+ * folding). `say` prints our own messages (the verdict, a usage error), line by line guarded.
+ */
+export function cliPrinter(write: (text: string) => void = (t) => void process.stderr.write(t)): Printer & {
+  say(text: string): void;
+} {
+  const base = printer({
+    info: (m) => write(`  ${m}\n`),
+    warning: (m) => write(`  warning: ${m}\n`),
+    error: (m) => write(`  error: ${m}\n`),
+    notice: (m) => write(`  ${m}\n`),
+    startGroup: () => undefined,
+    endGroup: () => undefined,
+    setFailed: (m) => write(`  error: ${m}\n`),
+  });
+  return { ...base, say: (text) => write(`${safeLine(text)}\n`) };
+}
