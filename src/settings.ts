@@ -381,16 +381,18 @@ function parseKubernetes(get: InputSource): KubernetesSettings | undefined {
 
 function parseCompare(get: InputSource, canSwitch: boolean): CompareInputs | undefined {
   const raw = get('compare-modes');
-  const extras = [
-    'compare-requests',
-    'compare-concurrency',
-    'compare-prefix-groups',
-    'compare-prefix-tokens',
-    'compare-max-tokens',
-    'compare-seed',
-  ];
+  // The runner passes every input's action.yml default as if it were given (so does
+  // local-action): only a value other than the default shows a setting without compare-modes.
+  const extras: Record<string, number> = {
+    'compare-requests': DEFAULTS.compareRequests,
+    'compare-concurrency': DEFAULTS.compareConcurrency,
+    'compare-prefix-groups': DEFAULTS.comparePrefixGroups,
+    'compare-prefix-tokens': DEFAULTS.comparePrefixTokens,
+    'compare-max-tokens': DEFAULTS.compareMaxTokens,
+    'compare-seed': DEFAULTS.compareSeed,
+  };
   if (raw === '') {
-    const stray = extras.find((name) => get(name) !== '');
+    const stray = Object.keys(extras).find((name) => get(name) !== '' && get(name) !== String(extras[name]));
     if (stray) throw badInput(stray, get(stray), 'empty unless `compare-modes` lists the modes to compare');
     return undefined;
   }

@@ -2,7 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { CheckFailure } from '../../src/failures.js';
 import { nearestMode } from '../../src/modes.js';
 import * as core from '@actions/core';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
 import { actionInputs, parseSettings } from '../../src/settings.js';
+import { ROOT } from '../support/action.ts';
 
 const from = (inputs: Record<string, string>) => (name: string) => (inputs[name] ?? '').trim();
 
@@ -52,6 +56,16 @@ describe('parseSettings', () => {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
     }
+  });
+
+  it('accepts every action.yml default as given: the runner (and local-action) pass defaults as inputs', () => {
+    const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { default?: string }>;
+    };
+    const defaults = Object.fromEntries(
+      Object.entries(action.inputs).map(([name, i]) => [name, i.default ?? '']),
+    );
+    expect(parseSettings(from(defaults))).toEqual(parseSettings(from({})));
   });
 
   it.each(['round-robin', 'kv', 'least-loaded', 'device-aware-weighted', 'direct', 'random', 'power-of-two'])(
