@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { httpClient } from './check/http.js';
 import { cliDocument, exitCodeFor } from './cli-document.js';
 import { verdictText } from './report/summary.js';
-import { cliPrinter } from './runner/print.js';
+import { cliPrinter, jsonDocument } from './runner/print.js';
 import { secrets } from './runner/redact.js';
 import { runCheck, toFailure } from './run.js';
 import { DEFAULT_BASE_URL, DEFAULTS, parseSettings } from './settings.js';
@@ -92,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
     log: stderr,
     openTarget: async (_s, plan) => urlSession(plan.baseUrl),
   });
-  process.stdout.write(secrets.text(JSON.stringify(cliDocument(contract), null, 2)) + '\n');
+  process.stdout.write(`${jsonDocument(cliDocument(contract))}\n`);
   stderr.say(verdictText(contract));
   return exitCodeFor(contract);
 }

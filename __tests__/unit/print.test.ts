@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cliPrinter, printer, type Sink } from '../../src/runner/print.js';
+import { cliPrinter, jsonDocument, printer, type Sink } from '../../src/runner/print.js';
 import { secrets } from '../../src/runner/redact.js';
 import { actionRunner } from '../../src/runner/actions.js';
 
@@ -127,6 +127,15 @@ describe('printer (the one wrapper over the sink)', () => {
     }
     expectSafe([out]);
     expect(out).toMatch(/^ {2}warning: /m);
+  });
+});
+
+describe("the CLI's JSON document on stdout", () => {
+  it('parses back to the same data (key redacted) and holds no command for the runner', () => {
+    const doc = { models: HOSTILE, model: `\\##[x`, nested: { a: [`##[##[`] } };
+    const text = jsonDocument(doc);
+    expectSafe([text]);
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(doc).split(KEY).join('***')));
   });
 });
 

@@ -2,7 +2,7 @@
 // annotations and their titles, group titles, the CLI's stderr. Each is redacted, then guarded
 // (`safeLine`), so neither a secret nor a workflow command from outside text reaches the runner.
 
-import { quote, safeLine } from './redact.js';
+import { quote, safeLine, secrets } from './redact.js';
 
 /** Longest log line or annotation: long enough for any message of ours, short enough for a log. */
 const LINE_MAX = 4000;
@@ -90,4 +90,14 @@ export function cliPrinter(write: (text: string) => void = (t) => void process.s
     setFailed: (m) => write(`  error: ${m}\n`),
   });
   return { ...base, say: (text) => write(`${safeLine(text)}\n`) };
+}
+
+/**
+ * The CLI's JSON document for stdout, which a workflow step's runner reads too: redacted, and with
+ * `[` after `##` written as its JSON escape, so the data parses the same but holds no `##[`
+ * command. (`::` cannot start a line: every line of the indented JSON starts with a space or a
+ * bracket, and strings stay on one line.)
+ */
+export function jsonDocument(value: unknown): string {
+  return secrets.text(JSON.stringify(value, null, 2)).replace(/##\[/g, '##\\u005b');
 }
