@@ -104,6 +104,11 @@ function applySmoke(contract: Contract, smoke: SmokeResult): void {
   }
 }
 
+/** `step`, run inside a log group when called. */
+function grouped<A extends unknown[], R>(log: Logger, title: string, step: (...args: A) => Promise<R>) {
+  return (...args: A): Promise<R> => log.group(title, () => step(...args));
+}
+
 function targetTitle(plan: Plan): string {
   return plan.target === 'kubernetes' ? 'Target: Kubernetes' : 'Target: launch a frontend';
 }
@@ -137,38 +142,40 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
         : {};
       window = await openEvidenceWindow(effects.http, opened.baseUrl, auth, settings.timeoutMs, opened.logs);
     };
-    const smoke = await effects.log.group('Smoke check', () =>
-      smokeCheck(
-        effects.http,
-        {
-          baseUrl: opened.baseUrl,
-          model: settings.model,
-          prompt: settings.prompt,
-          maxTokens: settings.maxTokens,
-          skipChat: settings.skipChat,
-          retries: settings.retries,
-          retryDelayMs: settings.retryDelayMs,
-          timeoutMs: settings.timeoutMs,
-          apiKey: settings.apiKey,
-          directMode: (opened.mode ?? plan.expectedMode) === 'direct',
-          beforeChat: verifying ? openWindow : undefined,
-        },
-        (line) => effects.log.info(line),
-      ),
+    const smoke = await grouped(effects.log, 'Smoke check', smokeCheck)(
+      effects.http,
+      {
+        baseUrl: session.baseUrl,
+        model: settings.model,
+        prompt: settings.prompt,
+        maxTokens: settings.maxTokens,
+        skipChat: settings.skipChat,
+        retries: settings.retries,
+        retryDelayMs: settings.retryDelayMs,
+        timeoutMs: settings.timeoutMs,
+        apiKey: settings.apiKey,
+        directMode: (session.mode ?? plan.expectedMode) === 'direct',
+        beforeChat: verifying ? openWindow : undefined,
+      },
+      (line) => effects.log.info(line),
     );
     applySmoke(contract, smoke);
     if (smoke.ok && verifying) {
-      await effects.log.group('Verification', () =>
-        verifyInEffect(settings, plan, opened, smoke, contract, effects, window),
+      await grouped(effects.log, 'Verification', verifyInEffect)(
+        settings,
+        plan,
+        session,
+        smoke,
+        contract,
+        effects,
+        window,
       );
     }
     if (contract.result === 'pass' && settings.compare) {
-      await effects.log.group('Comparison', () => compareModes(settings, opened, contract, effects));
+      await grouped(effects.log, 'Comparison', compareModes)(settings, session, contract, effects);
     }
     if (contract.result === 'fail' && contract.failure && session.onCheckFailed) {
-      const { onCheckFailed } = session;
-      const failure = new CheckFailure(contract.failure.code, contract.failure.message);
-      await effects.log.group('After the failed check', () => onCheckFailed(failure));
+      await session.onCheckFailed(new CheckFailure(contract.failure.code, contract.failure.message));
       if (session.envPatch) contract.envPatch = session.envPatch;
     }
   } catch (error) {
