@@ -55,6 +55,11 @@ export interface ClusterOptions {
   kubelet?: Partial<
     Omit<KubeletOptions, 'python' | 'tinyModelDir' | 'fileKvDir' | 'workDir' | 'events' | 'unpullableImages'>
   >;
+  /**
+   * DGD versions the installed operator's CRD serves (default both). E.g. `['v1alpha1']` for an
+   * operator release before DGD v1beta1, while the group still lists v1beta1 (DGDR) and v1 (ClusterPolicy).
+   */
+  dgdVersions?: ('v1alpha1' | 'v1beta1')[];
   /** Keep the work dir (logs, certs, kubeconfig) after stop(). */
   keepDir?: boolean;
   /** Where to write the kubeconfig. Default: `<workdir>/kubeconfig`. */
@@ -177,6 +182,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     http: opts.http,
     tls: tls ? { certPem: tls.certPem, keyPem: tls.keyPem } : undefined,
     rbac,
+    dgdVersions: opts.dgdVersions,
     hooks: {
       deleteObject: (rt, ns, name, o) => controllers.deleteObject(rt, ns, name, o),
       dialPod: (ns, pod, port) => kubelet.dial(ns, pod, port),
@@ -229,7 +235,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     for (const raw of docs) {
       const obj = clone(raw);
       const rt = findByKind(String(obj.apiVersion ?? ''), String(obj.kind ?? ''));
-      if (!rt) throw new Error(`no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`);
+      const version = String(obj.apiVersion ?? '')
+        .split('/')
+        .pop()!;
+      if (!rt || !server.versionsOf(rt).includes(version))
+        throw new Error(`no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`);
       obj.metadata ??= {};
       if (rt.namespaced) {
         obj.metadata.namespace ??= o.namespace ?? namespace;

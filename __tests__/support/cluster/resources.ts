@@ -161,7 +161,56 @@ export const RESOURCES: ResourceType[] = [
         'nvidia.com/v1alpha1 DynamoGraphDeployment is deprecated; use nvidia.com/v1beta1 DynamoGraphDeployment',
     },
   },
+  // Other kinds of the shared nvidia.com group, so discovery is as crowded as on a real cluster:
+  // the operator's DynamoGraphDeploymentRequest (v1beta1 since ai-dynamo/dynamo PR 6352, before DGD
+  // had it; deploy/operator/config/crd/bases/nvidia.com_dynamographdeploymentrequests.yaml) and the
+  // GPU Operator's cluster-scoped ClusterPolicy (nvidia.com/v1).
+  {
+    group: 'nvidia.com',
+    versions: ['v1beta1', 'v1alpha1'],
+    kind: 'DynamoGraphDeploymentRequest',
+    listKind: 'DynamoGraphDeploymentRequestList',
+    plural: 'dynamographdeploymentrequests',
+    singular: 'dynamographdeploymentrequest',
+    namespaced: true,
+    shortNames: ['dgdr'],
+    subresources: ['status'],
+    custom: true,
+    deprecatedVersions: {
+      v1alpha1:
+        'nvidia.com/v1alpha1 DynamoGraphDeploymentRequest is deprecated; use nvidia.com/v1beta1 DynamoGraphDeploymentRequest',
+    },
+  },
+  {
+    group: 'nvidia.com',
+    versions: ['v1'],
+    kind: 'ClusterPolicy',
+    listKind: 'ClusterPolicyList',
+    plural: 'clusterpolicies',
+    singular: 'clusterpolicy',
+    namespaced: false,
+    subresources: ['status'],
+    custom: true,
+  },
 ];
+
+/**
+ * Kubernetes' version priority (k8s.io/apimachinery/pkg/version CompareKubeAwareVersionStrings):
+ * GA before beta before alpha, higher numbers first, other strings last. The apiextensions server
+ * orders a group's versions this way across all its CRDs, and the first is the preferred version.
+ */
+export function compareKubeVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return [0, 0, 0] as const;
+    return [m[2] === 'alpha' ? 1 : m[2] === 'beta' ? 2 : 3, Number(m[1]), Number(m[3] ?? 0)] as const;
+  };
+  const [ka, ma, na] = parse(a);
+  const [kb, mb, nb] = parse(b);
+  if (ka === 0 && kb === 0) return a < b ? -1 : a > b ? 1 : 0;
+  if (ka === 0 || kb === 0) return ka === 0 ? 1 : -1;
+  return kb - ka || mb - ma || nb - na;
+}
 
 export function groupVersion(group: string, version: string): string {
   return group ? `${group}/${version}` : version;

@@ -11,6 +11,7 @@ import { jsonPatch, mergePatch, strategicMergePatch, PatchError, clone } from '.
 import {
   RESOURCES,
   convertTo,
+  compareKubeVersions,
   findByPlural,
   groupVersion,
   qualified,
@@ -145,6 +146,8 @@ export interface ApiServerOptions {
   hooks: ServerHooks;
   bookmarkIntervalMs?: number;
   logBodies?: boolean;
+  /** The DGD versions this cluster's CRD serves (an operator release); default: all. */
+  dgdVersions?: string[];
 }
 
 interface Route {
@@ -175,6 +178,19 @@ export class ApiServer {
 
   constructor(opts: ApiServerOptions) {
     this.opts = opts;
+  }
+
+  /** Versions of `rt` this server serves: DGD versions follow the installed operator release. */
+  versionsOf(rt: ResourceType): string[] {
+    const only = this.opts.dgdVersions;
+    return rt.kind === 'DynamoGraphDeployment' && only
+      ? rt.versions.filter((v) => only.includes(v))
+      : rt.versions;
+  }
+
+  private served(group: string, version: string, plural: string): ResourceType | undefined {
+    const rt = findByPlural(group, version, plural);
+    return rt && this.versionsOf(rt).includes(version) ? rt : undefined;
   }
 
   get rbac(): RbacConfig {
@@ -303,8 +319,8 @@ export class ApiServer {
     for (const rt of RESOURCES) {
       if (!rt.group) continue;
       const vs = m.get(rt.group) ?? [];
-      for (const v of rt.versions) if (!vs.includes(v)) vs.push(v);
-      m.set(rt.group, vs);
+      for (const v of this.versionsOf(rt)) if (!vs.includes(v)) vs.push(v);
+      m.set(rt.group, vs.sort(compareKubeVersions));
     }
     m.set('authorization.k8s.io', ['v1']);
     return [...m.entries()].map(([name, versions]) => ({ name, versions }));
@@ -327,7 +343,7 @@ export class ApiServer {
     const paths: AnyObj = {};
     const schemas: AnyObj = {};
     for (const rt of RESOURCES) {
-      if (rt.group !== group || !rt.versions.includes(version)) continue;
+      if (rt.group !== group || !this.versionsOf(rt).includes(version)) continue;
       const gvk = { group: rt.group, version, kind: rt.kind };
       const ref = `${rt.group || 'core'}.${version}.${rt.kind}`;
       schemas[ref] = {
@@ -415,7 +431,7 @@ export class ApiServer {
       });
     }
     for (const rt of RESOURCES) {
-      if (rt.group !== group || !rt.versions.includes(version)) continue;
+      if (rt.group !== group || !this.versionsOf(rt).includes(version)) continue;
       const r: AnyObj = {
         name: rt.plural,
         singularName: rt.singular,
@@ -473,7 +489,7 @@ export class ApiServer {
     } else return undefined;
     if (rest.length === 0) return undefined;
     if (rest[0] === 'namespaces' && rest.length >= 3) {
-      const rt = findByPlural(group, version, rest[2]);
+      const rt = this.served(group, version, rest[2]);
       if (rt && rt.namespaced) {
         return { rt, group, version, namespace: rest[1], name: rest[3], subresource: rest[4] };
       }
@@ -488,7 +504,7 @@ export class ApiServer {
       }
       if (!rt) return undefined;
     }
-    const rt = findByPlural(group, version, rest[0]);
+    const rt = this.served(group, version, rest[0]);
     if (!rt) return undefined;
     if (rt.namespaced) return { rt, group, version, name: rest[1], subresource: rest[2] }; // all-namespaces list/watch
     return { rt, group, version, name: rest[1], subresource: rest[2] };

@@ -21,7 +21,7 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import { CheckFailure } from '../../failures.js';
-import { DGD_GROUP, type ObjectRef } from './dgd.js';
+import { DGD_GROUP, DGD_PLURAL, type ObjectRef } from './dgd.js';
 import { asArray, asObject, asString, dig, isObject, type JsonObject } from './json.js';
 
 export const API_TIMEOUT_MS = 15_000;
@@ -286,8 +286,12 @@ export interface KubeApi {
   getObject(ref: ObjectRef): Promise<JsonObject>;
   patchObject(ref: ObjectRef, patch: JsonObject): Promise<JsonObject>;
   listObjects(group: string, version: string, namespace: string, plural: string): Promise<JsonObject[]>;
-  /** Versions the cluster serves for a group, preferred first; [] when the group is not served. */
-  groupVersions(group: string): Promise<string[]>;
+  /**
+   * Versions in which the cluster serves `plural` of `group`, in the group's order (preferred
+   * first); [] when none does. Read from each version's resource list: a group such as
+   * nvidia.com is shared by several CRDs whose versions differ.
+   */
+  resourceVersions(group: string, plural: string): Promise<string[]>;
   getService(namespace: string, name: string): Promise<JsonObject>;
   /** Whether a namespace exists; undefined when the identity may not tell (403) or it failed. */
   namespaceExists?(name: string): Promise<boolean | undefined>;
@@ -393,13 +397,24 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
       );
       return (asArray(dig(list, 'items')) ?? []).filter(isObject);
     },
-    async groupVersions(group) {
+    async resourceVersions(group, plural) {
       const groups = await retryTransient(() => apis.getAPIVersions(undefined, bounded));
       const found = groups.groups.find((g) => g.name === group);
       if (!found) return [];
       const preferred = found.preferredVersion?.version;
-      const versions = found.versions.map((v) => v.version);
-      return preferred ? [preferred, ...versions.filter((v) => v !== preferred)] : versions;
+      const listed = found.versions.map((v) => v.version);
+      const ordered = preferred ? [preferred, ...listed.filter((v) => v !== preferred)] : listed;
+      const served: string[] = [];
+      for (const version of ordered) {
+        try {
+          const list = await retryTransient(() => custom.getAPIResources({ group, version }, bounded));
+          if (list.resources.some((r) => r.name === plural)) served.push(version);
+        } catch (error) {
+          // A version dropped between the two reads is simply not served.
+          if (!(error instanceof ApiException && error.code === 404)) throw error;
+        }
+      }
+      return served;
     },
     async getService(namespace, name) {
       return plain(await retryTransient(() => core.readNamespacedService({ namespace, name }, bounded)));
@@ -448,5 +463,7 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
 
 /** The DGD versions to try, preferred first (empty when the operator's CRD is not installed). */
 export async function dgdVersions(api: KubeApi): Promise<string[]> {
-  return (await api.groupVersions(DGD_GROUP)).filter((v) => v === 'v1alpha1' || v === 'v1beta1');
+  return (await api.resourceVersions(DGD_GROUP, DGD_PLURAL)).filter(
+    (v) => v === 'v1alpha1' || v === 'v1beta1',
+  );
 }
