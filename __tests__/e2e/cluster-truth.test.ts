@@ -2,10 +2,14 @@
 // product's own logic is exercised against them: the shared nvidia.com group, managedFields,
 // the operator's conversion and admission. Cross-checked with kubectl where kubectl can see it.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import YAML from 'yaml';
 import { startCluster, REPO_ROOT, type Cluster } from '../support/cluster/index.ts';
 import { kubectl } from '../support/cluster/testing.ts';
+import { makePlan } from '../../src/plan.ts';
 import { parseSettings } from '../../src/settings.ts';
+import { openTarget } from '../../src/targets/index.ts';
 import { dgdVersions, kubeApi, loadCredentials } from '../../src/targets/kubernetes/cluster.ts';
 import { resolveTarget } from '../../src/targets/kubernetes/resolve.ts';
 
@@ -84,4 +88,166 @@ describe('an operator release that serves DGD only as v1alpha1, in a crowded nvi
     expect(target.ref).toMatchObject({ kind: 'dgd', version: 'v1alpha1', name: 'fake-graph' });
     expect(target.loc.component).toBe('Frontend');
   });
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary Kubernetes JSON
+type AnyObj = Record<string, any>;
+
+/** Opens the Kubernetes target (write, rollout, forward) as a run would, and closes it again. */
+async function switchMode(cluster: Cluster, inputs: Record<string, string>) {
+  const lines: string[] = [];
+  const saved = process.env.KUBECONFIG;
+  process.env.KUBECONFIG = cluster.kubeconfigPath;
+  try {
+    const settings = parseSettings((name) => ({ 'rollout-timeout': '90', ...inputs })[name] ?? '');
+    const session = await openTarget(settings, makePlan(settings), {
+      log: { info: (l: string) => lines.push(l), warning: (l: string) => lines.push(`WARN ${l}`) },
+    });
+    await session.close();
+    return { session, lines };
+  } finally {
+    process.env.KUBECONFIG = saved;
+  }
+}
+
+/** The spec as its author sees it in `version`, without what the server and operator own. */
+function authorView(cluster: Cluster, name: string, version: string): AnyObj {
+  return clean(cluster.get(`nvidia.com/${version}`, 'DynamoGraphDeployment', name, NS) as AnyObj);
+}
+
+function clean(o: AnyObj): AnyObj {
+  return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, spec: o.spec };
+}
+
+describe('managedFields decide the version the action edits in (the author\u2019s)', () => {
+  let cluster: Cluster;
+  const manifest = (file: string) => YAML.parse(readFileSync(join(FIX, file), 'utf8')) as AnyObj;
+  beforeAll(async () => {
+    cluster = await startCluster({ namespace: NS });
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  test('kubectl shows each writer with its version: the author, the operator\u2019s finalizer (hub version), a later patch', async () => {
+    const created = await kubectl(cluster, ['create', '-f', join(FIX, 'fake-graph.v1alpha1.yaml')]);
+    expect(created.stderr).not.toMatch(/error/i);
+    await cluster.waitFor(
+      () =>
+        (cluster.get('nvidia.com/v1alpha1', 'DynamoGraphDeployment', 'fake-graph', NS) as AnyObj)?.metadata
+          .finalizers,
+      'the operator finalizer',
+    );
+    await new Promise((r) => setTimeout(r, 1100)); // a later second, as a later edit would be
+    const patched = await kubectl(cluster, ['label', 'dgd', 'fake-graph', '-n', NS, 'team=ml']);
+    expect(patched.code).toBe(0);
+    const r = await kubectl(cluster, [
+      'get',
+      'dgd',
+      'fake-graph',
+      '-n',
+      NS,
+      '-o',
+      'json',
+      '--show-managed-fields',
+    ]);
+    const o = JSON.parse(r.stdout);
+    expect(o.metadata.finalizers).toEqual(['nvidia.com/finalizer']);
+    expect(o.metadata.annotations['nvidia.com/dynamo-operator-origin-version']).toBeTruthy();
+    const byManager = Object.fromEntries(
+      o.metadata.managedFields.map((f: AnyObj) => [
+        `${f.manager}${f.subresource ? '/' + f.subresource : ''}`,
+        f,
+      ]),
+    );
+    expect(byManager['kubectl-create']).toMatchObject({
+      operation: 'Update',
+      apiVersion: 'nvidia.com/v1alpha1',
+    });
+    expect(
+      byManager['kubectl-create'].fieldsV1['f:spec']['f:services']['f:Frontend']['f:envs'],
+    ).toBeDefined();
+    expect(byManager.manager).toMatchObject({
+      operation: 'Update',
+      apiVersion: 'nvidia.com/v1beta1',
+      fieldsV1: { 'f:metadata': { 'f:finalizers': { 'v:"nvidia.com/finalizer"': {} } } },
+    });
+    expect(byManager['manager/status']).toMatchObject({ operation: 'Update', subresource: 'status' });
+    expect(byManager['kubectl-label']).toMatchObject({
+      operation: 'Update',
+      apiVersion: 'nvidia.com/v1beta1',
+    });
+    await cluster.waitForReady(NS, { timeoutMs: 60_000 });
+  }, 90_000);
+
+  test('v1alpha1 author, kv with events off: the DGD differs from its manifest only by two entries in envs', async () => {
+    const before = authorView(cluster, 'fake-graph', 'v1alpha1');
+    const { session, lines } = await switchMode(cluster, {
+      namespace: NS,
+      deployment: 'fake-graph',
+      mode: 'kv',
+      'kv-events': 'false',
+    });
+    expect(session.envPatch).toMatchObject({ applied: true, path: 'spec.services.Frontend.envs' });
+    expect(session.envPatch?.object).toContain('(v1alpha1)');
+    expect(lines.join('\n')).toMatch(
+      /API version v1alpha1 \(managedFields: kubectl-create wrote the frontend's env through v1alpha1\)/,
+    );
+    expect(session.details?.find((d) => d.title === 'Reproduce with kubectl')?.text).toContain(
+      'kubectl patch dynamographdeployments.v1alpha1.nvidia.com/fake-graph',
+    );
+    const want = structuredClone(before);
+    want.spec.services.Frontend.envs.push(
+      { name: 'DYN_ROUTER_MODE', value: 'kv' },
+      { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' },
+    );
+    expect(authorView(cluster, 'fake-graph', 'v1alpha1')).toEqual(want);
+    const m = manifest('fake-graph.v1alpha1.yaml');
+    m.spec.services.Frontend.envs.push(
+      { name: 'DYN_ROUTER_MODE', value: 'kv' },
+      { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' },
+    );
+    expect(authorView(cluster, 'fake-graph', 'v1alpha1').spec).toEqual(m.spec);
+    // The action's own write is recorded under its name and does not become "the author" next time.
+    const mf = (cluster.get('nvidia.com/v1alpha1', 'DynamoGraphDeployment', 'fake-graph', NS) as AnyObj)
+      .metadata.managedFields as AnyObj[];
+    expect(mf.find((f) => f.manager === 'dynamo-router-starter')).toMatchObject({
+      apiVersion: 'nvidia.com/v1alpha1',
+    });
+  }, 120_000);
+
+  test('v1beta1 author: the change goes into the main container env and nothing else changes', async () => {
+    const created = await kubectl(cluster, ['create', '-f', join(FIX, 'fake-graph.v1beta1.yaml')]);
+    expect(created.code).toBe(0);
+    await cluster.waitForReady(NS, { timeoutMs: 60_000 });
+    // A later write through v1alpha1 by someone else touches no frontend field.
+    await new Promise((r) => setTimeout(r, 1100));
+    const patched = await kubectl(cluster, [
+      'patch',
+      'dynamographdeployments.v1alpha1.nvidia.com',
+      'fake-graph-beta',
+      '-n',
+      NS,
+      '--type',
+      'merge',
+      '-p',
+      '{"metadata":{"labels":{"team":"ml"}}}',
+    ]);
+    expect(patched.code).toBe(0);
+    const before = authorView(cluster, 'fake-graph-beta', 'v1beta1');
+    const { session } = await switchMode(cluster, {
+      namespace: NS,
+      deployment: 'fake-graph-beta',
+      mode: 'kv',
+      'kv-events': 'false',
+    });
+    expect(session.envPatch?.object).toContain('(v1beta1)');
+    expect(session.envPatch?.path).toBe('spec.components[0].podTemplate.spec.containers[0].env');
+    const want = structuredClone(before);
+    want.spec.components[0].podTemplate.spec.containers[0].env.push(
+      { name: 'DYN_ROUTER_MODE', value: 'kv' },
+      { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' },
+    );
+    expect(authorView(cluster, 'fake-graph-beta', 'v1beta1')).toEqual(want);
+  }, 150_000);
 });

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { applyDefaults } from './defaults.ts';
 import { clone, deepEqual } from './patch.ts';
-import { RESOURCES, type ResourceType } from './resources.ts';
+import { nextManagedFields } from './managed.ts';
+import { convertTo, RESOURCES, type ResourceType } from './resources.ts';
 import { matchLabelSelectorObject } from './selectors.ts';
 import { randSuffix, type K8sObject, type Store, type StoreEvent } from './store.ts';
 
@@ -364,7 +365,13 @@ function canonical(v: unknown): unknown {
 // ---- the controller manager ------------------------------------------------------------------
 export interface ControllerOptions {
   node?: { labels?: Record<string, string>; allocatable?: Record<string, string> };
+  /** The operator's hub DGD version (its Go types; its own writes are typed in it). Default v1beta1. */
+  dgdHubVersion?: string;
 }
+
+/** The operator's field manager: controller-runtime's default, the binary name (`manager` under kubebuilder). */
+export const OPERATOR_MANAGER = 'manager';
+export const OPERATOR_FINALIZER = 'nvidia.com/finalizer';
 
 export class ControllerManager {
   private store: Store;
@@ -622,8 +629,15 @@ export class ControllerManager {
 
   // ---- DGD -----------------------------------------------------------------------------------
   private reconcileDGD(ns: string, name: string): void {
-    const dgd = this.store.get(DGD, ns, name);
+    let dgd = this.store.get(DGD, ns, name);
     if (!dgd || dgd.metadata.deletionTimestamp) return;
+    // The operator's first reconcile adds its finalizer with an Update typed in its hub version
+    // (deploy/operator/internal/controller/dynamographdeployment_controller.go, commonController.HandleFinalizer).
+    if (!(dgd.metadata.finalizers ?? []).includes(OPERATOR_FINALIZER)) {
+      const next = clone(dgd);
+      next.metadata.finalizers = [...(dgd.metadata.finalizers ?? []), OPERATOR_FINALIZER];
+      dgd = this.operatorWrite(dgd, next);
+    }
     const { components, graphEnv } = dgdComponents(dgd);
     const wanted = new Set<string>();
     const serviceStatus: AnyObj = {};
@@ -735,8 +749,21 @@ export class ControllerManager {
     if (!deepEqual(status, prev)) {
       const next = clone(dgd);
       next.status = status;
-      this.store.update(DGD, next, { subresource: 'status' });
+      this.operatorWrite(dgd, next, 'status');
     }
+  }
+
+  /** A write by the operator, recorded in managedFields like the API server records any client's. */
+  private operatorWrite(cur: K8sObject, next: K8sObject, subresource?: 'status'): K8sObject {
+    const hub = `nvidia.com/${this.opts.dgdHubVersion ?? 'v1beta1'}`;
+    const managedFields = nextManagedFields(
+      cur.metadata.managedFields ?? [],
+      cur,
+      next,
+      { manager: OPERATOR_MANAGER, operation: 'Update', apiVersion: hub, subresource },
+      (o, v) => convertTo(o, DGD, v.split('/').pop()!),
+    );
+    return this.store.update(DGD, next, { subresource, managedFields });
   }
 
   // ---- Deployment ----------------------------------------------------------------------------

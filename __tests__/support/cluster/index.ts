@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { ControllerManager, isPodReady, rtOf } from './controllers.ts';
 import { applyDefaults } from './defaults.ts';
+import { differs, nextManagedFields } from './managed.ts';
 import { Kubelet, type KubeletOptions } from './kubelet.ts';
 import { clone } from './patch.ts';
 import { convertTo, findByKind, groupVersion, RESOURCES } from './resources.ts';
@@ -163,7 +164,10 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const rbac: RbacConfig = Array.isArray(opts.rbac) ? { deny: opts.rbac } : (opts.rbac ?? { deny: [] });
 
   const store = new Store({ historySize: opts.historySize });
-  const controllers = new ControllerManager(store, { node: opts.node });
+  const controllers = new ControllerManager(store, {
+    node: opts.node,
+    dgdHubVersion: !opts.dgdVersions || opts.dgdVersions.includes('v1beta1') ? 'v1beta1' : 'v1alpha1',
+  });
   controllers.bootstrap();
   const kubelet = new Kubelet(store, {
     python,
@@ -246,9 +250,23 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         controllers.ensureNamespace(obj.metadata.namespace);
       } else delete obj.metadata.namespace;
       const cur = store.get(rt, obj.metadata.namespace, obj.metadata.name);
+      // Recorded as `kubectl create -f` / `kubectl replace -f` would be: an Update in the manifest's version.
+      const writer = (manager: string) => ({
+        manager,
+        operation: 'Update' as const,
+        apiVersion: String(obj.apiVersion),
+      });
+      const inVersion = (o: AnyObj, gv: string) => convertTo(o, rt, gv.split('/').pop()!);
       if (!cur) {
         applyDefaults(rt, obj, store, true);
         if (rt.custom) delete obj.status;
+        obj.metadata.managedFields = nextManagedFields(
+          [],
+          undefined,
+          obj,
+          writer('kubectl-create'),
+          inVersion,
+        );
         out.push(store.create(rt, obj as K8sObject));
       } else {
         let next = obj as K8sObject;
@@ -260,7 +278,17 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         next.metadata = { ...next.metadata, resourceVersion: cur.metadata.resourceVersion };
         if (rt.subresources.includes('status')) next.status = cur.status;
         applyDefaults(rt, next, store, false);
-        out.push(store.update(rt, next));
+        const after = { ...next, status: cur.status };
+        const managedFields = differs(cur, after)
+          ? nextManagedFields(
+              cur.metadata.managedFields ?? [],
+              cur,
+              after,
+              writer('kubectl-replace'),
+              inVersion,
+            )
+          : undefined;
+        out.push(store.update(rt, next, { managedFields }));
       }
     }
     return out;

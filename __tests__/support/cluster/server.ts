@@ -7,6 +7,7 @@ import type net from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
 import YAML from 'yaml';
 import { applyDefaults } from './defaults.ts';
+import { differs, managerOf, nextManagedFields, type Operation, type Write } from './managed.ts';
 import { jsonPatch, mergePatch, strategicMergePatch, PatchError, clone } from './patch.ts';
 import {
   RESOURCES,
@@ -891,6 +892,13 @@ export class ApiServer {
         delete body.metadata.resourceVersion;
         if (rt.subresources.includes('status') && rt.custom) delete body.status;
         applyDefaults(rt, body, store, true);
+        body.metadata.managedFields = nextManagedFields(
+          [],
+          undefined,
+          body,
+          this.writer(req, q, 'Update', gv),
+          (o, v) => this.inVersion(rt, o, v),
+        );
         const created = store.create(rt, body as K8sObject, { dryRun });
         this.sendJson(res, 201, view(created));
         return;
@@ -913,7 +921,14 @@ export class ApiServer {
         if (rt.namespaced) body.metadata.namespace = r.namespace;
         body.apiVersion = groupVersion(rt.group, version);
         body.kind = rt.kind;
-        const updated = this.write(rt, cur, body as K8sObject, r.subresource, dryRun);
+        const updated = this.write(
+          rt,
+          cur,
+          body as K8sObject,
+          r.subresource,
+          dryRun,
+          this.writer(req, q, 'Update', body.apiVersion, r.subresource),
+        );
         this.sendJson(res, 200, view(updated));
         return;
       }
@@ -955,6 +970,13 @@ export class ApiServer {
             body.apiVersion = groupVersion(rt.group, version);
             body.kind = rt.kind;
             applyDefaults(rt, body, store, true);
+            body.metadata.managedFields = nextManagedFields(
+              [],
+              undefined,
+              body,
+              { ...this.writer(req, q, 'Apply', body.apiVersion), applied: patchBody as AnyObj },
+              (o, v) => this.inVersion(rt, o, v),
+            );
             const created = store.create(rt, body as K8sObject, { dryRun });
             this.sendJson(res, 201, view(created));
             return;
@@ -993,7 +1015,11 @@ export class ApiServer {
         }
         patched.apiVersion = groupVersion(rt.group, version);
         patched.kind = rt.kind;
-        const updated = this.write(rt, cur, patched as K8sObject, r.subresource, dryRun, true);
+        const apply = ct === 'application/apply-patch+yaml';
+        const updated = this.write(rt, cur, patched as K8sObject, r.subresource, dryRun, {
+          ...this.writer(req, q, apply ? 'Apply' : 'Update', patched.apiVersion, r.subresource),
+          applied: apply ? (patchBody as AnyObj) : undefined,
+        });
         this.sendJson(res, 200, view(updated));
         return;
       }
@@ -1091,7 +1117,7 @@ export class ApiServer {
     incoming: K8sObject,
     subresource: string | undefined,
     dryRun: boolean,
-    isPatch = false,
+    writer: Write,
   ): K8sObject {
     const store = this.opts.store;
     const rv = incoming.metadata?.resourceVersion;
@@ -1103,8 +1129,39 @@ export class ApiServer {
       stored.apiVersion = cur.apiVersion;
     }
     if (subresource !== 'status') applyDefaults(rt, stored, store, false);
-    void isPatch;
-    return store.update(rt, stored, { expectedRV: rv, subresource, dryRun });
+    const after =
+      subresource === 'status' ? { ...cur, status: stored.status } : { ...stored, status: cur.status };
+    const managedFields = differs(cur, after, subresource)
+      ? nextManagedFields(cur.metadata.managedFields ?? [], cur, after, writer, (o, v) =>
+          this.inVersion(rt, o, v),
+        )
+      : undefined;
+    return store.update(rt, stored, { expectedRV: rv, subresource, dryRun, managedFields });
+  }
+
+  /** Who writes, how and in which version: the managedFields key of this request. */
+  private writer(
+    req: http.IncomingMessage,
+    q: URLSearchParams,
+    operation: Operation,
+    apiVersion: string,
+    subresource?: string,
+  ): Write {
+    return {
+      manager: managerOf(q.get('fieldManager'), req.headers['user-agent']),
+      operation,
+      apiVersion,
+      subresource: subresource === 'status' ? 'status' : undefined,
+    };
+  }
+
+  private inVersion(rt: ResourceType, obj: AnyObj, apiVersion: string): AnyObj {
+    const version = apiVersion.split('/').pop()!;
+    return convertTo(
+      obj,
+      rt,
+      this.versionsOf(rt).includes(version) ? version : obj.apiVersion.split('/').pop(),
+    );
   }
 
   private serveWatch(

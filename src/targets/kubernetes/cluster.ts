@@ -21,7 +21,7 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import { CheckFailure } from '../../failures.js';
-import { DGD_GROUP, DGD_PLURAL, type ObjectRef } from './dgd.js';
+import { DGD_GROUP, DGD_PLURAL, FIELD_MANAGER, type ObjectRef } from './dgd.js';
 import { asArray, asObject, asString, dig, isObject, type JsonObject } from './json.js';
 
 export const API_TIMEOUT_MS = 15_000;
@@ -386,6 +386,7 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
             plural: ref.plural,
             name: ref.name,
             body: patch,
+            fieldManager: FIELD_MANAGER,
           },
           mergePatch,
         ),

@@ -214,7 +214,9 @@ export async function openKubernetesTarget(
   const namespace = resolveNamespace(k, recipe, creds.namespace);
   const target = await resolveTarget(api, namespace, k, recipe);
   const { ref, loc, serviceName, service } = target;
-  log(`Frontend: ${describeLocation(loc)}; Service ${namespace}/${serviceName}.`);
+  log(
+    `Frontend: ${describeLocation(loc)}; Service ${namespace}/${serviceName}.${target.versionReason ? ` API version ${ref.version} (${target.versionReason}).` : ''}`,
+  );
 
   const selector = serviceSelector(service) || selectorOf(loc.podLabels);
   const workerSelector =
