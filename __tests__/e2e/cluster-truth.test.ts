@@ -251,3 +251,71 @@ describe('managedFields decide the version the action edits in (the author\u2019
     expect(authorView(cluster, 'fake-graph-beta', 'v1beta1')).toEqual(want);
   }, 150_000);
 });
+
+describe('the operator\u2019s conversion (v1alpha1 storage, edits through v1beta1)', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await startCluster({ namespace: NS });
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  test('a v1alpha1 author with envs and mainContainer.env: the action\u2019s change keeps the split; an edit through v1beta1 would not', async () => {
+    const doc = YAML.parse(readFileSync(join(FIX, 'fake-graph.v1alpha1.yaml'), 'utf8')) as AnyObj;
+    doc.metadata.name = 'fake-split';
+    doc.spec.services.Frontend.extraPodSpec.mainContainer.env = [{ name: 'EXTRA', value: '1' }];
+    const created = await kubectl(cluster, ['create', '-f', '-'], { input: JSON.stringify(doc) });
+    expect(created.code).toBe(0);
+    await cluster.waitForReady(NS, { timeoutMs: 60_000 });
+    // Through v1beta1 the env is one merged list, and the split sits in the operator's annotation.
+    const beta = JSON.parse(
+      (await kubectl(cluster, ['get', 'dgd', 'fake-split', '-n', NS, '-o', 'json'])).stdout,
+    );
+    expect(beta.spec.components[0].podTemplate.spec.containers[0].env.map((x: AnyObj) => x.name)).toEqual([
+      'DYN_ROUTER_TEMPERATURE',
+      'FAKE_MODEL',
+      'EXTRA',
+    ]);
+    expect(beta.metadata.annotations['nvidia.com/dgd-spec']).toContain('EXTRA');
+
+    const { session } = await switchMode(cluster, {
+      namespace: NS,
+      deployment: 'fake-split',
+      mode: 'kv',
+      'kv-events': 'false',
+    });
+    expect(session.envPatch?.path).toBe('spec.services.Frontend.envs');
+    const after = authorView(cluster, 'fake-split', 'v1alpha1');
+    const want = structuredClone(doc.spec);
+    want.services.Frontend.envs.push(
+      { name: 'DYN_ROUTER_MODE', value: 'kv' },
+      { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' },
+    );
+    expect(after.spec).toEqual(JSON.parse(JSON.stringify(want)));
+
+    // What the action avoids: the same kind of edit through v1beta1 moves the author's
+    // mainContainer.env into envs, because the merged env no longer matches the saved copy.
+    const patched = await kubectl(cluster, [
+      'patch',
+      'dgd',
+      'fake-split',
+      '-n',
+      NS,
+      '--type',
+      'json',
+      '-p',
+      JSON.stringify([
+        {
+          op: 'add',
+          path: '/spec/components/0/podTemplate/spec/containers/0/env/-',
+          value: { name: 'DYN_ROUTER_TEMPERATURE_2', value: '1' },
+        },
+      ]),
+    ]);
+    expect(patched.code).toBe(0);
+    const drifted = authorView(cluster, 'fake-split', 'v1alpha1');
+    expect(drifted.spec.services.Frontend.extraPodSpec.mainContainer.env).toBeUndefined();
+    expect(drifted.spec.services.Frontend.envs.map((x: AnyObj) => x.name)).toContain('EXTRA');
+  }, 150_000);
+});
