@@ -278,6 +278,9 @@ describe('the operator\u2019s conversion (v1alpha1 storage, edits through v1beta
       'EXTRA',
     ]);
     expect(beta.metadata.annotations['nvidia.com/dgd-spec']).toContain('EXTRA');
+    // Someone else later labels it through the preferred version (v1beta1): not the author.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await kubectl(cluster, ['label', 'dgd', 'fake-split', '-n', NS, 'team=ml'])).code).toBe(0);
 
     const { session } = await switchMode(cluster, {
       namespace: NS,
