@@ -15,6 +15,7 @@ export const FAILURE_CODES = [
   'cluster-unreachable',
   'cluster-unauthorized',
   'cluster-forbidden',
+  'rejected-by-cluster',
   'not-found',
   'args-pin-mode',
   'conflict',
@@ -80,6 +81,11 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   'cluster-forbidden': {
     cause: 'the Kubernetes identity lacks a permission (403)',
     next: 'grant the verb and resource named in the message to the identity',
+  },
+  'rejected-by-cluster': {
+    cause:
+      "the cluster's admission refused the write: the Dynamo operator's webhook denied it, a schema rule found the object invalid, or the webhook could not be called",
+    next: "read the webhook's message: fix the object it names, or bring the operator's webhook back; permissions are not the problem",
   },
   'not-found': {
     cause: 'a namespace, deployment, service or pod the run needs does not exist',

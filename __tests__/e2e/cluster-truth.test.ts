@@ -322,3 +322,113 @@ describe('the operator\u2019s conversion (v1alpha1 storage, edits through v1beta
     expect(drifted.spec.services.Frontend.envs.map((x: AnyObj) => x.name)).toContain('EXTRA');
   }, 150_000);
 });
+
+describe('admission: the operator\u2019s webhooks and schema rules', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await startCluster({ namespace: NS, manifests: [join(FIX, 'fake-graph.v1alpha1.yaml')] });
+    await cluster.waitForReady(NS, { timeoutMs: 60_000 });
+  }, 90_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+  const inputs = { namespace: NS, deployment: 'fake-graph', mode: 'kv' };
+  const failureOf = async (run: Promise<unknown>) => {
+    try {
+      await run;
+    } catch (error) {
+      return error as { code: string; message: string; hint: string };
+    }
+    throw new Error('the run did not fail');
+  };
+
+  test('kubectl sees the validating webhook deny, and the schema refuse duplicate components', async () => {
+    const r = await kubectl(cluster, [
+      'annotate',
+      'dgd',
+      'fake-graph',
+      '-n',
+      NS,
+      'nvidia.com/grove-update-strategy=Sideways',
+    ]);
+    expect(r.code).not.toBe(0);
+    // kubectl prints a 422's causes, as it does for a real webhook's Invalid status.
+    expect(r.stderr).toContain(
+      'is invalid: metadata.annotations[nvidia.com/grove-update-strategy]: Unsupported value: "Sideways"',
+    );
+    const dup = await kubectl(cluster, [
+      'patch',
+      'dgd',
+      'fake-graph',
+      '-n',
+      NS,
+      '--type',
+      'json',
+      '-p',
+      '[{"op":"add","path":"/spec/components/-","value":{"name":"Frontend","type":"frontend"}}]',
+    ]);
+    expect(dup.code).not.toBe(0);
+    expect(dup.stderr).toMatch(/is invalid: spec\.components\[\d\]: Duplicate value/);
+  });
+
+  test('a webhook denial is rejected-by-cluster quoting the webhook, with no RBAC advice', async () => {
+    // An object admitted before the operator's upgrade, which today's webhook rejects on any update.
+    const doc = YAML.parse(readFileSync(join(FIX, 'fake-graph.v1alpha1.yaml'), 'utf8')) as AnyObj;
+    doc.metadata.annotations = { 'nvidia.com/dynamo-operator-origin-version': 'nightly' };
+    await cluster.apply(doc);
+    cluster.clearRequestLog();
+    const failure = await failureOf(switchMode(cluster, inputs));
+    expect(failure.code).toBe('rejected-by-cluster');
+    expect(failure.message).toContain(
+      'admission webhook vdynamographdeployment.kb.io denied the request (422)',
+    );
+    expect(failure.message).toContain('Invalid value: "nightly": must be valid semver');
+    expect(`${failure.message} ${failure.hint}`).not.toMatch(/grant|RBAC|permission to/i);
+    expect(cluster.writes().every((w) => w.status >= 400)).toBe(true);
+    doc.metadata.annotations = { 'nvidia.com/dynamo-operator-origin-version': '1.3.0' };
+    await cluster.apply(doc);
+  }, 60_000);
+
+  test('an older operator\u2019s denial (403) is also rejected-by-cluster, not cluster-forbidden', async () => {
+    const fault = cluster.faults.add({
+      method: 'PATCH',
+      path: /dynamographdeployments\/fake-graph$/,
+      status: 403,
+      body: {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message:
+          'admission webhook "vdynamographdeployment.kb.io" denied the request: spec.services.Frontend.replicas: must be at least 1',
+        reason: 'Forbidden',
+        code: 403,
+      },
+    });
+    const failure = await failureOf(switchMode(cluster, inputs));
+    fault.remove();
+    expect(failure.code).toBe('rejected-by-cluster');
+    expect(failure.message).toContain(
+      'denied the request (403): spec.services.Frontend.replicas: must be at least 1',
+    );
+  }, 60_000);
+
+  test('a webhook that is down is reported as such (500), not as an unreachable cluster', async () => {
+    cluster.admission.webhookDown = true;
+    try {
+      const r = await kubectl(cluster, ['label', 'dgd', 'fake-graph', '-n', NS, 'x=y']);
+      expect(r.stderr).toContain(
+        'Internal error occurred: failed calling webhook "mdynamographdeployment.kb.io"',
+      );
+      const failure = await failureOf(switchMode(cluster, inputs));
+      expect(failure.code).toBe('rejected-by-cluster');
+      expect(failure.message).toContain(
+        'admission webhook mdynamographdeployment.kb.io could not be called (500)',
+      );
+      expect(failure.hint).toContain('operator');
+      expect(failure.hint).not.toMatch(/reachable|VPN|firewall/);
+    } finally {
+      cluster.admission.webhookDown = false;
+    }
+  }, 60_000);
+});

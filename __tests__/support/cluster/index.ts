@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { ControllerManager, isPodReady, rtOf } from './controllers.ts';
+import type { AdmissionConfig } from './admission.ts';
 import { applyDefaults } from './defaults.ts';
 import { differs, nextManagedFields } from './managed.ts';
 import { Kubelet, type KubeletOptions } from './kubelet.ts';
@@ -93,6 +94,8 @@ export interface Cluster {
   writes(): RequestLogEntry[];
   faults: ApiServer['faults'];
   rbac: RbacConfig;
+  /** The operator's admission webhooks: set `webhookDown` to make every DGD write fail with a 500. */
+  admission: AdmissionConfig;
   closeWatches(): void;
   /** Forget the watch history so older resourceVersions get 410 Gone. */
   compactWatchHistory(): void;
@@ -363,6 +366,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     },
     writes: () => server.requestLog.filter((e) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(e.method)),
     faults: server.faults,
+    admission: server.admission,
     rbac,
     closeWatches: () => server.closeWatches(),
     compactWatchHistory: () => store.compact(),

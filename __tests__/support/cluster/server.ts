@@ -6,6 +6,7 @@ import https from 'node:https';
 import type net from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
 import YAML from 'yaml';
+import { schemaErrors, webhookDownError, webhookErrors, type AdmissionConfig } from './admission.ts';
 import { applyDefaults } from './defaults.ts';
 import { differs, managerOf, nextManagedFields, type Operation, type Write } from './managed.ts';
 import { jsonPatch, mergePatch, strategicMergePatch, PatchError, clone } from './patch.ts';
@@ -146,6 +147,8 @@ export interface ApiServerOptions {
   rbac: RbacConfig;
   hooks: ServerHooks;
   bookmarkIntervalMs?: number;
+  /** The operator's admission webhooks (mutable: `cluster.admission.webhookDown = true`). */
+  admission?: AdmissionConfig;
   logBodies?: boolean;
   /** The DGD versions this cluster's CRD serves (an operator release); default: all. */
   dgdVersions?: string[];
@@ -192,6 +195,20 @@ export class ApiServer {
   private served(group: string, version: string, plural: string): ResourceType | undefined {
     const rt = findByPlural(group, version, plural);
     return rt && this.versionsOf(rt).includes(version) ? rt : undefined;
+  }
+
+  readonly admission: AdmissionConfig = { webhookDown: false };
+
+  /** Admission for DGD writes, on the v1beta1 form the operator validates; throws the API error. */
+  private admit(rt: ResourceType, obj: AnyObj, version: string): void {
+    if (rt.kind !== 'DynamoGraphDeployment') return;
+    const beta = convertTo(obj, rt, 'v1beta1');
+    // Mutating webhooks run first (a dead one fails the request), then schema, then validating.
+    if (this.admission.webhookDown) throw webhookDownError(version);
+    const schema = schemaErrors(beta);
+    if (schema) throw schema;
+    const denied = webhookErrors(beta);
+    if (denied) throw denied;
   }
 
   get rbac(): RbacConfig {
@@ -892,6 +909,7 @@ export class ApiServer {
         delete body.metadata.resourceVersion;
         if (rt.subresources.includes('status') && rt.custom) delete body.status;
         applyDefaults(rt, body, store, true);
+        this.admit(rt, body, version);
         body.metadata.managedFields = nextManagedFields(
           [],
           undefined,
@@ -970,6 +988,7 @@ export class ApiServer {
             body.apiVersion = groupVersion(rt.group, version);
             body.kind = rt.kind;
             applyDefaults(rt, body, store, true);
+            this.admit(rt, body, version);
             body.metadata.managedFields = nextManagedFields(
               [],
               undefined,
@@ -1128,7 +1147,11 @@ export class ApiServer {
       stored = convertTo(incoming, rt, v, cur) as K8sObject;
       stored.apiVersion = cur.apiVersion;
     }
-    if (subresource !== 'status') applyDefaults(rt, stored, store, false);
+    if (subresource !== 'status') {
+      applyDefaults(rt, stored, store, false);
+      // Admission sees the object in the request's version (schema rules are per version).
+      this.admit(rt, incoming, writer.apiVersion.split('/').pop()!);
+    }
     const after =
       subresource === 'status' ? { ...cur, status: stored.status } : { ...stored, status: cur.status };
     const managedFields = differs(cur, after, subresource)

@@ -201,6 +201,8 @@ export function apiFailure(
   if (error instanceof ApiException) {
     const status = statusOf(error.body);
     const detail = status.message ? `: ${status.message}` : '';
+    const admission = admissionFailure(error.code, status, what);
+    if (admission) return admission;
     switch (error.code) {
       case 401:
         return new CheckFailure(
@@ -255,6 +257,39 @@ export function apiFailure(
     );
   }
   return unreachable(`Could not ${what} on ${server}: ${message}.`);
+}
+
+/**
+ * Refusals by the cluster's admission chain rather than by RBAC or the network: a webhook that
+ * denied the write (the operator's validation: 403 from older releases, 422 from newer ones), a
+ * schema or CEL rule (422 Invalid), or a webhook that could not be called (500, failurePolicy Fail).
+ */
+function admissionFailure(code: number, status: StatusBody, what: string): CheckFailure | undefined {
+  const message = status.message ?? '';
+  const denied = /admission webhook "([^"]+)" denied the request:?\s*([\s\S]*)/.exec(message);
+  if (denied && code >= 400 && code < 500) {
+    return new CheckFailure(
+      'rejected-by-cluster',
+      `The cluster refused to ${what}: admission webhook ${denied[1]} denied the request (${code}): ${quote(denied[2] || 'without explanation', 600)}`,
+      "fix what the webhook names in the object (or ask whoever runs the Dynamo operator); the identity's permissions are not the problem",
+    );
+  }
+  const uncalled = /failed calling webhook "([^"]+)"/.exec(message);
+  if (uncalled && code >= 500) {
+    return new CheckFailure(
+      'rejected-by-cluster',
+      `The cluster could not ${what}: its admission webhook ${uncalled[1]} could not be called (${code}), and it fails closed: ${quote(message, 600)}`,
+      "the Dynamo operator's webhook is not serving: check the operator pods (`kubectl get pods -A -l app.kubernetes.io/name=dynamo-operator`) and run again once they are Ready",
+    );
+  }
+  if (code === 422 && status.reason === 'Invalid') {
+    return new CheckFailure(
+      'rejected-by-cluster',
+      `The cluster refused to ${what} as invalid (422): ${quote(message, 600)}`,
+      'fix the field the message names in the object; the change itself was not applied',
+    );
+  }
+  return undefined;
 }
 
 // The object-style API takes observable middleware (the client's own small Observable stub).

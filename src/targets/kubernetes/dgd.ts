@@ -201,7 +201,11 @@ export function argvOf(obj: JsonObject, loc: FrontendLocation): { command: strin
   return { command: stringList(dig(obj, ...loc.commandPath)), args: stringList(dig(obj, ...loc.argsPath)) };
 }
 
-/** Sets `value` at `path` in a copy of `obj`, creating missing objects (and a missing `main` container). */
+/**
+ * Sets `value` at `path` in a copy of `obj`, creating missing objects. It never creates a list
+ * item: a v1beta1 component without its `main` container would get a container without an
+ * `image`, which the v1beta1 API requires, so that is refused with what to do instead.
+ */
 export function withValueAt(obj: JsonObject, path: Path, value: unknown): JsonObject {
   const copy = clone(obj);
   let current: unknown = copy;
@@ -210,7 +214,14 @@ export function withValueAt(obj: JsonObject, path: Path, value: unknown): JsonOb
     const nextIsIndex = /^\d+$/.test(path[i + 1]);
     if (Array.isArray(current)) {
       const index = Number(key);
-      if (current[index] === undefined) current[index] = { name: 'main' };
+      if (current[index] === undefined) {
+        const at = pathText(path.slice(0, i));
+        throw new CheckFailure(
+          'not-found',
+          `The frontend has no \`main\` container in ${at}, and the router env cannot be added there without creating a container with no \`image\` (the v1beta1 API requires one).`,
+          `add a \`main\` container with the frontend's image to ${at}, or write the DGD through v1alpha1 (\`dynamographdeployments.v1alpha1.nvidia.com\`), whose component \`envs\` need no container`,
+        );
+      }
       current = current[index];
       continue;
     }
