@@ -20,6 +20,7 @@ export const FAILURE_CODES = [
   'args-pin-mode',
   'conflict',
   'rollout-timeout',
+  'will-not-roll',
   'port-forward-failed',
   'mode-not-applied',
   'compare-failed',
@@ -102,6 +103,11 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   'rollout-timeout': {
     cause: 'the frontend pods did not become Ready with the new env in time',
     next: 'read the pod status and events shown; raise `rollout-timeout` for slow image pulls',
+  },
+  'will-not-roll': {
+    cause:
+      "the operator will not replace the running frontend pods (Grove's OnDelete update strategy), so an env change would not reach them",
+    next: 'switch the DGD to RollingRecreate, or apply the change and delete the frontend pods yourself (the message has the command)',
   },
   'port-forward-failed': {
     cause: 'the port-forward to the frontend pod could not be opened or dropped',

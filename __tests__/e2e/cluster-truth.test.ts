@@ -432,3 +432,208 @@ describe('admission: the operator\u2019s webhooks and schema rules', () => {
     }
   }, 60_000);
 });
+
+describe('the pod log window (sinceSeconds, timestamps, limitBytes as the kubelet serves them)', () => {
+  let cluster: Cluster;
+  let pod = '';
+  beforeAll(async () => {
+    cluster = await startCluster({ namespace: NS });
+    await cluster.apply({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'ticker', namespace: NS, labels: { app: 'ticker' } },
+      spec: {
+        containers: [
+          {
+            name: 'main',
+            image: 'standin.local/node:1',
+            command: [
+              'node',
+              '-e',
+              "let n=0;setInterval(()=>console.log('tick '+(++n)+' '+Date.now()),40);process.on('SIGTERM',()=>process.exit(0))",
+            ],
+          },
+        ],
+      },
+    });
+    pod = 'ticker';
+    await cluster.waitForReady(NS, { timeoutMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 2500)); // older lines the window must leave out
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  test('kubectl logs --since, --timestamps and --limit-bytes behave as on a kubelet', async () => {
+    const all = await kubectl(cluster, ['logs', pod, '-n', NS]);
+    const recent = await kubectl(cluster, ['logs', pod, '-n', NS, '--since=1s', '--timestamps']);
+    expect(recent.code).toBe(0);
+    const lines = recent.stdout.trim().split('\n');
+    expect(lines.length).toBeLessThan(all.stdout.trim().split('\n').length);
+    for (const line of lines) {
+      expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z tick \d+ \d+$/);
+      expect(Date.now() - Date.parse(line.split(' ')[0])).toBeLessThan(3000);
+    }
+    const cut = await kubectl(cluster, ['logs', pod, '-n', NS, '--limit-bytes=7']);
+    expect(cut.stdout).toBe('tick 1 ');
+  });
+
+  test('the evidence window holds exactly the lines logged after its mark: none earlier, none missed', async () => {
+    const { podLogSource } = await import('../../src/targets/kubernetes/evidence.ts');
+    const source = podLogSource(apiFor(cluster), NS, 'app=ticker', 'main');
+    const mark = await source.mark();
+    await new Promise((r) => setTimeout(r, 1300));
+    const before = Date.now();
+    const got = await source.since(mark);
+    expect(got.problem).toBeUndefined();
+    const ticks = (got.text ?? '')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' ').map(Number) as [number, number, number]);
+    expect(ticks.length).toBeGreaterThan(15);
+    // The kubelet's own stamps (read through kubectl) say which lines belong to the window.
+    const stamped = (await kubectl(cluster, ['logs', pod, '-n', NS, '--timestamps'])).stdout
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const [stamp, , n] = l.split(' ');
+        return { time: Date.parse(stamp.replace(/(\.\d{3})\d+/, '$1')), n: Number(n) };
+      });
+    const first = stamped.find((l) => l.time >= mark)!;
+    const lastBefore = stamped.filter((l) => l.time <= before).at(-1)!;
+    expect(ticks[0][1]).toBe(first.n); // nothing from before the mark, nothing after it skipped
+    ticks.forEach((t, i) => i > 0 && expect(t[1]).toBe(ticks[i - 1][1] + 1)); // no gap
+    expect(ticks.at(-1)![1]).toBeGreaterThanOrEqual(lastBefore.n); // nothing recent missed
+  }, 30_000);
+});
+
+describe('operator topology on Grove: RollingRecreate rolls old-pod-first, OnDelete never rolls', () => {
+  let cluster: Cluster;
+  const frontendPods = () =>
+    cluster.pods(
+      NS,
+      'nvidia.com/dynamo-component-type=frontend,nvidia.com/dynamo-graph-deployment-name=fake-graph',
+    );
+  beforeAll(async () => {
+    cluster = await startCluster({
+      namespace: NS,
+      grove: true,
+      manifests: [join(FIX, 'fake-graph.v1alpha1.yaml')],
+    });
+    await cluster.waitForReady(NS, { timeoutMs: 60_000 });
+  }, 90_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  test('kubectl sees a PodCliqueSet, Grove-owned pods and the operator\u2019s Service selector', async () => {
+    const pcs = await kubectl(cluster, ['get', 'pcs', 'fake-graph', '-n', NS, '-o', 'json']);
+    expect(pcs.code).toBe(0);
+    expect(JSON.parse(pcs.stdout).spec.updateStrategy.type).toBe('RollingRecreate');
+    const deploys = await kubectl(cluster, ['get', 'deployments', '-n', NS, '-o', 'name']);
+    expect(deploys.stdout.trim()).toBe('');
+    const svc = JSON.parse(
+      (await kubectl(cluster, ['get', 'svc', 'fake-graph-frontend', '-n', NS, '-o', 'json'])).stdout,
+    );
+    expect(svc.spec.selector).toEqual({
+      'nvidia.com/dynamo-component-type': 'frontend',
+      'nvidia.com/dynamo-namespace': `${NS}-fake-graph`,
+      'nvidia.com/dynamo-component': 'Frontend',
+    });
+    const pods = frontendPods();
+    expect(pods).toHaveLength(1);
+    expect(pods[0].metadata.ownerReferences[0]).toMatchObject({
+      apiVersion: 'grove.io/v1alpha1',
+      kind: 'PodCliqueSet',
+    });
+  });
+
+  test('RollingRecreate: the old pod is gone before the new one is Ready, and the action\u2019s rollout finishes', async () => {
+    const old = frontendPods()[0].metadata.name;
+    let oldGoneAt = 0;
+    let newReadyAt = 0;
+    const unsub = cluster.store.onEvent((e) => {
+      if (e.rt.plural !== 'pods') return;
+      const p = e.object as AnyObj;
+      if (e.type === 'DELETED' && p.metadata.name === old) oldGoneAt ||= Date.now();
+      if (p.metadata.name !== old && p.metadata.labels?.['nvidia.com/dynamo-component-type'] === 'frontend')
+        if ((p.status?.conditions ?? []).some((c: AnyObj) => c.type === 'Ready' && c.status === 'True'))
+          newReadyAt ||= Date.now();
+    });
+    try {
+      const { session, lines } = await switchMode(cluster, {
+        namespace: NS,
+        deployment: 'fake-graph',
+        mode: 'kv',
+      });
+      expect(session.envPatch?.applied).toBe(true);
+      expect(lines.join('\n')).toMatch(/Rollout finished/);
+    } finally {
+      unsub();
+    }
+    expect(oldGoneAt).toBeGreaterThan(0);
+    expect(newReadyAt).toBeGreaterThan(oldGoneAt);
+  }, 120_000);
+
+  test('OnDelete: the action says at once that the operator will not roll, and what to run; nothing is written', async () => {
+    const annotated = await kubectl(cluster, [
+      'annotate',
+      'dgd',
+      'fake-graph',
+      '-n',
+      NS,
+      'nvidia.com/grove-update-strategy=OnDelete',
+    ]);
+    expect(annotated.code).toBe(0);
+    await cluster.waitFor(
+      () =>
+        (cluster.get('grove.io/v1alpha1', 'PodCliqueSet', 'fake-graph', NS) as AnyObj)?.spec.updateStrategy
+          .type === 'OnDelete',
+      'the PodCliqueSet to switch to OnDelete',
+    );
+    cluster.clearRequestLog();
+    const started = Date.now();
+    let failure: { code?: string; message?: string; hint?: string } = {};
+    try {
+      await switchMode(cluster, {
+        namespace: NS,
+        deployment: 'fake-graph',
+        mode: 'random',
+        'rollout-timeout': '15',
+      });
+    } catch (error) {
+      failure = error as typeof failure;
+    }
+    expect(failure.code).toBe('will-not-roll');
+    expect(failure.message).toContain('OnDelete');
+    expect(failure.hint).toContain(
+      `kubectl delete pod -n ${NS} -l nvidia.com/dynamo-component-type=frontend`,
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(cluster.writes()).toEqual([]);
+
+    // The stand-in's OnDelete really never rolls: a change stays off the running pod until it is deleted.
+    const before = frontendPods()[0].metadata.name;
+    const patched = await kubectl(cluster, [
+      'patch',
+      'dynamographdeployments.v1alpha1.nvidia.com',
+      'fake-graph',
+      '-n',
+      NS,
+      '--type',
+      'json',
+      '-p',
+      '[{"op":"add","path":"/spec/services/Frontend/envs/-","value":{"name":"DYN_ROUTER_MODE","value":"random"}}]',
+    ]);
+    expect(patched.code).toBe(0);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(frontendPods().map((p) => p.metadata.name)).toEqual([before]);
+    await kubectl(cluster, ['delete', 'pod', before, '-n', NS, '--wait=false']);
+    const fresh = await cluster.waitFor(
+      () => frontendPods().find((p) => p.metadata.name !== before),
+      'a replacement pod',
+      { timeoutMs: 30_000 },
+    );
+    expect(JSON.stringify(fresh.spec.containers[0].env)).toContain('"DYN_ROUTER_MODE","value":"random"');
+  }, 120_000);
+});

@@ -62,6 +62,12 @@ export interface ClusterOptions {
    * operator release before DGD v1beta1, while the group still lists v1beta1 (DGDR) and v1 (ClusterPolicy).
    */
   dgdVersions?: ('v1alpha1' | 'v1beta1')[];
+  /**
+   * Grove installed and the operator's Grove gate on: a DGD (unless annotated
+   * `nvidia.com/enable-grove: "false"`) becomes a PodCliqueSet whose update strategy follows
+   * `nvidia.com/grove-update-strategy` (RollingRecreate by default, or OnDelete).
+   */
+  grove?: boolean;
   /** Keep the work dir (logs, certs, kubeconfig) after stop(). */
   keepDir?: boolean;
   /** Where to write the kubeconfig. Default: `<workdir>/kubeconfig`. */
@@ -170,6 +176,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const controllers = new ControllerManager(store, {
     node: opts.node,
     dgdHubVersion: !opts.dgdVersions || opts.dgdVersions.includes('v1beta1') ? 'v1beta1' : 'v1alpha1',
+    grove: opts.grove,
   });
   controllers.bootstrap();
   const kubelet = new Kubelet(store, {

@@ -4,7 +4,16 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -66,7 +75,29 @@ interface ContainerRt {
   pullFailures: number;
   stopping: boolean;
   logPath: string;
+  /** Each line with the time the runtime read it (the CRI log's timestamps), current and previous run. */
+  lines: LogLine[];
+  previousLines: LogLine[];
   generation: number; // increments per process start, to ignore stale callbacks
+}
+
+interface LogLine {
+  timeMs: number;
+  /** RFC3339Nano as the kubelet prints it with `timestamps=true`. */
+  stamp: string;
+  text: string;
+}
+
+// Lines kept per container run; the kubelet rotates at 10 MiB (containerLogMaxSize).
+const MAX_LOG_LINES = 100_000;
+
+export interface LogOptions {
+  tailLines?: number;
+  previous?: boolean;
+  sinceSeconds?: number;
+  sinceTime?: string;
+  timestamps?: boolean;
+  limitBytes?: number;
 }
 
 interface PodRt {
@@ -184,23 +215,36 @@ export class Kubelet {
     });
   }
 
-  log(
-    ns: string,
-    podName: string,
-    container: string | undefined,
-    opts: { tailLines?: number; previous?: boolean },
-  ): string {
+  /**
+   * A container's log as the kubelet serves pods/log (pkg/kubelet/kuberuntime/logs ReadLogs): the
+   * last `tailLines`, then only lines stamped at or after `sinceTime` / now − `sinceSeconds`,
+   * optionally prefixed with their RFC3339Nano timestamp, cut after `limitBytes` bytes.
+   */
+  log(ns: string, podName: string, container: string | undefined, opts: LogOptions): string {
     for (const p of this.pods.values()) {
       if (p.ns !== ns || p.name !== podName) continue;
       const c = container ? p.containers.find((x) => x.name === container) : p.containers[0];
       if (!c) break;
-      const path = opts.previous ? `${c.logPath}.previous` : c.logPath;
-      if (!existsSync(path)) return '';
-      let text = readFileSync(path, 'utf8');
-      if (opts.tailLines !== undefined) {
-        const lines = text.split('\n');
-        if (lines[lines.length - 1] === '') lines.pop();
-        text = lines.slice(-opts.tailLines).join('\n') + (lines.length ? '\n' : '');
+      let lines = opts.previous ? c.previousLines : c.lines;
+      if (lines.length === 0) {
+        const path = opts.previous ? `${c.logPath}.previous` : c.logPath;
+        if (!existsSync(path)) return '';
+        const raw = readFileSync(path, 'utf8').split('\n');
+        if (raw[raw.length - 1] === '') raw.pop();
+        lines = raw.map((text) => ({ timeMs: 0, stamp: rfc3339Nano(0), text }));
+      }
+      if (opts.tailLines !== undefined) lines = opts.tailLines <= 0 ? [] : lines.slice(-opts.tailLines);
+      const since =
+        opts.sinceTime !== undefined
+          ? Date.parse(opts.sinceTime)
+          : opts.sinceSeconds !== undefined
+            ? Date.now() - opts.sinceSeconds * 1000
+            : undefined;
+      if (since !== undefined && Number.isFinite(since)) lines = lines.filter((l) => l.timeMs >= since);
+      let text = lines.map((l) => `${opts.timestamps ? `${l.stamp} ` : ''}${l.text}\n`).join('');
+      if (opts.limitBytes !== undefined && opts.limitBytes > 0) {
+        const bytes = Buffer.from(text, 'utf8');
+        if (bytes.length > opts.limitBytes) text = bytes.subarray(0, opts.limitBytes).toString('utf8');
       }
       return text;
     }
@@ -292,6 +336,8 @@ export class Kubelet {
         pullFailures: 0,
         stopping: false,
         logPath: join(dir, `${c.name}.log`),
+        lines: [],
+        previousLines: [],
         generation: 0,
       })),
       terminating: false,
@@ -586,18 +632,56 @@ export class Kubelet {
       } catch {
         /* ignore */
       }
+      c.previousLines = c.lines;
+      c.lines = [];
     }
-    const fd = openSync(c.logPath, 'a');
     let proc: ChildProcess;
     const penv = this.processEnv(rt, c, env);
     try {
-      proc = spawn(argv[0], argv.slice(1), { cwd: wd, env: penv, detached: true, stdio: ['ignore', fd, fd] });
+      // Through pipes, like a container runtime: each line is stamped when read (CRI log format).
+      proc = spawn(argv[0], argv.slice(1), {
+        cwd: wd,
+        env: penv,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     } catch (e) {
-      closeSync(fd);
       this.onExit(rt, c, 128, null, `StartError: ${(e as Error).message}`);
       return;
     }
-    closeSync(fd);
+    const fd = openSync(c.logPath, 'a');
+    const lines = c.lines;
+    let open = 2;
+    const capture = (stream: NodeJS.ReadableStream | null) => {
+      let partial = '';
+      const add = (text: string) => {
+        const t = Date.now();
+        lines.push({ timeMs: t, stamp: rfc3339Nano(t), text });
+        if (lines.length > MAX_LOG_LINES) lines.splice(0, lines.length - MAX_LOG_LINES);
+      };
+      if (!stream) {
+        if (--open === 0) closeSync(fd);
+        return;
+      }
+      stream.on('data', (chunk: Buffer) => {
+        const text = chunk.toString('utf8');
+        try {
+          writeSync(fd, text);
+        } catch {
+          /* the pod dir is gone */
+        }
+        const parts = (partial + text).split('\n');
+        partial = parts.pop() ?? '';
+        for (const line of parts) add(line);
+      });
+      stream.on('close', () => {
+        if (partial) add(partial);
+        partial = '';
+        if (--open === 0) closeSync(fd);
+      });
+    };
+    capture(proc.stdout);
+    capture(proc.stderr);
     c.generation++;
     const gen = c.generation;
     c.proc = proc;
@@ -1083,4 +1167,12 @@ function fieldRef(pod: AnyObj, path: string): string {
     default:
       return '';
   }
+}
+
+/** `2006-01-02T15:04:05.999999999Z07:00` as Go prints it: trailing zeros of the fraction dropped. */
+function rfc3339Nano(ms: number): string {
+  const iso = new Date(ms).toISOString(); // …T15:04:05.123Z
+  const [head, frac] = iso.slice(0, -1).split('.');
+  const trimmed = frac.replace(/0+$/, '');
+  return `${head}${trimmed ? `.${trimmed}` : ''}Z`;
 }

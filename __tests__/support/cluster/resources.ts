@@ -161,6 +161,19 @@ export const RESOURCES: ResourceType[] = [
         'nvidia.com/v1alpha1 DynamoGraphDeployment is deprecated; use nvidia.com/v1beta1 DynamoGraphDeployment',
     },
   },
+  // Grove (ai-dynamo/grove operator/api/core/v1alpha1): the operator's multi-node pathway.
+  {
+    group: 'grove.io',
+    versions: ['v1alpha1'],
+    kind: 'PodCliqueSet',
+    listKind: 'PodCliqueSetList',
+    plural: 'podcliquesets',
+    singular: 'podcliqueset',
+    namespaced: true,
+    shortNames: ['pcs'],
+    subresources: ['status'],
+    custom: true,
+  },
   // Other kinds of the shared nvidia.com group, so discovery is as crowded as on a real cluster:
   // the operator's DynamoGraphDeploymentRequest (v1beta1 since ai-dynamo/dynamo PR 6352, before DGD
   // had it; deploy/operator/config/crd/bases/nvidia.com_dynamographdeploymentrequests.yaml) and the

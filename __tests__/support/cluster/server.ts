@@ -8,6 +8,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import YAML from 'yaml';
 import { schemaErrors, webhookDownError, webhookErrors, type AdmissionConfig } from './admission.ts';
 import { applyDefaults } from './defaults.ts';
+import type { LogOptions } from './kubelet.ts';
 import { differs, managerOf, nextManagedFields, type Operation, type Write } from './managed.ts';
 import { jsonPatch, mergePatch, strategicMergePatch, PatchError, clone } from './patch.ts';
 import {
@@ -130,12 +131,7 @@ export interface ServerHooks {
   ): K8sObject;
   /** Connect to a pod's port; rejects with the kubelet's error text. */
   dialPod(ns: string, pod: string, port: number): Promise<net.Socket>;
-  podLog(
-    ns: string,
-    pod: string,
-    container: string | undefined,
-    opts: { tailLines?: number; previous?: boolean },
-  ): string;
+  podLog(ns: string, pod: string, container: string | undefined, opts: LogOptions): string;
 }
 
 export interface ApiServerOptions {
@@ -766,9 +762,29 @@ export class ApiServer {
     switch (verb) {
       case 'get': {
         if (r.subresource === 'log') {
+          const num = (name: string) => (q.get(name) !== null ? Number(q.get(name)) : undefined);
+          for (const name of ['sinceSeconds', 'limitBytes']) {
+            const v = num(name);
+            if (v !== undefined && !(Number.isInteger(v) && v > 0))
+              throw new ApiError(
+                422,
+                'Invalid',
+                `PodLogOptions "${r.name}" is invalid: ${name}: Invalid value: ${q.get(name)}: must be greater than 0`,
+              );
+          }
+          if (q.get('sinceSeconds') !== null && q.get('sinceTime') !== null)
+            throw new ApiError(
+              422,
+              'Invalid',
+              `PodLogOptions "${r.name}" is invalid: sinceSeconds: Forbidden: at most one of sinceTime or sinceSeconds may be specified`,
+            );
           const text = this.opts.hooks.podLog(r.namespace!, r.name!, q.get('container') ?? undefined, {
-            tailLines: q.get('tailLines') ? Number(q.get('tailLines')) : undefined,
+            tailLines: num('tailLines'),
             previous: q.get('previous') === 'true',
+            sinceSeconds: num('sinceSeconds'),
+            sinceTime: q.get('sinceTime') ?? undefined,
+            timestamps: q.get('timestamps') === 'true',
+            limitBytes: num('limitBytes'),
           });
           res.writeHead(200, { 'Content-Type': 'text/plain' });
           res.end(text);

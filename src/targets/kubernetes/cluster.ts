@@ -315,6 +315,9 @@ export interface PodList {
 
 export type WatchEvent = { type: string; object: JsonObject };
 
+/** The most of one pod's log read per window; the kubelet cuts the end beyond it. */
+export const POD_LOG_LIMIT_BYTES = 8 * 1024 * 1024;
+
 /** The API calls this target makes; tests can stand in for it. */
 export interface KubeApi {
   readonly server: string;
@@ -332,7 +335,7 @@ export interface KubeApi {
   namespaceExists?(name: string): Promise<boolean | undefined>;
   listPods(namespace: string, selector: string): Promise<PodList>;
   listEvents(namespace: string, involvedName: string): Promise<JsonObject[]>;
-  /** The log of one container of a pod, from `sinceSeconds` ago. */
+  /** The log of one container of a pod, from `sinceSeconds` ago, each line prefixed with its RFC3339 time. */
   podLog(
     namespace: string,
     pod: string,
@@ -480,7 +483,7 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
     },
     async podLog(namespace, name, container, sinceSeconds) {
       const text = await core.readNamespacedPodLog(
-        { namespace, name, container, sinceSeconds, limitBytes: 8 * 1024 * 1024 },
+        { namespace, name, container, sinceSeconds, timestamps: true, limitBytes: POD_LOG_LIMIT_BYTES },
         bounded,
       );
       return typeof text === 'string' ? text : String(text ?? '');

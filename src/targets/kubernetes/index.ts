@@ -41,6 +41,7 @@ import { readRecipe, writeRecipe } from './recipe.js';
 import { writeRecipeFile } from './recipe-file.js';
 import { resolveNamespace, resolveTarget, type ResolvedTarget } from './resolve.js';
 import { waitForRollout } from './rollout-wait.js';
+import { GROVE_UPDATE_STRATEGY, rollsOnlyOnDelete } from './rollout.js';
 import { frontendServicePort, selectorOf, serviceSelector } from './service-port.js';
 import { conflictSafeUpdate } from './write.js';
 import { kubernetesSwitcher, podLogSource } from './evidence.js';
@@ -189,6 +190,23 @@ function decideMode(
   };
 }
 
+/** Under Grove's OnDelete strategy the env change would never reach the pods: say so before writing. */
+async function refuseIfOnDelete(api: KubeApi, target: ResolvedTarget, selector: string): Promise<void> {
+  let pods: JsonObject[];
+  try {
+    pods = (await api.listPods(target.namespace, selector)).items;
+  } catch (error) {
+    throw apiFailure(error, `list the frontend pods (${selector})`, api.server);
+  }
+  if (!rollsOnlyOnDelete(target.object, pods)) return;
+  const name = `${target.ref.namespace}/${target.ref.name}`;
+  throw new CheckFailure(
+    'will-not-roll',
+    `DynamoGraphDeployment ${name} runs on Grove with ${GROVE_UPDATE_STRATEGY}: OnDelete, so the operator never replaces a running frontend pod: an env change would not reach the frontend until its pods are deleted. Nothing was written.`,
+    `either set \`${GROVE_UPDATE_STRATEGY}: RollingRecreate\` on the DGD, or apply the change and delete the frontend pods yourself: \`kubectl delete pod -n ${target.namespace} -l ${selector}\` (Grove recreates them with the new env)`,
+  );
+}
+
 export async function openKubernetesTarget(
   settings: Settings,
   plan: Plan,
@@ -293,6 +311,7 @@ export async function openKubernetesTarget(
         );
       } else {
         const wanted = decision;
+        if (planned.changed && ref.kind === 'dgd') await refuseIfOnDelete(api, target, selector);
         const updated = await conflictSafeUpdate(
           () =>
             api
