@@ -43,7 +43,10 @@ export interface KubeletOptions {
   /** First crash back-off (default 1000 ms; the real kubelet uses 10 s), doubled per crash. */
   crashBackoffBaseMs?: number;
   crashBackoffMaxMs?: number;
-  /** Upper bound for terminationGracePeriodSeconds before SIGKILL (default 5 s). */
+  /**
+   * Upper bound for the grace period before SIGKILL. Default: none, as a real kubelet (the operator
+   * asks 60 s; containers that exit on SIGTERM end at once). Tests may shorten it.
+   */
   maxGraceSeconds?: number;
   /** Run liveness probes (restart on failure). Off by default: a loaded 2-core CI box makes them flaky. */
   liveness?: boolean;
@@ -283,7 +286,10 @@ export class Kubelet {
     }
     if (pod.metadata.deletionTimestamp && !rt.terminating) {
       rt.terminating = true;
-      const grace = Math.min(pod.metadata.deletionGracePeriodSeconds ?? 30, this.opts.maxGraceSeconds ?? 5);
+      const grace = Math.min(
+        pod.metadata.deletionGracePeriodSeconds ?? 30,
+        this.opts.maxGraceSeconds ?? Infinity,
+      );
       for (const c of rt.containers) {
         if (c.proc && c.state.running)
           this.opts.events.record(
