@@ -637,3 +637,54 @@ describe('operator topology on Grove: RollingRecreate rolls old-pod-first, OnDel
     expect(JSON.stringify(fresh.spec.containers[0].env)).toContain('"DYN_ROUTER_MODE","value":"random"');
   }, 120_000);
 });
+
+describe('timing: a new frontend is Ready before it discovered the workers', () => {
+  let cluster: Cluster;
+  beforeAll(async () => {
+    cluster = await startCluster({
+      namespace: NS,
+      kubelet: { discoveryDelayMs: 3000 },
+      manifests: [join(FIX, 'fake-graph.v1alpha1.yaml')],
+    });
+    await cluster.waitForReady(NS, { timeoutMs: 60_000 });
+  }, 90_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  test('the rolled frontend answers /health 200 "No endpoints available" and no model; the check waits for the model', async () => {
+    const { httpClient } = await import('../../src/check/http.ts');
+    const { smokeCheck } = await import('../../src/check/smoke.ts');
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = cluster.kubeconfigPath;
+    const settings = parseSettings(
+      (name) =>
+        ({ namespace: NS, deployment: 'fake-graph', mode: 'kv', 'rollout-timeout': '60' })[name] ?? '',
+    );
+    const session = await openTarget(settings, makePlan(settings), {
+      log: { info: () => undefined, warning: () => undefined },
+    });
+    try {
+      const health = await fetch(`${session.baseUrl}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.text()).toContain('No endpoints available');
+      const models = (await (await fetch(`${session.baseUrl}/v1/models`)).json()) as AnyObj;
+      expect(models.data).toEqual([]);
+      const result = await smokeCheck(httpClient, {
+        baseUrl: session.baseUrl,
+        model: 'Qwen/Qwen3-0.6B',
+        prompt: 'x',
+        maxTokens: 1,
+        skipChat: true,
+        retries: 20,
+        retryDelayMs: 300,
+        timeoutMs: 5000,
+      });
+      expect(result.ok).toBe(true);
+      expect(result.checks[0].attempts).toBeGreaterThan(1);
+    } finally {
+      await session.close();
+      process.env.KUBECONFIG = saved;
+    }
+  }, 120_000);
+});

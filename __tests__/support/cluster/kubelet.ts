@@ -48,6 +48,13 @@ export interface KubeletOptions {
    * asks 60 s; containers that exit on SIGTERM end at once). Tests may shorten it.
    */
   maxGraceSeconds?: number;
+  /**
+   * How long a new frontend takes to discover its workers (real: Kubernetes discovery after the pod
+   * is Ready). Passed as STANDIN_DISCOVERY_DELAY_MS; the fake-graph frontends list no model and answer
+   * /health 200 "No endpoints available" until then. Real Dynamo processes here use file discovery and
+   * see workers at once.
+   */
+  discoveryDelayMs?: number;
   /** Run liveness probes (restart on failure). Off by default: a loaded 2-core CI box makes them flaky. */
   liveness?: boolean;
   /** Command for images that are run without `command` (the image's entrypoint). */
@@ -604,6 +611,8 @@ export class Kubelet {
     e.DYN_FILE_KV = join(this.opts.fileKvDir, rt.ns);
     mkdirSync(e.DYN_FILE_KV, { recursive: true });
     e.DYN_HTTP_HOST = '127.0.0.1';
+    // Kubernetes discovery takes a while to find the workers; the fake frontends honour this.
+    if (this.opts.discoveryDelayMs) e.STANDIN_DISCOVERY_DELAY_MS = String(this.opts.discoveryDelayMs);
     const httpPort = (c.spec.ports ?? []).find((p: AnyObj) => p.name === 'http')?.containerPort;
     for (const k of ['DYN_HTTP_PORT', 'DYN_SYSTEM_PORT']) {
       if (e[k] !== undefined && rt.ports.has(Number(e[k]))) e[k] = String(rt.ports.get(Number(e[k])));
