@@ -4,6 +4,7 @@ import {
   dgdRef,
   envAt,
   locateFrontend,
+  mergePatchFor,
   withValueAt,
   workerSpecs,
 } from '../../src/targets/kubernetes/dgd.ts';
@@ -154,12 +155,34 @@ describe('merge patch', () => {
     expect(Object.keys(patch.spec as JsonObject)).toEqual(['components']);
   });
 
-  it('v1beta1 without a main container: refuses to add a container without an image', () => {
+  it('the cluster write refuses to add a v1beta1 main container, which would have no image', () => {
     const obj: JsonObject = { metadata: {}, spec: { components: [{ name: 'Frontend', type: 'frontend' }] } };
     const loc = locateFrontend(obj, dgdRef('ns', 'g', 'v1beta1'));
-    expect(() => withValueAt(obj, loc.containerEnvPath, [{ name: 'DYN_ROUTER_MODE', value: 'kv' }])).toThrow(
+    const before = listsOf(obj, loc);
+    const change = computeEnvChange(before, 'kv', 'leave');
+    expect(() => envPatchFor(obj, loc, before, change.lists)).toThrow(
       /no `main` container in spec\.components\[0\]\.podTemplate\.spec\.containers.*no `image`/,
     );
+  });
+
+  it('v1beta1 without a main container adds one named main', () => {
+    const obj: JsonObject = { metadata: {}, spec: { components: [{ name: 'Frontend', type: 'frontend' }] } };
+    const loc = locateFrontend(obj, dgdRef('ns', 'g', 'v1beta1'));
+    const changed = withValueAt(obj, loc.containerEnvPath, [{ name: 'DYN_ROUTER_MODE', value: 'kv' }]);
+    expect(mergePatchFor(changed, [loc.containerEnvPath], '1')).toEqual({
+      metadata: { resourceVersion: '1' },
+      spec: {
+        components: [
+          {
+            name: 'Frontend',
+            type: 'frontend',
+            podTemplate: {
+              spec: { containers: [{ name: 'main', env: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }] }] },
+            },
+          },
+        ],
+      },
+    });
   });
 });
 

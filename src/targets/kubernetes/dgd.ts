@@ -201,11 +201,7 @@ export function argvOf(obj: JsonObject, loc: FrontendLocation): { command: strin
   return { command: stringList(dig(obj, ...loc.commandPath)), args: stringList(dig(obj, ...loc.argsPath)) };
 }
 
-/**
- * Sets `value` at `path` in a copy of `obj`, creating missing objects. It never creates a list
- * item: a v1beta1 component without its `main` container would get a container without an
- * `image`, which the v1beta1 API requires, so that is refused with what to do instead.
- */
+/** Sets `value` at `path` in a copy of `obj`, creating missing objects (and a missing `main` container). */
 export function withValueAt(obj: JsonObject, path: Path, value: unknown): JsonObject {
   const copy = clone(obj);
   let current: unknown = copy;
@@ -214,14 +210,7 @@ export function withValueAt(obj: JsonObject, path: Path, value: unknown): JsonOb
     const nextIsIndex = /^\d+$/.test(path[i + 1]);
     if (Array.isArray(current)) {
       const index = Number(key);
-      if (current[index] === undefined) {
-        const at = pathText(path.slice(0, i));
-        throw new CheckFailure(
-          'not-found',
-          `The frontend has no \`main\` container in ${at}, and the router env cannot be added there without creating a container with no \`image\` (the v1beta1 API requires one).`,
-          `add a \`main\` container with the frontend's image to ${at}, or write the DGD through v1alpha1 (\`dynamographdeployments.v1alpha1.nvidia.com\`), whose component \`envs\` need no container`,
-        );
-      }
+      if (current[index] === undefined) current[index] = { name: 'main' };
       current = current[index];
       continue;
     }
@@ -295,4 +284,33 @@ export function workerSpecs(obj: JsonObject, ref: ObjectRef): WorkerSpec[] {
     });
   }
   return out;
+}
+
+/**
+ * Refuses a write that would add a container: a v1beta1 frontend component without its `main`
+ * container would get one without an `image`, which the v1beta1 API requires. Says what to do instead.
+ */
+export function refuseNewContainer(obj: JsonObject, path: Path): void {
+  let current: unknown = obj;
+  for (let i = 0; i < path.length - 1; i++) {
+    const missing = current === undefined || current === null;
+    const creates = missing
+      ? path.slice(i, -1).some((p) => /^\d+$/.test(p))
+      : Array.isArray(current) && current[Number(path[i])] === undefined;
+    if (creates) {
+      const at = pathText(
+        path.slice(
+          0,
+          path.findIndex((p, k) => k >= i && /^\d+$/.test(p)),
+        ),
+      );
+      throw new CheckFailure(
+        'not-found',
+        `The frontend has no \`main\` container in ${at}, and the router env cannot be added there without creating a container with no \`image\` (the v1beta1 API requires one).`,
+        `add a \`main\` container with the frontend's image to ${at}, or write the DGD through v1alpha1 (\`dynamographdeployments.v1alpha1.nvidia.com\`), whose component \`envs\` need no container`,
+      );
+    }
+    if (missing) return;
+    current = (current as Record<string, unknown>)[path[i]];
+  }
 }

@@ -16,6 +16,7 @@ import {
   locateFrontend,
   mergePatchFor,
   pathText,
+  refuseNewContainer,
   withValueAt,
   workerSpecs,
   type FrontendLocation,
@@ -78,6 +79,7 @@ export function envPatchFor(
 }
 
 function withList(object: JsonObject, path: Path, list: unknown[]): JsonObject {
+  refuseNewContainer(object, path);
   return withValueAt(object, path, list);
 }
 
