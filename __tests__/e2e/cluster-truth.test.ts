@@ -101,7 +101,11 @@ async function switchMode(cluster: Cluster, inputs: Record<string, string>) {
   try {
     const settings = parseSettings((name) => ({ 'rollout-timeout': '90', ...inputs })[name] ?? '');
     const session = await openTarget(settings, makePlan(settings), {
-      log: { info: (l: string) => lines.push(l), warning: (l: string) => lines.push(`WARN ${l}`) },
+      log: {
+        info: (l: string) => lines.push(l),
+        warning: (l: string) => lines.push(`WARN ${l}`),
+        group: <T>(_title: string, body: () => Promise<T>) => body(),
+      },
     });
     await session.close();
     return { session, lines };
@@ -662,7 +666,11 @@ describe('timing: a new frontend is Ready before it discovered the workers', () 
         ({ namespace: NS, deployment: 'fake-graph', mode: 'kv', 'rollout-timeout': '60' })[name] ?? '',
     );
     const session = await openTarget(settings, makePlan(settings), {
-      log: { info: () => undefined, warning: () => undefined },
+      log: {
+        info: () => undefined,
+        warning: () => undefined,
+        group: <T>(_title: string, body: () => Promise<T>) => body(),
+      },
     });
     try {
       const health = await fetch(`${session.baseUrl}/health`);
