@@ -15,10 +15,12 @@ export const FAILURE_CODES = [
   'cluster-unreachable',
   'cluster-unauthorized',
   'cluster-forbidden',
+  'rejected-by-cluster',
   'not-found',
   'args-pin-mode',
   'conflict',
   'rollout-timeout',
+  'will-not-roll',
   'port-forward-failed',
   'mode-not-applied',
   'compare-failed',
@@ -81,6 +83,11 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
     cause: 'the Kubernetes identity lacks a permission (403)',
     next: 'grant the verb and resource named in the message to the identity',
   },
+  'rejected-by-cluster': {
+    cause:
+      "the cluster's admission refused the write: the Dynamo operator's webhook denied it, a schema rule found the object invalid, or the webhook could not be called",
+    next: "read the webhook's message: fix the object it names, or bring the operator's webhook back; permissions are not the problem",
+  },
   'not-found': {
     cause: 'a namespace, deployment, service or pod the run needs does not exist',
     next: 'check the names; the frontend service is usually `<dgd-name>-frontend`',
@@ -96,6 +103,11 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   'rollout-timeout': {
     cause: 'the frontend pods did not become Ready with the new env in time',
     next: 'read the pod status and events shown; raise `rollout-timeout` for slow image pulls',
+  },
+  'will-not-roll': {
+    cause:
+      "the operator will not replace the running frontend pods (Grove's OnDelete update strategy), so an env change would not reach them",
+    next: 'switch the DGD to RollingRecreate, or apply the change and delete the frontend pods yourself (the message has the command)',
   },
   'port-forward-failed': {
     cause: 'the port-forward to the frontend pod could not be opened or dropped',

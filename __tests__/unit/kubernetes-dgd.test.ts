@@ -155,6 +155,16 @@ describe('merge patch', () => {
     expect(Object.keys(patch.spec as JsonObject)).toEqual(['components']);
   });
 
+  it('the cluster write refuses to add a v1beta1 main container, which would have no image', () => {
+    const obj: JsonObject = { metadata: {}, spec: { components: [{ name: 'Frontend', type: 'frontend' }] } };
+    const loc = locateFrontend(obj, dgdRef('ns', 'g', 'v1beta1'));
+    const before = listsOf(obj, loc);
+    const change = computeEnvChange(before, 'kv', 'leave');
+    expect(() => envPatchFor(obj, loc, before, change.lists)).toThrow(
+      /no `main` container in spec\.components\[0\]\.podTemplate\.spec\.containers.*no `image`/,
+    );
+  });
+
   it('v1beta1 without a main container adds one named main', () => {
     const obj: JsonObject = { metadata: {}, spec: { components: [{ name: 'Frontend', type: 'frontend' }] } };
     const loc = locateFrontend(obj, dgdRef('ns', 'g', 'v1beta1'));

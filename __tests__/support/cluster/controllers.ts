@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { applyDefaults } from './defaults.ts';
 import { clone, deepEqual } from './patch.ts';
-import { RESOURCES, type ResourceType } from './resources.ts';
+import { nextManagedFields } from './managed.ts';
+import { convertTo, RESOURCES, type ResourceType } from './resources.ts';
 import { matchLabelSelectorObject } from './selectors.ts';
 import { randSuffix, type K8sObject, type Store, type StoreEvent } from './store.ts';
 
@@ -20,6 +21,9 @@ const EVENTS = rtOf('events');
 const NS = rtOf('namespaces');
 const NODES = rtOf('nodes');
 const ENDPOINTS = rtOf('endpoints');
+const PCS = rtOf('podcliquesets');
+export const GROVE_UPDATE_STRATEGY = 'nvidia.com/grove-update-strategy';
+export const ENABLE_GROVE = 'nvidia.com/enable-grove';
 
 export const NODE_NAME = 'standin-node';
 
@@ -364,7 +368,15 @@ function canonical(v: unknown): unknown {
 // ---- the controller manager ------------------------------------------------------------------
 export interface ControllerOptions {
   node?: { labels?: Record<string, string>; allocatable?: Record<string, string> };
+  /** The operator's hub DGD version (its Go types; its own writes are typed in it). Default v1beta1. */
+  dgdHubVersion?: string;
+  /** Grove installed and the operator's Grove gate on: DGDs (unless annotated off) become PodCliqueSets. */
+  grove?: boolean;
 }
+
+/** The operator's field manager: controller-runtime's default, the binary name (`manager` under kubebuilder). */
+export const OPERATOR_MANAGER = 'manager';
+export const OPERATOR_FINALIZER = 'nvidia.com/finalizer';
 
 export class ControllerManager {
   private store: Store;
@@ -509,8 +521,14 @@ export class ControllerManager {
           this.enqueue(`rs/${ns}/${o.metadata.name}`, () => this.reconcileRS(ns!, o.metadata.name));
         this.enqueueOwners(o, 'Deployment');
         break;
+      case 'podcliquesets':
+        if (e.type !== 'DELETED')
+          this.enqueue(`pcs/${ns}/${o.metadata.name}`, () => this.reconcilePCS(ns!, o.metadata.name));
+        this.enqueueOwners(o, 'DynamoGraphDeployment');
+        break;
       case 'pods':
         this.enqueueOwners(o, 'ReplicaSet');
+        this.enqueueOwners(o, 'PodCliqueSet');
         if (e.type !== 'DELETED' && !o.spec?.nodeName && !o.metadata.deletionTimestamp) {
           this.enqueue(`sched/${ns}/${o.metadata.name}`, () => this.schedule(ns!, o.metadata.name));
         }
@@ -534,6 +552,7 @@ export class ControllerManager {
         this.enqueue(`deploy/${ns}/${r.name}`, () => this.reconcileDeployment(ns, r.name));
       if (kind === 'DynamoGraphDeployment')
         this.enqueue(`dgd/${ns}/${r.name}`, () => this.reconcileDGD(ns, r.name));
+      if (kind === 'PodCliqueSet') this.enqueue(`pcs/${ns}/${r.name}`, () => this.reconcilePCS(ns, r.name));
     }
   }
 
@@ -622,10 +641,22 @@ export class ControllerManager {
 
   // ---- DGD -----------------------------------------------------------------------------------
   private reconcileDGD(ns: string, name: string): void {
-    const dgd = this.store.get(DGD, ns, name);
+    let dgd = this.store.get(DGD, ns, name);
     if (!dgd || dgd.metadata.deletionTimestamp) return;
+    // The operator's first reconcile adds its finalizer with an Update typed in its hub version
+    // (deploy/operator/internal/controller/dynamographdeployment_controller.go, commonController.HandleFinalizer).
+    if (!(dgd.metadata.finalizers ?? []).includes(OPERATOR_FINALIZER)) {
+      const next = clone(dgd);
+      next.metadata.finalizers = [...(dgd.metadata.finalizers ?? []), OPERATOR_FINALIZER];
+      dgd = this.operatorWrite(dgd, next);
+    }
     const { components, graphEnv } = dgdComponents(dgd);
     const wanted = new Set<string>();
+    // The Grove pathway (isGrovePathway in the operator's defaulting webhook): the gate, unless the DGD opts out.
+    const grove =
+      !!this.opts.grove && String(dgd.metadata.annotations?.[ENABLE_GROVE] ?? '').toLowerCase() !== 'false';
+    const cliques: AnyObj[] = [];
+    const pcsNow = grove ? this.store.get(PCS, ns, dgd.metadata.name) : undefined;
     const serviceStatus: AnyObj = {};
     let allReady = true;
     for (const c of components) {
@@ -644,33 +675,61 @@ export class ControllerManager {
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
         },
       };
-      applyDefaults(DEPLOY, desired, this.store, true);
-      const cur = this.store.get(DEPLOY, ns, dname);
-      if (!cur) {
-        this.store.create(DEPLOY, desired as K8sObject);
-      } else if (!deepEqual(cur.spec, desired.spec) || !deepEqual(cur.metadata.labels, labels)) {
-        const next = clone(cur);
-        next.spec = desired.spec;
-        next.metadata.labels = labels;
-        this.store.update(DEPLOY, next);
+      if (grove) {
+        cliques.push({
+          name: c.name.toLowerCase(),
+          labels,
+          spec: {
+            roleName: c.name,
+            replicas: c.replicas,
+            podSpec: template.spec,
+            podLabels: template.metadata?.labels,
+          },
+        });
+        const st = (pcsNow?.status?.cliques ?? {})[c.name.toLowerCase()] ?? {};
+        const ready =
+          (st.updatedReplicas ?? 0) === c.replicas &&
+          (st.readyReplicas ?? 0) >= c.replicas &&
+          (st.replicas ?? 0) === c.replicas;
+        if (!ready) allReady = false;
+        serviceStatus[c.name] = {
+          componentKind: 'PodClique',
+          componentName: `${dgd.metadata.name}-0-${c.name.toLowerCase()}`,
+          componentNames: [`${dgd.metadata.name}-0-${c.name.toLowerCase()}`],
+          replicas: st.replicas ?? 0,
+          updatedReplicas: st.updatedReplicas ?? 0,
+          readyReplicas: st.readyReplicas ?? 0,
+          availableReplicas: st.readyReplicas ?? 0,
+        };
+      } else {
+        applyDefaults(DEPLOY, desired, this.store, true);
+        const cur = this.store.get(DEPLOY, ns, dname);
+        if (!cur) {
+          this.store.create(DEPLOY, desired as K8sObject);
+        } else if (!deepEqual(cur.spec, desired.spec) || !deepEqual(cur.metadata.labels, labels)) {
+          const next = clone(cur);
+          next.spec = desired.spec;
+          next.metadata.labels = labels;
+          this.store.update(DEPLOY, next);
+        }
+        const d = this.store.get(DEPLOY, ns, dname)!;
+        const st = d.status ?? {};
+        const ready =
+          (st.observedGeneration ?? 0) >= d.metadata.generation &&
+          (st.updatedReplicas ?? 0) === c.replicas &&
+          (st.readyReplicas ?? 0) >= c.replicas &&
+          (st.replicas ?? 0) === c.replicas;
+        if (!ready) allReady = false;
+        serviceStatus[c.name] = {
+          componentKind: 'Deployment',
+          componentName: dname,
+          componentNames: [dname],
+          replicas: st.replicas ?? 0,
+          updatedReplicas: st.updatedReplicas ?? 0,
+          readyReplicas: st.readyReplicas ?? 0,
+          availableReplicas: st.availableReplicas ?? 0,
+        };
       }
-      const d = this.store.get(DEPLOY, ns, dname)!;
-      const st = d.status ?? {};
-      const ready =
-        (st.observedGeneration ?? 0) >= d.metadata.generation &&
-        (st.updatedReplicas ?? 0) === c.replicas &&
-        (st.readyReplicas ?? 0) >= c.replicas &&
-        (st.replicas ?? 0) === c.replicas;
-      if (!ready) allReady = false;
-      serviceStatus[c.name] = {
-        componentKind: 'Deployment',
-        componentName: dname,
-        componentNames: [dname],
-        replicas: st.replicas ?? 0,
-        updatedReplicas: st.updatedReplicas ?? 0,
-        readyReplicas: st.readyReplicas ?? 0,
-        availableReplicas: st.availableReplicas ?? 0,
-      };
       if (c.type === 'frontend') {
         const svcName = componentResourceName(dgd, c.name);
         const desiredSvc: AnyObj = {
@@ -679,10 +738,11 @@ export class ControllerManager {
           metadata: { name: svcName, namespace: ns, labels, ownerReferences: [ownerRef(dgd)] },
           spec: {
             type: 'ClusterIP',
+            // The operator's selector (deploy/operator/internal/dynamo graph.go): type, Dynamo namespace, component.
             selector: {
-              'nvidia.com/dynamo-graph-deployment-name': dgd.metadata.name,
-              'nvidia.com/dynamo-component': c.name,
               'nvidia.com/dynamo-component-type': 'frontend',
+              'nvidia.com/dynamo-namespace': dynamoNamespace(dgd),
+              'nvidia.com/dynamo-component': c.name,
             },
             ports: [{ name: 'http', port: 8000, targetPort: 'http', protocol: 'TCP' }],
           },
@@ -697,8 +757,26 @@ export class ControllerManager {
         }
       }
     }
+    if (grove) {
+      const strategy =
+        dgd.metadata.annotations?.[GROVE_UPDATE_STRATEGY] === 'OnDelete' ? 'OnDelete' : 'RollingRecreate';
+      const spec = { replicas: 1, updateStrategy: { type: strategy }, template: { cliques } };
+      if (!pcsNow) {
+        this.store.create(PCS, {
+          apiVersion: 'grove.io/v1alpha1',
+          kind: 'PodCliqueSet',
+          metadata: { name: dgd.metadata.name, namespace: ns, ownerReferences: [ownerRef(dgd)] },
+          spec,
+        } as K8sObject);
+      } else if (!deepEqual(pcsNow.spec, spec)) {
+        const next = clone(pcsNow);
+        next.spec = spec;
+        this.store.update(PCS, next);
+      }
+    }
     for (const d of this.store.list(DEPLOY, ns)) {
-      if (ownedBy(d, dgd) && !wanted.has(d.metadata.name)) this.deleteObject(DEPLOY, ns, d.metadata.name, {});
+      if (ownedBy(d, dgd) && (grove || !wanted.has(d.metadata.name)))
+        this.deleteObject(DEPLOY, ns, d.metadata.name, {});
     }
     for (const s of this.store.list(SVC, ns)) {
       if (ownedBy(s, dgd) && !wanted.has(s.metadata.name)) this.deleteObject(SVC, ns, s.metadata.name, {});
@@ -735,7 +813,92 @@ export class ControllerManager {
     if (!deepEqual(status, prev)) {
       const next = clone(dgd);
       next.status = status;
-      this.store.update(DGD, next, { subresource: 'status' });
+      this.operatorWrite(dgd, next, 'status');
+    }
+  }
+
+  /** A write by the operator, recorded in managedFields like the API server records any client's. */
+  private operatorWrite(cur: K8sObject, next: K8sObject, subresource?: 'status'): K8sObject {
+    const hub = `nvidia.com/${this.opts.dgdHubVersion ?? 'v1beta1'}`;
+    const managedFields = nextManagedFields(
+      cur.metadata.managedFields ?? [],
+      cur,
+      next,
+      { manager: OPERATOR_MANAGER, operation: 'Update', apiVersion: hub, subresource },
+      (o, v) => convertTo(o, DGD, v.split('/').pop()!),
+    );
+    return this.store.update(DGD, next, { subresource, managedFields });
+  }
+
+  // ---- Grove PodCliqueSet ----------------------------------------------------------------------
+  // After ai-dynamo/grove's PodClique controller: per clique, pods carry the template hash;
+  // RollingRecreate replaces one pod at a time and creates the new pod only once the old one is
+  // gone (so it is never Ready before the old one left); OnDelete never replaces a running pod,
+  // it only fills up to `replicas` with the current template after someone deletes one.
+  // (The real PodCliqueSet owns PodCliques that own the pods; here the set owns the pods.)
+  private reconcilePCS(ns: string, name: string): void {
+    const pcs = this.store.get(PCS, ns, name);
+    if (!pcs || pcs.metadata.deletionTimestamp) return;
+    const strategy = pcs.spec?.updateStrategy?.type ?? 'RollingRecreate';
+    const status: AnyObj = { cliques: {} };
+    for (const clique of (pcs.spec?.template?.cliques ?? []) as AnyObj[]) {
+      const cliqueName = `${name}-0-${clique.name}`;
+      const podTemplate = { metadata: { labels: clique.spec.podLabels ?? {} }, spec: clique.spec.podSpec };
+      const hash = templateHash(podTemplate);
+      const mine = this.store
+        .list(PODS, ns)
+        .filter((p) => ownedBy(p, pcs) && p.metadata.labels?.['grove.io/podclique'] === cliqueName);
+      const terminating = mine.filter((p) => p.metadata.deletionTimestamp);
+      const live = mine.filter((p) => !p.metadata.deletionTimestamp);
+      const stale = live.filter((p) => p.metadata.labels?.['grove.io/pod-template-hash'] !== hash);
+      const want = clique.spec.replicas ?? 1;
+      if (live.length > want) {
+        for (const p of [...stale, ...live].slice(0, live.length - want))
+          this.deleteObject(PODS, ns, p.metadata.name, {});
+      } else if (strategy === 'RollingRecreate' && stale.length > 0 && terminating.length === 0) {
+        this.deleteObject(PODS, ns, stale[0].metadata.name, {});
+      } else if (live.length < want && (strategy === 'OnDelete' || terminating.length === 0)) {
+        for (let i = live.length; i < want; i++) {
+          const pod: AnyObj = {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: {
+              generateName: `${cliqueName}-`,
+              namespace: ns,
+              labels: {
+                ...(clique.spec.podLabels ?? {}),
+                'grove.io/podcliqueset': name,
+                'grove.io/podclique': cliqueName,
+                'grove.io/pod-template-hash': hash,
+              },
+              ownerReferences: [ownerRef(pcs)],
+            },
+            spec: clone(clique.spec.podSpec),
+          };
+          applyDefaults(PODS, pod, this.store, true);
+          this.store.create(PODS, pod as K8sObject);
+        }
+      }
+      const now = this.store
+        .list(PODS, ns)
+        .filter(
+          (p) =>
+            ownedBy(p, pcs) &&
+            p.metadata.labels?.['grove.io/podclique'] === cliqueName &&
+            !p.metadata.deletionTimestamp,
+        );
+      status.cliques[clique.name] = {
+        replicas: now.length,
+        updatedReplicas: now.filter((p) => p.metadata.labels?.['grove.io/pod-template-hash'] === hash).length,
+        readyReplicas: now.filter(
+          (p) => isPodReady(p) && p.metadata.labels?.['grove.io/pod-template-hash'] === hash,
+        ).length,
+      };
+    }
+    if (!deepEqual(pcs.status, status)) {
+      const next = clone(pcs);
+      next.status = status;
+      this.store.update(PCS, next, { subresource: 'status' });
     }
   }
 

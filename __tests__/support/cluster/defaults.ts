@@ -56,8 +56,27 @@ function qosClass(spec: AnyObj): string {
 
 let ipCounter = 1;
 
+export const OPERATOR_ORIGIN_VERSION = 'nvidia.com/dynamo-operator-origin-version';
+export const OPERATOR_VERSION = '0.0.0-standin';
+
 export function applyDefaults(rt: ResourceType, obj: AnyObj, store: Store, isCreate: boolean): void {
   switch (rt.plural) {
+    case 'dynamographdeployments': {
+      // The operator's mutating webhook (deploy/operator/internal/webhook/defaulting/
+      // dynamographdeployment_handler.go): replicas default to 1 on every write; on create the
+      // operator version is stamped. Its changes are part of the request, so managedFields
+      // attribute them to the requesting manager, as on a real server.
+      if (obj.apiVersion === 'nvidia.com/v1alpha1') {
+        for (const svc of Object.values(obj.spec?.services ?? {}) as AnyObj[]) if (svc) svc.replicas ??= 1;
+      } else {
+        for (const c of (obj.spec?.components ?? []) as AnyObj[]) if (c) c.replicas ??= 1;
+      }
+      if (isCreate) {
+        obj.metadata.annotations ??= {};
+        obj.metadata.annotations[OPERATOR_ORIGIN_VERSION] ??= OPERATOR_VERSION;
+      }
+      break;
+    }
     case 'pods': {
       obj.spec ??= {};
       defaultPodSpec(obj.spec);

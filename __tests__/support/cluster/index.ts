@@ -6,7 +6,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { ControllerManager, isPodReady, rtOf } from './controllers.ts';
+import type { AdmissionConfig } from './admission.ts';
 import { applyDefaults } from './defaults.ts';
+import { differs, nextManagedFields } from './managed.ts';
 import { Kubelet, type KubeletOptions } from './kubelet.ts';
 import { clone } from './patch.ts';
 import { convertTo, findByKind, groupVersion, RESOURCES } from './resources.ts';
@@ -55,6 +57,17 @@ export interface ClusterOptions {
   kubelet?: Partial<
     Omit<KubeletOptions, 'python' | 'tinyModelDir' | 'fileKvDir' | 'workDir' | 'events' | 'unpullableImages'>
   >;
+  /**
+   * DGD versions the installed operator's CRD serves (default both). E.g. `['v1alpha1']` for an
+   * operator release before DGD v1beta1, while the group still lists v1beta1 (DGDR) and v1 (ClusterPolicy).
+   */
+  dgdVersions?: ('v1alpha1' | 'v1beta1')[];
+  /**
+   * Grove installed and the operator's Grove gate on: a DGD (unless annotated
+   * `nvidia.com/enable-grove: "false"`) becomes a PodCliqueSet whose update strategy follows
+   * `nvidia.com/grove-update-strategy` (RollingRecreate by default, or OnDelete).
+   */
+  grove?: boolean;
   /** Keep the work dir (logs, certs, kubeconfig) after stop(). */
   keepDir?: boolean;
   /** Where to write the kubeconfig. Default: `<workdir>/kubeconfig`. */
@@ -87,6 +100,8 @@ export interface Cluster {
   writes(): RequestLogEntry[];
   faults: ApiServer['faults'];
   rbac: RbacConfig;
+  /** The operator's admission webhooks: set `webhookDown` to make every DGD write fail with a 500. */
+  admission: AdmissionConfig;
   closeWatches(): void;
   /** Forget the watch history so older resourceVersions get 410 Gone. */
   compactWatchHistory(): void;
@@ -158,7 +173,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const rbac: RbacConfig = Array.isArray(opts.rbac) ? { deny: opts.rbac } : (opts.rbac ?? { deny: [] });
 
   const store = new Store({ historySize: opts.historySize });
-  const controllers = new ControllerManager(store, { node: opts.node });
+  const controllers = new ControllerManager(store, {
+    node: opts.node,
+    dgdHubVersion: !opts.dgdVersions || opts.dgdVersions.includes('v1beta1') ? 'v1beta1' : 'v1alpha1',
+    grove: opts.grove,
+  });
   controllers.bootstrap();
   const kubelet = new Kubelet(store, {
     python,
@@ -177,6 +196,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     http: opts.http,
     tls: tls ? { certPem: tls.certPem, keyPem: tls.keyPem } : undefined,
     rbac,
+    dgdVersions: opts.dgdVersions,
     hooks: {
       deleteObject: (rt, ns, name, o) => controllers.deleteObject(rt, ns, name, o),
       dialPod: (ns, pod, port) => kubelet.dial(ns, pod, port),
@@ -229,16 +249,34 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     for (const raw of docs) {
       const obj = clone(raw);
       const rt = findByKind(String(obj.apiVersion ?? ''), String(obj.kind ?? ''));
-      if (!rt) throw new Error(`no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`);
+      const version = String(obj.apiVersion ?? '')
+        .split('/')
+        .pop()!;
+      if (!rt || !server.versionsOf(rt).includes(version))
+        throw new Error(`no matches for kind "${obj.kind}" in version "${obj.apiVersion}"`);
       obj.metadata ??= {};
       if (rt.namespaced) {
         obj.metadata.namespace ??= o.namespace ?? namespace;
         controllers.ensureNamespace(obj.metadata.namespace);
       } else delete obj.metadata.namespace;
       const cur = store.get(rt, obj.metadata.namespace, obj.metadata.name);
+      // Recorded as `kubectl create -f` / `kubectl replace -f` would be: an Update in the manifest's version.
+      const writer = (manager: string) => ({
+        manager,
+        operation: 'Update' as const,
+        apiVersion: String(obj.apiVersion),
+      });
+      const inVersion = (o: AnyObj, gv: string) => convertTo(o, rt, gv.split('/').pop()!);
       if (!cur) {
         applyDefaults(rt, obj, store, true);
         if (rt.custom) delete obj.status;
+        obj.metadata.managedFields = nextManagedFields(
+          [],
+          undefined,
+          obj,
+          writer('kubectl-create'),
+          inVersion,
+        );
         out.push(store.create(rt, obj as K8sObject));
       } else {
         let next = obj as K8sObject;
@@ -250,7 +288,17 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         next.metadata = { ...next.metadata, resourceVersion: cur.metadata.resourceVersion };
         if (rt.subresources.includes('status')) next.status = cur.status;
         applyDefaults(rt, next, store, false);
-        out.push(store.update(rt, next));
+        const after = { ...next, status: cur.status };
+        const managedFields = differs(cur, after)
+          ? nextManagedFields(
+              cur.metadata.managedFields ?? [],
+              cur,
+              after,
+              writer('kubectl-replace'),
+              inVersion,
+            )
+          : undefined;
+        out.push(store.update(rt, next, { managedFields }));
       }
     }
     return out;
@@ -325,6 +373,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     },
     writes: () => server.requestLog.filter((e) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(e.method)),
     faults: server.faults,
+    admission: server.admission,
     rbac,
     closeWatches: () => server.closeWatches(),
     compactWatchHistory: () => store.compact(),

@@ -4,7 +4,16 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -34,8 +43,18 @@ export interface KubeletOptions {
   /** First crash back-off (default 1000 ms; the real kubelet uses 10 s), doubled per crash. */
   crashBackoffBaseMs?: number;
   crashBackoffMaxMs?: number;
-  /** Upper bound for terminationGracePeriodSeconds before SIGKILL (default 5 s). */
+  /**
+   * Upper bound for the grace period before SIGKILL. Default: none, as a real kubelet (the operator
+   * asks 60 s; containers that exit on SIGTERM end at once). Tests may shorten it.
+   */
   maxGraceSeconds?: number;
+  /**
+   * How long a new frontend takes to discover its workers (real: Kubernetes discovery after the pod
+   * is Ready). Passed as STANDIN_DISCOVERY_DELAY_MS; the fake-graph frontends list no model and answer
+   * /health 200 "No endpoints available" until then. Real Dynamo processes here use file discovery and
+   * see workers at once.
+   */
+  discoveryDelayMs?: number;
   /** Run liveness probes (restart on failure). Off by default: a loaded 2-core CI box makes them flaky. */
   liveness?: boolean;
   /** Command for images that are run without `command` (the image's entrypoint). */
@@ -66,7 +85,29 @@ interface ContainerRt {
   pullFailures: number;
   stopping: boolean;
   logPath: string;
+  /** Each line with the time the runtime read it (the CRI log's timestamps), current and previous run. */
+  lines: LogLine[];
+  previousLines: LogLine[];
   generation: number; // increments per process start, to ignore stale callbacks
+}
+
+interface LogLine {
+  timeMs: number;
+  /** RFC3339Nano as the kubelet prints it with `timestamps=true`. */
+  stamp: string;
+  text: string;
+}
+
+// Lines kept per container run; the kubelet rotates at 10 MiB (containerLogMaxSize).
+const MAX_LOG_LINES = 100_000;
+
+export interface LogOptions {
+  tailLines?: number;
+  previous?: boolean;
+  sinceSeconds?: number;
+  sinceTime?: string;
+  timestamps?: boolean;
+  limitBytes?: number;
 }
 
 interface PodRt {
@@ -184,23 +225,36 @@ export class Kubelet {
     });
   }
 
-  log(
-    ns: string,
-    podName: string,
-    container: string | undefined,
-    opts: { tailLines?: number; previous?: boolean },
-  ): string {
+  /**
+   * A container's log as the kubelet serves pods/log (pkg/kubelet/kuberuntime/logs ReadLogs): the
+   * last `tailLines`, then only lines stamped at or after `sinceTime` / now − `sinceSeconds`,
+   * optionally prefixed with their RFC3339Nano timestamp, cut after `limitBytes` bytes.
+   */
+  log(ns: string, podName: string, container: string | undefined, opts: LogOptions): string {
     for (const p of this.pods.values()) {
       if (p.ns !== ns || p.name !== podName) continue;
       const c = container ? p.containers.find((x) => x.name === container) : p.containers[0];
       if (!c) break;
-      const path = opts.previous ? `${c.logPath}.previous` : c.logPath;
-      if (!existsSync(path)) return '';
-      let text = readFileSync(path, 'utf8');
-      if (opts.tailLines !== undefined) {
-        const lines = text.split('\n');
-        if (lines[lines.length - 1] === '') lines.pop();
-        text = lines.slice(-opts.tailLines).join('\n') + (lines.length ? '\n' : '');
+      let lines = opts.previous ? c.previousLines : c.lines;
+      if (lines.length === 0) {
+        const path = opts.previous ? `${c.logPath}.previous` : c.logPath;
+        if (!existsSync(path)) return '';
+        const raw = readFileSync(path, 'utf8').split('\n');
+        if (raw[raw.length - 1] === '') raw.pop();
+        lines = raw.map((text) => ({ timeMs: 0, stamp: rfc3339Nano(0), text }));
+      }
+      if (opts.tailLines !== undefined) lines = opts.tailLines <= 0 ? [] : lines.slice(-opts.tailLines);
+      const since =
+        opts.sinceTime !== undefined
+          ? Date.parse(opts.sinceTime)
+          : opts.sinceSeconds !== undefined
+            ? Date.now() - opts.sinceSeconds * 1000
+            : undefined;
+      if (since !== undefined && Number.isFinite(since)) lines = lines.filter((l) => l.timeMs >= since);
+      let text = lines.map((l) => `${opts.timestamps ? `${l.stamp} ` : ''}${l.text}\n`).join('');
+      if (opts.limitBytes !== undefined && opts.limitBytes > 0) {
+        const bytes = Buffer.from(text, 'utf8');
+        if (bytes.length > opts.limitBytes) text = bytes.subarray(0, opts.limitBytes).toString('utf8');
       }
       return text;
     }
@@ -239,7 +293,10 @@ export class Kubelet {
     }
     if (pod.metadata.deletionTimestamp && !rt.terminating) {
       rt.terminating = true;
-      const grace = Math.min(pod.metadata.deletionGracePeriodSeconds ?? 30, this.opts.maxGraceSeconds ?? 5);
+      const grace = Math.min(
+        pod.metadata.deletionGracePeriodSeconds ?? 30,
+        this.opts.maxGraceSeconds ?? Infinity,
+      );
       for (const c of rt.containers) {
         if (c.proc && c.state.running)
           this.opts.events.record(
@@ -292,6 +349,8 @@ export class Kubelet {
         pullFailures: 0,
         stopping: false,
         logPath: join(dir, `${c.name}.log`),
+        lines: [],
+        previousLines: [],
         generation: 0,
       })),
       terminating: false,
@@ -552,6 +611,8 @@ export class Kubelet {
     e.DYN_FILE_KV = join(this.opts.fileKvDir, rt.ns);
     mkdirSync(e.DYN_FILE_KV, { recursive: true });
     e.DYN_HTTP_HOST = '127.0.0.1';
+    // Kubernetes discovery takes a while to find the workers; the fake frontends honour this.
+    if (this.opts.discoveryDelayMs) e.STANDIN_DISCOVERY_DELAY_MS = String(this.opts.discoveryDelayMs);
     const httpPort = (c.spec.ports ?? []).find((p: AnyObj) => p.name === 'http')?.containerPort;
     for (const k of ['DYN_HTTP_PORT', 'DYN_SYSTEM_PORT']) {
       if (e[k] !== undefined && rt.ports.has(Number(e[k]))) e[k] = String(rt.ports.get(Number(e[k])));
@@ -586,18 +647,56 @@ export class Kubelet {
       } catch {
         /* ignore */
       }
+      c.previousLines = c.lines;
+      c.lines = [];
     }
-    const fd = openSync(c.logPath, 'a');
     let proc: ChildProcess;
     const penv = this.processEnv(rt, c, env);
     try {
-      proc = spawn(argv[0], argv.slice(1), { cwd: wd, env: penv, detached: true, stdio: ['ignore', fd, fd] });
+      // Through pipes, like a container runtime: each line is stamped when read (CRI log format).
+      proc = spawn(argv[0], argv.slice(1), {
+        cwd: wd,
+        env: penv,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     } catch (e) {
-      closeSync(fd);
       this.onExit(rt, c, 128, null, `StartError: ${(e as Error).message}`);
       return;
     }
-    closeSync(fd);
+    const fd = openSync(c.logPath, 'a');
+    const lines = c.lines;
+    let open = 2;
+    const capture = (stream: NodeJS.ReadableStream | null) => {
+      let partial = '';
+      const add = (text: string) => {
+        const t = Date.now();
+        lines.push({ timeMs: t, stamp: rfc3339Nano(t), text });
+        if (lines.length > MAX_LOG_LINES) lines.splice(0, lines.length - MAX_LOG_LINES);
+      };
+      if (!stream) {
+        if (--open === 0) closeSync(fd);
+        return;
+      }
+      stream.on('data', (chunk: Buffer) => {
+        const text = chunk.toString('utf8');
+        try {
+          writeSync(fd, text);
+        } catch {
+          /* the pod dir is gone */
+        }
+        const parts = (partial + text).split('\n');
+        partial = parts.pop() ?? '';
+        for (const line of parts) add(line);
+      });
+      stream.on('close', () => {
+        if (partial) add(partial);
+        partial = '';
+        if (--open === 0) closeSync(fd);
+      });
+    };
+    capture(proc.stdout);
+    capture(proc.stderr);
     c.generation++;
     const gen = c.generation;
     c.proc = proc;
@@ -1083,4 +1182,12 @@ function fieldRef(pod: AnyObj, path: string): string {
     default:
       return '';
   }
+}
+
+/** `2006-01-02T15:04:05.999999999Z07:00` as Go prints it: trailing zeros of the fraction dropped. */
+function rfc3339Nano(ms: number): string {
+  const iso = new Date(ms).toISOString(); // …T15:04:05.123Z
+  const [head, frac] = iso.slice(0, -1).split('.');
+  const trimmed = frac.replace(/0+$/, '');
+  return `${head}${trimmed ? `.${trimmed}` : ''}Z`;
 }

@@ -161,7 +161,69 @@ export const RESOURCES: ResourceType[] = [
         'nvidia.com/v1alpha1 DynamoGraphDeployment is deprecated; use nvidia.com/v1beta1 DynamoGraphDeployment',
     },
   },
+  // Grove (ai-dynamo/grove operator/api/core/v1alpha1): the operator's multi-node pathway.
+  {
+    group: 'grove.io',
+    versions: ['v1alpha1'],
+    kind: 'PodCliqueSet',
+    listKind: 'PodCliqueSetList',
+    plural: 'podcliquesets',
+    singular: 'podcliqueset',
+    namespaced: true,
+    shortNames: ['pcs'],
+    subresources: ['status'],
+    custom: true,
+  },
+  // Other kinds of the shared nvidia.com group, so discovery is as crowded as on a real cluster:
+  // the operator's DynamoGraphDeploymentRequest (v1beta1 since ai-dynamo/dynamo PR 6352, before DGD
+  // had it; deploy/operator/config/crd/bases/nvidia.com_dynamographdeploymentrequests.yaml) and the
+  // GPU Operator's cluster-scoped ClusterPolicy (nvidia.com/v1).
+  {
+    group: 'nvidia.com',
+    versions: ['v1beta1', 'v1alpha1'],
+    kind: 'DynamoGraphDeploymentRequest',
+    listKind: 'DynamoGraphDeploymentRequestList',
+    plural: 'dynamographdeploymentrequests',
+    singular: 'dynamographdeploymentrequest',
+    namespaced: true,
+    shortNames: ['dgdr'],
+    subresources: ['status'],
+    custom: true,
+    deprecatedVersions: {
+      v1alpha1:
+        'nvidia.com/v1alpha1 DynamoGraphDeploymentRequest is deprecated; use nvidia.com/v1beta1 DynamoGraphDeploymentRequest',
+    },
+  },
+  {
+    group: 'nvidia.com',
+    versions: ['v1'],
+    kind: 'ClusterPolicy',
+    listKind: 'ClusterPolicyList',
+    plural: 'clusterpolicies',
+    singular: 'clusterpolicy',
+    namespaced: false,
+    subresources: ['status'],
+    custom: true,
+  },
 ];
+
+/**
+ * Kubernetes' version priority (k8s.io/apimachinery/pkg/version CompareKubeAwareVersionStrings):
+ * GA before beta before alpha, higher numbers first, other strings last. The apiextensions server
+ * orders a group's versions this way across all its CRDs, and the first is the preferred version.
+ */
+export function compareKubeVersions(a: string, b: string): number {
+  const parse = (v: string) => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!m) return [0, 0, 0] as const;
+    return [m[2] === 'alpha' ? 1 : m[2] === 'beta' ? 2 : 3, Number(m[1]), Number(m[3] ?? 0)] as const;
+  };
+  const [ka, ma, na] = parse(a);
+  const [kb, mb, nb] = parse(b);
+  if (ka === 0 && kb === 0) return a < b ? -1 : a > b ? 1 : 0;
+  if (ka === 0 || kb === 0) return ka === 0 ? 1 : -1;
+  return kb - ka || mb - ma || nb - na;
+}
 
 export function groupVersion(group: string, version: string): string {
   return group ? `${group}/${version}` : version;
@@ -182,6 +244,42 @@ export function qualified(rt: ResourceType): string {
 }
 
 // ---- DGD conversion ----------------------------------------------------------------------------
+// Env handling is ported from ai-dynamo/dynamo deploy/operator/api/v1alpha1/shared_spec_conversion.go
+// (mergeEnvs, buildPodTemplateToHub, saveSharedMainContainerOrigins, restoreDedicatedFieldsFromMain,
+// restoreMainContainerFieldOrigins) and dynamographdeployment_conversion.go (the nvidia.com/dgd-spec
+// annotation, scrubbed on every conversion).
+
+export const DGD_SPEC_ANNOTATION = 'nvidia.com/dgd-spec';
+
+/** mergeEnvs: `common` then `specific`, de-duplicated by name, `specific` winning in place. */
+export function mergeEnvs(common: AnyObj[], specific: AnyObj[]): AnyObj[] {
+  const out: AnyObj[] = [];
+  const seen = new Map<string, number>();
+  for (const e of common) {
+    seen.set(e.name, out.length);
+    out.push(clone(e));
+  }
+  for (const e of specific) {
+    const at = seen.get(e.name);
+    if (at !== undefined) out[at] = clone(e);
+    else {
+      seen.set(e.name, out.length);
+      out.push(clone(e));
+    }
+  }
+  return out;
+}
+
+function deepEqualJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function scrubConversionAnnotations(obj: AnyObj): void {
+  const anns = obj.metadata?.annotations;
+  if (!anns) return;
+  for (const k of Object.keys(anns)) if (k.startsWith('nvidia.com/dgd-')) delete anns[k];
+  if (Object.keys(anns).length === 0) delete obj.metadata.annotations;
+}
 // The stand-in keeps every DGD in the version it was created in (its "storage version") and
 // converts on read/write through the other version. Round trips keep alpha-only fields by
 // starting from the stored object (the real operator keeps them in annotations instead).
@@ -192,6 +290,10 @@ const ALPHA_POD_LEVEL_FIELDS = new Set(['mainContainer']);
 export function dgdAlphaToBeta(alpha: AnyObj): AnyObj {
   const out = clone(alpha);
   out.apiVersion = 'nvidia.com/v1beta1';
+  // A hub-origin save on the alpha object means the splits are not the alpha author's.
+  const includeOriginSplits = !out.metadata?.annotations?.[DGD_SPEC_ANNOTATION];
+  scrubConversionAnnotations(out);
+  const spokeSave: AnyObj = {};
   const spec: AnyObj = out.spec ?? {};
   const services: AnyObj = spec.services ?? {};
   const components: AnyObj[] = [];
@@ -210,9 +312,20 @@ export function dgdAlphaToBeta(alpha: AnyObj): AnyObj {
     const podSpec: AnyObj = { ...eps };
     delete podSpec.containers;
     const container: AnyObj = { ...main, name: 'main' };
-    const env = [...(svc.envs ?? []), ...(main.env ?? [])];
+    const env = mergeEnvs(svc.envs ?? [], main.env ?? []);
     if (env.length) container.env = env;
     else delete container.env;
+    // saveSharedMainContainerOrigins: the alpha split is kept in the dgd-spec annotation.
+    if (
+      includeOriginSplits &&
+      svc.extraPodSpec?.mainContainer &&
+      ((svc.envs ?? []).length || (main.env ?? []).length)
+    ) {
+      const saved: AnyObj = { extraPodSpec: { mainContainer: {} } };
+      if ((svc.envs ?? []).length) saved.envs = clone(svc.envs);
+      if ((main.env ?? []).length) saved.extraPodSpec.mainContainer.env = clone(main.env);
+      spokeSave[name] = saved;
+    }
     if (svc.envFromSecret)
       container.envFrom = [...(main.envFrom ?? []), { secretRef: { name: svc.envFromSecret } }];
     const res = alphaResourcesToContainer(svc.resources);
@@ -249,6 +362,13 @@ export function dgdAlphaToBeta(alpha: AnyObj): AnyObj {
   }
   if (!('components' in newSpec)) newSpec.components = components;
   out.spec = newSpec;
+  if (Object.keys(spokeSave).length) {
+    out.metadata ??= {};
+    out.metadata.annotations = {
+      ...(out.metadata.annotations ?? {}),
+      [DGD_SPEC_ANNOTATION]: JSON.stringify({ services: spokeSave }),
+    };
+  }
   return out;
 }
 
@@ -276,6 +396,14 @@ function alphaResourcesToContainer(r: AnyObj | undefined): AnyObj | undefined {
 export function dgdBetaToAlpha(beta: AnyObj, prev?: AnyObj): AnyObj {
   const out = clone(beta);
   out.apiVersion = 'nvidia.com/v1alpha1';
+  let restored: AnyObj | undefined;
+  try {
+    const raw = out.metadata?.annotations?.[DGD_SPEC_ANNOTATION];
+    restored = raw ? JSON.parse(raw) : undefined;
+  } catch {
+    restored = undefined; // parsed best-effort, as the operator does
+  }
+  scrubConversionAnnotations(out);
   const spec: AnyObj = out.spec ?? {};
   const prevServices: AnyObj = prev?.spec?.services ?? {};
   const services: AnyObj = {};
@@ -296,11 +424,25 @@ export function dgdBetaToAlpha(beta: AnyObj, prev?: AnyObj): AnyObj {
     const podSpec: AnyObj = clone(c.podTemplate?.spec ?? {});
     const containers: AnyObj[] = podSpec.containers ?? [];
     const main: AnyObj = clone(containers.find((x) => x?.name === 'main') ?? {});
-    const oldEnvNames = new Set(((old.envs ?? []) as AnyObj[]).map((e) => e.name));
+    // restoreDedicatedFieldsFromMain: the whole main-container env becomes `envs`;
+    // restoreMainContainerFieldOrigins: the alpha split comes back only when the merged env is
+    // unchanged from the copy kept in the dgd-spec annotation.
     const env: AnyObj[] = main.env ?? [];
-    const svcEnvs = env.filter((e) => oldEnvNames.has(e.name));
-    const mainEnv = env.filter((e) => !oldEnvNames.has(e.name));
-    if (svcEnvs.length) svc.envs = svcEnvs;
+    let svcEnvs: AnyObj[] = env;
+    let mainEnv: AnyObj[] = [];
+    const kept: AnyObj | undefined = restored?.services?.[name];
+    const keptMain = kept?.extraPodSpec?.mainContainer;
+    const mainPresent = containers.some((x) => x?.name === 'main');
+    if (
+      mainPresent &&
+      keptMain &&
+      ((kept.envs ?? []).length || (keptMain.env ?? []).length) &&
+      deepEqualJson(mergeEnvs(kept.envs ?? [], keptMain.env ?? []), env)
+    ) {
+      svcEnvs = kept.envs ?? [];
+      mainEnv = keptMain.env ?? [];
+    }
+    if (svcEnvs.length) svc.envs = clone(svcEnvs);
     else delete svc.envs;
     const oldMain: AnyObj = old.extraPodSpec?.mainContainer ?? {};
     const newMain: AnyObj = { ...main };

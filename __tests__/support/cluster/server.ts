@@ -6,11 +6,15 @@ import https from 'node:https';
 import type net from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
 import YAML from 'yaml';
+import { schemaErrors, webhookDownError, webhookErrors, type AdmissionConfig } from './admission.ts';
 import { applyDefaults } from './defaults.ts';
+import type { LogOptions } from './kubelet.ts';
+import { differs, managerOf, nextManagedFields, type Operation, type Write } from './managed.ts';
 import { jsonPatch, mergePatch, strategicMergePatch, PatchError, clone } from './patch.ts';
 import {
   RESOURCES,
   convertTo,
+  compareKubeVersions,
   findByPlural,
   groupVersion,
   qualified,
@@ -127,12 +131,7 @@ export interface ServerHooks {
   ): K8sObject;
   /** Connect to a pod's port; rejects with the kubelet's error text. */
   dialPod(ns: string, pod: string, port: number): Promise<net.Socket>;
-  podLog(
-    ns: string,
-    pod: string,
-    container: string | undefined,
-    opts: { tailLines?: number; previous?: boolean },
-  ): string;
+  podLog(ns: string, pod: string, container: string | undefined, opts: LogOptions): string;
 }
 
 export interface ApiServerOptions {
@@ -144,7 +143,11 @@ export interface ApiServerOptions {
   rbac: RbacConfig;
   hooks: ServerHooks;
   bookmarkIntervalMs?: number;
+  /** The operator's admission webhooks (mutable: `cluster.admission.webhookDown = true`). */
+  admission?: AdmissionConfig;
   logBodies?: boolean;
+  /** The DGD versions this cluster's CRD serves (an operator release); default: all. */
+  dgdVersions?: string[];
 }
 
 interface Route {
@@ -175,6 +178,33 @@ export class ApiServer {
 
   constructor(opts: ApiServerOptions) {
     this.opts = opts;
+  }
+
+  /** Versions of `rt` this server serves: DGD versions follow the installed operator release. */
+  versionsOf(rt: ResourceType): string[] {
+    const only = this.opts.dgdVersions;
+    return rt.kind === 'DynamoGraphDeployment' && only
+      ? rt.versions.filter((v) => only.includes(v))
+      : rt.versions;
+  }
+
+  private served(group: string, version: string, plural: string): ResourceType | undefined {
+    const rt = findByPlural(group, version, plural);
+    return rt && this.versionsOf(rt).includes(version) ? rt : undefined;
+  }
+
+  readonly admission: AdmissionConfig = { webhookDown: false };
+
+  /** Admission for DGD writes, on the v1beta1 form the operator validates; throws the API error. */
+  private admit(rt: ResourceType, obj: AnyObj, version: string): void {
+    if (rt.kind !== 'DynamoGraphDeployment') return;
+    const beta = convertTo(obj, rt, 'v1beta1');
+    // Mutating webhooks run first (a dead one fails the request), then schema, then validating.
+    if (this.admission.webhookDown) throw webhookDownError(version);
+    const schema = schemaErrors(beta);
+    if (schema) throw schema;
+    const denied = webhookErrors(beta);
+    if (denied) throw denied;
   }
 
   get rbac(): RbacConfig {
@@ -303,8 +333,8 @@ export class ApiServer {
     for (const rt of RESOURCES) {
       if (!rt.group) continue;
       const vs = m.get(rt.group) ?? [];
-      for (const v of rt.versions) if (!vs.includes(v)) vs.push(v);
-      m.set(rt.group, vs);
+      for (const v of this.versionsOf(rt)) if (!vs.includes(v)) vs.push(v);
+      m.set(rt.group, vs.sort(compareKubeVersions));
     }
     m.set('authorization.k8s.io', ['v1']);
     return [...m.entries()].map(([name, versions]) => ({ name, versions }));
@@ -327,7 +357,7 @@ export class ApiServer {
     const paths: AnyObj = {};
     const schemas: AnyObj = {};
     for (const rt of RESOURCES) {
-      if (rt.group !== group || !rt.versions.includes(version)) continue;
+      if (rt.group !== group || !this.versionsOf(rt).includes(version)) continue;
       const gvk = { group: rt.group, version, kind: rt.kind };
       const ref = `${rt.group || 'core'}.${version}.${rt.kind}`;
       schemas[ref] = {
@@ -415,7 +445,7 @@ export class ApiServer {
       });
     }
     for (const rt of RESOURCES) {
-      if (rt.group !== group || !rt.versions.includes(version)) continue;
+      if (rt.group !== group || !this.versionsOf(rt).includes(version)) continue;
       const r: AnyObj = {
         name: rt.plural,
         singularName: rt.singular,
@@ -473,7 +503,7 @@ export class ApiServer {
     } else return undefined;
     if (rest.length === 0) return undefined;
     if (rest[0] === 'namespaces' && rest.length >= 3) {
-      const rt = findByPlural(group, version, rest[2]);
+      const rt = this.served(group, version, rest[2]);
       if (rt && rt.namespaced) {
         return { rt, group, version, namespace: rest[1], name: rest[3], subresource: rest[4] };
       }
@@ -488,7 +518,7 @@ export class ApiServer {
       }
       if (!rt) return undefined;
     }
-    const rt = findByPlural(group, version, rest[0]);
+    const rt = this.served(group, version, rest[0]);
     if (!rt) return undefined;
     if (rt.namespaced) return { rt, group, version, name: rest[1], subresource: rest[2] }; // all-namespaces list/watch
     return { rt, group, version, name: rest[1], subresource: rest[2] };
@@ -732,9 +762,29 @@ export class ApiServer {
     switch (verb) {
       case 'get': {
         if (r.subresource === 'log') {
+          const num = (name: string) => (q.get(name) !== null ? Number(q.get(name)) : undefined);
+          for (const name of ['sinceSeconds', 'limitBytes']) {
+            const v = num(name);
+            if (v !== undefined && !(Number.isInteger(v) && v > 0))
+              throw new ApiError(
+                422,
+                'Invalid',
+                `PodLogOptions "${r.name}" is invalid: ${name}: Invalid value: ${q.get(name)}: must be greater than 0`,
+              );
+          }
+          if (q.get('sinceSeconds') !== null && q.get('sinceTime') !== null)
+            throw new ApiError(
+              422,
+              'Invalid',
+              `PodLogOptions "${r.name}" is invalid: sinceSeconds: Forbidden: at most one of sinceTime or sinceSeconds may be specified`,
+            );
           const text = this.opts.hooks.podLog(r.namespace!, r.name!, q.get('container') ?? undefined, {
-            tailLines: q.get('tailLines') ? Number(q.get('tailLines')) : undefined,
+            tailLines: num('tailLines'),
             previous: q.get('previous') === 'true',
+            sinceSeconds: num('sinceSeconds'),
+            sinceTime: q.get('sinceTime') ?? undefined,
+            timestamps: q.get('timestamps') === 'true',
+            limitBytes: num('limitBytes'),
           });
           res.writeHead(200, { 'Content-Type': 'text/plain' });
           res.end(text);
@@ -875,6 +925,14 @@ export class ApiServer {
         delete body.metadata.resourceVersion;
         if (rt.subresources.includes('status') && rt.custom) delete body.status;
         applyDefaults(rt, body, store, true);
+        this.admit(rt, body, version);
+        body.metadata.managedFields = nextManagedFields(
+          [],
+          undefined,
+          body,
+          this.writer(req, q, 'Update', gv),
+          (o, v) => this.inVersion(rt, o, v),
+        );
         const created = store.create(rt, body as K8sObject, { dryRun });
         this.sendJson(res, 201, view(created));
         return;
@@ -897,7 +955,14 @@ export class ApiServer {
         if (rt.namespaced) body.metadata.namespace = r.namespace;
         body.apiVersion = groupVersion(rt.group, version);
         body.kind = rt.kind;
-        const updated = this.write(rt, cur, body as K8sObject, r.subresource, dryRun);
+        const updated = this.write(
+          rt,
+          cur,
+          body as K8sObject,
+          r.subresource,
+          dryRun,
+          this.writer(req, q, 'Update', body.apiVersion, r.subresource),
+        );
         this.sendJson(res, 200, view(updated));
         return;
       }
@@ -939,6 +1004,14 @@ export class ApiServer {
             body.apiVersion = groupVersion(rt.group, version);
             body.kind = rt.kind;
             applyDefaults(rt, body, store, true);
+            this.admit(rt, body, version);
+            body.metadata.managedFields = nextManagedFields(
+              [],
+              undefined,
+              body,
+              { ...this.writer(req, q, 'Apply', body.apiVersion), applied: patchBody as AnyObj },
+              (o, v) => this.inVersion(rt, o, v),
+            );
             const created = store.create(rt, body as K8sObject, { dryRun });
             this.sendJson(res, 201, view(created));
             return;
@@ -977,7 +1050,11 @@ export class ApiServer {
         }
         patched.apiVersion = groupVersion(rt.group, version);
         patched.kind = rt.kind;
-        const updated = this.write(rt, cur, patched as K8sObject, r.subresource, dryRun, true);
+        const apply = ct === 'application/apply-patch+yaml';
+        const updated = this.write(rt, cur, patched as K8sObject, r.subresource, dryRun, {
+          ...this.writer(req, q, apply ? 'Apply' : 'Update', patched.apiVersion, r.subresource),
+          applied: apply ? (patchBody as AnyObj) : undefined,
+        });
         this.sendJson(res, 200, view(updated));
         return;
       }
@@ -1075,7 +1152,7 @@ export class ApiServer {
     incoming: K8sObject,
     subresource: string | undefined,
     dryRun: boolean,
-    isPatch = false,
+    writer: Write,
   ): K8sObject {
     const store = this.opts.store;
     const rv = incoming.metadata?.resourceVersion;
@@ -1086,9 +1163,44 @@ export class ApiServer {
       stored = convertTo(incoming, rt, v, cur) as K8sObject;
       stored.apiVersion = cur.apiVersion;
     }
-    if (subresource !== 'status') applyDefaults(rt, stored, store, false);
-    void isPatch;
-    return store.update(rt, stored, { expectedRV: rv, subresource, dryRun });
+    if (subresource !== 'status') {
+      applyDefaults(rt, stored, store, false);
+      // Admission sees the object in the request's version (schema rules are per version).
+      this.admit(rt, incoming, writer.apiVersion.split('/').pop()!);
+    }
+    const after =
+      subresource === 'status' ? { ...cur, status: stored.status } : { ...stored, status: cur.status };
+    const managedFields = differs(cur, after, subresource)
+      ? nextManagedFields(cur.metadata.managedFields ?? [], cur, after, writer, (o, v) =>
+          this.inVersion(rt, o, v),
+        )
+      : undefined;
+    return store.update(rt, stored, { expectedRV: rv, subresource, dryRun, managedFields });
+  }
+
+  /** Who writes, how and in which version: the managedFields key of this request. */
+  private writer(
+    req: http.IncomingMessage,
+    q: URLSearchParams,
+    operation: Operation,
+    apiVersion: string,
+    subresource?: string,
+  ): Write {
+    return {
+      manager: managerOf(q.get('fieldManager'), req.headers['user-agent']),
+      operation,
+      apiVersion,
+      subresource: subresource === 'status' ? 'status' : undefined,
+    };
+  }
+
+  private inVersion(rt: ResourceType, obj: AnyObj, apiVersion: string): AnyObj {
+    const version = apiVersion.split('/').pop()!;
+    return convertTo(
+      obj,
+      rt,
+      this.versionsOf(rt).includes(version) ? version : obj.apiVersion.split('/').pop(),
+    );
   }
 
   private serveWatch(

@@ -265,7 +265,7 @@ export class Store {
   update(
     rt: ResourceType,
     obj: K8sObject,
-    opts: { expectedRV?: string; subresource?: string; dryRun?: boolean } = {},
+    opts: { expectedRV?: string; subresource?: string; dryRun?: boolean; managedFields?: any[] } = {},
   ): K8sObject {
     const ns = rt.namespaced ? obj.metadata.namespace : undefined;
     const name = obj.metadata.name;
@@ -317,6 +317,10 @@ export class Store {
       } else delete next.metadata.generation;
     }
     next.metadata.resourceVersion = old.metadata.resourceVersion;
+    // A write that omits managedFields keeps them; the server computes them (see managed.ts).
+    const managed = opts.managedFields ?? old.metadata.managedFields;
+    if (managed === undefined) delete next.metadata.managedFields;
+    else next.metadata.managedFields = clone(managed);
     if (deepEqual(next, old)) return clone(old); // no-op writes keep the resourceVersion, as the real server
     if (opts.dryRun) return next;
     // finalizers removed from an object being deleted -> really delete

@@ -21,7 +21,7 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import { CheckFailure } from '../../failures.js';
-import { DGD_GROUP, type ObjectRef } from './dgd.js';
+import { DGD_GROUP, DGD_PLURAL, FIELD_MANAGER, type ObjectRef } from './dgd.js';
 import { asArray, asObject, asString, dig, isObject, type JsonObject } from './json.js';
 
 export const API_TIMEOUT_MS = 15_000;
@@ -201,6 +201,8 @@ export function apiFailure(
   if (error instanceof ApiException) {
     const status = statusOf(error.body);
     const detail = status.message ? `: ${status.message}` : '';
+    const admission = admissionFailure(error.code, status, what);
+    if (admission) return admission;
     switch (error.code) {
       case 401:
         return new CheckFailure(
@@ -257,6 +259,39 @@ export function apiFailure(
   return unreachable(`Could not ${what} on ${server}: ${message}.`);
 }
 
+/**
+ * Refusals by the cluster's admission chain rather than by RBAC or the network: a webhook that
+ * denied the write (the operator's validation: 403 from older releases, 422 from newer ones), a
+ * schema or CEL rule (422 Invalid), or a webhook that could not be called (500, failurePolicy Fail).
+ */
+function admissionFailure(code: number, status: StatusBody, what: string): CheckFailure | undefined {
+  const message = status.message ?? '';
+  const denied = /admission webhook "([^"]+)" denied the request:?\s*([\s\S]*)/.exec(message);
+  if (denied && code >= 400 && code < 500) {
+    return new CheckFailure(
+      'rejected-by-cluster',
+      `The cluster refused to ${what}: admission webhook ${denied[1]} denied the request (${code}): ${quote(denied[2] || 'without explanation', 600)}`,
+      "fix what the webhook names in the object (or ask whoever runs the Dynamo operator); the identity's permissions are not the problem",
+    );
+  }
+  const uncalled = /failed calling webhook "([^"]+)"/.exec(message);
+  if (uncalled && code >= 500) {
+    return new CheckFailure(
+      'rejected-by-cluster',
+      `The cluster could not ${what}: its admission webhook ${uncalled[1]} could not be called (${code}), and it fails closed: ${quote(message, 600)}`,
+      "the Dynamo operator's webhook is not serving: check the operator pods (`kubectl get pods -A -l app.kubernetes.io/name=dynamo-operator`) and run again once they are Ready",
+    );
+  }
+  if (code === 422 && status.reason === 'Invalid') {
+    return new CheckFailure(
+      'rejected-by-cluster',
+      `The cluster refused to ${what} as invalid (422): ${quote(message, 600)}`,
+      'fix the field the message names in the object; the change itself was not applied',
+    );
+  }
+  return undefined;
+}
+
 // The object-style API takes observable middleware (the client's own small Observable stub).
 function middleware(pre: (ctx: RequestContext) => void): ObservableMiddleware {
   return {
@@ -280,20 +315,27 @@ export interface PodList {
 
 export type WatchEvent = { type: string; object: JsonObject };
 
+/** The most of one pod's log read per window; the kubelet cuts the end beyond it. */
+export const POD_LOG_LIMIT_BYTES = 8 * 1024 * 1024;
+
 /** The API calls this target makes; tests can stand in for it. */
 export interface KubeApi {
   readonly server: string;
   getObject(ref: ObjectRef): Promise<JsonObject>;
   patchObject(ref: ObjectRef, patch: JsonObject): Promise<JsonObject>;
   listObjects(group: string, version: string, namespace: string, plural: string): Promise<JsonObject[]>;
-  /** Versions the cluster serves for a group, preferred first; [] when the group is not served. */
-  groupVersions(group: string): Promise<string[]>;
+  /**
+   * Versions in which the cluster serves `plural` of `group`, in the group's order (preferred
+   * first); [] when none does. Read from each version's resource list: a group such as
+   * nvidia.com is shared by several CRDs whose versions differ.
+   */
+  resourceVersions(group: string, plural: string): Promise<string[]>;
   getService(namespace: string, name: string): Promise<JsonObject>;
   /** Whether a namespace exists; undefined when the identity may not tell (403) or it failed. */
   namespaceExists?(name: string): Promise<boolean | undefined>;
   listPods(namespace: string, selector: string): Promise<PodList>;
   listEvents(namespace: string, involvedName: string): Promise<JsonObject[]>;
-  /** The log of one container of a pod, from `sinceSeconds` ago. */
+  /** The log of one container of a pod, from `sinceSeconds` ago, each line prefixed with its RFC3339 time. */
   podLog(
     namespace: string,
     pod: string,
@@ -382,6 +424,7 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
             plural: ref.plural,
             name: ref.name,
             body: patch,
+            fieldManager: FIELD_MANAGER,
           },
           mergePatch,
         ),
@@ -393,13 +436,24 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
       );
       return (asArray(dig(list, 'items')) ?? []).filter(isObject);
     },
-    async groupVersions(group) {
+    async resourceVersions(group, plural) {
       const groups = await retryTransient(() => apis.getAPIVersions(undefined, bounded));
       const found = groups.groups.find((g) => g.name === group);
       if (!found) return [];
       const preferred = found.preferredVersion?.version;
-      const versions = found.versions.map((v) => v.version);
-      return preferred ? [preferred, ...versions.filter((v) => v !== preferred)] : versions;
+      const listed = found.versions.map((v) => v.version);
+      const ordered = preferred ? [preferred, ...listed.filter((v) => v !== preferred)] : listed;
+      const served: string[] = [];
+      for (const version of ordered) {
+        try {
+          const list = await retryTransient(() => custom.getAPIResources({ group, version }, bounded));
+          if (list.resources.some((r) => r.name === plural)) served.push(version);
+        } catch (error) {
+          // A version dropped between the two reads is simply not served.
+          if (!(error instanceof ApiException && error.code === 404)) throw error;
+        }
+      }
+      return served;
     },
     async getService(namespace, name) {
       return plain(await retryTransient(() => core.readNamespacedService({ namespace, name }, bounded)));
@@ -429,7 +483,7 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
     },
     async podLog(namespace, name, container, sinceSeconds) {
       const text = await core.readNamespacedPodLog(
-        { namespace, name, container, sinceSeconds, limitBytes: 8 * 1024 * 1024 },
+        { namespace, name, container, sinceSeconds, timestamps: true, limitBytes: POD_LOG_LIMIT_BYTES },
         bounded,
       );
       return typeof text === 'string' ? text : String(text ?? '');
@@ -448,5 +502,7 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
 
 /** The DGD versions to try, preferred first (empty when the operator's CRD is not installed). */
 export async function dgdVersions(api: KubeApi): Promise<string[]> {
-  return (await api.groupVersions(DGD_GROUP)).filter((v) => v === 'v1alpha1' || v === 'v1beta1');
+  return (await api.resourceVersions(DGD_GROUP, DGD_PLURAL)).filter(
+    (v) => v === 'v1alpha1' || v === 'v1beta1',
+  );
 }

@@ -9,6 +9,8 @@ export const DGD_GROUP = 'nvidia.com';
 export const DGD_PLURAL = 'dynamographdeployments';
 export const DGD_VERSIONS = ['v1beta1', 'v1alpha1'] as const;
 export type DgdVersion = (typeof DGD_VERSIONS)[number];
+/** The field manager of this action's writes (managedFields), so it can tell them from the author's. */
+export const FIELD_MANAGER = 'dynamo-router-starter';
 
 export type TargetObjectKind = 'dgd' | 'deployment';
 
@@ -282,4 +284,33 @@ export function workerSpecs(obj: JsonObject, ref: ObjectRef): WorkerSpec[] {
     });
   }
   return out;
+}
+
+/**
+ * Refuses a write that would add a container: a v1beta1 frontend component without its `main`
+ * container would get one without an `image`, which the v1beta1 API requires. Says what to do instead.
+ */
+export function refuseNewContainer(obj: JsonObject, path: Path): void {
+  let current: unknown = obj;
+  for (let i = 0; i < path.length - 1; i++) {
+    const missing = current === undefined || current === null;
+    const creates = missing
+      ? path.slice(i, -1).some((p) => /^\d+$/.test(p))
+      : Array.isArray(current) && current[Number(path[i])] === undefined;
+    if (creates) {
+      const at = pathText(
+        path.slice(
+          0,
+          path.findIndex((p, k) => k >= i && /^\d+$/.test(p)),
+        ),
+      );
+      throw new CheckFailure(
+        'not-found',
+        `The frontend has no \`main\` container in ${at}, and the router env cannot be added there without creating a container with no \`image\` (the v1beta1 API requires one).`,
+        `add a \`main\` container with the frontend's image to ${at}, or write the DGD through v1alpha1 (\`dynamographdeployments.v1alpha1.nvidia.com\`), whose component \`envs\` need no container`,
+      );
+    }
+    if (missing) return;
+    current = (current as Record<string, unknown>)[path[i]];
+  }
 }

@@ -4,7 +4,7 @@
 
 import type { LogSource } from '../../evidence/gather.js';
 import type { ModeSwitcher } from '../../evidence/compare-run.js';
-import type { KubeApi } from './cluster.js';
+import { POD_LOG_LIMIT_BYTES, type KubeApi } from './cluster.js';
 import { isObject, dig, type JsonObject } from './json.js';
 
 function readyPods(items: JsonObject[]): string[] {
@@ -18,6 +18,30 @@ function readyPods(items: JsonObject[]): string[] {
     })
     .map((pod) => String(dig(pod, 'metadata', 'name') ?? ''))
     .filter(Boolean);
+}
+
+/**
+ * The lines of a timestamped pod log (`timestamps=true`: RFC3339Nano, a space, the line) written
+ * at or after `mark`. `sinceSeconds` only counts whole seconds, so the API returns up to two
+ * seconds more; the timestamps cut the window exactly. A line without a timestamp is kept.
+ */
+export function linesSince(text: string, mark: number): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (line === '') continue;
+    const space = line.indexOf(' ');
+    const stamp = space > 0 ? line.slice(0, space) : '';
+    const time = /^\d{4}-\d\d-\d\dT/.test(stamp) ? parseRfc3339(stamp) : undefined;
+    if (time === undefined) out.push(line);
+    else if (time >= mark) out.push(line.slice(space + 1));
+  }
+  return out;
+}
+
+// Date.parse keeps milliseconds; the nanoseconds beyond are below what the mark can tell apart.
+function parseRfc3339(stamp: string): number | undefined {
+  const t = Date.parse(stamp.replace(/(\.\d{3})\d+/, '$1'));
+  return Number.isFinite(t) ? t : undefined;
 }
 
 /** Logs of the Ready frontend pods since a mark (a wall-clock time; the API counts seconds). */
@@ -35,7 +59,11 @@ export function podLogSource(
         if (pods.length === 0) return { problem: 'no Ready frontend pod to read logs from' };
         const seconds = Math.max(1, Math.ceil((Date.now() - mark) / 1000) + 1);
         const logs = await Promise.all(pods.map((pod) => api.podLog(namespace, pod, container, seconds)));
-        return { text: logs.join('\n') };
+        if (logs.some((log) => Buffer.byteLength(log) >= POD_LOG_LIMIT_BYTES))
+          return {
+            problem: `a frontend pod logged more than ${POD_LOG_LIMIT_BYTES / 1024 / 1024} MiB in the evidence window, so its later lines were cut off by the API`,
+          };
+        return { text: logs.flatMap((log) => linesSince(log, mark)).join('\n') };
       } catch (error) {
         return {
           problem: `the frontend pod logs could not be read (${(error as Error).message}); reading them needs get on pods/log`,

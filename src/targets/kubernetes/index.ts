@@ -16,6 +16,7 @@ import {
   locateFrontend,
   mergePatchFor,
   pathText,
+  refuseNewContainer,
   withValueAt,
   workerSpecs,
   type FrontendLocation,
@@ -41,6 +42,7 @@ import { readRecipe, writeRecipe } from './recipe.js';
 import { writeRecipeFile } from './recipe-file.js';
 import { resolveNamespace, resolveTarget, type ResolvedTarget } from './resolve.js';
 import { waitForRollout } from './rollout-wait.js';
+import { GROVE_UPDATE_STRATEGY, rollsOnlyOnDelete } from './rollout.js';
 import { frontendServicePort, selectorOf, serviceSelector } from './service-port.js';
 import { conflictSafeUpdate } from './write.js';
 import { kubernetesSwitcher, podLogSource } from './evidence.js';
@@ -77,6 +79,7 @@ export function envPatchFor(
 }
 
 function withList(object: JsonObject, path: Path, list: unknown[]): JsonObject {
+  refuseNewContainer(object, path);
   return withValueAt(object, path, list);
 }
 
@@ -189,6 +192,23 @@ function decideMode(
   };
 }
 
+/** Under Grove's OnDelete strategy the env change would never reach the pods: say so before writing. */
+async function refuseIfOnDelete(api: KubeApi, target: ResolvedTarget, selector: string): Promise<void> {
+  let pods: JsonObject[];
+  try {
+    pods = (await api.listPods(target.namespace, selector)).items;
+  } catch (error) {
+    throw apiFailure(error, `list the frontend pods (${selector})`, api.server);
+  }
+  if (!rollsOnlyOnDelete(target.object, pods)) return;
+  const name = `${target.ref.namespace}/${target.ref.name}`;
+  throw new CheckFailure(
+    'will-not-roll',
+    `DynamoGraphDeployment ${name} runs on Grove with ${GROVE_UPDATE_STRATEGY}: OnDelete, so the operator never replaces a running frontend pod: an env change would not reach the frontend until its pods are deleted. Nothing was written.`,
+    `either set \`${GROVE_UPDATE_STRATEGY}: RollingRecreate\` on the DGD, or apply the change and delete the frontend pods yourself: \`kubectl delete pod -n ${target.namespace} -l ${selector}\` (Grove recreates them with the new env)`,
+  );
+}
+
 export async function openKubernetesTarget(
   settings: Settings,
   plan: Plan,
@@ -214,7 +234,9 @@ export async function openKubernetesTarget(
   const namespace = resolveNamespace(k, recipe, creds.namespace);
   const target = await resolveTarget(api, namespace, k, recipe);
   const { ref, loc, serviceName, service } = target;
-  log(`Frontend: ${describeLocation(loc)}; Service ${namespace}/${serviceName}.`);
+  log(
+    `Frontend: ${describeLocation(loc)}; Service ${namespace}/${serviceName}.${target.versionReason ? ` API version ${ref.version} (${target.versionReason}).` : ''}`,
+  );
 
   const selector = serviceSelector(service) || selectorOf(loc.podLabels);
   const workerSelector =
@@ -291,6 +313,7 @@ export async function openKubernetesTarget(
         );
       } else {
         const wanted = decision;
+        if (planned.changed && ref.kind === 'dgd') await refuseIfOnDelete(api, target, selector);
         const updated = await conflictSafeUpdate(
           () =>
             api

@@ -9,6 +9,7 @@ import {
   dgdRef,
   DGD_GROUP,
   DGD_PLURAL,
+  FIELD_MANAGER,
   locateFrontend,
   type DgdVersion,
   type FrontendLocation,
@@ -27,6 +28,8 @@ export interface ResolvedTarget {
   ref: ObjectRef;
   object: JsonObject;
   loc: FrontendLocation;
+  /** Why the DGD is edited in this API version (for the log and the report). */
+  versionReason?: string;
 }
 
 /** Namespace: the input, else the recipe's, else the kubeconfig context's, else `default`. */
@@ -81,19 +84,27 @@ export async function resolveTarget(
   deployment ??= asString(dig(service, 'metadata', 'labels', GRAPH_LABEL));
   if (!deployment) deployment = await deploymentBehind(api, namespace, serviceName, service);
 
-  // The recipe's version when the cluster serves it (the same bytes the user wrote), else the preferred.
-  const preferred = (recipe && versions.includes(recipe.version) ? recipe.version : versions[0]) as
+  // Read once (the recipe's version when served, else the preferred), then edit in the version
+  // the object's author wrote it in, so a GitOps diff stays in their vocabulary.
+  const first = (recipe && versions.includes(recipe.version) ? recipe.version : versions[0]) as
     DgdVersion | undefined;
   let ref: ObjectRef | undefined;
   let object: JsonObject | undefined;
-  if (preferred) {
-    ref = dgdRef(namespace, deployment, preferred);
+  let versionReason: string | undefined;
+  if (first) {
+    ref = dgdRef(namespace, deployment, first);
     try {
       object = await api.getObject(ref);
-      // Edit in the version its owner writes it in, so a GitOps diff stays in their vocabulary.
-      const authored = recipe ? undefined : authoredVersion(object, versions);
-      if (authored && authored !== preferred) {
-        ref = dgdRef(namespace, deployment, authored);
+      let component: string | undefined;
+      try {
+        component = locateFrontend(object, ref, serviceName).component;
+      } catch {
+        component = undefined; // reported below, on the object in the version finally used
+      }
+      const authored = authoredVersion(object, versions, component, recipe?.version);
+      versionReason = authored.reason;
+      if (authored.version !== first) {
+        ref = dgdRef(namespace, deployment, authored.version);
         object = await api.getObject(ref);
       }
     } catch (error) {
@@ -102,6 +113,7 @@ export async function resolveTarget(
       object = undefined;
     }
   }
+  const preferred = first;
   if (!object) {
     ref = deploymentRef(namespace, deployment);
     try {
@@ -124,35 +136,78 @@ export async function resolveTarget(
     ref: resolvedRef,
     object,
     loc: locateFrontend(object, resolvedRef, serviceName),
+    versionReason: resolvedRef.kind === 'dgd' ? versionReason : undefined,
   };
 }
 
+/** Managers whose writes say nothing about the author's version: the operator and this action. */
+const NOT_AUTHORS = new Set([FIELD_MANAGER, 'manager', 'dynamo-operator']);
+
+const isDgdVersion = (v: string | undefined): v is DgdVersion => v === 'v1alpha1' || v === 'v1beta1';
+
+/** The FieldsV1 subtree of the frontend component, in the entry's own version. */
+function frontendFields(fields: unknown, version: DgdVersion, component: string): JsonObject | undefined {
+  if (version === 'v1alpha1') return asObject(dig(fields, 'f:spec', 'f:services', `f:${component}`));
+  return asObject(dig(fields, 'f:spec', 'f:components', `k:${JSON.stringify({ name: component })}`));
+}
+
+function ownsEnv(sub: JsonObject, version: DgdVersion): boolean {
+  if (version === 'v1alpha1')
+    return 'f:envs' in sub || isObject(dig(sub, 'f:extraPodSpec', 'f:mainContainer', 'f:env'));
+  const containers = asObject(dig(sub, 'f:podTemplate', 'f:spec', 'f:containers')) ?? {};
+  return Object.values(containers).some((c) => isObject(dig(c, 'f:env')));
+}
+
 /**
- * The DGD version the object's owner wrote it in: the last-applied annotation kubectl apply
- * leaves, else the newest spec write in metadata.managedFields. Undefined when neither says.
+ * The DGD version to edit in, in order: the managedFields entry that owns the frontend's env (else
+ * any of the frontend's fields), skipping the operator's and this action's own writes; the
+ * `kubectl.kubernetes.io/last-applied-configuration` annotation; the recipe file; v1alpha1, the
+ * storage version every operator release serves. Only versions the cluster serves count.
  */
-export function authoredVersion(object: JsonObject, served: string[]): DgdVersion | undefined {
-  const pick = (apiVersion: unknown): DgdVersion | undefined => {
+export function authoredVersion(
+  object: JsonObject,
+  served: string[],
+  component: string | undefined,
+  recipeVersion?: string,
+): { version: DgdVersion; reason: string } {
+  const servedVersion = (apiVersion: unknown): DgdVersion | undefined => {
     const [group, version] = String(apiVersion ?? '').split('/');
-    return group === DGD_GROUP && served.includes(version) ? (version as DgdVersion) : undefined;
+    return group === DGD_GROUP && isDgdVersion(version) && served.includes(version) ? version : undefined;
   };
+  const time = (f: JsonObject) => Date.parse(String(f.time ?? '')) || 0;
+  const entries = (asArray(dig(object, 'metadata', 'managedFields')) ?? [])
+    .filter(isObject)
+    .filter((f) => !f.subresource && !NOT_AUTHORS.has(String(f.manager ?? '')))
+    .sort((a, b) => time(b) - time(a));
+  if (component) {
+    const owning = entries.flatMap((f) => {
+      const version = servedVersion(f.apiVersion);
+      const sub = version ? frontendFields(f.fieldsV1, version, component) : undefined;
+      return version && sub ? [{ f, version, env: ownsEnv(sub, version) }] : [];
+    });
+    const pick = owning.find((o) => o.env) ?? owning[0];
+    if (pick)
+      return {
+        version: pick.version,
+        reason: `managedFields: ${String(pick.f.manager)} wrote the frontend's ${pick.env ? 'env' : 'spec'} through ${pick.version}`,
+      };
+  }
   const lastApplied = asString(
     dig(object, 'metadata', 'annotations', 'kubectl.kubernetes.io/last-applied-configuration'),
   );
   if (lastApplied) {
     try {
-      const version = pick((JSON.parse(lastApplied) as JsonObject).apiVersion);
-      if (version) return version;
+      const version = servedVersion((JSON.parse(lastApplied) as JsonObject).apiVersion);
+      if (version) return { version, reason: `kubectl's last-applied-configuration is ${version}` };
     } catch {
-      // Not JSON: fall through to managedFields.
+      // Not JSON: fall through.
     }
   }
-  const fields = (asArray(dig(object, 'metadata', 'managedFields')) ?? [])
-    .filter(isObject)
-    .filter((f) => !f.subresource);
-  const time = (f: JsonObject) => Date.parse(String(f.time ?? '')) || 0;
-  const newest = fields.sort((a, b) => time(b) - time(a))[0];
-  return newest ? pick(newest.apiVersion) : undefined;
+  if (isDgdVersion(recipeVersion) && served.includes(recipeVersion))
+    return { version: recipeVersion, reason: `the recipe file is ${recipeVersion}` };
+  if (served.includes('v1alpha1'))
+    return { version: 'v1alpha1', reason: 'nothing says how it was written: v1alpha1, the storage version' };
+  return { version: served[0] as DgdVersion, reason: `the only version served: ${served[0]}` };
 }
 
 function notFoundDgd(failure: CheckFailure, namespace: string, name: string): CheckFailure {

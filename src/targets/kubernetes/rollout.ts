@@ -113,3 +113,19 @@ export function diagnosePod(pod: JsonObject, events: JsonObject[]): string {
   }
   return `${name} is ${phase}`;
 }
+
+export const GROVE_UPDATE_STRATEGY = 'nvidia.com/grove-update-strategy';
+
+/**
+ * True when the operator will not roll the frontend by itself: its pods are Grove's (owned by a
+ * grove.io PodClique/PodCliqueSet) and the DGD asks Grove for the OnDelete update strategy, under
+ * which a running pod is only replaced once someone deletes it.
+ */
+export function rollsOnlyOnDelete(dgd: JsonObject, frontendPods: JsonObject[]): boolean {
+  if (asString(dig(dgd, 'metadata', 'annotations', GROVE_UPDATE_STRATEGY)) !== 'OnDelete') return false;
+  return frontendPods.some((pod) =>
+    (asArray(dig(pod, 'metadata', 'ownerReferences')) ?? []).some((ref) =>
+      (asString(dig(ref, 'apiVersion')) ?? '').startsWith('grove.io/'),
+    ),
+  );
+}
