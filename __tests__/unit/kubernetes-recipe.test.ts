@@ -343,6 +343,14 @@ describe('recipe paths stay in the workspace', () => {
     expect(readFileSync(foreign, 'utf8')).toBe(recipe);
   });
 
+  it('accepts a directory whose name starts with dots (`..x`) inside the workspace', () => {
+    const { workspace } = layout();
+    mkdirSync(path.join(workspace, '..x'));
+    const file = path.join(workspace, '..x', 'deploy.yaml');
+    writeFileSync(file, recipe);
+    for (const write of [false, true]) expect(readRecipe(file, { workspace, write }).name).toBeTruthy();
+  });
+
   it('reads through a symlink inside the workspace, but never writes through one', () => {
     const { workspace, real } = layout();
     const link = path.join(workspace, 'deploy.yaml');

@@ -7,24 +7,30 @@ import type { Contract } from './contract.js';
 import { renderComparison } from './comparison.js';
 import { fittingCount, MODELS_CAP } from './outputs.js';
 
-const code = (text: string): string => `<code>${escapeHtml(text)}</code>`;
-const pre = (text: string): string => `<pre>${escapeHtml(text).replace(/<br>/g, '\n')}</pre>`;
+// Each outside value is cut before it is escaped, so one huge value (a 1.5 MB model id) cannot
+// push the whole summary over the runner's 1 MiB limit. Secrets were redacted before rendering.
+const FIELD_MAX = 2000;
+const BLOCK_MAX = 64 * 1024;
+const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}…` : text);
+const esc = (text: string): string => escapeHtml(cut(text, FIELD_MAX));
+const code = (text: string): string => `<code>${esc(text)}</code>`;
+const pre = (text: string): string => `<pre>${escapeHtml(cut(text, BLOCK_MAX)).replace(/<br>/g, '\n')}</pre>`;
 
 function row(label: string, html: string): string {
-  return `<tr><th align="left">${escapeHtml(label)}</th><td>${html}</td></tr>`;
+  return `<tr><th align="left">${esc(label)}</th><td>${html}</td></tr>`;
 }
 
 function fold(title: string, html: string, open = false): string {
-  return `<details${open ? ' open' : ''}><summary>${escapeHtml(title)}</summary>\n\n${html}\n\n</details>`;
+  return `<details${open ? ' open' : ''}><summary>${esc(title)}</summary>\n\n${html}\n\n</details>`;
 }
 
 function verdictLine(c: Contract): string {
   const where = c.service ? `${c.service} (${c.url})` : c.url;
   if (c.result === 'pass') {
     const mode = c.mode ? `${c.mode} mode` : 'mode unchanged';
-    return `<h3>✅ Dynamo router check passed: ${escapeHtml(mode)} at ${escapeHtml(where)}</h3>`;
+    return `<h3>✅ Dynamo router check passed: ${esc(mode)} at ${esc(where)}</h3>`;
   }
-  return `<h3>❌ Dynamo router check failed: ${code(c.failure?.code ?? 'internal')} at ${escapeHtml(where)}</h3>`;
+  return `<h3>❌ Dynamo router check failed: ${code(c.failure?.code ?? 'internal')} at ${esc(where)}</h3>`;
 }
 
 function changeCell(c: Contract): string {
@@ -43,9 +49,9 @@ function changeCell(c: Contract): string {
           : p.applied
             ? 'applied'
             : 'not applied';
-    return `Kubernetes env patch on ${escapeHtml(p.object)} in ${code(p.namespace)} at ${code(p.path)}: ${
+    return `Kubernetes env patch on ${esc(p.object)} in ${code(p.namespace)} at ${code(p.path)}: ${
       entries.length ? entries.map(code).join(' ') : 'no change'
-    } (${escapeHtml(state)})`;
+    } (${esc(state)})`;
   }
   if (c.command) return `Local command: ${code(c.command)}`;
   return 'None: the mode was left as it is (check only).';
@@ -56,11 +62,11 @@ function smokeCell(c: Contract): string {
     const chat = c.checks.find((k) => k.name === 'chat');
     const latency = c.latencyMs !== undefined ? ` in ${c.latencyMs} ms` : '';
     return chat
-      ? `Passed: ${code(c.model)} answered a chat completion${escapeHtml(latency)}; ${c.models.length} model(s) listed.`
+      ? `Passed: ${code(c.model)} answered a chat completion${esc(latency)}; ${c.models.length} model(s) listed.`
       : `Passed: ${c.models.length} model(s) listed; chat skipped.`;
   }
   const f = c.failure;
-  return f ? `Failed (${code(f.code)}): ${escapeHtml(f.message)}` : 'Failed.';
+  return f ? `Failed (${code(f.code)}): ${esc(f.message)}` : 'Failed.';
 }
 
 export interface SummaryOptions {
@@ -72,14 +78,12 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
   const parts: string[] = [verdictLine(c)];
   if (c.failure) {
     parts.push(
-      `<p><b>Why:</b> ${escapeHtml(c.failure.message)}<br><b>Likely cause:</b> ${escapeHtml(c.failure.cause)}<br><b>Next step:</b> ${escapeHtml(c.failure.next)}</p>`,
+      `<p><b>Why:</b> ${esc(c.failure.message)}<br><b>Likely cause:</b> ${esc(c.failure.cause)}<br><b>Next step:</b> ${esc(c.failure.next)}</p>`,
     );
   }
-  const modeHtml = c.mode ? `${code(c.mode)}: ${escapeHtml(c.modeReason)}` : escapeHtml(c.modeReason);
-  const verified = c.modeVerified
-    ? `<br>Verification: ${code(c.modeVerified)} ${escapeHtml(c.modeEvidence)}`
-    : '';
-  const kv = `<br>KV events: ${code(c.kvEvents)} (${escapeHtml(c.kvEventsReason)})`;
+  const modeHtml = c.mode ? `${code(c.mode)}: ${esc(c.modeReason)}` : esc(c.modeReason);
+  const verified = c.modeVerified ? `<br>Verification: ${code(c.modeVerified)} ${esc(c.modeEvidence)}` : '';
+  const kv = `<br>KV events: ${code(c.kvEvents)} (${esc(c.kvEventsReason)})`;
   const frontend = c.service ? `Service ${code(c.service)}, checked at ${code(c.url)}` : code(c.url);
   parts.push(
     [
@@ -91,7 +95,7 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
       row(
         '5. Limitations',
         c.limitations.length
-          ? `<ul>${c.limitations.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`
+          ? `<ul>${c.limitations.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`
           : 'None found.',
       ),
       row('6. Next command', c.nextCommand ? code(c.nextCommand) : 'None.'),
@@ -104,9 +108,9 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
       '<tr><th>check</th><th>result</th><th>attempts</th><th>HTTP</th><th>latency</th><th>detail</th></tr>';
     const rows = c.checks.map(
       (k) =>
-        `<tr><td>${escapeHtml(k.name)}</td><td>${k.ok ? 'pass' : 'fail'}</td><td>${k.attempts}</td><td>${k.status ?? ''}</td><td>${
+        `<tr><td>${esc(k.name)}</td><td>${k.ok ? 'pass' : 'fail'}</td><td>${k.attempts}</td><td>${k.status ?? ''}</td><td>${
           k.latencyMs !== undefined ? `${k.latencyMs} ms` : ''
-        }</td><td>${escapeHtml(k.detail)}</td></tr>`,
+        }</td><td>${esc(k.detail)}</td></tr>`,
     );
     parts.push(fold('Checks', `<table>${header}${rows.join('')}</table>`));
   }

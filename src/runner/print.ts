@@ -89,7 +89,8 @@ export function cliPrinter(write: (text: string) => void = (t) => void process.s
     endGroup: () => undefined,
     setFailed: (m) => write(`  error: ${m}\n`),
   });
-  return { ...base, say: (text) => write(`${safeLine(text)}\n`) };
+  // Folded to one line: an untrusted field (a model id) must not start a line of its own.
+  return { ...base, say: (text) => write(`${safeLine(text.replace(/[\r\n\u0085\u2028\u2029]+/g, ' '))}\n`) };
 }
 
 /**

@@ -44,15 +44,20 @@ function pathFailure(input: string, problem: string, hint: string): CheckFailure
   return new CheckFailure('bad-input', `Input \`recipe\` (${input}): ${problem}`, hint);
 }
 
+/** A relative path that climbs out (`..` or `../x`), unlike a name that starts with dots (`..x`). */
+function escapes(rel: string): boolean {
+  return rel === '..' || rel.startsWith(`..${path.sep}`);
+}
+
 function isInside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  return rel === '' || (!escapes(rel) && !path.isAbsolute(rel));
 }
 
 /** The first symlink among the components of `absolute` that lie strictly below `from`. */
 function symlinkBelow(absolute: string, from: string): string | undefined {
   const rel = path.relative(from, absolute);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  if (escapes(rel) || path.isAbsolute(rel)) return undefined;
   let current = from;
   for (const part of rel.split(path.sep).filter(Boolean)) {
     current = path.join(current, part);
