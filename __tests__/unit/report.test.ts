@@ -88,11 +88,16 @@ describe('outputs', () => {
       'env-patch': '',
       service: '',
       limitations: '["A smoke check is one chat completion."]',
+      'dynamo-version': 'unknown',
     });
+    expect(contractOutputs(base({ dynamoVersion: '1.3.1 (launch interpreter)' }))['dynamo-version']).toBe(
+      '1.3.1 (launch interpreter)',
+    );
     expect(Object.keys(out).sort()).toEqual(
       [
         'command',
         'comparison',
+        'dynamo-version',
         'env-patch',
         'failure',
         'kv-events',
@@ -165,7 +170,7 @@ describe('next command', () => {
       apiKeySet: false,
     });
     expect(cmd).toMatch(
-      /^kubectl port-forward -n dynamo svc\/agg-frontend 8000:8000 & aiperf profile --model m --url http:\/\/127\.0\.0\.1:8000 /,
+      /^kubectl port-forward -n dynamo svc\/agg-frontend 8000:8000 & aiperf profile --model-names m --tokenizer '<TOKENIZER[^']*>' --url http:\/\/127\.0\.0\.1:8000 /,
     );
     const local = nextCommand({
       result: 'pass',
@@ -174,7 +179,7 @@ describe('next command', () => {
       mode: 'kv',
       apiKeySet: false,
     });
-    expect(local).toMatch(/^aiperf profile --model m --url http:\/\/127\.0\.0\.1:8123 /);
+    expect(local).toMatch(/^aiperf profile --model-names m --tokenizer '<TOKENIZER[^']*>' --url http:\/\/127\.0\.0\.1:8123 /);
   });
 
   it('points at the cause after a failure', async () => {

@@ -43,8 +43,16 @@ export interface ModeSummary {
   ttftP95?: number;
   latencyP50?: number;
   latencyP95?: number;
+  /**
+   * Inter-token latency, ms: per successful request (latency − TTFT) / (output tokens − 1), as
+   * aiperf defines it; nearest-rank percentiles over requests with at least two output tokens.
+   */
+  itlP50?: number;
+  itlP95?: number;
   /** Output tokens of successful samples / wall time of the whole run (first start to last end). */
   outputTokensPerSec?: number;
+  /** Successful requests / the same wall time, as aiperf's request throughput. */
+  requestsPerSec?: number;
   /** Σ usage cached_tokens / Σ usage prompt_tokens over successful samples. */
   cachedTokenRatio?: number;
   kvHitRate?: number;
@@ -106,6 +114,9 @@ export interface Comparison {
 export const definitions = (minSamples: number): Record<string, string> => ({
   ttft: 'time from sending the request to the first streamed chunk carrying a choice or usage (Dynamo sends it with the first generated token)',
   latency: 'time from sending the request to the end of the stream',
+  itl: 'inter-token latency per request: (latency - TTFT) / (output tokens - 1), as aiperf defines it; percentiles over requests with at least two output tokens',
+  throughput:
+    'output tokens and successful requests per second of wall time (first request sent to last stream ended)',
   percentiles: 'nearest-rank over successful requests; p50 is the median',
   interval:
     '95% percentile-bootstrap interval of median TTFT(mode) - median TTFT(baseline), resampling both modes, seeded',
@@ -123,6 +134,13 @@ function errorKey(sample: Sample): string {
   return error.kind === 'http' && sample.status !== undefined ? `HTTP ${sample.status}` : error.kind;
 }
 
+/** aiperf's inter-token latency of one request; undefined without a TTFT or two output tokens. */
+export function interTokenLatency(sample: Sample): number | undefined {
+  const tokens = sample.outputTokens;
+  if (sample.ttftMs === undefined || tokens === undefined || tokens < 2) return undefined;
+  return (sample.latencyMs - sample.ttftMs) / (tokens - 1);
+}
+
 /** Per-mode numbers from its samples (pure). */
 export function summarizeMode(run: ModeRun): ModeSummary {
   const ok = run.samples.filter((s) => s.ok);
@@ -131,6 +149,7 @@ export function summarizeMode(run: ModeRun): ModeSummary {
   for (const s of failed) errorKinds[errorKey(s)] = (errorKinds[errorKey(s)] ?? 0) + 1;
   const ttft = ok.map((s) => s.ttftMs).filter((v): v is number => v !== undefined);
   const latency = ok.map((s) => s.latencyMs);
+  const itl = ok.map(interTokenLatency).filter((v): v is number => v !== undefined);
   const sum = (pick: (s: Sample) => number | undefined, from: readonly Sample[] = ok): number =>
     from.reduce((total, s) => total + (pick(s) ?? 0), 0);
   const outputTokens = sum((s) => s.outputTokens);
@@ -151,7 +170,10 @@ export function summarizeMode(run: ModeRun): ModeSummary {
     ttftP95: round(percentile(ttft, 95), 1),
     latencyP50: round(percentile(latency, 50), 1),
     latencyP95: round(percentile(latency, 95), 1),
+    itlP50: round(percentile(itl, 50), 2),
+    itlP95: round(percentile(itl, 95), 2),
     outputTokensPerSec: wallMs > 0 && ok.length > 0 ? round(outputTokens / (wallMs / 1000), 1) : undefined,
+    requestsPerSec: wallMs > 0 && ok.length > 0 ? round(ok.length / (wallMs / 1000), 2) : undefined,
     cachedTokenRatio:
       promptForRatio > 0 ? round(sum((s) => s.cachedTokens, withCache) / promptForRatio, 3) : undefined,
     kvHitRate: round(run.kvHitRate, 3),

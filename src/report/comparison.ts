@@ -7,6 +7,9 @@ import { formatMs } from '../evidence/comparison.js';
 import { escapeHtml, mermaidLabel, oneLine } from './escape.js';
 
 const ms = (value: number | undefined): string => (value === undefined ? 'n/a' : formatMs(value));
+// Inter-token latencies of fast engines are well under a millisecond: keep two decimals there.
+const itlMs = (value: number | undefined): string =>
+  value === undefined ? 'n/a' : Math.abs(value) < 1 ? `${Number(value.toFixed(2))} ms` : formatMs(value);
 const percent = (ratio: number | undefined): string =>
   ratio === undefined ? 'n/a' : `${Number((ratio * 100).toFixed(1))}%`;
 const signed = (value: number): string => (value > 0 ? `+${formatMs(value)}` : formatMs(value));
@@ -34,7 +37,10 @@ const HEADERS = [
   'TTFT p95',
   'latency p50',
   'latency p95',
+  'ITL p50',
+  'ITL p95',
   'output tok/s',
+  'requests/s',
   'cached-token ratio',
   'router KV hit rate',
   'TTFT p50 vs baseline [95% interval]',
@@ -50,7 +56,10 @@ function modeRow(m: ModeResult): string {
     ms(m.ttftP95),
     ms(m.latencyP50),
     ms(m.latencyP95),
+    itlMs(m.itlP50),
+    itlMs(m.itlP95),
     m.outputTokensPerSec === undefined ? 'n/a' : `${m.outputTokensPerSec}`,
+    m.requestsPerSec === undefined ? 'n/a' : `${m.requestsPerSec}`,
     percent(m.cachedTokenRatio),
     percent(m.kvHitRate),
     diffText(m),
@@ -128,7 +137,9 @@ export function comparisonText(c: Comparison): string {
     lines.push(
       `  ${oneLine(m.mode)}: ${m.samples}/${m.requests} ok, TTFT p50/p95 ${ms(m.ttftP50)}/${ms(m.ttftP95)}, latency p50/p95 ${ms(
         m.latencyP50,
-      )}/${ms(m.latencyP95)}, ${m.outputTokensPerSec ?? 'n/a'} tok/s, cached ${percent(
+      )}/${ms(m.latencyP95)}, ITL p50/p95 ${itlMs(m.itlP50)}/${itlMs(m.itlP95)}, ${m.outputTokensPerSec ?? 'n/a'} tok/s, ${
+        m.requestsPerSec ?? 'n/a'
+      } req/s, cached ${percent(
         m.cachedTokenRatio,
       )}, router KV hit ${percent(m.kvHitRate)}${m.baseline ? '' : `, vs baseline ${diffText(m)}`}`,
     );
