@@ -37,6 +37,7 @@ function inputFailureContract(failure: CheckFailure, baseUrl: string): Contract 
     limitations: [],
     nextCommand: '',
     details: [],
+    dynamoVersion: 'unknown',
   };
 }
 

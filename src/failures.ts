@@ -18,6 +18,7 @@ export const FAILURE_CODES = [
   'rejected-by-cluster',
   'not-found',
   'args-pin-mode',
+  'unsupported-mode',
   'conflict',
   'rollout-timeout',
   'will-not-roll',
@@ -95,6 +96,10 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   'args-pin-mode': {
     cause: "the frontend's command line pins the router mode, so an env patch would have no effect",
     next: 'remove the argument named in the message from the frontend args (or change it there)',
+  },
+  'unsupported-mode': {
+    cause: "the frontend's Dynamo release lacks the router mode, flag or env the run would set, so the frontend would exit at start; nothing was launched or written",
+    next: 'pick a mode the release offers (the message lists them), or upgrade Dynamo to the release the message names',
   },
   conflict: {
     cause: 'the object kept changing under the run (409 conflicts beyond the retry budget)',

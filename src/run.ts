@@ -1,6 +1,8 @@
 // One run, in the order a person would do it: plan → target → check → report data.
 // Effects come in through `RunEffects`, so tests swap them and the CLI shares the engine.
 
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { smokeCheck, type SmokeResult } from './check/smoke.js';
 import type { HttpClient } from './check/http.js';
 import { CheckFailure } from './failures.js';
@@ -13,6 +15,13 @@ import type { EvidenceWindow, LogSource } from './evidence/gather.js';
 import type { ModeSwitcher } from './evidence/compare-run.js';
 import { compareModes } from './evidence/compare-step.js';
 import { verifyInEffect } from './evidence/verify-step.js';
+import {
+  checkRelease,
+  describeRelease,
+  releaseLimitation,
+  type DynamoRelease,
+} from './releases/capabilities.js';
+import { launchPins } from './releases/launch-pins.js';
 
 export interface Logger {
   info(line: string): void;
@@ -40,6 +49,10 @@ export interface TargetSession {
   logs?: LogSource;
   /** Switches the deployment between modes for compare-modes (launch and Kubernetes targets). */
   switcher?: ModeSwitcher;
+  /** The workers' model path or hub id when the target knows it (aiperf's tokenizer). */
+  modelPath?: string;
+  /** The frontend's Dynamo release as the target learnt it (Kubernetes: the image tag). */
+  release?: DynamoRelease;
   /** Called when the check failed; may restore the previous state (rollback-on-failure). */
   onCheckFailed?(failure: CheckFailure): Promise<void>;
   /** Releases what the session holds for the check (a port-forward); never throws. */
@@ -51,6 +64,8 @@ export interface RunEffects {
   log: Logger;
   /** Opens the target; throws CheckFailure for expected problems. */
   openTarget(settings: Settings, plan: Plan): Promise<TargetSession>;
+  /** Asks the launch interpreter for its ai-dynamo version (default: run it, bounded). */
+  askRelease?(python: string): Promise<DynamoRelease>;
 }
 
 function baseContract(settings: Settings, plan: Plan): Contract {
@@ -72,6 +87,7 @@ function baseContract(settings: Settings, plan: Plan): Contract {
     limitations: [...plan.limitations],
     nextCommand: '',
     details: [],
+    dynamoVersion: 'unknown',
   };
 }
 
@@ -83,6 +99,7 @@ function applySession(contract: Contract, session: TargetSession): void {
   if (session.kvEvents) contract.kvEvents = session.kvEvents;
   if (session.kvEventsReason) contract.kvEventsReason = session.kvEventsReason;
   if (session.envPatch) contract.envPatch = session.envPatch;
+  if (session.release) contract.dynamoVersion = describeRelease(session.release);
   contract.limitations.push(...session.limitations.filter((l) => !contract.limitations.includes(l)));
 }
 
@@ -113,10 +130,65 @@ function targetTitle(plan: Plan): string {
   return plan.target === 'kubernetes' ? 'Target: Kubernetes' : 'Target: launch a frontend';
 }
 
+/** A model id that is a local directory holding a tokenizer (a launch over local workers). */
+function localTokenizer(model: string): string | undefined {
+  if (!model || model.includes('\n')) return undefined;
+  try {
+    return existsSync(join(model, 'tokenizer.json')) ? resolve(model) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The frontend's own mean prompt length over the comparison's successful requests. */
+function measuredPrompts(contract: Contract): { promptTokensMean: number } | undefined {
+  const modes = contract.comparison?.modes ?? [];
+  const samples = modes.reduce((n, m) => n + m.samples, 0);
+  const tokens = modes.reduce((n, m) => n + m.promptTokens, 0);
+  return samples > 0 && tokens > 0 ? { promptTokensMean: tokens / samples } : undefined;
+}
+
 export function toFailure(error: unknown): CheckFailure {
   if (error instanceof CheckFailure) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new CheckFailure('internal', `Unexpected error: ${message}`);
+}
+
+/**
+ * Before a launch: the interpreter's ai-dynamo release, the pins in frontend-args and the
+ * runner's env, and whether the release has every mode the run will start (compare-modes
+ * included). Throws CheckFailure before anything starts; an unknown release goes ahead with a
+ * limitation.
+ */
+async function checkLaunch(
+  settings: Settings,
+  plan: Plan,
+  contract: Contract,
+  effects: RunEffects,
+): Promise<void> {
+  const ask =
+    effects.askRelease ??
+    (async (python: string) => (await import('./releases/ask-interpreter.js')).askInterpreter(python));
+  const release = await ask(settings.python);
+  contract.dynamoVersion = describeRelease(release);
+  if (release.version) effects.log.info(`Dynamo release: ${contract.dynamoVersion}.`);
+  const pins = launchPins(settings.frontendArgs, process.env, plan.expectedMode, plan.approximateKv);
+  if (pins.failure) throw pins.failure;
+  contract.limitations.push(...pins.limitations);
+  const modes = [plan.expectedMode, ...(settings.compare?.modes ?? [])].filter(
+    (m, i, all): m is NonNullable<typeof m> => m !== undefined && all.indexOf(m) === i,
+  );
+  for (const mode of modes.length ? modes : [undefined]) {
+    const refused = checkRelease(release, {
+      mode,
+      flags: pins.flags,
+      env: pins.env,
+      nothingDone: 'launched',
+    });
+    if (refused) throw refused;
+  }
+  const limitation = releaseLimitation(release);
+  if (limitation) contract.limitations.push(limitation);
 }
 
 export async function runCheck(settings: Settings, effects: RunEffects): Promise<Contract> {
@@ -124,6 +196,7 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
   const contract = baseContract(settings, plan);
   let session: TargetSession | undefined;
   try {
+    if (plan.target === 'launch') await checkLaunch(settings, plan, contract, effects);
     // A URL target does nothing worth a group of its own; launch and Kubernetes log their steps.
     const opened =
       plan.target === 'url'
@@ -186,6 +259,9 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
     // A target that failed after changing something reports the change with the failure.
     const changed = (error as { envPatch?: EnvPatch } | undefined)?.envPatch;
     if (changed) contract.envPatch = changed;
+    // A target that refused on the release's account still says which release it found.
+    const release = (error as { release?: DynamoRelease } | undefined)?.release;
+    if (release) contract.dynamoVersion = describeRelease(release);
     if (failure.code === 'internal' && error instanceof Error && error.stack) {
       contract.details.push({ title: 'Stack trace (unexpected error)', text: error.stack });
     }
@@ -198,6 +274,10 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
   contract.nextCommand = nextCommand({
     result: contract.result,
     failure: contract.failure?.code,
+    target: plan.target,
+    tokenizer: session?.modelPath ?? localTokenizer(contract.model),
+    compare: settings.compare,
+    measured: measuredPrompts(contract),
     url: contract.url,
     model: contract.model,
     mode: contract.mode,

@@ -232,3 +232,30 @@ describe('compare: labels', () => {
     expect(() => compare([], { seed: 1 })).toThrow(RangeError);
   });
 });
+
+describe('inter-token latency and request throughput (as aiperf reports them)', () => {
+  it('takes (latency - TTFT) / (output tokens - 1) per request and requests per wall second', () => {
+    const run: ModeRun = {
+      mode: 'kv',
+      samples: [
+        // 100 ms long, first token at 20 ms, 9 tokens: 10 ms between tokens.
+        { ...samples(1, 20, 1)[0], ttftMs: 20, latencyMs: 100, outputTokens: 9, startMs: 0 },
+        // 50 ms, first token at 10 ms, 5 tokens: 10 ms.
+        { ...samples(1, 20, 2)[0], index: 1, ttftMs: 10, latencyMs: 50, outputTokens: 5, startMs: 100 },
+        // One token: no inter-token latency, still a request.
+        { ...samples(1, 20, 3)[0], index: 2, ttftMs: 5, latencyMs: 5, outputTokens: 1, startMs: 195 },
+        failure(3, 'timeout'),
+      ],
+    };
+    const s = summarizeMode(run);
+    expect(s.itlP50).toBe(10);
+    expect(s.itlP95).toBe(10);
+    // 3 successful requests over 200 ms of wall time (0 → 200).
+    expect(s.requestsPerSec).toBe(15);
+  });
+
+  it('has no inter-token latency without two output tokens', () => {
+    const s = summarizeMode({ mode: 'rr', samples: samples(3, 10, 1, { outputTokens: 1 }) });
+    expect(s.itlP50).toBeUndefined();
+  });
+});

@@ -74,6 +74,8 @@ export interface Contract {
   details: ReportDetail[];
   /** The mode comparison, when compare-modes asked for one. */
   comparison?: Comparison;
+  /** The Dynamo release and how it was known, e.g. `1.3.1 (launch interpreter)`, or `unknown`. */
+  dynamoVersion?: string;
 }
 
 export function failureOf(code: FailureCode, message: string, next?: string): Contract['failure'] {
@@ -144,5 +146,6 @@ export function contractOutputs(contract: Contract): Record<string, string> {
     limitations: limitationsJson(contract.limitations),
     'next-command': capText(contract.nextCommand),
     comparison: jsonObject(contract.comparison, COMPARISON_CAP),
+    'dynamo-version': capText(contract.dynamoVersion ?? 'unknown'),
   };
 }

@@ -38,6 +38,8 @@ import { startForward, type Forward } from './forward.js';
 import type { JsonObject } from './json.js';
 import { curlCommands, getCommand, patchCommand, portForwardCommand, watchPodsCommand } from './kubectl.js';
 import { judgePinned, pinnedFlags } from './pinned-args.js';
+import { refuseUnsupported, releaseOfFrontend, workersModelPath } from './release.js';
+import { releaseLimitation } from '../../releases/capabilities.js';
 import { readRecipe, writeRecipe } from './recipe.js';
 import { writeRecipeFile } from './recipe-file.js';
 import { resolveNamespace, resolveTarget, type ResolvedTarget } from './resolve.js';
@@ -237,6 +239,9 @@ export async function openKubernetesTarget(
   log(
     `Frontend: ${describeLocation(loc)}; Service ${namespace}/${serviceName}.${target.versionReason ? ` API version ${ref.version} (${target.versionReason}).` : ''}`,
   );
+  // Before any write: a mode the frontend's release lacks would crash-loop the rollout.
+  const release = releaseOfFrontend(target.object, loc);
+  refuseUnsupported(release, [settings.mode, ...(settings.compare?.modes ?? [])]);
 
   const selector = serviceSelector(service) || selectorOf(loc.podLabels);
   const workerSelector =
@@ -255,8 +260,12 @@ export async function openKubernetesTarget(
     namespace,
     frontendSelector: selector,
     workerSelector,
+    release,
+    modelPath: workersModelPath(workerSpecs(target.object, ref)),
     close: async () => undefined,
   };
+  const unknownNote = settings.mode ? releaseLimitation(release) : undefined;
+  if (unknownNote) limitations.push(unknownNote);
 
   const original = listsOf(target.object, loc);
   let written = false;

@@ -1,0 +1,165 @@
+import { describe, expect, it } from '@jest/globals';
+import { ROUTER_MODES } from '../../src/modes.js';
+import {
+  firstReleaseWithMode,
+  NEWEST_SERIES,
+  parseVersion,
+  RELEASES,
+  seriesOf,
+} from '../../src/releases/catalogue.js';
+import {
+  checkRelease,
+  describeRelease,
+  knownRelease,
+  releaseLimitation,
+  unknownRelease,
+  versionFromImage,
+} from '../../src/releases/capabilities.js';
+import { releaseFromOutput, versionScript } from '../../src/releases/ask-interpreter.js';
+import { launchPins } from '../../src/releases/launch-pins.js';
+import { workersModelPath } from '../../src/targets/kubernetes/release.js';
+
+describe('the release data file', () => {
+  it('covers 1.0 to 1.6, oldest first, each read from a named release', () => {
+    const series = RELEASES.map((r) => r.series);
+    for (const wanted of ['1.0', '1.2', '1.3', '1.4', '1.5', '1.6']) expect(series).toContain(wanted);
+    const order = series.map((s) => parseVersion(s) as { major: number; minor: number });
+    for (let i = 1; i < order.length; i++)
+      expect(order[i].major * 1000 + order[i].minor).toBeGreaterThan(
+        order[i - 1].major * 1000 + order[i - 1].minor,
+      );
+    for (const r of RELEASES) {
+      expect(r.checked.length).toBeGreaterThan(0);
+      for (const v of r.checked) expect(seriesOf(v)).toBe(r);
+      // Every mode is one the action knows; every series has the baseline and kv.
+      for (const m of r.routerModes) expect(ROUTER_MODES as readonly string[]).toContain(m);
+      expect(r.routerModes).toEqual(expect.arrayContaining(['round-robin', 'kv']));
+      expect(['error', 'round-robin', 'unknown']).toContain(r.modeEnvUnknownValue);
+      expect(r.kvEvents.flagOff).toMatch(/^--no-/);
+      expect(r.sources?.routerModes).toBeTruthy();
+    }
+  });
+
+  it('knows every mode the action offers in its newest series', () => {
+    expect([...NEWEST_SERIES.routerModes].sort()).toEqual([...ROUTER_MODES].sort());
+  });
+});
+
+describe('versions', () => {
+  it('parses release versions and finds their series', () => {
+    expect(parseVersion('1.2.0.post1')).toMatchObject({ major: 1, minor: 2, patch: 0 });
+    expect(parseVersion('v1.0.2')).toMatchObject({ major: 1, minor: 0, patch: 2 });
+    expect(parseVersion('latest')).toBeUndefined();
+    expect(seriesOf('1.3.1')?.series).toBe('1.3');
+    expect(seriesOf('0.9.1')).toBeUndefined();
+  });
+
+  it('derives the first release that has a mode from the ordered list', () => {
+    expect(firstReleaseWithMode('kv')?.series).toBe('1.0');
+    expect(firstReleaseWithMode('power-of-two')?.series).toBe('1.1');
+    expect(firstReleaseWithMode('no-such-mode')).toBeUndefined();
+  });
+
+  it('reads the release from Dynamo image tags only', () => {
+    expect(versionFromImage('nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.0.2')).toBe('1.0.2');
+    expect(versionFromImage('nvcr.io/nvidia/ai-dynamo/dynamo-frontend:1.3.0')).toBe('1.3.0');
+    expect(versionFromImage('mirror.example.com/ai-dynamo/sglang-runtime:1.6.1@sha256:abcd')).toBe('1.6.1');
+    expect(versionFromImage('nvcr.io/nvidia/ai-dynamo/vllm-runtime:latest')).toBeUndefined();
+    expect(versionFromImage('ghcr.io/me/my-dynamo:1.3.1')).toBeUndefined();
+  });
+
+  it('names how the release was known in the output', () => {
+    expect(describeRelease(knownRelease('1.3.1', 'launch interpreter'))).toBe('1.3.1 (launch interpreter)');
+    expect(describeRelease(unknownRelease('no image'))).toBe('unknown');
+    expect(describeRelease(undefined)).toBe('unknown');
+  });
+
+  it('reads the interpreter’s answer, bounded by an alarm in the script itself', () => {
+    expect(versionScript(10)).toContain('signal.alarm(10)');
+    expect(releaseFromOutput(0, '1.0.2\n', '', 'python3')).toMatchObject({
+      version: '1.0.2',
+      source: 'launch interpreter',
+    });
+    expect(
+      releaseFromOutput(1, '', 'importlib.metadata.PackageNotFoundError: ai-dynamo', 'py').unknownBecause,
+    ).toMatch(/has no ai-dynamo/);
+    expect(releaseFromOutput(142, '', '', 'py').version).toBeUndefined();
+  });
+});
+
+describe('refusing what the release lacks', () => {
+  const old = knownRelease('1.0.2', 'launch interpreter');
+
+  it('refuses a mode the release lacks, naming its modes and the first release with it', () => {
+    const refused = checkRelease(old, { mode: 'power-of-two', nothingDone: 'launched' });
+    expect(refused?.code).toBe('unsupported-mode');
+    expect(refused?.message).toContain('Dynamo 1.0.2 (from the launch interpreter)');
+    expect(refused?.message).toContain('round-robin, random, kv, direct');
+    expect(refused?.message).toContain('first appears in 1.1.0');
+    expect(refused?.hint).toMatch(/upgrade Dynamo to 1\.1\.0/);
+    expect(checkRelease(old, { mode: 'kv', nothingDone: 'launched' })).toBeUndefined();
+    expect(
+      checkRelease(knownRelease('1.3.1', 'frontend image tag'), {
+        mode: 'power-of-two',
+        nothingDone: 'written',
+      }),
+    ).toBeUndefined();
+  });
+
+  it('refuses flags and env the release lacks', () => {
+    const flag = checkRelease(old, { mode: 'kv', flags: ['--load-aware'], nothingDone: 'launched' });
+    expect(flag?.code).toBe('unsupported-mode');
+    expect(flag?.message).toMatch(/--load-aware.*first appears in 1\.2/);
+    const env = checkRelease(knownRelease('1.2.1', 'launch interpreter'), {
+      env: ['DYN_ROUTER_POLICY_CONFIG'],
+      nothingDone: 'launched',
+    });
+    expect(env?.message).toMatch(/DYN_ROUTER_POLICY_CONFIG.*1\.3/);
+  });
+
+  it('goes ahead on an unknown release, with a limitation', () => {
+    const unknown = unknownRelease('the frontend image is custom');
+    expect(checkRelease(unknown, { mode: 'power-of-two', nothingDone: 'written' })).toBeUndefined();
+    expect(releaseLimitation(unknown)).toMatch(/release is unknown \(the frontend image is custom\)/);
+    const future = knownRelease('2.0.0', 'frontend image tag');
+    expect(checkRelease(future, { mode: 'kv', nothingDone: 'written' })).toBeUndefined();
+    expect(releaseLimitation(future)).toMatch(/2\.0\.0 is not in the action's release table/);
+    expect(releaseLimitation(old)).toBeUndefined();
+  });
+});
+
+describe('pins on a launched frontend', () => {
+  it('refuses --load-aware in frontend-args unless it asks for what the run asks', () => {
+    expect(launchPins(['--load-aware'], {}, 'round-robin', false).failure?.code).toBe('bad-input');
+    expect(launchPins(['--load-aware'], {}, 'kv', false).failure?.message).toMatch(/with KV events on/);
+    const fits = launchPins(['--load-aware'], {}, 'kv', true);
+    expect(fits.failure).toBeUndefined();
+    expect(fits.flags).toEqual(['--load-aware']);
+  });
+
+  it('refuses DYN_ROUTER_LOAD_AWARE inherited from the runner, by Dynamo’s truthy rule', () => {
+    const pinned = launchPins([], { DYN_ROUTER_LOAD_AWARE: 'Yes' }, 'random', false);
+    expect(pinned.failure?.code).toBe('args-pin-mode');
+    expect(pinned.failure?.message).toContain("DYN_ROUTER_LOAD_AWARE=Yes in the runner's environment");
+    expect(launchPins([], { DYN_ROUTER_LOAD_AWARE: 'false' }, 'random', false).failure).toBeUndefined();
+  });
+
+  it('reports a policy file it cannot read, and passes its name on for the release check', () => {
+    const pins = launchPins(['--router-policy-config', 'p.yaml'], {}, 'kv', false);
+    expect(pins.failure).toBeUndefined();
+    expect(pins.flags).toEqual(['--router-policy-config']);
+    expect(pins.limitations[0]).toMatch(/router policy file .*does not read the file/);
+  });
+});
+
+describe('the workers’ model path for aiperf’s tokenizer', () => {
+  it('takes one --model-path or --model shared by the workers', () => {
+    const w = (args: string[]) => ({ component: 'w', command: ['python3'], args, env: [] });
+    expect(workersModelPath([w(['-m', 'dynamo.vllm', '--model', 'Qwen/Qwen3-0.6B'])])).toBe(
+      'Qwen/Qwen3-0.6B',
+    );
+    expect(workersModelPath([w(['-m', 'dynamo.mocker', '--model-path=/models/tiny'])])).toBe('/models/tiny');
+    expect(workersModelPath([w(['--model', 'a']), w(['--model', 'b'])])).toBeUndefined();
+    expect(workersModelPath([w(['-m', 'dynamo.mocker'])])).toBeUndefined();
+  });
+});

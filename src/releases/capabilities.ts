@@ -1,0 +1,135 @@
+// The Dynamo release a run talks to, and whether it can do what the run is about to ask: refused
+// before anything is launched or written, because a frontend given a mode or flag its release
+// lacks exits at start (on Kubernetes, a crash loop that costs the whole rollout timeout).
+// Pure: the version comes in from the target (launch interpreter, frontend image tag).
+
+import { CheckFailure } from '../failures.js';
+import {
+  firstReleaseWith,
+  firstReleaseWithMode,
+  firstVersionName,
+  seriesName,
+  seriesOf,
+  type ReleaseSeries,
+} from './catalogue.js';
+
+/** How the release was learnt; shown in the `dynamo-version` output. */
+export type ReleaseSource = 'launch interpreter' | 'frontend image tag';
+
+export interface DynamoRelease {
+  /** e.g. `1.3.1`; undefined when it could not be known. */
+  version?: string;
+  source?: ReleaseSource;
+  /** Why the version is unknown (for the limitation), when it is. */
+  unknownBecause?: string;
+  /** The data file's entry for the version's series, when it has one. */
+  series?: ReleaseSeries;
+}
+
+export function knownRelease(version: string, source: ReleaseSource): DynamoRelease {
+  return { version, source, series: seriesOf(version) };
+}
+
+export function unknownRelease(because: string): DynamoRelease {
+  return { unknownBecause: because };
+}
+
+/** The `dynamo-version` output: `1.3.1 (launch interpreter)` or `unknown`. */
+export function describeRelease(release: DynamoRelease | undefined): string {
+  return release?.version ? `${release.version} (${release.source})` : 'unknown';
+}
+
+/**
+ * The release from a frontend container image, when its tag is a Dynamo release:
+ * `nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.0.2`, `…/ai-dynamo/dynamo-frontend:1.3.0`.
+ * `latest`, a digest only, or any other repository: undefined (a custom image says nothing).
+ */
+export function versionFromImage(image: string): string | undefined {
+  const match =
+    /(?:^|\/)ai-dynamo\/(?:[a-z0-9._-]+-runtime|dynamo-frontend):v?(\d+\.\d+\.\d+(?:\.post\d+)?)(?:@sha256:[0-9a-f]+)?$/.exec(
+      image.trim(),
+    );
+  return match?.[1];
+}
+
+/** A limitation when the run goes ahead without knowing what the release can do; else undefined. */
+export function releaseLimitation(release: DynamoRelease | undefined): string | undefined {
+  if (!release) return undefined;
+  if (!release.version)
+    return `The Dynamo release is unknown (${release.unknownBecause ?? 'not determined'}), so the mode and flags were not checked against what it supports before the run went ahead.`;
+  if (!release.series)
+    return `Dynamo ${release.version} is not in the action's release table (it knows ${'1.x series'}), so the mode and flags were not checked against what it supports.`;
+  return undefined;
+}
+
+function named(release: DynamoRelease): string {
+  return `Dynamo ${release.version} (from the ${release.source})`;
+}
+
+export interface CapabilityNeeds {
+  mode?: string;
+  /** Flags the run will pass or found the frontend given (e.g. `--load-aware`). */
+  flags?: readonly string[];
+  /** Env names the run will write. */
+  env?: readonly string[];
+  /** What would happen if the run went ahead, for the message: "launched", "written". */
+  nothingDone: string;
+}
+
+/** Flags whose first release the data file knows. */
+function flagSupport(flag: string): ((r: ReleaseSeries) => boolean) | undefined {
+  const name = flag.split('=')[0];
+  if (name === '--load-aware') return (r) => r.loadAware?.flag === name;
+  if (name === '--router-policy-config') return (r) => r.policyConfig?.flag === name;
+  return undefined;
+}
+
+function envSupport(env: string): ((r: ReleaseSeries) => boolean) | undefined {
+  if (env === 'DYN_ROUTER_LOAD_AWARE') return (r) => r.loadAware?.env === env;
+  if (env === 'DYN_ROUTER_POLICY_CONFIG') return (r) => r.policyConfig?.env === env;
+  if (env === 'DYN_ROUTER_USE_KV_EVENTS') return (r) => r.kvEvents.env === env;
+  if (env === 'DYN_ROUTER_MODE') return (r) => r.modeEnv === env;
+  return undefined;
+}
+
+/**
+ * An `unsupported-mode` failure when the known release lacks the mode, a flag or an env the run
+ * needs; undefined when it has them or the release is unknown (the run goes ahead, with the
+ * limitation from releaseLimitation).
+ */
+export function checkRelease(
+  release: DynamoRelease | undefined,
+  needs: CapabilityNeeds,
+): CheckFailure | undefined {
+  const series = release?.series;
+  if (!release || !series) return undefined;
+  const has = series.routerModes.join(', ');
+  if (needs.mode && !series.routerModes.includes(needs.mode)) {
+    const first = firstReleaseWithMode(needs.mode);
+    const since = first ? `; ${needs.mode} first appears in ${firstVersionName(first)}` : '';
+    return new CheckFailure(
+      'unsupported-mode',
+      `${named(release)} has no router mode ${needs.mode}: its frontend offers ${has}${since}. A frontend given a mode its release lacks exits at start, so nothing was ${needs.nothingDone}.`,
+      first
+        ? `pick one of ${has}, or upgrade Dynamo to ${firstVersionName(first)} or later`
+        : `pick one of ${has}`,
+    );
+  }
+  const lacking = (
+    [
+      ...(needs.flags ?? []).map((f) => [f.split('=')[0], flagSupport(f)] as const),
+      ...(needs.env ?? []).map((e) => [e, envSupport(e)] as const),
+    ] as const
+  ).find(([, supports]) => supports !== undefined && !supports(series));
+  if (lacking) {
+    const [name, supports] = lacking;
+    const first = supports ? firstReleaseWith(supports) : undefined;
+    const since = first ? `; it first appears in ${firstVersionName(first)}` : '';
+    return new CheckFailure(
+      'unsupported-mode',
+      `${named(release)} does not know ${name} (release ${seriesName(series)} offers the router modes ${has})${since}. Nothing was ${needs.nothingDone}.`,
+      first ? `remove ${name}, or upgrade Dynamo to ${firstVersionName(first)} or later` : `remove ${name}`,
+    );
+  }
+  return undefined;
+}

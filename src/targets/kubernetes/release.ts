@@ -1,0 +1,62 @@
+// The Dynamo release of a Kubernetes frontend, from its container image tag, and the refusal
+// of a mode that release lacks, before anything is written.
+
+import {
+  checkRelease,
+  knownRelease,
+  unknownRelease,
+  versionFromImage,
+  type DynamoRelease,
+} from '../../releases/capabilities.js';
+import { asString, dig, type JsonObject } from './json.js';
+import type { FrontendLocation, WorkerSpec } from './dgd.js';
+import { effectiveArgv } from './pinned-args.js';
+
+/** The image sits beside the command and args of the frontend's container. */
+export function frontendImage(object: JsonObject, loc: FrontendLocation): string | undefined {
+  return asString(dig(object, ...loc.argsPath.slice(0, -1), 'image'));
+}
+
+export function releaseOfFrontend(object: JsonObject, loc: FrontendLocation): DynamoRelease {
+  const image = frontendImage(object, loc);
+  if (!image)
+    return unknownRelease("the frontend's spec names no image (the operator's default image is used)");
+  const version = versionFromImage(image);
+  return version
+    ? knownRelease(version, 'frontend image tag')
+    : unknownRelease(
+        `the frontend image ${image} is not a Dynamo release tag (…/ai-dynamo/<backend>-runtime:X.Y.Z)`,
+      );
+}
+
+/**
+ * Throws `unsupported-mode` (carrying the release, for the `dynamo-version` output) when the
+ * frontend's release lacks a mode the run would write; `modes` are the requested mode and any
+ * compare-modes.
+ */
+export function refuseUnsupported(release: DynamoRelease, modes: readonly (string | undefined)[]): void {
+  for (const mode of modes) {
+    if (!mode) continue;
+    const refused = checkRelease(release, { mode, nothingDone: 'written' });
+    if (refused) throw Object.assign(refused, { release });
+  }
+}
+
+/**
+ * The workers' model path or hub id (`--model-path X`, `--model X`), for aiperf's tokenizer in
+ * the next command; undefined when no worker names one or they disagree.
+ */
+export function workersModelPath(workers: readonly WorkerSpec[]): string | undefined {
+  const found = new Set<string>();
+  for (const worker of workers) {
+    const argv = effectiveArgv(worker.command, worker.args);
+    for (let i = 0; i < argv.length; i++) {
+      const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
+      if (flag === '--model-path' || flag === '--model') {
+        const value = inline ?? argv[i + 1];
+        if (value && !value.startsWith('-')) found.add(value);
+      }
+    }
+  }
+  return found.size === 1 ? [...found][0] : undefined;
+}
