@@ -1,4 +1,5 @@
-// Prints the README's inputs and outputs tables from action.yml, so the two cannot drift:
+// Prints the README's inputs and outputs tables from action.yml and its Dynamo releases table from
+// src/releases/releases.json, so they cannot drift:
 //   node scripts/readme-tables.ts        (a unit test checks the README holds exactly these)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,61 @@ interface ActionYaml {
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The README's "Dynamo releases" table, from src/releases/releases.json. */
+export function releasesTable(root = path.resolve(import.meta.dirname, '..')): string {
+  const data = JSON.parse(readFileSync(path.join(root, 'src', 'releases', 'releases.json'), 'utf8')) as {
+    releases: ReleaseRow[];
+  };
+  const all = data.releases[data.releases.length - 1].routerModes;
+  const rows = data.releases.map((r) => {
+    const missing = all.filter((m) => !r.routerModes.includes(m));
+    const modes = missing.length ? `${r.routerModes.join(', ')} (no ${missing.join(', ')})` : 'all seven';
+    const events = `\`${r.kvEvents.flagOff}\` / \`${r.kvEvents.env}\``;
+    const pins = [
+      r.loadAware ? `\`${r.loadAware.flag}\`` : '',
+      r.policyConfig
+        ? `\`${r.policyConfig.flag}\`${r.policyConfig.overridesKvEvents ? ' (its `router:` settings win)' : ''}`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const planes = `${r.discovery.eventPlaneDefault ?? ''}${r.discovery.needsNats ? '; NATS needed by default' : ''}`;
+    const unknownMode =
+      r.modeEnvUnknownValue === 'error'
+        ? 'frontend exits'
+        : r.modeEnvUnknownValue === 'round-robin'
+          ? 'falls back to round-robin'
+          : 'unknown';
+    const does = [
+      missing.length ? `refuses ${missing.join(', ')} before launch or write (\`unsupported-mode\`)` : '',
+      r.loadAware ? '' : 'refuses `--load-aware` in `frontend-args`',
+      r.policyConfig ? '' : 'refuses `--router-policy-config` in `frontend-args`',
+      r.directHeader ? '' : 'direct: its smoke chat names the worker in a header this release does not read',
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return `| ${r.series}.x (read: ${r.checked.join(', ')}) | ${cell(does || 'applies and checks every mode')} | ${modes} | ${events} | ${pins || 'none'} | ${cell(planes)} | ${r.directHeader ? `\`${r.directHeader}\`` : 'none (body `nvext.backend_instance_id`)'} | ${unknownMode} | \`${r.metrics.routerOverheadPrefix}*\` |`;
+  });
+  return [
+    '| series | what the action does | router modes | KV events off (flag / env) | other routing pins | event plane default | direct-mode header | unknown `DYN_ROUTER_MODE` | router overhead metrics |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+interface ReleaseRow {
+  series: string;
+  checked: string[];
+  routerModes: string[];
+  kvEvents: { flagOff: string; env: string };
+  loadAware: { flag: string } | null;
+  policyConfig: { flag: string; overridesKvEvents: boolean } | null;
+  modeEnvUnknownValue: string;
+  metrics: { routerOverheadPrefix: string };
+  discovery: { eventPlaneDefault?: string; needsNats: boolean };
+  directHeader: string | null;
+}
 
 export function readmeTables(root = path.resolve(import.meta.dirname, '..')): {
   inputs: string;
@@ -34,5 +90,5 @@ export function readmeTables(root = path.resolve(import.meta.dirname, '..')): {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { inputs, outputs } = readmeTables();
-  console.log(`${inputs}\n\n${outputs}`);
+  console.log(`${inputs}\n\n${outputs}\n\n${releasesTable()}`);
 }

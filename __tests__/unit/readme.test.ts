@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readmeTables } from '../../scripts/readme-tables.ts';
+import { readmeTables, releasesTable } from '../../scripts/readme-tables.ts';
 import { FAILURE_CODES } from '../../src/failures.js';
 import { ROOT } from '../support/action.ts';
 
@@ -27,6 +27,12 @@ describe('README', () => {
     expect(cells(between('inputs'))).toEqual(cells(tables.inputs));
     expect(cells(between('outputs'))).toEqual(cells(tables.outputs));
     expect(cells(tables.inputs).length).toBeGreaterThan(25);
+  });
+
+  it('shows the Dynamo releases table generated from src/releases/releases.json', () => {
+    const table = cells(between('releases'));
+    expect(table).toEqual(cells(releasesTable(ROOT)));
+    expect(table.length).toBeGreaterThanOrEqual(7);
   });
 
   it('opens with a two-command quick start', () => {
