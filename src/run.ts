@@ -9,6 +9,7 @@ import { CheckFailure } from './failures.js';
 import { displayCommand, makePlan, type Plan } from './plan.js';
 import { failureOf, type Contract, type EnvPatch, type ReportDetail } from './report/contract.js';
 import { nextCommand } from './report/next-command.js';
+import { dropContradicted } from './report/truths.js';
 import type { Settings } from './settings.js';
 import type { KvEventsVerdict } from './plan.js';
 import type { EvidenceWindow, LogSource } from './evidence/gather.js';
@@ -271,6 +272,7 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
       await session.close();
     }
   }
+  dropContradicted(contract);
   contract.nextCommand = nextCommand({
     result: contract.result,
     failure: contract.failure?.code,
