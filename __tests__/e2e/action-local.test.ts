@@ -1,7 +1,9 @@
 // The bundled action (dist/index.js) on its local path, against a real Dynamo: mocker workers
 // from ai-dynamo 1.6.1 and a frontend the action launches itself, in every router mode.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { alive, cleanup, runAction, runCli, runPost, type ActionRun } from '../support/action.ts';
 import {
   dynamoAvailable,
@@ -81,7 +83,11 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
       expect(main.outputs.model).toBe('tiny-model');
       expect(Number(main.outputs['latency-ms'])).toBeGreaterThan(0);
       expect(JSON.parse(main.outputs.limitations).length).toBeGreaterThan(0);
-      expect(main.outputs['next-command']).toMatch(/^aiperf profile --model tiny-model/);
+      expect(main.outputs['next-command']).toMatch(/^aiperf profile --model-names tiny-model --tokenizer /);
+      expect(main.outputs['dynamo-version']).toBe('1.6.1 (launch interpreter)');
+      // No limitation contradicts an output (issue 11: "not confirmed" next to kv-events: true).
+      if (main.outputs['kv-events'] === 'true')
+        expect(main.outputs.limitations).not.toMatch(/KV events were not confirmed/);
       expect(main.summary).toMatch(/^<h3>✅ Dynamo router check passed/);
       if (mode === 'direct') expect(main.summary).toMatch(/sent to worker \d+/);
       expect(main.outputs['mode-verified']).toBe('verified');
@@ -94,6 +100,46 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
     expect(main.outputs['kv-events']).toBe('false');
     expect(cmdline).toContain('--router-mode kv --no-router-kv-events');
     expect(main.outputs.limitations).toMatch(/Approximate KV mode/);
+  });
+
+  it('refuses a mode the interpreter’s release lacks before launching anything', async () => {
+    // An interpreter that answers the version question as ai-dynamo 1.0.2 would (1.0.x offers
+    // round-robin, random, kv and direct only) and would run anything else with the real Python.
+    const dir = mkdtempSync(path.join(tmpdir(), 'old-dynamo-'));
+    const python = path.join(dir, 'python');
+    writeFileSync(
+      python,
+      `#!/bin/sh\ncase "$*" in *"version('ai-dynamo')"*) echo 1.0.2; exit 0;; esac\nexec ${dynamoPython()} "$@"\n`,
+    );
+    chmodSync(python, 0o755);
+    try {
+      const started = Date.now();
+      const main = await runAction(await launchInputs({ mode: 'power-of-two', python }), {
+        env: launchEnv(),
+      });
+      expect(main.outputs.failure).toBe('unsupported-mode');
+      expect(main.outputs['dynamo-version']).toBe('1.0.2 (launch interpreter)');
+      expect(main.summary).toContain('round-robin, random, kv, direct');
+      expect(main.summary).toContain('first appears in 1.1.0');
+      expect(main.state['launched-frontend']).toBeUndefined();
+      expect(main.stdout).not.toContain('Launching:');
+      expect(Date.now() - started).toBeLessThan(30_000);
+      cleanup(main);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses DYN_ROUTER_LOAD_AWARE in the runner env that would override the mode', async () => {
+    const main = await runAction(await launchInputs({ mode: 'random' }), {
+      env: { ...launchEnv(), DYN_ROUTER_LOAD_AWARE: 'true' },
+    });
+    expect(main.outputs.failure).toBe('args-pin-mode');
+    expect(main.stdout).toMatch(
+      /::error title=Dynamo router check failed%3A args-pin-mode::DYN_ROUTER_LOAD_AWARE=true in the runner/,
+    );
+    expect(main.state['launched-frontend']).toBeUndefined();
+    cleanup(main);
   });
 
   it('fails with launch-failed and the frontend log when the frontend cannot start', async () => {

@@ -81,7 +81,6 @@ function failureCommand(ctx: NextCommandContext): string {
     case 'chat-invalid':
       if (ctx.workerSelector)
         return shellJoin(['kubectl', 'logs', ...ns, '-l', ctx.workerSelector, '--tail=100', '--prefix']);
-      if (ctx.logPath) return shellJoin(['tail', '-n', '100', ctx.logPath]);
       return curl(['-sS'], `${ctx.url}/v1/models`);
     case 'rollout-timeout':
     case 'port-forward-failed':
