@@ -2,7 +2,7 @@
 // v1beta1, a plain Deployment, and an object with many unrelated fields. Port-forwarding is
 // exercised from the bundle on purpose (bundling has broken client-node's port-forward before).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startCluster, type Cluster } from '../support/cluster/index.ts';
@@ -67,7 +67,31 @@ describe('bundled action on the stand-in', () => {
     const visible = (r.stdout + r.summary).split('\n').filter((l) => !l.startsWith('::add-mask::'));
     expect(visible.join('\n')).not.toContain(cluster.token);
     expect(r.summary).toContain('kubectl patch');
+    expect(r.outputs['dynamo-version']).toBe('1.6.1 (frontend image tag)');
   }, 300_000);
+
+  it('refuses a mode the frontend image’s release lacks, before any write', async () => {
+    // The seed manifest on a 1.0.2 image (1.0.x has no power-of-two), scaled to zero: the
+    // refusal comes from the spec alone.
+    const [graph] = readFileSync(path.join(FIXTURES, 'mocker-agg.v1alpha1.yaml'), 'utf8').split('\n---\n');
+    await cluster.apply(
+      graph.replace(/mocker-runtime:1\.6\.1/g, 'vllm-runtime:1.0.2').replace(/replicas: 1/g, 'replicas: 0'),
+      { namespace: 'old' },
+    );
+    await cluster.waitFor(
+      () => cluster.get('v1', 'Service', 'mocker-agg-frontend', 'old'),
+      'the operator to create the frontend Service',
+    );
+    cluster.clearRequestLog();
+    const r = await action({ namespace: 'old', deployment: 'mocker-agg', mode: 'power-of-two' });
+    expect(r.outputs.failure).toBe('unsupported-mode');
+    expect(r.outputs['dynamo-version']).toBe('1.0.2 (frontend image tag)');
+    expect(r.stdout).toMatch(
+      /Dynamo 1\.0\.2 \(from the frontend image tag\) has no router mode power-of-two/,
+    );
+    expect(cluster.writes()).toEqual([]);
+    cluster.delete('nvidia.com/v1alpha1', 'DynamoGraphDeployment', 'mocker-agg', 'old');
+  }, 120_000);
 
   it('plain Deployment: the frontend container env changes, other entries kept', async () => {
     const r = await action({

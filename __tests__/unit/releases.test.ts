@@ -66,6 +66,7 @@ describe('versions', () => {
     expect(versionFromImage('mirror.example.com/ai-dynamo/sglang-runtime:1.6.1@sha256:abcd')).toBe('1.6.1');
     expect(versionFromImage('nvcr.io/nvidia/ai-dynamo/vllm-runtime:latest')).toBeUndefined();
     expect(versionFromImage('ghcr.io/me/my-dynamo:1.3.1')).toBeUndefined();
+    expect(versionFromImage('nvcr.io/nvidia/ai-dynamo/dynamo-planner:1.6.1')).toBe('1.6.1');
   });
 
   it('names how the release was known in the output', () => {

@@ -40,15 +40,15 @@ export function describeRelease(release: DynamoRelease | undefined): string {
 }
 
 /**
- * The release from a frontend container image, when its tag is a Dynamo release:
+ * The release from a frontend container image, when it is one of NVIDIA's Dynamo images (any
+ * registry mirroring the `ai-dynamo/` path) tagged with a release:
  * `nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.0.2`, `…/ai-dynamo/dynamo-frontend:1.3.0`.
  * `latest`, a digest only, or any other repository: undefined (a custom image says nothing).
  */
 export function versionFromImage(image: string): string | undefined {
-  const match =
-    /(?:^|\/)ai-dynamo\/(?:[a-z0-9._-]+-runtime|dynamo-frontend):v?(\d+\.\d+\.\d+(?:\.post\d+)?)(?:@sha256:[0-9a-f]+)?$/.exec(
-      image.trim(),
-    );
+  const match = /(?:^|\/)ai-dynamo\/[a-z0-9._-]+:v?(\d+\.\d+\.\d+(?:\.post\d+)?)(?:@sha256:[0-9a-f]+)?$/.exec(
+    image.trim(),
+  );
   return match?.[1];
 }
 
