@@ -39,6 +39,7 @@ import type { JsonObject } from './json.js';
 import { curlCommands, getCommand, patchCommand, portForwardCommand, watchPodsCommand } from './kubectl.js';
 import { judgePinned, pinnedFlags } from './pinned-args.js';
 import { refuseUnsupported, releaseOfFrontend, workersModelPath } from './release.js';
+import { routingPins } from './routing-pins.js';
 import { releaseLimitation } from '../../releases/capabilities.js';
 import { readRecipe, writeRecipe } from './recipe.js';
 import { writeRecipeFile } from './recipe-file.js';
@@ -169,6 +170,11 @@ function decideMode(
   }
   const kvWant: KvEventsWant = mode === 'kv' ? (kvEvents === 'false' ? 'off' : 'on') : 'leave';
   if (kvWant === 'off') limitations.push(APPROXIMATE_NOTE);
+
+  // Env pins and policy files the frontend honours besides its flags (issue 11, item 5).
+  const pins = routingPins(object, loc, mode, kvWant === 'off');
+  if (pins.failure) throw pins.failure;
+  limitations.push(...pins.limitations);
 
   const { command, args } = argvOf(object, loc);
   const pinned = pinnedFlags(command, args);
