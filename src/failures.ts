@@ -98,7 +98,8 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
     next: 'remove the argument named in the message from the frontend args (or change it there)',
   },
   'unsupported-mode': {
-    cause: "the frontend's Dynamo release lacks the router mode, flag or env the run would set, so the frontend would exit at start; nothing was launched or written",
+    cause:
+      "the frontend's Dynamo release lacks the router mode, flag or env the run would set, so the frontend would exit at start; nothing was launched or written",
     next: 'pick a mode the release offers (the message lists them), or upgrade Dynamo to the release the message names',
   },
   conflict: {

@@ -23,6 +23,7 @@ import {
   type DynamoRelease,
 } from './releases/capabilities.js';
 import { launchPins } from './releases/launch-pins.js';
+import { modelPathIn } from './releases/model-path.js';
 
 export interface Logger {
   info(line: string): void;
@@ -277,7 +278,7 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
     result: contract.result,
     failure: contract.failure?.code,
     target: plan.target,
-    tokenizer: session?.modelPath ?? localTokenizer(contract.model),
+    tokenizer: session?.modelPath ?? modelPathIn(settings.frontendArgs) ?? localTokenizer(contract.model),
     compare: settings.compare,
     measured: measuredPrompts(contract),
     url: contract.url,

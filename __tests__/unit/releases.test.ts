@@ -162,5 +162,16 @@ describe('the workers’ model path for aiperf’s tokenizer', () => {
     expect(workersModelPath([w(['-m', 'dynamo.mocker', '--model-path=/models/tiny'])])).toBe('/models/tiny');
     expect(workersModelPath([w(['--model', 'a']), w(['--model', 'b'])])).toBeUndefined();
     expect(workersModelPath([w(['-m', 'dynamo.mocker'])])).toBeUndefined();
+    expect(workersModelPath([w(['--model', '--other'])])).toBeUndefined();
+    expect(
+      workersModelPath([
+        {
+          component: 'w',
+          command: ['sh', '-c', 'python3 -m dynamo.sglang --model-path /m'],
+          args: [],
+          env: [],
+        },
+      ]),
+    ).toBe('/m');
   });
 });

@@ -179,7 +179,9 @@ describe('next command', () => {
       mode: 'kv',
       apiKeySet: false,
     });
-    expect(local).toMatch(/^aiperf profile --model-names m --tokenizer '<TOKENIZER[^']*>' --url http:\/\/127\.0\.0\.1:8123 /);
+    expect(local).toMatch(
+      /^aiperf profile --model-names m --tokenizer '<TOKENIZER[^']*>' --url http:\/\/127\.0\.0\.1:8123 /,
+    );
   });
 
   it('points at the cause after a failure', async () => {

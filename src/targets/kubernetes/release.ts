@@ -11,6 +11,7 @@ import {
 import { asString, dig, type JsonObject } from './json.js';
 import type { FrontendLocation, WorkerSpec } from './dgd.js';
 import { effectiveArgv } from './pinned-args.js';
+import { modelPathIn } from '../../releases/model-path.js';
 
 /** The image sits beside the command and args of the frontend's container. */
 export function frontendImage(object: JsonObject, loc: FrontendLocation): string | undefined {
@@ -49,14 +50,8 @@ export function refuseUnsupported(release: DynamoRelease, modes: readonly (strin
 export function workersModelPath(workers: readonly WorkerSpec[]): string | undefined {
   const found = new Set<string>();
   for (const worker of workers) {
-    const argv = effectiveArgv(worker.command, worker.args);
-    for (let i = 0; i < argv.length; i++) {
-      const [flag, inline] = argv[i].includes('=') ? argv[i].split(/=(.*)/s) : [argv[i], undefined];
-      if (flag === '--model-path' || flag === '--model') {
-        const value = inline ?? argv[i + 1];
-        if (value && !value.startsWith('-')) found.add(value);
-      }
-    }
+    const path = modelPathIn(effectiveArgv(worker.command, worker.args));
+    if (path) found.add(path);
   }
   return found.size === 1 ? [...found][0] : undefined;
 }
