@@ -41,11 +41,13 @@ export function releasesTable(root = path.resolve(import.meta.dirname, '..')): s
       missing.length ? `refuses ${missing.join(', ')} before launch or write (\`unsupported-mode\`)` : '',
       r.loadAware ? '' : 'refuses `--load-aware` in `frontend-args`',
       r.policyConfig ? '' : 'refuses `--router-policy-config` in `frontend-args`',
-      r.directHeader ? '' : 'direct: its smoke chat names the worker in a header this release does not read',
+      r.directHeader === 'x-dynamo-worker-instance-id'
+        ? ''
+        : `direct: its smoke chat names the worker in x-dynamo-worker-instance-id, which this release does not read (it reads ${r.directHeader ?? 'none'})`,
     ]
       .filter(Boolean)
       .join('; ');
-    return `| ${r.series}.x (read: ${r.checked.join(', ')}) | ${cell(does || 'applies and checks every mode')} | ${modes} | ${events} | ${pins || 'none'} | ${cell(planes)} | ${r.directHeader ? `\`${r.directHeader}\`` : 'none (body `nvext.backend_instance_id`)'} | ${unknownMode} | \`${r.metrics.routerOverheadPrefix}*\` |`;
+    return `| ${r.series}.x (read: ${r.checked.join(', ')}) | ${cell(does || 'applies and checks every mode')} | ${modes} | ${events} | ${pins || 'none'} | ${cell(planes)} | ${r.directHeader ? `\`${r.directHeader}\`` : 'none'} | ${unknownMode} | \`${r.metrics.routerOverheadPrefix}*\` |`;
   });
   return [
     '| series | what the action does | router modes | KV events off (flag / env) | other routing pins | event plane default | direct-mode header | unknown `DYN_ROUTER_MODE` | router overhead metrics |',

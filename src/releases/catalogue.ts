@@ -14,7 +14,10 @@ export interface KvEventsSpelling {
 
 export interface LoadAware {
   flag: string;
+  flagOff?: string;
   env: string;
+  /** e.g. "removed in 1.7; use --router-policy-config". */
+  deprecated?: string;
   /** What the preset forces, in words. */
   forces: string;
 }
@@ -50,7 +53,14 @@ export interface ReleaseSeries {
     needsEtcd: boolean;
     notes: string;
   };
+  /** The header direct mode reads the worker id from (older releases: x-worker-instance-id). */
   directHeader: string | null;
+  /** Other places the release accepts the worker id (older header, nvext.backend_instance_id). */
+  directAlternatives?: string[];
+  /** The worker's model card carries local file paths (else hf://<name>/…: the hub or HF cache). */
+  modelCardLocalPaths?: boolean;
+  /** DYN_TCP_RESPONSE_STREAM_HOST is read as an interface name (127.0.0.1 fails; use lo). */
+  responseStreamHostIsInterface?: boolean;
   sources?: Record<string, string>;
 }
 
