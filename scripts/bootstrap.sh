@@ -19,4 +19,7 @@ if [[ "$node_version" != v24.* ]]; then
 fi
 if [[ "${SKIP_DYNAMO:-}" != 1 ]]; then
   bash scripts/setup-dynamo.sh
+  # aiperf, pinned, for the test that holds `next-command` against `aiperf profile --help`
+  # (minutes on a fresh machine, so it is installed here rather than inside a test's timeout).
+  bash scripts/setup-aiperf.sh
 fi
