@@ -43,7 +43,7 @@ export function releasesTable(root = path.resolve(import.meta.dirname, '..')): s
       r.policyConfig ? '' : 'refuses `--router-policy-config` in `frontend-args`',
       r.directHeader === 'x-dynamo-worker-instance-id'
         ? ''
-        : `direct: its smoke chat names the worker in x-dynamo-worker-instance-id, which this release does not read (it reads ${r.directHeader ?? 'none'})`,
+        : `direct: names the worker in ${r.directHeader ?? 'no header'} too (older spelling)`,
     ]
       .filter(Boolean)
       .join('; ');

@@ -5,6 +5,15 @@
 
 import type { HttpClient } from './http.js';
 
+/**
+ * The headers that name the worker in direct mode: 1.3 and later read
+ * x-dynamo-worker-instance-id, 1.0–1.2 read x-worker-instance-id (src/releases/releases.json).
+ * Both are sent, so the request names its worker whatever release serves it.
+ */
+export function directWorkerHeaders(id: string): Record<string, string> {
+  return { 'x-dynamo-worker-instance-id': id, 'x-worker-instance-id': id };
+}
+
 type ReviverContext = { source?: string };
 
 export function parseInstanceIds(body: string): string[] {
@@ -70,7 +79,7 @@ export async function pickDirectWorker(
       const response = await http.request({
         method: 'POST',
         url: `${baseUrl}/v1/chat/completions`,
-        headers: { 'Content-Type': 'application/json', ...headers, 'x-dynamo-worker-instance-id': id },
+        headers: { 'Content-Type': 'application/json', ...headers, ...directWorkerHeaders(id) },
         body: JSON.stringify({ model, messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 }),
         timeoutMs,
         maxBytes: 1024 * 1024,

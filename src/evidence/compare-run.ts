@@ -5,7 +5,7 @@
 
 import type { HttpClient } from '../check/http.js';
 import { smokeCheck } from '../check/smoke.js';
-import { pickDirectWorker } from '../check/workers.js';
+import { directWorkerHeaders, pickDirectWorker } from '../check/workers.js';
 import { CheckFailure } from '../failures.js';
 import type { RouterMode } from '../modes.js';
 import type { Logger } from '../run.js';
@@ -88,7 +88,7 @@ export async function runComparison(
             'compare-failed',
             'In direct mode no worker instance id that the frontend accepts could be found.',
           );
-        headers['x-dynamo-worker-instance-id'] = pick.id;
+        Object.assign(headers, directWorkerHeaders(pick.id));
       }
       const shape = {
         requests: c.requests,

@@ -2,6 +2,7 @@
 // the frontend's log lines for those requests, and in direct mode the fate of a request that
 // names no worker. Then decides (verify.ts) and reads what the metrics say about KV events.
 
+import { directWorkerHeaders } from '../check/workers.js';
 import type { HttpClient } from '../check/http.js';
 import { sleep } from '../check/retry.js';
 import type { RouterMode } from '../modes.js';
@@ -144,9 +145,7 @@ export async function gatherEvidence(
   const useWindow = window !== undefined && window.before.ok;
   const before = useWindow ? window.before : await readMetrics(http, o.baseUrl, o.headers, o.timeoutMs);
   const mark = useWindow ? window.mark : o.logs ? await o.logs.mark() : 0;
-  const workerHeader: Record<string, string> = o.workerId
-    ? { 'x-dynamo-worker-instance-id': o.workerId }
-    : {};
+  const workerHeader: Record<string, string> = o.workerId ? directWorkerHeaders(o.workerId) : {};
   let served = useWindow ? 1 : 0;
   const requests = useWindow ? 0 : (o.requests ?? 2);
   for (let i = 0; i < requests; i++) if ((await chatOnce(http, o, workerHeader, i)) === 200) served++;
