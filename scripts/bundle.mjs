@@ -3,39 +3,55 @@
 // Chunks loaded by dynamic import (the Kubernetes client) land beside each bundle and are
 // parsed only when a run needs them.
 import { execFileSync } from 'node:child_process';
-import { rmSync, mkdirSync, readdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { rmSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const bin = (name) => join('node_modules', '.bin', name);
 rmSync('lib', { recursive: true, force: true });
 execFileSync(bin('tsc'), ['-p', 'tsconfig.build.json'], { stdio: 'inherit' });
 
-function bundle(entry, outDir) {
+function bundle(entry, outDir, extra = ['--license', 'licenses.txt']) {
   rmSync(outDir, { recursive: true, force: true });
   // -m minifies (start-up parses everything it loads), --no-source-map-register and no
   // source maps keep dist small, -q for a quiet build, --no-cache for reproducible output.
   execFileSync(
     bin('ncc'),
-    [
-      'build',
-      entry,
-      '-o',
-      outDir,
-      '-m',
-      '-q',
-      '--no-cache',
-      '--license',
-      'licenses.txt',
-      '--target',
-      'es2023',
-    ],
-    {
-      stdio: 'inherit',
-    },
+    ['build', entry, '-o', outDir, '-m', '-q', '--no-cache', ...extra, '--target', 'es2023'],
+    { stdio: 'inherit' },
   );
 }
 
+// The Kubernetes client, minified before it joins its chunk: ncc minifies only the entry file
+// it writes, never the chunks it splits off for dynamic imports, so the client would otherwise
+// sit in the Kubernetes chunk as plain source (19.7 MB from the package root). Pre-bundled from
+// the few files the target imports (src/targets/kubernetes/client.ts), it replaces lib's copy of
+// that module, and the main build bundles it like any other file (ncc handles nested ncc output).
+// undici stays outside so the main build shares one copy with whatever else uses it.
+const CLIENT = 'lib/targets/kubernetes/client.js';
+bundle(CLIENT, '.tmp/kubernetes-client', ['--external', 'undici', '--license', 'licenses.txt']);
+const clientLicenses = readFileSync('.tmp/kubernetes-client/licenses.txt', 'utf8');
+const emitted = readdirSync('.tmp/kubernetes-client').filter(
+  (f) => f !== 'package.json' && f !== 'licenses.txt',
+);
+if (emitted.join() !== 'index.js')
+  throw new Error(`the Kubernetes client bundle emitted ${emitted.join(', ')}; only index.js is handled`);
+// The bundle's asset-base line, `new URL(".", import.meta.url)`, would make the main build copy
+// the module's directory index (lib/targets/kubernetes/index.js) into dist/ as an asset. The
+// client bundle has no assets (checked above), so the line goes.
+const ASSET_BASE = /if\(typeof __nccwpck_require__!=="undefined"\)__nccwpck_require__\.ab=[^;]*;/g;
+const client = readFileSync('.tmp/kubernetes-client/index.js', 'utf8');
+const stripped = client.replace(ASSET_BASE, '');
+if (client.match(ASSET_BASE)?.length !== 1 || stripped.includes('__nccwpck_require__.ab'))
+  throw new Error('the Kubernetes client bundle no longer has exactly one asset-base line; see bundle.mjs');
+writeFileSync(CLIENT, stripped);
+rmSync('.tmp/kubernetes-client', { recursive: true, force: true });
+
 bundle('lib/index.js', 'dist');
+// The main build sees the client as a file of ours; its packages' licences come from its own build.
+writeFileSync(
+  'dist/licenses.txt',
+  `${readFileSync('dist/licenses.txt', 'utf8').trimEnd()}\n\n${clientLicenses}`,
+);
 bundle('lib/cli.js', '.tmp/cli');
 mkdirSync('dist/cli', { recursive: true });
 for (const file of readdirSync('.tmp/cli')) renameSync(join('.tmp/cli', file), join('dist/cli', file));

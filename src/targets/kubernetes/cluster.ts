@@ -19,7 +19,7 @@ import {
   type ObservableMiddleware,
   type RequestContext,
   type ResponseContext,
-} from '@kubernetes/client-node';
+} from './client.js';
 import { CheckFailure } from '../../failures.js';
 import { DGD_GROUP, DGD_PLURAL, FIELD_MANAGER, type ObjectRef } from './dgd.js';
 import { asArray, asObject, asString, dig, isObject, type JsonObject } from './json.js';

@@ -6,8 +6,7 @@
 import { quote } from '../../runner/redact.js';
 import net from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
-import { PortForward, type KubeConfig } from '@kubernetes/client-node';
-import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
+import { PortForward, WebSocketHandler, type KubeConfig } from './client.js';
 import WebSocket from 'ws';
 import { CheckFailure } from '../../failures.js';
 import type { KubeApi } from './cluster.js';

@@ -1,7 +1,7 @@
 // Conflict-safe write: read fresh, compute, merge-patch with metadata.resourceVersion; a 409
 // means someone wrote in between, so read again and recompute, a bounded number of times.
 
-import { ApiException } from '@kubernetes/client-node';
+import { ApiException } from './client.js';
 import { CheckFailure } from '../../failures.js';
 import type { JsonObject } from './json.js';
 
