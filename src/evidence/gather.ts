@@ -9,7 +9,7 @@ import type { RouterMode } from '../modes.js';
 import type { KvEventsVerdict } from '../plan.js';
 import { routerModesInLog } from './logs.js';
 import { delta, readMetrics, type MetricTotals, type MetricsRead } from './metrics.js';
-import { ROUTED_METRICS, verifyMode, type Verification } from './verify.js';
+import { KV_ONLY_METRICS, ROUTED_METRICS, verifyMode, type Verification } from './verify.js';
 
 /** Where the frontend's log can be read from: a launched process's file, or the pods' logs. */
 export interface LogSource {
@@ -43,6 +43,20 @@ export interface Evidence extends Verification {
 
 const MISMATCH = 'dynamo_component_router_kv_event_source_mismatch_workers';
 const EVENTS_APPLIED = 'dynamo_component_kv_cache_events_applied';
+
+/** Every series of the router's that the evidence reads. */
+export const ROUTER_SERIES = [...ROUTED_METRICS, ...KV_ONLY_METRICS, MISMATCH, EVENTS_APPLIED];
+
+/**
+ * Why metrics cannot prove the mode when neither scrape carries any of the router's series: a
+ * release that names them differently, or a gateway in front that serves its own metrics.
+ */
+export function noRouterSeries(before: MetricTotals, after: MetricTotals): string | undefined {
+  if (ROUTER_SERIES.some((name) => before.has(name) || after.has(name))) return undefined;
+  const seen = new Set([...before.keys(), ...after.keys()]).size;
+  const looked = [...ROUTED_METRICS, ...KV_ONLY_METRICS].join(', ');
+  return `GET /metrics answered with ${seen} series but none of the router's (${looked}): a release that names them differently, or a gateway's own metrics, so metrics cannot show the mode`;
+}
 
 /** Runtime evidence of worker KV events, from the router's own metrics (kv mode only). */
 export function kvEventsFromMetrics(
@@ -116,19 +130,28 @@ export async function openEvidenceWindow(
   return { before, mark: logs ? await logs.mark() : 0 };
 }
 
-/** Counters are written as the response leaves: poll briefly instead of sleeping a fixed time. */
+/** How long the read after the chat waits for the request counters to catch up. */
+export const COUNTER_WAIT_MS = 1000;
+
+/**
+ * Counters are written as the response leaves: poll briefly instead of sleeping a fixed time,
+ * but only for request counters the first scrape showed. Counters it lacked may never appear
+ * (another release's names, a gateway's own /metrics), so waiting for them would be pure loss:
+ * one read then.
+ */
 async function metricsAfter(
   http: HttpClient,
   o: GatherOptions,
   before: MetricTotals | undefined,
   served: number,
 ): Promise<MetricsRead> {
-  const deadline = Date.now() + 1000;
+  const counters = before ? ROUTED_METRICS.filter((m) => before.has(m)) : [];
+  const deadline = Date.now() + COUNTER_WAIT_MS;
   for (;;) {
     const after = await readMetrics(http, o.baseUrl, o.headers, o.timeoutMs);
-    if (!after.ok || !before || served === 0 || Date.now() > deadline) return after;
-    const routed = ROUTED_METRICS.map((m) => delta(before, after.totals, m)).find((d) => d !== undefined);
-    if (routed === undefined || routed >= served) return after;
+    if (!after.ok || !before || served === 0 || counters.length === 0 || Date.now() > deadline) return after;
+    // Any one counter that saw every request will do (the router's own moves only in kv mode).
+    if (counters.some((m) => (delta(before, after.totals, m) ?? 0) >= served)) return after;
     await sleep(50);
   }
 }
@@ -152,12 +175,14 @@ export async function gatherEvidence(
   const plainRequestStatus = o.expected === 'direct' ? await chatOnce(http, o, {}, requests) : undefined;
   const after = await metricsAfter(http, o, before.ok ? before.totals : undefined, served);
   const logs = o.logs ? await o.logs.since(mark) : { problem: 'a frontend reached by URL offers no log' };
-  const metrics = before.ok && after.ok ? { before: before.totals, after: after.totals } : undefined;
+  const foreign = before.ok && after.ok ? noRouterSeries(before.totals, after.totals) : undefined;
+  const metrics =
+    before.ok && after.ok && !foreign ? { before: before.totals, after: after.totals } : undefined;
   const verification = verifyMode({
     expected: o.expected,
     requests: served,
     metrics,
-    metricsProblem: !before.ok ? before.problem : !after.ok ? after.problem : undefined,
+    metricsProblem: !before.ok ? before.problem : !after.ok ? after.problem : foreign,
     logModes: logs.text !== undefined ? routerModesInLog(logs.text) : undefined,
     logProblem: logs.problem,
     plainRequestStatus,

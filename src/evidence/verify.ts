@@ -5,7 +5,8 @@
 //
 // What moves, measured on Dynamo 1.6.1 (docs/dynamo-observed.md): router_requests_total counts
 // in every mode; kv_hit_rate_count and router_overhead_total_ms_count move only in kv mode
-// (approximate or not). Names differ across releases: absence is "unverifiable", never a failure.
+// (approximate or not). Names differ across releases: absence is "unverifiable", never a failure;
+// earlier releases name the overhead histograms dynamo_routing_overhead_* (docs/dynamo-facts.md).
 
 import type { RouterMode } from '../modes.js';
 import { delta, type MetricTotals } from './metrics.js';
@@ -15,6 +16,7 @@ export type Verdict = 'verified' | 'contradicted' | 'unverifiable';
 export const KV_ONLY_METRICS = [
   'dynamo_component_router_kv_hit_rate_count',
   'dynamo_router_overhead_total_ms_count',
+  'dynamo_routing_overhead_total_ms_count',
 ];
 export const ROUTED_METRICS = ['dynamo_component_router_requests_total', 'dynamo_frontend_requests_total'];
 
