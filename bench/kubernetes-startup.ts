@@ -9,7 +9,12 @@
 //
 // Then: the size of every dist file, and which dist files each kind of run loads, recorded by a
 // module.registerHooks load hook (bench/support/trace-modules.mjs) that sees every module file
-// Node loads, including import() chunks.
+// Node loads, including import() chunks. The chunks are found by that trace, not by name (ncc's
+// chunk ids change with the code).
+//
+// BASELINE_BUNDLE=<other dist/index.js> (bench/run.mjs --baseline <git ref or dist dir> sets it)
+// adds the same Kubernetes and local runs of that bundle to the same interleaved rounds: before and
+// after side by side, on one frontend process, under the same machine load.
 //
 //   node bench/kubernetes-startup.ts [rounds=15]
 import { spawnSync } from 'node:child_process';
@@ -19,7 +24,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { interleaved, table, type Candidate } from './lib.ts';
+import { interleaved, median, table, type Candidate } from './lib.ts';
 import { startStandin } from './support/standin.ts';
 
 const rounds = Number(process.argv[2] ?? 15);
@@ -31,6 +36,7 @@ const dist = path.dirname(action);
 const cli = process.env.CLI_BUNDLE ?? path.join(dist, 'cli/index.js');
 const distName = (file: string) => `dist/${path.relative(dist, file)}`;
 const trace = path.join(root, 'bench/support/trace-modules.mjs');
+const baseline = process.env.BASELINE_BUNDLE;
 
 const work = mkdtempSync(path.join(tmpdir(), 'bench-k8s-startup-'));
 const runnerEnv = (name: string): Record<string, string> => {
@@ -118,17 +124,77 @@ try {
   const unreachableStatus = verify.unreachable.status ?? 1;
   const localUnreachableStatus = verify['local-unreachable'].status ?? 1;
 
+  // Which files each kind of run loads (module load hook); this also finds the chunks.
+  // `base`: the dist directory file names are given relative to (the CLI's bundle lives in dist/cli).
+  const loaded = (
+    base: string,
+    argv: string[],
+    env: Record<string, string>,
+    okStatus: number[] = [0],
+  ): string[] => {
+    const file = path.join(work, `trace-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(file, '');
+    const r = spawnSync(node, ['--import', trace, ...argv], {
+      env: { ...env, BENCH_TRACE_FILE: file },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    if (!okStatus.includes(r.status as number)) throw new Error(`traced run exited ${r.status}: ${r.stderr}`);
+    return [
+      ...new Set(
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((u) => u.startsWith(`file://${base}/`))
+          .map((u) => `dist/${path.relative(base, new URL(u).pathname)}`),
+      ),
+    ];
+  };
+  const traces: [string, string[]][] = [
+    ['action, local mode', loaded(dist, [action], { ...modes.local, ...runnerEnv('trace-local') })],
+    [
+      'action, local mode, post step',
+      loaded(dist, [action], { ...modes.local, ...runnerEnv('trace-post'), STATE_isPost: 'true' }),
+    ],
+    [
+      'action, Kubernetes check-only',
+      loaded(dist, [action], { ...modes.kubernetes, ...runnerEnv('trace-k8s') }),
+    ],
+    [
+      'action, local mode, frontend unreachable',
+      loaded(dist, [action], { ...modes['local-unreachable'], ...runnerEnv('trace-local-dead') }, [
+        localUnreachableStatus,
+      ]),
+    ],
+    [
+      'action, Kubernetes, cluster unreachable',
+      loaded(dist, [action], { ...modes.unreachable, ...runnerEnv('trace-dead') }, [unreachableStatus]),
+    ],
+    ['cli, local', loaded(dist, [cli, '--base-url', direct], cleanEnv())],
+  ];
+  // The Kubernetes chunks: what a Kubernetes run loads and a local run does not.
+  const kubernetesChunks = (bundle: string): string[] => {
+    const base = path.dirname(bundle);
+    const local = loaded(base, [bundle], { ...modes.local, ...runnerEnv('chunks-local') });
+    return loaded(base, [bundle], { ...modes.unreachable, ...runnerEnv('chunks-k8s') }, [unreachableStatus])
+      .filter((f) => !local.includes(f))
+      .map((f) => path.join(path.dirname(bundle), f.slice('dist/'.length)));
+  };
+  const importAlone = (name: string, chunks: string[]): Candidate => ({
+    name,
+    argv: [
+      node,
+      '--input-type=module',
+      '-e',
+      chunks.map((c) => `await import(${JSON.stringify(c)});`).join(''),
+    ],
+  });
+  const chunks = kubernetesChunks(action);
+  const mb = (files: string[]) =>
+    (files.reduce((a, f) => a + statSync(f).size, 0) / 1e6).toFixed(1).concat(' MB');
+
   const candidates: Candidate[] = [
     { name: 'node -e 0 (Node 24)', argv: [node, '-e', '0'] },
-    {
-      name: 'import dist/462.index.js alone',
-      argv: [
-        node,
-        '--input-type=module',
-        '-e',
-        `await import(${JSON.stringify(path.join(dist, '462.index.js'))})`,
-      ],
-    },
+    importAlone(`import the Kubernetes chunks alone (${mb(chunks)})`, chunks),
     {
       name: 'action, local mode (base-url → pod port)',
       argv: [node, action],
@@ -152,50 +218,41 @@ try {
       okStatus: [unreachableStatus],
     },
   ];
+  if (baseline) {
+    const before = kubernetesChunks(baseline);
+    candidates.push(
+      importAlone(`baseline: import the Kubernetes chunks alone (${mb(before)})`, before),
+      {
+        name: 'baseline: action, local mode',
+        argv: [node, baseline],
+        env: { ...modes.local, ...runnerEnv('b-local') },
+      },
+      {
+        name: 'baseline: action, Kubernetes check-only',
+        argv: [node, baseline],
+        env: { ...modes.kubernetes, ...runnerEnv('b-kubernetes') },
+      },
+      {
+        name: 'baseline: action, Kubernetes, cluster unreachable',
+        argv: [node, baseline],
+        env: { ...modes.unreachable, ...runnerEnv('b-unreachable') },
+        okStatus: [unreachableStatus],
+      },
+    );
+  }
   const times = interleaved(candidates, rounds);
   console.log(
     `\nSame frontend process (mocker DGD on the stand-in, Dynamo 1.6.1), ${rounds} interleaved rounds, Node ${process.version}:\n`,
   );
   console.log(table(times, 'action, local mode (base-url → pod port)'));
-
-  // Which dist files each kind of run loads.
-  const loaded = (argv: string[], env: Record<string, string>, okStatus: number[] = [0]): string[] => {
-    const file = path.join(work, `trace-${Math.random().toString(36).slice(2)}`);
-    writeFileSync(file, '');
-    const r = spawnSync(node, ['--import', trace, ...argv], {
-      env: { ...env, BENCH_TRACE_FILE: file },
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    if (!okStatus.includes(r.status as number)) throw new Error(`traced run exited ${r.status}: ${r.stderr}`);
-    return [
-      ...new Set(
-        readFileSync(file, 'utf8')
-          .split('\n')
-          .filter((u) => u.startsWith(`file://${dist}/`))
-          .map((u) => distName(new URL(u).pathname)),
-      ),
-    ];
-  };
-  const traces: [string, string[]][] = [
-    ['action, local mode', loaded([action], { ...modes.local, ...runnerEnv('trace-local') })],
-    [
-      'action, local mode, post step',
-      loaded([action], { ...modes.local, ...runnerEnv('trace-post'), STATE_isPost: 'true' }),
-    ],
-    ['action, Kubernetes check-only', loaded([action], { ...modes.kubernetes, ...runnerEnv('trace-k8s') })],
-    [
-      'action, local mode, frontend unreachable',
-      loaded([action], { ...modes['local-unreachable'], ...runnerEnv('trace-local-dead') }, [
-        localUnreachableStatus,
-      ]),
-    ],
-    [
-      'action, Kubernetes, cluster unreachable',
-      loaded([action], { ...modes.unreachable, ...runnerEnv('trace-dead') }, [unreachableStatus]),
-    ],
-    ['cli, local', loaded([cli, '--base-url', direct], cleanEnv())],
-  ];
+  const at = (name: string) => median(times.get(name)!);
+  const overhead = (k8s: string, local: string) => `${(at(k8s) - at(local)).toFixed(0)} ms`;
+  console.log(
+    `\nKubernetes check-only minus local mode (medians): ${overhead('action, Kubernetes check-only (API + port-forward)', 'action, local mode (base-url → pod port)')}` +
+      (baseline
+        ? `; baseline ${overhead('baseline: action, Kubernetes check-only', 'baseline: action, local mode')}`
+        : ''),
+  );
 
   const files: string[] = [];
   const walk = (dir: string) => {
@@ -206,15 +263,25 @@ try {
   };
   walk(dist);
   files.sort();
-  const what: Record<string, string> = {
-    'dist/index.js': 'action entry (main and post)',
-    'dist/462.index.js': '@kubernetes/client-node and its dependencies',
-    'dist/723.index.js': 'Kubernetes target (src/targets/kubernetes)',
-    'dist/79.index.js': 'compare-modes run (src/evidence/compare-run)',
-    'dist/553.index.js': 'mode verification evidence (src/evidence/gather)',
-    'dist/cli/index.js': 'CLI entry',
-    'dist/cli/79.index.js': 'compare-modes run (CLI copy)',
-    'dist/cli/553.index.js': 'mode verification evidence (CLI copy)',
+  // What a file holds, from names that survive minification (chunk ids change with the code).
+  const parts: [RegExp, string][] = [
+    [/loadFromDefault/, '@kubernetes/client-node (pre-bundled, minified)'],
+    [/openKubernetesTarget/, 'Kubernetes target (src/targets/kubernetes)'],
+    [/DispatcherBase/, 'undici'],
+    [/gatherEvidence/, 'mode verification evidence (src/evidence/gather)'],
+    [/runComparison/, 'compare-modes run (src/evidence/compare-run)'],
+  ];
+  const what = (rel: string, file: string): string => {
+    if (rel === 'dist/index.js') return 'action entry (main and post)';
+    if (rel === 'dist/cli/index.js') return 'CLI entry';
+    if (!rel.endsWith('.js')) return 'metadata';
+    const text = readFileSync(file, 'utf8');
+    return (
+      parts
+        .filter(([re]) => re.test(text))
+        .map(([, label]) => label)
+        .join(' + ') || '?'
+    );
   };
   console.log('\n| file | bytes | KiB | gzip KiB | contents | loaded by |');
   console.log('| --- | ---: | ---: | ---: | --- | --- |');
@@ -224,7 +291,7 @@ try {
     const gz = gzipSync(readFileSync(f)).length;
     const by = traces.filter(([, l]) => l.includes(rel)).map(([n]) => n);
     console.log(
-      `| ${rel} | ${bytes} | ${(bytes / 1024).toFixed(1)} | ${(gz / 1024).toFixed(1)} | ${what[rel] ?? (rel.endsWith('.js') ? '?' : 'metadata')} | ${rel.endsWith('.js') ? by.join('; ') || 'none of these runs' : '–'} |`,
+      `| ${rel} | ${bytes} | ${(bytes / 1024).toFixed(1)} | ${(gz / 1024).toFixed(1)} | ${what(rel, f)} | ${rel.endsWith('.js') ? by.join('; ') || 'none of these runs' : '–'} |`,
     );
   }
   console.log('\nLoaded dist files per run (module load hook):');

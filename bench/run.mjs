@@ -5,12 +5,26 @@
 //   npm run bench -- port-forward startup      # some, by name
 //   npm run bench -- port-forward 3 50         # arguments after a name go to that benchmark
 //   node bench/run.mjs --list
+//   node bench/run.mjs --baseline main startup kubernetes-startup   # before/after, same rounds
+//
+// --baseline <git ref | dist dir>: the benchmarks that support it (startup, kubernetes-startup) also
+// run that bundle, interleaved with the current one (BASELINE_BUNDLE, BASELINE_CLI_BUNDLE). A git
+// ref is built first (git archive → its own scripts/bundle.mjs, with this tree's node_modules).
 //
 // dist/ is copied to a private snapshot first and every benchmark runs that copy (ACTION_BUNDLE,
 // CLI_BUNDLE): other work in the tree may rebuild dist/ (which deletes it for a moment) mid-run.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -24,6 +38,16 @@ const BENCHMARKS = {
 };
 
 const args = process.argv.slice(2);
+let baselineArg;
+const at = args.indexOf('--baseline');
+if (at >= 0) {
+  baselineArg = args[at + 1];
+  if (!baselineArg) {
+    console.error('--baseline needs a git ref or a dist directory');
+    process.exit(2);
+  }
+  args.splice(at, 2);
+}
 if (args.includes('--list') || args.includes('-h') || args.includes('--help')) {
   for (const [name, what] of Object.entries(BENCHMARKS)) console.log(`${name.padEnd(20)} ${what}`);
   process.exit(0);
@@ -60,8 +84,45 @@ const env = {
   ACTION_BUNDLE: path.join(snapshot, 'dist/index.js'),
   CLI_BUNDLE: path.join(snapshot, 'dist/cli/index.js'),
 };
-const bundles = `dist snapshot: index.js sha256 ${sha(env.ACTION_BUNDLE)}, cli/index.js ${sha(env.CLI_BUNDLE)}`;
+let bundles = `dist snapshot: index.js sha256 ${sha(env.ACTION_BUNDLE)}, cli/index.js ${sha(env.CLI_BUNDLE)}`;
 process.on('exit', () => rmSync(snapshot, { recursive: true, force: true }));
+
+if (baselineArg) {
+  let from = path.resolve(baselineArg);
+  if (!existsSync(path.join(from, 'index.js'))) {
+    // A git ref: its own sources, built by its own bundle script (bounded: 15 minutes).
+    const tree = path.join(snapshot, 'baseline-tree');
+    mkdirSync(tree);
+    const archive = spawnSync(
+      'sh',
+      ['-c', `git -C "${root}" archive "$0" | tar -x -C "${tree}"`, baselineArg],
+      {
+        stdio: 'inherit',
+      },
+    );
+    if (archive.status !== 0) {
+      console.error(`--baseline ${baselineArg}: not a dist directory and git archive failed`);
+      process.exit(2);
+    }
+    symlinkSync(path.join(root, 'node_modules'), path.join(tree, 'node_modules'));
+    console.log(`building the baseline bundle from ${baselineArg} …`);
+    const build = spawnSync(node, ['scripts/bundle.mjs'], {
+      cwd: tree,
+      stdio: 'inherit',
+      timeout: 15 * 60_000,
+      env: { ...process.env, PATH: `${path.join(tree, 'node_modules/.bin')}:${process.env.PATH}` },
+    });
+    if (build.status !== 0) {
+      console.error(`--baseline ${baselineArg}: its scripts/bundle.mjs failed`);
+      process.exit(2);
+    }
+    from = path.join(tree, 'dist');
+  }
+  cpSync(from, path.join(snapshot, 'baseline'), { recursive: true });
+  env.BASELINE_BUNDLE = path.join(snapshot, 'baseline/index.js');
+  env.BASELINE_CLI_BUNDLE = path.join(snapshot, 'baseline/cli/index.js');
+  bundles += `; baseline ${baselineArg}: index.js sha256 ${sha(env.BASELINE_BUNDLE)}`;
+}
 
 const results = path.join(root, 'bench/results');
 mkdirSync(results, { recursive: true });
