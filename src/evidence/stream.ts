@@ -48,12 +48,17 @@ export class StreamTooLarge extends Error {}
  * or an event that never ends costs at most that much memory; beyond it, StreamTooLarge.
  * Lines the grammar ignores (unknown fields, comments) are skipped without being buffered.
  */
-export function createSseParser(maxEventChars = STREAM_LIMITS.eventChars): SseParser {
+export function createSseParser(maxEventChars = 256 * 1024): SseParser {
   let events: SseEvent[] = [];
   let overflow = false;
   const parser = createParser({
     maxBufferSize: maxEventChars,
-    onEvent: (e) => events.push(e.event === undefined ? { data: e.data } : { event: e.event, data: e.data }),
+    onEvent: (e) => {
+      // The buffer bound holds only while an event is incomplete; one that arrived whole in a
+      // chunk is measured here, so the cap means the same however the bytes were split.
+      if (e.data.length > maxEventChars) overflow = true;
+      else events.push(e.event === undefined ? { data: e.data } : { event: e.event, data: e.data });
+    },
     onError: (e) => {
       if (e.type === 'max-buffer-size-exceeded') overflow = true;
     },
@@ -139,7 +144,9 @@ export function applyEvent(state: StreamState, event: SseEvent, atMs: number): v
     error?: unknown;
   };
   try {
-    chunk = parseChunk(data) as typeof chunk;
+    // The reviver (worker ids kept exact) costs most of the parse; the id does not change
+    // within a stream, so later chunks parse plainly.
+    chunk = (state.workerId === undefined ? parseChunk(data) : JSON.parse(data)) as typeof chunk;
   } catch {
     state.error = `a chunk is not JSON: ${excerpt(data) || 'empty'}`;
     return;
@@ -199,12 +206,12 @@ export interface Sample {
 }
 
 /**
- * What one streamed response may cost. A Dynamo 1.6.1 chat stream sends one event per token plus
- * a role event, a usage event and `[DONE]`, each under 1 KiB (measured ~200–400 bytes on the
- * mocker, see the README); compare-max-tokens is at most 32,768, so a real stream stays below
- * ~33,000 events and ~15 MiB. The caps leave room for longer model names and multi-byte text
- * and still bound memory: at compare-concurrency 256 the unfinished events hold at most
- * 256 × eventChars.
+ * What one streamed response may cost, scaled to what the request asked for. Measured on Dynamo
+ * 1.6.1 (mocker, `ignore_eos`): a stream of max_tokens N has N + 3 events (a role event, one per
+ * token, usage, `[DONE]`), each at most 332 bytes with worker ids on; at N = 32,768 (the input's
+ * maximum) 32,771 events and 10.3 MB. The caps give twice the events and ~3× the bytes per event
+ * (room for long model names and escaped multi-byte text), so a real stream never meets them,
+ * while an endless one ends after work proportional to the request.
  */
 export interface StreamLimits {
   /** Characters of one event while it is assembled (its unfinished line plus data so far). */
@@ -217,12 +224,14 @@ export interface StreamLimits {
   errorBodyBytes: number;
 }
 
-export const STREAM_LIMITS: StreamLimits = {
-  eventChars: 256 * 1024,
-  streamBytes: 64 * 1024 * 1024,
-  events: 100_000,
-  errorBodyBytes: 4096,
-};
+export function streamLimits(maxTokens: number): StreamLimits {
+  return {
+    eventChars: 256 * 1024,
+    streamBytes: 64 * 1024 + 1024 * maxTokens,
+    events: 64 + 2 * maxTokens,
+    errorBodyBytes: 4096,
+  };
+}
 
 export interface StreamOptions {
   apiKey?: string;
@@ -244,7 +253,7 @@ export interface StreamOptions {
   keepAlive?: boolean;
   /** The connection pool to send through (runWorkload's); default: one made for this request. */
   dispatcher?: Dispatcher;
-  /** Caps on the response; default STREAM_LIMITS. */
+  /** Caps on the response; default streamLimits(request.maxTokens). */
   limits?: Partial<StreamLimits>;
 }
 
@@ -280,7 +289,9 @@ async function readSome(body: Body, maxBytes: number): Promise<string> {
   } catch {
     /* a partial body is still worth showing */
   }
-  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
+  // Streaming decode drops a character the byte cap cut in half instead of leaving U+FFFD, so
+  // the text ends where the cut was (where quote() looks for a secret's cut-off start).
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, maxBytes), { stream: true });
 }
 
 /**
@@ -319,7 +330,7 @@ export async function streamChat(
   });
   if (options.signal?.aborted) return fail('aborted', 'the run was stopped before this request was sent');
 
-  const limits = { ...STREAM_LIMITS, ...options.limits };
+  const limits = { ...streamLimits(request.maxTokens), ...options.limits };
   const own = options.dispatcher ? undefined : createStreamAgent(1);
   const dispatcher = options.dispatcher ?? (own as Agent);
   const timeout = new AbortController();
