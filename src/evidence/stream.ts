@@ -244,11 +244,13 @@ export interface StreamOptions {
   epoch?: number;
   /**
    * Reuse keep-alive connections. Default false: each request opens its own connection
-   * (`Connection: close`). Observed on Dynamo 1.6.1 with requests over reused connections: the
-   * first chunk often waits ~30–40 ms and arrives together with the rest (the frontend's small
-   * writes held back until the client's delayed ACK), so client TTFT overstated the frontend's
-   * own TTFT metric; fresh connections stream chunk by chunk (bench/README.md, comparison
-   * fidelity). Their cost (one connect, plus TLS on https) is the same in every mode.
+   * (`Connection: close`), through the run's pool. Measured with bench/comparison-fidelity.ts
+   * (fresh and keep-alive interleaved, Dynamo 1.6.1, 2026-11-29): with keep-alive the first
+   * chunk of a short prefill waits ~20 ms more (client − frontend TTFT 21.8 ms vs 2.4 ms at a
+   * 25 ms TTFT; 20.0 vs 5.4 ms at concurrency 4): the frontend's small writes are held back
+   * until the client's delayed ACK, which a fresh connection (in quick-ACK mode) does not
+   * delay. From ~85 ms TTFT up the two agree within ~1–4 ms. A connect costs the same in every
+   * mode, so fresh connections keep differences between modes the frontend's own.
    */
   keepAlive?: boolean;
   /** The connection pool to send through (runWorkload's); default: one made for this request. */
