@@ -105,16 +105,22 @@ export async function runAction(runner: ActionRunner): Promise<void> {
     );
     return;
   }
-  const contract = await runCheck(settings, {
-    http: httpClient,
-    log,
-    openTarget: (s, plan) =>
-      openTarget(s, plan, {
-        log,
-        rememberLaunch: (launched) => runner.saveState(LAUNCH_STATE, JSON.stringify(launched)),
-        mask: (secret) => runner.setSecret(secret),
-      }),
-  });
+  let contract: Contract;
+  try {
+    contract = await runCheck(settings, {
+      http: httpClient,
+      log,
+      openTarget: (s, plan) =>
+        openTarget(s, plan, {
+          log,
+          rememberLaunch: (launched) => runner.saveState(LAUNCH_STATE, JSON.stringify(launched)),
+          mask: (secret) => runner.setSecret(secret),
+        }),
+    });
+  } finally {
+    // Nothing stays open at exit: the checks' keep-alive connections end here.
+    await httpClient.close();
+  }
   await log.group('Report', () => publish(runner, contract));
 }
 

@@ -91,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
     http: httpClient,
     log: stderr,
     openTarget: async (_s, plan) => urlSession(plan.baseUrl),
-  });
+  }).finally(() => httpClient.close());
   process.stdout.write(`${jsonDocument(cliDocument(contract))}\n`);
   stderr.say(verdictText(contract));
   return exitCodeFor(contract);

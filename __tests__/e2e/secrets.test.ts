@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { escapeHtml } from '../../src/report/escape.js';
-import { alive, cleanup, runAction, runPost, type ActionRun } from '../support/action.ts';
+import { alive, cleanup, runAction, runCli, runPost, type ActionRun } from '../support/action.ts';
 import {
   dynamoAvailable,
   dynamoPython,
@@ -236,5 +236,61 @@ describeDynamo('secrets and escaping (bundled action, local path)', () => {
       cleanup(main);
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  // A broken proxy echoing the Authorization header about 170 characters into a 502 body: every
+  // message quotes at most 200 characters of a body, so the 38-character key straddles the cut.
+  // No 4-character piece of it may survive anywhere (the runner masks only whole copies).
+  describe('a key cut in half by a message', () => {
+    const KEY = 'Qz7vK2mX9pL4wR8tN3bY6cJ1hF5dG0sW2eA4uZ';
+    const pieces = (text: string): string[] => {
+      const found = new Set<string>();
+      for (let i = 0; i + 4 <= KEY.length; i++)
+        if (text.includes(KEY.slice(i, i + 4))) found.add(KEY.slice(i, i + 4));
+      return [...found];
+    };
+    it.each(['/v1/models', '/v1/chat/completions'])(
+      'a 502 from %s with the header at offset 170 leaves no fragment in stdout, outputs, summary or the CLI JSON',
+      async (where) => {
+        expect(KEY).toHaveLength(38);
+        proxy.setRules([{ path: where, fault: { kind: 'echo-auth', status: 502, offset: 170 } }]);
+        proxy.reset();
+        const run = await runAction({ 'base-url': proxy.url, 'api-key': KEY, ...FAST });
+        try {
+          expect(run.outputs.failure).toBe(where === '/v1/models' ? 'models-error' : 'chat-error');
+          // The body was quoted, cut where the key was.
+          expect(run.stdout).toMatch(/upstream failed; request headers: -+Authorization: (Bearer )?/);
+          const lines = run.stdout.split('\n');
+          expect(lines[0]).toBe(`::add-mask::${KEY}`);
+          const places: Record<string, string> = {
+            stdout: lines.slice(1).join('\n'),
+            stderr: run.stderr,
+            outputs: Object.values(run.outputs).join('\n'),
+            summary: run.summary,
+          };
+          for (const [place, text] of Object.entries(places))
+            expect({ place, leaked: pieces(text) }).toEqual({ place, leaked: [] });
+        } finally {
+          cleanup(run);
+        }
+        const cli = await runCli(
+          ['--base-url', proxy.url, '--retries', '2', '--retry-sleep', '0.1', '--timeout', '2'],
+          {
+            DYNAMO_API_KEY: KEY,
+          },
+        );
+        expect(cli.exitCode).not.toBe(0);
+        const document = JSON.parse(cli.stdout) as { failure?: { message?: string } };
+        expect(document.failure?.message).toMatch(/502/);
+        expect({ place: 'cli stdout', leaked: pieces(cli.stdout) }).toEqual({
+          place: 'cli stdout',
+          leaked: [],
+        });
+        expect({ place: 'cli stderr', leaked: pieces(cli.stderr) }).toEqual({
+          place: 'cli stderr',
+          leaked: [],
+        });
+      },
+    );
   });
 });

@@ -34,8 +34,11 @@ export type Fault =
   | { kind: 'huge'; bytes: number }
   /** Redirect (302 by default) to `location`, typically a recorder on another port. */
   | { kind: 'redirect'; location: string; status?: number }
-  /** Answer `status` with a body that echoes the request's Authorization header back (a hostile frontend). */
-  | { kind: 'echo-auth'; status: number };
+  /**
+   * Answer `status` with a body that echoes the request's Authorization header back (a hostile
+   * frontend); with `offset`, the header's value starts at that character of the body.
+   */
+  | { kind: 'echo-auth'; status: number; offset?: number };
 
 export interface FaultRule {
   path: string;
@@ -178,6 +181,14 @@ function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): vo
       return;
     case 'echo-auth': {
       const auth = header(req, 'authorization') ?? '';
+      if (fault.offset !== undefined) {
+        const before = '{"message":"upstream failed; request headers: ';
+        const label = 'Authorization: ';
+        const filler = '-'.repeat(Math.max(0, fault.offset - before.length - label.length));
+        res.writeHead(fault.status, { 'content-type': 'application/json' });
+        res.end(`${before}${filler}${label}${auth}","code":${fault.status}}`);
+        return;
+      }
       res.writeHead(fault.status, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({

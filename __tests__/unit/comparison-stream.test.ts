@@ -3,9 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
 import {
   applyEvent,
   createSseParser,
+  streamLimits,
+  StreamTooLarge,
   peakInFlight,
   runWorkload,
   streamChat,
@@ -38,6 +41,20 @@ describe('createSseParser', () => {
   it('refuses a line longer than the cap', () => {
     const p = createSseParser(10);
     expect(() => p.push('data: 0123456789')).toThrow(/exceeded 10/);
+  });
+
+  it('refuses an event that never ends, line by line or whole', () => {
+    const lines = createSseParser(100);
+    expect(() => {
+      for (let i = 0; i < 50; i++) lines.push('data: 0123456789\n');
+    }).toThrow(StreamTooLarge);
+    expect(() => createSseParser(100).push(`data: ${'x'.repeat(101)}\n\n`)).toThrow(/exceeded 100/);
+  });
+
+  it('skips ignored lines without holding them (a long comment is not an event)', () => {
+    const p = createSseParser(100);
+    for (let i = 0; i < 50; i++) expect(p.push(': '.padEnd(60, 'k'))).toEqual([]);
+    expect(p.push('\ndata: ok\n\n')).toEqual([{ data: 'ok' }]);
   });
 });
 
@@ -299,7 +316,115 @@ describe('streamChat', () => {
   });
 });
 
+describe('streamChat bounds', () => {
+  /** An event stream that writes `head` once, then `line` forever (as fast as it is read). */
+  const endless =
+    (line: string, head = '') =>
+    (_req: IncomingMessage, res: ServerResponse) => {
+      sse(res);
+      res.write(head);
+      const block = line.repeat(Math.ceil(16384 / line.length));
+      const pump = (): void => {
+        while (!res.destroyed && res.write(block));
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    };
+
+  it.each([
+    [
+      'data: lines that never end their event',
+      endless('data: 0123456789abcdef\n'),
+      /an SSE event exceeded 262144 characters/,
+    ],
+    ['one data: line that never ends', endless('x', 'data: '), /an SSE event exceeded 262144 characters/],
+    ['events forever', endless('data: {"choices":[]}\n\n'), /more than 8256 events/],
+  ])('ends %s as stream-too-large, within its deadline', async (_what, endlessHandler, message) => {
+    handler = endlessHandler;
+    const started = Date.now();
+    // max_tokens 4096: the byte cap (4.1 MiB) is above the event cap (256 Ki characters).
+    const sample = await streamChat(baseUrl, { ...request(), maxTokens: 4096 }, { timeoutMs: 20_000 });
+    expect(sample).toMatchObject({ ok: false, status: 200, error: { kind: 'stream-too-large' } });
+    expect(sample.error?.message).toMatch(message);
+    expect(Date.now() - started).toBeLessThan(15_000);
+  });
+
+  it('scales the event and byte caps with max_tokens, so a real stream never meets them', () => {
+    // Measured on Dynamo 1.6.1 at max_tokens 32,768: 32,771 events, 10.3 MB, events ≤ 332 bytes.
+    const top = streamLimits(32_768);
+    expect(top.events).toBeGreaterThanOrEqual(2 * 32_771);
+    expect(top.streamBytes).toBeGreaterThanOrEqual(3 * 10_289_772);
+    expect(top.eventChars).toBeGreaterThanOrEqual(100 * 332);
+    expect(streamLimits(4)).toEqual({
+      eventChars: 262_144,
+      streamBytes: 69_632,
+      events: 72,
+      errorBodyBytes: 4096,
+    });
+  });
+
+  it('ends a stream over its byte cap (events of any size)', async () => {
+    handler = endless(`data: {"choices":[],"pad":"${'p'.repeat(1000)}"}\n\n`);
+    const sample = await streamChat(baseUrl, request(), {
+      timeoutMs: 20_000,
+      limits: { streamBytes: 50_000 },
+    });
+    expect(sample.error).toEqual({ kind: 'stream-too-large', message: 'the stream exceeded 50000 bytes' });
+  });
+
+  it('reports a redirect as an HTTP error and never follows it', async () => {
+    let followed = 0;
+    const other = createServer((_req, res) => {
+      followed++;
+      res.end();
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    handler = (_req, res) => {
+      res.writeHead(307, {
+        location: `http://127.0.0.1:${(other.address() as AddressInfo).port}/v1/chat/completions`,
+      });
+      res.end();
+    };
+    const sample = await streamChat(baseUrl, request(), { timeoutMs: 5000, apiKey: 'k-1' });
+    await new Promise((r) => other.close(r));
+    expect(sample).toMatchObject({ ok: false, status: 307, error: { kind: 'http' } });
+    expect(followed).toBe(0);
+  });
+});
+
 describe('runWorkload', () => {
+  it('sends through one pool: at most `concurrency` connections, reused with keep-alive', async () => {
+    peak = 0;
+    handler = async (_req, res) => {
+      await sleep(5);
+      sse(res);
+      res.end(DYNAMO_STREAM);
+    };
+    const connections = new Set<unknown>();
+    const count = (socket: unknown) => connections.add(socket);
+    server.on('connection', count);
+    try {
+      const pool = new Agent({ connections: 2 });
+      const requests = Array.from({ length: 10 }, (_, i) => request(i));
+      const samples = await runWorkload(baseUrl, requests, {
+        concurrency: 2,
+        timeoutMs: 5000,
+        keepAlive: true,
+        dispatcher: pool,
+      });
+      await pool.close();
+      expect(samples.every((s) => s.ok)).toBe(true);
+      expect(connections.size).toBe(2);
+      connections.clear();
+      // Fresh connections (the default): one per request, still at most 2 at once.
+      await runWorkload(baseUrl, requests, { concurrency: 2, timeoutMs: 5000 });
+      expect(connections.size).toBe(10);
+      expect(peak).toBeLessThanOrEqual(2);
+    } finally {
+      server.off('connection', count);
+    }
+  });
+
   it('keeps at most `concurrency` requests in flight and returns samples in request order', async () => {
     peak = 0;
     handler = async (_req, res, body) => {

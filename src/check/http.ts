@@ -1,9 +1,11 @@
-// The one HTTP effect the checks use: a deadline over the whole exchange (connect, headers and
-// body), a cap on the body, no redirects (a redirect is reported, never followed), and errors
-// classified into what a verdict needs (refused, reset, timeout, too large).
+// The one HTTP client of the action (undici): the checks, metrics reads and the comparison's
+// streamed requests all go through it, over the port-forward too. Every exchange has a deadline
+// over connect, headers and body, a cap on what is read, no redirects (a redirect is reported,
+// never followed: it could carry the API key to another host), and errors classified into what a
+// verdict needs (refused, reset, timeout, dns, too large).
 
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent, type Dispatcher } from 'undici';
+import { quote } from '../runner/redact.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -15,7 +17,7 @@ export interface HttpRequest {
   maxBytes?: number;
 }
 
-/** The one header operation the checks need; WHATWG Headers satisfies it too. */
+/** The one header operation the checks need. */
 export interface ResponseHeaders {
   get(name: string): string | null;
 }
@@ -44,109 +46,124 @@ export interface HttpClient {
   request(req: HttpRequest): Promise<HttpResponse>;
 }
 
+/** A client that holds connections: close it when the run is done. */
+export interface PooledHttpClient extends HttpClient {
+  /** Closes every connection; later requests open a new pool. Never throws. */
+  close(): Promise<void>;
+}
+
 export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 
-/** Sorts a socket or fetch error into what a verdict needs; shared with the streaming client. */
+const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/** Sorts a socket or client error into what a verdict needs; shared with the streaming client. */
 export function classifyNetworkError(error: unknown): {
-  kind: 'refused' | 'reset' | 'dns' | 'other';
+  kind: 'refused' | 'reset' | 'dns' | 'timeout' | 'other';
   detail: string;
 } {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const code = cause?.code ?? (error as { code?: string })?.code ?? '';
+  const e = error as {
+    code?: string;
+    message?: string;
+    cause?: { code?: string };
+    errors?: { code?: string }[];
+  };
+  // Connecting to a name with several addresses fails with an AggregateError of each attempt.
+  const code = e?.code || e?.cause?.code || e?.errors?.[0]?.code || '';
   if (code === 'ECONNREFUSED') return { kind: 'refused', detail: 'connection refused' };
-  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') {
+  if (code === 'ECONNRESET' || code === 'EPIPE')
     return { kind: 'reset', detail: 'connection reset by the server' };
-  }
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'dns', detail: 'host name not found' };
-  // fetch's "terminated": the body ended early; without keep-alive the cause is a parser error
-  // (a chunked body cut off by EOF) rather than a socket code.
-  if ((error as Error)?.message === 'terminated') {
+  // A body cut off by the server closing the connection (a chunked stream ended by EOF).
+  if (code === 'UND_ERR_SOCKET' || /Invalid EOF state/.test(e?.message ?? '')) {
     return { kind: 'reset', detail: 'connection closed by the server before the response ended' };
   }
-  const message = cause?.message ?? (error as Error)?.message ?? String(error);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { kind: 'dns', detail: 'host name not found' };
+  if (TIMEOUT_CODES.has(code)) return { kind: 'timeout', detail: 'the server stopped answering' };
+  const message = quote(e?.message ?? String(error), 200);
   return { kind: 'other', detail: code ? `${code}: ${message}` : message };
 }
 
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
 /**
- * node:http rather than the global fetch: fetch initialises Node's bundled undici on first use,
- * measured ~40 ms of every run's start on Node 24 (bench/README.md); node:http is loaded with
- * Node itself. A fresh connection per request (no keep-alive agent) leaves nothing open at exit.
+ * Sends one request through `dispatcher` and reads the whole body, within the request's deadline
+ * and byte cap. undici's headersTimeout/bodyTimeout (idle time) are set to the deadline as well,
+ * as a backstop; the deadline itself is one timer over connect, headers and body.
  */
-export const httpClient: HttpClient = {
-  request(req) {
-    const started = Date.now();
+export async function send(dispatcher: Dispatcher, req: HttpRequest): Promise<HttpResponse> {
+  const started = Date.now();
+  const elapsed = (): number => Date.now() - started;
+  const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
+  const tooLarge = (): HttpError =>
+    new HttpError('too-large', `response body larger than ${maxBytes} bytes; stopped reading`, elapsed());
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), req.timeoutMs);
+  let body: Dispatcher.ResponseData['body'] | undefined;
+  try {
     const url = new URL(req.url);
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const maxBytes = req.maxBytes ?? DEFAULT_MAX_BYTES;
-    return new Promise<HttpResponse>((resolve, reject) => {
-      let settled = false;
-      const fail = (error: HttpError): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        request.destroy();
-        reject(error);
-      };
-      const headers: Record<string, string> = { ...req.headers };
-      if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body));
-      const request = send(url, { method: req.method, headers, agent: false }, (response) => {
-        const chunks: Buffer[] = [];
-        let total = 0;
-        response.on('data', (chunk: Buffer) => {
-          total += chunk.length;
-          if (total > maxBytes) {
-            fail(
-              new HttpError(
-                'too-large',
-                `response body larger than ${maxBytes} bytes; stopped reading`,
-                Date.now() - started,
-              ),
-            );
-            return;
-          }
-          chunks.push(chunk);
-        });
-        response.on('end', () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          const raw = response.headers;
-          resolve({
-            status: response.statusCode ?? 0,
-            headers: { get: (name) => headerValue(raw[name.toLowerCase()]) },
-            body: Buffer.concat(chunks).toString('utf8'),
-            elapsedMs: Date.now() - started,
-          });
-        });
-        response.on('error', (error) => {
-          const { kind, detail } = classifyNetworkError(error);
-          fail(new HttpError(kind, detail, Date.now() - started));
-        });
-        // A reset after the headers ends the body early without an error event on some paths.
-        response.on('aborted', () =>
-          fail(new HttpError('reset', 'connection reset by the server', Date.now() - started)),
-        );
-      });
-      // One deadline for the whole exchange: connect, headers and body.
-      const timer = setTimeout(
-        () =>
-          fail(
-            new HttpError(
-              'timeout',
-              `no complete answer within ${Math.round(req.timeoutMs / 100) / 10} s`,
-              Date.now() - started,
-            ),
-          ),
-        req.timeoutMs,
-      );
-      request.on('error', (error) => {
-        const { kind, detail } = classifyNetworkError(error);
-        fail(new HttpError(kind, detail, Date.now() - started));
-      });
-      request.end(req.body);
+    const response = await dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal: deadline.signal,
+      headersTimeout: req.timeoutMs,
+      bodyTimeout: req.timeoutMs,
     });
-  },
-};
+    body = response.body;
+    const raw = response.headers;
+    if (Number(raw['content-length']) > maxBytes) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      total += chunk.length;
+      if (total > maxBytes) throw tooLarge();
+      chunks.push(chunk);
+    }
+    return {
+      status: response.statusCode,
+      headers: { get: (name) => headerValue(raw[name.toLowerCase()]) },
+      body: Buffer.concat(chunks).toString('utf8'),
+      elapsedMs: elapsed(),
+    };
+  } catch (error) {
+    if (error instanceof HttpError) throw error;
+    const { kind, detail } = classifyNetworkError(error);
+    if (deadline.signal.aborted || kind === 'timeout')
+      throw new HttpError('timeout', `no complete answer within ${seconds(req.timeoutMs)}`, elapsed());
+    throw new HttpError(kind, detail, elapsed());
+  } finally {
+    clearTimeout(timer);
+    // Unread or cut bodies release their connection (a no-op once the body ended).
+    body?.destroy();
+  }
+}
+
+/**
+ * A client over one undici Agent, made on first use: keep-alive connections (through a
+ * port-forward each new connection is a new stream to the API server), no redirect handling
+ * composed in (undici follows none by default). Idle connections do not keep the process alive,
+ * and close() ends them all.
+ */
+export function createHttpClient(options: Agent.Options = {}): PooledHttpClient {
+  let agent: Agent | undefined;
+  return {
+    request(req) {
+      agent ??= new Agent({ keepAliveTimeout: 4000, ...options });
+      return send(agent, req);
+    },
+    async close() {
+      const closing = agent;
+      agent = undefined;
+      await closing?.close().catch(() => closing.destroy().catch(() => undefined));
+    },
+  };
+}
+
+/** The process's client for checks, metrics and health reads; closed by the entry points. */
+export const httpClient = createHttpClient();
 
 function headerValue(value: string | string[] | undefined): string | null {
   if (value === undefined) return null;

@@ -12,7 +12,7 @@ import type { Logger } from '../run.js';
 import type { CompareInputs } from '../settings.js';
 import { compare, routerKvHitRate, type Comparison, type ModeRun } from './comparison.js';
 import { readMetrics, type MetricTotals } from './metrics.js';
-import { runWorkload } from './stream.js';
+import { createStreamAgent, runWorkload } from './stream.js';
 import { buildWorkload } from './workload.js';
 
 /** Switches a deployment between router modes for a comparison. */
@@ -49,6 +49,9 @@ export async function runComparison(
   const c = o.compare;
   const auth: Record<string, string> = o.apiKey ? { Authorization: `Bearer ${o.apiKey}` } : {};
   const runs: ModeRun[] = [];
+  // One pool for all modes: `compare-concurrency` connections per origin, so requests never
+  // wait for a connection of their own client; closed before the deployment is put back.
+  const pool = createStreamAgent(c.concurrency);
   try {
     for (const [i, mode] of c.modes.entries()) {
       o.log.info(`Comparison ${i + 1}/${c.modes.length}: switching to ${mode} …`);
@@ -106,6 +109,7 @@ export async function runComparison(
         variant: 1000 + i,
       });
       await runWorkload(baseUrl, warmup, {
+        dispatcher: pool,
         concurrency: c.concurrency,
         timeoutMs: o.timeoutMs,
         apiKey: o.apiKey,
@@ -117,6 +121,7 @@ export async function runComparison(
       const before = await readMetrics(http, baseUrl, auth, o.timeoutMs);
       let reported = 0;
       const samples = await runWorkload(baseUrl, workload, {
+        dispatcher: pool,
         concurrency: c.concurrency,
         timeoutMs: o.timeoutMs,
         apiKey: o.apiKey,
@@ -141,6 +146,7 @@ export async function runComparison(
       runs.push({ mode, samples, kvHitRate });
     }
   } finally {
+    await pool.close().catch(() => pool.destroy().catch(() => undefined));
     o.log.info('Comparison done: putting the deployment back …');
     await switcher.restore();
   }

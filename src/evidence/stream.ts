@@ -11,14 +11,18 @@
 // measure the second token. The mocker sends no text at all (every delta is empty), so
 // "first non-empty content" would never fire there.
 //
-// The SSE parser and the event reducer are pure; streamChat and runWorkload are the effects.
+// The SSE parser (eventsource-parser, bounded) and the event reducer are pure; streamChat and
+// runWorkload are the effects, over undici: a pool sized by the concurrency, a deadline per
+// request, caps on every response (StreamLimits), no redirects.
 
 import type { WorkloadRequest } from './workload.js';
+import { createParser } from 'eventsource-parser';
+import { Agent, type Dispatcher } from 'undici';
 import { classifyNetworkError } from '../check/http.js';
 import { quote } from '../runner/redact.js';
 
 // ---------------------------------------------------------------------------------------------
-// SSE parsing (pure)
+// SSE parsing (eventsource-parser, bounded)
 
 export interface SseEvent {
   /** The `event:` field; undefined means the default "message". */
@@ -33,74 +37,48 @@ export interface SseParser {
   end(): SseEvent[];
 }
 
-export class SseLineTooLong extends Error {}
+/** A stream over one of the caps of StreamLimits: the request ends as `stream-too-large`. */
+export class StreamTooLarge extends Error {}
 
 /**
- * A WHATWG-style event-stream parser: lines end in LF, CRLF or CR (also when the CR and LF
- * arrive in different chunks), `:` starts a comment, data lines are joined by LF, and an event
- * is dispatched on a blank line. A line longer than maxLineChars throws SseLineTooLong.
+ * The WHATWG event-stream grammar (LF, CRLF or CR line ends, also split across chunks; `:`
+ * comments; data lines joined by LF; dispatch on a blank line) from eventsource-parser, with one
+ * bound: an event may hold at most maxEventChars characters while it is being assembled (the
+ * parser's maxBufferSize: its unfinished line plus the event's data so far), so a `data:` line
+ * or an event that never ends costs at most that much memory; beyond it, StreamTooLarge.
+ * Lines the grammar ignores (unknown fields, comments) are skipped without being buffered.
  */
-export function createSseParser(maxLineChars = 1024 * 1024): SseParser {
-  let buffer = '';
-  let skipLf = false;
-  let data: string[] = [];
-  let event: string | undefined;
-  let hasData = false;
-
-  const line = (text: string, out: SseEvent[]): void => {
-    if (text === '') {
-      if (hasData) out.push({ event, data: data.join('\n') });
-      data = [];
-      event = undefined;
-      hasData = false;
-      return;
-    }
-    if (text.startsWith(':')) return;
-    const colon = text.indexOf(':');
-    const field = colon === -1 ? text : text.slice(0, colon);
-    let value = colon === -1 ? '' : text.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') {
-      data.push(value);
-      hasData = true;
-    } else if (field === 'event') {
-      event = value;
-    }
-    // id and retry do not matter for a single response stream.
+export function createSseParser(maxEventChars = 256 * 1024): SseParser {
+  let events: SseEvent[] = [];
+  let overflow = false;
+  const parser = createParser({
+    maxBufferSize: maxEventChars,
+    onEvent: (e) => {
+      // The buffer bound holds only while an event is incomplete; one that arrived whole in a
+      // chunk is measured here, so the cap means the same however the bytes were split.
+      if (e.data.length > maxEventChars) overflow = true;
+      else events.push(e.event === undefined ? { data: e.data } : { event: e.event, data: e.data });
+    },
+    onError: (e) => {
+      if (e.type === 'max-buffer-size-exceeded') overflow = true;
+    },
+  });
+  const take = (): SseEvent[] => {
+    if (overflow) throw new StreamTooLarge(`an SSE event exceeded ${maxEventChars} characters`);
+    const out = events;
+    events = [];
+    return out;
   };
-
   return {
     push(text) {
-      const out: SseEvent[] = [];
-      let start = 0;
-      let i = 0;
-      if (skipLf && text.startsWith('\n')) start = i = 1;
-      skipLf = false;
-      for (; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c !== 10 && c !== 13) continue;
-        line(buffer + text.slice(start, i), out);
-        buffer = '';
-        if (c === 13) {
-          if (i + 1 < text.length) {
-            if (text.charCodeAt(i + 1) === 10) i++;
-          } else {
-            skipLf = true;
-          }
-        }
-        start = i + 1;
-      }
-      buffer += text.slice(start);
-      if (buffer.length > maxLineChars)
-        throw new SseLineTooLong(`an SSE line exceeded ${maxLineChars} characters`);
-      return out;
+      parser.feed(text);
+      return take();
     },
+    // The spec drops an event left without its blank line at the end of the stream; a frontend
+    // that closes right after `data: [DONE]` still finished, so the end completes it.
     end() {
-      const out: SseEvent[] = [];
-      if (buffer !== '') line(buffer, out);
-      buffer = '';
-      line('', out);
-      return out;
+      parser.feed('\n\n');
+      return take();
     },
   };
 }
@@ -166,7 +144,9 @@ export function applyEvent(state: StreamState, event: SseEvent, atMs: number): v
     error?: unknown;
   };
   try {
-    chunk = parseChunk(data) as typeof chunk;
+    // The reviver (worker ids kept exact) costs most of the parse; the id does not change
+    // within a stream, so later chunks parse plainly.
+    chunk = (state.workerId === undefined ? parseChunk(data) : JSON.parse(data)) as typeof chunk;
   } catch {
     state.error = `a chunk is not JSON: ${excerpt(data) || 'empty'}`;
     return;
@@ -198,7 +178,7 @@ export function applyEvent(state: StreamState, event: SseEvent, atMs: number): v
 // Effects
 
 export type SampleErrorKind =
-  'http' | 'timeout' | 'refused' | 'reset' | 'dns' | 'stream' | 'aborted' | 'other';
+  'http' | 'timeout' | 'refused' | 'reset' | 'dns' | 'stream' | 'stream-too-large' | 'aborted' | 'other';
 
 export interface Sample {
   /** The request's position in the workload. */
@@ -225,9 +205,37 @@ export interface Sample {
   error?: { kind: SampleErrorKind; message: string };
 }
 
+/**
+ * What one streamed response may cost, scaled to what the request asked for. Measured on Dynamo
+ * 1.6.1 (mocker, `ignore_eos`): a stream of max_tokens N has N + 3 events (a role event, one per
+ * token, usage, `[DONE]`), each at most 332 bytes with worker ids on; at N = 32,768 (the input's
+ * maximum) 32,771 events and 10.3 MB. The caps give twice the events and ~3× the bytes per event
+ * (room for long model names and escaped multi-byte text), so a real stream never meets them,
+ * while an endless one ends after work proportional to the request.
+ */
+export interface StreamLimits {
+  /** Characters of one event while it is assembled (its unfinished line plus data so far). */
+  eventChars: number;
+  /** Bytes of one response body. */
+  streamBytes: number;
+  /** Events of one response. */
+  events: number;
+  /** Bytes read of a non-stream (error) body, for its message. */
+  errorBodyBytes: number;
+}
+
+export function streamLimits(maxTokens: number): StreamLimits {
+  return {
+    eventChars: 256 * 1024,
+    streamBytes: 64 * 1024 + 1024 * maxTokens,
+    events: 64 + 2 * maxTokens,
+    errorBodyBytes: 4096,
+  };
+}
+
 export interface StreamOptions {
   apiKey?: string;
-  /** Deadline for the whole exchange, headers through the last event. */
+  /** Deadline for the whole exchange, connect and headers through the last event. */
   timeoutMs: number;
   headers?: Record<string, string>;
   /** Stops the request early (the run's own deadline). */
@@ -236,13 +244,19 @@ export interface StreamOptions {
   epoch?: number;
   /**
    * Reuse keep-alive connections. Default false: each request opens its own connection
-   * (`Connection: close`). Observed on Dynamo 1.6.1 with concurrent requests over reused
-   * connections: the first chunk often waits ~30–40 ms and arrives together with the rest
-   * (small writes held back until the client's delayed ACK), so client TTFT was ~45 ms while
-   * the frontend's own TTFT metric said ~15 ms. Fresh connections stream chunk by chunk; their
-   * cost (one connect, plus TLS on https) is the same in every mode.
+   * (`Connection: close`), through the run's pool. Measured with bench/comparison-fidelity.ts
+   * (fresh and keep-alive interleaved, Dynamo 1.6.1, 2026-11-29): with keep-alive the first
+   * chunk of a short prefill waits ~20 ms more (client − frontend TTFT 21.8 ms vs 2.4 ms at a
+   * 25 ms TTFT; 20.0 vs 5.4 ms at concurrency 4): the frontend's small writes are held back
+   * until the client's delayed ACK, which a fresh connection (in quick-ACK mode) does not
+   * delay. From ~85 ms TTFT up the two agree within ~1–4 ms. A connect costs the same in every
+   * mode, so fresh connections keep differences between modes the frontend's own.
    */
   keepAlive?: boolean;
+  /** The connection pool to send through (runWorkload's); default: one made for this request. */
+  dispatcher?: Dispatcher;
+  /** Caps on the response; default streamLimits(request.maxTokens). */
+  limits?: Partial<StreamLimits>;
 }
 
 /** The request body: the same sampling settings in every mode. */
@@ -262,32 +276,37 @@ export function chatBody(request: WorkloadRequest): Record<string, unknown> {
   };
 }
 
-const MAX_ERROR_BODY_BYTES = 4096;
+type Body = Dispatcher.ResponseData['body'];
 
-async function readSome(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
+/** The start of a body, at most maxBytes of it; the rest is never read. */
+async function readSome(body: Body, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
   let total = 0;
   try {
-    while (total < maxBytes) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      total += value.byteLength;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (total >= maxBytes) break;
     }
   } catch {
     /* a partial body is still worth showing */
-  } finally {
-    await reader.cancel().catch(() => undefined);
   }
-  return Buffer.concat(chunks).toString('utf8').slice(0, maxBytes);
+  // Streaming decode drops a character the byte cap cut in half instead of leaving U+FFFD, so
+  // the text ends where the cut was (where quote() looks for a secret's cut-off start).
+  return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, maxBytes), { stream: true });
 }
 
-// The checks' classification (fetch reports the socket error in `cause.code`).
-function classify(error: unknown): { kind: SampleErrorKind; message: string } {
-  const { kind, detail } = classifyNetworkError(error);
-  return { kind, message: detail };
+/**
+ * The pool for a workload: at most `concurrency` connections per origin, so the client never
+ * queues a request behind its own slots; idle connections close after keepAliveTimeout.
+ */
+export function createStreamAgent(concurrency: number): Agent {
+  return new Agent({ connections: Math.max(1, Math.floor(concurrency)), keepAliveTimeout: 10_000 });
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(', ') : (value ?? '');
 }
 
 /** Sends one streaming chat request and measures it. Never throws: failures are in the Sample. */
@@ -301,10 +320,11 @@ export async function streamChat(
   // in the same slot; reports round.
   const since = (): number => performance.now() - started;
   const base = { index: request.index, group: request.group, startMs: started - (options.epoch ?? started) };
+  let endMs: number | undefined;
   const fail = (kind: SampleErrorKind, message: string, status?: number, state?: StreamState): Sample => ({
     ...base,
     ok: false,
-    latencyMs: since(),
+    latencyMs: endMs ?? since(),
     ttftMs: state?.ttftMs,
     workerId: state?.workerId,
     status,
@@ -312,68 +332,112 @@ export async function streamChat(
   });
   if (options.signal?.aborted) return fail('aborted', 'the run was stopped before this request was sent');
 
+  const limits = { ...streamLimits(request.maxTokens), ...options.limits };
+  const own = options.dispatcher ? undefined : createStreamAgent(1);
+  const dispatcher = options.dispatcher ?? (own as Agent);
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([timeout.signal, options.signal]) : timeout.signal;
   const state: StreamState = { done: false };
   let status: number | undefined;
+  let body: Body | undefined;
   try {
-    const response = await fetch(`${baseUrl}/v1/chat/completions`, {
+    const url = new URL(`${baseUrl}/v1/chat/completions`);
+    const response = await dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
       method: 'POST',
       headers: {
         'Content-Type': 'application/json',
         Accept: 'text/event-stream',
-        ...(options.keepAlive ? {} : { Connection: 'close' }),
         ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}),
         ...options.headers,
       },
+      // Connection: close on a fresh connection per request (see StreamOptions.keepAlive).
+      reset: !options.keepAlive,
       body: JSON.stringify(chatBody(request)),
-      // A redirect could carry the API key to another host: it counts as an error.
-      redirect: 'manual',
       signal,
+      // Backstops under the deadline: undici's own idle timers for headers and between chunks.
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
     });
-    status = response.status;
+    body = response.body;
+    status = response.statusCode;
+    // Redirects are never followed (undici follows none unless told): a 3xx is an error here,
+    // so the API key never goes to another host.
     if (status !== 200) {
-      const body = excerpt(await readSome(response, MAX_ERROR_BODY_BYTES));
-      return fail('http', `HTTP ${status}: ${body || 'no body'}`, status);
+      const text = quote(await readSome(body, limits.errorBodyBytes));
+      return fail('http', `HTTP ${status}: ${text || 'no body'}`, status);
     }
-    const type = response.headers.get('content-type') ?? '';
+    const type = header(response.headers, 'content-type');
     if (!type.includes('text/event-stream')) {
-      const body = excerpt(await readSome(response, MAX_ERROR_BODY_BYTES));
-      return fail('stream', `expected an event stream, got ${type || 'no content-type'}: ${body}`, status);
+      const text = quote(await readSome(body, limits.errorBodyBytes));
+      return fail(
+        'stream',
+        `expected an event stream, got ${quote(type, 100) || 'no content-type'}: ${text}`,
+        status,
+      );
     }
-    if (!response.body) return fail('stream', 'the response has no body', status);
-    const parser = createSseParser();
+    const parser = createSseParser(limits.eventChars);
     const decoder = new TextDecoder();
-    const reader = response.body.getReader();
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
-        const events = done ? [...parser.push(text), ...parser.end()] : parser.push(text);
-        const at = since();
-        for (const event of events) applyEvent(state, event, at);
-        if (state.error || state.done || done) break;
+    let bytes = 0;
+    let events = 0;
+    const apply = (batch: SseEvent[]): void => {
+      events += batch.length;
+      if (events > limits.events)
+        throw new StreamTooLarge(`the stream sent more than ${limits.events} events`);
+      const at = since();
+      for (const event of batch) applyEvent(state, event, at);
+    };
+    let finished = false;
+    // One iterator for the events and the drain below (leaving a for-await loop would destroy
+    // the body, and with it a connection worth keeping).
+    const chunks = (body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+      const chunk = next.value;
+      bytes += chunk.length;
+      if (bytes > limits.streamBytes)
+        throw new StreamTooLarge(`the stream exceeded ${limits.streamBytes} bytes`);
+      apply(parser.push(decoder.decode(chunk, { stream: true })));
+      if (state.error || state.done) {
+        finished = true;
+        break;
       }
-    } finally {
-      await reader.cancel().catch(() => undefined);
+    }
+    if (!finished) apply([...parser.push(decoder.decode()), ...parser.end()]);
+    endMs = since();
+    // On a kept-alive connection, read the (empty) end of the body so the connection can be
+    // reused; bounded like the rest, and never longer than the deadline.
+    if (finished && options.keepAlive && !state.error) {
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+        bytes += next.value.length;
+        if (bytes > limits.streamBytes) break;
+      }
     }
   } catch (error) {
-    if (timeout.signal.aborted)
+    if (endMs !== undefined && state.done) {
+      // Only the drain after [DONE] failed: the sample is complete.
+    } else if (error instanceof StreamTooLarge) {
+      return fail('stream-too-large', error.message, status, state);
+    } else if (timeout.signal.aborted) {
       return fail(
         'timeout',
         `no complete stream within ${Math.round(options.timeoutMs / 100) / 10} s`,
         status,
         state,
       );
-    if (options.signal?.aborted)
+    } else if (options.signal?.aborted) {
       return fail('aborted', 'the run was stopped during this request', status, state);
-    if (error instanceof SseLineTooLong) return fail('stream', error.message, status, state);
-    const { kind, message } = classify(error);
-    // A socket closed mid-stream surfaces as "terminated" with the socket error as cause.
-    return fail(kind, state.ttftMs === undefined ? message : `${message} (mid-stream)`, status, state);
+    } else {
+      const { kind, detail } = classifyNetworkError(error);
+      // A socket closed mid-stream: name it, the first events may have counted already.
+      return fail(kind, state.ttftMs === undefined ? detail : `${detail} (mid-stream)`, status, state);
+    }
   } finally {
     clearTimeout(timer);
+    // A body left unread (an error, a cap, a stop) releases its connection; no-op once ended.
+    body?.destroy();
+    if (own) await own.destroy().catch(() => undefined);
   }
   if (state.error) return fail('stream', state.error, status, state);
   if (!state.done && !state.finishReason)
@@ -381,7 +445,7 @@ export async function streamChat(
   return {
     ...base,
     ok: true,
-    latencyMs: since(),
+    latencyMs: endMs ?? since(),
     ttftMs: state.ttftMs,
     outputTokens: state.outputTokens,
     promptTokens: state.promptTokens,
@@ -403,7 +467,9 @@ export interface RunOptions extends Omit<StreamOptions, 'epoch'> {
  * Sends the requests through a fixed pool of `concurrency` slots: requests start in list order,
  * a slot takes the next request only when its previous one finished, so at most `concurrency`
  * are in flight. Each request is bounded by timeoutMs, so the run is bounded by
- * ceil(n / concurrency) · timeoutMs. Samples come back in request order.
+ * ceil(n / concurrency) · timeoutMs. Samples come back in request order. Without a dispatcher
+ * in the options, the connections are a pool of `concurrency` made for this run and closed
+ * at its end.
  */
 export async function runWorkload(
   baseUrl: string,
@@ -412,19 +478,25 @@ export async function runWorkload(
 ): Promise<Sample[]> {
   const slots = Math.max(1, Math.min(Math.floor(options.concurrency) || 1, requests.length));
   const samples: Sample[] = new Array(requests.length);
+  const own = options.dispatcher ? undefined : createStreamAgent(slots);
+  const dispatcher = options.dispatcher ?? own;
   const epoch = performance.now();
   let next = 0;
   let completed = 0;
   const slot = async (): Promise<void> => {
     while (next < requests.length) {
       const position = next++;
-      const sample = await streamChat(baseUrl, requests[position], { ...options, epoch });
+      const sample = await streamChat(baseUrl, requests[position], { ...options, dispatcher, epoch });
       samples[position] = sample;
       completed++;
       options.onProgress?.(completed, requests.length, sample);
     }
   };
-  await Promise.all(Array.from({ length: slots }, slot));
+  try {
+    await Promise.all(Array.from({ length: slots }, slot));
+  } finally {
+    await own?.close().catch(() => own.destroy().catch(() => undefined));
+  }
   return samples;
 }
 

@@ -1,6 +1,8 @@
 // Everything echoed into the job summary or an annotation comes from outside (model ids, error
 // bodies, pod names, event messages) and is escaped here, in one place.
 
+import { quote } from '../runner/redact.js';
+
 const HTML_ENTITIES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -35,10 +37,13 @@ export function escapeHtml(text: string): string {
   );
 }
 
-/** Annotations are plain text, one line: workflow commands need %, CR and LF escaped by the toolkit. */
+/**
+ * Annotations are plain text, one line: workflow commands need %, CR and LF escaped by the toolkit.
+ * Cut through quote(): secrets are redacted before the cut, so a key straddling `max` leaves no
+ * fragment behind (the runner masks only whole copies).
+ */
 export function oneLine(text: string, max = 1000): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > max ? `${line.slice(0, max)}…` : line;
+  return quote(text, max);
 }
 
 /** Text for a Mermaid label: only characters that cannot break out of a quoted label. */
