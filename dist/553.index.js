@@ -12,8 +12,10 @@ __webpack_require__.d(__webpack_exports__, {
   openEvidenceWindow: () => (/* binding */ openEvidenceWindow)
 });
 
-// UNUSED EXPORTS: kvEventsFromMetrics
+// UNUSED EXPORTS: COUNTER_WAIT_MS, ROUTER_SERIES, kvEventsFromMetrics, noRouterSeries
 
+// EXTERNAL MODULE: ./lib/check/workers.js
+var workers = __webpack_require__(2139);
 // EXTERNAL MODULE: ./lib/check/retry.js
 var retry = __webpack_require__(7122);
 ;// CONCATENATED MODULE: ./lib/evidence/logs.js
@@ -46,11 +48,13 @@ var evidence_metrics = __webpack_require__(920);
 //
 // What moves, measured on Dynamo 1.6.1 (docs/dynamo-observed.md): router_requests_total counts
 // in every mode; kv_hit_rate_count and router_overhead_total_ms_count move only in kv mode
-// (approximate or not). Names differ across releases: absence is "unverifiable", never a failure.
+// (approximate or not). Names differ across releases: absence is "unverifiable", never a failure;
+// earlier releases name the overhead histograms dynamo_routing_overhead_* (docs/dynamo-facts.md).
 
 const KV_ONLY_METRICS = [
     'dynamo_component_router_kv_hit_rate_count',
     'dynamo_router_overhead_total_ms_count',
+    'dynamo_routing_overhead_total_ms_count',
 ];
 const ROUTED_METRICS = ['dynamo_component_router_requests_total', 'dynamo_frontend_requests_total'];
 const requestCount = (n) => `${n} request${n === 1 ? '' : 's'}`;
@@ -172,8 +176,22 @@ function verifyMode(e) {
 
 
 
+
 const MISMATCH = 'dynamo_component_router_kv_event_source_mismatch_workers';
 const EVENTS_APPLIED = 'dynamo_component_kv_cache_events_applied';
+/** Every series of the router's that the evidence reads. */
+const ROUTER_SERIES = [...ROUTED_METRICS, ...KV_ONLY_METRICS, MISMATCH, EVENTS_APPLIED];
+/**
+ * Why metrics cannot prove the mode when neither scrape carries any of the router's series: a
+ * release that names them differently, or a gateway in front that serves its own metrics.
+ */
+function noRouterSeries(before, after) {
+    if (ROUTER_SERIES.some((name) => before.has(name) || after.has(name)))
+        return undefined;
+    const seen = new Set([...before.keys(), ...after.keys()]).size;
+    const looked = [...ROUTED_METRICS, ...KV_ONLY_METRICS].join(', ');
+    return `GET /metrics answered with ${seen} series but none of the router's (${looked}): a release that names them differently, or a gateway's own metrics, so metrics cannot show the mode`;
+}
 /** Runtime evidence of worker KV events, from the router's own metrics (kv mode only). */
 function kvEventsFromMetrics(before, after, approximateKv) {
     const mismatch = after.get(MISMATCH);
@@ -224,15 +242,23 @@ async function openEvidenceWindow(http, baseUrl, headers, timeoutMs, logs) {
     const before = await (0,evidence_metrics/* readMetrics */.Uw)(http, baseUrl, headers, timeoutMs);
     return { before, mark: logs ? await logs.mark() : 0 };
 }
-/** Counters are written as the response leaves: poll briefly instead of sleeping a fixed time. */
+/** How long the read after the chat waits for the request counters to catch up. */
+const COUNTER_WAIT_MS = 1000;
+/**
+ * Counters are written as the response leaves: poll briefly instead of sleeping a fixed time,
+ * but only for request counters the first scrape showed. Counters it lacked may never appear
+ * (another release's names, a gateway's own /metrics), so waiting for them would be pure loss:
+ * one read then.
+ */
 async function metricsAfter(http, o, before, served) {
-    const deadline = Date.now() + 1000;
+    const counters = before ? ROUTED_METRICS.filter((m) => before.has(m)) : [];
+    const deadline = Date.now() + COUNTER_WAIT_MS;
     for (;;) {
         const after = await (0,evidence_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
-        if (!after.ok || !before || served === 0 || Date.now() > deadline)
+        if (!after.ok || !before || served === 0 || counters.length === 0 || Date.now() > deadline)
             return after;
-        const routed = ROUTED_METRICS.map((m) => (0,evidence_metrics/* delta */.pU)(before, after.totals, m)).find((d) => d !== undefined);
-        if (routed === undefined || routed >= served)
+        // Any one counter that saw every request will do (the router's own moves only in kv mode).
+        if (counters.some((m) => ((0,evidence_metrics/* delta */.pU)(before, after.totals, m) ?? 0) >= served))
             return after;
         await (0,retry/* sleep */.yy)(50);
     }
@@ -245,9 +271,7 @@ async function gatherEvidence(http, o, window) {
     const useWindow = window !== undefined && window.before.ok;
     const before = useWindow ? window.before : await (0,evidence_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
     const mark = useWindow ? window.mark : o.logs ? await o.logs.mark() : 0;
-    const workerHeader = o.workerId
-        ? { 'x-dynamo-worker-instance-id': o.workerId }
-        : {};
+    const workerHeader = o.workerId ? (0,workers/* directWorkerHeaders */.UV)(o.workerId) : {};
     let served = useWindow ? 1 : 0;
     const requests = useWindow ? 0 : (o.requests ?? 2);
     for (let i = 0; i < requests; i++)
@@ -256,12 +280,13 @@ async function gatherEvidence(http, o, window) {
     const plainRequestStatus = o.expected === 'direct' ? await chatOnce(http, o, {}, requests) : undefined;
     const after = await metricsAfter(http, o, before.ok ? before.totals : undefined, served);
     const logs = o.logs ? await o.logs.since(mark) : { problem: 'a frontend reached by URL offers no log' };
-    const metrics = before.ok && after.ok ? { before: before.totals, after: after.totals } : undefined;
+    const foreign = before.ok && after.ok ? noRouterSeries(before.totals, after.totals) : undefined;
+    const metrics = before.ok && after.ok && !foreign ? { before: before.totals, after: after.totals } : undefined;
     const verification = verifyMode({
         expected: o.expected,
         requests: served,
         metrics,
-        metricsProblem: !before.ok ? before.problem : !after.ok ? after.problem : undefined,
+        metricsProblem: !before.ok ? before.problem : !after.ok ? after.problem : foreign,
         logModes: logs.text !== undefined ? routerModesInLog(logs.text) : undefined,
         logProblem: logs.problem,
         plainRequestStatus,

@@ -18,9 +18,13 @@ var workers = __webpack_require__(2139);
 // EXTERNAL MODULE: ./lib/failures.js
 var failures = __webpack_require__(4080);
 // EXTERNAL MODULE: ./lib/evidence/comparison.js
-var comparison = __webpack_require__(4660);
+var comparison = __webpack_require__(9898);
 // EXTERNAL MODULE: ./lib/evidence/metrics.js
 var metrics = __webpack_require__(920);
+// EXTERNAL MODULE: ./node_modules/eventsource-parser/dist/parse.js + 1 modules
+var parse = __webpack_require__(6085);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __webpack_require__(6752);
 // EXTERNAL MODULE: ./lib/check/http.js
 var http = __webpack_require__(4894);
 // EXTERNAL MODULE: ./lib/runner/redact.js
@@ -39,84 +43,59 @@ var redact = __webpack_require__(981);
 // measure the second token. The mocker sends no text at all (every delta is empty), so
 // "first non-empty content" would never fire there.
 //
-// The SSE parser and the event reducer are pure; streamChat and runWorkload are the effects.
+// The SSE parser (eventsource-parser, bounded) and the event reducer are pure; streamChat and
+// runWorkload are the effects, over undici: a pool sized by the concurrency, a deadline per
+// request, caps on every response (StreamLimits), no redirects.
 
 
-class SseLineTooLong extends Error {
+
+
+/** A stream over one of the caps of StreamLimits: the request ends as `stream-too-large`. */
+class StreamTooLarge extends Error {
 }
 /**
- * A WHATWG-style event-stream parser: lines end in LF, CRLF or CR (also when the CR and LF
- * arrive in different chunks), `:` starts a comment, data lines are joined by LF, and an event
- * is dispatched on a blank line. A line longer than maxLineChars throws SseLineTooLong.
+ * The WHATWG event-stream grammar (LF, CRLF or CR line ends, also split across chunks; `:`
+ * comments; data lines joined by LF; dispatch on a blank line) from eventsource-parser, with one
+ * bound: an event may hold at most maxEventChars characters while it is being assembled (the
+ * parser's maxBufferSize: its unfinished line plus the event's data so far), so a `data:` line
+ * or an event that never ends costs at most that much memory; beyond it, StreamTooLarge.
+ * Lines the grammar ignores (unknown fields, comments) are skipped without being buffered.
  */
-function createSseParser(maxLineChars = 1024 * 1024) {
-    let buffer = '';
-    let skipLf = false;
-    let data = [];
-    let event;
-    let hasData = false;
-    const line = (text, out) => {
-        if (text === '') {
-            if (hasData)
-                out.push({ event, data: data.join('\n') });
-            data = [];
-            event = undefined;
-            hasData = false;
-            return;
-        }
-        if (text.startsWith(':'))
-            return;
-        const colon = text.indexOf(':');
-        const field = colon === -1 ? text : text.slice(0, colon);
-        let value = colon === -1 ? '' : text.slice(colon + 1);
-        if (value.startsWith(' '))
-            value = value.slice(1);
-        if (field === 'data') {
-            data.push(value);
-            hasData = true;
-        }
-        else if (field === 'event') {
-            event = value;
-        }
-        // id and retry do not matter for a single response stream.
+function createSseParser(maxEventChars = 256 * 1024) {
+    let events = [];
+    let overflow = false;
+    const parser = (0,parse/* createParser */.C)({
+        maxBufferSize: maxEventChars,
+        onEvent: (e) => {
+            // The buffer bound holds only while an event is incomplete; one that arrived whole in a
+            // chunk is measured here, so the cap means the same however the bytes were split.
+            if (e.data.length > maxEventChars)
+                overflow = true;
+            else
+                events.push(e.event === undefined ? { data: e.data } : { event: e.event, data: e.data });
+        },
+        onError: (e) => {
+            if (e.type === 'max-buffer-size-exceeded')
+                overflow = true;
+        },
+    });
+    const take = () => {
+        if (overflow)
+            throw new StreamTooLarge(`an SSE event exceeded ${maxEventChars} characters`);
+        const out = events;
+        events = [];
+        return out;
     };
     return {
         push(text) {
-            const out = [];
-            let start = 0;
-            let i = 0;
-            if (skipLf && text.startsWith('\n'))
-                start = i = 1;
-            skipLf = false;
-            for (; i < text.length; i++) {
-                const c = text.charCodeAt(i);
-                if (c !== 10 && c !== 13)
-                    continue;
-                line(buffer + text.slice(start, i), out);
-                buffer = '';
-                if (c === 13) {
-                    if (i + 1 < text.length) {
-                        if (text.charCodeAt(i + 1) === 10)
-                            i++;
-                    }
-                    else {
-                        skipLf = true;
-                    }
-                }
-                start = i + 1;
-            }
-            buffer += text.slice(start);
-            if (buffer.length > maxLineChars)
-                throw new SseLineTooLong(`an SSE line exceeded ${maxLineChars} characters`);
-            return out;
+            parser.feed(text);
+            return take();
         },
+        // The spec drops an event left without its blank line at the end of the stream; a frontend
+        // that closes right after `data: [DONE]` still finished, so the end completes it.
         end() {
-            const out = [];
-            if (buffer !== '')
-                line(buffer, out);
-            buffer = '';
-            line('', out);
-            return out;
+            parser.feed('\n\n');
+            return take();
         },
     };
 }
@@ -155,7 +134,9 @@ function applyEvent(state, event, atMs) {
     }
     let chunk;
     try {
-        chunk = parseChunk(data);
+        // The reviver (worker ids kept exact) costs most of the parse; the id does not change
+        // within a stream, so later chunks parse plainly.
+        chunk = (state.workerId === undefined ? parseChunk(data) : JSON.parse(data));
     }
     catch {
         state.error = `a chunk is not JSON: ${excerpt(data) || 'empty'}`;
@@ -186,6 +167,14 @@ function applyEvent(state, event, atMs) {
         state.cachedTokens = count(details?.cached_tokens) ?? state.cachedTokens;
     }
 }
+function streamLimits(maxTokens) {
+    return {
+        eventChars: 256 * 1024,
+        streamBytes: 64 * 1024 + 1024 * maxTokens,
+        events: 64 + 2 * maxTokens,
+        errorBodyBytes: 4096,
+    };
+}
 /** The request body: the same sampling settings in every mode. */
 function chatBody(request) {
     return {
@@ -202,34 +191,35 @@ function chatBody(request) {
         nvext: { extra_fields: ['worker_id'] },
     };
 }
-const MAX_ERROR_BODY_BYTES = 4096;
-async function readSome(response, maxBytes) {
-    if (!response.body)
-        return '';
-    const reader = response.body.getReader();
+/** The start of a body, at most maxBytes of it; the rest is never read. */
+async function readSome(body, maxBytes) {
     const chunks = [];
     let total = 0;
     try {
-        while (total < maxBytes) {
-            const { done, value } = await reader.read();
-            if (done)
+        for await (const chunk of body) {
+            chunks.push(chunk);
+            total += chunk.length;
+            if (total >= maxBytes)
                 break;
-            chunks.push(value);
-            total += value.byteLength;
         }
     }
     catch {
         /* a partial body is still worth showing */
     }
-    finally {
-        await reader.cancel().catch(() => undefined);
-    }
-    return Buffer.concat(chunks).toString('utf8').slice(0, maxBytes);
+    // Streaming decode drops a character the byte cap cut in half instead of leaving U+FFFD, so
+    // the text ends where the cut was (where quote() looks for a secret's cut-off start).
+    return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, maxBytes), { stream: true });
 }
-// The checks' classification (fetch reports the socket error in `cause.code`).
-function classify(error) {
-    const { kind, detail } = (0,http/* classifyNetworkError */.LW)(error);
-    return { kind, message: detail };
+/**
+ * The pool for a workload: at most `concurrency` connections per origin, so the client never
+ * queues a request behind its own slots; idle connections close after keepAliveTimeout.
+ */
+function createStreamAgent(concurrency) {
+    return new undici/* Agent */.g6({ connections: Math.max(1, Math.floor(concurrency)), keepAliveTimeout: 10_000 });
+}
+function header(headers, name) {
+    const value = headers[name];
+    return Array.isArray(value) ? value.join(', ') : (value ?? '');
 }
 /** Sends one streaming chat request and measures it. Never throws: failures are in the Sample. */
 async function streamChat(baseUrl, request, options) {
@@ -238,10 +228,11 @@ async function streamChat(baseUrl, request, options) {
     // in the same slot; reports round.
     const since = () => performance.now() - started;
     const base = { index: request.index, group: request.group, startMs: started - (options.epoch ?? started) };
+    let endMs;
     const fail = (kind, message, status, state) => ({
         ...base,
         ok: false,
-        latencyMs: since(),
+        latencyMs: endMs ?? since(),
         ttftMs: state?.ttftMs,
         workerId: state?.workerId,
         status,
@@ -249,70 +240,113 @@ async function streamChat(baseUrl, request, options) {
     });
     if (options.signal?.aborted)
         return fail('aborted', 'the run was stopped before this request was sent');
+    const limits = { ...streamLimits(request.maxTokens), ...options.limits };
+    const own = options.dispatcher ? undefined : createStreamAgent(1);
+    const dispatcher = options.dispatcher ?? own;
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
     const signal = options.signal ? AbortSignal.any([timeout.signal, options.signal]) : timeout.signal;
     const state = { done: false };
     let status;
+    let body;
     try {
-        const response = await fetch(`${baseUrl}/v1/chat/completions`, {
+        const url = new URL(`${baseUrl}/v1/chat/completions`);
+        const response = await dispatcher.request({
+            origin: url.origin,
+            path: `${url.pathname}${url.search}`,
             method: 'POST',
             headers: {
                 'Content-Type': 'application/json',
                 Accept: 'text/event-stream',
-                ...(options.keepAlive ? {} : { Connection: 'close' }),
                 ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}),
                 ...options.headers,
             },
+            // Connection: close on a fresh connection per request (see StreamOptions.keepAlive).
+            reset: !options.keepAlive,
             body: JSON.stringify(chatBody(request)),
-            // A redirect could carry the API key to another host: it counts as an error.
-            redirect: 'manual',
             signal,
+            // Backstops under the deadline: undici's own idle timers for headers and between chunks.
+            headersTimeout: options.timeoutMs,
+            bodyTimeout: options.timeoutMs,
         });
-        status = response.status;
+        body = response.body;
+        status = response.statusCode;
+        // Redirects are never followed (undici follows none unless told): a 3xx is an error here,
+        // so the API key never goes to another host.
         if (status !== 200) {
-            const body = excerpt(await readSome(response, MAX_ERROR_BODY_BYTES));
-            return fail('http', `HTTP ${status}: ${body || 'no body'}`, status);
+            const text = (0,redact/* quote */.hD)(await readSome(body, limits.errorBodyBytes));
+            return fail('http', `HTTP ${status}: ${text || 'no body'}`, status);
         }
-        const type = response.headers.get('content-type') ?? '';
+        const type = header(response.headers, 'content-type');
         if (!type.includes('text/event-stream')) {
-            const body = excerpt(await readSome(response, MAX_ERROR_BODY_BYTES));
-            return fail('stream', `expected an event stream, got ${type || 'no content-type'}: ${body}`, status);
+            const text = (0,redact/* quote */.hD)(await readSome(body, limits.errorBodyBytes));
+            return fail('stream', `expected an event stream, got ${(0,redact/* quote */.hD)(type, 100) || 'no content-type'}: ${text}`, status);
         }
-        if (!response.body)
-            return fail('stream', 'the response has no body', status);
-        const parser = createSseParser();
+        const parser = createSseParser(limits.eventChars);
         const decoder = new TextDecoder();
-        const reader = response.body.getReader();
-        try {
-            for (;;) {
-                const { done, value } = await reader.read();
-                const text = done ? decoder.decode() : decoder.decode(value, { stream: true });
-                const events = done ? [...parser.push(text), ...parser.end()] : parser.push(text);
-                const at = since();
-                for (const event of events)
-                    applyEvent(state, event, at);
-                if (state.error || state.done || done)
+        let bytes = 0;
+        let events = 0;
+        const apply = (batch) => {
+            events += batch.length;
+            if (events > limits.events)
+                throw new StreamTooLarge(`the stream sent more than ${limits.events} events`);
+            const at = since();
+            for (const event of batch)
+                applyEvent(state, event, at);
+        };
+        let finished = false;
+        // One iterator for the events and the drain below (leaving a for-await loop would destroy
+        // the body, and with it a connection worth keeping).
+        const chunks = body[Symbol.asyncIterator]();
+        for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+            const chunk = next.value;
+            bytes += chunk.length;
+            if (bytes > limits.streamBytes)
+                throw new StreamTooLarge(`the stream exceeded ${limits.streamBytes} bytes`);
+            apply(parser.push(decoder.decode(chunk, { stream: true })));
+            if (state.error || state.done) {
+                finished = true;
+                break;
+            }
+        }
+        if (!finished)
+            apply([...parser.push(decoder.decode()), ...parser.end()]);
+        endMs = since();
+        // On a kept-alive connection, read the (empty) end of the body so the connection can be
+        // reused; bounded like the rest, and never longer than the deadline.
+        if (finished && options.keepAlive && !state.error) {
+            for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+                bytes += next.value.length;
+                if (bytes > limits.streamBytes)
                     break;
             }
         }
-        finally {
-            await reader.cancel().catch(() => undefined);
-        }
     }
     catch (error) {
-        if (timeout.signal.aborted)
+        if (endMs !== undefined && state.done) {
+            // Only the drain after [DONE] failed: the sample is complete.
+        }
+        else if (error instanceof StreamTooLarge) {
+            return fail('stream-too-large', error.message, status, state);
+        }
+        else if (timeout.signal.aborted) {
             return fail('timeout', `no complete stream within ${Math.round(options.timeoutMs / 100) / 10} s`, status, state);
-        if (options.signal?.aborted)
+        }
+        else if (options.signal?.aborted) {
             return fail('aborted', 'the run was stopped during this request', status, state);
-        if (error instanceof SseLineTooLong)
-            return fail('stream', error.message, status, state);
-        const { kind, message } = classify(error);
-        // A socket closed mid-stream surfaces as "terminated" with the socket error as cause.
-        return fail(kind, state.ttftMs === undefined ? message : `${message} (mid-stream)`, status, state);
+        }
+        else {
+            const { kind, detail } = (0,http/* classifyNetworkError */.LW)(error);
+            // A socket closed mid-stream: name it, the first events may have counted already.
+            return fail(kind, state.ttftMs === undefined ? detail : `${detail} (mid-stream)`, status, state);
+        }
     }
     finally {
         clearTimeout(timer);
+        // A body left unread (an error, a cap, a stop) releases its connection; no-op once ended.
+        body?.destroy();
+        if (own)
+            await own.destroy().catch(() => undefined);
     }
     if (state.error)
         return fail('stream', state.error, status, state);
@@ -321,7 +355,7 @@ async function streamChat(baseUrl, request, options) {
     return {
         ...base,
         ok: true,
-        latencyMs: since(),
+        latencyMs: endMs ?? since(),
         ttftMs: state.ttftMs,
         outputTokens: state.outputTokens,
         promptTokens: state.promptTokens,
@@ -335,24 +369,33 @@ async function streamChat(baseUrl, request, options) {
  * Sends the requests through a fixed pool of `concurrency` slots: requests start in list order,
  * a slot takes the next request only when its previous one finished, so at most `concurrency`
  * are in flight. Each request is bounded by timeoutMs, so the run is bounded by
- * ceil(n / concurrency) · timeoutMs. Samples come back in request order.
+ * ceil(n / concurrency) · timeoutMs. Samples come back in request order. Without a dispatcher
+ * in the options, the connections are a pool of `concurrency` made for this run and closed
+ * at its end.
  */
 async function runWorkload(baseUrl, requests, options) {
     const slots = Math.max(1, Math.min(Math.floor(options.concurrency) || 1, requests.length));
     const samples = new Array(requests.length);
+    const own = options.dispatcher ? undefined : createStreamAgent(slots);
+    const dispatcher = options.dispatcher ?? own;
     const epoch = performance.now();
     let next = 0;
     let completed = 0;
     const slot = async () => {
         while (next < requests.length) {
             const position = next++;
-            const sample = await streamChat(baseUrl, requests[position], { ...options, epoch });
+            const sample = await streamChat(baseUrl, requests[position], { ...options, dispatcher, epoch });
             samples[position] = sample;
             completed++;
             options.onProgress?.(completed, requests.length, sample);
         }
     };
-    await Promise.all(Array.from({ length: slots }, slot));
+    try {
+        await Promise.all(Array.from({ length: slots }, slot));
+    }
+    finally {
+        await own?.close().catch(() => own.destroy().catch(() => undefined));
+    }
     return samples;
 }
 /** The most requests that were in flight at one time, from the samples' own timings. */
@@ -488,6 +531,9 @@ async function runComparison(http, switcher, o) {
     const c = o.compare;
     const auth = o.apiKey ? { Authorization: `Bearer ${o.apiKey}` } : {};
     const runs = [];
+    // One pool for all modes: `compare-concurrency` connections per origin, so requests never
+    // wait for a connection of their own client; closed before the deployment is put back.
+    const pool = createStreamAgent(c.concurrency);
     try {
         for (const [i, mode] of c.modes.entries()) {
             o.log.info(`Comparison ${i + 1}/${c.modes.length}: switching to ${mode} …`);
@@ -518,7 +564,7 @@ async function runComparison(http, switcher, o) {
                 const pick = await (0,workers/* pickDirectWorker */.LU)(http, baseUrl, o.model, auth, o.timeoutMs);
                 if (!pick.id)
                     throw new failures/* CheckFailure */.jU('compare-failed', 'In direct mode no worker instance id that the frontend accepts could be found.');
-                headers['x-dynamo-worker-instance-id'] = pick.id;
+                Object.assign(headers, (0,workers/* directWorkerHeaders */.UV)(pick.id));
             }
             const shape = {
                 requests: c.requests,
@@ -536,6 +582,7 @@ async function runComparison(http, switcher, o) {
                 variant: 1000 + i,
             });
             await runWorkload(baseUrl, warmup, {
+                dispatcher: pool,
                 concurrency: c.concurrency,
                 timeoutMs: o.timeoutMs,
                 apiKey: o.apiKey,
@@ -547,6 +594,7 @@ async function runComparison(http, switcher, o) {
             const before = await (0,metrics/* readMetrics */.Uw)(http, baseUrl, auth, o.timeoutMs);
             let reported = 0;
             const samples = await runWorkload(baseUrl, workload, {
+                dispatcher: pool,
                 concurrency: c.concurrency,
                 timeoutMs: o.timeoutMs,
                 apiKey: o.apiKey,
@@ -567,6 +615,7 @@ async function runComparison(http, switcher, o) {
         }
     }
     finally {
+        await pool.close().catch(() => pool.destroy().catch(() => undefined));
         o.log.info('Comparison done: putting the deployment back …');
         await switcher.restore();
     }
