@@ -171,6 +171,21 @@ function columnsFor(rt: ResourceType): { cols: Col[]; row: (o: AnyObj) => unknow
           age(o.metadata.creationTimestamp),
         ],
       };
+    case 'dynamocomponentdeployments':
+      return {
+        cols: [
+          NAME,
+          c('DynamoComponent', 'string', 'Dynamo component'),
+          c('Available', 'string', 'Available'),
+          c('Age', 'date'),
+        ],
+        row: (o) => [
+          o.metadata.name,
+          o.spec?.serviceName ?? '',
+          (o.status?.conditions ?? []).find((x: AnyObj) => x.type === 'Available')?.status ?? '',
+          age(o.metadata.creationTimestamp),
+        ],
+      };
     default:
       return { cols: [NAME, AGE], row: (o) => [o.metadata.name, age(o.metadata.creationTimestamp)] };
   }
