@@ -48,7 +48,8 @@ describe('DGD -> DynamoComponentDeployment -> Deployment', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^NAME\s+DYNAMOCOMPONENT\s+AVAILABLE\s+AGE/m);
     expect(r.stdout).toMatch(/^fake-graph-frontend\s+Frontend\s+True/m);
-    expect(r.stdout).toMatch(/^fake-graph-decode\s+decode\s+True/m);
+    // Worker DCDs are named with the hash of the workers' spec, frontends are not.
+    expect(r.stdout).toMatch(/^fake-graph-decode-[0-9a-f]{8}\s+decode\s+True/m);
     expect(r.stdout).toMatch(/^fake-graph-beta-frontend\s+Frontend\s+True/m);
   });
 
@@ -158,6 +159,39 @@ describe('DGD -> DynamoComponentDeployment -> Deployment', () => {
       'the operator overwriting the edit',
       { timeoutMs: 10000 },
     );
+    await cluster.waitForReady(NS, { timeoutMs: 30000 });
+  }, 60000);
+
+  test('a worker change makes new worker DCDs under a new hash; the old ones go once the new are Available', async () => {
+    const workers = () =>
+      cluster
+        .list('nvidia.com/v1alpha1', 'DynamoComponentDeployment', NS, 'nvidia.com/dynamo-worker-hash')
+        .filter((d: any) => d.metadata.labels['nvidia.com/dynamo-graph-deployment-name'] === 'fake-graph')
+        .map((d: any) => d.metadata.name as string);
+    const [before] = workers();
+    expect(before).toMatch(/^fake-graph-decode-[0-9a-f]{8}$/);
+    const deploy = await json(['get', 'deploy', before]);
+    expect(deploy.metadata.labels['nvidia.com/dynamo-worker-hash']).toBe(before.slice(-8));
+    const patch = await kubectl(cluster, [
+      'patch',
+      'dynamographdeployments.v1alpha1.nvidia.com',
+      'fake-graph',
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ spec: { services: { decode: { envs: [{ name: 'WORKER_PROBE', value: '1' }] } } } }),
+    ]);
+    expect(patch.code).toBe(0);
+    const after = await cluster.waitFor(
+      () => {
+        const names = workers();
+        return names.length === 1 && names[0] !== before ? names[0] : undefined;
+      },
+      'the old worker DCD to be replaced',
+      { timeoutMs: 20000 },
+    );
+    expect(after).toMatch(/^fake-graph-decode-[0-9a-f]{8}$/);
+    expect(cluster.get('apps/v1', 'Deployment', before)).toBeUndefined();
     await cluster.waitForReady(NS, { timeoutMs: 30000 });
   }, 60000);
 

@@ -340,6 +340,18 @@ function buildPodTemplate(dgd: AnyObj, c: Component, graphEnv: AnyObj[]): AnyObj
 // ---- DynamoComponentDeployment ------------------------------------------------------------------
 const GRAPH_LABEL = 'nvidia.com/dynamo-graph-deployment-name';
 
+const WORKER_HASH_LABEL = 'nvidia.com/dynamo-worker-hash';
+const isWorkerType = (t: string) => ['worker', 'prefill', 'decode'].includes(t);
+
+/** Eight hex digits over every worker's DCD spec (the operator hashes its own rendering; the value differs). */
+function workersHash(components: Component[], specs: Record<string, AnyObj>): string {
+  const workers = components
+    .filter((c) => isWorkerType(c.type))
+    .map((c) => [c.name, canonical(specs[c.name] ?? {})])
+    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  return createHash('sha256').update(JSON.stringify(workers)).digest('hex').slice(0, 8);
+}
+
 /** The operator's MergeEnvs (deploy/operator/internal/dynamo/graph.go): by name, the specific entry wins, sorted by name. */
 function mergeEnvsSorted(common: AnyObj[], specific: AnyObj[]): AnyObj[] {
   const m = new Map<string, AnyObj>();
@@ -372,6 +384,12 @@ function dcdSpecsOf(dgd: AnyObj): Record<string, AnyObj> {
     spec.dynamoNamespace = dns;
     if ((alpha.spec?.envs ?? []).length) spec.envs = mergeEnvsSorted(alpha.spec.envs, svc?.envs ?? []);
     spec.replicas = svc?.replicas ?? 1;
+    // A v1beta1 graph's DCDs keep its component type (the v1beta1 DCD's componentType: prefill/decode).
+    const beta = dgd.apiVersion === 'nvidia.com/v1beta1' && svc?.componentType === 'worker';
+    if (beta && ['prefill', 'decode'].includes(svc?.subComponentType)) {
+      spec.componentType = svc.subComponentType;
+      delete spec.subComponentType;
+    }
     out[name] = spec;
   }
   return out;
@@ -703,6 +721,11 @@ export class ControllerManager {
     }
     const { components, graphEnv } = dgdComponents(dgd);
     const dcdSpecs = dcdSpecsOf(dgd);
+    // Worker DCDs carry the hash of every worker's spec in their name and the label
+    // nvidia.com/dynamo-worker-hash (GetDCDResourceName, ComputeDGDWorkersSpecHash): a worker change
+    // makes new worker DCDs, and the old ones go once the new ones are Available.
+    const workerHash = workersHash(components, dcdSpecs);
+    let workersReady = true;
     const wanted = new Set<string>();
     // The Grove pathway (isGrovePathway in the operator's defaulting webhook): the gate, unless the DGD opts out.
     const grove =
@@ -712,7 +735,8 @@ export class ControllerManager {
     const serviceStatus: AnyObj = {};
     let allReady = true;
     for (const c of components) {
-      const dname = componentResourceName(dgd, c.name);
+      const worker = isWorkerType(c.type);
+      const dname = componentResourceName(dgd, c.name) + (worker && !grove ? `-${workerHash}` : '');
       wanted.add(dname);
       const template = grove ? buildPodTemplate(dgd, c, graphEnv) : {};
       const labels = componentLabels(dgd, c);
@@ -744,11 +768,14 @@ export class ControllerManager {
         };
       } else {
         // The non-Grove path: one DynamoComponentDeployment per component, which owns the Deployment.
-        const dcd = this.syncDCD(dgd, c.name, dcdSpecs[c.name] ?? {});
+        const spec = clone(dcdSpecs[c.name] ?? {});
+        if (worker) spec.labels = { ...spec.labels, [WORKER_HASH_LABEL]: workerHash };
+        const dcd = this.syncDCD(dgd, dname, spec);
         const st = dcd.status ?? {};
         const available = (st.conditions ?? []).find((x: AnyObj) => x.type === 'Available');
         const ready = st.observedGeneration === dcd.metadata.generation && available?.status === 'True';
         if (!ready) allReady = false;
+        if (!ready && worker) workersReady = false;
         serviceStatus[c.name] = st.service ?? {
           componentKind: 'Deployment',
           componentName: dname,
@@ -806,7 +833,8 @@ export class ControllerManager {
     }
     // Owned objects no longer wanted go (their dependents follow through garbage collection).
     for (const d of this.store.list(DCD, ns)) {
-      if (ownedBy(d, dgd) && (grove || !wanted.has(d.metadata.name)))
+      const oldWorker = !!d.metadata.labels?.[WORKER_HASH_LABEL] && !grove && !workersReady;
+      if (ownedBy(d, dgd) && (grove || !wanted.has(d.metadata.name)) && !oldWorker)
         this.deleteObject(DCD, ns, d.metadata.name, {});
     }
     for (const s of this.store.list(SVC, ns)) {
@@ -864,9 +892,8 @@ export class ControllerManager {
 
   // ---- DynamoComponentDeployment ---------------------------------------------------------------
   /** The DGD controller's SyncResource of one DCD: created with the DGD as controller owner, spec kept as generated. */
-  private syncDCD(dgd: AnyObj, component: string, spec: AnyObj): K8sObject {
+  private syncDCD(dgd: AnyObj, name: string, spec: AnyObj): K8sObject {
     const ns = dgd.metadata.namespace;
-    const name = componentResourceName(dgd, component);
     const labels = { ...spec.labels };
     const cur = this.store.get(DCD, ns, name);
     if (!cur) {
