@@ -1,4 +1,5 @@
-// Control plane simulation: the Dynamo operator (DGD -> Deployments + frontend Service), the
+// Control plane simulation: the Dynamo operator (DGD -> DynamoComponentDeployments -> Deployments +
+// frontend Service, or DGD -> PodCliqueSet under Grove), the
 // Deployment and ReplicaSet controllers, the scheduler, garbage collection and event recording.
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { createHash } from 'node:crypto';
@@ -16,6 +17,7 @@ const PODS = rtOf('pods');
 const RS = rtOf('replicasets');
 const DEPLOY = rtOf('deployments');
 const DGD = rtOf('dynamographdeployments');
+const DCD = rtOf('dynamocomponentdeployments');
 const SVC = rtOf('services');
 const EVENTS = rtOf('events');
 const NS = rtOf('namespaces');
@@ -143,43 +145,45 @@ interface Component {
   annotations?: Record<string, string>;
 }
 
+/** One v1alpha1 service (a DGD's `spec.services[name]`, or a DCD's shared spec) as a component. */
+function alphaComponent(name: string, s: AnyObj | undefined): Component {
+  const svc = s ?? {};
+  const eps = clone(svc.extraPodSpec ?? {});
+  const main = clone(eps.mainContainer ?? {});
+  delete eps.mainContainer;
+  const res = svc.resources;
+  if (res && !main.resources) {
+    const conv = (m: AnyObj | undefined) => {
+      if (!m) return undefined;
+      const o: AnyObj = {};
+      for (const [k, v] of Object.entries(m)) {
+        if (k === 'gpu') o['nvidia.com/gpu'] = v;
+        else if (k !== 'gpuType' && k !== 'custom') o[k] = v;
+      }
+      return o;
+    };
+    main.resources = {};
+    if (res.requests) main.resources.requests = conv(res.requests);
+    if (res.limits) main.resources.limits = conv(res.limits);
+  }
+  return {
+    name,
+    type: svc.componentType ?? 'default',
+    subType: svc.subComponentType,
+    replicas: svc.replicas ?? 1,
+    container: main,
+    podExtras: eps,
+    componentEnv: svc.envs ?? [],
+    envFromSecret: svc.envFromSecret,
+    labels: svc.labels,
+    annotations: svc.annotations,
+  };
+}
+
 function dgdComponents(dgd: AnyObj): { components: Component[]; graphEnv: AnyObj[] } {
   const spec = dgd.spec ?? {};
   if (dgd.apiVersion === 'nvidia.com/v1alpha1') {
-    const comps: Component[] = [];
-    for (const [name, s] of Object.entries<AnyObj>(spec.services ?? {})) {
-      const svc = s ?? {};
-      const eps = clone(svc.extraPodSpec ?? {});
-      const main = clone(eps.mainContainer ?? {});
-      delete eps.mainContainer;
-      const res = svc.resources;
-      if (res && !main.resources) {
-        const conv = (m: AnyObj | undefined) => {
-          if (!m) return undefined;
-          const o: AnyObj = {};
-          for (const [k, v] of Object.entries(m)) {
-            if (k === 'gpu') o['nvidia.com/gpu'] = v;
-            else if (k !== 'gpuType' && k !== 'custom') o[k] = v;
-          }
-          return o;
-        };
-        main.resources = {};
-        if (res.requests) main.resources.requests = conv(res.requests);
-        if (res.limits) main.resources.limits = conv(res.limits);
-      }
-      comps.push({
-        name,
-        type: svc.componentType ?? 'default',
-        subType: svc.subComponentType,
-        replicas: svc.replicas ?? 1,
-        container: main,
-        podExtras: eps,
-        componentEnv: svc.envs ?? [],
-        envFromSecret: svc.envFromSecret,
-        labels: svc.labels,
-        annotations: svc.annotations,
-      });
-    }
+    const comps = Object.entries<AnyObj>(spec.services ?? {}).map(([name, s]) => alphaComponent(name, s));
     return { components: comps, graphEnv: spec.envs ?? [] };
   }
   const comps: Component[] = [];
@@ -331,6 +335,64 @@ function buildPodTemplate(dgd: AnyObj, c: Component, graphEnv: AnyObj[]): AnyObj
   const ann = { ...(dgd.spec?.annotations ?? {}), ...(c.annotations ?? {}) };
   if (Object.keys(ann).length) tmpl.metadata.annotations = ann;
   return tmpl;
+}
+
+// ---- DynamoComponentDeployment ------------------------------------------------------------------
+const GRAPH_LABEL = 'nvidia.com/dynamo-graph-deployment-name';
+
+const WORKER_HASH_LABEL = 'nvidia.com/dynamo-worker-hash';
+const isWorkerType = (t: string) => ['worker', 'prefill', 'decode'].includes(t);
+
+/** Eight hex digits over every worker's DCD spec (the operator hashes its own rendering; the value differs). */
+function workersHash(components: Component[], specs: Record<string, AnyObj>): string {
+  const workers = components
+    .filter((c) => isWorkerType(c.type))
+    .map((c) => [c.name, canonical(specs[c.name] ?? {})])
+    .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  return createHash('sha256').update(JSON.stringify(workers)).digest('hex').slice(0, 8);
+}
+
+/** The operator's MergeEnvs (deploy/operator/internal/dynamo/graph.go): by name, the specific entry wins, sorted by name. */
+function mergeEnvsSorted(common: AnyObj[], specific: AnyObj[]): AnyObj[] {
+  const m = new Map<string, AnyObj>();
+  for (const e of [...(common ?? []), ...(specific ?? [])]) m.set(e.name, clone(e));
+  return [...m.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * The DCD spec per component, as generateSingleDCD (deploy/operator/internal/dynamo/graph.go) builds it
+ * from the DGD in the DCD's version (v1alpha1): the component's shared spec, serviceName,
+ * dynamoNamespace, backendFramework, labels (the component's plus dynamo-component,
+ * dynamo-namespace, dynamo-graph-deployment-name), the graph's envs merged into the component's.
+ */
+function dcdSpecsOf(dgd: AnyObj): Record<string, AnyObj> {
+  const alpha = dgd.apiVersion === 'nvidia.com/v1alpha1' ? dgd : convertTo(dgd, DGD, 'v1alpha1');
+  const out: Record<string, AnyObj> = {};
+  const dns = dynamoNamespace(dgd);
+  for (const [name, svc] of Object.entries<AnyObj>(alpha.spec?.services ?? {})) {
+    const spec: AnyObj = clone(svc ?? {});
+    spec.labels = {
+      ...(svc?.labels ?? {}),
+      'nvidia.com/dynamo-component': name,
+      'nvidia.com/dynamo-namespace': dns,
+      [GRAPH_LABEL]: dgd.metadata.name,
+    };
+    const ann = { ...(alpha.spec?.annotations ?? {}), ...(svc?.annotations ?? {}) };
+    if (Object.keys(ann).length) spec.annotations = ann;
+    if (alpha.spec?.backendFramework) spec.backendFramework = alpha.spec.backendFramework;
+    spec.serviceName = name;
+    spec.dynamoNamespace = dns;
+    if ((alpha.spec?.envs ?? []).length) spec.envs = mergeEnvsSorted(alpha.spec.envs, svc?.envs ?? []);
+    spec.replicas = svc?.replicas ?? 1;
+    // A v1beta1 graph's DCDs keep its component type (the v1beta1 DCD's componentType: prefill/decode).
+    const beta = dgd.apiVersion === 'nvidia.com/v1beta1' && svc?.componentType === 'worker';
+    if (beta && ['prefill', 'decode'].includes(svc?.subComponentType)) {
+      spec.componentType = svc.subComponentType;
+      delete spec.subComponentType;
+    }
+    out[name] = spec;
+  }
+  return out;
 }
 
 // ---- helpers for rollouts ----------------------------------------------------------------------
@@ -509,12 +571,17 @@ export class ControllerManager {
         if (e.type !== 'DELETED')
           this.enqueue(`dgd/${ns}/${o.metadata.name}`, () => this.reconcileDGD(ns!, o.metadata.name));
         break;
+      case 'dynamocomponentdeployments':
+        if (e.type !== 'DELETED')
+          this.enqueue(`dcd/${ns}/${o.metadata.name}`, () => this.reconcileDCD(ns!, o.metadata.name));
+        this.enqueueOwners(o, 'DynamoGraphDeployment');
+        break;
       case 'deployments':
         if (e.type !== 'DELETED')
           this.enqueue(`deploy/${ns}/${o.metadata.name}`, () =>
             this.reconcileDeployment(ns!, o.metadata.name),
           );
-        this.enqueueOwners(o, 'DynamoGraphDeployment');
+        this.enqueueOwners(o, 'DynamoComponentDeployment');
         break;
       case 'replicasets':
         if (e.type !== 'DELETED')
@@ -552,6 +619,8 @@ export class ControllerManager {
         this.enqueue(`deploy/${ns}/${r.name}`, () => this.reconcileDeployment(ns, r.name));
       if (kind === 'DynamoGraphDeployment')
         this.enqueue(`dgd/${ns}/${r.name}`, () => this.reconcileDGD(ns, r.name));
+      if (kind === 'DynamoComponentDeployment')
+        this.enqueue(`dcd/${ns}/${r.name}`, () => this.reconcileDCD(ns, r.name));
       if (kind === 'PodCliqueSet') this.enqueue(`pcs/${ns}/${r.name}`, () => this.reconcilePCS(ns, r.name));
     }
   }
@@ -651,6 +720,12 @@ export class ControllerManager {
       dgd = this.operatorWrite(dgd, next);
     }
     const { components, graphEnv } = dgdComponents(dgd);
+    const dcdSpecs = dcdSpecsOf(dgd);
+    // Worker DCDs carry the hash of every worker's spec in their name and the label
+    // nvidia.com/dynamo-worker-hash (GetDCDResourceName, ComputeDGDWorkersSpecHash): a worker change
+    // makes new worker DCDs, and the old ones go once the new ones are Available.
+    const workerHash = workersHash(components, dcdSpecs);
+    let workersReady = true;
     const wanted = new Set<string>();
     // The Grove pathway (isGrovePathway in the operator's defaulting webhook): the gate, unless the DGD opts out.
     const grove =
@@ -660,21 +735,11 @@ export class ControllerManager {
     const serviceStatus: AnyObj = {};
     let allReady = true;
     for (const c of components) {
-      const dname = componentResourceName(dgd, c.name);
+      const worker = isWorkerType(c.type);
+      const dname = componentResourceName(dgd, c.name) + (worker && !grove ? `-${workerHash}` : '');
       wanted.add(dname);
-      const template = buildPodTemplate(dgd, c, graphEnv);
+      const template = grove ? buildPodTemplate(dgd, c, graphEnv) : {};
       const labels = componentLabels(dgd, c);
-      const desired: AnyObj = {
-        apiVersion: 'apps/v1',
-        kind: 'Deployment',
-        metadata: { name: dname, namespace: ns, labels, ownerReferences: [ownerRef(dgd)] },
-        spec: {
-          replicas: c.replicas,
-          selector: { matchLabels: { 'nvidia.com/selector': dname } },
-          template,
-          strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
-        },
-      };
       if (grove) {
         cliques.push({
           name: c.name.toLowerCase(),
@@ -702,35 +767,27 @@ export class ControllerManager {
           availableReplicas: st.readyReplicas ?? 0,
         };
       } else {
-        applyDefaults(DEPLOY, desired, this.store, true);
-        const cur = this.store.get(DEPLOY, ns, dname);
-        if (!cur) {
-          this.store.create(DEPLOY, desired as K8sObject);
-        } else if (!deepEqual(cur.spec, desired.spec) || !deepEqual(cur.metadata.labels, labels)) {
-          const next = clone(cur);
-          next.spec = desired.spec;
-          next.metadata.labels = labels;
-          this.store.update(DEPLOY, next);
-        }
-        const d = this.store.get(DEPLOY, ns, dname)!;
-        const st = d.status ?? {};
-        const ready =
-          (st.observedGeneration ?? 0) >= d.metadata.generation &&
-          (st.updatedReplicas ?? 0) === c.replicas &&
-          (st.readyReplicas ?? 0) >= c.replicas &&
-          (st.replicas ?? 0) === c.replicas;
+        // The non-Grove path: one DynamoComponentDeployment per component, which owns the Deployment.
+        const spec = clone(dcdSpecs[c.name] ?? {});
+        if (worker) spec.labels = { ...spec.labels, [WORKER_HASH_LABEL]: workerHash };
+        const dcd = this.syncDCD(dgd, dname, spec);
+        const st = dcd.status ?? {};
+        const available = (st.conditions ?? []).find((x: AnyObj) => x.type === 'Available');
+        const ready = st.observedGeneration === dcd.metadata.generation && available?.status === 'True';
         if (!ready) allReady = false;
-        serviceStatus[c.name] = {
+        if (!ready && worker) workersReady = false;
+        serviceStatus[c.name] = st.service ?? {
           componentKind: 'Deployment',
           componentName: dname,
           componentNames: [dname],
-          replicas: st.replicas ?? 0,
-          updatedReplicas: st.updatedReplicas ?? 0,
-          readyReplicas: st.readyReplicas ?? 0,
-          availableReplicas: st.availableReplicas ?? 0,
+          replicas: 0,
+          updatedReplicas: 0,
+          readyReplicas: 0,
+          availableReplicas: 0,
         };
       }
-      if (c.type === 'frontend') {
+      // Under Grove the DGD controller makes the frontend Service; otherwise the DCD controller does.
+      if (grove && c.type === 'frontend') {
         const svcName = componentResourceName(dgd, c.name);
         const desiredSvc: AnyObj = {
           apiVersion: 'v1',
@@ -774,12 +831,15 @@ export class ControllerManager {
         this.store.update(PCS, next);
       }
     }
-    for (const d of this.store.list(DEPLOY, ns)) {
-      if (ownedBy(d, dgd) && (grove || !wanted.has(d.metadata.name)))
-        this.deleteObject(DEPLOY, ns, d.metadata.name, {});
+    // Owned objects no longer wanted go (their dependents follow through garbage collection).
+    for (const d of this.store.list(DCD, ns)) {
+      const oldWorker = !!d.metadata.labels?.[WORKER_HASH_LABEL] && !grove && !workersReady;
+      if (ownedBy(d, dgd) && (grove || !wanted.has(d.metadata.name)) && !oldWorker)
+        this.deleteObject(DCD, ns, d.metadata.name, {});
     }
     for (const s of this.store.list(SVC, ns)) {
-      if (ownedBy(s, dgd) && !wanted.has(s.metadata.name)) this.deleteObject(SVC, ns, s.metadata.name, {});
+      if (ownedBy(s, dgd) && (!grove || !wanted.has(s.metadata.name)))
+        this.deleteObject(SVC, ns, s.metadata.name, {});
     }
     const prev = dgd.status ?? {};
     const prevReady = (prev.conditions ?? []).find((x: AnyObj) => x.type === 'Ready');
@@ -828,6 +888,145 @@ export class ControllerManager {
       (o, v) => convertTo(o, DGD, v.split('/').pop()!),
     );
     return this.store.update(DGD, next, { subresource, managedFields });
+  }
+
+  // ---- DynamoComponentDeployment ---------------------------------------------------------------
+  /** The DGD controller's SyncResource of one DCD: created with the DGD as controller owner, spec kept as generated. */
+  private syncDCD(dgd: AnyObj, name: string, spec: AnyObj): K8sObject {
+    const ns = dgd.metadata.namespace;
+    const labels = { ...spec.labels };
+    const cur = this.store.get(DCD, ns, name);
+    if (!cur) {
+      return this.store.create(DCD, {
+        apiVersion: 'nvidia.com/v1alpha1',
+        kind: 'DynamoComponentDeployment',
+        metadata: { name, namespace: ns, labels, ownerReferences: [ownerRef(dgd as K8sObject)] },
+        spec,
+      } as unknown as K8sObject);
+    }
+    if (deepEqual(cur.spec, spec) && deepEqual(cur.metadata.labels, labels)) return cur;
+    const next = clone(cur);
+    next.spec = spec;
+    next.metadata.labels = labels;
+    return this.store.update(DCD, next);
+  }
+
+  /**
+   * The DCD controller (deploy/operator/internal/controller/dynamocomponentdeployment_controller.go):
+   * a Deployment named like the DCD and owned by it (generateDeployment: selector
+   * nvidia.com/selector=<dcd>, RollingUpdate 25 %/25 %), the frontend Service (generateService), and
+   * status conditions Available and DynamoComponentReady from the Deployment, with its replica counts.
+   */
+  private reconcileDCD(ns: string, name: string): void {
+    const dcd = this.store.get(DCD, ns, name);
+    if (!dcd || dcd.metadata.deletionTimestamp) return;
+    const spec = dcd.spec ?? {};
+    const c = alphaComponent(spec.serviceName ?? name, spec);
+    const kubeLabels: Record<string, string> = { ...(spec.labels ?? {}), ...(dcd.metadata.labels ?? {}) };
+    c.labels = kubeLabels;
+    const graph = { metadata: { name: kubeLabels[GRAPH_LABEL] ?? name, namespace: ns }, spec: {} };
+    const template = buildPodTemplate(graph, c, []);
+    template.metadata.labels['nvidia.com/metrics-enabled'] = 'true';
+    template.metadata.labels['nvidia.com/selector'] = name;
+    if (spec.dynamoNamespace) template.metadata.labels['nvidia.com/dynamo-namespace'] = spec.dynamoNamespace;
+    const desired: AnyObj = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: ns, labels: kubeLabels, ownerReferences: [ownerRef(dcd)] },
+      spec: {
+        replicas: spec.replicas ?? 1,
+        selector: { matchLabels: { 'nvidia.com/selector': name } },
+        template,
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } },
+      },
+    };
+    applyDefaults(DEPLOY, desired, this.store, true);
+    const cur = this.store.get(DEPLOY, ns, name);
+    if (!cur) {
+      this.store.create(DEPLOY, desired as K8sObject);
+    } else if (!deepEqual(cur.spec, desired.spec) || !deepEqual(cur.metadata.labels, kubeLabels)) {
+      // SyncResource overwrites a spec someone else changed (GetSpecChangeResult: ManualChangeDetected).
+      const next = clone(cur);
+      next.spec = desired.spec;
+      next.metadata.labels = kubeLabels;
+      this.store.update(DEPLOY, next);
+    }
+    if (c.type === 'frontend') {
+      const svcName = name.replace(/\./g, '-');
+      const desiredSvc: AnyObj = {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: svcName, namespace: ns, labels: kubeLabels, ownerReferences: [ownerRef(dcd)] },
+        spec: {
+          type: 'ClusterIP',
+          // GenerateComponentService (deploy/operator/internal/dynamo/graph.go): type, Dynamo namespace, component.
+          selector: {
+            'nvidia.com/dynamo-component-type': 'frontend',
+            'nvidia.com/dynamo-namespace': spec.dynamoNamespace ?? kubeLabels['nvidia.com/dynamo-namespace'],
+            'nvidia.com/dynamo-component': c.name,
+          },
+          ports: [{ name: 'http', port: 8000, targetPort: 'http', protocol: 'TCP' }],
+        },
+      };
+      const curSvc = this.store.get(SVC, ns, svcName);
+      if (!curSvc) {
+        applyDefaults(SVC, desiredSvc, this.store, true);
+        this.store.create(SVC, desiredSvc as K8sObject);
+      } else if (!deepEqual(curSvc.spec.selector, desiredSvc.spec.selector)) {
+        curSvc.spec.selector = desiredSvc.spec.selector;
+        this.store.update(SVC, curSvc);
+      }
+    }
+    const d = this.store.get(DEPLOY, ns, name)!;
+    const st = d.status ?? {};
+    const want = d.spec?.replicas ?? 1;
+    const ready =
+      (st.observedGeneration ?? 0) >= d.metadata.generation &&
+      (st.updatedReplicas ?? 0) === want &&
+      (st.availableReplicas ?? 0) >= want &&
+      (st.replicas ?? 0) === want;
+    const prev = dcd.status ?? {};
+    const cond = (type: string, reason: string, message: string): AnyObj => {
+      const status = ready ? 'True' : 'False';
+      const old = (prev.conditions ?? []).find((x: AnyObj) => x.type === type);
+      return {
+        type,
+        status,
+        reason,
+        message,
+        lastTransitionTime: old && old.status === status ? old.lastTransitionTime : now(),
+      };
+    };
+    const status: AnyObj = {
+      ...prev,
+      conditions: [
+        cond(
+          'Available',
+          ready ? 'DeploymentReady' : 'DeploymentNotReady',
+          ready ? 'Deployment is ready' : 'Deployment is not ready',
+        ),
+        cond(
+          'DynamoComponentReady',
+          ready ? 'ComponentReady' : 'ComponentNotReady',
+          ready ? 'DynamoComponent is ready' : 'DynamoComponent is not ready',
+        ),
+      ],
+      service: {
+        componentKind: 'Deployment',
+        componentName: name,
+        componentNames: [name],
+        replicas: st.replicas ?? 0,
+        updatedReplicas: st.updatedReplicas ?? 0,
+        readyReplicas: st.readyReplicas ?? 0,
+        availableReplicas: st.availableReplicas ?? 0,
+      },
+      observedGeneration: dcd.metadata.generation,
+    };
+    if (!deepEqual(status, prev)) {
+      const next = clone(dcd);
+      next.status = status;
+      this.store.update(DCD, next, { subresource: 'status' });
+    }
   }
 
   // ---- Grove PodCliqueSet ----------------------------------------------------------------------

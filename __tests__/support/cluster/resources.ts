@@ -161,6 +161,20 @@ export const RESOURCES: ResourceType[] = [
         'nvidia.com/v1alpha1 DynamoGraphDeployment is deprecated; use nvidia.com/v1beta1 DynamoGraphDeployment',
     },
   },
+  // The operator's per-component layer (deploy/operator/api/v1alpha1/dynamocomponentdeployment_types.go):
+  // DGD -> DynamoComponentDeployment -> Deployment on the non-Grove path. Served in v1alpha1 only.
+  {
+    group: 'nvidia.com',
+    versions: ['v1alpha1'],
+    kind: 'DynamoComponentDeployment',
+    listKind: 'DynamoComponentDeploymentList',
+    plural: 'dynamocomponentdeployments',
+    singular: 'dynamocomponentdeployment',
+    namespaced: true,
+    shortNames: ['dcd'],
+    subresources: ['status'],
+    custom: true,
+  },
   // Grove (ai-dynamo/grove operator/api/core/v1alpha1): the operator's multi-node pathway.
   {
     group: 'grove.io',

@@ -375,7 +375,9 @@ export class Store {
 }
 
 function hasGeneration(rt: ResourceType): boolean {
-  return ['deployments', 'replicasets', 'dynamographdeployments'].includes(rt.plural);
+  return ['deployments', 'replicasets', 'dynamographdeployments', 'dynamocomponentdeployments'].includes(
+    rt.plural,
+  );
 }
 
 function stripForGeneration(o: K8sObject): unknown {

@@ -171,6 +171,24 @@ function columnsFor(rt: ResourceType): { cols: Col[]; row: (o: AnyObj) => unknow
           age(o.metadata.creationTimestamp),
         ],
       };
+    case 'dynamocomponentdeployments':
+      return {
+        cols: [
+          NAME,
+          // The CRD's additionalPrinterColumns (nvidia.com_dynamocomponentdeployments.yaml).
+          c('DynamoComponent', 'string', 'Dynamo component'),
+          c('Available', 'string', 'Available'),
+          c('Backend', 'string', 'Backend framework (sglang, vllm, trtllm)'),
+          c('Age', 'date'),
+        ],
+        row: (o) => [
+          o.metadata.name,
+          o.spec?.dynamoComponent ?? '',
+          (o.status?.conditions ?? []).find((x: AnyObj) => x.type === 'Available')?.status ?? '',
+          o.spec?.backendFramework ?? '',
+          age(o.metadata.creationTimestamp),
+        ],
+      };
     default:
       return { cols: [NAME, AGE], row: (o) => [o.metadata.name, age(o.metadata.creationTimestamp)] };
   }

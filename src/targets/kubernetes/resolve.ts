@@ -129,6 +129,7 @@ export async function resolveTarget(
     }
   }
   const resolvedRef = ref as ObjectRef;
+  if (resolvedRef.kind === 'deployment') refuseOperatorManaged(object, namespace, deployment);
   return {
     namespace,
     serviceName,
@@ -138,6 +139,32 @@ export async function resolveTarget(
     loc: locateFrontend(object, resolvedRef, serviceName),
     versionReason: resolvedRef.kind === 'dgd' ? versionReason : undefined,
   };
+}
+
+/** Kinds whose controller regenerates a Deployment's spec: the Dynamo operator's. */
+const OPERATOR_OWNERS = new Set(['DynamoComponentDeployment', 'DynamoGraphDeployment']);
+
+/**
+ * A Deployment the Dynamo operator made (controller owner a DynamoComponentDeployment, or a DGD in
+ * older releases) is regenerated from its DGD, so an env change written to it would be overwritten
+ * at once: name the DGD to change instead.
+ */
+function refuseOperatorManaged(object: JsonObject, namespace: string, name: string): void {
+  const owner = (asArray(dig(object, 'metadata', 'ownerReferences')) ?? [])
+    .filter(isObject)
+    .find((r) => r.controller === true && OPERATOR_OWNERS.has(String(r.kind)));
+  if (!owner) return;
+  const graph =
+    asString(dig(object, 'metadata', 'labels', GRAPH_LABEL)) ??
+    (owner.kind === 'DynamoGraphDeployment' ? asString(owner.name) : undefined);
+  const ownerName = `${String(owner.kind)} ${String(owner.name)}`;
+  throw new CheckFailure(
+    'bad-input',
+    `Deployment ${namespace}/${name} is managed by ${ownerName}${graph && owner.kind !== 'DynamoGraphDeployment' ? ` of DynamoGraphDeployment ${graph}` : ''}: the Dynamo operator regenerates it from the DynamoGraphDeployment and would overwrite the change. Nothing was written.`,
+    graph
+      ? `set \`deployment\` to ${graph} (the DynamoGraphDeployment) and \`service\` to the frontend Service`
+      : 'set `deployment` to the DynamoGraphDeployment that owns it',
+  );
 }
 
 /** Managers whose writes say nothing about the author's version: the operator and this action. */
