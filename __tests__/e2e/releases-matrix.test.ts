@@ -66,13 +66,36 @@ function helpFacts(python: string): { modes: string[]; kvFlags: string[]; kvEnv:
   return { modes, kvFlags, kvEnv };
 }
 
+/**
+ * Releases on which a non-kv mode cannot be proven, and why (measured on 1.0.2): the frontend logs no
+ * per-request line naming the router mode (not even at DYN_LOG=debug: only "Using TCP transport for
+ * instance …"), and dynamo_component_router_requests_total counts only kv-routed requests. The
+ * action must then say "unverifiable" with that reason, never "verified".
+ */
+const NON_KV_UNPROVABLE = (version: string) => version.startsWith('1.0.');
+
+/**
+ * What a release lets the action learn about KV events (measured): 1.0.x exposes no
+ * dynamo_component_kv_cache_events_applied (absent from /metrics even after kv-routed requests over
+ * publishing workers), so nothing can be told; 1.2–1.3 count applied events but have no
+ * router_kv_event_source_mismatch_workers gauge, so arriving events prove publishers while silence
+ * proves nothing; 1.4+ have both. Where the evidence is missing `kv-events` must stay "unknown".
+ */
+function kvEventsSignals(version: string): { applied: boolean; mismatch: boolean } {
+  const minor = Number(version.split('.')[1]);
+  return { applied: minor >= 2, mismatch: minor >= 4 };
+}
+
 describe.each(MATRIX)('ai-dynamo %s', (version) => {
   const run = installed(version) ? it : it.skip;
   let stack: ReleaseStack;
 
   beforeAll(async () => {
     if (!installed(version)) return;
-    stack = await startReleaseStack(version, { workers: 2, speedupRatio: 10 });
+    // Block size 16: the smoke chat (8 prompt + 32 generated tokens) then fills whole KV blocks, so
+    // workers publish "stored" events. At the mocker's default 64 none completes and, on releases
+    // without the mismatch gauge (1.2/1.3), nothing shows that events would arrive.
+    stack = await startReleaseStack(version, { workers: 2, speedupRatio: 10, blockSize: 16 });
     console.log(`release ${version}: planes and workers ready`, stack.timings);
   }, 180_000);
 
@@ -88,7 +111,7 @@ describe.each(MATRIX)('ai-dynamo %s', (version) => {
       'base-url': `http://127.0.0.1:${port}`,
       'frontend-args': stack.frontendArgs.join(' '),
       'retry-delay': '0.5',
-      retries: '20',
+      retries: '6',
       timeout: '10',
       ...extra,
     };
@@ -122,10 +145,15 @@ describe.each(MATRIX)('ai-dynamo %s', (version) => {
       expect(main.outputs.mode).toBe(mode);
       expect(main.outputs.command).toContain(`--router-mode ${mode}`);
       expect(JSON.parse(main.outputs.models)).toEqual(['tiny-model']);
-      expect(main.outputs['mode-verified']).toBe('verified');
+      if (mode !== 'kv' && NON_KV_UNPROVABLE(version)) {
+        expect(main.outputs['mode-verified']).toBe('unverifiable');
+        expect(main.outputs.limitations).toMatch(/counted none of the requests/);
+      } else {
+        expect(main.outputs['mode-verified']).toBe('verified');
+      }
       if (mode === 'kv') {
         // The workers publish KV events: the run must see them and say so, not "not confirmed".
-        expect(main.outputs['kv-events']).toBe('true');
+        expect(main.outputs['kv-events']).toBe(kvEventsSignals(version).applied ? 'true' : 'unknown');
       }
     },
     150_000,
@@ -142,7 +170,7 @@ describe.each(MATRIX)('ai-dynamo %s', (version) => {
         mode: 'kv',
       });
       try {
-        const main = await runAction({ 'base-url': frontend.url, 'retry-delay': '0.5', retries: '20' });
+        const main = await runAction({ 'base-url': frontend.url, 'retry-delay': '0.5', retries: '6' });
         expect({ result: main.outputs.result, summary: main.summary }).toMatchObject({ result: 'pass' });
         expect(main.outputs.command).toBe('');
         expect(main.outputs.mode).toBe('kv');
@@ -159,7 +187,12 @@ describe.each(MATRIX)('ai-dynamo %s', (version) => {
     'detects workers that publish no KV events in kv mode',
     async () => {
       // A stack of its own: on etcd discovery (1.0.x) a second worker set would join the first.
-      const silent = await startReleaseStack(version, { workers: 2, speedupRatio: 10, kvEvents: false });
+      const silent = await startReleaseStack(version, {
+        workers: 2,
+        speedupRatio: 10,
+        blockSize: 16,
+        kvEvents: false,
+      });
       try {
         const main = await launchAndStop(
           { ...(await launchInputs({ mode: 'kv' })), 'frontend-args': silent.frontendArgs.join(' ') },
@@ -167,8 +200,12 @@ describe.each(MATRIX)('ai-dynamo %s', (version) => {
         );
         expect({ result: main.outputs.result, summary: main.summary }).toMatchObject({ result: 'pass' });
         expect(main.outputs['mode-verified']).toBe('verified');
-        expect(main.outputs['kv-events']).toBe('false');
-        expect(main.summary).toMatch(/publish no KV events/);
+        if (!kvEventsSignals(version).mismatch) {
+          expect(main.outputs['kv-events']).toBe('unknown');
+        } else {
+          expect(main.outputs['kv-events']).toBe('false');
+          expect(main.summary).toMatch(/publish no KV events/);
+        }
       } finally {
         await silent.stop();
       }

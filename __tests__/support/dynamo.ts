@@ -870,6 +870,8 @@ export async function startReleaseStack(
   };
   try {
     const env: Record<string, string> = {
+      // Without it a pre-1.6 frontend asks huggingface.co first and drops the model when that fails.
+      HF_HUB_OFFLINE: '1',
       DYN_TCP_RESPONSE_STREAM_HOST: needs.responseHostIsInterface ? 'lo' : '127.0.0.1',
     };
     let nats: PlaneServer | undefined;
