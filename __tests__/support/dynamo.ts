@@ -811,7 +811,10 @@ export function hfHomeWithModel(modelName = TINY_MODEL_NAME, modelDir = tinyMode
 
 /** What one release needs around it, as measured here (see src/releases/releases.json). */
 export interface ReleaseNeeds {
-  /** Frontend and mocker exit at start without a NATS server (1.0.x, 1.2.x). */
+  /**
+   * A NATS server: 1.0.x's frontend and mocker exit without one; 1.2.x's kv-mode frontend never lists
+   * the model without one ("KV router's EventSubscriber requires NATS").
+   */
   nats: boolean;
   /** Run on the default discovery backend, etcd, instead of file discovery. */
   etcd: boolean;
