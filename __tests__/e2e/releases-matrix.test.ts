@@ -29,6 +29,7 @@ function installed(version: string): boolean {
 }
 
 const missing = MATRIX.filter((v) => !installed(v));
+// describe.each needs one row; 'none' is never installed, so its cases skip.
 if (missing.length > 0) {
   console.warn(
     `release matrix: no venv for ${missing.join(', ')}: run DYNAMO_VERSION=<v> bash scripts/setup-dynamo.sh (bootstrap.sh does)`,
@@ -86,7 +87,11 @@ function kvEventsSignals(version: string): { applied: boolean; mismatch: boolean
   return { applied: minor >= 2, mismatch: minor >= 4 };
 }
 
-describe.each(MATRIX)('ai-dynamo %s', (version) => {
+if (MATRIX.length === 0) {
+  describe.skip('release matrix (DYNAMO_MATRIX is empty)', () => it('is skipped', () => undefined));
+}
+
+describe.each(MATRIX.length > 0 ? MATRIX : ['none'])('ai-dynamo %s', (version) => {
   const run = installed(version) ? it : it.skip;
   let stack: ReleaseStack;
 
