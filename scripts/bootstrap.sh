@@ -22,4 +22,10 @@ if [[ "${SKIP_DYNAMO:-}" != 1 ]]; then
   # aiperf, pinned, for the test that holds `next-command` against `aiperf profile --help`
   # (minutes on a fresh machine, so it is installed here rather than inside a test's timeout).
   bash scripts/setup-aiperf.sh
+  # The release matrix (__tests__/e2e/releases-matrix.test.ts): older releases in their own venvs, and
+  # the NATS and etcd servers they need (1.6.1 is the shared venv above). DYNAMO_MATRIX="" skips it
+  # (the matrix tests then skip); the test reads the same variable.
+  for version in ${DYNAMO_MATRIX-1.0.2 1.3.1 1.6.1}; do
+    DYNAMO_VERSION="$version" bash scripts/setup-dynamo.sh >/dev/null
+  done
 fi

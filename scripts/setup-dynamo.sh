@@ -7,6 +7,7 @@
 #   DYNAMO_PYTHON   force the interpreter used to create the venv (must be 3.10, 3.11 or 3.12)
 #   DYNAMO_VENV     venv location (default: <repo>/.venv-dynamo)
 #   DYNAMO_FORCE=1  rebuild the venv and the model even if the stamps match
+#   DYNAMO_VERSION  another release: hands over to setup-dynamo-release.sh (.venv-dynamo-<version>/)
 #
 # Python: ai-dynamo 1.6.1 on Python 3.11-3.13 requires aisimulate==0.13.0, a stub wheel that
 # downloads its payload from pypi.nvidia.com and fails offline. On 3.10 that requirement is not
@@ -14,6 +15,10 @@
 # other requirements by hand (aisimulate is only used by the planner and --ais-perf-model).
 set -euo pipefail
 
+# Another release (the test suite's release matrix): its own venv .venv-dynamo-<version>/.
+if [[ -n "${DYNAMO_VERSION:-}" && "$DYNAMO_VERSION" != "1.6.1" ]]; then
+  exec bash "$(dirname "${BASH_SOURCE[0]}")/setup-dynamo-release.sh"
+fi
 DYNAMO_VERSION="1.6.1"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${DYNAMO_VENV:-$REPO_ROOT/.venv-dynamo}"

