@@ -74,7 +74,8 @@ function baseContract(settings: Settings, plan: Plan): Contract {
   return {
     result: 'fail',
     target: plan.target,
-    mode: plan.expectedMode ?? '',
+    // A URL run reports the mode it checks (verified or not), as the `mode` output promises.
+    mode: plan.expectedMode ?? plan.requestedMode ?? '',
     modeReason: plan.modeReason,
     modeVerified: '',
     modeEvidence: '',
