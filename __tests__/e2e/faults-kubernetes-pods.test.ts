@@ -254,8 +254,13 @@ const CASES: Case[] = [
     boundMs: ROLLOUT_S * 1000 + SLACK_MS,
     check: (run) => {
       expect(run.stdout).toMatch(
-        /::error .*within 6 s: crash-graph-frontend-\S+ is in CrashLoopBackOff \(container main, \d+ restart\(s\), last exit code 3\)/,
+        /::error .*within 6 s: crash-graph-frontend-\S+ is in CrashLoopBackOff \(container main, \d+ restart\(s\), last exit code 3 \(Error\)\)/,
       );
+      // The next command is the crashed container's previous log, not advice about slow pulls.
+      expect(run.outputs['next-command']).toMatch(
+        /^kubectl logs -n dynamo crash-graph-frontend-\S+ -c main --previous --tail=100$/,
+      );
+      expect(run.stdout).not.toMatch(/slow image pulls/);
       expect(run.stdout).toMatch(/stays applied/);
       expect(JSON.parse(run.outputs['env-patch'])).toMatchObject({
         applied: true,

@@ -488,7 +488,11 @@ export async function openKubernetesTarget(
     }
     return session;
   } catch (error) {
-    throw await failedAfterWrite(error);
+    const reported = await failedAfterWrite(error);
+    // The report names the Service and points its next command at these pods, not at a URL.
+    if (reported instanceof Error)
+      Object.assign(reported, { where: { namespace, frontendSelector: selector, service: session.service } });
+    throw reported;
   }
 
   /**
