@@ -3,6 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { shellJoin } from './args.js';
 import { smokeCheck, type SmokeResult } from './check/smoke.js';
 import type { HttpClient } from './check/http.js';
 import { CheckFailure } from './failures.js';
@@ -59,6 +60,8 @@ export interface TargetSession {
   release?: DynamoRelease;
   /** Called when the check failed; may restore the previous state (rollback-on-failure). */
   onCheckFailed?(failure: CheckFailure): Promise<void>;
+  /** Planned from a file alone (a dry run without a cluster): there is nothing to check live. */
+  planOnly?: boolean;
   /** Releases what the session holds for the check (a port-forward); never throws. */
   close(): Promise<void>;
 }
@@ -225,6 +228,24 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
         : await effects.log.group(targetTitle(plan), () => effects.openTarget(settings, plan));
     session = opened;
     applySession(contract, opened);
+    if (opened.planOnly) {
+      // The plan is the result: the file decided the mode and the patch; nothing was reachable.
+      contract.result = 'pass';
+      contract.modeVerified = 'unverifiable';
+      contract.modeEvidence = 'planned from the file alone: nothing was checked live';
+      contract.url = '';
+      // What an apply of the file would change on a live cluster, for whoever has the credentials.
+      const recipe = settings.kubernetes?.recipe ?? '';
+      contract.nextCommand = shellJoin([
+        'kubectl',
+        'diff',
+        '-n',
+        opened.namespace ?? 'default',
+        '-f',
+        recipe,
+      ]);
+      return contract;
+    }
     const verifying = settings.verify && !settings.skipChat;
     // The evidence window opens once the frontend answered and before the smoke chat, so that
     // chat is itself the evidence; a dead frontend costs nothing extra.

@@ -6,7 +6,7 @@ import { escapeHtml } from './escape.js';
 import type { Contract } from './contract.js';
 import { renderComparison } from './comparison.js';
 import { fittingCount, MODELS_CAP } from './outputs.js';
-import { whereReached } from './where.js';
+import { dryRunNote, whereReached } from './where.js';
 
 // Each outside value is cut before it is escaped, so one huge value (a 1.5 MB model id) cannot
 // push the whole summary over the runner's 1 MiB limit. Secrets were redacted before rendering.
@@ -29,7 +29,7 @@ function verdictLine(c: Contract): string {
   const where = whereReached(c);
   if (c.result === 'pass') {
     const mode = c.mode ? `${c.mode} mode` : 'mode unchanged';
-    return `<h3>✅ Dynamo router check passed: ${esc(mode)} at ${esc(where)}</h3>`;
+    return `<h3>✅ Dynamo router check passed: ${esc(mode)} at ${esc(where)}${esc(dryRunNote(c))}</h3>`;
   }
   return `<h3>❌ Dynamo router check failed: ${code(c.failure?.code ?? 'internal')} at ${esc(where)}</h3>`;
 }
@@ -62,6 +62,8 @@ function changeCell(c: Contract): string {
 }
 
 function smokeCell(c: Contract): string {
+  if (c.result === 'pass' && c.checks.length === 0)
+    return 'Not run: planned from the file alone (no cluster configured); nothing was checked live.';
   if (c.result === 'pass') {
     const chat = c.checks.find((k) => k.name === 'chat');
     const latency = c.latencyMs !== undefined ? ` in ${c.latencyMs} ms` : '';
@@ -90,11 +92,14 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
   const modeHtml = c.mode ? `${code(c.mode)}: ${esc(c.modeReason)}` : esc(c.modeReason);
   const verified = c.modeVerified ? `<br>Verification: ${code(c.modeVerified)} ${esc(c.modeEvidence)}` : '';
   const kv = `<br>KV events: ${code(c.kvEvents)} (${esc(c.kvEventsReason)})`;
-  const frontend = c.service
-    ? `Service ${code(c.service)}, checked at ${code(c.url)}${c.target === 'kubernetes' && !c.checks.length ? ' (not reached)' : ''}`
-    : c.target === 'kubernetes'
-      ? `${esc(whereReached(c))}: the Service was not found or not reached`
-      : code(c.url);
+  const frontend =
+    !c.url && c.service
+      ? `Service ${code(c.service)} (not contacted: planned from the file)`
+      : c.service
+        ? `Service ${code(c.service)}, checked at ${code(c.url)}${c.target === 'kubernetes' && !c.checks.length ? ' (not reached)' : ''}`
+        : c.target === 'kubernetes'
+          ? `${esc(whereReached(c))}: the Service was not found or not reached`
+          : code(c.url);
   parts.push(
     [
       '<table>',
@@ -151,7 +156,7 @@ export function verdictText(c: Contract): string {
   const where = whereReached(c);
   if (c.result === 'pass') {
     const latency = c.latencyMs !== undefined ? `, chat ${c.latencyMs} ms` : '';
-    return `PASS ${c.mode || 'mode unchanged'} at ${where}: model ${c.model || '-'}${latency}`;
+    return `PASS ${c.mode || 'mode unchanged'} at ${where}${dryRunNote(c)}: model ${c.model || '-'}${latency}`;
   }
   return `FAIL ${c.failure?.code ?? 'internal'} at ${where}: ${c.failure?.message ?? ''} Next: ${c.failure?.next ?? ''}`;
 }

@@ -22,3 +22,11 @@ export function whereReached(c: Contract): string {
   }
   return c.url;
 }
+
+/** A dry run says so in every verdict line: "PASS kv" alone would read as a change made. */
+export function dryRunNote(c: Contract): string {
+  if (!c.envPatch?.dryRun) return '';
+  return c.checks.length === 0 && c.result === 'pass'
+    ? ' (dry run planned from the file: nothing written, nothing checked live)'
+    : ' (dry run: nothing written)';
+}
