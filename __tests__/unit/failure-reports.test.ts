@@ -98,7 +98,7 @@ async function report(target: TargetKind, code: FailureCode, phase: 'target' | '
   const http = phase === 'check' ? (checkAnswers(code) as HttpClient) : noHttp;
   const contract = await runCheck(settings, {
     http,
-    log: { info: () => undefined, warning: () => undefined },
+    log: { info: () => undefined, warning: () => undefined, group: (_title, body) => body() },
     openTarget: async (_s, plan) => {
       if (phase === 'target') throw new CheckFailure(code, MESSAGES[code] ?? `A ${code} failure.`);
       if (target === 'kubernetes') return kubernetesSession();
