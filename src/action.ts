@@ -7,6 +7,8 @@ import { contractOutputs, failureOf, outputCutNotes, type Contract } from './rep
 import { renderSummary, verdictText } from './report/summary.js';
 import { runCheck, toFailure } from './run.js';
 import { actionInputs, parseSettings, DEFAULT_BASE_URL, type Settings } from './settings.js';
+import { bannerLine, dryRunLines, passWarning } from './report/log-lines.js';
+import { VERSION } from './version.js';
 import { openTarget } from './targets/index.js';
 import { stopFrontend } from './targets/launch.js';
 import { LAUNCH_STATE, parseLaunchRecord } from './targets/launch-record.js';
@@ -41,17 +43,6 @@ function inputFailureContract(failure: CheckFailure, baseUrl: string): Contract 
   };
 }
 
-/** What the run will do, in one line: the settings group shows it before anything is contacted. */
-function describeSettings(settings: Settings): string {
-  const target = settings.kubernetes
-    ? `Kubernetes${settings.kubernetes.deployment ? ` deployment ${settings.kubernetes.deployment}` : ''}${settings.kubernetes.dryRun ? ' (dry run)' : ''}`
-    : settings.launch
-      ? `launch a frontend at ${settings.baseUrl ?? DEFAULT_BASE_URL}`
-      : (settings.baseUrl ?? DEFAULT_BASE_URL);
-  const compare = settings.compare ? `; compare ${settings.compare.modes.join(', ')}` : '';
-  return `Settings: mode ${settings.mode ?? '(check only)'}, target ${target}, ${settings.retries} attempt(s) per check, ${settings.timeoutMs / 1000} s per request${settings.apiKey ? ', api-key set' : ''}${compare}.`;
-}
-
 function summaryFor(contract: Contract): string {
   let summary = renderSummary(contract);
   if (Buffer.byteLength(summary) > SUMMARY_LIMIT)
@@ -74,8 +65,12 @@ async function publish(runner: ActionRunner, contract: Contract): Promise<void> 
     runner.log.warning(`Could not write the job summary: ${(error as Error).message}`);
   }
   const line = verdictText(contract);
+  for (const dry of dryRunLines(contract)) runner.log.info(dry);
   if (contract.result === 'pass') {
     runner.log.info(line);
+    // A pass that proves less than it seems gets an annotation, not only a log line.
+    const warning = passWarning(contract);
+    if (warning) runner.log.warning(warning.message, warning.title);
   } else {
     const failure = contract.failure;
     runner.log.error(
@@ -96,7 +91,8 @@ export async function runAction(runner: ActionRunner): Promise<void> {
   try {
     settings = await log.group('Settings', async () => {
       const parsed = parseSettings(inputs);
-      log.info(describeSettings(parsed));
+      // The first line: the version and the inputs in effect (the key only as ***).
+      log.info(bannerLine(parsed, VERSION));
       return parsed;
     });
   } catch (error) {

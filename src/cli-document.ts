@@ -1,20 +1,112 @@
 // What the CLI prints and how it exits, kept apart from the entry point so it can be tested.
+// The JSON document's keys are documented in README.md ("The command-line tool"); a unit test
+// keeps the two in step.
 
 import type { Contract } from './report/contract.js';
 
+/** Exit codes, as documented in the usage text and the README. */
+export const EXIT = {
+  ok: 0,
+  usage: 1,
+  modelsFailed: 2,
+  noModels: 3,
+  chatFailed: 4,
+  modeNotApplied: 5,
+} as const;
+
 export function exitCodeFor(contract: Contract): number {
-  if (contract.result === 'pass') return 0;
+  if (contract.result === 'pass') return EXIT.ok;
   const code = contract.failure?.code;
-  if (code === 'bad-input') return 1;
-  if (code === 'no-models') return 3;
+  if (code === 'bad-input') return EXIT.usage;
+  if (code === 'no-models') return EXIT.noModels;
+  if (code === 'mode-not-applied') return EXIT.modeNotApplied;
   const chatFailed = contract.checks.some((c) => c.name === 'chat' && !c.ok);
-  return chatFailed ? 4 : 2;
+  return chatFailed ? EXIT.chatFailed : EXIT.modelsFailed;
 }
 
-export function cliDocument(contract: Contract): Record<string, unknown> {
+// Action inputs the CLI has as flags. The engine's texts name inputs; the CLI's user typed flags.
+const FLAG_OF: Record<string, string> = {
+  'base-url': '--base-url',
+  model: '--model',
+  prompt: '--prompt',
+  'max-tokens': '--max-tokens',
+  'skip-chat': '--skip-chat',
+  retries: '--retries',
+  'retry-delay': '--retry-sleep',
+  timeout: '--timeout',
+  'api-key': '--api-key',
+  mode: '--mode',
+  'kv-events': '--kv-events',
+};
+
+/** Rewrites "the `model` input", "Input `retries`", "`kv-events: false`" into the CLI's flag names. */
+export function cliWording(text: string): string {
+  const flag = (name: string, value?: string): string | undefined =>
+    FLAG_OF[name] ? `\`${FLAG_OF[name]}${value ? ` ${value}` : ''}\`` : undefined;
+  return (
+    text
+      .replace(/Input `([a-z-]+)`/g, (all, name: string) => (FLAG_OF[name] ? `Flag ${flag(name)}` : all))
+      .replace(
+        /(?:the )?`([a-z-]+)(?:: ([^`]+))?` input/g,
+        (all, name: string, value?: string) => flag(name, value) ?? all,
+      )
+      .replace(/`([a-z-]+)(?:: ([^`]+))?`/g, (all, name: string, value?: string) => flag(name, value) ?? all)
+      // The CLI never applies a mode: point at the action for that.
+      .replace(
+        /Use `launch: true` or a Kubernetes target to apply it\./,
+        'Use the GitHub Action (`launch: true` or a Kubernetes target) to apply it.',
+      )
+  );
+}
+
+/** A base URL ending in /v1 makes every path /v1/v1/…: say so instead of only "404". */
+export function v1SuffixHint(contract: Contract): string | undefined {
+  if (contract.failure?.code !== 'models-error') return undefined;
+  let url: URL;
+  try {
+    url = new URL(contract.url);
+  } catch {
+    return undefined;
+  }
+  if (!/\/v1\/?$/.test(url.pathname)) return undefined;
+  url.pathname = url.pathname.replace(/\/v1\/?$/, '') || '/';
+  return `drop the /v1 suffix: the tool adds /v1/models itself, so pass \`--base-url ${url.toString().replace(/\/$/, '')}\``;
+}
+
+export interface CliDocument {
+  version: string;
+  base_url: string;
+  ok: boolean;
+  mode: string | null;
+  mode_verified: string | null;
+  mode_evidence: string | null;
+  model: string | null;
+  models: string[];
+  latency_ms: number | null;
+  checks: {
+    name: string;
+    ok: boolean;
+    attempts: number;
+    status: number | null;
+    latency_ms: number | null;
+    detail: string;
+  }[];
+  limitations: string[];
+  failure: { code: string; message: string; next: string } | null;
+}
+
+export function cliDocument(contract: Contract, version: string): CliDocument {
+  const hint = v1SuffixHint(contract);
   return {
+    version,
     base_url: contract.url,
     ok: contract.result === 'pass',
+    mode: contract.mode || null,
+    mode_verified: contract.modeVerified || null,
+    mode_evidence: contract.modeEvidence || null,
+    model: contract.model || null,
+    models: contract.models,
+    latency_ms: contract.latencyMs ?? null,
     checks: contract.checks.map((c) => ({
       name: c.name,
       ok: c.ok,
@@ -23,11 +115,25 @@ export function cliDocument(contract: Contract): Record<string, unknown> {
       latency_ms: c.latencyMs ?? null,
       detail: c.detail,
     })),
+    limitations: contract.limitations.map(cliWording),
     failure: contract.failure
-      ? { code: contract.failure.code, message: contract.failure.message, next: contract.failure.next }
+      ? {
+          code: contract.failure.code,
+          message: cliWording(contract.failure.message),
+          next: hint ?? cliWording(contract.failure.next),
+        }
       : null,
-    model: contract.model || null,
-    models: contract.models,
-    latency_ms: contract.latencyMs ?? null,
   };
+}
+
+/** The one stderr line of a run: the verdict, naming the mode only when one was checked. */
+export function cliVerdict(doc: CliDocument): string {
+  if (doc.ok) {
+    const mode = doc.mode ? ` ${doc.mode} (${doc.mode_verified ?? 'not checked'})` : '';
+    const latency = doc.latency_ms !== null ? `, chat ${doc.latency_ms} ms` : '';
+    const caveats = doc.limitations.length ? ` [${doc.limitations.length} limitation(s) in the JSON]` : '';
+    return `PASS${mode} at ${doc.base_url}: model ${doc.model ?? '-'}${latency}${caveats}`;
+  }
+  const f = doc.failure;
+  return `FAIL ${f?.code ?? 'internal'} at ${doc.base_url}: ${f?.message ?? ''} Next: ${f?.next ?? ''}`;
 }

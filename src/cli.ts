@@ -1,23 +1,28 @@
-// dynamo-router-check: the same engine as a command-line smoke check. Prints a JSON document on
-// stdout and a readable line on stderr. Exit codes: 0 ok; 1 usage error; 2 /v1/models never
-// answered 200; 3 no model discovered; 4 the chat request failed or was invalid.
+// dynamo-router-check: the engine's URL path as a command. Prints a JSON document on stdout and
+// exactly one verdict line on stderr (progress lines too with --verbose). Exit codes: 0 ok; 1 usage
+// error; 2 /v1/models never answered 200; 3 no model discovered; 4 the chat request failed or was
+// invalid; 5 --mode given and the evidence shows another mode (mode-not-applied).
 
 import { parseArgs } from 'node:util';
 import { httpClient } from './check/http.js';
-import { cliDocument, exitCodeFor } from './cli-document.js';
-import { verdictText } from './report/summary.js';
+import { cliDocument, cliVerdict, cliWording, EXIT, exitCodeFor } from './cli-document.js';
 import { cliPrinter, jsonDocument } from './runner/print.js';
 import { secrets } from './runner/redact.js';
 import { runCheck, toFailure } from './run.js';
 import { DEFAULT_BASE_URL, DEFAULTS, parseSettings } from './settings.js';
+import { VERSION } from './version.js';
 // The CLI checks a URL only: importing the target chooser would bundle the Kubernetes chunk.
 import { urlSession } from './targets/url.js';
 
 const USAGE = `Usage: dynamo-router-check [options]
 
 Checks a Dynamo frontend: GET /v1/models must list a model, then one chat completion must answer.
+With --mode, also proves the frontend runs that router mode (metrics around the chat).
 
-  --base-url URL      frontend URL (default ${DEFAULT_BASE_URL})
+  --base-url URL      frontend URL without /v1 (default ${DEFAULT_BASE_URL})
+  --mode MODE         router mode the frontend must run: round-robin, random, power-of-two,
+                      least-loaded, device-aware-weighted, kv, direct (default: not checked)
+  --kv-events V       auto, true or false (false: approximate KV mode, kv without worker events)
   --model NAME        model for the chat request (default: the first listed)
   --prompt TEXT       chat prompt (default "${DEFAULTS.prompt}")
   --max-tokens N      max tokens of the reply (default ${DEFAULTS.maxTokens})
@@ -26,10 +31,13 @@ Checks a Dynamo frontend: GET /v1/models must list a model, then one chat comple
   --retry-sleep S     seconds before the first retry, doubling after (default ${DEFAULTS.retryDelay})
   --timeout S         seconds per request (default ${DEFAULTS.timeout})
   --api-key KEY       bearer token (default: $DYNAMO_API_KEY; prefer the variable, argv is visible)
+  -v, --verbose       also print progress lines on stderr (default: only the verdict line)
+  -V, --version       print the version
   -h, --help          this text
 
+Prints a JSON document on stdout and one verdict line on stderr.
 Exit codes: 0 ok, 1 usage error, 2 /v1/models never answered 200, 3 no model discovered,
-4 the chat request failed or was invalid.`;
+4 the chat request failed or was invalid, 5 the frontend runs another mode than --mode.`;
 
 // The CLI may run inside a workflow step: its stderr lines are guarded like the action's log.
 const stderr = cliPrinter();
@@ -51,16 +59,24 @@ async function main(argv: string[]): Promise<number> {
         'retry-sleep': { type: 'string' },
         timeout: { type: 'string' },
         'api-key': { type: 'string' },
+        mode: { type: 'string' },
+        'kv-events': { type: 'string' },
+        verbose: { type: 'boolean', short: 'v' },
+        version: { type: 'boolean', short: 'V' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (error) {
     stderr.say(`dynamo-router-check: ${(error as Error).message}\n\n${USAGE}`);
-    return 1;
+    return EXIT.usage;
   }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
-    return 0;
+    return EXIT.ok;
+  }
+  if (values.version) {
+    process.stdout.write(`dynamo-router-check ${VERSION}\n`);
+    return EXIT.ok;
   }
   const flags: Record<string, string> = {
     'base-url': (values['base-url'] as string | undefined) ?? DEFAULT_BASE_URL,
@@ -72,28 +88,32 @@ async function main(argv: string[]): Promise<number> {
     'retry-delay': (values['retry-sleep'] as string | undefined) ?? '',
     timeout: (values.timeout as string | undefined) ?? '',
     'api-key': (values['api-key'] as string | undefined) ?? process.env.DYNAMO_API_KEY ?? '',
+    mode: (values.mode as string | undefined) ?? '',
+    'kv-events': (values['kv-events'] as string | undefined) ?? '',
   };
   let settings;
   try {
-    // The CLI is a drop-in for the two-request smoke script: no extra verification requests.
-    settings = { ...parseSettings((name) => (flags[name] ?? '').trim()), verify: false };
+    const parsed = parseSettings((name) => (flags[name] ?? '').trim());
+    // Without --mode the CLI stays a drop-in for the two-request smoke script; with it, it gathers
+    // the same evidence as the action's URL path.
+    settings = { ...parsed, verify: parsed.mode !== undefined };
   } catch (error) {
     // Same validation as the action; name the flag, not the input.
-    const message = toFailure(error)
-      .message.replace(/Input `retry-delay`/, 'Flag `--retry-sleep`')
-      .replace(/Input `([^`]+)`/, 'Flag `--$1`');
-    stderr.say(`dynamo-router-check: ${message}`);
-    return 1;
+    stderr.say(`dynamo-router-check: ${cliWording(toFailure(error).message)}`);
+    return EXIT.usage;
   }
   // A server can echo the key back into an error body: nothing printed may carry it.
   if (settings.apiKey) secrets.add(settings.apiKey);
+  // Progress lines only with --verbose: by default stderr carries exactly one line, the verdict.
+  const progress = values.verbose ? stderr : cliPrinter(() => undefined);
   const contract = await runCheck(settings, {
     http: httpClient,
-    log: stderr,
+    log: progress,
     openTarget: async (_s, plan) => urlSession(plan.baseUrl),
   }).finally(() => httpClient.close());
-  process.stdout.write(`${jsonDocument(cliDocument(contract))}\n`);
-  stderr.say(verdictText(contract));
+  const doc = cliDocument(contract, VERSION);
+  process.stdout.write(`${jsonDocument(doc)}\n`);
+  stderr.say(cliVerdict(doc).replace(/\s*\n\s*/g, ' '));
   return exitCodeFor(contract);
 }
 

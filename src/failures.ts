@@ -117,7 +117,7 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   },
   'port-forward-failed': {
     cause: 'the port-forward to the frontend pod could not be opened or dropped',
-    next: 'check the pod is Running and that the identity may create pods/portforward',
+    next: 'check the pod is Running and that the identity may get and create pods/portforward (deploy/rbac.yaml)',
   },
   'mode-not-applied': {
     cause: 'the frontend does not run in the requested router mode',

@@ -3,6 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { shellJoin } from './args.js';
 import { smokeCheck, type SmokeResult } from './check/smoke.js';
 import type { HttpClient } from './check/http.js';
 import { CheckFailure } from './failures.js';
@@ -10,6 +11,8 @@ import { displayCommand, makePlan, type Plan } from './plan.js';
 import { failureOf, type Contract, type EnvPatch, type ReportDetail } from './report/contract.js';
 import { nextCommand } from './report/next-command.js';
 import { dropContradicted } from './report/truths.js';
+import { rolloutAdvice } from './report/failure-command.js';
+import { subjectOf } from './report/where.js';
 import type { Settings } from './settings.js';
 import type { KvEventsVerdict } from './plan.js';
 import type { EvidenceWindow, LogSource } from './evidence/gather.js';
@@ -57,6 +60,8 @@ export interface TargetSession {
   release?: DynamoRelease;
   /** Called when the check failed; may restore the previous state (rollback-on-failure). */
   onCheckFailed?(failure: CheckFailure): Promise<void>;
+  /** Planned from a file alone (a dry run without a cluster): there is nothing to check live. */
+  planOnly?: boolean;
   /** Releases what the session holds for the check (a port-forward); never throws. */
   close(): Promise<void>;
 }
@@ -74,7 +79,8 @@ function baseContract(settings: Settings, plan: Plan): Contract {
   return {
     result: 'fail',
     target: plan.target,
-    mode: plan.expectedMode ?? '',
+    // A URL run reports the mode it checks (verified or not), as the `mode` output promises.
+    mode: plan.expectedMode ?? plan.requestedMode ?? '',
     modeReason: plan.modeReason,
     modeVerified: '',
     modeEvidence: '',
@@ -82,6 +88,7 @@ function baseContract(settings: Settings, plan: Plan): Contract {
     kvEventsReason: plan.kvEventsReason,
     command: displayCommand(plan.command),
     url: plan.baseUrl,
+    subject: subjectOf(settings),
     service: '',
     model: settings.model ?? '',
     models: [],
@@ -193,10 +200,25 @@ async function checkLaunch(
   if (limitation) contract.limitations.push(limitation);
 }
 
+/** Rows that agree with each other after a failure: no "applied" for a change never written. */
+function reconcileFailure(contract: Contract, plan: Plan): void {
+  const failure = contract.failure;
+  if (!failure) return;
+  if (plan.target === 'kubernetes' && plan.requestedMode && !contract.envPatch) {
+    contract.modeReason = `requested by the \`mode\` input; not applied: the run stopped before writing DYN_ROUTER_MODE (${failure.code})`;
+  }
+  if (failure.code === 'rollout-timeout') {
+    const advice = rolloutAdvice(failure.message);
+    if (advice) failure.next = advice;
+  }
+}
+
 export async function runCheck(settings: Settings, effects: RunEffects): Promise<Contract> {
   const plan = makePlan(settings);
   const contract = baseContract(settings, plan);
   let session: TargetSession | undefined;
+  // Where a target that failed while opening had got to (namespace, Service, frontend pods).
+  let reached: { namespace?: string; frontendSelector?: string; service?: string } | undefined;
   try {
     if (plan.target === 'launch') await checkLaunch(settings, plan, contract, effects);
     // A URL target does nothing worth a group of its own; launch and Kubernetes log their steps.
@@ -206,6 +228,24 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
         : await effects.log.group(targetTitle(plan), () => effects.openTarget(settings, plan));
     session = opened;
     applySession(contract, opened);
+    if (opened.planOnly) {
+      // The plan is the result: the file decided the mode and the patch; nothing was reachable.
+      contract.result = 'pass';
+      contract.modeVerified = 'unverifiable';
+      contract.modeEvidence = 'planned from the file alone: nothing was checked live';
+      contract.url = '';
+      // What an apply of the file would change on a live cluster, for whoever has the credentials.
+      const recipe = settings.kubernetes?.recipe ?? '';
+      contract.nextCommand = shellJoin([
+        'kubectl',
+        'diff',
+        '-n',
+        opened.namespace ?? 'default',
+        '-f',
+        recipe,
+      ]);
+      return contract;
+    }
     const verifying = settings.verify && !settings.skipChat;
     // The evidence window opens once the frontend answered and before the smoke chat, so that
     // chat is itself the evidence; a dead frontend costs nothing extra.
@@ -264,6 +304,8 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
     // A target that refused on the release's account still says which release it found.
     const release = (error as { release?: DynamoRelease } | undefined)?.release;
     if (release) contract.dynamoVersion = describeRelease(release);
+    reached = (error as { where?: typeof reached } | undefined)?.where;
+    if (reached?.service && !contract.service) contract.service = reached.service;
     if (failure.code === 'internal' && error instanceof Error && error.stack) {
       contract.details.push({ title: 'Stack trace (unexpected error)', text: error.stack });
     }
@@ -284,13 +326,16 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
     url: contract.url,
     model: contract.model,
     mode: contract.mode,
-    namespace: session?.namespace,
+    namespace: session?.namespace ?? reached?.namespace ?? settings.kubernetes?.namespace,
     service: contract.service,
-    frontendSelector: session?.frontendSelector,
+    frontendSelector: session?.frontendSelector ?? reached?.frontendSelector,
     workerSelector: session?.workerSelector,
     logPath: session?.logPath,
     apiKeySet: Boolean(settings.apiKey),
+    message: contract.failure?.message,
+    kubernetes: plan.target === 'kubernetes',
   });
+  reconcileFailure(contract, plan);
   // The annotation and the summary name the exact command for this deployment, not only advice.
   if (contract.failure && contract.nextCommand && !contract.failure.next.includes(contract.nextCommand)) {
     contract.failure.next = `${contract.failure.next}; run: ${contract.nextCommand}`;

@@ -264,6 +264,8 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
       expect(main.outputs.result).toBe('fail');
       expect(main.outputs.failure).toBe('mode-not-applied');
       expect(main.outputs['mode-verified']).toBe('contradicted');
+      // The mode output names the mode that was checked, consistent with mode-verified.
+      expect(main.outputs.mode).toBe('kv');
       cleanup(main);
     } finally {
       await frontend.stop();
@@ -296,13 +298,60 @@ describeDynamo('bundled action, launch mode, real Dynamo', () => {
         ]);
         expect(exitCode).toBe(0);
         const doc = JSON.parse(stdout);
-        expect(doc).toMatchObject({ base_url: frontend.url, ok: true, failure: null });
+        expect(doc).toMatchObject({ base_url: frontend.url, ok: true, failure: null, mode: null });
         expect(doc.checks.map((c: { name: string }) => c.name)).toEqual(['models', 'chat']);
-        expect(stderr).toMatch(/^ {2}models: tiny-model/m);
-        expect(stderr).toMatch(/PASS/);
+        // Exactly one stderr line, and no claim about a mode nobody asked about.
+        expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+        expect(stderr).toMatch(new RegExp(`^PASS at ${frontend.url}: model tiny-model`));
+        expect(stderr).not.toMatch(/unchanged/);
+        const verbose = await runCli(['--base-url', frontend.url, '--retry-sleep', '0.2', '--verbose']);
+        expect(verbose.stderr).toMatch(/^ {2}models: tiny-model/m);
+        expect(verbose.stderr.trimEnd().split('\n').pop()).toMatch(/^PASS at /);
       } finally {
         await frontend.stop();
       }
+    });
+
+    it("verifies --mode with the action's verdicts: kv verified (0), contradicted on round-robin (5)", async () => {
+      const kv = await startFrontend({ discoveryDir: workers.discoveryDir, mode: 'kv' });
+      try {
+        const run = await runCli(['--base-url', kv.url, '--mode', 'kv', '--retry-sleep', '0.2']);
+        expect(run.exitCode).toBe(0);
+        const doc = JSON.parse(run.stdout);
+        expect(doc).toMatchObject({ ok: true, mode: 'kv', mode_verified: 'verified' });
+        expect(run.stderr).toMatch(/^PASS kv \(verified\) at /);
+        expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+      } finally {
+        await kv.stop();
+      }
+      const rr = await startFrontend({ discoveryDir: workers.discoveryDir, mode: 'round-robin' });
+      try {
+        const run = await runCli(['--base-url', rr.url, '--mode', 'kv', '--retry-sleep', '0.2']);
+        expect(run.exitCode).toBe(5);
+        const doc = JSON.parse(run.stdout);
+        expect(doc).toMatchObject({ ok: false, mode: 'kv', mode_verified: 'contradicted' });
+        expect(doc.failure.code).toBe('mode-not-applied');
+        expect(run.stderr).toMatch(/^FAIL mode-not-applied at /);
+        expect(run.stderr.trimEnd().split('\n')).toHaveLength(1);
+        // A wrong model names the flag, and a /v1 suffix gets its hint.
+        const wrong = await runCli(['--base-url', rr.url, '--model', 'nope', '--retry-sleep', '0.1']);
+        expect(JSON.parse(wrong.stdout).failure.next).toMatch(/`--model`/);
+        expect(wrong.stdout).not.toMatch(/input/);
+        const v1 = await runCli(['--base-url', `${rr.url}/v1`, '--retries', '1']);
+        expect(v1.exitCode).toBe(2);
+        expect(JSON.parse(v1.stdout).failure.next).toMatch(
+          new RegExp(`drop the /v1 suffix.*--base-url ${rr.url}\``),
+        );
+      } finally {
+        await rr.stop();
+      }
+    });
+
+    it('prints its version', async () => {
+      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+      const run = await runCli(['--version']);
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout.trim()).toBe(`dynamo-router-check ${pkg.version}`);
     });
 
     it('exits 3 when no model is discovered and 2 when nothing answers', async () => {

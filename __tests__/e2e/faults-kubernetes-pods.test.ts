@@ -202,7 +202,8 @@ const CASES: Case[] = [
     name: 'port-forward: forbidden (403 on pods/portforward)',
     inputs: { deployment: DGD },
     arrange: () => {
-      const rule = { verbs: ['create'], resources: ['pods/portforward'] };
+      // The stand-in pretends to be 1.32: a WebSocket port-forward is authorized as `get`.
+      const rule = { verbs: ['get'], resources: ['pods/portforward'] };
       cluster.rbac.deny.push(rule);
       return () => void cluster.rbac.deny.splice(cluster.rbac.deny.indexOf(rule), 1);
     },
@@ -210,7 +211,7 @@ const CASES: Case[] = [
     boundMs: SLACK_MS,
     check: (run) => {
       expect(run.stdout).toMatch(
-        /::error .*cannot create resource "pods\/portforward" in API group "" in the namespace "dynamo".*Next step: grant `create` on `pods\/portforward`/,
+        /::error .*cannot get resource "pods\/portforward" in API group "" in the namespace "dynamo".*Next step: grant `get` and `create` on `pods\/portforward`/,
       );
       expect(portForwards().map((e) => e.status)).toEqual([403]);
     },
@@ -253,8 +254,13 @@ const CASES: Case[] = [
     boundMs: ROLLOUT_S * 1000 + SLACK_MS,
     check: (run) => {
       expect(run.stdout).toMatch(
-        /::error .*within 6 s: crash-graph-frontend-\S+ is in CrashLoopBackOff \(container main, \d+ restart\(s\), last exit code 3\)/,
+        /::error .*within 6 s: crash-graph-frontend-\S+ is in CrashLoopBackOff \(container main, \d+ restart\(s\), last exit code 3 \(Error\)\)/,
       );
+      // The next command is the crashed container's previous log, not advice about slow pulls.
+      expect(run.outputs['next-command']).toMatch(
+        /^kubectl logs -n dynamo crash-graph-frontend-\S+ -c main --previous --tail=100$/,
+      );
+      expect(run.stdout).not.toMatch(/slow image pulls/);
       expect(run.stdout).toMatch(/stays applied/);
       expect(JSON.parse(run.outputs['env-patch'])).toMatchObject({
         applied: true,

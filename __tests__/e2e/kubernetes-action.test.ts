@@ -149,6 +149,11 @@ describe('bundled action on the stand-in', () => {
       { name: 'DYN_ROUTER_MODE', value: 'kv' },
       { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' },
     ];
+    // The one addition to metadata: the mark that lets a later run see an apply overwrote this.
+    expected.metadata.annotations = {
+      ...(before.metadata.annotations ?? {}),
+      'dynamo-router-starter.nvidia.com/router-env': 'DYN_ROUTER_MODE=kv,DYN_ROUTER_USE_KV_EVENTS=false',
+    };
     expect(strip(after)).toEqual(expected);
   }, 300_000);
 

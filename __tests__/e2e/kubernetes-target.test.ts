@@ -199,6 +199,17 @@ describe('v1alpha1 DGD (from its recipe) on the stand-in', () => {
     expect(contract.failure?.message).toContain('kubectl get svc -n dynamo');
   }, 60_000);
 
+  it('a typo in the deployment name: says the DGD does not exist, with the near names', async () => {
+    const { contract } = await run({ namespace: 'dynamo', deployment: 'mocker-agx', mode: 'kv' });
+    expect(contract.failure?.code).toBe('not-found');
+    expect(contract.failure?.message).toMatch(
+      /^DynamoGraphDeployment dynamo\/mocker-agx does not exist\. Did you mean mocker-agg\?/,
+    );
+    expect(contract.failure?.next).toMatch(/set `deployment: mocker-agg`/);
+    expect(contract.nextCommand).toBe('kubectl get dynamographdeployments.nvidia.com -n dynamo');
+    expect(contract.modeReason).toMatch(/not applied/);
+  }, 60_000);
+
   it('args trap: a frontend whose args pin --router-mode fails before writing', async () => {
     await cluster.apply(path.join(FIXTURES, 'recipe-kv-router.yaml'));
     cluster.clearRequestLog();

@@ -19,13 +19,30 @@ export function owned(o: AnyObj): AnyObj {
 
 export const ROUTER_VARS = ['DYN_ROUTER_MODE', 'DYN_ROUTER_USE_KV_EVENTS'];
 
-/** The frontend's env lists (component `envs`, main container `env`) and the object without them. */
+/** The annotation the action leaves on what it changed (src/targets/kubernetes/marker.ts). */
+export const ROUTER_MARK = 'dynamo-router-starter.nvidia.com/router-env';
+
+/**
+ * The frontend's env lists (component `envs`, main container `env`) and the object without them,
+ * nor the action's mark: when present, the mark must name exactly the router env in effect.
+ */
 export function split(o: AnyObj): { rest: AnyObj; lists: Env[] } {
   const c = owned(o);
+  const annotations = c.metadata.annotations as Record<string, string> | undefined;
+  const mark = annotations?.[ROUTER_MARK];
+  if (annotations && mark !== undefined) {
+    delete annotations[ROUTER_MARK];
+    if (Object.keys(annotations).length === 0) delete c.metadata.annotations;
+  }
   const fe = c.spec.services.Frontend;
   const lists: Env[] = [fe.envs ?? [], fe.extraPodSpec?.mainContainer?.env ?? []];
   delete fe.envs;
   if (fe.extraPodSpec?.mainContainer) delete fe.extraPodSpec.mainContainer.env;
+  if (mark !== undefined) {
+    const now = effective(lists);
+    const inEffect = ROUTER_VARS.filter((n) => now[n] !== undefined).map((n) => `${n}=${now[n]}`);
+    expect(mark).toBe(inEffect.join(','));
+  }
   return { rest: c, lists };
 }
 

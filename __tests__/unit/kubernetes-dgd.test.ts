@@ -125,7 +125,13 @@ describe('merge patch', () => {
     const change = computeEnvChange(before, 'kv', 'off');
     const { patch } = envPatchFor(alpha, loc, before, change.lists);
     expect(patch).toEqual({
-      metadata: { resourceVersion: '7' },
+      // The mark lets a later run tell that an apply overwrote this change (marker.ts).
+      metadata: {
+        resourceVersion: '7',
+        annotations: {
+          'dynamo-router-starter.nvidia.com/router-env': 'DYN_ROUTER_MODE=kv,DYN_ROUTER_USE_KV_EVENTS=false',
+        },
+      },
       spec: {
         services: {
           Frontend: {

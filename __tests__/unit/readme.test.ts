@@ -35,8 +35,27 @@ describe('README', () => {
     expect(table.length).toBeGreaterThanOrEqual(7);
   });
 
-  it('opens with a two-command quick start', () => {
-    const quick = readme.split('## Quick start')[1].split('```sh')[1].split('```')[0].trim().split('\n');
+  it('opens with a first screen for users: a pinned uses: snippet, the needs, the changes, the journeys', () => {
+    const first = readme.split('## Developing it')[0];
+    expect(first).toMatch(/uses: OWNER\/dynamo-router-starter@<40-hex commit sha>/);
+    expect(first).toMatch(/No release is tagged yet/);
+    for (const need of ['Dynamo operator', 'credentials', 'deploy/rbac.yaml', 'node24'])
+      expect(first).toContain(need);
+    expect(first).toMatch(/What it changes/);
+    // Every journey link points at a heading that exists.
+    const anchors = [...first.matchAll(/\]\(#([a-z0-9-]+)\)/g)].map((m) => m[1]);
+    expect(anchors.length).toBeGreaterThanOrEqual(5);
+    const headings = [...readme.matchAll(/^#+ (.+)$/gm)].map((m) =>
+      m[1]
+        .toLowerCase()
+        .replace(/[^a-z0-9 -]/g, '')
+        .replace(/ /g, '-'),
+    );
+    for (const anchor of anchors) expect(headings).toContain(anchor);
+  });
+
+  it('has a two-command start for contributors', () => {
+    const quick = readme.split('## Developing it')[1].split('```sh')[1].split('```')[0].trim().split('\n');
     expect(quick).toHaveLength(2);
     expect(quick[0]).toMatch(/^npm run demo/);
     expect(quick[1]).toMatch(/^npm test/);

@@ -120,7 +120,7 @@ describe('outputs', () => {
 
 describe('CLI document and exit codes', () => {
   it('prints the smoke-script document', () => {
-    const doc = cliDocument(base());
+    const doc = cliDocument(base(), '0.1.0');
     expect(doc).toMatchObject({ base_url: 'http://127.0.0.1:8000', ok: true, failure: null });
     expect((doc.checks as unknown[]).length).toBe(2);
   });
@@ -145,6 +145,14 @@ describe('CLI document and exit codes', () => {
         { name: 'chat', ok: false },
       ],
       4,
+    ],
+    [
+      'mode-not-applied',
+      [
+        { name: 'models', ok: true },
+        { name: 'chat', ok: true },
+      ],
+      5,
     ],
     ['bad-input', [], 1],
   ] as const)('maps %s (checks %j) to exit code %i', (code, checks, exit) => {

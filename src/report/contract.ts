@@ -63,6 +63,8 @@ export interface Contract {
   command: string;
   envPatch?: EnvPatch;
   url: string;
+  /** On Kubernetes: the object the inputs named, for reports written before the Service was found. */
+  subject?: string;
   service: string;
   model: string;
   models: string[];

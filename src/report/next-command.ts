@@ -3,6 +3,7 @@
 
 import { shellJoin, shellQuote } from '../args.js';
 import type { FailureCode } from '../failures.js';
+import { failureCommand as causeCommand } from './failure-command.js';
 
 export interface NextCommandContext {
   result: 'pass' | 'fail';
@@ -21,6 +22,10 @@ export interface NextCommandContext {
   apiKeySet: boolean;
   /** The workers' model path or hub id (worker args, launch args), for aiperf's tokenizer. */
   tokenizer?: string;
+  /** The failure's message: Kubernetes failures name the object, verb or pod to look at. */
+  message?: string;
+  /** The run targeted Kubernetes. */
+  kubernetes?: boolean;
   compare?: {
     concurrency: number;
     requests: number;
@@ -72,6 +77,9 @@ function failureCommand(ctx: NextCommandContext): string {
   const curl = (flags: string[], url: string): string =>
     `${shellJoin(['curl', ...flags])}${authText} ${shellQuote(url)}`;
   const ns = ctx.namespace ? ['-n', ctx.namespace] : [];
+  // Kubernetes failures first: the cause the message names (failure-command.ts).
+  const specific = causeCommand({ ...ctx, kubernetes: Boolean(ctx.kubernetes) });
+  if (specific !== undefined) return specific;
   switch (ctx.failure) {
     case 'launch-failed':
       return ctx.logPath ? shellJoin(['tail', '-n', '100', ctx.logPath]) : '';

@@ -6,6 +6,7 @@ import { escapeHtml } from './escape.js';
 import type { Contract } from './contract.js';
 import { renderComparison } from './comparison.js';
 import { fittingCount, MODELS_CAP } from './outputs.js';
+import { dryRunNote, whereReached } from './where.js';
 
 // Each outside value is cut before it is escaped, so one huge value (a 1.5 MB model id) cannot
 // push the whole summary over the runner's 1 MiB limit. Secrets were redacted before rendering.
@@ -25,10 +26,10 @@ function fold(title: string, html: string, open = false): string {
 }
 
 function verdictLine(c: Contract): string {
-  const where = c.service ? `${c.service} (${c.url})` : c.url;
+  const where = whereReached(c);
   if (c.result === 'pass') {
     const mode = c.mode ? `${c.mode} mode` : 'mode unchanged';
-    return `<h3>✅ Dynamo router check passed: ${esc(mode)} at ${esc(where)}</h3>`;
+    return `<h3>✅ Dynamo router check passed: ${esc(mode)} at ${esc(where)}${esc(dryRunNote(c))}</h3>`;
   }
   return `<h3>❌ Dynamo router check failed: ${code(c.failure?.code ?? 'internal')} at ${esc(where)}</h3>`;
 }
@@ -54,10 +55,15 @@ function changeCell(c: Contract): string {
     } (${esc(state)})`;
   }
   if (c.command) return `Local command: ${code(c.command)}`;
+  // A Kubernetes run that asked for a mode and stopped before writing changed nothing: say so.
+  if (c.target === 'kubernetes' && c.failure && c.checks.length === 0)
+    return `None: nothing was written; the run stopped first (${code(c.failure.code)}).`;
   return 'None: the mode was left as it is (check only).';
 }
 
 function smokeCell(c: Contract): string {
+  if (c.result === 'pass' && c.checks.length === 0)
+    return 'Not run: planned from the file alone (no cluster configured); nothing was checked live.';
   if (c.result === 'pass') {
     const chat = c.checks.find((k) => k.name === 'chat');
     const latency = c.latencyMs !== undefined ? ` in ${c.latencyMs} ms` : '';
@@ -66,6 +72,8 @@ function smokeCell(c: Contract): string {
       : `Passed: ${c.models.length} model(s) listed; chat skipped.`;
   }
   const f = c.failure;
+  // A run that stopped before the check (a 403 on the patch, a stalled rollout) did not fail it.
+  if (f && c.checks.length === 0) return `Not run: the run stopped before the check (${code(f.code)}).`;
   return f ? `Failed (${code(f.code)}): ${esc(f.message)}` : 'Failed.';
 }
 
@@ -84,7 +92,14 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
   const modeHtml = c.mode ? `${code(c.mode)}: ${esc(c.modeReason)}` : esc(c.modeReason);
   const verified = c.modeVerified ? `<br>Verification: ${code(c.modeVerified)} ${esc(c.modeEvidence)}` : '';
   const kv = `<br>KV events: ${code(c.kvEvents)} (${esc(c.kvEventsReason)})`;
-  const frontend = c.service ? `Service ${code(c.service)}, checked at ${code(c.url)}` : code(c.url);
+  const frontend =
+    !c.url && c.service
+      ? `Service ${code(c.service)} (not contacted: planned from the file)`
+      : c.service
+        ? `Service ${code(c.service)}, checked at ${code(c.url)}${c.target === 'kubernetes' && !c.checks.length ? ' (not reached)' : ''}`
+        : c.target === 'kubernetes'
+          ? `${esc(whereReached(c))}: the Service was not found or not reached`
+          : code(c.url);
   parts.push(
     [
       '<table>',
@@ -138,10 +153,10 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
 
 /** The readable one-liner for logs and the CLI's stderr. */
 export function verdictText(c: Contract): string {
-  const where = c.service ? `${c.service} via ${c.url}` : c.url;
+  const where = whereReached(c);
   if (c.result === 'pass') {
     const latency = c.latencyMs !== undefined ? `, chat ${c.latencyMs} ms` : '';
-    return `PASS ${c.mode || 'mode unchanged'} at ${where}: model ${c.model || '-'}${latency}`;
+    return `PASS ${c.mode || 'mode unchanged'} at ${where}${dryRunNote(c)}: model ${c.model || '-'}${latency}`;
   }
   return `FAIL ${c.failure?.code ?? 'internal'} at ${where}: ${c.failure?.message ?? ''} Next: ${c.failure?.next ?? ''}`;
 }

@@ -36,8 +36,10 @@ export interface ClusterOptions {
   manifests?: (string | AnyObj)[];
   /** Default namespace of the kubeconfig context (created if missing). Default: `default`. */
   namespace?: string;
-  /** RBAC-style denials (mutable later through `cluster.rbac.deny`). */
+  /** RBAC-style denials (mutable later through `cluster.rbac.deny`), or a Role's rules in `allow`. */
   rbac?: RbacConfig | DenyRule[];
+  /** The Kubernetes version to pretend to be (default v1.32.0-standin); decides port-forward verbs. */
+  kubernetesVersion?: string;
   /** Interpreter for `python`/`python3` containers. Default: `.venv-dynamo/bin/python`, else /tmp/venvtest/.venv/bin/python, else python3. */
   python?: string;
   /** Local model dir substituted for hub model ids. Default: `.dynamo/tiny-model` if it exists. */
@@ -197,6 +199,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     tls: tls ? { certPem: tls.certPem, keyPem: tls.keyPem } : undefined,
     rbac,
     dgdVersions: opts.dgdVersions,
+    kubernetesVersion: opts.kubernetesVersion,
     hooks: {
       deleteObject: (rt, ns, name, o) => controllers.deleteObject(rt, ns, name, o),
       dialPod: (ns, pod, port) => kubelet.dial(ns, pod, port),

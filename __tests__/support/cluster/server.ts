@@ -30,6 +30,7 @@ import {
 } from './selectors.ts';
 import { ApiError, details, notFound, type K8sObject, type Store, type StoreEvent } from './store.ts';
 import { tableVersion, toTable, wantsTable } from './tables.ts';
+import { allowedBy, minorOf, portForwardVerbs, type PolicyRule } from './rbac.ts';
 
 type AnyObj = Record<string, any>;
 
@@ -65,6 +66,8 @@ export interface DenyRule {
 
 export interface RbacConfig {
   deny: DenyRule[];
+  /** A Role's rules (rbac.ts): when set, everything they do not grant is Forbidden. */
+  allow?: PolicyRule[];
 }
 
 export interface Fault {
@@ -141,6 +144,8 @@ export interface ApiServerOptions {
   http?: boolean;
   tls?: { certPem: string; keyPem: string };
   rbac: RbacConfig;
+  /** The Kubernetes version the stand-in pretends to be (`/version`, port-forward authorization). */
+  kubernetesVersion?: string;
   hooks: ServerHooks;
   bookmarkIntervalMs?: number;
   /** The operator's admission webhooks (mutable: `cluster.admission.webhookDown = true`). */
@@ -297,15 +302,21 @@ export class ApiServer {
       if (r.groups && !r.groups.includes(rt.group) && !r.groups.includes('*')) continue;
       if (r.namespaces && !(ns && r.namespaces.includes(ns))) continue;
       if (r.names && !(name && r.names.includes(name))) continue;
-      const subject = name ? `${qualified(rt)} "${name}"` : qualified(rt);
-      const scope = ns ? `in the namespace "${ns}"` : 'at the cluster scope';
-      throw new ApiError(
-        403,
-        'Forbidden',
-        `${subject} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${rt.group}" ${scope}`,
-        details(rt, name),
-      );
+      throw forbidden(user, verb, rt, resource, ns, name);
     }
+    const allow = this.opts.rbac.allow;
+    if (allow && !allowedBy(allow, verb, rt.group, resource, name))
+      throw forbidden(user, verb, rt, resource, ns, name);
+  }
+
+  private get gitVersion(): string {
+    return this.opts.kubernetesVersion ?? 'v1.32.0-standin';
+  }
+
+  /** A WebSocket port-forward (GET upgrade) is authorized with these verbs on this version. */
+  private authorizePortForward(user: string, rt: ResourceType, ns: string, name: string): void {
+    for (const verb of portForwardVerbs(this.gitVersion))
+      this.authorize(user, verb, rt, 'pods/portforward', ns, name);
   }
 
   private async readBody(req: http.IncomingMessage): Promise<string> {
@@ -636,8 +647,8 @@ export class ApiServer {
     if (p === '/version') {
       this.sendJson(res, 200, {
         major: '1',
-        minor: '32',
-        gitVersion: 'v1.32.0-standin',
+        minor: String(minorOf(this.gitVersion)),
+        gitVersion: this.gitVersion,
         gitCommit: '0000000000000000000000000000000000000000',
         gitTreeState: 'clean',
         buildDate: '2025-01-01T00:00:00Z',
@@ -740,14 +751,17 @@ export class ApiServer {
     if (r.subresource && !rt.subresources.includes(r.subresource)) {
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
     }
-    this.authorize(
-      user,
-      r.subresource === 'portforward' ? 'create' : verb,
-      rt,
-      resource,
-      r.namespace,
-      r.name,
-    );
+    if (r.subresource === 'portforward' && method === 'GET' && r.namespace && r.name)
+      this.authorizePortForward(user, rt, r.namespace, r.name);
+    else
+      this.authorize(
+        user,
+        r.subresource === 'portforward' ? 'create' : verb,
+        rt,
+        resource,
+        r.namespace,
+        r.name,
+      );
     const warn = rt.deprecatedVersions?.[version];
     if (warn) res.setHeader('Warning', `299 - "${warn}"`);
     const dryRun = q.get('dryRun') === 'All';
@@ -1386,7 +1400,7 @@ export class ApiServer {
       return reject(new ApiError(404, 'NotFound', 'the server could not find the requested resource', {}));
     }
     Object.assign(entry, {
-      verb: 'create',
+      verb: portForwardVerbs(this.gitVersion).join('+'),
       resource: 'pods/portforward',
       group: '',
       version: 'v1',
@@ -1394,7 +1408,7 @@ export class ApiServer {
       name: r.name,
     });
     try {
-      this.authorize(user, 'create', r.rt, 'pods/portforward', r.namespace, r.name);
+      this.authorizePortForward(user, r.rt, r.namespace, r.name);
     } catch (e) {
       return reject(e as ApiError);
     }
@@ -1512,4 +1526,23 @@ function verbOf(method: string, r: Route, watch: boolean): string {
     default:
       return method.toLowerCase();
   }
+}
+
+/** The API server's Forbidden status for one verb on one resource. */
+function forbidden(
+  user: string,
+  verb: string,
+  rt: ResourceType,
+  resource: string,
+  ns: string | undefined,
+  name: string | undefined,
+): ApiError {
+  const subject = name ? `${qualified(rt)} "${name}"` : qualified(rt);
+  const scope = ns ? `in the namespace "${ns}"` : 'at the cluster scope';
+  return new ApiError(
+    403,
+    'Forbidden',
+    `${subject} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${rt.group}" ${scope}`,
+    details(rt, name),
+  );
 }

@@ -4,7 +4,7 @@
 
 import type { LogSource } from '../../evidence/gather.js';
 import type { ModeSwitcher } from '../../evidence/compare-run.js';
-import { POD_LOG_LIMIT_BYTES, type KubeApi } from './cluster.js';
+import { apiFailure, POD_LOG_LIMIT_BYTES, type KubeApi } from './cluster.js';
 import { isObject, dig, type JsonObject } from './json.js';
 
 function readyPods(items: JsonObject[]): string[] {
@@ -65,8 +65,10 @@ export function podLogSource(
           };
         return { text: logs.flatMap((log) => linesSince(log, mark)).join('\n') };
       } catch (error) {
+        // One line naming verb and resource, never the client's raw exception (it dumps headers).
+        const failure = apiFailure(error, `get pods/log in ${namespace}`, api.server);
         return {
-          problem: `the frontend pod logs could not be read (${(error as Error).message}); reading them needs get on pods/log`,
+          problem: `the frontend pod logs could not be read (${failure.message.replace(/\.$/, '')}); reading them needs get on pods/log`,
         };
       }
     },

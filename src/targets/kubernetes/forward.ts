@@ -91,8 +91,8 @@ function problemOf(error: unknown, rejections: Rejections, where: string): Probl
     if (rejected.status === 403)
       return {
         code: 'cluster-forbidden',
-        message: `Forbidden (403) while trying to open a port-forward to ${where} (verb create on pods/portforward)${detail}.`,
-        hint: 'grant `create` on `pods/portforward` in the namespace to the identity, or set `base-url` to an ingress',
+        message: `Forbidden (403) while trying to open a port-forward to ${where} (pods/portforward: a WebSocket upgrade, authorized as get, and from Kubernetes 1.35 create as well)${detail}.`,
+        hint: 'grant `get` and `create` on `pods/portforward` in the namespace (deploy/rbac.yaml), or set `base-url` to an ingress',
       };
     if (rejected.status === 401)
       return {

@@ -50,6 +50,8 @@ import { frontendServicePort, selectorOf, serviceSelector } from './service-port
 import { conflictSafeUpdate } from './write.js';
 import { kubernetesSwitcher, podLogSource } from './evidence.js';
 import { decideKvEvents } from './workers.js';
+import { clusterConfigured, recipePlanSession } from './offline.js';
+import { overwrittenWarning, withRouterMark } from './marker.js';
 
 const APPROXIMATE_NOTE =
   'Approximate KV mode: the workers publish no KV events, so the router predicts cache contents from its own routing decisions (expiring after --router-ttl-secs, 120 s by default); cache-hit estimates can drift from the workers\u2019 real caches.';
@@ -78,7 +80,8 @@ export function envPatchFor(
     changed = withList(changed, loc.containerEnvPath, after.container);
     paths.push(loc.containerEnvPath);
   }
-  return { patch: mergePatchFor(changed, paths, metadataVersion(fresh)), paths };
+  // The mark lets a later run see that an apply overwrote this change (marker.ts).
+  return { patch: withRouterMark(mergePatchFor(changed, paths, metadataVersion(fresh)), after), paths };
 }
 
 function withList(object: JsonObject, path: Path, list: unknown[]): JsonObject {
@@ -91,7 +94,7 @@ function metadataVersion(object: JsonObject): string | undefined {
   return typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : undefined;
 }
 
-interface ModeDecision {
+export interface ModeDecision {
   mode: string;
   modeReason: string;
   kvEvents: Plan['kvEvents'];
@@ -103,7 +106,7 @@ interface ModeDecision {
 }
 
 /** What the frontend runs now, from its args (which win) or its env. */
-function currentMode(
+export function currentMode(
   object: JsonObject,
   loc: FrontendLocation,
 ): { mode: string; reason: string; approximate: boolean } {
@@ -144,7 +147,7 @@ function currentMode(
   };
 }
 
-function decideMode(
+export function decideMode(
   settings: Settings,
   plan: Plan,
   object: JsonObject,
@@ -235,6 +238,9 @@ export async function openKubernetesTarget(
   const recipe = k.recipe
     ? readRecipe(k.recipe, { workspace: process.env.GITHUB_WORKSPACE || undefined, write: k.writeRecipe })
     : undefined;
+  // A dry run of a recipe without a cluster (a fork's PR): plan from the file, contact nothing.
+  if (recipe && k.dryRun && !clusterConfigured())
+    return recipePlanSession(settings, plan, recipe, log, { currentMode, decideMode, listsOf });
   const creds = loadCredentials();
   await maskSecrets(creds, deps.mask ?? (() => undefined));
   log(`Kubernetes: context ${creds.context} from ${creds.source}, API server ${creds.server}.`);
@@ -273,7 +279,32 @@ export async function openKubernetesTarget(
   const unknownNote = settings.mode ? releaseLimitation(release) : undefined;
   if (unknownNote) limitations.push(unknownNote);
 
+  /** Waits until the frontend pods behind the Service run `lists` and the old ones are gone. */
+  const rolledOut = (lists: EnvLists): Promise<unknown> =>
+    grouped('Rollout', waitForRollout)(
+      api,
+      {
+        namespace,
+        selector,
+        containerName: loc.containerName,
+        expected: routerExpectation(lists),
+        replicas: loc.replicas,
+        controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
+        watchCommand: watchPodsCommand(namespace, selector),
+      },
+      { timeoutMs: k.rolloutTimeoutMs, log },
+    ).catch((error: unknown) =>
+      Promise.reject(
+        error instanceof CheckFailure ? error : apiFailure(error, 'watch the frontend pods', api.server),
+      ),
+    );
+
   const original = listsOf(target.object, loc);
+  const overwritten = overwrittenWarning(target.object, original, describeLocation(loc));
+  if (overwritten) {
+    deps.log.warning(overwritten);
+    limitations.push(overwritten);
+  }
   let written = false;
   let recipeBefore: string | undefined;
 
@@ -321,6 +352,16 @@ export async function openKubernetesTarget(
         session.modeReason = `dry run: ${now.reason}; the change to ${settings.mode} was computed but not written`;
         if (planned.changed)
           steps.push(`# 2. The change (dry run: not applied)\n${patchCommand(ref, patch)}`);
+        // The recipe file is the GitOps change itself: write-recipe edits it even in a dry run.
+        if (k.writeRecipe && k.recipe) {
+          const edit = writeRecipe(recipe ?? k.recipe, decision.envMode, decision.kvWant, serviceName);
+          if (edit.changed) {
+            log(`Recipe ${k.recipe}: frontend env written (comments kept); the cluster was not touched.`);
+            limitations.push(
+              `The recipe ${k.recipe} was updated on disk (dry run: the cluster was not touched); apply or commit it.`,
+            );
+          }
+        }
         limitations.push(
           planned.changed
             ? `Dry run: nothing was written; the check ran against the frontend as it is (${now.mode || 'unknown mode'}). The patch is shown in the details.`
@@ -379,29 +420,14 @@ export async function openKubernetesTarget(
             `# 2. Change the frontend's env (merge patch; the action adds metadata.resourceVersion)\n${patchCommand(ref, patch)}`,
           );
           steps.push(`# 3. Watch the frontend pods roll\n${watchPodsCommand(namespace, selector)}`);
-          await grouped('Rollout', waitForRollout)(
-            api,
-            {
-              namespace,
-              selector,
-              containerName: loc.containerName,
-              expected: routerExpectation(change.lists),
-              replicas: loc.replicas,
-              controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
-              watchCommand: watchPodsCommand(namespace, selector),
-            },
-            { timeoutMs: k.rolloutTimeoutMs, log },
-          ).catch((error: unknown) =>
-            Promise.reject(
-              error instanceof CheckFailure
-                ? error
-                : apiFailure(error, 'watch the frontend pods', api.server),
-            ),
-          );
+          await rolledOut(change.lists);
         } else {
           log(
-            `${describeLocation(loc)} already has ${describeEntries(change.set) || 'the wanted settings'}: nothing written, no rollout.`,
+            `${describeLocation(loc)} already has ${describeEntries(change.set) || 'the wanted settings'}: nothing written; waiting until the frontend pods run it (an apply may still be rolling them).`,
           );
+          // After a `kubectl apply` of a recipe that already carries the mode, the pods may still be
+          // rolling: check the new ones, not an old pod on its way out.
+          await rolledOut(change.lists);
         }
         if (k.writeRecipe && recipe) {
           recipeBefore = readFileSync(recipe.file.real, 'utf8');
@@ -488,7 +514,11 @@ export async function openKubernetesTarget(
     }
     return session;
   } catch (error) {
-    throw await failedAfterWrite(error);
+    const reported = await failedAfterWrite(error);
+    // The report names the Service and points its next command at these pods, not at a URL.
+    if (reported instanceof Error)
+      Object.assign(reported, { where: { namespace, frontendSelector: selector, service: session.service } });
+    throw reported;
   }
 
   /**

@@ -17,6 +17,7 @@ import {
 } from './dgd.js';
 import { asArray, asObject, asString, dig, isObject, type JsonObject } from './json.js';
 import { listCandidatesCommand } from './kubectl.js';
+import { missingDeployment } from './near-names.js';
 import type { RecipeTarget } from './recipe.js';
 
 export const GRAPH_LABEL = 'nvidia.com/dynamo-graph-deployment-name';
@@ -75,6 +76,10 @@ export async function resolveTarget(
         "set `namespace` (or the recipe's metadata.namespace) to the namespace the deployment runs in",
       );
     }
+    // No Service because no such deployment (a typo): say that, with the near names.
+    const missing =
+      k.service || !deployment ? undefined : await missingDeployment(api, namespace, deployment, versions);
+    if (missing) throw missing;
     throw new CheckFailure(
       'not-found',
       `Service ${namespace}/${serviceName} does not exist${k.service ? '' : ` (the default name for deployment ${deployment})`}. List the candidates with \`${listCandidatesCommand(namespace, 'svc')}\`.`,

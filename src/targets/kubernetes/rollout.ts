@@ -81,8 +81,11 @@ export function diagnosePod(pod: JsonObject, events: JsonObject[]): string {
       const restarts = Number(status.restartCount ?? 0);
       const last = dig(status, 'lastState', 'terminated');
       const exit = dig(last, 'exitCode');
-      const lastMessage = (asString(dig(last, 'message')) ?? asString(dig(last, 'reason')) ?? '').trim();
-      return `${name} is in CrashLoopBackOff (container ${String(status.name)}, ${restarts} restart(s)${exit !== undefined ? `, last exit code ${String(exit)}` : ''})${lastMessage ? `; last termination message: ${lastMessage}` : ''}`;
+      const lastReason = (asString(dig(last, 'reason')) ?? '').trim();
+      const lastMessage = (asString(dig(last, 'message')) ?? '').trim();
+      const exitText =
+        exit !== undefined ? `, last exit code ${String(exit)}${lastReason ? ` (${lastReason})` : ''}` : '';
+      return `${name} is in CrashLoopBackOff (container ${String(status.name)}, ${restarts} restart(s)${exitText})${lastMessage ? `; last termination message: ${lastMessage}` : ''}`;
     }
     if (reason && /ImagePull|ErrImage|InvalidImageName/.test(reason)) {
       return `${name} cannot pull its image (${reason}${message ? `: ${message}` : ''})`;

@@ -1,0 +1,128 @@
+// A plan from the recipe file alone: `recipe` and `dry-run: true` with no cluster configured (a
+// fork's pull request has no secrets). Nothing is contacted. The file says which mode the frontend
+// would run, the exact env patch, and what pins it (router flags, images); the run passes or fails
+// on that, and says that nothing was checked live.
+
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Plan } from '../../plan.js';
+import type { EnvPatch } from '../../report/contract.js';
+import type { TargetSession } from '../../run.js';
+import type { Settings } from '../../settings.js';
+import { argvOf, describeLocation, dgdRef, locateFrontend, pathText, type FrontendLocation } from './dgd.js';
+import { computeEnvChange, describeEntries, type EnvLists, type KvEventsWant } from './env-change.js';
+import { isObject, type JsonObject } from './json.js';
+import { pinnedFlags } from './pinned-args.js';
+import { writeRecipe, type RecipeTarget } from './recipe.js';
+
+/** Whether any cluster is configured, by the same sources loadCredentials reads (no parsing). */
+export function clusterConfigured(env: NodeJS.ProcessEnv = process.env, home = os.homedir()): boolean {
+  if ((env.KUBECONFIG ?? '').split(path.delimiter).some(Boolean)) return true;
+  if (home && existsSync(path.join(home, '.kube', 'config'))) return true;
+  return Boolean(env.KUBERNETES_SERVICE_HOST);
+}
+
+/** Every `image:` in the object with where it sits: the release pins a reviewer should see. */
+export function imagePins(object: unknown, at: string[] = []): string[] {
+  if (Array.isArray(object)) return object.flatMap((v, i) => imagePins(v, [...at, String(i)]));
+  if (!isObject(object)) return [];
+  return Object.entries(object).flatMap(([key, value]) =>
+    key === 'image' && typeof value === 'string'
+      ? [`${value} (${[...at, key].join('.')})`]
+      : imagePins(value, [...at, key]),
+  );
+}
+
+/** The target's own mode logic, passed in (the target module imports this one). */
+export interface ModeLogic {
+  currentMode(object: JsonObject, loc: FrontendLocation): { mode: string; reason: string };
+  decideMode(
+    settings: Settings,
+    plan: Plan,
+    object: JsonObject,
+    loc: FrontendLocation,
+    mode: string,
+  ): {
+    mode: string;
+    modeReason: string;
+    kvEvents: Plan['kvEvents'];
+    kvEventsReason: string;
+    kvWant: KvEventsWant;
+    envMode?: string;
+    limitations: string[];
+  };
+  listsOf(object: JsonObject, loc: FrontendLocation): EnvLists;
+}
+
+export function recipePlanSession(
+  settings: Settings,
+  plan: Plan,
+  recipe: RecipeTarget,
+  log: (line: string) => void,
+  { currentMode, decideMode, listsOf }: ModeLogic,
+): TargetSession {
+  const k = settings.kubernetes;
+  const namespace = k?.namespace ?? recipe.namespace ?? 'default';
+  const serviceName = k?.service ?? `${recipe.name}-frontend`;
+  const ref = dgdRef(namespace, recipe.name, recipe.version);
+  const object: JsonObject = recipe.object;
+  const loc = locateFrontend(object, ref, serviceName);
+  const { command, args } = argvOf(object, loc);
+  const pinned = pinnedFlags(command, args);
+  const pins = [
+    ...pinned.flags.map((f) => `${f.text} (${pathText(loc.argsPath)})`),
+    ...imagePins(object.spec, ['spec']),
+  ];
+  const nothingLive = `Nothing was checked live: no cluster is configured, so this dry run planned from ${recipe.path} alone (no API server, frontend or worker was contacted). The mode, patch and pins are what the file says.`;
+  const session: TargetSession = {
+    baseUrl: '',
+    service: `${namespace}/${serviceName}`,
+    namespace,
+    limitations: [nothingLive],
+    details: [{ title: `Pins found in ${recipe.path}`, text: pins.join('\n') || 'none' }],
+    planOnly: true,
+    close: async () => undefined,
+  };
+  log(
+    `Planning from ${recipe.path} alone: no cluster is configured and dry-run is true; nothing will be contacted.`,
+  );
+  if (!settings.mode) {
+    const now = currentMode(object, loc);
+    session.mode = now.mode;
+    session.modeReason = `no mode requested: ${now.reason} (from ${recipe.path}); nothing was changed`;
+    return session;
+  }
+  // Fails with args-pin-mode when the file's command line pins another mode: the file decides.
+  const decision = decideMode(settings, plan, object, loc, settings.mode);
+  const change = computeEnvChange(listsOf(object, loc), decision.envMode, decision.kvWant);
+  const envPatch: EnvPatch = {
+    object: `${describeLocation(loc)} in ${recipe.path}`,
+    namespace,
+    path: pathText(loc.componentEnvPath ?? loc.containerEnvPath),
+    set: change.set,
+    remove: change.remove,
+    changed: change.changed,
+    applied: false,
+    dryRun: true,
+  };
+  session.mode = decision.mode;
+  session.modeReason = `${decision.modeReason.replace(/^requested by the `mode` input; applied as/, 'requested by the `mode` input; would be applied as')} (planned from ${recipe.path})`;
+  session.kvEvents = decision.kvEvents;
+  session.kvEventsReason = `${decision.kvEventsReason} (from the worker specs in the file)`;
+  session.envPatch = envPatch;
+  session.limitations.push(...decision.limitations, ...change.notes);
+  log(
+    change.changed
+      ? `Would set ${describeEntries(change.set)}${change.remove.length ? `; remove ${change.remove.join(', ')}` : ''} on ${describeLocation(loc)}.`
+      : `${recipe.path} already has ${describeEntries(change.set) || 'the wanted settings'}: nothing would change.`,
+  );
+  if (k?.writeRecipe && change.changed) {
+    const edit = writeRecipe(recipe, decision.envMode, decision.kvWant, serviceName);
+    log(`Recipe ${recipe.path}: frontend env written (comments kept); commit or apply it.`);
+    session.limitations.push(
+      `The recipe ${recipe.path} was updated on disk (write-recipe): ${describeEntries(edit.set)}. Apply or commit it; the cluster was not touched.`,
+    );
+  }
+  return session;
+}
