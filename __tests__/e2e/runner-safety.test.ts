@@ -39,7 +39,7 @@ function foreignCommands(stdout: string): string[] {
     .filter((line) => line.includes('##[') || /^\s*::/.test(line))
     .filter(
       (line) =>
-        !/^::(add-mask::|endgroup::$|group::(Settings|Smoke check|Verification|Report)$|error title=Dynamo router check failed%3A [a-z-]+::|warning::)/.test(
+        !/^::(add-mask::|endgroup::$|group::(Settings|Smoke check|Verification|Report)$|error title=Dynamo router check failed%3A [a-z-]+::|warning::|warning title=Dynamo router check passed%2C [a-z ]+::)/.test(
           line,
         ),
     );

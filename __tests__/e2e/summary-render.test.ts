@@ -105,7 +105,7 @@ describeBrowser('job summary in a browser', () => {
       const first = await page.locator('body > *').first();
       expect(await first.evaluate((e) => e.tagName)).toBe('H3');
       expect(await first.textContent()).toMatch(
-        /^✅ Dynamo router check passed: kv mode at dynamo\/mocker-agg-frontend/,
+        /^✅ Dynamo router check passed: kv mode at Service dynamo\/mocker-agg-frontend/,
       );
       const headers = await page.locator('body > table').first().locator('th').allTextContents();
       expect(headers).toEqual([

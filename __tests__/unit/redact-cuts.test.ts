@@ -14,7 +14,7 @@ import type { WorkloadRequest } from '../../src/evidence/workload.js';
 // 38 characters, no run of 4 that ordinary text or JSON would contain.
 const KEY = 'Qz7vK2mX9pL4wR8tN3bY6cJ1hF5dG0sW2eA4uZ';
 // A key whose JSON-escaped form differs from the raw one.
-const ODD_KEY = 'tok"Vq\\9Zk#@~_Wj%41-Xr8Lm';
+const ODD_KEY = 'tok"Vq\\9Zk#@~_Wj%qy-Xr8Lm';
 secrets.add(KEY);
 secrets.add(ODD_KEY);
 
