@@ -10,7 +10,7 @@ export default {
       { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } },
     ],
   },
-  testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  testMatch: ['<rootDir>/__tests__/**/*.test.ts', '<rootDir>/standin-cluster/__tests__/**/*.test.ts'],
   // e2e files start real processes; run test files one at a time on a 2-core machine.
   maxWorkers: 1,
   testTimeout: 120000,

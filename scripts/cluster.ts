@@ -5,8 +5,8 @@
 //        [--timeout SECONDS] [--tiny-model DIR] [--python PATH] [--http] [--keep]
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { existsSync } from 'node:fs';
-import { rtOf } from '../__tests__/support/cluster/controllers.ts';
-import { parseManifests, startCluster } from '../__tests__/support/cluster/index.ts';
+import { rtOf } from '../standin-cluster/controllers.ts';
+import { parseManifests, startCluster } from '../standin-cluster/index.ts';
 
 function usage(): never {
   console.error(

@@ -11,7 +11,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cleanup, ROOT, runAction, runPost, type ActionRun } from '../__tests__/support/action.ts';
-import { startCluster } from '../__tests__/support/cluster/index.ts';
+import { startCluster } from '../standin-cluster/index.ts';
 import { dynamoPython, freePort, startWorkers } from '../__tests__/support/dynamo.ts';
 
 const bold = (s: string): string => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);

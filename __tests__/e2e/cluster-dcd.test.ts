@@ -4,8 +4,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { join } from 'node:path';
-import { startCluster, REPO_ROOT, type Cluster } from '../support/cluster/index.ts';
-import { kubectl } from '../support/cluster/testing.ts';
+import { startCluster, REPO_ROOT, type Cluster } from '../../standin-cluster/index.ts';
+import { kubectl } from '../../standin-cluster/testing.ts';
 import { parseSettings } from '../../src/settings.ts';
 import { kubeApi, loadCredentials } from '../../src/targets/kubernetes/cluster.ts';
 import { resolveTarget } from '../../src/targets/kubernetes/resolve.ts';

@@ -19,7 +19,7 @@ import {
   type Cluster,
   type FaultHandle,
   type K8sObject,
-} from '../support/cluster/index.ts';
+} from '../../standin-cluster/index.ts';
 import { processesMatching } from '../support/dynamo.ts';
 import { effective, expectAsReported, split, type AnyObj } from '../support/k8s-objects.ts';
 

@@ -13,7 +13,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cleanup, ROOT, runAction, type ActionRun } from '../support/action.ts';
-import { parseManifests, startCluster, type Cluster, type K8sObject } from '../support/cluster/index.ts';
+import { parseManifests, startCluster, type Cluster, type K8sObject } from '../../standin-cluster/index.ts';
 import { processesMatching } from '../support/dynamo.ts';
 import { effective, expectAsReported, split, type AnyObj } from '../support/k8s-objects.ts';
 

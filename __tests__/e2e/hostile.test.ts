@@ -31,7 +31,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { cleanup, ROOT, runAction, type ActionRun } from '../support/action.ts';
-import { parseManifests, startCluster, type Cluster, type K8sObject } from '../support/cluster/index.ts';
+import { parseManifests, startCluster, type Cluster, type K8sObject } from '../../standin-cluster/index.ts';
 import { processesMatching } from '../support/dynamo.ts';
 import type { AnyObj } from '../support/k8s-objects.ts';
 import { startRecorder, type Recorder } from '../support/fault-proxy.ts';

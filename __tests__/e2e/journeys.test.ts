@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { ACTION, cleanup, parseFileCommands, ROOT, runAction, runCli, runPost } from '../support/action.ts';
-import { startCluster, type Cluster } from '../support/cluster/index.ts';
+import { startCluster, type Cluster } from '../../standin-cluster/index.ts';
 import {
   baseEnv,
   dynamoAvailable,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startCluster, type Cluster } from '../support/cluster/index.ts';
+import { startCluster, type Cluster } from '../../standin-cluster/index.ts';
 import { ACTION, cleanup, ROOT, runAction } from '../support/action.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test access to arbitrary object fields

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cleanup, ROOT, runAction } from '../support/action.ts';
-import { startCluster, type Cluster } from '../support/cluster/index.ts';
+import { startCluster, type Cluster } from '../../standin-cluster/index.ts';
 
 const FIXTURES = path.join(ROOT, '__tests__/fixtures/k8s');
 let cluster: Cluster;

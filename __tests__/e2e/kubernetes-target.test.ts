@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startCluster, type Cluster } from '../support/cluster/index.ts';
+import { startCluster, type Cluster } from '../../standin-cluster/index.ts';
 import { httpClient } from '../../src/check/http.ts';
 import { runCheck } from '../../src/run.ts';
 import { parseSettings } from '../../src/settings.ts';

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startCluster, type Cluster } from '../support/cluster/index.ts';
-import { roleRules, type PolicyRule } from '../support/cluster/rbac.ts';
+import { startCluster, type Cluster } from '../../standin-cluster/index.ts';
+import { roleRules, type PolicyRule } from '../../standin-cluster/rbac.ts';
 import { ACTION, cleanup, ROOT, runAction } from '../support/action.ts';
 
 const ROLE = roleRules(readFileSync(path.join(ROOT, 'deploy/rbac.yaml'), 'utf8'));

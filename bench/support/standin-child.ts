@@ -9,7 +9,7 @@
 // then runs until stdin closes or SIGTERM/SIGINT, stops the cluster (every pod process) and exits.
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import path from 'node:path';
-import { parseManifests, startCluster } from '../../__tests__/support/cluster/index.ts';
+import { parseManifests, startCluster } from '../../standin-cluster/index.ts';
 
 const [namespace = 'bench', speedup = '0'] = process.argv.slice(2);
 const root = path.resolve(import.meta.dirname, '../..');

@@ -12,9 +12,9 @@ import {
   REPO_ROOT,
   type Cluster,
   type K8sObject,
-} from '../support/cluster/index.ts';
-import { ensureTinyModel } from '../support/cluster/tiny-model.ts';
-import { httpGet, kubectl, portForward } from '../support/cluster/testing.ts';
+} from '../index.ts';
+import { ensureTinyModel } from '../tiny-model.ts';
+import { httpGet, kubectl, portForward } from '../testing.ts';
 
 const FIX = join(REPO_ROOT, '__tests__/fixtures/k8s');
 let cluster: Cluster;

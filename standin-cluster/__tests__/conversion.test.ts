@@ -7,7 +7,7 @@ import {
   dgdAlphaToBeta,
   dgdBetaToAlpha,
   mergeEnvs,
-} from '../support/cluster/resources.ts';
+} from '../resources.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary Kubernetes JSON
 type AnyObj = Record<string, any>;

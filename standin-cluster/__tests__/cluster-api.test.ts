@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import https from 'node:https';
 import YAML from 'yaml';
 import * as k8s from '@kubernetes/client-node';
-import { startCluster, REPO_ROOT, type Cluster } from '../support/cluster/index.ts';
-import { kubectl } from '../support/cluster/testing.ts';
+import { startCluster, REPO_ROOT, type Cluster } from '../index.ts';
+import { kubectl } from '../testing.ts';
 
 const FIX = join(REPO_ROOT, '__tests__/fixtures/k8s');
 const NS = 'dynamo';

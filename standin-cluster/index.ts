@@ -29,7 +29,7 @@ export { isPodReady };
 
 type AnyObj = Record<string, any>;
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface ClusterOptions {
   /** Manifests applied at start: file paths, YAML/JSON text (multi-document) or objects. */

@@ -12,8 +12,8 @@ import {
   REPO_ROOT,
   type Cluster,
   type K8sObject,
-} from '../support/cluster/index.ts';
-import { httpGet, kubectl, portForward } from '../support/cluster/testing.ts';
+} from '../index.ts';
+import { httpGet, kubectl, portForward } from '../testing.ts';
 
 const FIX = join(REPO_ROOT, '__tests__/fixtures/k8s');
 const NS = 'dynamo';
