@@ -6,13 +6,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import {
-  startCluster,
-  isPodReady,
-  REPO_ROOT,
-  type Cluster,
-  type K8sObject,
-} from '../index.ts';
+import { startCluster, isPodReady, REPO_ROOT, type Cluster, type K8sObject } from '../index.ts';
 import { ensureTinyModel } from '../tiny-model.ts';
 import { httpGet, kubectl, portForward } from '../testing.ts';
 

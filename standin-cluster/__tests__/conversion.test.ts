@@ -2,12 +2,7 @@
 // deploy/operator/api/v1alpha1/shared_spec_conversion.go. Each case states the Go function whose
 // behaviour it pins; the product's patches are only as trustworthy as this conversion.
 import { describe, expect, test } from '@jest/globals';
-import {
-  DGD_SPEC_ANNOTATION,
-  dgdAlphaToBeta,
-  dgdBetaToAlpha,
-  mergeEnvs,
-} from '../resources.ts';
+import { DGD_SPEC_ANNOTATION, dgdAlphaToBeta, dgdBetaToAlpha, mergeEnvs } from '../resources.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary Kubernetes JSON
 type AnyObj = Record<string, any>;
