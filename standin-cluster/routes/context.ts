@@ -7,7 +7,7 @@ import type { WebSocketServer } from 'ws';
 import YAML from 'yaml';
 import type { AdmissionConfig } from '../admission.ts';
 import type { ResourceType } from '../resources.ts';
-import { ApiError } from '../store.ts';
+import { ApiError, type K8sObject, type Store } from '../store.ts';
 import type { ApiServerOptions, Faults, RequestLogEntry } from '../server.ts';
 
 export type AnyObj = Record<string, any>;
@@ -33,6 +33,24 @@ export interface Route {
   namespace?: string;
   name?: string;
   subresource?: string;
+}
+
+/** One request on a resource, as the verb handlers see it. */
+export interface VerbRequest {
+  s: ServerContext;
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  r: Route;
+  rt: ResourceType;
+  version: string;
+  q: URLSearchParams;
+  verb: string;
+  entry: RequestLogEntry;
+  dryRun: boolean;
+  store: Store;
+  accept: string | undefined;
+  /** The object as the request's version shows it. */
+  view: (o: K8sObject) => K8sObject;
 }
 
 export const JSON_CT = 'application/json';
