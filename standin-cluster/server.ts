@@ -1,5 +1,5 @@
-// The stand-in kube-apiserver: REST, discovery, watch, Status errors, auth, RBAC-style denials,
-// fault hooks, request log and the pod portforward subresource (WebSocket, v4.channel.k8s.io).
+// The stand-in kube-apiserver: its options, fault hooks and request log, and the dispatcher that
+// hands each request to routes/ (discovery, access, resources and verbs, watch, logs, port-forward).
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
