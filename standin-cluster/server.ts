@@ -225,12 +225,6 @@ export class ApiServer implements ServerContext {
     return this.opts.kubernetesVersion ?? 'v1.32.0-standin';
   }
 
-  /**
-   * A minimal OpenAPI v3 document per group-version: paths with their operations, the
-   * x-kubernetes-group-version-kind extension and the query parameters (enough for kubectl to see
-   * that the server validates fields itself, so `kubectl apply/create` work). Schemas are open.
-   */
-
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = Date.now();
     const u = new URL(req.url ?? '/', 'http://x');

@@ -100,6 +100,11 @@ export function groupVersions(s: ServerContext): string[] {
   return out;
 }
 
+/**
+ * A minimal OpenAPI v3 document per group-version: paths with their operations, the
+ * x-kubernetes-group-version-kind extension and the query parameters (enough for kubectl to see
+ * that the server validates fields itself, so `kubectl apply/create` work). Schemas are open.
+ */
 export function openapiV3(s: ServerContext, gv: string): AnyObj {
   const [group, version] = gv.includes('/') ? gv.split('/') : ['', gv];
   const q = (name: string) => ({ name, in: 'query', schema: { type: 'string', uniqueItems: true } });

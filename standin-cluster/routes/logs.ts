@@ -30,5 +30,4 @@ export function servePodLog(s: ServerContext, r: Route, q: URLSearchParams, res:
   });
   res.writeHead(200, { 'Content-Type': 'text/plain' });
   res.end(text);
-  return;
 }
