@@ -175,6 +175,27 @@ describe('v1alpha1 DGD (from its recipe) on the stand-in', () => {
     await cluster.waitForReady('dynamo', { timeoutMs: 120_000 });
   }, 240_000);
 
+  it('graph-level spec.envs DYN_ROUTER_USE_KV_EVENTS=false: kv with events writes true on the frontend, never spec.envs', async () => {
+    const current = dgd();
+    current.spec.envs = [{ name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' }];
+    await cluster.apply(current);
+    await cluster.waitForReady('dynamo', { timeoutMs: 180_000 });
+    cluster.clearRequestLog();
+    const { contract } = await run({ ...base, mode: 'kv', 'kv-events': 'true' });
+    if (contract.result !== 'pass') console.log(JSON.stringify(contract, null, 2), lines.join('\n'));
+    expect(contract.result).toBe('pass');
+    expect(contract.envPatch).toMatchObject({ changed: true, applied: true, remove: [] });
+    expect(contract.envPatch?.set).toContainEqual({ name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'true' });
+    expect(dgd().spec.envs).toEqual([{ name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' }]);
+    expect(dgd().spec.services.Frontend.envs).toContainEqual({
+      name: 'DYN_ROUTER_USE_KV_EVENTS',
+      value: 'true',
+    });
+    const patch = cluster.writes().find((w) => w.method === 'PATCH' && w.status === 200);
+    expect(patch).toBeDefined();
+    expect((patch?.body as AnyObj).spec.envs).toBeUndefined();
+  }, 400_000);
+
   it('403 on patch: cluster-forbidden with the verb and resource', async () => {
     cluster.rbac.deny.push({ verbs: ['patch'], resources: ['dynamographdeployments'] });
     try {

@@ -105,6 +105,76 @@ describe('computeEnvChange', () => {
   });
 });
 
+describe('graph-level env (v1alpha1 spec.envs, v1beta1 spec.env)', () => {
+  const graphOff = [{ name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'false' }];
+
+  it('writes DYN_ROUTER_USE_KV_EVENTS=true at the frontend level when the graph says false', () => {
+    const lists: EnvLists = { graph: graphOff, component: [...other], container: [] };
+    const change = computeEnvChange(lists, 'kv', 'on');
+    expect(change.changed).toBe(true);
+    expect(change.lists.component).toEqual([
+      ...other,
+      { name: 'DYN_ROUTER_MODE', value: 'kv' },
+      { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'true' },
+    ]);
+    // The graph-level list is never rewritten (that would roll the workers).
+    expect(change.lists.graph).toBe(graphOff);
+    expect(change.remove).toEqual([]);
+    expect(routerExpectation(change.lists).DYN_ROUTER_USE_KV_EVENTS).toEqual({
+      name: 'DYN_ROUTER_USE_KV_EVENTS',
+      value: 'true',
+    });
+  });
+
+  it('replaces a frontend-level false with true rather than removing it when the graph also says false', () => {
+    const lists: EnvLists = {
+      graph: graphOff,
+      container: [{ name: 'DYN_ROUTER_USE_KV_EVENTS', value: '0' }],
+    };
+    const change = computeEnvChange(lists, undefined, 'on');
+    expect(change.lists.container).toEqual([{ name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'true' }]);
+    expect(change.remove).toEqual([]);
+  });
+
+  it('counts the graph layer in the rollout expectation (what the operator merges into the pod)', () => {
+    const lists: EnvLists = { graph: [{ name: 'DYN_ROUTER_MODE', value: 'random' }], container: [] };
+    expect(routerExpectation(lists).DYN_ROUTER_MODE).toEqual({ name: 'DYN_ROUTER_MODE', value: 'random' });
+    const change = computeEnvChange(lists, 'kv', 'leave');
+    expect(change.lists.container).toEqual([{ name: 'DYN_ROUTER_MODE', value: 'kv' }]);
+    const pod = [
+      { name: 'DYN_ROUTER_MODE', value: 'random' },
+      { name: 'DYN_ROUTER_MODE', value: 'kv' },
+    ];
+    expect(envMatches(pod, routerExpectation(change.lists))).toBe(true);
+    expect(envMatches([{ name: 'DYN_ROUTER_MODE', value: 'random' }], routerExpectation(change.lists))).toBe(
+      false,
+    );
+  });
+
+  it('writes nothing when the graph layer already gives the wanted values', () => {
+    const lists: EnvLists = {
+      graph: [
+        { name: 'DYN_ROUTER_MODE', value: 'kv' },
+        { name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'False' },
+      ],
+      component: [],
+      container: [],
+    };
+    expect(computeEnvChange(lists, 'kv', 'off').changed).toBe(false);
+    const on = computeEnvChange(lists, 'kv', 'on');
+    expect(on.changed).toBe(true);
+    expect(on.lists.component).toEqual([{ name: 'DYN_ROUTER_USE_KV_EVENTS', value: 'true' }]);
+  });
+
+  it('restoring removes the explicit true again and leaves the graph list alone', () => {
+    const original: EnvLists = { graph: graphOff, component: [], container: [] };
+    const change = computeEnvChange(original, 'kv', 'on');
+    const restored = restoreLists(change.lists, original);
+    expect(restored.lists.component).toEqual([]);
+    expect(restored.lists.graph).toBe(graphOff);
+  });
+});
+
 describe('restoreLists', () => {
   it('puts the original router entries back at their positions', () => {
     const original: EnvLists = {

@@ -32,6 +32,8 @@ export interface FrontendLocation {
   component: string;
   /** Name of the container the frontend runs in: `main` under the operator. */
   containerName: string;
+  /** The graph-level env every component inherits (v1alpha1 `spec.envs`, v1beta1 `spec.env`); read, never written. */
+  graphEnvPath?: Path;
   /** v1alpha1 `envs` of the component; absent where the version has no component-level env. */
   componentEnvPath?: Path;
   /** The main container's env, which wins over the component env. */
@@ -116,6 +118,7 @@ export function locateDgdFrontend(obj: JsonObject, ref: ObjectRef, service?: str
       ref,
       component: picked.name,
       containerName: 'main',
+      graphEnvPath: ['spec', 'envs'],
       componentEnvPath: [...base, 'envs'],
       containerEnvPath: [...base, 'extraPodSpec', 'mainContainer', 'env'],
       commandPath: [...base, 'extraPodSpec', 'mainContainer', 'command'],
@@ -146,6 +149,7 @@ export function locateDgdFrontend(obj: JsonObject, ref: ObjectRef, service?: str
     ref,
     component: picked.name,
     containerName: 'main',
+    graphEnvPath: ['spec', 'env'],
     containerEnvPath: [...base, 'env'],
     commandPath: [...base, 'command'],
     argsPath: [...base, 'args'],

@@ -11,6 +11,12 @@ export const ROUTER_VARS = [MODE_VAR, KV_EVENTS_VAR] as const;
 export type KvEventsWant = 'on' | 'off' | 'leave';
 
 export interface EnvLists {
+  /**
+   * The graph-level env (v1alpha1 `spec.envs`, v1beta1 `spec.env`): the operator puts it under
+   * every component's env, so it is the lowest layer. Read-only here: writing it would roll the
+   * workers too, so a different wanted value is written at the frontend's own level instead.
+   */
+  graph?: EnvEntry[];
   /** v1alpha1 component `envs`; undefined where the object has no component-level env. */
   component?: EnvEntry[];
   /** The frontend (main) container's env: wins over the component env. */
@@ -34,10 +40,12 @@ function sameEntry(a: EnvEntry, b: EnvEntry): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** The entry that takes effect for `name`: the container's last, else the component's last. */
+const lastOf = (list: EnvEntry[] | undefined, name: string) =>
+  [...(list ?? [])].reverse().find((e) => e.name === name);
+
+/** The entry that takes effect for `name`: the container's last, else the component's, else the graph's. */
 export function effectiveEntry(lists: EnvLists, name: string): EnvEntry | undefined {
-  const last = (list: EnvEntry[] | undefined) => [...(list ?? [])].reverse().find((e) => e.name === name);
-  return last(lists.container) ?? last(lists.component);
+  return lastOf(lists.container, name) ?? lastOf(lists.component, name) ?? lastOf(lists.graph, name);
 }
 
 /** `mode` undefined leaves DYN_ROUTER_MODE alone (the command line already pins the wanted mode). */
@@ -53,6 +61,24 @@ export function computeEnvChange(
   if (kvEvents === 'off') {
     wanted.set(KV_EVENTS_VAR, 'false');
     set.push({ name: KV_EVENTS_VAR, value: 'false' });
+  }
+
+  const graphEntry = (name: string) => lastOf(current.graph, name);
+  // Removing a `false` is not enough where the graph-level env also says false: the frontend
+  // would inherit it. The wanted `true` is written at the frontend's level instead.
+  const inherited = graphEntry(KV_EVENTS_VAR);
+  const inheritsOff =
+    kvEvents === 'on' &&
+    inherited?.valueFrom === undefined &&
+    inherited !== undefined &&
+    !envTruthy(inherited.value);
+  if (kvEvents === 'on' && inherited?.valueFrom !== undefined)
+    notes.push(
+      `${KV_EVENTS_VAR} comes from valueFrom in the graph-level env and was left alone; if it resolves to false the router runs in approximate mode.`,
+    );
+  if (inheritsOff) {
+    wanted.set(KV_EVENTS_VAR, 'true');
+    set.push({ name: KV_EVENTS_VAR, value: 'true' });
   }
 
   const edit = (list: EnvEntry[]): EnvEntry[] => {
@@ -76,6 +102,8 @@ export function computeEnvChange(
           out.push(entry);
         } else if (envTruthy(entry.value)) {
           out.push(entry);
+        } else if (inheritsOff) {
+          out.push({ name: KV_EVENTS_VAR, value: 'true' });
         } else if (!remove.includes(KV_EVENTS_VAR)) {
           remove.push(KV_EVENTS_VAR);
         }
@@ -88,11 +116,19 @@ export function computeEnvChange(
 
   const lists: EnvLists = { container: edit(current.container) };
   if (current.component) lists.component = edit(current.component);
-  // A variable defined nowhere is added where the object keeps its per-component env.
+  if (current.graph) lists.graph = current.graph;
+  // A variable defined nowhere at the frontend's level is added where the object keeps its
+  // per-component env, unless the graph-level env already gives exactly the wanted value.
   for (const [name, value] of wanted) {
     const defined =
       lists.container.some((e) => e.name === name) || (lists.component ?? []).some((e) => e.name === name);
     if (defined) continue;
+    const fromGraph = graphEntry(name);
+    const graphGives =
+      fromGraph?.valueFrom === undefined &&
+      fromGraph !== undefined &&
+      (name === KV_EVENTS_VAR && value === 'false' ? !envTruthy(fromGraph.value) : fromGraph.value === value);
+    if (graphGives) continue;
     if (lists.component) lists.component.push({ name, value });
     else lists.container.push({ name, value });
   }
@@ -122,6 +158,7 @@ export function restoreRouterEntries(current: EnvEntry[], original: EnvEntry[]):
 export function restoreLists(current: EnvLists, original: EnvLists): { lists: EnvLists; changed: boolean } {
   const lists: EnvLists = { container: restoreRouterEntries(current.container, original.container) };
   if (current.component) lists.component = restoreRouterEntries(current.component, original.component ?? []);
+  if (current.graph) lists.graph = current.graph;
   const changed =
     !listsEqual(lists.container, current.container) ||
     (current.component !== undefined && !listsEqual(lists.component ?? [], current.component));

@@ -59,6 +59,10 @@ const APPROXIMATE_NOTE =
 export function listsOf(object: JsonObject, loc: FrontendLocation): EnvLists {
   const lists: EnvLists = { container: envAt(object, loc.containerEnvPath) };
   if (loc.componentEnvPath) lists.component = envAt(object, loc.componentEnvPath);
+  if (loc.graphEnvPath) {
+    const graph = envAt(object, loc.graphEnvPath);
+    if (graph.length) lists.graph = graph;
+  }
   return lists;
 }
 
