@@ -14,10 +14,12 @@ import {
   releaseLimitation,
   unknownRelease,
   versionFromImage,
+  versionFromOverride,
 } from '../../src/releases/capabilities.js';
+import { dgdRef, locateFrontend } from '../../src/targets/kubernetes/dgd.js';
 import { releaseFromOutput, versionScript } from '../../src/releases/ask-interpreter.js';
 import { launchPins } from '../../src/releases/launch-pins.js';
-import { workersModelPath } from '../../src/targets/kubernetes/release.js';
+import { releaseOfFrontend, workersModelPath } from '../../src/targets/kubernetes/release.js';
 
 describe('the release data file', () => {
   it('covers 1.0 to 1.6, oldest first, each read from a named release', () => {
@@ -67,6 +69,64 @@ describe('versions', () => {
     expect(versionFromImage('nvcr.io/nvidia/ai-dynamo/vllm-runtime:latest')).toBeUndefined();
     expect(versionFromImage('ghcr.io/me/my-dynamo:1.3.1')).toBeUndefined();
     expect(versionFromImage('nvcr.io/nvidia/ai-dynamo/dynamo-planner:1.6.1')).toBe('1.6.1');
+  });
+
+  it('reads the build variants NGC publishes (-cuda13, -efa-amd64), with or without a digest', () => {
+    expect(versionFromImage('nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.0.2-cuda13')).toBe('1.0.2');
+    expect(versionFromImage('nvcr.io/nvidia/ai-dynamo/sglang-runtime:1.1.0-cuda13')).toBe('1.1.0');
+    expect(versionFromImage('nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.0.1-efa-amd64')).toBe('1.0.1');
+    expect(versionFromImage('nvcr.io/nvidia/ai-dynamo/vllm-runtime:v1.2.0.post1-cuda13@sha256:ab12')).toBe(
+      '1.2.0.post1',
+    );
+    expect(versionFromImage('nvcr.io/nvidia/ai-dynamo/vllm-runtime:cuda13')).toBeUndefined();
+    expect(versionFromOverride('1.4.2')).toBe('1.4.2');
+    expect(versionFromOverride('v1.0.0')).toBe('1.0.0');
+    expect(versionFromOverride('qwen38-flash-next')).toBeUndefined();
+  });
+
+  it('prefers the frontend component\u2019s runtimeVersionOverride, in both API versions', () => {
+    const alpha = {
+      spec: {
+        services: {
+          Frontend: {
+            componentType: 'frontend',
+            runtimeVersionOverride: '1.3.1',
+            extraPodSpec: { mainContainer: { image: 'registry.example/custom:flash' } },
+          },
+        },
+      },
+    };
+    const alphaLoc = locateFrontend(alpha, dgdRef('ns', 'g', 'v1alpha1'));
+    expect(releaseOfFrontend(alpha, alphaLoc)).toMatchObject({
+      version: '1.3.1',
+      source: 'runtimeVersionOverride',
+    });
+    const beta = {
+      spec: {
+        components: [
+          { name: 'worker', type: 'worker', runtimeVersionOverride: '9.9.9' },
+          {
+            name: 'Frontend',
+            type: 'frontend',
+            runtimeVersionOverride: 'v1.5.0',
+            podTemplate: {
+              spec: { containers: [{ name: 'main', image: 'nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.6.1' }] },
+            },
+          },
+        ],
+      },
+    };
+    const betaLoc = locateFrontend(beta, dgdRef('ns', 'g', 'v1beta1'));
+    expect(releaseOfFrontend(beta, betaLoc)).toMatchObject({
+      version: '1.5.0',
+      source: 'runtimeVersionOverride',
+    });
+    expect(describeRelease(releaseOfFrontend(beta, betaLoc))).toBe('1.5.0 (runtimeVersionOverride)');
+    // A custom tag without an override: says what to set, not "is not a Dynamo release tag".
+    delete (alpha.spec.services.Frontend as { runtimeVersionOverride?: string }).runtimeVersionOverride;
+    const unknown = releaseOfFrontend(alpha, alphaLoc).unknownBecause ?? '';
+    expect(unknown).not.toMatch(/is not a Dynamo release tag/);
+    expect(unknown).toMatch(/set runtimeVersionOverride: X\.Y\.Z on the frontend component/);
   });
 
   it('names how the release was known in the output', () => {

@@ -14,7 +14,7 @@ import {
 } from './catalogue.js';
 
 /** How the release was learnt; shown in the `dynamo-version` output. */
-export type ReleaseSource = 'launch interpreter' | 'frontend image tag';
+export type ReleaseSource = 'launch interpreter' | 'frontend image tag' | 'runtimeVersionOverride';
 
 export interface DynamoRelease {
   /** e.g. `1.3.1`; undefined when it could not be known. */
@@ -42,14 +42,21 @@ export function describeRelease(release: DynamoRelease | undefined): string {
 /**
  * The release from a frontend container image, when it is one of NVIDIA's Dynamo images (any
  * registry mirroring the `ai-dynamo/` path) tagged with a release:
- * `nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.0.2`, `…/ai-dynamo/dynamo-frontend:1.3.0`.
+ * `nvcr.io/nvidia/ai-dynamo/vllm-runtime:1.0.2`, `…/ai-dynamo/dynamo-frontend:1.3.0`, and the
+ * build variants NGC publishes: `vllm-runtime:1.0.2-cuda13`, `vllm-runtime:1.0.1-efa-amd64`.
  * `latest`, a digest only, or any other repository: undefined (a custom image says nothing).
  */
 export function versionFromImage(image: string): string | undefined {
-  const match = /(?:^|\/)ai-dynamo\/[a-z0-9._-]+:v?(\d+\.\d+\.\d+(?:\.post\d+)?)(?:@sha256:[0-9a-f]+)?$/.exec(
-    image.trim(),
-  );
+  const match =
+    /(?:^|\/)ai-dynamo\/[a-z0-9._-]+:v?(\d+\.\d+\.\d+(?:\.post\d+)?)(?:-[A-Za-z0-9][A-Za-z0-9._-]*)?(?:@sha256:[0-9a-f]+)?$/.exec(
+      image.trim(),
+    );
   return match?.[1];
+}
+
+/** A component's `runtimeVersionOverride` (`1.4.2`, `v1.4.2`), when it names a release. */
+export function versionFromOverride(value: string | undefined): string | undefined {
+  return /^v?(\d+\.\d+\.\d+(?:\.post\d+)?)(?:[-+][A-Za-z0-9._-]+)?$/.exec((value ?? '').trim())?.[1];
 }
 
 /** A limitation when the run goes ahead without knowing what the release can do; else undefined. */

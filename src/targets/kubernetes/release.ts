@@ -6,9 +6,11 @@ import {
   knownRelease,
   unknownRelease,
   versionFromImage,
+  versionFromOverride,
   type DynamoRelease,
 } from '../../releases/capabilities.js';
 import { asString, dig, type JsonObject } from './json.js';
+import { quote } from '../../runner/redact.js';
 import type { FrontendLocation, WorkerSpec } from './dgd.js';
 import { effectiveArgv } from './pinned-args.js';
 import { modelPathIn } from '../../releases/model-path.js';
@@ -18,16 +20,34 @@ export function frontendImage(object: JsonObject, loc: FrontendLocation): string
   return asString(dig(object, ...loc.argsPath.slice(0, -1), 'image'));
 }
 
+/**
+ * The frontend's release: the component's `runtimeVersionOverride` first (the operator's own
+ * answer, which its admission requires where the image tag carries no version), else the tag.
+ */
 export function releaseOfFrontend(object: JsonObject, loc: FrontendLocation): DynamoRelease {
+  // A DGD component sits at spec.services.<name> (v1alpha1) or spec.components[i] (v1beta1).
+  const override =
+    loc.ref.kind === 'dgd'
+      ? asString(dig(object, ...loc.argsPath.slice(0, 3), 'runtimeVersionOverride'))
+      : undefined;
+  const fromOverride = versionFromOverride(override);
+  if (fromOverride) return knownRelease(fromOverride, 'runtimeVersionOverride');
   const image = frontendImage(object, loc);
   if (!image)
-    return unknownRelease("the frontend's spec names no image (the operator's default image is used)");
+    return unknownRelease(
+      `the frontend's spec names no image (the operator's default image is used)${loc.ref.kind === 'dgd' ? ' and no runtimeVersionOverride' : ''}`,
+    );
   const version = versionFromImage(image);
-  return version
-    ? knownRelease(version, 'frontend image tag')
-    : unknownRelease(
-        `the frontend image ${image} is not a Dynamo release tag (…/ai-dynamo/<backend>-runtime:X.Y.Z)`,
-      );
+  if (version) return knownRelease(version, 'frontend image tag');
+  return unknownRelease(
+    `the frontend image ${quote(image, 200)} carries no release version in its tag (…/ai-dynamo/<backend>-runtime:X.Y.Z, optionally with a suffix such as -cuda13)${
+      loc.ref.kind === 'dgd'
+        ? override
+          ? ` and its runtimeVersionOverride "${quote(override, 60)}" is not X.Y.Z`
+          : '; set runtimeVersionOverride: X.Y.Z on the frontend component to name its release'
+        : ''
+    }`,
+  );
 }
 
 /**
