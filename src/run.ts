@@ -58,6 +58,8 @@ export interface TargetSession {
   modelPath?: string;
   /** The frontend's Dynamo release as the target learnt it (Kubernetes: the image tag). */
   release?: DynamoRelease;
+  /** Called after a passing check: re-reads what the run changed; returns limitations to add. */
+  afterCheck?(): Promise<string[]>;
   /** Called when the check failed; may restore the previous state (rollback-on-failure). */
   onCheckFailed?(failure: CheckFailure): Promise<void>;
   /** Planned from a file alone (a dry run without a cluster): there is nothing to check live. */
@@ -288,6 +290,11 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
     }
     if (contract.result === 'pass' && settings.compare) {
       await grouped(effects.log, 'Comparison', compareModes)(settings, session, contract, effects);
+    }
+    // A change that did not last (a GitOps controller put Git's version back) must not pass silently.
+    if (contract.result === 'pass' && session.afterCheck) {
+      const notes = await session.afterCheck();
+      contract.limitations.push(...notes.filter((l) => !contract.limitations.includes(l)));
     }
     if (contract.result === 'fail' && contract.failure && session.onCheckFailed) {
       await session.onCheckFailed(new CheckFailure(contract.failure.code, contract.failure.message));

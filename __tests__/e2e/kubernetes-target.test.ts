@@ -2,6 +2,7 @@
 // (frontend + mocker). Proves writes from the server's own request log.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startCluster, type Cluster } from '../../standin-cluster/index.ts';
@@ -14,8 +15,13 @@ import { openTarget } from '../../src/targets/index.ts';
 type AnyObj = Record<string, any>;
 const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/k8s');
 let lines: string[] = [];
+/** Lets a test act at a given moment of the run (e.g. right after the rollout). */
+let onLine: ((line: string) => void) | undefined;
 const log = {
-  info: (l: string) => lines.push(l),
+  info: (l: string) => {
+    lines.push(l);
+    onLine?.(l);
+  },
   warning: (l: string) => lines.push(`WARN ${l}`),
   group: <T>(_title: string, body: () => Promise<T>) => body(),
 };
@@ -40,6 +46,33 @@ const dgdPath = '/apis/nvidia.com/v1alpha1/namespaces/dynamo/dynamographdeployme
 const dgd = () =>
   cluster.get('nvidia.com/v1alpha1', 'DynamoGraphDeployment', 'mocker-agg', 'dynamo') as AnyObj;
 const base = { recipe: '', namespace: 'dynamo', retries: '30', 'retry-delay': '1', 'rollout-timeout': '120' };
+
+/** A merge patch as another field manager would send it (Argo CD's sync, say). */
+function patchAs(manager: string, urlPath: string, body: unknown): Promise<number> {
+  const u = new URL(`${cluster.url}${urlPath}?fieldManager=${manager}`);
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method: 'PATCH',
+        ca: cluster.caPem,
+        headers: {
+          Authorization: `Bearer ${cluster.token}`,
+          'Content-Type': 'application/merge-patch+json',
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(data);
+  });
+}
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'k8s-e2e-'));
@@ -194,6 +227,43 @@ describe('v1alpha1 DGD (from its recipe) on the stand-in', () => {
     const patch = cluster.writes().find((w) => w.method === 'PATCH' && w.status === 200);
     expect(patch).toBeDefined();
     expect((patch?.body as AnyObj).spec.envs).toBeUndefined();
+  }, 400_000);
+
+  it('Argo CD: warns before writing, and a change its sync reverts is reported, not passed silently', async () => {
+    const current = dgd();
+    current.metadata.annotations = {
+      ...(current.metadata.annotations ?? {}),
+      'argocd.argoproj.io/tracking-id': 'dynamo:nvidia.com/DynamoGraphDeployment:dynamo/mocker-agg',
+    };
+    await cluster.apply(current);
+    const before = dgd().spec.services.Frontend.envs ?? [];
+    let revert: Promise<number> | undefined;
+    onLine = (line) => {
+      if (!revert && /^Rollout finished/.test(line))
+        revert = patchAs('argocd-controller', dgdPath, {
+          spec: { services: { Frontend: { envs: before } } },
+        });
+    };
+    try {
+      const { contract } = await run({ ...base, mode: 'random' });
+      if (contract.result !== 'pass') console.log(JSON.stringify(contract, null, 2), lines.join('\n'));
+      expect(await revert).toBe(200);
+      expect(contract.result).toBe('pass');
+      expect(contract.limitations.join('\n')).toMatch(
+        /managed by Argo CD \(annotation argocd\.argoproj\.io\/tracking-id\).*write-recipe: true/,
+      );
+      const gone = contract.limitations.find((l) => l.includes('is gone'));
+      expect(gone).toMatch(/is gone: reverted by argocd-controller at \d{4}-/);
+      expect(
+        lines.some((l) => l.startsWith('WARN') && l.includes('is gone: reverted by argocd-controller')),
+      ).toBe(true);
+    } finally {
+      onLine = undefined;
+      const after = dgd();
+      delete after.metadata.annotations['argocd.argoproj.io/tracking-id'];
+      await cluster.apply(after);
+      await cluster.waitForReady('dynamo', { timeoutMs: 180_000 });
+    }
   }, 400_000);
 
   it('403 on patch: cluster-forbidden with the verb and resource', async () => {

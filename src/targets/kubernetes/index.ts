@@ -52,6 +52,8 @@ import { kubernetesSwitcher, podLogSource } from './evidence.js';
 import { decideKvEvents } from './workers.js';
 import { clusterConfigured, recipePlanSession } from './offline.js';
 import { overwrittenWarning, withRouterMark } from './marker.js';
+import { describeRevert, gitopsLimitation, gitopsOwner, revertedBy } from './gitops.js';
+import type { RouterExpectation } from './env-change.js';
 
 const APPROXIMATE_NOTE =
   'Approximate KV mode: the workers publish no KV events, so the router predicts cache contents from its own routing decisions (expiring after --router-ttl-secs, 120 s by default); cache-hit estimates can drift from the workers\u2019 real caches.';
@@ -282,6 +284,21 @@ export async function openKubernetesTarget(
   };
   const unknownNote = settings.mode ? releaseLimitation(release) : undefined;
   if (unknownNote) limitations.push(unknownNote);
+  // Argo CD / Flux put back what Git says: a change written only to the cluster does not last.
+  const gitops = gitopsOwner(target.object);
+  if (gitops && settings.mode) {
+    const note = gitopsLimitation(gitops, describeLocation(loc));
+    limitations.push(note);
+    deps.log.warning(note);
+  }
+  /** What the object must still give once written (undefined: nothing written). */
+  let expectedAfter: RouterExpectation | undefined;
+  /** Who took the written router entries off the object, when they are gone. */
+  const revertedNow = async (expected: RouterExpectation): Promise<string | undefined> => {
+    const now = await api.getObject(ref);
+    const gone = revertedBy(now, listsOf(now, locateFrontend(now, ref, serviceName)), expected);
+    return gone ? describeRevert(gone) : undefined;
+  };
 
   /** Waits until the frontend pods behind the Service run `lists` and the old ones are gone. */
   const rolledOut = (lists: EnvLists): Promise<unknown> =>
@@ -292,6 +309,8 @@ export async function openKubernetesTarget(
         selector,
         containerName: loc.containerName,
         expected: routerExpectation(lists),
+        // A GitOps sync that puts the old env back mid-rollout is named as the cause.
+        reverted: () => revertedNow(routerExpectation(lists)),
         replicas: loc.replicas,
         controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
         watchCommand: watchPodsCommand(namespace, selector),
@@ -424,6 +443,7 @@ export async function openKubernetesTarget(
             `# 2. Change the frontend's env (merge patch; the action adds metadata.resourceVersion)\n${patchCommand(ref, patch)}`,
           );
           steps.push(`# 3. Watch the frontend pods roll\n${watchPodsCommand(namespace, selector)}`);
+          expectedAfter = routerExpectation(change.lists);
           await rolledOut(change.lists);
         } else {
           log(
@@ -507,6 +527,24 @@ export async function openKubernetesTarget(
         },
       );
     }
+    if (written && expectedAfter) {
+      const expected = expectedAfter;
+      session.afterCheck = async () => {
+        let gone: string | undefined;
+        try {
+          gone = await revertedNow(expected);
+        } catch (error) {
+          const failure = apiFailure(error, `re-read ${describeLocation(loc)}`, api.server);
+          return [
+            `The object was not re-read after the check (${failure.message}), so whether the change lasted is unknown.`,
+          ];
+        }
+        if (!gone) return [];
+        const note = `The router env this run set on ${describeLocation(loc)} is gone: ${gone}. The check passed against the frontend before that; the frontend rolls back to the previous mode.${gitops ? ` ${gitops.controller} restores what Git says: commit the change to Git (\`recipe\` with \`write-recipe: true\`).` : ''}`;
+        deps.log.warning(note);
+        return [note];
+      };
+    }
     if (k.rollbackOnFailure && written) {
       session.onCheckFailed = async () => {
         await rollBack(api, target, serviceName, selector, original, k.rolloutTimeoutMs, session, log);
@@ -551,7 +589,9 @@ export async function openKubernetesTarget(
           new CheckFailure(
             'conflict',
             `${failure.message} Another writer changed ${describeLocation(loc)} meanwhile (${MODE_VAR} is now ${theirs}): this run's change was superseded and is left as the other writer set it.`,
-            'run again once the other writer has finished; use a `concurrency` group in the workflow',
+            gitops
+              ? `${gitops.controller} manages this object and put Git's version back: commit the change to Git (\`recipe\` with \`write-recipe: true\`) and let ${gitops.controller} sync it`
+              : 'run again once the other writer has finished; use a `concurrency` group in the workflow',
             [...failure.details, ...session.details],
           ),
           { envPatch: patched },

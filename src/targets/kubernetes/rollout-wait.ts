@@ -18,6 +18,11 @@ export interface RolloutTarget {
   controller: string;
   /** Command a person runs to watch the same thing. */
   watchCommand: string;
+  /**
+   * Re-reads the object for a stall: says who reverted the router env the run wrote (a GitOps
+   * controller's sync), so the cause is not blamed on the controller that rolls pods.
+   */
+  reverted?: () => Promise<string | undefined>;
 }
 
 export interface RolloutOptions {
@@ -113,10 +118,23 @@ export async function waitForRollout(
 
   // The deadline timer is cleared on every way out: a pending timer would keep the action alive.
   let deadlineTimer: NodeJS.Timeout | undefined;
+  // A GitOps sync can put the old env back mid-rollout: checked with each progress line, so the
+  // wait ends with that cause instead of running out the whole timeout.
+  let revertedSeen: string | undefined;
+  let reading = false;
   const progress = setInterval(() => {
     options.log(
       `Rollout: ${state.summary} (${Math.round((now() - started) / 1000)} s of ${Math.round(options.timeoutMs / 1000)} s).`,
     );
+    if (!target.reverted || reading || finished) return;
+    reading = true;
+    void bounded(target.reverted, 5000).then((seen) => {
+      reading = false;
+      if (seen && !finished && !state.done) {
+        revertedSeen = seen;
+        finish?.();
+      }
+    });
   }, options.progressEveryMs ?? 10_000);
   try {
     await Promise.race([
@@ -140,17 +158,36 @@ export async function waitForRollout(
     options.log(`Rollout finished in ${Math.round((now() - started) / 100) / 10} s: ${state.summary}.`);
     return { pods: state.fresh.map((p) => p.name), elapsedMs: now() - started };
   }
-  const cause = await stallCause(api, target, state, pods, deadline - now());
+  const reverted = revertedSeen ?? (await bounded(target.reverted, Math.max(deadline - now(), 500)));
+  const cause = reverted
+    ? `the router env this run wrote is no longer on the object (${reverted}), so the pods will not get it`
+    : await stallCause(api, target, state, pods, deadline - now());
   const watchNote =
     lastError && state.fresh.length === 0 && pods.size === 0
       ? ` (last watch problem: ${String((lastError as Error).message ?? lastError)})`
       : '';
   throw new CheckFailure(
     'rollout-timeout',
-    `The frontend did not finish rolling out within ${Math.round(options.timeoutMs / 1000)} s: ${cause}. State: ${state.summary}${watchNote}.`,
+    `The frontend did not finish rolling out ${revertedSeen ? `(stopped waiting after ${Math.round((now() - started) / 1000)} s)` : `within ${Math.round(options.timeoutMs / 1000)} s`}: ${cause}. State: ${state.summary}${watchNote}.`,
     undefined,
     [{ title: 'Rollout state', text: `${state.summary}\nWatch it yourself: ${target.watchCommand}` }],
   );
+}
+
+/** Runs `read` for at most `ms`; undefined on timeout or error (the timer never outlives it). */
+async function bounded(read: (() => Promise<string | undefined>) | undefined, ms: number) {
+  if (!read) return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      read().catch(() => undefined),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function stallCause(
