@@ -116,6 +116,32 @@ describe('locateFrontend', () => {
       /no frontend component/,
     );
   });
+
+  it('names the frontendSidecar case (both API versions) instead of "no frontend component"', () => {
+    const alphaSidecar = {
+      spec: {
+        services: {
+          VllmWorker: { componentType: 'worker', frontendSidecar: { image: 'nvcr.io/x:1.6.1', args: [] } },
+        },
+      },
+    };
+    const betaSidecar = {
+      spec: { components: [{ name: 'worker', type: 'worker', frontendSidecar: 'sidecar-frontend' }] },
+    };
+    for (const [obj, version, host] of [
+      [alphaSidecar, 'v1alpha1', 'VllmWorker'],
+      [betaSidecar, 'v1beta1', 'worker (container sidecar-frontend)'],
+    ] as const) {
+      let message = '';
+      try {
+        locateFrontend(obj, dgdRef('ns', 'g', version));
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain(`runs its frontend as a frontendSidecar of ${host}`);
+      expect(message).not.toMatch(/has no frontend component/);
+    }
+  });
 });
 
 describe('merge patch', () => {

@@ -70,12 +70,33 @@ export function pathText(path: Path): string {
   return path.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : `${i === 0 ? '' : '.'}${p}`)).join('');
 }
 
+/** Components that carry the frontend as a `frontendSidecar` (v1alpha1: an object, v1beta1: a container name). */
+function sidecarHosts(components: { name: string; spec: unknown }[]): string[] {
+  return components
+    .filter((c) => {
+      const sidecar = dig(c.spec, 'frontendSidecar');
+      return (typeof sidecar === 'string' && sidecar !== '') || isObject(sidecar);
+    })
+    .map((c) => {
+      const sidecar = dig(c.spec, 'frontendSidecar');
+      return typeof sidecar === 'string' ? `${c.name} (container ${sidecar})` : c.name;
+    });
+}
+
 function frontendPick<T extends { name: string }>(
   candidates: T[],
   dgdName: string,
   service: string | undefined,
   what: string,
+  sidecars: string[] = [],
 ): T {
+  if (candidates.length === 0 && sidecars.length > 0) {
+    throw new CheckFailure(
+      'not-found',
+      `${what} runs its frontend as a frontendSidecar of ${sidecars.join(', ')}, not as a frontend component; this action changes the env of a frontend component (or a plain Deployment's frontend container) only, and writing a worker component would roll the workers.`,
+      `set DYN_ROUTER_MODE in the sidecar's env in your manifest yourself and apply it, or run the frontend as its own component (componentType/type: frontend); then check it with \`base-url\` or with \`mode\` empty`,
+    );
+  }
   if (candidates.length === 1) return candidates[0];
   if (candidates.length > 1 && service) {
     // The operator names the Service `<dgd>-<component in lower case>`.
@@ -109,10 +130,9 @@ export function locateDgdFrontend(obj: JsonObject, ref: ObjectRef, service?: str
   });
   if (ref.version === 'v1alpha1') {
     const services = asObject(dig(obj, 'spec', 'services')) ?? {};
-    const candidates = Object.entries(services)
-      .filter(([, s]) => asString(dig(s, 'componentType')) === 'frontend')
-      .map(([n, s]) => ({ name: n, spec: s }));
-    const picked = frontendPick(candidates, name, service, what);
+    const all = Object.entries(services).map(([n, s]) => ({ name: n, spec: s }));
+    const candidates = all.filter((c) => asString(dig(c.spec, 'componentType')) === 'frontend');
+    const picked = frontendPick(candidates, name, service, what, sidecarHosts(all));
     const base = ['spec', 'services', picked.name];
     return {
       ref,
@@ -128,10 +148,9 @@ export function locateDgdFrontend(obj: JsonObject, ref: ObjectRef, service?: str
     };
   }
   const components = asArray(dig(obj, 'spec', 'components')) ?? [];
-  const candidates = components
-    .map((c, index) => ({ name: asString(dig(c, 'name')) ?? '', index, spec: c }))
-    .filter((c) => asString(dig(c.spec, 'type')) === 'frontend');
-  const picked = frontendPick(candidates, name, service, what);
+  const all = components.map((c, index) => ({ name: asString(dig(c, 'name')) ?? '', index, spec: c }));
+  const candidates = all.filter((c) => asString(dig(c.spec, 'type')) === 'frontend');
+  const picked = frontendPick(candidates, name, service, what, sidecarHosts(all));
   const containers = asArray(dig(picked.spec, 'podTemplate', 'spec', 'containers')) ?? [];
   let containerIndex = containers.findIndex((c) => asString(dig(c, 'name')) === 'main');
   // No main container yet: the write appends one (the operator merges its defaults into `main`).

@@ -61,7 +61,8 @@ export async function resolveTarget(
   }
   let deployment = k.deployment ?? recipe?.name;
   if (!deployment && !k.service) deployment = await onlyDgd(api, namespace, versions);
-  const serviceName = k.service ?? `${deployment}-frontend`;
+  const serviceName =
+    k.service ?? (await frontendServiceName(api, namespace, deployment as string, versions));
   let service: JsonObject;
   try {
     service = await api.getService(namespace, serviceName);
@@ -83,7 +84,7 @@ export async function resolveTarget(
     throw new CheckFailure(
       'not-found',
       `Service ${namespace}/${serviceName} does not exist${k.service ? '' : ` (the default name for deployment ${deployment})`}. List the candidates with \`${listCandidatesCommand(namespace, 'svc')}\`.`,
-      `set \`service\` to the frontend Service (the operator names it \`<dgd-name>-frontend\`)`,
+      `set \`service\` to the frontend Service (the operator names it \`<dgd-name>-<frontend component name in lower case>\`, e.g. \`${deployment ?? 'my-dgd'}-frontend\` for a component named Frontend)`,
     );
   }
   deployment ??= asString(dig(service, 'metadata', 'labels', GRAPH_LABEL));
@@ -146,6 +147,33 @@ export async function resolveTarget(
   };
 }
 
+/**
+ * The frontend Service's name when only the deployment is known: the operator names it
+ * `<dgd>-<frontend component in lower case>`, so a DGD is read first to find that component.
+ * Without a DGD of that name (a plain Deployment, or no operator CRD): `<name>-frontend`.
+ */
+async function frontendServiceName(
+  api: KubeApi,
+  namespace: string,
+  deployment: string,
+  versions: string[],
+): Promise<string> {
+  const fallback = `${deployment}-frontend`;
+  if (!versions.length) return fallback;
+  const ref = dgdRef(namespace, deployment, versions[0] as DgdVersion);
+  let object: JsonObject;
+  try {
+    object = await api.getObject(ref);
+  } catch (error) {
+    const failure = apiFailure(error, `get DynamoGraphDeployment ${namespace}/${deployment}`, api.server);
+    if (isNotFound(failure)) return fallback;
+    throw failure;
+  }
+  // Several frontends (or none) fail here with a message that says what to set.
+  const component = locateFrontend(object, ref).component;
+  return `${deployment}-${component.toLowerCase()}`;
+}
+
 /** Kinds whose controller regenerates a Deployment's spec: the Dynamo operator's. */
 const OPERATOR_OWNERS = new Set(['DynamoComponentDeployment', 'DynamoGraphDeployment']);
 
@@ -193,8 +221,9 @@ function ownsEnv(sub: JsonObject, version: DgdVersion): boolean {
 /**
  * The DGD version to edit in, in order: the managedFields entry that owns the frontend's env (else
  * any of the frontend's fields), skipping the operator's and this action's own writes; the
- * `kubectl.kubernetes.io/last-applied-configuration` annotation; the recipe file; v1alpha1, the
- * storage version every operator release serves. Only versions the cluster serves count.
+ * `kubectl.kubernetes.io/last-applied-configuration` annotation; the recipe file; v1alpha1, which
+ * every operator release serves (current operators store v1beta1 and convert). Only versions the
+ * cluster serves count.
  */
 export function authoredVersion(
   object: JsonObject,
@@ -238,7 +267,10 @@ export function authoredVersion(
   if (isDgdVersion(recipeVersion) && served.includes(recipeVersion))
     return { version: recipeVersion, reason: `the recipe file is ${recipeVersion}` };
   if (served.includes('v1alpha1'))
-    return { version: 'v1alpha1', reason: 'nothing says how it was written: v1alpha1, the storage version' };
+    return {
+      version: 'v1alpha1',
+      reason: 'nothing says how it was written: v1alpha1, the version every operator release serves',
+    };
   return { version: served[0] as DgdVersion, reason: `the only version served: ${served[0]}` };
 }
 

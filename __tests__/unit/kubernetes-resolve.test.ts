@@ -1,0 +1,75 @@
+import { describe, expect, it } from '@jest/globals';
+import { CheckFailure } from '../../src/failures.ts';
+import type { KubernetesSettings } from '../../src/settings.ts';
+import type { KubeApi } from '../../src/targets/kubernetes/cluster.ts';
+import type { ObjectRef } from '../../src/targets/kubernetes/dgd.ts';
+import type { JsonObject } from '../../src/targets/kubernetes/json.ts';
+import { authoredVersion, resolveTarget } from '../../src/targets/kubernetes/resolve.ts';
+
+/** A DGD whose frontend component is not called Frontend: the operator names the Service after it. */
+const dgd: JsonObject = {
+  apiVersion: 'nvidia.com/v1beta1',
+  kind: 'DynamoGraphDeployment',
+  metadata: { name: 'llm', namespace: 'ns' },
+  spec: {
+    components: [
+      { name: 'Router', type: 'frontend', podTemplate: { spec: { containers: [{ name: 'main' }] } } },
+      { name: 'worker', type: 'worker' },
+    ],
+  },
+};
+
+function fakeApi(services: Record<string, JsonObject>): { api: KubeApi; asked: string[] } {
+  const asked: string[] = [];
+  const notFound = (what: string) =>
+    new CheckFailure('not-found', `Not found (404) while trying to get ${what}.`);
+  const api = {
+    server: 'https://fake',
+    resourceVersions: async () => ['v1beta1'],
+    getObject: async (ref: ObjectRef) => {
+      if (ref.kind === 'dgd' && ref.name === 'llm') return structuredClone(dgd);
+      throw notFound(ref.name);
+    },
+    getService: async (_ns: string, name: string) => {
+      asked.push(name);
+      if (services[name]) return services[name];
+      throw notFound(`Service ${name}`);
+    },
+    namespaceExists: async () => true,
+  } as unknown as KubeApi;
+  return { api, asked };
+}
+
+const settings = (k: Partial<KubernetesSettings>) => k as KubernetesSettings;
+
+describe('resolveTarget: the frontend Service name', () => {
+  it('reads the DGD first and derives <dgd>-<frontend component lower case>', async () => {
+    const svc = {
+      metadata: { name: 'llm-router', labels: { 'nvidia.com/dynamo-graph-deployment-name': 'llm' } },
+    };
+    const { api, asked } = fakeApi({ 'llm-router': svc });
+    const target = await resolveTarget(api, 'ns', settings({ deployment: 'llm' }), undefined);
+    expect(asked).toEqual(['llm-router']);
+    expect(target.serviceName).toBe('llm-router');
+    expect(target.loc.component).toBe('Router');
+  });
+
+  it('falls back to <name>-frontend without a DGD of that name, and the hint names the rule', async () => {
+    const { api, asked } = fakeApi({});
+    const error = await resolveTarget(api, 'ns', settings({ deployment: 'plain' }), undefined).catch(
+      (e: unknown) => e as CheckFailure,
+    );
+    expect(asked).toEqual(['plain-frontend']);
+    expect(error).toBeInstanceOf(CheckFailure);
+    expect((error as CheckFailure).hint).toMatch(/<dgd-name>-<frontend component name in lower case>/);
+  });
+});
+
+describe('authoredVersion', () => {
+  it('falls back to v1alpha1 as the version every release serves, not as "the storage version"', () => {
+    const picked = authoredVersion({ metadata: {} }, ['v1beta1', 'v1alpha1'], undefined);
+    expect(picked.version).toBe('v1alpha1');
+    expect(picked.reason).not.toMatch(/storage version/);
+    expect(picked.reason).toMatch(/every operator release serves/);
+  });
+});
