@@ -22,6 +22,17 @@ describe('pinnedFlags', () => {
   it('treats --load-aware as pinning kv without events', () => {
     expect(pinnedFlags([], ['--load-aware'])).toMatchObject({ mode: 'kv', kvEvents: false });
   });
+
+  it('lets the last of --load-aware / --no-load-aware win (argparse), as 1.6.1 lists them', () => {
+    const off = pinnedFlags([], ['--load-aware', '--no-load-aware']);
+    expect(off.mode).toBeUndefined();
+    expect(off.flags).toEqual([]);
+    expect(off.noLoadAware).toBe(true);
+    expect(pinnedFlags([], ['--no-load-aware', '--load-aware'])).toMatchObject({
+      mode: 'kv',
+      kvEvents: false,
+    });
+  });
 });
 
 describe('judgePinned', () => {

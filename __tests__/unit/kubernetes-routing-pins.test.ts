@@ -42,6 +42,14 @@ describe('routing pins on a Kubernetes frontend', () => {
     expect(container.failure?.message).toContain('spec.services.Frontend.extraPodSpec.mainContainer.env');
   });
 
+  it('does not refuse DYN_ROUTER_LOAD_AWARE=true when the args say --no-load-aware (the flag wins)', () => {
+    const object = alpha({
+      envs: [{ name: 'DYN_ROUTER_LOAD_AWARE', value: 'true' }],
+      args: ['-m', 'dynamo.frontend', '--no-load-aware'],
+    });
+    expect(pins(object, 'round-robin').failure).toBeUndefined();
+  });
+
   it('lets the stronger list win and accepts what load-aware selects', () => {
     // The container says false: the graph's true never reaches the frontend.
     const overridden = alpha({

@@ -19,7 +19,11 @@ import {
 import { dgdRef, locateFrontend } from '../../src/targets/kubernetes/dgd.js';
 import { releaseFromOutput, versionScript } from '../../src/releases/ask-interpreter.js';
 import { launchPins } from '../../src/releases/launch-pins.js';
-import { releaseOfFrontend, workersModelPath } from '../../src/targets/kubernetes/release.js';
+import {
+  releaseOfFrontend,
+  workersModelPath,
+  workersTokenizer,
+} from '../../src/targets/kubernetes/release.js';
 
 describe('the release data file', () => {
   it('covers 1.0 to 1.6, oldest first, each read from a named release', () => {
@@ -167,6 +171,23 @@ describe('refusing what the release lacks', () => {
     ).toBeUndefined();
   });
 
+  it('words the unsupported-mode refusal per release and per way the mode is given', () => {
+    const viaEnv = checkRelease(knownRelease('1.0.2', 'frontend image tag'), {
+      mode: 'least-loaded',
+      nothingDone: 'written',
+      modeVia: 'env',
+    });
+    expect(viaEnv?.message).toMatch(/a 1\.0\.x frontend silently routes round-robin instead/);
+    expect(viaEnv?.message).not.toMatch(/exits at start/);
+    const viaFlag = checkRelease(knownRelease('1.0.2', 'launch interpreter'), {
+      mode: 'least-loaded',
+      nothingDone: 'launched',
+    });
+    expect(viaFlag?.message).toMatch(
+      /`--router-mode` with a mode its release lacks, the frontend exits at start/,
+    );
+  });
+
   it('refuses flags and env the release lacks', () => {
     const flag = checkRelease(old, { mode: 'kv', flags: ['--load-aware'], nothingDone: 'launched' });
     expect(flag?.code).toBe('unsupported-mode');
@@ -192,6 +213,15 @@ describe('refusing what the release lacks', () => {
 describe('pins on a launched frontend', () => {
   it('refuses --load-aware in frontend-args unless it asks for what the run asks', () => {
     expect(launchPins(['--load-aware'], {}, 'round-robin', false).failure?.code).toBe('bad-input');
+    // --no-load-aware in frontend-args wins over DYN_ROUTER_LOAD_AWARE=true in the runner env.
+    const overridden = launchPins(
+      ['--no-load-aware'],
+      { DYN_ROUTER_LOAD_AWARE: 'true' },
+      'round-robin',
+      false,
+    );
+    expect(overridden.failure).toBeUndefined();
+    expect(overridden.env).toEqual([]);
     expect(launchPins(['--load-aware'], {}, 'kv', false).failure?.message).toMatch(/with KV events on/);
     const fits = launchPins(['--load-aware'], {}, 'kv', true);
     expect(fits.failure).toBeUndefined();
@@ -221,6 +251,17 @@ describe('the workers’ model path for aiperf’s tokenizer', () => {
     );
     expect(workersModelPath([w(['-m', 'dynamo.mocker', '--model-path=/models/tiny'])])).toBe('/models/tiny');
     expect(workersModelPath([w(['--model', 'a']), w(['--model', 'b'])])).toBeUndefined();
+    // aiperf runs on the reader's machine: a container path needs a local copy, a hub id does not.
+    expect(workersTokenizer([w(['-m', 'dynamo.vllm', '--model', 'Qwen/Qwen3-0.6B'])])).toBe(
+      'Qwen/Qwen3-0.6B',
+    );
+    expect(workersTokenizer([w(['--model-path', '/models/x'])])).toBe(
+      '<local copy of /models/x (a path inside the worker container)>',
+    );
+    expect(workersTokenizer([w(['--model-path', '/models/x'])], 'Qwen/Qwen3-0.6B')).toBe('Qwen/Qwen3-0.6B');
+    expect(
+      workersTokenizer([w(['--model-path', '/models/x', '--served-model-name', 'meta-llama/Llama-3.1-8B'])]),
+    ).toBe('meta-llama/Llama-3.1-8B');
     expect(workersModelPath([w(['-m', 'dynamo.mocker'])])).toBeUndefined();
     expect(workersModelPath([w(['--model', '--other'])])).toBeUndefined();
     expect(

@@ -1,6 +1,7 @@
 // The Dynamo release a run talks to, and whether it can do what the run is about to ask: refused
 // before anything is launched or written, because a frontend given a mode or flag its release
-// lacks exits at start (on Kubernetes, a crash loop that costs the whole rollout timeout).
+// lacks exits at start (on Kubernetes from 1.5, a crash loop that costs the whole rollout
+// timeout) or, for DYN_ROUTER_MODE before 1.5, silently routes round-robin.
 // Pure: the version comes in from the target (launch interpreter, frontend image tag).
 
 import { CheckFailure } from '../failures.js';
@@ -81,6 +82,22 @@ export interface CapabilityNeeds {
   env?: readonly string[];
   /** What would happen if the run went ahead, for the message: "launched", "written". */
   nothingDone: string;
+  /**
+   * How the mode reaches the frontend: `--router-mode` (argparse refuses an unknown choice, so
+   * the frontend exits at start in every release) or DYN_ROUTER_MODE (release-dependent).
+   */
+  modeVia?: 'flag' | 'env';
+}
+
+/** What the frontend does with a mode its release lacks, per the data file. */
+function unknownModeEffect(series: ReleaseSeries, via: 'flag' | 'env'): string {
+  if (via === 'flag')
+    return 'Given `--router-mode` with a mode its release lacks, the frontend exits at start';
+  if (series.modeEnvUnknownValue === 'round-robin')
+    return `Given DYN_ROUTER_MODE with a mode it lacks, a ${seriesName(series)} frontend silently routes round-robin instead, so the run would prove nothing`;
+  if (series.modeEnvUnknownValue === 'error')
+    return `Given DYN_ROUTER_MODE with a mode it lacks, a ${seriesName(series)} frontend exits at start (a crash loop until the rollout times out)`;
+  return 'What the frontend does with a DYN_ROUTER_MODE it lacks is not known for this release';
 }
 
 /** Flags whose first release the data file knows. */
@@ -116,7 +133,7 @@ export function checkRelease(
     const since = first ? `; ${needs.mode} first appears in ${firstVersionName(first)}` : '';
     return new CheckFailure(
       'unsupported-mode',
-      `${named(release)} has no router mode ${needs.mode}: its frontend offers ${has}${since}. A frontend given a mode its release lacks exits at start, so nothing was ${needs.nothingDone}.`,
+      `${named(release)} has no router mode ${needs.mode}: its frontend offers ${has}${since}. ${unknownModeEffect(series, needs.modeVia ?? 'flag')}, so nothing was ${needs.nothingDone}.`,
       first
         ? `pick one of ${has}, or upgrade Dynamo to ${firstVersionName(first)} or later`
         : `pick one of ${has}`,

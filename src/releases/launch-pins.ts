@@ -30,7 +30,8 @@ export function launchPins(
   const policyArg = frontendArgs.find((a) => a.split('=')[0] === '--router-policy-config');
   if (loadAwareArg) out.flags.push('--load-aware');
   if (policyArg) out.flags.push('--router-policy-config');
-  const loadAwareEnv = truthy(env.DYN_ROUTER_LOAD_AWARE);
+  // `--no-load-aware` in the args beats the env (flags win over DYN_* env).
+  const loadAwareEnv = truthy(env.DYN_ROUTER_LOAD_AWARE) && !pinned.noLoadAware;
   if (loadAwareEnv) out.env.push('DYN_ROUTER_LOAD_AWARE');
   if (env.DYN_ROUTER_POLICY_CONFIG) out.env.push('DYN_ROUTER_POLICY_CONFIG');
 

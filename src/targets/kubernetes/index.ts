@@ -38,7 +38,7 @@ import { startForward, type Forward } from './forward.js';
 import type { JsonObject } from './json.js';
 import { curlCommands, getCommand, patchCommand, portForwardCommand, watchPodsCommand } from './kubectl.js';
 import { judgePinned, pinnedFlags } from './pinned-args.js';
-import { refuseUnsupported, releaseOfFrontend, workersModelPath } from './release.js';
+import { refuseUnsupported, releaseOfFrontend, workersTokenizer } from './release.js';
 import { routingPins } from './routing-pins.js';
 import { releaseLimitation } from '../../releases/capabilities.js';
 import { readRecipe, writeRecipe } from './recipe.js';
@@ -279,7 +279,7 @@ export async function openKubernetesTarget(
     frontendSelector: selector,
     workerSelector,
     release,
-    modelPath: workersModelPath(workerSpecs(target.object, ref)),
+    modelPath: workersTokenizer(workerSpecs(target.object, ref), settings.model),
     close: async () => undefined,
   };
   const unknownNote = settings.mode ? releaseLimitation(release) : undefined;

@@ -16,6 +16,8 @@ export interface PinnedState {
   mode?: string;
   /** true/false when a flag sets KV events. */
   kvEvents?: boolean;
+  /** `--no-load-aware` is the last of its pair (1.6+): it beats DYN_ROUTER_LOAD_AWARE=true. */
+  noLoadAware?: boolean;
 }
 
 const SHELLS = /(^|\/)(ba|da|z)?sh$/;
@@ -40,6 +42,8 @@ export function effectiveArgv(command: string[], args: string[]): string[] {
 export function pinnedFlags(command: string[], args: string[]): PinnedState {
   const argv = effectiveArgv(command, args);
   const state: PinnedState = { flags: [] };
+  let loadAware: string | undefined;
+  let noLoadAware = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].includes('=')
       ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)]
@@ -66,13 +70,20 @@ export function pinnedFlags(command: string[], args: string[]): PinnedState {
         state.kvEvents = false;
         break;
       case '--load-aware':
-        // Load-aware is kv routing without events and without overlap credit: it pins the mode.
-        state.flags.push({ text: argv[i], flag });
-        state.mode = 'kv';
-        state.kvEvents = false;
+      case '--no-load-aware':
+        // argparse: the last of the pair wins; applied after the loop.
+        loadAware = flag === '--load-aware' ? argv[i] : undefined;
+        noLoadAware = flag === '--no-load-aware';
         break;
     }
   }
+  if (loadAware) {
+    // Load-aware is kv routing without events and without overlap credit: it pins the mode.
+    state.flags.push({ text: loadAware, flag: '--load-aware' });
+    state.mode = 'kv';
+    state.kvEvents = false;
+  }
+  if (noLoadAware) state.noLoadAware = true;
   return state;
 }
 

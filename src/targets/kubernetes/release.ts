@@ -58,7 +58,7 @@ export function releaseOfFrontend(object: JsonObject, loc: FrontendLocation): Dy
 export function refuseUnsupported(release: DynamoRelease, modes: readonly (string | undefined)[]): void {
   for (const mode of modes) {
     if (!mode) continue;
-    const refused = checkRelease(release, { mode, nothingDone: 'written' });
+    const refused = checkRelease(release, { mode, nothingDone: 'written', modeVia: 'env' });
     if (refused) throw Object.assign(refused, { release });
   }
 }
@@ -74,4 +74,28 @@ export function workersModelPath(workers: readonly WorkerSpec[]): string | undef
     if (path) found.add(path);
   }
   return found.size === 1 ? [...found][0] : undefined;
+}
+
+/** `org/name`: what the Hugging Face hub (and aiperf's --tokenizer) takes as a model id. */
+const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
+
+/**
+ * aiperf's `--tokenizer` for the next command. A worker's absolute `--model-path` is a path
+ * inside its container, which aiperf on the reader's machine cannot open: then the model name
+ * when it is a hub id (the input `model`, else the workers' `--served-model-name`), else a
+ * placeholder asking for a local copy.
+ */
+export function workersTokenizer(workers: readonly WorkerSpec[], model?: string): string | undefined {
+  const path = workersModelPath(workers);
+  if (!path || !path.startsWith('/')) return path;
+  const served = workers
+    .map((w) => effectiveArgv(w.command, w.args))
+    .map((argv) => {
+      const at = argv.findIndex((a) => a.split('=')[0] === '--served-model-name');
+      if (at < 0) return undefined;
+      return argv[at].includes('=') ? argv[at].slice(argv[at].indexOf('=') + 1) : argv[at + 1];
+    })
+    .find((name) => name !== undefined && HUB_ID.test(name));
+  const hub = model && HUB_ID.test(model) ? model : served;
+  return hub ?? `<local copy of ${path} (a path inside the worker container)>`;
 }

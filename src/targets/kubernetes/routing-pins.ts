@@ -8,7 +8,7 @@ import { CheckFailure } from '../../failures.js';
 import type { EnvEntry } from '../../report/contract.js';
 import { argvOf, envAt, pathText, type FrontendLocation, type Path } from './dgd.js';
 import type { JsonObject } from './json.js';
-import { effectiveArgv } from './pinned-args.js';
+import { effectiveArgv, pinnedFlags } from './pinned-args.js';
 
 const LOAD_AWARE = 'DYN_ROUTER_LOAD_AWARE';
 const POLICY = 'DYN_ROUTER_POLICY_CONFIG';
@@ -60,7 +60,9 @@ export function routingPins(
   kvEventsOff: boolean,
 ): RoutingPins {
   const out: RoutingPins = { limitations: [] };
-  const loadAware = effective(object, loc, LOAD_AWARE);
+  // A `--no-load-aware` flag wins over the env (flags beat DYN_* env): then the env pins nothing.
+  const { command: cmd, args: argl } = argvOf(object, loc);
+  const loadAware = pinnedFlags(cmd, argl).noLoadAware ? undefined : effective(object, loc, LOAD_AWARE);
   if (loadAware?.entry.valueFrom !== undefined) {
     out.limitations.push(
       `${LOAD_AWARE} on the frontend comes from valueFrom in ${loadAware.where}, which this action does not resolve: if it is true, the frontend routes in kv mode with KV events off whatever DYN_ROUTER_MODE says.`,
