@@ -22,6 +22,7 @@ import { verifyInEffect } from './evidence/verify-step.js';
 import {
   checkRelease,
   describeRelease,
+  launchEnvLimitations,
   releaseLimitation,
   type DynamoRelease,
 } from './releases/capabilities.js';
@@ -200,6 +201,10 @@ async function checkLaunch(
   }
   const limitation = releaseLimitation(release);
   if (limitation) contract.limitations.push(limitation);
+  for (const note of launchEnvLimitations(release, process.env)) {
+    effects.log.warning(note);
+    contract.limitations.push(note);
+  }
 }
 
 /** Rows that agree with each other after a failure: no "applied" for a change never written. */

@@ -15,6 +15,7 @@ import {
   unknownRelease,
   versionFromImage,
   versionFromOverride,
+  launchEnvLimitations,
 } from '../../src/releases/capabilities.js';
 import { dgdRef, locateFrontend } from '../../src/targets/kubernetes/dgd.js';
 import { releaseFromOutput, versionScript } from '../../src/releases/ask-interpreter.js';
@@ -186,6 +187,35 @@ describe('refusing what the release lacks', () => {
     expect(viaFlag?.message).toMatch(
       /`--router-mode` with a mode its release lacks, the frontend exits at start/,
     );
+  });
+
+  it('warns a 1.2-1.5 launch whose runner sets DYN_TCP_RESPONSE_STREAM_HOST to an IP (an interface name is read)', () => {
+    const notes = launchEnvLimitations(knownRelease('1.3.1', 'launch interpreter'), {
+      DYN_TCP_RESPONSE_STREAM_HOST: '127.0.0.1',
+    });
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/Set DYN_TCP_RESPONSE_STREAM_HOST=lo/);
+    expect(notes[0]).toMatch(/HF_HUB_OFFLINE=1/);
+    expect(
+      launchEnvLimitations(knownRelease('1.3.1', 'launch interpreter'), {
+        DYN_TCP_RESPONSE_STREAM_HOST: 'lo',
+      }),
+    ).toEqual([]);
+    expect(
+      launchEnvLimitations(knownRelease('1.6.1', 'launch interpreter'), {
+        DYN_TCP_RESPONSE_STREAM_HOST: '127.0.0.1',
+      }),
+    ).toEqual([]);
+    expect(
+      launchEnvLimitations(knownRelease('1.0.2', 'launch interpreter'), {
+        DYN_TCP_RESPONSE_STREAM_HOST: '::1',
+      }),
+    ).toEqual([]);
+    expect(
+      launchEnvLimitations(knownRelease('1.5.0', 'launch interpreter'), {
+        DYN_TCP_RESPONSE_STREAM_HOST: '::1',
+      }),
+    ).toHaveLength(1);
   });
 
   it('refuses flags and env the release lacks', () => {

@@ -157,3 +157,26 @@ export function checkRelease(
   }
   return undefined;
 }
+
+/** An IPv4 or IPv6 literal (what 1.2-1.5 reject where they expect an interface name). */
+function isIpLiteral(value: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(value) || (value.includes(':') && /^[0-9a-fA-F:.]+$/.test(value));
+}
+
+/**
+ * Limitations for a launch whose runner env does not suit the release: 1.2 to 1.5 read
+ * DYN_TCP_RESPONSE_STREAM_HOST as a network interface name, so an IP there makes the frontend
+ * list no model ('Interface not found'). Known from the data file; empty when all is well.
+ */
+export function launchEnvLimitations(release: DynamoRelease | undefined, env: NodeJS.ProcessEnv): string[] {
+  const series = release?.series;
+  const host = env.DYN_TCP_RESPONSE_STREAM_HOST?.trim();
+  if (!release || !series?.responseStreamHostIsInterface || !host || !isIpLiteral(host)) return [];
+  const hub =
+    series.modelCardLocalPaths === false
+      ? ' This release also reads the model\u2019s config and tokenizer from the Hugging Face hub or cache under the served model name: offline, put the model in the HF cache under that name and set HF_HUB_OFFLINE=1.'
+      : '';
+  return [
+    `${named(release)} reads DYN_TCP_RESPONSE_STREAM_HOST as a network interface name, but the runner sets it to the address ${host}: the frontend then fails with 'Interface not found: ${host}' and lists no model. Set DYN_TCP_RESPONSE_STREAM_HOST=lo (or the name of the interface that carries ${host}), or unset it.${hub}`,
+  ];
+}
