@@ -42,7 +42,7 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   },
   'frontend-unreachable': {
     cause: 'nothing answered at the frontend URL (connection refused, reset or timed out)',
-    next: 'check the URL and port; on Kubernetes re-forward and check the service name matches the recipe (`<dgd-name>-frontend`)',
+    next: 'check the URL and port; on Kubernetes re-forward and check the service name matches the recipe (`<dgd-name>-<frontend component, lower case>`, e.g. `<dgd-name>-frontend`)',
   },
   unauthorized: {
     cause: 'the frontend rejected the request (401/403)',
@@ -91,7 +91,7 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   },
   'not-found': {
     cause: 'a namespace, deployment, service or pod the run needs does not exist',
-    next: 'check the names; the frontend service is usually `<dgd-name>-frontend`',
+    next: 'check the names; the operator names the frontend Service `<dgd-name>-<frontend component, lower case>`, usually `<dgd-name>-frontend`',
   },
   'args-pin-mode': {
     cause: "the frontend's command line pins the router mode, so an env patch would have no effect",

@@ -64,9 +64,10 @@ export function recipePlanSession(
 ): TargetSession {
   const k = settings.kubernetes;
   const namespace = k?.namespace ?? recipe.namespace ?? 'default';
-  const serviceName = k?.service ?? `${recipe.name}-frontend`;
   const ref = dgdRef(namespace, recipe.name, recipe.version);
   const object: JsonObject = recipe.object;
+  // The operator names the Service `<dgd>-<frontend component in lower case>`.
+  const serviceName = k?.service ?? `${recipe.name}-${locateFrontend(object, ref).component.toLowerCase()}`;
   const loc = locateFrontend(object, ref, serviceName);
   const { command, args } = argvOf(object, loc);
   const pinned = pinnedFlags(command, args);
