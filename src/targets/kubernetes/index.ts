@@ -582,7 +582,8 @@ export async function openKubernetesTarget(
       const lists = listsOf(now, locateFrontend(now, ref, serviceName));
       const ours =
         patched.set.every((e) => effectiveEntry(lists, e.name)?.value === e.value) &&
-        patched.remove.every((name) => effectiveEntry(lists, name) === undefined);
+        // A removed entry is gone from the frontend's own lists (the graph layer is not written).
+        patched.remove.every((name) => effectiveEntry({ ...lists, graph: undefined }, name) === undefined);
       if (!ours) {
         const theirs = effectiveEntry(lists, MODE_VAR)?.value ?? 'unset';
         return Object.assign(
