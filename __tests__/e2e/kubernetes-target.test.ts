@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
+import YAML from 'yaml';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startCluster, type Cluster } from '../../standin-cluster/index.ts';
@@ -263,6 +264,28 @@ describe('v1alpha1 DGD (from its recipe) on the stand-in', () => {
       delete after.metadata.annotations['argocd.argoproj.io/tracking-id'];
       await cluster.apply(after);
       await cluster.waitForReady('dynamo', { timeoutMs: 180_000 });
+    }
+  }, 400_000);
+
+  it('a frontend component not named Frontend: the Service is found as <dgd>-<component lower case>', async () => {
+    const fixture = readFileSync(path.join(FIXTURES, 'mocker-agg.v1alpha1.yaml'), 'utf8');
+    const renamed = YAML.parseAllDocuments(fixture)[0].toJS() as AnyObj;
+    renamed.metadata = { name: 'named-router', namespace: 'dynamo' };
+    renamed.spec.services = { Router: renamed.spec.services.Frontend, decode: renamed.spec.services.decode };
+    await cluster.apply(renamed);
+    try {
+      await cluster.waitForReady('dynamo', { timeoutMs: 180_000 });
+      const { contract } = await run({
+        namespace: 'dynamo',
+        deployment: 'named-router',
+        retries: '30',
+        'retry-delay': '1',
+      });
+      if (contract.result !== 'pass') console.log(JSON.stringify(contract, null, 2), lines.join('\n'));
+      expect(contract.result).toBe('pass');
+      expect(contract.service).toBe('dynamo/named-router-router');
+    } finally {
+      cluster.delete('nvidia.com/v1alpha1', 'DynamoGraphDeployment', 'named-router', 'dynamo');
     }
   }, 400_000);
 
