@@ -17,6 +17,8 @@ echo "==> lint"
 eslint .
 prettier --check . >/dev/null || { prettier --check . ; exit 1; }
 node scripts/lint-workflows.mjs
+# No import cycles in src/ (type-only imports included): .dependency-cruiser.cjs.
+depcruise src --config .dependency-cruiser.cjs
 echo "==> typecheck"
 tsc -p tsconfig.json --noEmit
 echo "==> dist is up to date"

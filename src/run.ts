@@ -5,18 +5,16 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { shellJoin } from './args.js';
 import { smokeCheck, type SmokeResult } from './check/smoke.js';
-import type { HttpClient } from './check/http.js';
 import { CheckFailure } from './failures.js';
 import { displayCommand, makePlan, type Plan } from './plan.js';
-import { failureOf, type Contract, type EnvPatch, type ReportDetail } from './report/contract.js';
+import { failureOf, type Contract, type EnvPatch } from './report/contract.js';
 import { nextCommand } from './report/next-command.js';
 import { dropContradicted } from './report/truths.js';
 import { rolloutAdvice } from './report/failure-command.js';
 import { subjectOf } from './report/where.js';
 import type { Settings } from './settings.js';
-import type { KvEventsVerdict } from './plan.js';
-import type { EvidenceWindow, LogSource } from './evidence/gather.js';
-import type { ModeSwitcher } from './evidence/compare-run.js';
+import type { EvidenceWindow } from './evidence/gather.js';
+import type { Logger, RunEffects, TargetSession } from './session.js';
 import { compareModes } from './evidence/compare-step.js';
 import { verifyInEffect } from './evidence/verify-step.js';
 import {
@@ -28,55 +26,6 @@ import {
 } from './releases/capabilities.js';
 import { launchPins } from './releases/launch-pins.js';
 import { modelPathIn } from './releases/model-path.js';
-
-export interface Logger {
-  info(line: string): void;
-  warning(line: string): void;
-  /** Runs one phase inside a folded log group (the action's log; the CLI shows no groups). */
-  group<T>(title: string, body: () => Promise<T>): Promise<T>;
-}
-
-/** What a target hands back: where to check, what it changed, and how to undo or close. */
-export interface TargetSession {
-  baseUrl: string;
-  service: string;
-  mode?: string;
-  modeReason?: string;
-  kvEvents?: KvEventsVerdict;
-  kvEventsReason?: string;
-  envPatch?: EnvPatch;
-  limitations: string[];
-  details: ReportDetail[];
-  namespace?: string;
-  frontendSelector?: string;
-  workerSelector?: string;
-  logPath?: string;
-  /** The frontend's log, for evidence of the mode in effect. */
-  logs?: LogSource;
-  /** Switches the deployment between modes for compare-modes (launch and Kubernetes targets). */
-  switcher?: ModeSwitcher;
-  /** The workers' model path or hub id when the target knows it (aiperf's tokenizer). */
-  modelPath?: string;
-  /** The frontend's Dynamo release as the target learnt it (Kubernetes: the image tag). */
-  release?: DynamoRelease;
-  /** Called after a passing check: re-reads what the run changed; returns limitations to add. */
-  afterCheck?(): Promise<string[]>;
-  /** Called when the check failed; may restore the previous state (rollback-on-failure). */
-  onCheckFailed?(failure: CheckFailure): Promise<void>;
-  /** Planned from a file alone (a dry run without a cluster): there is nothing to check live. */
-  planOnly?: boolean;
-  /** Releases what the session holds for the check (a port-forward); never throws. */
-  close(): Promise<void>;
-}
-
-export interface RunEffects {
-  http: HttpClient;
-  log: Logger;
-  /** Opens the target; throws CheckFailure for expected problems. */
-  openTarget(settings: Settings, plan: Plan): Promise<TargetSession>;
-  /** Asks the launch interpreter for its ai-dynamo version (default: run it, bounded). */
-  askRelease?(python: string): Promise<DynamoRelease>;
-}
 
 function baseContract(settings: Settings, plan: Plan): Contract {
   return {

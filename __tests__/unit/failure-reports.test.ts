@@ -5,7 +5,8 @@ import { HttpError, type HttpClient, type HttpResponse } from '../../src/check/h
 import { CheckFailure, FAILURE_CODES, type FailureCode } from '../../src/failures.js';
 import type { TargetKind } from '../../src/plan.js';
 import { renderSummary, verdictText } from '../../src/report/summary.js';
-import { runCheck, type TargetSession } from '../../src/run.js';
+import { runCheck } from '../../src/run.js';
+import type { TargetSession } from '../../src/session.js';
 import { parseSettings } from '../../src/settings.js';
 import { nearNames } from '../../src/targets/kubernetes/near-names.js';
 

@@ -7,21 +7,12 @@ import type { HttpClient } from '../check/http.js';
 import { smokeCheck } from '../check/smoke.js';
 import { directWorkerHeaders, pickDirectWorker } from '../check/workers.js';
 import { CheckFailure } from '../failures.js';
-import type { RouterMode } from '../modes.js';
-import type { Logger } from '../run.js';
+import type { Logger, ModeSwitcher } from '../session.js';
 import type { CompareInputs } from '../settings.js';
 import { compare, routerKvHitRate, type Comparison, type ModeRun } from './comparison.js';
 import { readMetrics, type MetricTotals } from './metrics.js';
 import { createStreamAgent, runWorkload } from './stream.js';
 import { buildWorkload } from './workload.js';
-
-/** Switches a deployment between router modes for a comparison. */
-export interface ModeSwitcher {
-  /** Makes the deployment run `mode` and returns the URL to send requests to. */
-  switchTo(mode: RouterMode): Promise<string>;
-  /** Leaves the deployment as the run should: the requested mode, or how it was found. */
-  restore(): Promise<void>;
-}
 
 export interface CompareRunOptions {
   compare: CompareInputs;

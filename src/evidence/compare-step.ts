@@ -3,7 +3,7 @@
 
 import { CheckFailure } from '../failures.js';
 import { failureOf, type Contract } from '../report/contract.js';
-import type { RunEffects, TargetSession } from '../run.js';
+import type { RunEffects, TargetSession } from '../session.js';
 import type { Settings } from '../settings.js';
 
 export async function compareModes(

@@ -7,17 +7,10 @@ import type { HttpClient } from '../check/http.js';
 import { sleep } from '../check/retry.js';
 import type { RouterMode } from '../modes.js';
 import type { KvEventsVerdict } from '../plan.js';
+import type { LogSource } from '../session.js';
 import { routerModesInLog } from './logs.js';
 import { delta, readMetrics, type MetricTotals, type MetricsRead } from './metrics.js';
 import { KV_ONLY_METRICS, ROUTED_METRICS, verifyMode, type Verification } from './verify.js';
-
-/** Where the frontend's log can be read from: a launched process's file, or the pods' logs. */
-export interface LogSource {
-  /** A position (or time) to read from later. */
-  mark(): Promise<number>;
-  /** What was logged since the mark; undefined with a reason when it cannot be read. */
-  since(mark: number): Promise<{ text?: string; problem?: string }>;
-}
 
 export interface GatherOptions {
   baseUrl: string;

@@ -6,7 +6,7 @@ import type { SmokeResult } from '../check/smoke.js';
 import { isRouterMode, type RouterMode } from '../modes.js';
 import type { Plan } from '../plan.js';
 import { failureOf, type Contract } from '../report/contract.js';
-import type { RunEffects, TargetSession } from '../run.js';
+import type { RunEffects, TargetSession } from '../session.js';
 import type { Settings } from '../settings.js';
 import type { EvidenceWindow } from './gather.js';
 

@@ -1,7 +1,7 @@
 // The log of a frontend this run launched: a file it appends to; a mark is a byte offset.
 
 import { openSync, readSync, closeSync, statSync } from 'node:fs';
-import type { LogSource } from '../evidence/gather.js';
+import type { LogSource } from '../session.js';
 
 const MAX_READ = 8 * 1024 * 1024;
 

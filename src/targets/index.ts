@@ -2,21 +2,12 @@
 // deployment. The Kubernetes code (and its large client library) is loaded only when used.
 
 import type { Plan } from '../plan.js';
-import type { Logger, TargetSession } from '../run.js';
+import type { ModeSwitcher, TargetDeps, TargetSession } from '../session.js';
 import type { Settings } from '../settings.js';
 import { launchFrontend, logTail, stopFrontend, type LaunchedFrontend } from './launch.js';
 import { frontendCommand } from '../plan.js';
-import type { ModeSwitcher } from '../evidence/compare-run.js';
 import { urlSession } from './url.js';
 import { fileLogSource } from './file-log.js';
-
-export interface TargetDeps {
-  log: Logger;
-  /** Remembers a launched frontend so the post step can stop it. */
-  rememberLaunch?(launched: LaunchedFrontend): void;
-  /** Masks a secret in all later logs (tokens and keys read from a kubeconfig). */
-  mask?(secret: string): void;
-}
 
 async function launchSession(settings: Settings, plan: Plan, deps: TargetDeps): Promise<TargetSession> {
   const argv = plan.command as string[];

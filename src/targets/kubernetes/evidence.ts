@@ -2,8 +2,7 @@
 // logs (the per-request router_mode lines), and a switcher that moves the frontend between
 // modes with the same conflict-safe env write and rollout wait as the main change.
 
-import type { LogSource } from '../../evidence/gather.js';
-import type { ModeSwitcher } from '../../evidence/compare-run.js';
+import type { LogSource, ModeSwitcher } from '../../session.js';
 import { apiFailure, POD_LOG_LIMIT_BYTES, type KubeApi } from './cluster.js';
 import { isObject, dig, type JsonObject } from './json.js';
 

@@ -5,9 +5,8 @@ import { readFileSync } from 'node:fs';
 import { CheckFailure } from '../../failures.js';
 import { kvEventsDecision, type Plan } from '../../plan.js';
 import type { EnvPatch, ReportDetail } from '../../report/contract.js';
-import type { TargetSession } from '../../run.js';
+import type { TargetDeps, TargetSession } from '../../session.js';
 import type { Settings } from '../../settings.js';
-import type { TargetDeps } from '../index.js';
 import { apiFailure, kubeApi, loadCredentials, maskSecrets, type KubeApi } from './cluster.js';
 import {
   argvOf,

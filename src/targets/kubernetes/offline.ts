@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Plan } from '../../plan.js';
 import type { EnvPatch } from '../../report/contract.js';
-import type { TargetSession } from '../../run.js';
+import type { TargetSession } from '../../session.js';
 import type { Settings } from '../../settings.js';
 import { argvOf, describeLocation, dgdRef, locateFrontend, pathText, type FrontendLocation } from './dgd.js';
 import { computeEnvChange, describeEntries, type EnvLists, type KvEventsWant } from './env-change.js';

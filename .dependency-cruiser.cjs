@@ -1,0 +1,22 @@
+/* global module */
+// Import-cycle check for `npm run lint` (scripts/test.sh runs it too). Type-only imports count:
+// a cycle through types still ties two phases together. Shared types live in src/session.ts.
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'Modules must not import each other, directly or round a loop (type-only imports included).',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+  ],
+  options: {
+    tsConfig: { fileName: 'tsconfig.json' },
+    // Keep type-only imports in the graph (they are erased before run time, but still couple modules).
+    tsPreCompilationDeps: true,
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(node_modules|lib|dist)/' },
+  },
+};

@@ -1,0 +1,85 @@
+// The shapes a run passes between its phases: what a target hands back, the effects a run is
+// given, and the seams behind them. Types only, importing nothing of the run itself, so every
+// phase can depend on this module without depending on another phase (no import cycles).
+
+import type { HttpClient } from './check/http.js';
+import type { CheckFailure } from './failures.js';
+import type { RouterMode } from './modes.js';
+import type { KvEventsVerdict, Plan } from './plan.js';
+import type { DynamoRelease } from './releases/capabilities.js';
+import type { EnvPatch, ReportDetail } from './report/contract.js';
+import type { Settings } from './settings.js';
+import type { LaunchedFrontend } from './targets/launch.js';
+
+export interface Logger {
+  info(line: string): void;
+  warning(line: string): void;
+  /** Runs one phase inside a folded log group (the action's log; the CLI shows no groups). */
+  group<T>(title: string, body: () => Promise<T>): Promise<T>;
+}
+
+/** What a target hands back: where to check, what it changed, and how to undo or close. */
+export interface TargetSession {
+  baseUrl: string;
+  service: string;
+  mode?: string;
+  modeReason?: string;
+  kvEvents?: KvEventsVerdict;
+  kvEventsReason?: string;
+  envPatch?: EnvPatch;
+  limitations: string[];
+  details: ReportDetail[];
+  namespace?: string;
+  frontendSelector?: string;
+  workerSelector?: string;
+  logPath?: string;
+  /** The frontend's log, for evidence of the mode in effect. */
+  logs?: LogSource;
+  /** Switches the deployment between modes for compare-modes (launch and Kubernetes targets). */
+  switcher?: ModeSwitcher;
+  /** The workers' model path or hub id when the target knows it (aiperf's tokenizer). */
+  modelPath?: string;
+  /** The frontend's Dynamo release as the target learnt it (Kubernetes: the image tag). */
+  release?: DynamoRelease;
+  /** Called after a passing check: re-reads what the run changed; returns limitations to add. */
+  afterCheck?(): Promise<string[]>;
+  /** Called when the check failed; may restore the previous state (rollback-on-failure). */
+  onCheckFailed?(failure: CheckFailure): Promise<void>;
+  /** Planned from a file alone (a dry run without a cluster): there is nothing to check live. */
+  planOnly?: boolean;
+  /** Releases what the session holds for the check (a port-forward); never throws. */
+  close(): Promise<void>;
+}
+
+export interface RunEffects {
+  http: HttpClient;
+  log: Logger;
+  /** Opens the target; throws CheckFailure for expected problems. */
+  openTarget(settings: Settings, plan: Plan): Promise<TargetSession>;
+  /** Asks the launch interpreter for its ai-dynamo version (default: run it, bounded). */
+  askRelease?(python: string): Promise<DynamoRelease>;
+}
+
+/** Switches a deployment between router modes for a comparison. */
+export interface ModeSwitcher {
+  /** Makes the deployment run `mode` and returns the URL to send requests to. */
+  switchTo(mode: RouterMode): Promise<string>;
+  /** Leaves the deployment as the run should: the requested mode, or how it was found. */
+  restore(): Promise<void>;
+}
+
+/** Where the frontend's log can be read from: a launched process's file, or the pods' logs. */
+export interface LogSource {
+  /** A position (or time) to read from later. */
+  mark(): Promise<number>;
+  /** What was logged since the mark; undefined with a reason when it cannot be read. */
+  since(mark: number): Promise<{ text?: string; problem?: string }>;
+}
+
+export interface TargetDeps {
+  log: Logger;
+  /** Remembers a launched frontend so the post step can stop it. */
+  rememberLaunch?(launched: LaunchedFrontend): void;
+  /** Masks a secret in all later logs (tokens and keys read from a kubeconfig). */
+  mask?(secret: string): void;
+}
