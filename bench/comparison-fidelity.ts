@@ -1,5 +1,5 @@
 // Comparison fidelity: the time to first token the product measures on the client
-// (src/evidence/stream.ts runWorkload → streamChat, as compare-modes sends it: streaming, fresh
+// (src/compare/stream.ts runWorkload → streamChat, as compare-modes sends it: streaming, fresh
 // connection per request) against the frontend's own histogram
 // dynamo_frontend_time_to_first_token_seconds for exactly the same requests (the delta of _sum and
 // _count around each batch, i.e. the server's mean). Real Dynamo 1.6.1 frontend (round-robin) and 2
@@ -25,8 +25,8 @@ const PROMPT_WORDS = [64, 1024];
 const CONCURRENCY = [1, 4];
 const MAX_TOKENS = 8;
 
-const { runWorkload } = await import('../src/evidence/stream.ts');
-const { buildWorkload } = await import('../src/evidence/workload.ts');
+const { runWorkload } = await import('../src/compare/stream.ts');
+const { buildWorkload } = await import('../src/compare/workload.ts');
 
 interface Cell {
   words: number;
@@ -111,7 +111,7 @@ for (const speedup of SPEEDUPS) {
 }
 
 console.log(
-  `Client TTFT (src/evidence/stream.ts runWorkload, streaming, new connection per request) vs the frontend's ${HIST} (Δ_sum/Δ_count over the same requests).\n` +
+  `Client TTFT (src/compare/stream.ts runWorkload, streaming, new connection per request) vs the frontend's ${HIST} (Δ_sum/Δ_count over the same requests).\n` +
     `Dynamo 1.6.1 frontend (round-robin) + 2 mocker workers, unique prompts, max_tokens ${MAX_TOKENS}, ${rounds} interleaved rounds × ${requests} requests per cell, Node ${process.version}, ${((performance.now() - t0) / 1000).toFixed(0)} s.\n`,
 );
 console.log(

@@ -268,8 +268,8 @@ try {
     [/loadFromDefault/, '@kubernetes/client-node (pre-bundled, minified)'],
     [/openKubernetesTarget/, 'Kubernetes target (src/targets/kubernetes)'],
     [/DispatcherBase/, 'undici'],
-    [/gatherEvidence/, 'mode verification evidence (src/evidence/gather)'],
-    [/runComparison/, 'compare-modes run (src/evidence/compare-run)'],
+    [/gatherEvidence/, 'mode verification evidence (src/verify/gather)'],
+    [/runComparison/, 'compare-modes run (src/compare/compare-run)'],
   ];
   const what = (rel: string, file: string): string => {
     if (rel === 'dist/index.js') return 'action entry (main and post)';

@@ -36,7 +36,7 @@ const emitted = readdirSync('.tmp/kubernetes-client').filter(
 if (emitted.join() !== 'index.js')
   throw new Error(`the Kubernetes client bundle emitted ${emitted.join(', ')}; only index.js is handled`);
 // The bundle's asset-base line, `new URL(".", import.meta.url)`, would make the main build copy
-// the module's directory index (lib/targets/kubernetes/index.js) into dist/ as an asset. The
+// the module's directory (lib/targets/kubernetes/) into dist/ as assets. The
 // client bundle has no assets (checked above), so the line goes.
 const ASSET_BASE = /if\(typeof __nccwpck_require__!=="undefined"\)__nccwpck_require__\.ab=[^;]*;/g;
 const client = readFileSync('.tmp/kubernetes-client/index.js', 'utf8');

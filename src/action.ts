@@ -5,11 +5,11 @@ import { httpClient } from './check/http.js';
 import { CheckFailure } from './failures.js';
 import { contractOutputs, failureOf, outputCutNotes, type Contract } from './report/contract.js';
 import { renderSummary, verdictText } from './report/summary.js';
-import { runCheck, toFailure } from './run.js';
+import { runRouterCheck, toFailure } from './run.js';
 import { actionInputs, parseSettings, DEFAULT_BASE_URL, type Settings } from './settings.js';
 import { bannerLine, dryRunLines, passWarning } from './report/log-lines.js';
 import { VERSION } from './version.js';
-import { openTarget } from './targets/index.js';
+import { openTarget } from './targets/open.js';
 import { stopFrontend } from './targets/launch.js';
 import { LAUNCH_STATE, parseLaunchRecord } from './targets/launch-record.js';
 import type { ActionRunner } from './runner/actions.js';
@@ -103,7 +103,7 @@ export async function runAction(runner: ActionRunner): Promise<void> {
   }
   let contract: Contract;
   try {
-    contract = await runCheck(settings, {
+    contract = await runRouterCheck(settings, {
       http: httpClient,
       log,
       openTarget: (s, plan) =>

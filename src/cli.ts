@@ -8,7 +8,7 @@ import { httpClient } from './check/http.js';
 import { cliDocument, cliVerdict, cliWording, EXIT, exitCodeFor } from './cli-document.js';
 import { cliPrinter, jsonDocument } from './runner/print.js';
 import { secrets } from './runner/redact.js';
-import { runCheck, toFailure } from './run.js';
+import { runRouterCheck, toFailure } from './run.js';
 import { DEFAULT_BASE_URL, DEFAULTS, parseSettings } from './settings.js';
 import { VERSION } from './version.js';
 // The CLI checks a URL only: importing the target chooser would bundle the Kubernetes chunk.
@@ -106,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
   if (settings.apiKey) secrets.add(settings.apiKey);
   // Progress lines only with --verbose: by default stderr carries exactly one line, the verdict.
   const progress = values.verbose ? stderr : cliPrinter(() => undefined);
-  const contract = await runCheck(settings, {
+  const contract = await runRouterCheck(settings, {
     http: httpClient,
     log: progress,
     openTarget: async (_s, plan) => urlSession(plan.baseUrl),

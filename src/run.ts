@@ -13,10 +13,10 @@ import { dropContradicted } from './report/truths.js';
 import { rolloutAdvice } from './report/failure-command.js';
 import { subjectOf } from './report/where.js';
 import type { Settings } from './settings.js';
-import type { EvidenceWindow } from './evidence/gather.js';
+import type { EvidenceWindow } from './verify/gather.js';
 import type { Logger, RunEffects, TargetSession } from './session.js';
-import { compareModes } from './evidence/compare-step.js';
-import { verifyInEffect } from './evidence/verify-step.js';
+import { compareModes } from './compare/compare-step.js';
+import { verifyInEffect } from './verify/verify-step.js';
 import {
   checkRelease,
   describeRelease,
@@ -169,7 +169,7 @@ function reconcileFailure(contract: Contract, plan: Plan): void {
   }
 }
 
-export async function runCheck(settings: Settings, effects: RunEffects): Promise<Contract> {
+export async function runRouterCheck(settings: Settings, effects: RunEffects): Promise<Contract> {
   const plan = makePlan(settings);
   const contract = baseContract(settings, plan);
   let session: TargetSession | undefined;
@@ -207,7 +207,7 @@ export async function runCheck(settings: Settings, effects: RunEffects): Promise
     // chat is itself the evidence; a dead frontend costs nothing extra.
     let window: EvidenceWindow | undefined;
     const openWindow = async (): Promise<void> => {
-      const { openEvidenceWindow } = await import('./evidence/gather.js');
+      const { openEvidenceWindow } = await import('./verify/gather.js');
       const auth: Record<string, string> = settings.apiKey
         ? { Authorization: `Bearer ${settings.apiKey}` }
         : {};

@@ -9,7 +9,7 @@ import { startCluster, REPO_ROOT, type Cluster } from '../../standin-cluster/ind
 import { kubectl } from '../../standin-cluster/testing.ts';
 import { makePlan } from '../../src/plan.ts';
 import { parseSettings } from '../../src/settings.ts';
-import { openTarget } from '../../src/targets/index.ts';
+import { openTarget } from '../../src/targets/open.ts';
 import { dgdVersions, kubeApi, loadCredentials } from '../../src/targets/kubernetes/cluster.ts';
 import { resolveTarget } from '../../src/targets/kubernetes/resolve.ts';
 

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startCluster, type Cluster } from '../../standin-cluster/index.ts';
 import { httpClient } from '../../src/check/http.ts';
-import { runCheck } from '../../src/run.ts';
+import { runRouterCheck } from '../../src/run.ts';
 import { parseSettings } from '../../src/settings.ts';
-import { openTarget } from '../../src/targets/index.ts';
+import { openTarget } from '../../src/targets/open.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test access to arbitrary object fields
 type AnyObj = Record<string, any>;
@@ -31,7 +31,7 @@ async function run(inputs: Record<string, string>) {
   lines = [];
   const settings = parseSettings((name) => inputs[name] ?? '');
   const masked: string[] = [];
-  const contract = await runCheck(settings, {
+  const contract = await runRouterCheck(settings, {
     http: httpClient,
     log,
     openTarget: (s, plan) => openTarget(s, plan, { log, mask: (x) => masked.push(x) }),

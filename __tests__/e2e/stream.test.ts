@@ -14,9 +14,9 @@ import {
   type FrontendHandle,
   type WorkerHandle,
 } from '../support/dynamo.ts';
-import { compare, routerKvHitRate } from '../../src/evidence/comparison.js';
-import { peakInFlight, runWorkload, type Sample } from '../../src/evidence/stream.js';
-import { buildWorkload } from '../../src/evidence/workload.js';
+import { compare, routerKvHitRate } from '../../src/compare/analysis.js';
+import { peakInFlight, runWorkload, type Sample } from '../../src/compare/stream.js';
+import { buildWorkload } from '../../src/compare/workload.js';
 import { comparisonText, renderComparison } from '../../src/report/comparison.js';
 
 const available = dynamoAvailable();

@@ -3,8 +3,8 @@
 // also saves screenshots to look at.
 import { describe, expect, it } from '@jest/globals';
 import path from 'node:path';
-import { compare } from '../../src/evidence/comparison.js';
-import type { Sample } from '../../src/evidence/stream.js';
+import { compare } from '../../src/compare/analysis.js';
+import type { Sample } from '../../src/compare/stream.js';
 import { failureOf, type Contract } from '../../src/report/contract.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { CHROMIUM, withPage } from '../support/render-summary.ts';

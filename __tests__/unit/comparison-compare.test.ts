@@ -1,8 +1,9 @@
 // Per-mode numbers, the bootstrap comparison against the first mode, and the labelling rules.
 import { describe, expect, it } from '@jest/globals';
-import { compare, routerKvHitRate, summarizeMode, type ModeRun } from '../../src/evidence/comparison.js';
-import { seededRandom } from '../../src/evidence/stats.js';
-import type { Sample } from '../../src/evidence/stream.js';
+import { compare, routerKvHitRate, summarizeMode } from '../../src/compare/analysis.js';
+import type { ModeRun } from '../../src/compare/results.js';
+import { seededRandom } from '../../src/compare/stats.js';
+import type { Sample } from '../../src/compare/stream.js';
 
 /** n successful samples with TTFT around `ttft` ms, issued 10 ms apart, 100 ms long. */
 function samples(n: number, ttft: number, seed: number, extra: Partial<Sample> = {}): Sample[] {

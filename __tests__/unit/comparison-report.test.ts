@@ -1,7 +1,8 @@
 // The compare-modes summary section: escaped HTML, a safe Mermaid chart, and the log text.
 import { describe, expect, it } from '@jest/globals';
-import { compare, type ModeRun } from '../../src/evidence/comparison.js';
-import type { Sample } from '../../src/evidence/stream.js';
+import { compare } from '../../src/compare/analysis.js';
+import type { ModeRun } from '../../src/compare/results.js';
+import type { Sample } from '../../src/compare/stream.js';
 import {
   comparisonText,
   renderComparison,

@@ -6,7 +6,7 @@ import {
   median,
   percentile,
   seededRandom,
-} from '../../src/evidence/stats.js';
+} from '../../src/compare/stats.js';
 
 describe('percentile (nearest rank)', () => {
   it('returns undefined for no values', () => {

@@ -14,8 +14,8 @@ import {
   streamChat,
   type Sample,
   type StreamState,
-} from '../../src/evidence/stream.js';
-import type { WorkloadRequest } from '../../src/evidence/workload.js';
+} from '../../src/compare/stream.js';
+import type { WorkloadRequest } from '../../src/compare/workload.js';
 
 describe('createSseParser', () => {
   it('handles LF, CRLF and CR, also split between chunks', () => {

@@ -1,6 +1,6 @@
 // The compare-modes workload: deterministic from the seed, same shape for every mode.
 import { describe, expect, it } from '@jest/globals';
-import { buildWorkload, groupOrder, type WorkloadSettings } from '../../src/evidence/workload.js';
+import { buildWorkload, groupOrder, type WorkloadSettings } from '../../src/compare/workload.js';
 
 const settings = (extra: Partial<WorkloadSettings> = {}): WorkloadSettings => ({
   requests: 40,

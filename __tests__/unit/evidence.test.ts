@@ -8,10 +8,10 @@ import {
   kvEventsFromMetrics,
   noRouterSeries,
   openEvidenceWindow,
-} from '../../src/evidence/gather.js';
-import { routerModesInLog } from '../../src/evidence/logs.js';
-import { parseMetrics, parseSamples } from '../../src/evidence/metrics.js';
-import { verifyMode, type ModeEvidence } from '../../src/evidence/verify.js';
+} from '../../src/verify/gather.js';
+import { routerModesInLog } from '../../src/verify/logs.js';
+import { parseMetrics, parseSamples } from '../../src/verify/metrics.js';
+import { verifyMode, type ModeEvidence } from '../../src/verify/verify.js';
 import { ROOT } from '../support/action.ts';
 
 const fixture = (name: string) => readFileSync(path.join(ROOT, '__tests__/fixtures/metrics', name), 'utf8');

@@ -5,7 +5,7 @@ import { HttpError, type HttpClient, type HttpResponse } from '../../src/check/h
 import { CheckFailure, FAILURE_CODES, type FailureCode } from '../../src/failures.js';
 import type { TargetKind } from '../../src/plan.js';
 import { renderSummary, verdictText } from '../../src/report/summary.js';
-import { runCheck } from '../../src/run.js';
+import { runRouterCheck } from '../../src/run.js';
 import type { TargetSession } from '../../src/session.js';
 import { parseSettings } from '../../src/settings.js';
 import { nearNames } from '../../src/targets/kubernetes/near-names.js';
@@ -97,7 +97,7 @@ function checkAnswers(code: FailureCode): HttpClient | undefined {
 async function report(target: TargetKind, code: FailureCode, phase: 'target' | 'check') {
   const settings = settingsFor(target);
   const http = phase === 'check' ? (checkAnswers(code) as HttpClient) : noHttp;
-  const contract = await runCheck(settings, {
+  const contract = await runRouterCheck(settings, {
     http,
     log: { info: () => undefined, warning: () => undefined, group: (_title, body) => body() },
     openTarget: async (_s, plan) => {

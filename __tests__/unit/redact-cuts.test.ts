@@ -6,10 +6,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { classifyNetworkError, httpClient, HttpError } from '../../src/check/http.js';
 import { smokeCheck } from '../../src/check/smoke.js';
-import { streamChat, streamLimits, type StreamLimits } from '../../src/evidence/stream.js';
+import { streamChat, streamLimits, type StreamLimits } from '../../src/compare/stream.js';
 import { oneLine } from '../../src/report/escape.js';
 import { quote, secrets } from '../../src/runner/redact.js';
-import type { WorkloadRequest } from '../../src/evidence/workload.js';
+import type { WorkloadRequest } from '../../src/compare/workload.js';
 
 // 38 characters, no run of 4 that ordinary text or JSON would contain.
 const KEY = 'Qz7vK2mX9pL4wR8tN3bY6cJ1hF5dG0sW2eA4uZ';

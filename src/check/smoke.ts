@@ -6,7 +6,7 @@ import { quote } from '../runner/redact.js';
 import { CheckFailure, type FailureCode } from '../failures.js';
 import { HttpError, type HttpClient, type HttpResponse } from './http.js';
 import { retrying, type Outcome } from './retry.js';
-import { pickDirectWorker } from './workers.js';
+import { pickDirectWorker } from './direct-worker.js';
 
 export interface SmokeOptions {
   baseUrl: string;

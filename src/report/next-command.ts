@@ -30,7 +30,7 @@ export interface NextCommandContext {
     concurrency: number;
     requests: number;
     prefixGroups: number;
-    /** The workload's prefix length in words (see evidence/workload.ts). */
+    /** The workload's prefix length in words (see compare/workload.ts). */
     prefixTokens: number;
     maxTokens: number;
     seed: number;

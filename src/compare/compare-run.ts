@@ -5,12 +5,13 @@
 
 import type { HttpClient } from '../check/http.js';
 import { smokeCheck } from '../check/smoke.js';
-import { directWorkerHeaders, pickDirectWorker } from '../check/workers.js';
+import { directWorkerHeaders, pickDirectWorker } from '../check/direct-worker.js';
 import { CheckFailure } from '../failures.js';
 import type { Logger, ModeSwitcher } from '../session.js';
 import type { CompareInputs } from '../settings.js';
-import { compare, routerKvHitRate, type Comparison, type ModeRun } from './comparison.js';
-import { readMetrics, type MetricTotals } from './metrics.js';
+import { compare, routerKvHitRate } from './analysis.js';
+import type { Comparison, ModeRun } from './results.js';
+import { readMetrics, type MetricTotals } from '../verify/metrics.js';
 import { createStreamAgent, runWorkload } from './stream.js';
 import { buildWorkload } from './workload.js';
 

@@ -79,7 +79,7 @@ export async function openTarget(settings: Settings, plan: Plan, deps: TargetDep
     case 'launch':
       return launchSession(settings, plan, deps);
     case 'kubernetes': {
-      const kubernetes = await import('./kubernetes/index.js');
+      const kubernetes = await import('./kubernetes/target.js');
       return kubernetes.openKubernetesTarget(settings, plan, deps);
     }
   }

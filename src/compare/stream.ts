@@ -103,7 +103,7 @@ type ReviverContext = { source?: string };
 
 /**
  * JSON.parse that keeps worker ids as decimal text: they are u64 and lose precision as JS
- * numbers above 2^53 (JSON.parse source access, as in check/workers.ts).
+ * numbers above 2^53 (JSON.parse source access, as in check/direct-worker.ts).
  */
 export function parseChunk(text: string): unknown {
   return JSON.parse(text, function (this: unknown, key: string, value: unknown, context?: ReviverContext) {

@@ -1,6 +1,7 @@
 // Turns the samples of each mode into the `comparison` output: per-mode numbers, then for every
 // mode after the first a bootstrap interval of its median TTFT difference against the first.
-// Pure: the caller runs the workload and reads the router metrics.
+// Pure: the caller runs the workload and reads the router metrics; report/conclusions.ts words
+// each mode's conclusion.
 //
 // Labelling (never claims more than the data carries):
 // - `measured difference` only when every mode has at least MIN_MEASURED_SAMPLES successful
@@ -11,105 +12,16 @@
 
 import { bootstrapMedianDiff, excludesZero, percentile } from './stats.js';
 import type { Sample } from './stream.js';
-
-export const MIN_MEASURED_SAMPLES = 100;
-export const COMPARISON_LABELS = ['smoke comparison', 'measured difference'] as const;
-export type ComparisonLabel = (typeof COMPARISON_LABELS)[number];
-
-export interface ModeRun {
-  mode: string;
-  samples: readonly Sample[];
-  /**
-   * Mean per-request KV hit rate the router recorded for this mode's requests (0–1), from the
-   * frontend's /metrics (see routerKvHitRate). Undefined when the router records none (modes
-   * other than kv) or the metric is missing.
-   */
-  kvHitRate?: number;
-}
-
-export interface ModeSummary {
-  mode: string;
-  /** Requests sent. */
-  requests: number;
-  /** Successful samples (the ones in the TTFT and latency numbers). */
-  samples: number;
-  errors: number;
-  /** Failed requests by kind, e.g. { "HTTP 503": 2, "timeout": 1 }. */
-  errorKinds: Record<string, number>;
-  /** The first failure's message, for the report. */
-  firstError?: string;
-  /** Milliseconds, nearest-rank percentiles over successful samples. */
-  ttftP50?: number;
-  ttftP95?: number;
-  latencyP50?: number;
-  latencyP95?: number;
-  /**
-   * Inter-token latency, ms: per successful request (latency − TTFT) / (output tokens − 1), as
-   * aiperf defines it; nearest-rank percentiles over requests with at least two output tokens.
-   */
-  itlP50?: number;
-  itlP95?: number;
-  /** Output tokens of successful samples / wall time of the whole run (first start to last end). */
-  outputTokensPerSec?: number;
-  /** Successful requests / the same wall time, as aiperf's request throughput. */
-  requestsPerSec?: number;
-  /** Σ usage cached_tokens / Σ usage prompt_tokens over successful samples. */
-  cachedTokenRatio?: number;
-  kvHitRate?: number;
-  promptTokens: number;
-  cachedTokens: number;
-  outputTokens: number;
-  /** Distinct workers that served successful samples (from nvext.worker_id). */
-  workers: number;
-}
-
-export interface TtftDifference {
-  /** median TTFT of this mode − median TTFT of the baseline, ms (negative: this mode lower). */
-  diff: number;
-  low: number;
-  high: number;
-  confidence: number;
-  iterations: number;
-}
-
-export interface ModeResult extends ModeSummary {
-  baseline: boolean;
-  /** Unset for the baseline itself. */
-  label?: ComparisonLabel;
-  /** Unset for the baseline, and when either side has too few samples for an interval. */
-  ttftDiff?: TtftDifference;
-  /** Why the label is what it is (non-baseline modes). */
-  why?: string;
-  /** One plain sentence, honest about the label. */
-  conclusion: string;
-}
-
-export interface CompareSettings {
-  requests?: number;
-  concurrency?: number;
-  prefixGroups?: number;
-  prefixTokens?: number;
-  maxTokens?: number;
-  model?: string;
-}
-
-export interface CompareOptions {
-  seed: number;
-  iterations?: number;
-  minSamples?: number;
-  /** Echoed into the output so the numbers can be reproduced. */
-  settings?: CompareSettings;
-}
-
-export interface Comparison {
-  baseline: string;
-  label: ComparisonLabel;
-  minSamples: number;
-  seed: number;
-  settings?: CompareSettings;
-  modes: ModeResult[];
-  definitions: Record<string, string>;
-}
+import { conclusionFor } from '../report/conclusions.js';
+import {
+  MIN_MEASURED_SAMPLES,
+  type ComparisonLabel,
+  type CompareOptions,
+  type Comparison,
+  type ModeResult,
+  type ModeRun,
+  type ModeSummary,
+} from './results.js';
 
 export const definitions = (minSamples: number): Record<string, string> => ({
   ttft: 'time from sending the request to the first streamed chunk carrying a choice or usage (Dynamo sends it with the first generated token)',
@@ -198,50 +110,6 @@ export function routerKvHitRate(
   const sum = after.sum - (before?.sum ?? 0);
   if (!(count > 0) || !Number.isFinite(sum)) return undefined;
   return Math.min(1, Math.max(0, sum / count));
-}
-
-export function formatMs(ms: number): string {
-  const abs = Math.abs(ms);
-  return `${abs < 100 ? Number(ms.toFixed(1)) : Math.round(ms)} ms`;
-}
-
-const signed = (ms: number): string => (ms > 0 ? `+${formatMs(ms)}` : formatMs(ms));
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-function failedNote(s: ModeSummary): string {
-  return s.errors > 0 ? ` (${plural(s.errors, 'failed request')}, not in the numbers)` : '';
-}
-
-function conclusionFor(
-  result: Omit<ModeResult, 'conclusion'>,
-  base: ModeSummary,
-  lowSampleModes: string[],
-  minSamples: number,
-): string {
-  if (result.baseline) {
-    return result.ttftP50 === undefined
-      ? `${result.mode} (baseline): no successful request${failedNote(result)}.`
-      : `${result.mode} (baseline): TTFT p50 ${formatMs(result.ttftP50)} over ${plural(result.samples, 'successful request')}${failedNote(result)}.`;
-  }
-  if (result.ttftP50 === undefined)
-    return `${result.mode}: no successful request${failedNote(result)}, nothing to compare.`;
-  if (base.ttftP50 === undefined)
-    return `${result.mode}: TTFT p50 ${formatMs(result.ttftP50)}; the baseline ${base.mode} has no successful request, nothing to compare.`;
-  const d = result.ttftDiff;
-  const numbers = `TTFT p50 ${formatMs(result.ttftP50)} vs ${formatMs(base.ttftP50)} for ${base.mode}`;
-  if (!d)
-    return `${result.mode}: smoke comparison: ${numbers}; too few successful samples for an interval, so no difference is shown.`;
-  const interval = `95% interval ${signed(d.low)} to ${signed(d.high)}`;
-  if (result.label === 'measured difference') {
-    const direction = d.diff < 0 ? 'lower' : 'higher';
-    return `${result.mode}: measured difference: median TTFT ${formatMs(Math.abs(d.diff))} ${direction} than ${base.mode} (difference ${signed(d.diff)}, ${interval}; ${result.samples} and ${base.samples} successful samples).`;
-  }
-  // Too few samples: the interval may exclude zero, but the rule does not let it count.
-  const reason =
-    lowSampleModes.length > 0
-      ? `fewer than ${minSamples} successful samples in ${lowSampleModes.join(', ')}, so no difference is claimed`
-      : 'the interval includes zero, so no difference is shown';
-  return `${result.mode}: smoke comparison: ${numbers} (difference ${signed(d.diff)}, ${interval}); ${reason}.`;
 }
 
 /** Compares every mode with the first one. `runs` in the order they were run; the first is the baseline. */

@@ -2,7 +2,7 @@
 // the frontend's log lines for those requests, and in direct mode the fate of a request that
 // names no worker. Then decides (verify.ts) and reads what the metrics say about KV events.
 
-import { directWorkerHeaders } from '../check/workers.js';
+import { directWorkerHeaders } from '../check/direct-worker.js';
 import type { HttpClient } from '../check/http.js';
 import { sleep } from '../check/retry.js';
 import type { RouterMode } from '../modes.js';
