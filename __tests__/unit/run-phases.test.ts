@@ -1,0 +1,142 @@
+// The run's phases in order, with faked effects (__tests__/support/run-effects.ts): the target
+// opens before any request, the smoke check runs in its own log group, a failed check calls the
+// target's rollback before the session closes, a target that fails while opening reports what it
+// changed, and compare-modes on a target that cannot switch fails with compare-failed.
+import { describe, expect, it } from '@jest/globals';
+import { compareModes } from '../../src/compare/compare-step.js';
+import { CheckFailure } from '../../src/failures.js';
+import type { Contract } from '../../src/report/contract.js';
+import { runRouterCheck } from '../../src/run.js';
+import { parseSettings } from '../../src/settings.js';
+import { fakeEffects, fakeSession, fakeSwitcher, healthyFrontend } from '../support/run-effects.js';
+
+/** Settings from action inputs; `verify` is not an input (always on), tests turn it off to stay short. */
+function settings(inputs: Record<string, string>, verify = false) {
+  const all: Record<string, string> = { retries: '1', 'retry-delay': '0', ...inputs };
+  return { ...parseSettings((name) => all[name] ?? ''), verify };
+}
+
+const URL_RUN = { 'base-url': 'http://127.0.0.1:8000', mode: 'kv' };
+const K8S_RUN = { namespace: 'dynamo', deployment: 'mocker-agg', mode: 'kv' };
+
+describe('runRouterCheck phase order', () => {
+  it('URL target: open, models, chat, close; the smoke check in its own group', async () => {
+    const effects = fakeEffects({ answers: healthyFrontend() });
+    const contract = await runRouterCheck(settings(URL_RUN), effects);
+    expect(contract.result).toBe('pass');
+    expect(effects.events).toEqual([
+      'openTarget',
+      'group Smoke check',
+      'http GET /v1/models',
+      'http POST /v1/chat/completions',
+      'end Smoke check',
+      'close',
+    ]);
+  });
+
+  it('with verification: the evidence window opens between the model list and the smoke chat', async () => {
+    const effects = fakeEffects({ answers: healthyFrontend() });
+    await runRouterCheck(settings(URL_RUN, true), effects);
+    const smoke = effects.events.slice(0, effects.events.indexOf('end Smoke check') + 1);
+    expect(smoke).toEqual([
+      'openTarget',
+      'group Smoke check',
+      'http GET /v1/models',
+      'http GET /metrics',
+      'http POST /v1/chat/completions',
+      'end Smoke check',
+    ]);
+    const rest = effects.events.slice(smoke.length);
+    expect(rest[0]).toBe('group Verification');
+    expect(rest.slice(-2)).toEqual(['end Verification', 'close']);
+  });
+
+  it('Kubernetes target: opened inside its group; a failed check rolls back before the session closes', async () => {
+    const answers = { ...healthyFrontend(), '/v1/chat/completions': { status: 500, body: 'boom' } };
+    const effects = fakeEffects({
+      answers,
+      session: (events) => fakeSession(events, {}, { rollback: true }),
+    });
+    const contract = await runRouterCheck(settings(K8S_RUN), effects);
+    expect(contract.result).toBe('fail');
+    expect(contract.failure?.code).toBe('chat-error');
+    expect(effects.events).toEqual([
+      'group Target: Kubernetes',
+      'openTarget',
+      'end Target: Kubernetes',
+      'group Smoke check',
+      'http GET /v1/models',
+      'http POST /v1/chat/completions',
+      'end Smoke check',
+      'onCheckFailed chat-error',
+      'close',
+    ]);
+  });
+
+  it('a passing check neither rolls back nor compares without compare-modes', async () => {
+    const effects = fakeEffects({
+      answers: healthyFrontend(),
+      session: (events) => fakeSession(events, { switcher: fakeSwitcher(events) }, { rollback: true }),
+    });
+    const contract = await runRouterCheck(settings(K8S_RUN), effects);
+    expect(contract.result).toBe('pass');
+    expect(effects.events.filter((e) => /onCheckFailed|switchTo|restore|Comparison/.test(e))).toEqual([]);
+    expect(effects.events.at(-1)).toBe('close');
+  });
+
+  it('a target that fails while opening: no request, no close, and the change it made is reported', async () => {
+    const envPatch = {
+      object: 'dynamographdeployment.nvidia.com/mocker-agg (v1alpha1), component Frontend',
+      namespace: 'dynamo',
+      path: 'spec.services.Frontend.envs',
+      set: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }],
+      remove: [],
+      changed: true,
+      applied: true,
+      dryRun: false,
+    };
+    const effects = fakeEffects({
+      open: async () => {
+        throw Object.assign(new CheckFailure('rollout-timeout', 'The frontend did not finish rolling out.'), {
+          envPatch,
+        });
+      },
+    });
+    const contract = await runRouterCheck(settings(K8S_RUN), effects);
+    expect(contract.failure?.code).toBe('rollout-timeout');
+    expect(contract.envPatch).toEqual(envPatch);
+    expect(effects.events).toEqual(['group Target: Kubernetes', 'openTarget', 'end Target: Kubernetes']);
+  });
+});
+
+describe('compareModes', () => {
+  const compareSettings = () => settings({ ...K8S_RUN, 'compare-modes': 'round-robin,kv' });
+
+  it('fails with compare-failed on a target that cannot switch modes, before any request', async () => {
+    const effects = fakeEffects({});
+    const session = fakeSession(effects.events);
+    const contract = { model: 'tiny-model', limitations: [] } as unknown as Contract;
+    await expect(compareModes(compareSettings(), session, contract, effects)).rejects.toMatchObject({
+      code: 'compare-failed',
+    });
+    expect(effects.events).toEqual([]);
+  });
+
+  it('does nothing without compare-modes', async () => {
+    const effects = fakeEffects({});
+    const session = fakeSession(effects.events, { switcher: fakeSwitcher(effects.events) });
+    const contract = { model: 'tiny-model', limitations: [] } as unknown as Contract;
+    await compareModes(settings(K8S_RUN), session, contract, effects);
+    expect(effects.events).toEqual([]);
+    expect(contract.comparison).toBeUndefined();
+  });
+
+  it('in a run: compare-modes on a URL target fails the run with compare-failed and closes the session', async () => {
+    const effects = fakeEffects({ answers: healthyFrontend() });
+    const s = { ...settings({ ...URL_RUN }), compare: compareSettings().compare };
+    const contract = await runRouterCheck(s, effects);
+    expect(contract.result).toBe('fail');
+    expect(contract.failure?.code).toBe('compare-failed');
+    expect(effects.events.slice(-3)).toEqual(['group Comparison', 'end Comparison', 'close']);
+  });
+});
