@@ -12,6 +12,7 @@ import { parseSettings } from '../../src/settings.ts';
 import { openTarget } from '../../src/targets/open.ts';
 import { dgdVersions, kubeApi, loadCredentials } from '../../src/targets/kubernetes/cluster.ts';
 import { resolveTarget } from '../../src/targets/kubernetes/resolve.ts';
+import type { AnyObj } from '../support/k8s-objects.ts';
 
 const FIX = join(REPO_ROOT, '__tests__/fixtures/k8s');
 const NS = 'dynamo';
@@ -89,9 +90,6 @@ describe('an operator release that serves DGD only as v1alpha1, in a crowded nvi
     expect(target.loc.component).toBe('Frontend');
   });
 });
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- arbitrary Kubernetes JSON
-type AnyObj = Record<string, any>;
 
 /** Opens the Kubernetes target (write, rollout, forward) as a run would, and closes it again. */
 async function switchMode(cluster: Cluster, inputs: Record<string, string>) {

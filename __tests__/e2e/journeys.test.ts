@@ -21,9 +21,7 @@ import {
   tinyModelDir,
   waitForModels,
 } from '../support/dynamo.ts';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- workflow YAML and k8s objects
-type AnyObj = Record<string, any>;
+import type { AnyObj } from '../support/k8s-objects.ts';
 
 const execFileAsync = promisify(execFile);
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');

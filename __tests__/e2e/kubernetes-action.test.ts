@@ -7,9 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startCluster, type Cluster } from '../../standin-cluster/index.ts';
 import { ACTION, cleanup, ROOT, runAction } from '../support/action.ts';
+import type { AnyObj } from '../support/k8s-objects.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test access to arbitrary object fields
-type AnyObj = Record<string, any>;
 const FIXTURES = path.join(ROOT, '__tests__/fixtures/k8s');
 
 let cluster: Cluster;

@@ -11,9 +11,8 @@ import { httpClient } from '../../src/check/http.ts';
 import { runRouterCheck } from '../../src/run.ts';
 import { parseSettings } from '../../src/settings.ts';
 import { openTarget } from '../../src/targets/open.ts';
+import type { AnyObj } from '../support/k8s-objects.ts';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test access to arbitrary object fields
-type AnyObj = Record<string, any>;
 const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/k8s');
 let lines: string[] = [];
 /** Lets a test act at a given moment of the run (e.g. right after the rollout). */
