@@ -11,6 +11,22 @@ module.exports = {
       from: { path: '^src/' },
       to: { circular: true },
     },
+    {
+      // Folders too: the phases write into report/ (the Contract, its wording), never back.
+      name: 'report-is-downstream',
+      comment:
+        'report/ formats what the phases found; it must not import a phase (compare/, verify/, targets/).',
+      severity: 'error',
+      from: { path: '^src/report/' },
+      to: { path: '^src/(compare|verify|targets)/' },
+    },
+    {
+      name: 'releases-below-targets',
+      comment: 'releases/ knows Dynamo releases; the targets use it, not the other way round.',
+      severity: 'error',
+      from: { path: '^src/releases/' },
+      to: { path: '^src/targets/' },
+    },
   ],
   options: {
     tsConfig: { fileName: 'tsconfig.json' },

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { splitArgs } from '../../src/args.js';
 import { TOKENIZER_PLACEHOLDER } from '../../src/report/next-command.js';
-import type { ModeResult } from '../../src/compare/results.js';
+import type { ModeResult } from '../../src/report/comparison-result.js';
 import { cleanup, ROOT, runAction, runPost } from '../support/action.ts';
 import {
   baseEnv,

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { cleanup, runAction, type ActionRun } from '../support/action.ts';
+import { expectReported, type Verdict } from '../support/fault-verdict.ts';
 import {
   dynamoAvailable,
   freePort,
@@ -245,14 +246,6 @@ const CASES: FaultCase[] = [
   },
 ];
 
-interface Verdict {
-  name: string;
-  expected: string;
-  got: string;
-  elapsedMs: number;
-  boundMs: number;
-  ok: boolean;
-}
 const verdicts: Verdict[] = [];
 
 let workers: WorkerHandle;
@@ -289,8 +282,6 @@ afterAll(async () => {
   }
 });
 
-const STACK = /^\s+at .+:\d+:\d+\)?$|\n\s+at (?:async )?\S+ \(|(?:Type|Reference|Range)Error: /m;
-
 describeDynamo('frontend fault matrix (bundled action, url target, real Dynamo behind a fault proxy)', () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     proxy.setRules(c.rules({ recorder }));
@@ -323,32 +314,7 @@ describeDynamo('frontend fault matrix (bundled action, url target, real Dynamo b
       ok: (c.expected === 'pass' ? '' : c.expected) === got && run.elapsedMs <= boundMs,
     });
     try {
-      const detail = `${c.name}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
-      expect({
-        failure: got,
-        detail: got === (c.expected === 'pass' ? '' : c.expected) ? '' : detail,
-      }).toEqual({
-        failure: c.expected === 'pass' ? '' : c.expected,
-        detail: '',
-      });
-      expect(run.outputs.result).toBe(c.expected === 'pass' ? 'pass' : 'fail');
-      expect(run.exitCode).toBe(c.expected === 'pass' ? 0 : 1);
-      expect(run.elapsedMs).toBeLessThanOrEqual(boundMs);
-      // One clear error annotation with the code and the next step; none on a pass.
-      const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
-      if (c.expected === 'pass') {
-        expect(errors).toEqual([]);
-      } else {
-        expect(errors).toHaveLength(1);
-        expect(errors[0]).toMatch(
-          new RegExp(`^::error title=Dynamo router check failed%3A ${c.expected}::\\S.* Next step: \\S`),
-        );
-        expect(run.summary).toContain('<b>Next step:</b>');
-      }
-      // No stack trace anywhere the user looks; stderr stays empty.
-      expect(run.stdout).not.toMatch(STACK);
-      expect(run.stderr).toBe('');
-      expect(run.summary).not.toMatch(/Stack trace/);
+      expectReported(run, c.name, c.expected, boundMs);
       // The key is masked first and never printed again, nor written anywhere else.
       const lines = run.stdout.split('\n');
       expect(lines[0]).toBe(`::add-mask::${apiKey}`);

@@ -7,21 +7,23 @@
 // stack trace, the run time against the configured deadlines, no socket left open on the API
 // server, the token never printed, and the DGD unchanged except what the run reports it changed.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cleanup, ROOT, runAction, type ActionRun } from '../support/action.ts';
+import { cleanup, ROOT, type ActionRun } from '../support/action.ts';
+import { startCluster, type Cluster, type FaultHandle, type K8sObject } from '../../standin-cluster/index.ts';
+import { effective, split, type AnyObj } from '../support/k8s-objects.ts';
 import {
-  parseManifests,
-  startCluster,
-  type Cluster,
-  type FaultHandle,
-  type K8sObject,
-} from '../../standin-cluster/index.ts';
-import { processesMatching } from '../support/dynamo.ts';
-import { effective, expectAsReported, split, type AnyObj } from '../support/k8s-objects.ts';
+  dgdOf,
+  faultGraph,
+  runFaultCase,
+  SLACK_MS,
+  verdictTable,
+  type FaultBench,
+  type FaultCase,
+} from '../support/k8s-faults.ts';
+import type { Verdict } from '../support/fault-verdict.ts';
 
 const FIXTURE = path.join(ROOT, '__tests__/fixtures/k8s/fault-graph.v1alpha1.yaml');
 const NS = 'dynamo';
@@ -33,125 +35,33 @@ const DGD_PATH = new RegExp(
 const PODS_PATH = `/api/v1/namespaces/${NS}/pods`;
 /** The client's per-call API timeout (src/targets/kubernetes/cluster.ts API_TIMEOUT_MS). */
 const API_TIMEOUT_MS = 15_000;
-/** Node start-up of the bundle, TLS, discovery and a loaded 2-core runner. */
-const SLACK_MS = 8000;
-const STACK = /^\s+at .+:\d+:\d+\)?$|\n\s+at (?:async )?\S+ \(|(?:Type|Reference|Range)Error: /m;
 
 let cluster: Cluster;
 let home: string;
 
-interface Verdict {
-  name: string;
-  expected: string;
-  got: string;
-  elapsedMs: number;
-  boundMs: number;
-  ok: boolean;
-}
 const verdicts: Verdict[] = [];
 
-function graph(name: string, mutate?: (spec: AnyObj) => void): K8sObject {
-  const obj = parseManifests(FIXTURE)[0] as K8sObject;
-  obj.metadata.name = name;
-  mutate?.(obj.spec as AnyObj);
-  return obj;
-}
+const graph = (name: string, mutate?: (spec: AnyObj) => void): K8sObject => faultGraph(FIXTURE, name, mutate);
 
-const dgd = (name = DGD) => cluster.get('nvidia.com/v1alpha1', 'DynamoGraphDeployment', name, NS) as AnyObj;
+const dgd = (name = DGD) => dgdOf(cluster, NS, name);
 
 /** The frontend's env as its pods get it (container entries win over component ones). */
 const frontendEnv = (name = DGD) => effective(split(dgd(name)).lists);
 
-function openApiSockets(): number {
-  return (cluster.server as unknown as { sockets: Set<net.Socket> }).sockets.size;
-}
+type Case = FaultCase;
 
-async function waitIdle(): Promise<number> {
-  const deadline = Date.now() + 5000;
-  while (openApiSockets() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return openApiSockets();
-}
+const bench: FaultBench = {
+  namespace: NS,
+  object: DGD,
+  cluster: () => cluster,
+  home: () => home,
+  verdicts,
+  settle: async () => {
+    await cluster.waitForReady(NS, { timeoutMs: 60_000 });
+  },
+};
 
-interface Case {
-  name: string;
-  inputs: Record<string, string>;
-  /** 'pass' or the failure code. */
-  expected: string;
-  boundMs: number;
-  /** Object the run may touch (default api-graph). */
-  object?: string;
-  kubeconfig?: () => string;
-  arrange?: () => void | (() => void);
-  /** Runs alongside the action (e.g. closes watches once the rollout wait is watching). */
-  during?: (done: () => boolean) => Promise<void>;
-  check?: (run: ActionRun) => void;
-  /** What others legitimately changed meanwhile (the storm's writer), applied to the snapshot. */
-  othersWrote?: (before: AnyObj) => void;
-}
-
-async function runCase(c: Case): Promise<ActionRun> {
-  const object = c.object ?? DGD;
-  await cluster.waitForReady(NS, { timeoutMs: 60_000 });
-  const before = dgd(object);
-  const marker = `k8s-fault-${randomUUID()}`;
-  cluster.clearRequestLog();
-  const undo = c.arrange?.();
-  let finished = false;
-  const kubeconfig = c.kubeconfig?.() ?? cluster.kubeconfigPath;
-  const pending = runAction(
-    { namespace: NS, retries: '3', 'retry-delay': '0.2', timeout: '5', 'rollout-timeout': '30', ...c.inputs },
-    { env: { KUBECONFIG: kubeconfig, HOME: home, K8S_FAULT_MARKER: marker }, timeoutMs: c.boundMs + 60_000 },
-  ).finally(() => (finished = true));
-  let run: ActionRun;
-  try {
-    await c.during?.(() => finished);
-    run = await pending;
-  } finally {
-    if (typeof undo === 'function') undo();
-  }
-  const got = run.outputs.failure ?? '';
-  const want = c.expected === 'pass' ? '' : c.expected;
-  verdicts.push({
-    name: c.name,
-    expected: c.expected,
-    got: got || 'pass',
-    elapsedMs: run.elapsedMs,
-    boundMs: c.boundMs,
-    ok: got === want && run.elapsedMs <= c.boundMs,
-  });
-  const detail = `${c.name}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
-  expect({ failure: got, detail: got === want ? '' : detail }).toEqual({ failure: want, detail: '' });
-  expect(run.outputs.result).toBe(c.expected === 'pass' ? 'pass' : 'fail');
-  expect(run.exitCode).toBe(c.expected === 'pass' ? 0 : 1);
-  expect(run.elapsedMs).toBeLessThanOrEqual(c.boundMs);
-  const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
-  if (c.expected === 'pass') {
-    expect(errors).toEqual([]);
-  } else {
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(
-      new RegExp(`^::error title=Dynamo router check failed%3A ${c.expected}::\\S.* Next step: \\S`),
-    );
-    expect(run.summary).toContain('<b>Next step:</b>');
-  }
-  expect(run.stdout).not.toMatch(STACK);
-  expect(run.summary).not.toMatch(/Stack trace/);
-  expect(run.stderr).toBe('');
-  // The kubeconfig token: masked first, never printed, never in outputs or the summary.
-  const visible = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
-  for (const text of [visible.join('\n'), run.summary, JSON.stringify(run.outputs)]) {
-    expect(text).not.toContain(cluster.token);
-    if (c.kubeconfig) expect(text).not.toContain('wrong-token');
-  }
-  // Nothing left running, no connection left open on the API server.
-  expect(processesMatching(marker)).toEqual([]);
-  expect(await waitIdle()).toBe(0);
-  // The object: unchanged, or changed exactly as reported.
-  c.othersWrote?.(before);
-  expectAsReported(before, dgd(object), run.outputs['env-patch'] ?? '');
-  c.check?.(run);
-  return run;
-}
+const runCase = (c: Case): Promise<ActionRun> => runFaultCase(bench, c);
 
 const statusBody = (code: number, reason: string, message: string) => ({
   kind: 'Status',
@@ -490,15 +400,7 @@ afterAll(async () => {
   if (home) rmSync(home, { recursive: true, force: true });
   if (verdicts.length) {
     console.log(
-      [
-        'Kubernetes API fault matrix (bundled action, stand-in cluster, fake frontend)',
-        '| case | expected | got | elapsed ms | bound ms | verdict |',
-        '| --- | --- | --- | ---: | ---: | --- |',
-        ...verdicts.map(
-          (v) =>
-            `| ${v.name} | ${v.expected} | ${v.got} | ${v.elapsedMs} | ${v.boundMs} | ${v.ok ? 'ok' : 'FAILED'} |`,
-        ),
-      ].join('\n'),
+      verdictTable('Kubernetes API fault matrix (bundled action, stand-in cluster, fake frontend)', verdicts),
     );
   }
 });

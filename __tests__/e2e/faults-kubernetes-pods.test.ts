@@ -7,142 +7,58 @@
 // against the configured deadlines, no socket left open (API server and port-forward), the
 // token never printed, and the DGD unchanged except what the run reports it changed.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cleanup, ROOT, runAction, type ActionRun } from '../support/action.ts';
-import { parseManifests, startCluster, type Cluster, type K8sObject } from '../../standin-cluster/index.ts';
-import { processesMatching } from '../support/dynamo.ts';
+import { startCluster, type Cluster, type K8sObject } from '../../standin-cluster/index.ts';
 import { effective, expectAsReported, split, type AnyObj } from '../support/k8s-objects.ts';
+import {
+  dgdOf,
+  faultGraph,
+  runFaultCase,
+  SLACK_MS,
+  verdictTable,
+  waitIdle,
+  type FaultBench,
+  type FaultCase,
+} from '../support/k8s-faults.ts';
+import { STACK, type Verdict } from '../support/fault-verdict.ts';
 
 const FIXTURE = path.join(ROOT, '__tests__/fixtures/k8s/fault-graph.v1alpha1.yaml');
 const NS = 'dynamo';
 const DGD = 'pf-graph';
-/** Node start-up of the bundle, TLS, discovery and a loaded 2-core runner. */
-const SLACK_MS = 8000;
-const STACK = /^\s+at .+:\d+:\d+\)?$|\n\s+at (?:async )?\S+ \(|(?:Type|Reference|Range)Error: /m;
 
 let cluster: Cluster;
 let home: string;
 
-interface Verdict {
-  name: string;
-  expected: string;
-  got: string;
-  elapsedMs: number;
-  boundMs: number;
-  ok: boolean;
-}
 const verdicts: Verdict[] = [];
 
-function graph(name: string, mutate?: (spec: AnyObj) => void): K8sObject {
-  const obj = parseManifests(FIXTURE)[0] as K8sObject;
-  obj.metadata.name = name;
-  mutate?.(obj.spec as AnyObj);
-  return obj;
-}
+const graph = (name: string, mutate?: (spec: AnyObj) => void): K8sObject => faultGraph(FIXTURE, name, mutate);
 
-const dgd = (name = DGD) => cluster.get('nvidia.com/v1alpha1', 'DynamoGraphDeployment', name, NS) as AnyObj;
+const dgd = (name = DGD) => dgdOf(cluster, NS, name);
 
 /** The frontend's env as its pods get it (container entries win over component ones). */
 const frontendEnv = (name = DGD) => effective(split(dgd(name)).lists);
-
-function openApiSockets(): number {
-  return (cluster.server as unknown as { sockets: Set<net.Socket> }).sockets.size;
-}
 
 /** The stand-in's port-forward WebSocket server (private field: the tests cut its sockets). */
 function portForwardSockets(): Set<{ terminate(): void }> {
   return (cluster.server as unknown as { wss: { clients: Set<{ terminate(): void }> } }).wss.clients;
 }
 
-async function waitIdle(): Promise<number> {
-  const deadline = Date.now() + 5000;
-  while (openApiSockets() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  return openApiSockets();
-}
+type Case = FaultCase;
 
-interface Case {
-  name: string;
-  inputs: Record<string, string>;
-  /** 'pass' or the failure code. */
-  expected: string;
-  boundMs: number;
-  /** Object the run may touch (default api-graph). */
-  object?: string;
-  arrange?: () => void | (() => void);
-  /** Runs alongside the action (e.g. closes watches once the rollout wait is watching). */
-  during?: (done: () => boolean) => Promise<void>;
-  check?: (run: ActionRun) => void;
-  /** What others legitimately changed meanwhile (the storm's writer), applied to the snapshot. */
-  othersWrote?: (before: AnyObj) => void;
-}
+const bench: FaultBench = {
+  namespace: NS,
+  object: DGD,
+  cluster: () => cluster,
+  home: () => home,
+  verdicts,
+  settle: settled,
+  idle: () => expect(portForwardSockets().size).toBe(0),
+};
 
-async function runCase(c: Case): Promise<ActionRun> {
-  const object = c.object ?? DGD;
-  await settled(object);
-  const before = dgd(object);
-  const marker = `k8s-fault-${randomUUID()}`;
-  cluster.clearRequestLog();
-  const undo = c.arrange?.();
-  let finished = false;
-  const kubeconfig = cluster.kubeconfigPath;
-  const pending = runAction(
-    { namespace: NS, retries: '3', 'retry-delay': '0.2', timeout: '5', 'rollout-timeout': '30', ...c.inputs },
-    { env: { KUBECONFIG: kubeconfig, HOME: home, K8S_FAULT_MARKER: marker }, timeoutMs: c.boundMs + 60_000 },
-  ).finally(() => (finished = true));
-  let run: ActionRun;
-  try {
-    await c.during?.(() => finished);
-    run = await pending;
-  } finally {
-    if (typeof undo === 'function') undo();
-  }
-  const got = run.outputs.failure ?? '';
-  const want = c.expected === 'pass' ? '' : c.expected;
-  verdicts.push({
-    name: c.name,
-    expected: c.expected,
-    got: got || 'pass',
-    elapsedMs: run.elapsedMs,
-    boundMs: c.boundMs,
-    ok: got === want && run.elapsedMs <= c.boundMs,
-  });
-  const detail = `${c.name}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
-  expect({ failure: got, detail: got === want ? '' : detail }).toEqual({ failure: want, detail: '' });
-  expect(run.outputs.result).toBe(c.expected === 'pass' ? 'pass' : 'fail');
-  expect(run.exitCode).toBe(c.expected === 'pass' ? 0 : 1);
-  expect(run.elapsedMs).toBeLessThanOrEqual(c.boundMs);
-  const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
-  if (c.expected === 'pass') {
-    expect(errors).toEqual([]);
-  } else {
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(
-      new RegExp(`^::error title=Dynamo router check failed%3A ${c.expected}::\\S.* Next step: \\S`),
-    );
-    expect(run.summary).toContain('<b>Next step:</b>');
-  }
-  expect(run.stdout).not.toMatch(STACK);
-  expect(run.summary).not.toMatch(/Stack trace/);
-  expect(run.stderr).toBe('');
-  // The kubeconfig token: masked first, never printed, never in outputs or the summary.
-  const visible = run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::'));
-  for (const text of [visible.join('\n'), run.summary, JSON.stringify(run.outputs)]) {
-    expect(text).not.toContain(cluster.token);
-  }
-  // Nothing left running, no connection left open on the API server.
-  expect(processesMatching(marker)).toEqual([]);
-  expect(await waitIdle()).toBe(0);
-  expect(portForwardSockets().size).toBe(0);
-  // The object: unchanged, or changed exactly as reported.
-  c.othersWrote?.(before);
-  expectAsReported(before, dgd(object), run.outputs['env-patch'] ?? '');
-  c.check?.(run);
-  return run;
-}
+const runCase = (c: Case): Promise<ActionRun> => runFaultCase(bench, c);
 
 /** One Ready frontend pod of `name` and nothing terminating (other graphs may be left crash-looping). */
 async function settled(name: string): Promise<void> {
@@ -360,15 +276,10 @@ afterAll(async () => {
   if (home) rmSync(home, { recursive: true, force: true });
   if (verdicts.length) {
     console.log(
-      [
+      verdictTable(
         `Kubernetes pod-side fault matrix (bundled action, stand-in cluster, fake frontend; rollout-timeout ${ROLLOUT_S} s)`,
-        '| case | expected | got | elapsed ms | bound ms | verdict |',
-        '| --- | --- | --- | ---: | ---: | --- |',
-        ...verdicts.map(
-          (v) =>
-            `| ${v.name} | ${v.expected} | ${v.got} | ${v.elapsedMs} | ${v.boundMs} | ${v.ok ? 'ok' : 'FAILED'} |`,
-        ),
-      ].join('\n'),
+        verdicts,
+      ),
     );
   }
 });
@@ -446,7 +357,7 @@ describe('Kubernetes pod-side faults (bundled action, stand-in cluster)', () => 
       // Both wrote with a resourceVersion precondition: nothing was overwritten blindly.
       const patches = cluster.writes().filter((w) => w.method === 'PATCH');
       for (const p of patches) expect([200, 409]).toContain(p.status);
-      expect(await waitIdle()).toBe(0);
+      expect(await waitIdle(cluster)).toBe(0);
       expect(portForwardSockets().size).toBe(0);
     } finally {
       runs.forEach(cleanup);

@@ -8,6 +8,7 @@ import type { Sample } from '../../src/compare/stream.js';
 import { failureOf, type Contract } from '../../src/report/contract.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { CHROMIUM, withPage } from '../support/render-summary.ts';
+import { KV_ENV_PATCH } from '../support/run-effects.ts';
 
 const describeBrowser = CHROMIUM ? describe : describe.skip;
 if (!CHROMIUM) console.warn('Chromium missing: scripts/test.sh installs it (apt-get install chromium).');
@@ -39,16 +40,7 @@ const contract = (over: Partial<Contract> = {}): Contract => ({
   kvEvents: 'true',
   kvEventsReason: 'runtime evidence: the router reports no worker without a KV event publisher',
   command: '',
-  envPatch: {
-    object: 'dynamographdeployment.nvidia.com/mocker-agg (v1alpha1), component Frontend',
-    namespace: 'dynamo',
-    path: 'spec.services.Frontend.envs',
-    set: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }],
-    remove: [],
-    changed: true,
-    applied: true,
-    dryRun: false,
-  },
+  envPatch: KV_ENV_PATCH,
   url: 'http://127.0.0.1:41234',
   service: 'dynamo/mocker-agg-frontend',
   model: hostile,

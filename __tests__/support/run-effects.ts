@@ -3,7 +3,20 @@
 // assert the order in which a run's phases touch the world without a frontend or a cluster.
 import { HttpError, type HttpClient, type HttpRequest, type HttpResponse } from '../../src/check/http.js';
 import type { RouterMode } from '../../src/modes.js';
+import type { EnvPatch } from '../../src/report/contract.js';
 import type { ModeSwitcher, RunEffects, TargetSession } from '../../src/session.js';
+
+/** The change a Kubernetes run reports after switching mocker-agg's frontend to kv. */
+export const KV_ENV_PATCH: EnvPatch = {
+  object: 'dynamographdeployment.nvidia.com/mocker-agg (v1alpha1), component Frontend',
+  namespace: 'dynamo',
+  path: 'spec.services.Frontend.envs',
+  set: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }],
+  remove: [],
+  changed: true,
+  applied: true,
+  dryRun: false,
+};
 
 /** One answer per request path (e.g. '/v1/models'); a path with no answer is refused. */
 export type Answers = Record<string, Partial<HttpResponse>>;

@@ -1,7 +1,7 @@
 // Per-mode numbers, the bootstrap comparison against the first mode, and the labelling rules.
 import { describe, expect, it } from '@jest/globals';
 import { compare, routerKvHitRate, summarizeMode } from '../../src/compare/analysis.js';
-import type { ModeRun } from '../../src/compare/results.js';
+import type { ModeRun } from '../../src/compare/analysis.js';
 import { seededRandom } from '../../src/compare/stats.js';
 import type { Sample } from '../../src/compare/stream.js';
 

@@ -1,7 +1,7 @@
 // The compare-modes summary section: escaped HTML, a safe Mermaid chart, and the log text.
 import { describe, expect, it } from '@jest/globals';
 import { compare } from '../../src/compare/analysis.js';
-import type { ModeRun } from '../../src/compare/results.js';
+import type { ModeRun } from '../../src/compare/analysis.js';
 import type { Sample } from '../../src/compare/stream.js';
 import {
   comparisonText,

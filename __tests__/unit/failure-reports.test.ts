@@ -9,6 +9,7 @@ import { runRouterCheck } from '../../src/run.js';
 import type { TargetSession } from '../../src/session.js';
 import { parseSettings } from '../../src/settings.js';
 import { nearNames } from '../../src/targets/kubernetes/near-names.js';
+import { KV_ENV_PATCH } from '../support/run-effects.js';
 
 const EPHEMERAL = 'http://127.0.0.1:41234';
 const INPUTS: Record<TargetKind, Record<string, string>> = {
@@ -42,16 +43,7 @@ function kubernetesSession(): TargetSession {
     frontendSelector: 'nvidia.com/selector=mocker-agg-frontend',
     workerSelector: 'nvidia.com/dynamo-graph-deployment-name=mocker-agg',
     mode: 'kv',
-    envPatch: {
-      object: 'dynamographdeployment.nvidia.com/mocker-agg (v1alpha1), component Frontend',
-      namespace: 'dynamo',
-      path: 'spec.services.Frontend.envs',
-      set: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }],
-      remove: [],
-      changed: true,
-      applied: true,
-      dryRun: false,
-    },
+    envPatch: KV_ENV_PATCH,
     limitations: [],
     details: [],
     close: async () => undefined,

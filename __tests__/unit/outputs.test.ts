@@ -13,7 +13,7 @@ import {
   TEXT_CAP,
 } from '../../src/report/outputs.js';
 import { renderSummary } from '../../src/report/summary.js';
-import type { Comparison } from '../../src/compare/results.js';
+import type { Comparison } from '../../src/report/comparison-result.js';
 
 const MiB = 1024 * 1024;
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');

@@ -8,7 +8,13 @@ import { CheckFailure } from '../../src/failures.js';
 import type { Contract } from '../../src/report/contract.js';
 import { runRouterCheck } from '../../src/run.js';
 import { parseSettings } from '../../src/settings.js';
-import { fakeEffects, fakeSession, fakeSwitcher, healthyFrontend } from '../support/run-effects.js';
+import {
+  fakeEffects,
+  fakeSession,
+  fakeSwitcher,
+  healthyFrontend,
+  KV_ENV_PATCH,
+} from '../support/run-effects.js';
 
 /** Settings from action inputs; `verify` is not an input (always on), tests turn it off to stay short. */
 function settings(inputs: Record<string, string>, verify = false) {
@@ -85,16 +91,7 @@ describe('runRouterCheck phase order', () => {
   });
 
   it('a target that fails while opening: no request, no close, and the change it made is reported', async () => {
-    const envPatch = {
-      object: 'dynamographdeployment.nvidia.com/mocker-agg (v1alpha1), component Frontend',
-      namespace: 'dynamo',
-      path: 'spec.services.Frontend.envs',
-      set: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }],
-      remove: [],
-      changed: true,
-      applied: true,
-      dryRun: false,
-    };
+    const envPatch = KV_ENV_PATCH;
     const effects = fakeEffects({
       open: async () => {
         throw Object.assign(new CheckFailure('rollout-timeout', 'The frontend did not finish rolling out.'), {

@@ -16,12 +16,30 @@ import { conclusionFor } from '../report/conclusions.js';
 import {
   MIN_MEASURED_SAMPLES,
   type ComparisonLabel,
-  type CompareOptions,
+  type CompareSettings,
   type Comparison,
   type ModeResult,
-  type ModeRun,
   type ModeSummary,
-} from './results.js';
+} from '../report/comparison-result.js';
+
+export interface ModeRun {
+  mode: string;
+  samples: readonly Sample[];
+  /**
+   * Mean per-request KV hit rate the router recorded for this mode's requests (0–1), from the
+   * frontend's /metrics (see routerKvHitRate). Undefined when the router records none (modes
+   * other than kv) or the metric is missing.
+   */
+  kvHitRate?: number;
+}
+
+export interface CompareOptions {
+  seed: number;
+  iterations?: number;
+  minSamples?: number;
+  /** Echoed into the output so the numbers can be reproduced. */
+  settings?: CompareSettings;
+}
 
 export const definitions = (minSamples: number): Record<string, string> => ({
   ttft: 'time from sending the request to the first streamed chunk carrying a choice or usage (Dynamo sends it with the first generated token)',

@@ -9,8 +9,8 @@ import { directWorkerHeaders, pickDirectWorker } from '../check/direct-worker.js
 import { CheckFailure } from '../failures.js';
 import type { Logger, ModeSwitcher } from '../session.js';
 import type { CompareInputs } from '../settings.js';
-import { compare, routerKvHitRate } from './analysis.js';
-import type { Comparison, ModeRun } from './results.js';
+import { compare, routerKvHitRate, type ModeRun } from './analysis.js';
+import type { Comparison } from '../report/comparison-result.js';
 import { readMetrics, type MetricTotals } from '../verify/metrics.js';
 import { createStreamAgent, runWorkload } from './stream.js';
 import { buildWorkload } from './workload.js';

@@ -3,7 +3,7 @@
 // launch so a contradiction is refused instead of reported as a wrong mode later. Pure.
 
 import { CheckFailure } from '../failures.js';
-import { pinnedFlags } from '../targets/kubernetes/pinned-args.js';
+import { pinnedFlags } from '../pinned-args.js';
 
 /** Dynamo's boolean env rule: true only for true/1/yes/on, any case. */
 const truthy = (value: string | undefined): boolean =>

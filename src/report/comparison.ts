@@ -2,7 +2,7 @@
 // Mermaid bar chart of TTFT p50) and its short text form for the log. The label is shown
 // before any number, so a smoke comparison is never read as a measurement.
 
-import type { Comparison, ModeResult } from '../compare/results.js';
+import type { Comparison, ModeResult } from './comparison-result.js';
 import { formatMs } from './conclusions.js';
 import { escapeHtml, mermaidLabel, oneLine } from './escape.js';
 

@@ -1,7 +1,7 @@
 // The sentences a comparison states per mode: numbers in milliseconds and a conclusion that
 // never claims more than its label allows (compare/analysis.ts decides the label).
 
-import type { ModeResult, ModeSummary } from '../compare/results.js';
+import type { ModeResult, ModeSummary } from './comparison-result.js';
 
 export function formatMs(ms: number): string {
   const abs = Math.abs(ms);

@@ -4,7 +4,7 @@
 import type { CheckRecord } from '../check/smoke.js';
 import { FAILURE_GUIDE, type FailureCode } from '../failures.js';
 import type { KvEventsVerdict, TargetKind } from '../plan.js';
-import type { Comparison } from '../compare/results.js';
+import type { Comparison } from './comparison-result.js';
 import {
   capText,
   COMPARISON_CAP,

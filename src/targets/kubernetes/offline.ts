@@ -13,7 +13,7 @@ import type { Settings } from '../../settings.js';
 import { argvOf, describeLocation, dgdRef, locateFrontend, pathText, type FrontendLocation } from './dgd.js';
 import { computeEnvChange, describeEntries, type EnvLists, type KvEventsWant } from './env-change.js';
 import { isObject, type JsonObject } from './json.js';
-import { pinnedFlags } from './pinned-args.js';
+import { pinnedFlags } from '../../pinned-args.js';
 import { writeRecipe, type RecipeTarget } from './recipe.js';
 
 /** Whether any cluster is configured, by the same sources loadCredentials reads (no parsing). */

@@ -12,7 +12,7 @@ import {
 import { asString, dig, type JsonObject } from './json.js';
 import { quote } from '../../runner/redact.js';
 import type { FrontendLocation, WorkerSpec } from './dgd.js';
-import { effectiveArgv } from './pinned-args.js';
+import { effectiveArgv } from '../../pinned-args.js';
 import { modelPathIn } from '../../releases/model-path.js';
 
 /** The image sits beside the command and args of the frontend's container. */

@@ -8,7 +8,7 @@ import { CheckFailure } from '../../failures.js';
 import type { EnvEntry } from '../../report/contract.js';
 import { argvOf, envAt, pathText, type FrontendLocation, type Path } from './dgd.js';
 import type { JsonObject } from './json.js';
-import { effectiveArgv, pinnedFlags } from './pinned-args.js';
+import { effectiveArgv, pinnedFlags } from '../../pinned-args.js';
 
 const LOAD_AWARE = 'DYN_ROUTER_LOAD_AWARE';
 const POLICY = 'DYN_ROUTER_POLICY_CONFIG';

@@ -36,7 +36,7 @@ import {
 import { startForward, type Forward } from './forward.js';
 import type { JsonObject } from './json.js';
 import { curlCommands, getCommand, patchCommand, portForwardCommand, watchPodsCommand } from './kubectl.js';
-import { judgePinned, pinnedFlags } from './pinned-args.js';
+import { judgePinned, pinnedFlags } from '../../pinned-args.js';
 import { refuseUnsupported, releaseOfFrontend, workersTokenizer } from './release.js';
 import { routingPins } from './routing-pins.js';
 import { releaseLimitation } from '../../releases/capabilities.js';

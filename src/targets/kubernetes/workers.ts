@@ -3,7 +3,7 @@
 
 import type { KvEventsVerdict } from '../../plan.js';
 import type { WorkerSpec } from './dgd.js';
-import { effectiveArgv } from './pinned-args.js';
+import { effectiveArgv } from '../../pinned-args.js';
 
 export type Publishes = 'yes' | 'no' | 'unknown' | 'decode-only';
 

@@ -1,7 +1,7 @@
 // Frontend flags beat DYN_* env: a command line that already sets the router mode or KV events
 // makes an env change silently useless. Find such flags before anything is written.
 
-import { splitArgs } from '../../args.js';
+import { splitArgs } from './args.js';
 
 export interface PinnedFlag {
   /** The flag as written, e.g. `--router-mode kv` or `--no-router-kv-events`. */

@@ -1,23 +1,10 @@
-// The shapes of a comparison (the `comparison` output): per-mode runs and numbers, the label
-// rule's constants, and the whole result. Types and constants only: compare/analysis.ts fills
-// them, report/ words and renders them.
-
-import type { Sample } from './stream.js';
+// The shape of a comparison as the Contract carries it (the `comparison` output): per-mode
+// numbers, the label rule's constants, and the whole result. Types and constants only:
+// compare/analysis.ts fills them, report/ words and renders them.
 
 export const MIN_MEASURED_SAMPLES = 100;
 export const COMPARISON_LABELS = ['smoke comparison', 'measured difference'] as const;
 export type ComparisonLabel = (typeof COMPARISON_LABELS)[number];
-
-export interface ModeRun {
-  mode: string;
-  samples: readonly Sample[];
-  /**
-   * Mean per-request KV hit rate the router recorded for this mode's requests (0–1), from the
-   * frontend's /metrics (see routerKvHitRate). Undefined when the router records none (modes
-   * other than kv) or the metric is missing.
-   */
-  kvHitRate?: number;
-}
 
 export interface ModeSummary {
   mode: string;
@@ -83,14 +70,6 @@ export interface CompareSettings {
   prefixTokens?: number;
   maxTokens?: number;
   model?: string;
-}
-
-export interface CompareOptions {
-  seed: number;
-  iterations?: number;
-  minSamples?: number;
-  /** Echoed into the output so the numbers can be reproduced. */
-  settings?: CompareSettings;
 }
 
 export interface Comparison {
