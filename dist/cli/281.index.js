@@ -1,8 +1,8 @@
-export const id = 553;
-export const ids = [553];
+export const id = 281;
+export const ids = [281];
 export const modules = {
 
-/***/ 3553:
+/***/ 9281:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,11 +14,11 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: COUNTER_WAIT_MS, ROUTER_SERIES, kvEventsFromMetrics, noRouterSeries
 
-// EXTERNAL MODULE: ./lib/check/workers.js
-var workers = __webpack_require__(2139);
+// EXTERNAL MODULE: ./lib/check/direct-worker.js
+var direct_worker = __webpack_require__(2346);
 // EXTERNAL MODULE: ./lib/check/retry.js
 var retry = __webpack_require__(7122);
-;// CONCATENATED MODULE: ./lib/evidence/logs.js
+;// CONCATENATED MODULE: ./lib/verify/logs.js
 // The frontend logs one line per routed request naming the router mode, e.g.
 //   … push_router: Selected worker router_mode="round-robin" worker_id=…
 //   … kv_router::scheduling::selector: Selected worker router_mode="kv" …
@@ -45,9 +45,9 @@ function routerModesInLog(text) {
     return counts;
 }
 
-// EXTERNAL MODULE: ./lib/evidence/metrics.js
-var evidence_metrics = __webpack_require__(920);
-;// CONCATENATED MODULE: ./lib/evidence/verify.js
+// EXTERNAL MODULE: ./lib/verify/metrics.js
+var verify_metrics = __webpack_require__(5720);
+;// CONCATENATED MODULE: ./lib/verify/verify.js
 // Decides whether the frontend really runs the requested router mode, from whatever evidence
 // the target can give: the frontend's own per-request log lines, the router's metrics before
 // and after a few requests, the running pod's spec, and (direct mode) how a request without a
@@ -69,8 +69,8 @@ function readMetrics(e) {
     if (!e.metrics)
         return { kind: 'none', text: e.metricsProblem ?? 'no metrics read' };
     const { before, after } = e.metrics;
-    const routed = ROUTED_METRICS.map((m) => (0,evidence_metrics/* delta */.pU)(before, after, m)).find((d) => d !== undefined);
-    const kvMoves = KV_ONLY_METRICS.map((m) => [m, (0,evidence_metrics/* delta */.pU)(before, after, m)]).filter(([, d]) => d !== undefined);
+    const routed = ROUTED_METRICS.map((m) => (0,verify_metrics/* delta */.pU)(before, after, m)).find((d) => d !== undefined);
+    const kvMoves = KV_ONLY_METRICS.map((m) => [m, (0,verify_metrics/* delta */.pU)(before, after, m)]).filter(([, d]) => d !== undefined);
     if (kvMoves.length === 0)
         return { kind: 'none', text: 'this release exposes none of the kv router metrics' };
     if (routed !== undefined && routed <= 0)
@@ -175,7 +175,7 @@ function verifyMode(e) {
     return { verdict: 'unverifiable', observed: '', evidence: `${partial}; ${logText}.` };
 }
 
-;// CONCATENATED MODULE: ./lib/evidence/gather.js
+;// CONCATENATED MODULE: ./lib/verify/gather.js
 // Gathers the evidence that the mode is in effect: metrics before and after a few requests,
 // the frontend's log lines for those requests, and in direct mode the fate of a request that
 // names no worker. Then decides (verify.ts) and reads what the metrics say about KV events.
@@ -211,7 +211,7 @@ function kvEventsFromMetrics(before, after, approximateKv) {
     // Approximate mode counts its own predictions as applied events: no proof of publishers.
     if (approximateKv)
         return undefined;
-    const applied = (0,evidence_metrics/* delta */.pU)(before, after, EVENTS_APPLIED);
+    const applied = (0,verify_metrics/* delta */.pU)(before, after, EVENTS_APPLIED);
     // Releases before 1.4 have no mismatch gauge: events that arrived still prove publishers.
     if (mismatch !== undefined && mismatch > 0)
         return undefined;
@@ -251,7 +251,7 @@ async function chatOnce(http, o, headers, i) {
     }
 }
 async function openEvidenceWindow(http, baseUrl, headers, timeoutMs, logs) {
-    const before = await (0,evidence_metrics/* readMetrics */.Uw)(http, baseUrl, headers, timeoutMs);
+    const before = await (0,verify_metrics/* readMetrics */.Uw)(http, baseUrl, headers, timeoutMs);
     return { before, mark: logs ? await logs.mark() : 0 };
 }
 /** How long the read after the chat waits for the request counters to catch up. */
@@ -266,11 +266,11 @@ async function metricsAfter(http, o, before, served) {
     const counters = before ? ROUTED_METRICS.filter((m) => before.has(m)) : [];
     const deadline = Date.now() + COUNTER_WAIT_MS;
     for (;;) {
-        const after = await (0,evidence_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
+        const after = await (0,verify_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
         if (!after.ok || !before || served === 0 || counters.length === 0 || Date.now() > deadline)
             return after;
         // Any one counter that saw every request will do (the router's own moves only in kv mode).
-        if (counters.some((m) => ((0,evidence_metrics/* delta */.pU)(before, after.totals, m) ?? 0) >= served))
+        if (counters.some((m) => ((0,verify_metrics/* delta */.pU)(before, after.totals, m) ?? 0) >= served))
             return after;
         await (0,retry/* sleep */.yy)(50);
     }
@@ -281,9 +281,9 @@ async function metricsAfter(http, o, before, served) {
  */
 async function gatherEvidence(http, o, window) {
     const useWindow = window !== undefined && window.before.ok;
-    const before = useWindow ? window.before : await (0,evidence_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
+    const before = useWindow ? window.before : await (0,verify_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
     const mark = useWindow ? window.mark : o.logs ? await o.logs.mark() : 0;
-    const workerHeader = o.workerId ? (0,workers/* directWorkerHeaders */.UV)(o.workerId) : {};
+    const workerHeader = o.workerId ? (0,direct_worker/* directWorkerHeaders */.UV)(o.workerId) : {};
     let served = useWindow ? 1 : 0;
     const requests = useWindow ? 0 : (o.requests ?? 2);
     for (let i = 0; i < requests; i++)
@@ -310,7 +310,7 @@ async function gatherEvidence(http, o, window) {
 
 /***/ }),
 
-/***/ 920:
+/***/ 5720:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
