@@ -367,8 +367,6 @@ function parseChunk(text) {
             : value;
     });
 }
-// Redacted before it is cut: a key echoed across the cut point must not survive in part.
-const excerpt = redact/* quote */.hD;
 const count = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 function errorText(error) {
     if (typeof error === 'string')
@@ -381,7 +379,7 @@ function applyEvent(state, event, atMs) {
     if (state.error || state.done)
         return;
     if (event.event === 'error') {
-        state.error = `error event: ${excerpt(event.data) || 'no detail'}`;
+        state.error = `error event: ${(0,redact/* quote */.hD)(event.data) || 'no detail'}`;
         return;
     }
     const data = event.data.trim();
@@ -396,15 +394,15 @@ function applyEvent(state, event, atMs) {
         chunk = (state.workerId === undefined ? parseChunk(data) : JSON.parse(data));
     }
     catch {
-        state.error = `a chunk is not JSON: ${excerpt(data) || 'empty'}`;
+        state.error = `a chunk is not JSON: ${(0,redact/* quote */.hD)(data) || 'empty'}`;
         return;
     }
     if (!chunk || typeof chunk !== 'object') {
-        state.error = `a chunk is not a JSON object: ${excerpt(data)}`;
+        state.error = `a chunk is not a JSON object: ${(0,redact/* quote */.hD)(data)}`;
         return;
     }
     if (chunk.error !== undefined && chunk.error !== null) {
-        state.error = `error in stream: ${excerpt(errorText(chunk.error))}`;
+        state.error = `error in stream: ${(0,redact/* quote */.hD)(errorText(chunk.error))}`;
         return;
     }
     const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
@@ -801,7 +799,7 @@ async function runComparison(http, switcher, o) {
                 throw new failures/* CheckFailure */.jU('compare-failed', `Could not switch to ${mode} for the comparison (${reason}).`);
             }
             // Workers re-register with a restarted frontend: wait for the model like the smoke check.
-            const ready = await (0,smoke/* smokeCheck */.CP)(http, {
+            const ready = await (0,smoke/* smokeCheck */.C)(http, {
                 baseUrl,
                 model: o.model,
                 prompt: 'warm-up',

@@ -72,8 +72,8 @@ export function isRouterMode(value: string): value is RouterMode {
   return (ROUTER_MODES as readonly string[]).includes(value);
 }
 
-/** Damerau-free Levenshtein distance; inputs are short mode names. */
-function distance(a: string, b: string): number {
+/** Levenshtein distance (no transpositions); inputs are short names (modes, deployments). */
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let previous = row[0];
@@ -113,7 +113,7 @@ export function nearestMode(value: string): RouterMode | undefined {
   let best: RouterMode | undefined;
   let bestDistance = Infinity;
   for (const mode of ROUTER_MODES) {
-    const d = distance(wanted, squash(mode));
+    const d = editDistance(wanted, squash(mode));
     if (d < bestDistance) {
       best = mode;
       bestDistance = d;

@@ -82,7 +82,8 @@ export function classifyNetworkError(error: unknown): {
   return { kind: 'other', detail: code ? `${code}: ${message}` : message };
 }
 
-function seconds(ms: number): string {
+/** A duration for messages, in seconds with one decimal. */
+export function seconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
 

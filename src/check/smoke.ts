@@ -4,7 +4,7 @@
 
 import { quote } from '../runner/redact.js';
 import { CheckFailure, type FailureCode } from '../failures.js';
-import { HttpError, type HttpClient, type HttpResponse } from './http.js';
+import { HttpError, seconds, type HttpClient, type HttpResponse } from './http.js';
 import { retrying, type Outcome } from './retry.js';
 import { pickDirectWorker } from './direct-worker.js';
 
@@ -55,13 +55,6 @@ type Probe<T> =
 
 const MAX_MODELS_BYTES = 4 * 1024 * 1024;
 const MAX_CHAT_BYTES = 4 * 1024 * 1024;
-
-/** A short, single-line excerpt of a body for messages: redacted before it is cut. */
-export const excerpt = quote;
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 100) / 10} s`;
-}
 
 function failed<T>(
   code: FailureCode,
@@ -161,7 +154,7 @@ async function probeModels(http: HttpClient, options: SmokeOptions): Promise<Out
       status: 'retry',
       value: failed(
         'models-error',
-        `${what} answered ${status}: ${excerpt(body) || 'no body'}.`,
+        `${what} answered ${status}: ${quote(body) || 'no body'}.`,
         elapsedMs,
         status,
       ),
@@ -172,7 +165,7 @@ async function probeModels(http: HttpClient, options: SmokeOptions): Promise<Out
       status: 'done',
       value: failed(
         'models-error',
-        `${what} answered ${status}: ${excerpt(body) || 'no body'}. Is this a Dynamo frontend (OpenAI-compatible API)?`,
+        `${what} answered ${status}: ${quote(body) || 'no body'}. Is this a Dynamo frontend (OpenAI-compatible API)?`,
         elapsedMs,
         status,
       ),
@@ -184,7 +177,7 @@ async function probeModels(http: HttpClient, options: SmokeOptions): Promise<Out
       status: 'done',
       value: failed(
         'models-error',
-        `${what} answered 200 but not with an OpenAI model list ({"data": [...]}): ${excerpt(body) || 'empty body'}.`,
+        `${what} answered 200 but not with an OpenAI model list ({"data": [...]}): ${quote(body) || 'empty body'}.`,
         elapsedMs,
         status,
       ),
@@ -216,7 +209,7 @@ export function parseReply(body: string): Reply {
   try {
     parsed = JSON.parse(body);
   } catch {
-    return { problem: `the body is not JSON: ${excerpt(body) || 'empty body'}` };
+    return { problem: `the body is not JSON: ${quote(body) || 'empty body'}` };
   }
   const choices = (parsed as { choices?: unknown })?.choices;
   if (!Array.isArray(choices) || choices.length === 0) return { problem: 'the reply has no choices' };
@@ -298,7 +291,7 @@ async function probeChat(
       status: 'done',
       value: failed(
         'direct-needs-worker-id',
-        `${what} answered ${status} in direct mode: ${excerpt(body) || 'no body'}. Direct mode routes only requests that name a worker in x-dynamo-worker-instance-id, so a plain request is rejected by design.`,
+        `${what} answered ${status} in direct mode: ${quote(body) || 'no body'}. Direct mode routes only requests that name a worker in x-dynamo-worker-instance-id, so a plain request is rejected by design.`,
         elapsedMs,
         status,
       ),
@@ -314,7 +307,7 @@ async function probeChat(
       status: 'retry',
       value: failed(
         'chat-error',
-        `${what} answered ${status}: ${excerpt(body) || 'no body'}.`,
+        `${what} answered ${status}: ${quote(body) || 'no body'}.`,
         elapsedMs,
         status,
       ),
@@ -327,7 +320,7 @@ async function probeChat(
       status: 'done',
       value: failed(
         'chat-error',
-        `${what} answered ${status}: ${excerpt(body) || 'no body'}.`,
+        `${what} answered ${status}: ${quote(body) || 'no body'}.`,
         elapsedMs,
         status,
         hint,

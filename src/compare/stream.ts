@@ -113,9 +113,6 @@ export function parseChunk(text: string): unknown {
   } as (key: string, value: unknown) => unknown);
 }
 
-// Redacted before it is cut: a key echoed across the cut point must not survive in part.
-const excerpt = quote;
-
 const count = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 
@@ -129,7 +126,7 @@ function errorText(error: unknown): string {
 export function applyEvent(state: StreamState, event: SseEvent, atMs: number): void {
   if (state.error || state.done) return;
   if (event.event === 'error') {
-    state.error = `error event: ${excerpt(event.data) || 'no detail'}`;
+    state.error = `error event: ${quote(event.data) || 'no detail'}`;
     return;
   }
   const data = event.data.trim();
@@ -148,15 +145,15 @@ export function applyEvent(state: StreamState, event: SseEvent, atMs: number): v
     // within a stream, so later chunks parse plainly.
     chunk = (state.workerId === undefined ? parseChunk(data) : JSON.parse(data)) as typeof chunk;
   } catch {
-    state.error = `a chunk is not JSON: ${excerpt(data) || 'empty'}`;
+    state.error = `a chunk is not JSON: ${quote(data) || 'empty'}`;
     return;
   }
   if (!chunk || typeof chunk !== 'object') {
-    state.error = `a chunk is not a JSON object: ${excerpt(data)}`;
+    state.error = `a chunk is not a JSON object: ${quote(data)}`;
     return;
   }
   if (chunk.error !== undefined && chunk.error !== null) {
-    state.error = `error in stream: ${excerpt(errorText(chunk.error))}`;
+    state.error = `error in stream: ${quote(errorText(chunk.error))}`;
     return;
   }
   const choices = Array.isArray(chunk.choices) ? chunk.choices : [];

@@ -6,26 +6,13 @@ import type { KubeApi } from './cluster.js';
 import { DGD_GROUP, DGD_PLURAL } from './dgd.js';
 import { asString, dig } from './json.js';
 import { listCandidatesCommand } from './kubectl.js';
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
+import { editDistance } from '../../modes.js';
 
 /** Names within a few edits of `wanted` (or sharing its stem), nearest first. */
 export function nearNames(wanted: string, names: readonly string[], limit = 3): string[] {
   const budget = Math.max(2, Math.floor(wanted.length / 4));
   return names
-    .map((name) => ({ name, d: distance(wanted, name) }))
+    .map((name) => ({ name, d: editDistance(wanted, name) }))
     .filter(({ name, d }) => d <= budget || name.startsWith(wanted) || wanted.startsWith(name))
     .sort((a, b) => a.d - b.d || a.name.localeCompare(b.name))
     .slice(0, limit)
