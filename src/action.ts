@@ -2,7 +2,7 @@
 // outputs, a job summary and annotations; the post step stops a launched frontend.
 
 import { httpClient } from './check/http.js';
-import { CheckFailure } from './failures.js';
+import { RunFailure } from './failures.js';
 import { contractOutputs, failureOf, outputCutNotes, type Contract } from './report/contract.js';
 import { renderSummary, verdictText } from './report/summary.js';
 import { runRouterCheck, toFailure } from './run.js';
@@ -19,7 +19,7 @@ import { secrets } from './runner/redact.js';
 const SUMMARY_LIMIT = 1000 * 1024;
 
 /** The contract of a run that stopped before planning (bad input): nothing was contacted. */
-function inputFailureContract(failure: CheckFailure, baseUrl: string): Contract {
+function inputFailureContract(failure: RunFailure, baseUrl: string): Contract {
   return {
     result: 'fail',
     failure: failureOf(failure.code, failure.message, failure.hint),

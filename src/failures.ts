@@ -134,7 +134,7 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
 };
 
 /** An expected failure: carries its code and a one-line human message, never a stack trace. */
-export class CheckFailure extends Error {
+export class RunFailure extends Error {
   readonly code: FailureCode;
   readonly hint: string;
   /** Folded extras for the summary, e.g. the tail of a log. */
@@ -146,16 +146,23 @@ export class CheckFailure extends Error {
     details: { title: string; text: string }[] = [],
   ) {
     super(message);
-    this.name = 'CheckFailure';
+    this.name = 'RunFailure';
     this.code = code;
     this.hint = hint ?? FAILURE_GUIDE[code].next;
     this.details = details;
   }
 }
 
-export function badInput(input: string, value: string, allowed: string): CheckFailure {
+/** Any thrown value as a RunFailure: an unexpected one becomes `internal`. */
+export function toFailure(error: unknown): RunFailure {
+  if (error instanceof RunFailure) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new RunFailure('internal', `Unexpected error: ${message}`);
+}
+
+export function badInput(input: string, value: string, allowed: string): RunFailure {
   const shown = value === '' ? 'an empty value' : `"${value}"`;
-  return new CheckFailure(
+  return new RunFailure(
     'bad-input',
     `Input \`${input}\` has ${shown}; allowed: ${allowed}.`,
     `fix \`${input}\``,

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { shellJoin } from './args.js';
 import { smokeCheck, type SmokeResult } from './check/smoke.js';
-import { CheckFailure } from './failures.js';
+import { RunFailure } from './failures.js';
 import { displayCommand, makePlan, type Plan } from './plan.js';
 import { failureOf, type Contract, type EnvPatch } from './report/contract.js';
 import { nextCommand } from './report/next-command.js';
@@ -109,16 +109,16 @@ function measuredPrompts(contract: Contract): { promptTokensMean: number } | und
   return samples > 0 && tokens > 0 ? { promptTokensMean: tokens / samples } : undefined;
 }
 
-export function toFailure(error: unknown): CheckFailure {
-  if (error instanceof CheckFailure) return error;
+export function toFailure(error: unknown): RunFailure {
+  if (error instanceof RunFailure) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new CheckFailure('internal', `Unexpected error: ${message}`);
+  return new RunFailure('internal', `Unexpected error: ${message}`);
 }
 
 /**
  * Before a launch: the interpreter's ai-dynamo release, the pins in frontend-args and the
  * runner's env, and whether the release has every mode the run will start (compare-modes
- * included). Throws CheckFailure before anything starts; an unknown release goes ahead with a
+ * included). Throws RunFailure before anything starts; an unknown release goes ahead with a
  * limitation.
  */
 async function checkLaunch(
@@ -251,7 +251,7 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
       contract.limitations.push(...notes.filter((l) => !contract.limitations.includes(l)));
     }
     if (contract.result === 'fail' && contract.failure && session.onCheckFailed) {
-      await session.onCheckFailed(new CheckFailure(contract.failure.code, contract.failure.message));
+      await session.onCheckFailed(new RunFailure(contract.failure.code, contract.failure.message));
       if (session.envPatch) contract.envPatch = session.envPatch;
     }
   } catch (error) {

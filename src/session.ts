@@ -3,7 +3,7 @@
 // phase can depend on this module without depending on another phase (no import cycles).
 
 import type { HttpClient } from './check/http.js';
-import type { CheckFailure } from './failures.js';
+import type { RunFailure } from './failures.js';
 import type { RouterMode } from './modes.js';
 import type { KvEventsVerdict, Plan } from './plan.js';
 import type { DynamoRelease } from './releases/capabilities.js';
@@ -18,43 +18,63 @@ export interface Logger {
   group<T>(title: string, body: () => Promise<T>): Promise<T>;
 }
 
-/** What a target hands back: where to check, what it changed, and how to undo or close. */
+/**
+ * What a target hands back: where to check, what it changed, and how to undo or close. Built
+ * once, when the target is open, and never changed afterwards; what happens later (a rollback,
+ * a revert found after the check) comes back as a value from `afterCheck` / `onCheckFailed`.
+ */
 export interface TargetSession {
-  baseUrl: string;
-  service: string;
-  mode?: string;
-  modeReason?: string;
-  kvEvents?: KvEventsVerdict;
-  kvEventsReason?: string;
-  envPatch?: EnvPatch;
-  limitations: string[];
-  details: ReportDetail[];
-  namespace?: string;
-  frontendSelector?: string;
-  workerSelector?: string;
-  logPath?: string;
+  readonly baseUrl: string;
+  readonly service: string;
+  readonly mode?: string;
+  readonly modeReason?: string;
+  readonly kvEvents?: KvEventsVerdict;
+  readonly kvEventsReason?: string;
+  readonly envPatch?: Readonly<EnvPatch>;
+  readonly limitations: readonly string[];
+  readonly details: readonly ReportDetail[];
+  readonly namespace?: string;
+  readonly frontendSelector?: string;
+  readonly workerSelector?: string;
+  /** The launched frontend's log file (after a mode switch, the current process's). */
+  readonly logPath?: string;
   /** The frontend's log, for evidence of the mode in effect. */
-  logs?: LogSource;
+  readonly logs?: LogSource;
   /** Switches the deployment between modes for compare-modes (launch and Kubernetes targets). */
-  switcher?: ModeSwitcher;
+  readonly switcher?: ModeSwitcher;
   /** The workers' model path or hub id when the target knows it (aiperf's tokenizer). */
-  modelPath?: string;
+  readonly modelPath?: string;
   /** The frontend's Dynamo release as the target learnt it (Kubernetes: the image tag). */
-  release?: DynamoRelease;
+  readonly release?: DynamoRelease;
+  /** Planned from a file alone (a dry run without a cluster): there is nothing to check live. */
+  readonly planOnly?: boolean;
   /** Called after a passing check: re-reads what the run changed; returns limitations to add. */
   afterCheck?(): Promise<string[]>;
   /** Called when the check failed; may restore the previous state (rollback-on-failure). */
-  onCheckFailed?(failure: CheckFailure): Promise<void>;
-  /** Planned from a file alone (a dry run without a cluster): there is nothing to check live. */
-  planOnly?: boolean;
+  onCheckFailed?(failure: RunFailure): Promise<AfterFailure>;
   /** Releases what the session holds for the check (a port-forward); never throws. */
   close(): Promise<void>;
+}
+
+/** What a target did after a failed check: the env patch as it now stands, and what to report. */
+export interface AfterFailure {
+  /** The env patch with its rollback recorded, when there was one. */
+  envPatch?: EnvPatch;
+  details: ReportDetail[];
+  limitations: string[];
+}
+
+/** Where a target that failed while opening had got to: the report points its next command there. */
+export interface Reached {
+  namespace?: string;
+  frontendSelector?: string;
+  service?: string;
 }
 
 export interface RunEffects {
   http: HttpClient;
   log: Logger;
-  /** Opens the target; throws CheckFailure for expected problems. */
+  /** Opens the target; throws RunFailure for expected problems. */
   openTarget(settings: Settings, plan: Plan): Promise<TargetSession>;
   /** Asks the launch interpreter for its ai-dynamo version (default: run it, bounded). */
   askRelease?(python: string): Promise<DynamoRelease>;

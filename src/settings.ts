@@ -1,7 +1,7 @@
 // Every input is read and validated here, once, into one typed Settings object. Nothing is
 // contacted before this succeeds, so bad input never leaves a half-done run behind.
 
-import { badInput, CheckFailure } from './failures.js';
+import { badInput, RunFailure } from './failures.js';
 import { isRouterMode, nearestMode, ROUTER_MODES, type RouterMode } from './modes.js';
 import { splitArgs } from './args.js';
 
@@ -132,7 +132,7 @@ export function parseMode(input: string, raw: string): RouterMode | undefined {
   if (isRouterMode(raw)) return raw;
   const near = nearestMode(raw);
   const hint = near ? ` (did you mean \`${near}\`?)` : '';
-  throw new CheckFailure(
+  throw new RunFailure(
     'bad-input',
     `Input \`${input}\` has "${raw}", which is not a Dynamo router mode${hint}; allowed: ${ROUTER_MODES.join(', ')}, or empty to leave the mode alone. Dynamo 1.6.1 refuses an unknown mode at start-up (the frontend exits), so nothing would be routed.`,
     near ? `set \`${input}: ${near}\`` : `fix \`${input}\``,
@@ -152,7 +152,7 @@ export function parseBaseUrl(input: string, raw: string): string | undefined {
   }
   if (url.username || url.password) {
     // Never echo the credentials back: they would land in the log.
-    throw new CheckFailure(
+    throw new RunFailure(
       'bad-input',
       `Input \`${input}\` carries credentials in the URL; allowed: a URL without user:password@ (pass a bearer token in \`api-key\`).`,
       `remove the credentials from \`${input}\` and pass the secret in \`api-key\``,
@@ -209,7 +209,7 @@ function parseText(input: string, raw: string, fallback: string | undefined): st
 function parseApiKey(input: string, raw: string): string | undefined {
   if (raw === '') return undefined;
   if (!/^[\x21-\x7e]+$/.test(raw)) {
-    throw new CheckFailure(
+    throw new RunFailure(
       'bad-input',
       `Input \`${input}\` holds whitespace, a control character or a non-ASCII character (the value is not shown); allowed: a bearer token of printable ASCII characters without spaces.`,
       `fix the secret passed to \`${input}\``,

@@ -2,7 +2,7 @@
 // other, and the next command is one that helps there. Pure: the engine with scripted effects.
 import { describe, expect, it } from '@jest/globals';
 import { HttpError, type HttpClient, type HttpResponse } from '../../src/check/http.js';
-import { CheckFailure, FAILURE_CODES, type FailureCode } from '../../src/failures.js';
+import { RunFailure, FAILURE_CODES, type FailureCode } from '../../src/failures.js';
 import type { TargetKind } from '../../src/plan.js';
 import { renderSummary, verdictText } from '../../src/report/summary.js';
 import { runRouterCheck } from '../../src/run.js';
@@ -93,7 +93,7 @@ async function report(target: TargetKind, code: FailureCode, phase: 'target' | '
     http,
     log: { info: () => undefined, warning: () => undefined, group: (_title, body) => body() },
     openTarget: async (_s, plan) => {
-      if (phase === 'target') throw new CheckFailure(code, MESSAGES[code] ?? `A ${code} failure.`);
+      if (phase === 'target') throw new RunFailure(code, MESSAGES[code] ?? `A ${code} failure.`);
       if (target === 'kubernetes') return kubernetesSession();
       return {
         baseUrl: plan.baseUrl,

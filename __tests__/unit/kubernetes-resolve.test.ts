@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CheckFailure } from '../../src/failures.ts';
+import { RunFailure } from '../../src/failures.ts';
 import type { KubernetesSettings } from '../../src/settings.ts';
 import type { KubeApi } from '../../src/targets/kubernetes/cluster.ts';
 import type { ObjectRef } from '../../src/targets/kubernetes/dgd.ts';
@@ -22,7 +22,7 @@ const dgd: JsonObject = {
 function fakeApi(services: Record<string, JsonObject>): { api: KubeApi; asked: string[] } {
   const asked: string[] = [];
   const notFound = (what: string) =>
-    new CheckFailure('not-found', `Not found (404) while trying to get ${what}.`);
+    new RunFailure('not-found', `Not found (404) while trying to get ${what}.`);
   const api = {
     server: 'https://fake',
     resourceVersions: async () => ['v1beta1'],
@@ -57,11 +57,11 @@ describe('resolveTarget: the frontend Service name', () => {
   it('falls back to <name>-frontend without a DGD of that name, and the hint names the rule', async () => {
     const { api, asked } = fakeApi({});
     const error = await resolveTarget(api, 'ns', settings({ deployment: 'plain' }), undefined).catch(
-      (e: unknown) => e as CheckFailure,
+      (e: unknown) => e as RunFailure,
     );
     expect(asked).toEqual(['plain-frontend']);
-    expect(error).toBeInstanceOf(CheckFailure);
-    expect((error as CheckFailure).hint).toMatch(/<dgd-name>-<frontend component name in lower case>/);
+    expect(error).toBeInstanceOf(RunFailure);
+    expect((error as RunFailure).hint).toMatch(/<dgd-name>-<frontend component name in lower case>/);
   });
 });
 

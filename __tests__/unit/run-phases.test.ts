@@ -4,7 +4,7 @@
 // changed, and compare-modes on a target that cannot switch fails with compare-failed.
 import { describe, expect, it } from '@jest/globals';
 import { compareModes } from '../../src/compare/compare-step.js';
-import { CheckFailure } from '../../src/failures.js';
+import { RunFailure } from '../../src/failures.js';
 import type { Contract } from '../../src/report/contract.js';
 import { runRouterCheck } from '../../src/run.js';
 import { parseSettings } from '../../src/settings.js';
@@ -94,7 +94,7 @@ describe('runRouterCheck phase order', () => {
     const envPatch = KV_ENV_PATCH;
     const effects = fakeEffects({
       open: async () => {
-        throw Object.assign(new CheckFailure('rollout-timeout', 'The frontend did not finish rolling out.'), {
+        throw Object.assign(new RunFailure('rollout-timeout', 'The frontend did not finish rolling out.'), {
           envPatch,
         });
       },

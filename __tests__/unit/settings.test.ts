@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CheckFailure } from '../../src/failures.js';
+import { RunFailure } from '../../src/failures.js';
 import { nearestMode } from '../../src/modes.js';
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
@@ -10,13 +10,13 @@ import { ROOT } from '../support/action.ts';
 
 const from = (inputs: Record<string, string>) => (name: string) => (inputs[name] ?? '').trim();
 
-function rejects(inputs: Record<string, string>): CheckFailure {
+function rejects(inputs: Record<string, string>): RunFailure {
   try {
     parseSettings(from(inputs));
   } catch (error) {
-    expect(error).toBeInstanceOf(CheckFailure);
-    expect((error as CheckFailure).code).toBe('bad-input');
-    return error as CheckFailure;
+    expect(error).toBeInstanceOf(RunFailure);
+    expect((error as RunFailure).code).toBe('bad-input');
+    return error as RunFailure;
   }
   throw new Error(`expected bad-input for ${JSON.stringify(inputs)}`);
 }

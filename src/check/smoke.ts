@@ -3,7 +3,7 @@
 // code, so a slow start is waited out while a wrong key or a broken reply fails at once.
 
 import { quote } from '../runner/redact.js';
-import { CheckFailure, type FailureCode } from '../failures.js';
+import { RunFailure, type FailureCode } from '../failures.js';
 import { HttpError, seconds, type HttpClient, type HttpResponse } from './http.js';
 import { retrying, type Outcome } from './retry.js';
 import { pickDirectWorker } from './direct-worker.js';
@@ -37,7 +37,7 @@ export interface CheckRecord {
 
 export interface SmokeResult {
   ok: boolean;
-  failure?: CheckFailure;
+  failure?: RunFailure;
   models: string[];
   model?: string;
   latencyMs?: number;
@@ -51,7 +51,7 @@ export interface SmokeResult {
 
 type Probe<T> =
   | { ok: true; value: T; status: number; elapsedMs: number }
-  | { ok: false; failure: CheckFailure; status?: number; elapsedMs: number };
+  | { ok: false; failure: RunFailure; status?: number; elapsedMs: number };
 
 const MAX_MODELS_BYTES = 4 * 1024 * 1024;
 const MAX_CHAT_BYTES = 4 * 1024 * 1024;
@@ -63,7 +63,7 @@ function failed<T>(
   status?: number,
   hint?: string,
 ): Probe<T> {
-  return { ok: false, failure: new CheckFailure(code, message, hint), status, elapsedMs };
+  return { ok: false, failure: new RunFailure(code, message, hint), status, elapsedMs };
 }
 
 /** 401/403 are final: retrying cannot supply a key. */
@@ -373,7 +373,7 @@ export async function smokeCheck(
     });
     return {
       ok: false,
-      failure: new CheckFailure(failure.code, failure.message + suffix, failure.hint),
+      failure: new RunFailure(failure.code, failure.message + suffix, failure.hint),
       models: [],
       checks,
     };
@@ -410,7 +410,7 @@ export async function smokeCheck(
       checks.push({ name: 'chat', ok: false, attempts: 0, detail: message });
       return {
         ok: false,
-        failure: new CheckFailure('direct-needs-worker-id', message),
+        failure: new RunFailure('direct-needs-worker-id', message),
         models: listed,
         model,
         checks,
@@ -434,7 +434,7 @@ export async function smokeCheck(
     });
     return {
       ok: false,
-      failure: new CheckFailure(failure.code, failure.message + suffix, failure.hint),
+      failure: new RunFailure(failure.code, failure.message + suffix, failure.hint),
       models: listed,
       model,
       checks,

@@ -6,7 +6,7 @@
 import type { HttpClient } from '../check/http.js';
 import { smokeCheck } from '../check/smoke.js';
 import { directWorkerHeaders, pickDirectWorker } from '../check/direct-worker.js';
-import { CheckFailure } from '../failures.js';
+import { RunFailure } from '../failures.js';
 import type { Logger, ModeSwitcher } from '../session.js';
 import type { CompareInputs } from '../settings.js';
 import { compare, routerKvHitRate, type ModeRun } from './analysis.js';
@@ -52,8 +52,8 @@ export async function runComparison(
         baseUrl = await switcher.switchTo(mode);
       } catch (error) {
         const reason =
-          error instanceof CheckFailure ? `${error.code}: ${error.message}` : (error as Error).message;
-        throw new CheckFailure(
+          error instanceof RunFailure ? `${error.code}: ${error.message}` : (error as Error).message;
+        throw new RunFailure(
           'compare-failed',
           `Could not switch to ${mode} for the comparison (${reason}).`,
         );
@@ -71,7 +71,7 @@ export async function runComparison(
         apiKey: o.apiKey,
       });
       if (!ready.ok)
-        throw new CheckFailure(
+        throw new RunFailure(
           'compare-failed',
           `In ${mode} mode the frontend did not list the model: ${ready.failure?.message ?? ''}`,
         );
@@ -79,7 +79,7 @@ export async function runComparison(
       if (mode === 'direct') {
         const pick = await pickDirectWorker(http, baseUrl, o.model, auth, o.timeoutMs);
         if (!pick.id)
-          throw new CheckFailure(
+          throw new RunFailure(
             'compare-failed',
             'In direct mode no worker instance id that the frontend accepts could be found.',
           );

@@ -1,7 +1,7 @@
 // The comparison step: run compare-modes on the target's mode switcher and fold the result
 // (and its honest label) into the contract.
 
-import { CheckFailure } from '../failures.js';
+import { RunFailure } from '../failures.js';
 import { failureOf, type Contract } from '../report/contract.js';
 import type { RunEffects, TargetSession } from '../session.js';
 import type { Settings } from '../settings.js';
@@ -15,7 +15,7 @@ export async function compareModes(
   const compare = settings.compare;
   if (!compare) return;
   if (!session.switcher) {
-    throw new CheckFailure(
+    throw new RunFailure(
       'compare-failed',
       'This target cannot switch router modes, so modes cannot be compared on it.',
     );

@@ -4,7 +4,7 @@
 // timeout) or, for DYN_ROUTER_MODE before 1.5, silently routes round-robin.
 // Pure: the version comes in from the target (launch interpreter, frontend image tag).
 
-import { CheckFailure } from '../failures.js';
+import { RunFailure } from '../failures.js';
 import {
   firstReleaseWith,
   firstReleaseWithMode,
@@ -124,14 +124,14 @@ function envSupport(env: string): ((r: ReleaseSeries) => boolean) | undefined {
 export function checkRelease(
   release: DynamoRelease | undefined,
   needs: CapabilityNeeds,
-): CheckFailure | undefined {
+): RunFailure | undefined {
   const series = release?.series;
   if (!release || !series) return undefined;
   const has = series.routerModes.join(', ');
   if (needs.mode && !series.routerModes.includes(needs.mode)) {
     const first = firstReleaseWithMode(needs.mode);
     const since = first ? `; ${needs.mode} first appears in ${firstVersionName(first)}` : '';
-    return new CheckFailure(
+    return new RunFailure(
       'unsupported-mode',
       `${named(release)} has no router mode ${needs.mode}: its frontend offers ${has}${since}. ${unknownModeEffect(series, needs.modeVia ?? 'flag')}, so nothing was ${needs.nothingDone}.`,
       first
@@ -149,7 +149,7 @@ export function checkRelease(
     const [name, supports] = lacking;
     const first = supports ? firstReleaseWith(supports) : undefined;
     const since = first ? `; it first appears in ${firstVersionName(first)}` : '';
-    return new CheckFailure(
+    return new RunFailure(
       'unsupported-mode',
       `${named(release)} does not know ${name} (release ${seriesName(series)} offers the router modes ${has})${since}. Nothing was ${needs.nothingDone}.`,
       first ? `remove ${name}, or upgrade Dynamo to ${firstVersionName(first)} or later` : `remove ${name}`,

@@ -2,7 +2,7 @@
 // `frontend-args` and the runner's DYN_* env, which the launched frontend inherits. Found before
 // launch so a contradiction is refused instead of reported as a wrong mode later. Pure.
 
-import { CheckFailure } from '../failures.js';
+import { RunFailure } from '../failures.js';
 import { pinnedFlags } from '../pinned-args.js';
 
 /** Dynamo's boolean env rule: true only for true/1/yes/on, any case. */
@@ -10,7 +10,7 @@ const truthy = (value: string | undefined): boolean =>
   value !== undefined && ['true', '1', 'yes', 'on'].includes(value.trim().toLowerCase());
 
 export interface LaunchPins {
-  failure?: CheckFailure;
+  failure?: RunFailure;
   limitations: string[];
   /** Routing flags found in frontend-args, for the release check. */
   flags: string[];
@@ -43,14 +43,14 @@ export function launchPins(
       ? '`--load-aware` in `frontend-args`'
       : `DYN_ROUTER_LOAD_AWARE=${env.DYN_ROUTER_LOAD_AWARE} in the runner's environment (the launched frontend inherits it)`;
     out.failure = loadAwareArg
-      ? new CheckFailure(
+      ? new RunFailure(
           'bad-input',
           `Input \`frontend-args\` has \`--load-aware\`, which makes the frontend route in kv mode with KV events off whatever --router-mode says; that contradicts \`mode: ${wanted}\`${wanted === 'kv' ? ' with KV events on' : ''}.`,
           wanted === 'kv'
             ? 'remove `--load-aware` from `frontend-args`, or set `kv-events: false` (approximate kv is what it selects)'
             : 'remove `--load-aware` from `frontend-args`',
         )
-      : new CheckFailure(
+      : new RunFailure(
           'args-pin-mode',
           `${where} makes the frontend route in kv mode with KV events off whatever --router-mode says; \`mode: ${wanted}\` would not take effect.`,
           'unset DYN_ROUTER_LOAD_AWARE for this step (env: DYN_ROUTER_LOAD_AWARE: "") or use `mode: kv` with `kv-events: false`',

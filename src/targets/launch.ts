@@ -8,7 +8,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CheckFailure } from '../failures.js';
+import { RunFailure } from '../failures.js';
 import { shellJoin } from '../args.js';
 import { sleep } from '../check/retry.js';
 import { httpClient } from '../check/http.js';
@@ -84,7 +84,7 @@ export async function launchFrontend(
     url.hostname.replace(/^\[|\]$/g, '') === 'localhost' ? '127.0.0.1' : url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   if (await portInUse(host, port)) {
-    throw new CheckFailure(
+    throw new RunFailure(
       'launch-failed',
       `Something already listens on ${host}:${port}, so the check would test that server instead of the launched frontend.`,
       'stop the other server or pick a free port in `base-url`',
@@ -120,7 +120,7 @@ export async function launchFrontend(
   if (spawnError || !child.pid) {
     const reason =
       spawnError?.code === 'ENOENT' ? `"${argv[0]}" was not found` : (spawnError?.message ?? 'no process id');
-    throw new CheckFailure(
+    throw new RunFailure(
       'launch-failed',
       `Could not start the frontend: ${reason}.`,
       'set the `python` input to an interpreter with ai-dynamo installed',
@@ -134,7 +134,7 @@ export async function launchFrontend(
     for (;;) {
       if (exitCode !== undefined || exitSignal) {
         const how = exitSignal ? `was killed by ${exitSignal}` : `exited with code ${exitCode}`;
-        throw new CheckFailure(
+        throw new RunFailure(
           'launch-failed',
           `The frontend ${how} before it answered on ${options.baseUrl}.`,
           'read the frontend log in the details; check that `python` has ai-dynamo installed and the arguments are valid',
@@ -142,7 +142,7 @@ export async function launchFrontend(
       }
       if (await isLive(options.baseUrl)) break;
       if (Date.now() > deadline) {
-        throw new CheckFailure(
+        throw new RunFailure(
           'launch-failed',
           `The frontend did not answer GET /live on ${options.baseUrl} within ${Math.round(options.timeoutMs / 1000)} s.`,
           'read the frontend log in the details; raise `launch-timeout` on a slow runner',
@@ -156,12 +156,12 @@ export async function launchFrontend(
     }
   } catch (error) {
     await stopFrontend(launched);
-    if (error instanceof CheckFailure) {
+    if (error instanceof RunFailure) {
       const detail = {
         title: `Frontend log (last lines of ${logPath})`,
         text: logTail(logPath) || '(empty)',
       };
-      throw new CheckFailure(error.code, error.message, error.hint, [...error.details, detail]);
+      throw new RunFailure(error.code, error.message, error.hint, [...error.details, detail]);
     }
     throw error;
   }

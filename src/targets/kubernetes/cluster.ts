@@ -1,6 +1,6 @@
 // Credentials and API access: the kubeconfig the credential actions leave behind, the few API
 // calls this target makes (each bounded by a timeout), and one mapping from API errors to
-// CheckFailure. Objects come back as plain JSON so unknown fields survive a read-modify-write.
+// RunFailure. Objects come back as plain JSON so unknown fields survive a read-modify-write.
 
 import { quote } from '../../runner/redact.js';
 import { existsSync } from 'node:fs';
@@ -20,7 +20,7 @@ import {
   type RequestContext,
   type ResponseContext,
 } from './client.js';
-import { CheckFailure } from '../../failures.js';
+import { RunFailure } from '../../failures.js';
 import { DGD_GROUP, DGD_PLURAL, FIELD_MANAGER, type ObjectRef } from './dgd.js';
 import { asArray, asObject, asString, dig, isObject, type JsonObject } from './json.js';
 
@@ -37,8 +37,8 @@ export interface Credentials {
   namespace?: string;
 }
 
-function unreachable(message: string, hint?: string): CheckFailure {
-  return new CheckFailure('cluster-unreachable', message, hint);
+function unreachable(message: string, hint?: string): RunFailure {
+  return new RunFailure('cluster-unreachable', message, hint);
 }
 
 /**
@@ -93,7 +93,7 @@ export function loadCredentials(
       );
     }
   } catch (error) {
-    if (error instanceof CheckFailure) throw error;
+    if (error instanceof RunFailure) throw error;
     throw unreachable(
       `The kubeconfig could not be read: ${firstLine(error)}.`,
       'check the kubeconfig file the credentials step wrote',
@@ -131,7 +131,7 @@ export async function maskSecrets(creds: Credentials, mask: (secret: string) => 
   try {
     await creds.kc.applyToHTTPSOptions(opts as never);
   } catch (error) {
-    throw new CheckFailure(
+    throw new RunFailure(
       'cluster-unauthorized',
       `The kubeconfig's credentials could not be obtained: ${firstLine(error)}.`,
       'check the credential plugin (exec or auth-provider) the kubeconfig names is installed and logged in',
@@ -196,8 +196,8 @@ export function apiFailure(
   what: string,
   server: string,
   notFoundHint?: string,
-): CheckFailure {
-  if (error instanceof CheckFailure) return error;
+): RunFailure {
+  if (error instanceof RunFailure) return error;
   if (error instanceof ApiException) {
     const status = statusOf(error.body);
     const detail = status.message ? `: ${status.message}` : '';
@@ -205,22 +205,22 @@ export function apiFailure(
     if (admission) return admission;
     switch (error.code) {
       case 401:
-        return new CheckFailure(
+        return new RunFailure(
           'cluster-unauthorized',
           `The Kubernetes API server at ${server} rejected the credentials (401) while trying to ${what}.`,
         );
       case 403:
-        return new CheckFailure('cluster-forbidden', `Forbidden (403) while trying to ${what}${detail}.`);
+        return new RunFailure('cluster-forbidden', `Forbidden (403) while trying to ${what}${detail}.`);
       case 404:
-        return new CheckFailure(
+        return new RunFailure(
           'not-found',
           `Not found (404) while trying to ${what}${detail}.`,
           notFoundHint,
         );
       case 409:
-        return new CheckFailure('conflict', `Conflict (409) while trying to ${what}${detail}.`);
+        return new RunFailure('conflict', `Conflict (409) while trying to ${what}${detail}.`);
       default:
-        return new CheckFailure(
+        return new RunFailure(
           error.code >= 500 ? 'cluster-unreachable' : 'bad-input',
           `The Kubernetes API answered ${error.code}${status.reason ? ` ${status.reason}` : ''} while trying to ${what}${detail}.`,
           error.code >= 500
@@ -264,11 +264,11 @@ export function apiFailure(
  * denied the write (the operator's validation: 403 from older releases, 422 from newer ones), a
  * schema or CEL rule (422 Invalid), or a webhook that could not be called (500, failurePolicy Fail).
  */
-function admissionFailure(code: number, status: StatusBody, what: string): CheckFailure | undefined {
+function admissionFailure(code: number, status: StatusBody, what: string): RunFailure | undefined {
   const message = status.message ?? '';
   const denied = /admission webhook "([^"]+)" denied the request:?\s*([\s\S]*)/.exec(message);
   if (denied && code >= 400 && code < 500) {
-    return new CheckFailure(
+    return new RunFailure(
       'rejected-by-cluster',
       `The cluster refused to ${what}: admission webhook ${denied[1]} denied the request (${code}): ${quote(denied[2] || 'without explanation', 600)}`,
       "fix what the webhook names in the object (or ask whoever runs the Dynamo operator); the identity's permissions are not the problem",
@@ -276,14 +276,14 @@ function admissionFailure(code: number, status: StatusBody, what: string): Check
   }
   const uncalled = /failed calling webhook "([^"]+)"/.exec(message);
   if (uncalled && code >= 500) {
-    return new CheckFailure(
+    return new RunFailure(
       'rejected-by-cluster',
       `The cluster could not ${what}: its admission webhook ${uncalled[1]} could not be called (${code}), and it fails closed: ${quote(message, 600)}`,
       "the Dynamo operator's webhook is not serving: check the operator pods (`kubectl get pods -A -l app.kubernetes.io/name=dynamo-operator`) and run again once they are Ready",
     );
   }
   if (code === 422 && status.reason === 'Invalid') {
-    return new CheckFailure(
+    return new RunFailure(
       'rejected-by-cluster',
       `The cluster refused to ${what} as invalid (422): ${quote(message, 600)}`,
       'fix the field the message names in the object; the change itself was not applied',

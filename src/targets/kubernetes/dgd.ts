@@ -1,7 +1,7 @@
 // Where the frontend lives inside the object the action changes: a DynamoGraphDeployment in
 // either served version, or a plain apps/v1 Deployment. Pure: reads raw JSON, returns paths.
 
-import { CheckFailure } from '../../failures.js';
+import { RunFailure } from '../../failures.js';
 import type { EnvEntry } from '../../report/contract.js';
 import { asArray, asObject, asString, clone, dig, isObject, stringList, type JsonObject } from './json.js';
 
@@ -91,7 +91,7 @@ function frontendPick<T extends { name: string }>(
   sidecars: string[] = [],
 ): T {
   if (candidates.length === 0 && sidecars.length > 0) {
-    throw new CheckFailure(
+    throw new RunFailure(
       'not-found',
       `${what} runs its frontend as a frontendSidecar of ${sidecars.join(', ')}, not as a frontend component; this action changes the env of a frontend component (or a plain Deployment's frontend container) only, and writing a worker component would roll the workers.`,
       `set DYN_ROUTER_MODE in the sidecar's env in your manifest yourself and apply it, or run the frontend as its own component (componentType/type: frontend); then check it with \`base-url\` or with \`mode\` empty`,
@@ -104,7 +104,7 @@ function frontendPick<T extends { name: string }>(
     if (match) return match;
   }
   const names = candidates.map((c) => c.name).join(', ');
-  throw new CheckFailure(
+  throw new RunFailure(
     'not-found',
     candidates.length === 0
       ? `${what} has no frontend component (none has the frontend type).`
@@ -189,7 +189,7 @@ export function locateDeploymentFrontend(obj: JsonObject, ref: ObjectRef): Front
   if (index < 0 && containers.length === 1) index = 0;
   if (index < 0) {
     const names = containers.map((c) => asString(dig(c, 'name'))).join(', ');
-    throw new CheckFailure(
+    throw new RunFailure(
       'not-found',
       `Deployment ${ref.namespace}/${ref.name} has ${containers.length} containers (${names}) and none runs dynamo.frontend, so the frontend container is unclear.`,
       'run the frontend as `python3 -m dynamo.frontend` in one container, or use a DynamoGraphDeployment',
@@ -327,7 +327,7 @@ export function refuseNewContainer(obj: JsonObject, path: Path): void {
           path.findIndex((p, k) => k >= i && /^\d+$/.test(p)),
         ),
       );
-      throw new CheckFailure(
+      throw new RunFailure(
         'not-found',
         `The frontend has no \`main\` container in ${at}, and the router env cannot be added there without creating a container with no \`image\` (the v1beta1 API requires one).`,
         `add a \`main\` container with the frontend's image to ${at}, or write the DGD through v1alpha1 (\`dynamographdeployments.v1alpha1.nvidia.com\`), whose component \`envs\` need no container`,

@@ -8,7 +8,7 @@ import net from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import { PortForward, WebSocketHandler, type KubeConfig } from './client.js';
 import WebSocket from 'ws';
-import { CheckFailure } from '../../failures.js';
+import { RunFailure } from '../../failures.js';
 import type { KubeApi } from './cluster.js';
 import { pickPod, type ServicePort } from './service-port.js';
 
@@ -81,7 +81,7 @@ function statusMessage(body: string): string | undefined {
 
 /** What went wrong opening one forwarded connection, as the failure to report. */
 function problemOf(error: unknown, rejections: Rejections, where: string): Problem {
-  if (error instanceof CheckFailure)
+  if (error instanceof RunFailure)
     return { code: 'port-forward-failed', message: error.message, hint: error.hint };
   const target = error && typeof error === 'object' ? (error as { target?: unknown }).target : undefined;
   const rejected = target && typeof target === 'object' ? rejections.get(target) : undefined;
@@ -146,7 +146,7 @@ export async function resolvePod(
   const pods = await api.listPods(target.namespace, target.selector);
   const picked = pickPod(pods.items, target.port.targetPort);
   if (!picked) {
-    throw new CheckFailure(
+    throw new RunFailure(
       'port-forward-failed',
       pods.items.length === 0
         ? `No pod matches the selector ${target.selector} of Service ${target.namespace}/${target.service}.`
@@ -235,7 +235,7 @@ export async function startForward(
       code: 'port-forward-failed' as const,
       message: `The port-forward to Service ${target.namespace}/${target.service} closed before the frontend answered.`,
     };
-    throw new CheckFailure(problem.code, problem.message, problem.hint);
+    throw new RunFailure(problem.code, problem.message, problem.hint);
   }
   log(
     `Port-forward: 127.0.0.1:${address.port} → Service ${target.namespace}/${target.service} (pod port ${String(target.port.targetPort)}), one connection per request.`,

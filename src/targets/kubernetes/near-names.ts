@@ -1,7 +1,7 @@
 // A deployment name that does not exist: say that (not "the Service does not exist") and list
 // the near names, so a typo (`mocker-agx`) is one look away from its fix (`mocker-agg`).
 
-import { CheckFailure } from '../../failures.js';
+import { RunFailure } from '../../failures.js';
 import type { KubeApi } from './cluster.js';
 import { DGD_GROUP, DGD_PLURAL } from './dgd.js';
 import { asString, dig } from './json.js';
@@ -28,7 +28,7 @@ export async function missingDeployment(
   namespace: string,
   deployment: string,
   versions: readonly string[],
-): Promise<CheckFailure | undefined> {
+): Promise<RunFailure | undefined> {
   if (versions.length === 0) return undefined;
   let names: string[];
   try {
@@ -46,7 +46,7 @@ export async function missingDeployment(
       : near.length
         ? ` Did you mean ${near.join(' or ')}?`
         : ` It has: ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}.`;
-  return new CheckFailure(
+  return new RunFailure(
     'not-found',
     `DynamoGraphDeployment ${namespace}/${deployment} does not exist.${known} List them with \`${list}\`.`,
     near.length

@@ -20,7 +20,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CheckFailure } from '../../failures.js';
+import { RunFailure } from '../../failures.js';
 
 export interface RecipeFile {
   /** The path as the input gave it (for messages). */
@@ -40,8 +40,8 @@ export interface RecipePolicy {
 
 const HINT = 'point `recipe` at a deploy.yaml holding exactly one DynamoGraphDeployment';
 
-function pathFailure(input: string, problem: string, hint: string): CheckFailure {
-  return new CheckFailure('bad-input', `Input \`recipe\` (${input}): ${problem}`, hint);
+function pathFailure(input: string, problem: string, hint: string): RunFailure {
+  return new RunFailure('bad-input', `Input \`recipe\` (${input}): ${problem}`, hint);
 }
 
 /** A relative path that climbs out (`..` or `../x`), unlike a name that starts with dots (`..x`). */

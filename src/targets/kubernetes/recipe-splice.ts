@@ -18,7 +18,7 @@ import {
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
-import { CheckFailure } from '../../failures.js';
+import { RunFailure } from '../../failures.js';
 import type { EnvEntry } from '../../report/contract.js';
 import { withValueAt, type Path } from './dgd.js';
 import type { JsonObject } from './json.js';
@@ -97,7 +97,7 @@ class Splicer {
 }
 
 function range(node: Node): Range {
-  if (!node.range) throw new CheckFailure('internal', 'A recipe node has no source range.');
+  if (!node.range) throw new RunFailure('internal', 'A recipe node has no source range.');
   return node.range as Range;
 }
 
@@ -221,7 +221,7 @@ function editSeq(s: Splicer, seq: YAMLSeq, next: EnvEntry[], parent: YAMLMap | u
 
   if (kept === 0 && appended.length === 0 && before.size === 0 && !seq.flow) {
     // Every entry went: an empty list, written `[]` after the key (a block list cannot be empty).
-    if (!parent) throw new CheckFailure('internal', 'A recipe env list has no parent mapping.');
+    if (!parent) throw new RunFailure('internal', 'A recipe env list has no parent mapping.');
     const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === key) as Pair<Node, Node>;
     const colon = s.src.indexOf(':', range(pair.key)[1]);
     s.edits.push({ start: colon + 1, end: colon + 1, text: ' []' });
@@ -382,7 +382,7 @@ function createList(s: Splicer, path: (string | number)[], next: EnvEntry[]): vo
     return;
   }
   if (!isMap(node))
-    throw new CheckFailure(
+    throw new RunFailure(
       'bad-input',
       `The recipe has no mapping at ${path.slice(0, i).join('.')} to hold the env list.`,
       'fix the recipe by hand',
@@ -434,8 +434,8 @@ function canonical(value: unknown): string {
   );
 }
 
-function aliasFailure(path: (string | number)[]): CheckFailure {
-  return new CheckFailure(
+function aliasFailure(path: (string | number)[]): RunFailure {
+  return new RunFailure(
     'bad-input',
     `The recipe's ${path.join('.')} is a YAML alias; the action does not rewrite shared (aliased) nodes.`,
     'write the frontend env out in full in the recipe, or set `write-recipe: false`',
@@ -448,7 +448,7 @@ function aliasFailure(path: (string | number)[]): CheckFailure {
  */
 export function spliceEnvLists(src: string, docIndex: number, edits: ListEdit[]): string {
   const docs = parseAllDocuments(src);
-  if (!Array.isArray(docs)) throw new CheckFailure('internal', 'The recipe has no documents.');
+  if (!Array.isArray(docs)) throw new RunFailure('internal', 'The recipe has no documents.');
   const doc = docs[docIndex];
   const s = new Splicer(src, doc);
   let expected = doc.toJS() as JsonObject;
@@ -477,7 +477,7 @@ export function spliceEnvLists(src: string, docIndex: number, edits: ListEdit[])
         canonical(d.toJS()) === canonical(i === docIndex ? expected : docs[i].toJS()),
     );
   if (!ok) {
-    throw new CheckFailure(
+    throw new RunFailure(
       'internal',
       'Rewriting the recipe in place would not give the intended env lists; the recipe was left as it was.',
       'update the recipe by hand with the env-patch output, and report the recipe layout in an issue',

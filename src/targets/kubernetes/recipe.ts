@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments, type Document } from 'yaml';
-import { CheckFailure } from '../../failures.js';
+import { RunFailure } from '../../failures.js';
 import type { EnvEntry } from '../../report/contract.js';
 import { DGD_GROUP, dgdRef, envAt, locateDgdFrontend, type DgdVersion } from './dgd.js';
 import { computeEnvChange, type EnvLists, type KvEventsWant } from './env-change.js';
@@ -26,8 +26,8 @@ export interface RecipeTarget {
   object: JsonObject;
 }
 
-function recipeFailure(path: string, problem: string): CheckFailure {
-  return new CheckFailure(
+function recipeFailure(path: string, problem: string): RunFailure {
+  return new RunFailure(
     'bad-input',
     `Input \`recipe\` (${path}): ${problem}`,
     'point `recipe` at a deploy.yaml holding exactly one DynamoGraphDeployment',

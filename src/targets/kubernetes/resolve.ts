@@ -1,7 +1,7 @@
 // Which objects a run works on: namespace, frontend Service and the object that owns the
 // frontend (a DGD in the version the recipe or the cluster prefers, or a plain Deployment).
 
-import { CheckFailure } from '../../failures.js';
+import { RunFailure } from '../../failures.js';
 import type { KubernetesSettings } from '../../settings.js';
 import { apiFailure, dgdVersions, type KubeApi } from './cluster.js';
 import {
@@ -43,7 +43,7 @@ export function resolveNamespace(
 }
 
 function isNotFound(error: unknown): boolean {
-  return error instanceof CheckFailure && error.code === 'not-found';
+  return error instanceof RunFailure && error.code === 'not-found';
 }
 
 export async function resolveTarget(
@@ -71,7 +71,7 @@ export async function resolveTarget(
     if (failure.code !== 'not-found') throw failure;
     // A Service is also "not found" in a namespace that does not exist: say which it is.
     if ((await api.namespaceExists?.(namespace)) === false) {
-      throw new CheckFailure(
+      throw new RunFailure(
         'not-found',
         `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`,
         "set `namespace` (or the recipe's metadata.namespace) to the namespace the deployment runs in",
@@ -81,7 +81,7 @@ export async function resolveTarget(
     const missing =
       k.service || !deployment ? undefined : await missingDeployment(api, namespace, deployment, versions);
     if (missing) throw missing;
-    throw new CheckFailure(
+    throw new RunFailure(
       'not-found',
       `Service ${namespace}/${serviceName} does not exist${k.service ? '' : ` (the default name for deployment ${deployment})`}. List the candidates with \`${listCandidatesCommand(namespace, 'svc')}\`.`,
       `set \`service\` to the frontend Service (the operator names it \`<dgd-name>-<frontend component name in lower case>\`, e.g. \`${deployment ?? 'my-dgd'}-frontend\` for a component named Frontend)`,
@@ -127,7 +127,7 @@ export async function resolveTarget(
     } catch (error) {
       const failure = apiFailure(error, `get Deployment ${namespace}/${deployment}`, server);
       if (!isNotFound(failure)) throw failure;
-      throw new CheckFailure(
+      throw new RunFailure(
         'not-found',
         `Neither a DynamoGraphDeployment nor a Deployment named ${namespace}/${deployment} exists${preferred ? '' : ' (the Dynamo operator CRD is not installed)'}. List the candidates with \`${listCandidatesCommand(namespace, preferred ? 'dgd' : 'deployments')}\`.`,
         'set `deployment` to the DynamoGraphDeployment (or Deployment) that runs the frontend',
@@ -191,7 +191,7 @@ function refuseOperatorManaged(object: JsonObject, namespace: string, name: stri
     asString(dig(object, 'metadata', 'labels', GRAPH_LABEL)) ??
     (owner.kind === 'DynamoGraphDeployment' ? asString(owner.name) : undefined);
   const ownerName = `${String(owner.kind)} ${String(owner.name)}`;
-  throw new CheckFailure(
+  throw new RunFailure(
     'bad-input',
     `Deployment ${namespace}/${name} is managed by ${ownerName}${graph && owner.kind !== 'DynamoGraphDeployment' ? ` of DynamoGraphDeployment ${graph}` : ''}: the Dynamo operator regenerates it from the DynamoGraphDeployment and would overwrite the change. Nothing was written.`,
     graph
@@ -274,9 +274,9 @@ export function authoredVersion(
   return { version: served[0] as DgdVersion, reason: `the only version served: ${served[0]}` };
 }
 
-function notFoundDgd(failure: CheckFailure, namespace: string, name: string): CheckFailure {
+function notFoundDgd(failure: RunFailure, namespace: string, name: string): RunFailure {
   if (!isNotFound(failure)) return failure;
-  return new CheckFailure(
+  return new RunFailure(
     'not-found',
     `DynamoGraphDeployment ${namespace}/${name} does not exist. List the candidates with \`${listCandidatesCommand(namespace, 'dgd')}\`.`,
     'apply the recipe first, or set `namespace`/`deployment` to where it runs',
@@ -286,7 +286,7 @@ function notFoundDgd(failure: CheckFailure, namespace: string, name: string): Ch
 /** Only a namespace given: the namespace's single DGD, if it has exactly one. */
 async function onlyDgd(api: KubeApi, namespace: string, versions: string[]): Promise<string> {
   if (versions.length === 0) {
-    throw new CheckFailure(
+    throw new RunFailure(
       'bad-input',
       'Only `namespace` was given and the cluster has no DynamoGraphDeployment CRD; name the frontend with `deployment` or `service`.',
       'set `deployment` or `service`',
@@ -301,13 +301,13 @@ async function onlyDgd(api: KubeApi, namespace: string, versions: string[]): Pro
   const names = items.map((i) => asString(dig(i, 'metadata', 'name')) ?? '?');
   if (names.length === 1) return names[0];
   if (names.length === 0 && (await api.namespaceExists?.(namespace)) === false) {
-    throw new CheckFailure(
+    throw new RunFailure(
       'not-found',
       `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`,
       "set `namespace` (or the recipe's metadata.namespace) to the namespace the deployment runs in",
     );
   }
-  throw new CheckFailure(
+  throw new RunFailure(
     names.length === 0 ? 'not-found' : 'bad-input',
     names.length === 0
       ? `Namespace ${namespace} has no DynamoGraphDeployment. List them everywhere with \`kubectl get dgd -A\`.`
@@ -335,7 +335,7 @@ async function deploymentBehind(
     return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
   });
   if (matches.length === 1) return asString(dig(matches[0], 'metadata', 'name')) ?? '';
-  throw new CheckFailure(
+  throw new RunFailure(
     'not-found',
     `Service ${namespace}/${serviceName} has no ${GRAPH_LABEL} label and ${matches.length === 0 ? 'no' : `${matches.length}`} Deployment(s) match its selector, so the object to change is unclear.`,
     'set `deployment` to the DynamoGraphDeployment or Deployment that runs the frontend',

@@ -2,7 +2,7 @@
 // resourceVersion; a dropped watch is re-listed and re-watched, a 410 Gone too. Never outlives
 // the deadline: the cause of a stall is gathered inside it.
 
-import { CheckFailure } from '../../failures.js';
+import { RunFailure } from '../../failures.js';
 import type { KubeApi, WatchEvent } from './cluster.js';
 import type { RouterExpectation } from './env-change.js';
 import { asString, dig, type JsonObject } from './json.js';
@@ -166,7 +166,7 @@ export async function waitForRollout(
     lastError && state.fresh.length === 0 && pods.size === 0
       ? ` (last watch problem: ${String((lastError as Error).message ?? lastError)})`
       : '';
-  throw new CheckFailure(
+  throw new RunFailure(
     'rollout-timeout',
     `The frontend did not finish rolling out ${revertedSeen ? `(stopped waiting after ${Math.round((now() - started) / 1000)} s)` : `within ${Math.round(options.timeoutMs / 1000)} s`}: ${cause}. State: ${state.summary}${watchNote}.`,
     undefined,

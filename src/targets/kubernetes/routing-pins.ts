@@ -4,7 +4,7 @@
 // (`--router-policy-config` or DYN_ROUTER_POLICY_CONFIG), whose `router:` settings win over flags
 // in 1.6. Found before any write; each is reported with where it sits and what to change. Pure.
 
-import { CheckFailure } from '../../failures.js';
+import { RunFailure } from '../../failures.js';
 import type { EnvEntry } from '../../report/contract.js';
 import { argvOf, envAt, pathText, type FrontendLocation, type Path } from './dgd.js';
 import type { JsonObject } from './json.js';
@@ -45,7 +45,7 @@ function effective(
 }
 
 export interface RoutingPins {
-  failure?: CheckFailure;
+  failure?: RunFailure;
   limitations: string[];
 }
 
@@ -69,7 +69,7 @@ export function routingPins(
     );
   } else if (loadAware && truthy(loadAware.entry.value) && !(mode === 'kv' && kvEventsOff)) {
     const scope = loadAware.graph ? ' (graph-level env: it applies to every service)' : '';
-    out.failure = new CheckFailure(
+    out.failure = new RunFailure(
       'args-pin-mode',
       `${LOAD_AWARE}=${loadAware.entry.value} in ${loadAware.where}${scope} makes the frontend route in kv mode with KV events off whatever DYN_ROUTER_MODE says; the change to ${mode}${mode === 'kv' ? ' with KV events' : ''} would have no effect.`,
       `remove ${LOAD_AWARE} from ${loadAware.where} (or set it to "false")${mode === 'kv' ? ', or set `kv-events: false` (approximate kv is what it selects)' : ''}, then run again`,

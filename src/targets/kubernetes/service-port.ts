@@ -1,7 +1,7 @@
 // Service → pod and port, as kube-proxy would pick them: the Service's selector, its HTTP port,
 // and the targetPort (a number, or a name looked up in the pod's container ports). Pure.
 
-import { CheckFailure } from '../../failures.js';
+import { RunFailure } from '../../failures.js';
 import { asArray, asObject, asString, dig, isObject, type JsonObject } from './json.js';
 
 export function selectorOf(labels: Record<string, unknown> | undefined): string {
@@ -26,7 +26,7 @@ export function frontendServicePort(service: JsonObject): ServicePort {
   const ports = (asArray(dig(service, 'spec', 'ports')) ?? []).filter(isObject);
   const chosen = ports.find((p) => p.name === 'http') ?? ports.find((p) => p.port === 8000) ?? ports[0];
   if (!chosen) {
-    throw new CheckFailure(
+    throw new RunFailure(
       'port-forward-failed',
       `Service ${String(dig(service, 'metadata', 'name'))} has no ports.`,
       'give the frontend Service an http port (8000)',

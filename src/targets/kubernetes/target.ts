@@ -2,7 +2,7 @@
 // change, write it conflict-safely, wait for the rollout, forward a port, hand over for the check.
 
 import { readFileSync } from 'node:fs';
-import { CheckFailure } from '../../failures.js';
+import { RunFailure } from '../../failures.js';
 import { kvEventsDecision, type Plan } from '../../plan.js';
 import type { EnvPatch, ReportDetail } from '../../report/contract.js';
 import type { TargetDeps, TargetSession } from '../../session.js';
@@ -188,7 +188,7 @@ export function decideMode(
   const pinned = pinnedFlags(command, args);
   const verdict = judgePinned(pinned, mode, kvWant !== 'off', pathText(loc.argsPath));
   if (!verdict.ok)
-    throw new CheckFailure(
+    throw new RunFailure(
       'args-pin-mode',
       verdict.message ?? 'The frontend args pin the router mode.',
       verdict.hint,
@@ -218,7 +218,7 @@ async function refuseIfOnDelete(api: KubeApi, target: ResolvedTarget, selector: 
   }
   if (!rollsOnlyOnDelete(target.object, pods)) return;
   const name = `${target.ref.namespace}/${target.ref.name}`;
-  throw new CheckFailure(
+  throw new RunFailure(
     'will-not-roll',
     `DynamoGraphDeployment ${name} runs on Grove with ${GROVE_UPDATE_STRATEGY}: OnDelete, so the operator never replaces a running frontend pod: an env change would not reach the frontend until its pods are deleted. Nothing was written.`,
     `either set \`${GROVE_UPDATE_STRATEGY}: RollingRecreate\` on the DGD, or apply the change and delete the frontend pods yourself: \`kubectl delete pod -n ${target.namespace} -l ${selector}\` (Grove recreates them with the new env)`,
@@ -231,7 +231,7 @@ export async function openKubernetesTarget(
   deps: TargetDeps,
 ): Promise<TargetSession> {
   const k = settings.kubernetes;
-  if (!k) throw new CheckFailure('internal', 'Kubernetes target opened without Kubernetes settings.');
+  if (!k) throw new RunFailure('internal', 'Kubernetes target opened without Kubernetes settings.');
   const log = (line: string) => deps.log.info(line);
   // The rollout and the port-forward each fold into a log group of their own.
   const grouped =
@@ -317,7 +317,7 @@ export async function openKubernetesTarget(
       { timeoutMs: k.rolloutTimeoutMs, log },
     ).catch((error: unknown) =>
       Promise.reject(
-        error instanceof CheckFailure ? error : apiFailure(error, 'watch the frontend pods', api.server),
+        error instanceof RunFailure ? error : apiFailure(error, 'watch the frontend pods', api.server),
       ),
     );
 
@@ -485,7 +485,7 @@ export async function openKubernetesTarget(
           log,
         );
       } catch (error) {
-        throw error instanceof CheckFailure
+        throw error instanceof RunFailure
           ? error
           : apiFailure(error, `find a Ready pod behind Service ${namespace}/${serviceName}`, api.server);
       }
@@ -570,7 +570,7 @@ export async function openKubernetesTarget(
   async function failedAfterWrite(error: unknown): Promise<unknown> {
     if (!written || !session.envPatch) return error;
     const failure =
-      error instanceof CheckFailure
+      error instanceof RunFailure
         ? error
         : apiFailure(error, `finish the change of ${describeLocation(loc)}`, api.server);
     // Superseded: another writer changed the router env since (two pipelines racing). Its
@@ -586,7 +586,7 @@ export async function openKubernetesTarget(
       if (!ours) {
         const theirs = effectiveEntry(lists, MODE_VAR)?.value ?? 'unset';
         return Object.assign(
-          new CheckFailure(
+          new RunFailure(
             'conflict',
             `${failure.message} Another writer changed ${describeLocation(loc)} meanwhile (${MODE_VAR} is now ${theirs}): this run's change was superseded and is left as the other writer set it.`,
             gitops
@@ -609,7 +609,7 @@ export async function openKubernetesTarget(
         ? ' The previous env was restored (rollback-on-failure).'
         : ` Rollback failed, so the change may still be applied: ${session.details.find((d) => d.title === 'Rollback failed')?.text ?? 'see the log'}.`;
     }
-    const reported = new CheckFailure(failure.code, `${failure.message}${note}`, failure.hint, [
+    const reported = new RunFailure(failure.code, `${failure.message}${note}`, failure.hint, [
       ...failure.details,
       ...session.details,
     ]);
@@ -712,7 +712,7 @@ async function rollBack(
     log('Rollback finished.');
   } catch (error) {
     const failure =
-      error instanceof CheckFailure
+      error instanceof RunFailure
         ? error
         : apiFailure(error, `restore ${describeLocation(loc)}`, api.server);
     if (session.envPatch) session.envPatch.rolledBack = false;

@@ -2,7 +2,7 @@
 // means someone wrote in between, so read again and recompute, a bounded number of times.
 
 import { ApiException } from './client.js';
-import { CheckFailure } from '../../failures.js';
+import { RunFailure } from '../../failures.js';
 import type { JsonObject } from './json.js';
 
 export interface Computed<T> {
@@ -29,7 +29,7 @@ export interface Updated<T> {
 export function isConflict(error: unknown): boolean {
   return (
     (error instanceof ApiException && error.code === 409) ||
-    (error instanceof CheckFailure && error.code === 'conflict')
+    (error instanceof RunFailure && error.code === 'conflict')
   );
 }
 
@@ -54,7 +54,7 @@ export async function conflictSafeUpdate<T>(
     } catch (error) {
       if (!isConflict(error)) throw error;
       if (attempt >= attempts) {
-        throw new CheckFailure(
+        throw new RunFailure(
           'conflict',
           `${options.what} kept changing while this run tried to write it: ${attempts} attempts each met a newer version (409 Conflict). Nothing was written.`,
         );
