@@ -2,10 +2,10 @@
 // outputs, a job summary and annotations; the post step stops a launched frontend.
 
 import { httpClient } from './check/http.js';
-import { RunFailure } from './failures.js';
+import { RunFailure, toFailure } from './failures.js';
 import { contractOutputs, failureOf, outputCutNotes, type Contract } from './report/contract.js';
 import { renderSummary, verdictText } from './report/summary.js';
-import { runRouterCheck, toFailure } from './run.js';
+import { runRouterCheck } from './run.js';
 import { actionInputs, parseSettings, DEFAULT_BASE_URL, type Settings } from './settings.js';
 import { bannerLine, dryRunLines, passWarning } from './report/log-lines.js';
 import { VERSION } from './version.js';

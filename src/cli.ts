@@ -8,7 +8,8 @@ import { httpClient } from './check/http.js';
 import { cliDocument, cliVerdict, cliWording, EXIT, exitCodeFor } from './cli-document.js';
 import { cliPrinter, jsonDocument } from './runner/print.js';
 import { secrets } from './runner/redact.js';
-import { runRouterCheck, toFailure } from './run.js';
+import { toFailure } from './failures.js';
+import { runRouterCheck } from './run.js';
 import { DEFAULT_BASE_URL, DEFAULTS, parseSettings } from './settings.js';
 import { VERSION } from './version.js';
 // The CLI checks a URL only: importing the target chooser would bundle the Kubernetes chunk.

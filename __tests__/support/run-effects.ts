@@ -67,6 +67,7 @@ export function fakeSession(
       ? {
           onCheckFailed: async (failure) => {
             events.push(`onCheckFailed ${failure.code}`);
+            return { details: [], limitations: [] };
           },
         }
       : {}),

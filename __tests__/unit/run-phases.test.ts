@@ -5,8 +5,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { compareModes } from '../../src/compare/compare-step.js';
 import { RunFailure } from '../../src/failures.js';
-import type { Contract } from '../../src/report/contract.js';
+import { knownRelease } from '../../src/releases/capabilities.js';
 import { runRouterCheck } from '../../src/run.js';
+import { TargetFailure } from '../../src/targets/target-failure.js';
 import { parseSettings } from '../../src/settings.js';
 import {
   fakeEffects,
@@ -94,9 +95,12 @@ describe('runRouterCheck phase order', () => {
     const envPatch = KV_ENV_PATCH;
     const effects = fakeEffects({
       open: async () => {
-        throw Object.assign(new RunFailure('rollout-timeout', 'The frontend did not finish rolling out.'), {
-          envPatch,
-        });
+        throw new TargetFailure(
+          new RunFailure('rollout-timeout', 'The frontend did not finish rolling out.'),
+          {
+            envPatch,
+          },
+        );
       },
     });
     const contract = await runRouterCheck(settings(K8S_RUN), effects);
@@ -112,8 +116,7 @@ describe('compareModes', () => {
   it('fails with compare-failed on a target that cannot switch modes, before any request', async () => {
     const effects = fakeEffects({});
     const session = fakeSession(effects.events);
-    const contract = { model: 'tiny-model', limitations: [] } as unknown as Contract;
-    await expect(compareModes(compareSettings(), session, contract, effects)).rejects.toMatchObject({
+    await expect(compareModes(compareSettings(), session, 'tiny-model', effects)).rejects.toMatchObject({
       code: 'compare-failed',
     });
     expect(effects.events).toEqual([]);
@@ -122,10 +125,9 @@ describe('compareModes', () => {
   it('does nothing without compare-modes', async () => {
     const effects = fakeEffects({});
     const session = fakeSession(effects.events, { switcher: fakeSwitcher(effects.events) });
-    const contract = { model: 'tiny-model', limitations: [] } as unknown as Contract;
-    await compareModes(settings(K8S_RUN), session, contract, effects);
+    const compared = await compareModes(settings(K8S_RUN), session, 'tiny-model', effects);
     expect(effects.events).toEqual([]);
-    expect(contract.comparison).toBeUndefined();
+    expect(compared?.comparison).toBeUndefined();
   });
 
   it('in a run: compare-modes on a URL target fails the run with compare-failed and closes the session', async () => {
@@ -135,5 +137,55 @@ describe('compareModes', () => {
     expect(contract.result).toBe('fail');
     expect(contract.failure?.code).toBe('compare-failed');
     expect(effects.events.slice(-3)).toEqual(['group Comparison', 'end Comparison', 'close']);
+  });
+});
+
+describe('folding phase results into the Contract', () => {
+  it('a launch the release refuses: nothing opened, the release found is still reported', async () => {
+    const effects = fakeEffects({ answers: healthyFrontend() });
+    effects.askRelease = async () => knownRelease('1.0.2', 'launch interpreter');
+    const contract = await runRouterCheck(settings({ launch: 'true', mode: 'least-loaded' }), effects);
+    expect(contract.failure?.code).toBe('unsupported-mode');
+    expect(contract.dynamoVersion).toBe('1.0.2 (launch interpreter)');
+    expect(effects.events).toEqual([]);
+  });
+
+  it("a rollback after a failed check: the patch records it, its detail follows the session's own", async () => {
+    const answers = { ...healthyFrontend(), '/v1/chat/completions': { status: 500, body: 'boom' } };
+    const effects = fakeEffects({
+      answers,
+      session: (events) =>
+        fakeSession(events, {
+          envPatch: KV_ENV_PATCH,
+          details: [{ title: 'Reproduce with kubectl', text: 'kubectl get …' }],
+          onCheckFailed: async () => ({
+            envPatch: { ...KV_ENV_PATCH, rolledBack: true },
+            details: [{ title: 'Rollback', text: 'Restored …' }],
+            limitations: ['The check failed, so the previous router env was restored (rollback-on-failure).'],
+          }),
+        }),
+    });
+    const contract = await runRouterCheck(settings(K8S_RUN), effects);
+    expect(contract.failure?.code).toBe('chat-error');
+    expect(contract.envPatch).toEqual({ ...KV_ENV_PATCH, rolledBack: true });
+    expect(KV_ENV_PATCH.rolledBack).toBeUndefined();
+    expect(contract.details.map((d) => d.title)).toEqual(['Reproduce with kubectl', 'Rollback']);
+    expect(contract.limitations).toContain(
+      'The check failed, so the previous router env was restored (rollback-on-failure).',
+    );
+  });
+
+  it('an unexpected error inside a target: internal, with the stack of the error first thrown', async () => {
+    const thrown = new TypeError('boom inside the target');
+    const effects = fakeEffects({
+      open: async () => {
+        throw TargetFailure.of(thrown, { where: { service: 'dynamo/mocker-agg-frontend' } });
+      },
+    });
+    const contract = await runRouterCheck(settings(K8S_RUN), effects);
+    expect(contract.failure?.code).toBe('internal');
+    expect(contract.failure?.message).toBe('Unexpected error: boom inside the target');
+    expect(contract.service).toBe('dynamo/mocker-agg-frontend');
+    expect(contract.details.find((d) => d.title.startsWith('Stack trace'))?.text).toBe(thrown.stack);
   });
 });

@@ -53,10 +53,7 @@ export async function runComparison(
       } catch (error) {
         const reason =
           error instanceof RunFailure ? `${error.code}: ${error.message}` : (error as Error).message;
-        throw new RunFailure(
-          'compare-failed',
-          `Could not switch to ${mode} for the comparison (${reason}).`,
-        );
+        throw new RunFailure('compare-failed', `Could not switch to ${mode} for the comparison (${reason}).`);
       }
       // Workers re-register with a restarted frontend: wait for the model like the smoke check.
       const ready = await smokeCheck(http, {

@@ -1,19 +1,30 @@
-// The comparison step: run compare-modes on the target's mode switcher and fold the result
-// (and its honest label) into the contract.
+// The comparison step: run compare-modes on the target's mode switcher and say what the result
+// means (its honest label; a mode with no successful request fails the run). It returns that;
+// `fold.ts` writes it into the Contract.
 
 import { RunFailure } from '../failures.js';
-import { failureOf, type Contract } from '../report/contract.js';
+import type { Comparison } from '../report/comparison-result.js';
 import type { RunEffects, TargetSession } from '../session.js';
 import type { Settings } from '../settings.js';
 
+/** What the comparison found, for the Contract. */
+export interface CompareOutcome {
+  comparison: Comparison;
+  /** What the comparison can and cannot show. */
+  limitation: string;
+  /** `compare-failed`, when a mode served no request. */
+  failure?: { code: 'compare-failed'; message: string };
+}
+
+/** Undefined without compare-modes. `model` is the one the smoke check used. */
 export async function compareModes(
   settings: Settings,
   session: TargetSession,
-  contract: Contract,
+  model: string,
   effects: RunEffects,
-): Promise<void> {
+): Promise<CompareOutcome | undefined> {
   const compare = settings.compare;
-  if (!compare) return;
+  if (!compare) return undefined;
   if (!session.switcher) {
     throw new RunFailure(
       'compare-failed',
@@ -24,26 +35,26 @@ export async function compareModes(
   const { comparisonText } = await import('../report/comparison.js');
   const comparison = await runComparison(effects.http, session.switcher, {
     compare,
-    model: contract.model,
+    model,
     apiKey: settings.apiKey,
     timeoutMs: settings.timeoutMs,
     retries: settings.retries,
     retryDelayMs: settings.retryDelayMs,
     log: effects.log,
   });
-  contract.comparison = comparison;
   for (const line of comparisonText(comparison).split('\n')) effects.log.info(line);
-  contract.limitations.push(
+  const limitation =
     comparison.label === 'measured difference'
       ? 'The comparison is a measured difference on this deployment and workload; other prompts, loads and hardware can differ.'
-      : `The comparison is a smoke comparison: it shows the modes work on a matched workload, not which is faster (${comparison.modes.find((m) => m.why)?.why ?? 'too few samples'}).`,
-  );
+      : `The comparison is a smoke comparison: it shows the modes work on a matched workload, not which is faster (${comparison.modes.find((m) => m.why)?.why ?? 'too few samples'}).`;
   const failed = comparison.modes.filter((m) => m.samples === 0);
-  if (failed.length > 0) {
-    contract.result = 'fail';
-    contract.failure = failureOf(
-      'compare-failed',
-      `No request succeeded in ${failed.map((m) => m.mode).join(', ')} during the comparison${failed[0].firstError ? ` (first error: ${failed[0].firstError})` : ''}.`,
-    );
-  }
+  if (failed.length === 0) return { comparison, limitation };
+  return {
+    comparison,
+    limitation,
+    failure: {
+      code: 'compare-failed',
+      message: `No request succeeded in ${failed.map((m) => m.mode).join(', ')} during the comparison${failed[0].firstError ? ` (first error: ${failed[0].firstError})` : ''}.`,
+    },
+  };
 }

@@ -2,12 +2,17 @@
 // deployment. The Kubernetes code (and its large client library) is loaded only when used.
 
 import type { Plan } from '../plan.js';
-import type { ModeSwitcher, TargetDeps, TargetSession } from '../session.js';
+import type { LogSource, ModeSwitcher, TargetDeps, TargetSession } from '../session.js';
 import type { Settings } from '../settings.js';
 import { launchFrontend, logTail, stopFrontend, type LaunchedFrontend } from './launch.js';
 import { frontendCommand } from '../plan.js';
 import { urlSession } from './url.js';
 import { fileLogSource } from './file-log.js';
+
+/** The frontend process a launch session currently runs: a mode switch replaces it. */
+interface LaunchState {
+  current: LaunchedFrontend;
+}
 
 async function launchSession(settings: Settings, plan: Plan, deps: TargetDeps): Promise<TargetSession> {
   const argv = plan.command as string[];
@@ -17,46 +22,44 @@ async function launchSession(settings: Settings, plan: Plan, deps: TargetDeps): 
     log: (l) => deps.log.info(l),
   });
   deps.rememberLaunch?.(launched);
-  const session = urlSession(plan.baseUrl);
-  session.logPath = launched.logPath;
-  session.limitations.push(
-    `The launched frontend (pid ${launched.pid}) keeps running for later steps of this job and is stopped by the post step.`,
-  );
-  session.logs = fileLogSource(launched.logPath);
-  session.switcher = launchSwitcher(settings, plan, deps, session, launched);
-  session.onCheckFailed = async () => {
-    session.details.push({
-      title: 'Frontend log (last lines)',
-      text: logTail(launched.logPath) || '(empty)',
-    });
+  const state: LaunchState = { current: launched };
+  // Reads the current process's log, so evidence after a switch comes from the frontend running now.
+  const logs: LogSource = {
+    mark: () => fileLogSource(state.current.logPath).mark(),
+    since: (mark) => fileLogSource(state.current.logPath).since(mark),
   };
-  return session;
+  return {
+    ...urlSession(plan.baseUrl),
+    limitations: [
+      `The launched frontend (pid ${launched.pid}) keeps running for later steps of this job and is stopped by the post step.`,
+    ],
+    get logPath() {
+      return state.current.logPath;
+    },
+    logs,
+    switcher: launchSwitcher(settings, plan, deps, state),
+    onCheckFailed: async () => ({
+      details: [{ title: 'Frontend log (last lines)', text: logTail(launched.logPath) || '(empty)' }],
+      limitations: [],
+    }),
+  };
 }
 
 /**
  * For compare-modes: restarts the launched frontend in each mode on the same port, and at the end
  * in the mode the run was asked for, so later steps find what the inputs said.
  */
-function launchSwitcher(
-  settings: Settings,
-  plan: Plan,
-  deps: TargetDeps,
-  session: TargetSession,
-  first: LaunchedFrontend,
-): ModeSwitcher {
-  let current = first;
+function launchSwitcher(settings: Settings, plan: Plan, deps: TargetDeps, state: LaunchState): ModeSwitcher {
   const relaunch = async (argv: string[]): Promise<void> => {
-    const stopped = await stopFrontend(current);
+    const stopped = await stopFrontend(state.current);
     if (stopped.outcome === 'left alone')
       deps.log.warning(`The launched frontend was left running: ${stopped.reason}.`);
-    current = await launchFrontend(argv, {
+    state.current = await launchFrontend(argv, {
       baseUrl: plan.baseUrl,
       timeoutMs: settings.launchTimeoutMs,
       log: (l) => deps.log.info(l),
     });
-    deps.rememberLaunch?.(current);
-    session.logs = fileLogSource(current.logPath);
-    session.logPath = current.logPath;
+    deps.rememberLaunch?.(state.current);
   };
   return {
     async switchTo(mode) {

@@ -19,7 +19,7 @@ export class TargetFailure extends RunFailure {
   readonly envPatch?: EnvPatch;
   readonly release?: DynamoRelease;
   readonly where?: Reached;
-  /** The unexpected error behind an `internal` failure (its stack goes in the details). */
+  /** The error as first thrown (an `internal` failure puts its stack in the details). */
   readonly original?: unknown;
 
   constructor(failure: RunFailure, state: TargetState, original?: unknown) {
@@ -44,6 +44,6 @@ export class TargetFailure extends RunFailure {
         error.original,
       );
     }
-    return new TargetFailure(toFailure(error), state, error instanceof RunFailure ? undefined : error);
+    return new TargetFailure(toFailure(error), state, error);
   }
 }

@@ -1,14 +1,27 @@
-// The step after a passing check: gather the evidence that the mode is in effect, and fold the
-// verdict, the observed mode and the runtime KV-event evidence into the contract. The evidence
-// code is loaded only here, off the start path of a plain check.
+// The step after a passing check: gather the evidence that the mode is in effect and say what it
+// means for the run (a verdict, a failure, limitations, the runtime KV-event evidence). It returns
+// that; `fold.ts` writes it into the Contract. The evidence code is loaded only here, off the
+// start path of a plain check.
 
 import type { SmokeResult } from '../check/smoke.js';
 import { isRouterMode, type RouterMode } from '../modes.js';
-import type { Plan } from '../plan.js';
-import { failureOf, type Contract } from '../report/contract.js';
+import type { KvEventsVerdict, Plan } from '../plan.js';
 import type { RunEffects, TargetSession } from '../session.js';
 import type { Settings } from '../settings.js';
-import type { EvidenceWindow } from './gather.js';
+import type { Evidence, EvidenceWindow, KvEventsEvidence } from './gather.js';
+
+/** What verification found, for the Contract. */
+export interface VerifyOutcome {
+  verdict: Evidence['verdict'];
+  evidence: string;
+  /** The mode the evidence shows, when the run expected none (a check-only run). */
+  observed?: string;
+  /** `mode-not-applied`, when the evidence contradicts the expected mode. */
+  failure?: { code: 'mode-not-applied'; message: string };
+  limitations: string[];
+  /** What the router's metrics say about KV events, when it differs from what the run knew. */
+  kvEvents?: KvEventsEvidence;
+}
 
 /** The mode the frontend should be running once the target is open, if the run knows one. */
 function expectedMode(plan: Plan, session: TargetSession): RouterMode | undefined {
@@ -19,15 +32,19 @@ function expectedMode(plan: Plan, session: TargetSession): RouterMode | undefine
   return session.mode && isRouterMode(session.mode) ? session.mode : undefined;
 }
 
+/**
+ * `kvEvents` is the run's KV-event verdict so far (the plan's, or the target's from the worker
+ * specs): `false` makes kv evidence read as approximate mode.
+ */
 export async function verifyInEffect(
   settings: Settings,
   plan: Plan,
   session: TargetSession,
   smoke: SmokeResult,
-  contract: Contract,
+  kvEvents: KvEventsVerdict,
   effects: RunEffects,
   window?: EvidenceWindow,
-): Promise<void> {
+): Promise<VerifyOutcome> {
   const { gatherEvidence } = await import('./gather.js');
   const expected = expectedMode(plan, session);
   effects.log.info(
@@ -39,7 +56,7 @@ export async function verifyInEffect(
       baseUrl: session.baseUrl,
       model: smoke.model ?? '',
       expected,
-      approximateKv: plan.approximateKv || contract.kvEvents === 'false',
+      approximateKv: plan.approximateKv || kvEvents === 'false',
       headers: settings.apiKey ? { Authorization: `Bearer ${settings.apiKey}` } : {},
       workerId: smoke.workerId,
       timeoutMs: settings.timeoutMs,
@@ -47,35 +64,28 @@ export async function verifyInEffect(
     },
     window,
   );
-  contract.modeVerified = evidence.verdict;
-  contract.modeEvidence = evidence.evidence;
   effects.log.info(`Mode ${evidence.verdict}: ${evidence.evidence}`);
-  if (!expected && evidence.observed) {
-    contract.mode = evidence.observed;
-    contract.modeReason = `${contract.modeReason}; observed ${evidence.observed} from the frontend's own evidence`;
-  }
+  const outcome: VerifyOutcome = { verdict: evidence.verdict, evidence: evidence.evidence, limitations: [] };
+  if (!expected && evidence.observed) outcome.observed = evidence.observed;
   if (evidence.verdict === 'contradicted') {
-    contract.result = 'fail';
     const observed = evidence.observed ? ` It runs ${evidence.observed}.` : '';
-    contract.failure = failureOf(
-      'mode-not-applied',
-      `The frontend does not run the ${expected} router mode. ${evidence.evidence}${observed}`,
-    );
+    outcome.failure = {
+      code: 'mode-not-applied',
+      message: `The frontend does not run the ${expected} router mode. ${evidence.evidence}${observed}`,
+    };
   } else if (evidence.verdict === 'unverifiable') {
-    contract.limitations.push(`The ${expected ?? 'router'} mode could not be proven: ${evidence.evidence}`);
+    outcome.limitations.push(`The ${expected ?? 'router'} mode could not be proven: ${evidence.evidence}`);
   }
   const kv = evidence.kvEvents;
-  if (kv && (contract.kvEvents === 'unknown' || contract.kvEvents !== kv.value)) {
-    contract.kvEvents = kv.value;
-    contract.kvEventsReason = `runtime evidence: ${kv.reason}`;
-  }
+  if (kv && (kvEvents === 'unknown' || kvEvents !== kv.value)) outcome.kvEvents = kv;
   if (expected === 'kv' && kv?.value === 'false' && !plan.approximateKv) {
     const change =
       plan.target === 'kubernetes'
         ? 'set `kv-events: false` (adds DYN_ROUTER_USE_KV_EVENTS=false on the frontend)'
         : 'set `kv-events: false` (the frontend then runs with --no-router-kv-events)';
-    contract.limitations.push(
+    outcome.limitations.push(
       `kv mode runs over workers that publish no KV events, so the router routes on load alone and finds no cache overlap. Either enable KV events on the workers (vLLM/SGLang --kv-events-config, TensorRT-LLM --publish-events-and-metrics) or ${change} for approximate KV mode.`,
     );
   }
+  return outcome;
 }

@@ -191,12 +191,7 @@ function causeCode(error: unknown): string | undefined {
  * One mapping for every API error: 401, 403 (with the Status message, which names verb and
  * resource), 404, 409, connection/TLS/timeout problems. `what` names the request in words.
  */
-export function apiFailure(
-  error: unknown,
-  what: string,
-  server: string,
-  notFoundHint?: string,
-): RunFailure {
+export function apiFailure(error: unknown, what: string, server: string, notFoundHint?: string): RunFailure {
   if (error instanceof RunFailure) return error;
   if (error instanceof ApiException) {
     const status = statusOf(error.body);
@@ -212,11 +207,7 @@ export function apiFailure(
       case 403:
         return new RunFailure('cluster-forbidden', `Forbidden (403) while trying to ${what}${detail}.`);
       case 404:
-        return new RunFailure(
-          'not-found',
-          `Not found (404) while trying to ${what}${detail}.`,
-          notFoundHint,
-        );
+        return new RunFailure('not-found', `Not found (404) while trying to ${what}${detail}.`, notFoundHint);
       case 409:
         return new RunFailure('conflict', `Conflict (409) while trying to ${what}${detail}.`);
       default:

@@ -712,9 +712,7 @@ async function rollBack(
     log('Rollback finished.');
   } catch (error) {
     const failure =
-      error instanceof RunFailure
-        ? error
-        : apiFailure(error, `restore ${describeLocation(loc)}`, api.server);
+      error instanceof RunFailure ? error : apiFailure(error, `restore ${describeLocation(loc)}`, api.server);
     if (session.envPatch) session.envPatch.rolledBack = false;
     session.details.push({ title: 'Rollback failed', text: `${failure.code}: ${failure.message}` });
     session.limitations.push(

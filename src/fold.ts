@@ -1,0 +1,177 @@
+// The one place the Contract is written. Each phase of a run returns what it found (the launch
+// preflight, the target's session, the smoke check, verification, the comparison, what the target
+// did after the check); these functions fold it in, in the order run.ts calls them.
+
+import type { SmokeResult } from './check/smoke.js';
+import type { CompareOutcome } from './compare/compare-step.js';
+import { toFailure } from './failures.js';
+import { displayCommand, type Plan } from './plan.js';
+import { describeRelease } from './releases/capabilities.js';
+import { failureOf, type Contract } from './report/contract.js';
+import { rolloutAdvice } from './report/failure-command.js';
+import { dropContradicted } from './report/truths.js';
+import { subjectOf } from './report/where.js';
+import type { AfterFailure, Reached, TargetSession } from './session.js';
+import type { Settings } from './settings.js';
+import type { LaunchPreflight } from './targets/launch-preflight.js';
+import { TargetFailure } from './targets/target-failure.js';
+import type { VerifyOutcome } from './verify/verify-step.js';
+
+/** The Contract before anything ran: what the plan knows, and `fail` until a check passes. */
+export function baseContract(settings: Settings, plan: Plan): Contract {
+  return {
+    result: 'fail',
+    target: plan.target,
+    // A URL run reports the mode it checks (verified or not), as the `mode` output promises.
+    mode: plan.expectedMode ?? plan.requestedMode ?? '',
+    modeReason: plan.modeReason,
+    modeVerified: '',
+    modeEvidence: '',
+    kvEvents: plan.kvEvents,
+    kvEventsReason: plan.kvEventsReason,
+    command: displayCommand(plan.command),
+    url: plan.baseUrl,
+    subject: subjectOf(settings),
+    service: '',
+    model: settings.model ?? '',
+    models: [],
+    checks: [],
+    limitations: [...plan.limitations],
+    nextCommand: '',
+    details: [],
+    dynamoVersion: 'unknown',
+  };
+}
+
+function addLimitations(contract: Contract, notes: readonly string[]): void {
+  contract.limitations.push(...notes.filter((l) => !contract.limitations.includes(l)));
+}
+
+export function foldPreflight(contract: Contract, preflight: LaunchPreflight): void {
+  contract.dynamoVersion = describeRelease(preflight.release);
+  contract.limitations.push(...preflight.limitations);
+}
+
+export function foldSession(contract: Contract, session: TargetSession): void {
+  contract.url = session.baseUrl;
+  contract.service = session.service;
+  if (session.mode !== undefined) contract.mode = session.mode;
+  if (session.modeReason) contract.modeReason = session.modeReason;
+  if (session.kvEvents) contract.kvEvents = session.kvEvents;
+  if (session.kvEventsReason) contract.kvEventsReason = session.kvEventsReason;
+  if (session.envPatch) contract.envPatch = { ...session.envPatch };
+  if (session.release) contract.dynamoVersion = describeRelease(session.release);
+  addLimitations(contract, session.limitations);
+}
+
+/** A plan from a file alone is the result: the file decided the mode and the patch. */
+export function foldPlanOnly(contract: Contract, nextCommand: string): void {
+  contract.result = 'pass';
+  contract.modeVerified = 'unverifiable';
+  contract.modeEvidence = 'planned from the file alone: nothing was checked live';
+  contract.url = '';
+  contract.nextCommand = nextCommand;
+}
+
+export function foldSmoke(contract: Contract, smoke: SmokeResult): void {
+  contract.models = smoke.models;
+  contract.model = smoke.model ?? contract.model;
+  contract.latencyMs = smoke.latencyMs;
+  contract.checks = smoke.checks;
+  if (smoke.textless) {
+    contract.limitations.push(
+      `The chat reply carried ${smoke.textless.completionTokens} generated tokens but no text (Dynamo's mocker engine returns none): the check proves the request was routed and served, not what a model would say.`,
+    );
+  }
+  if (smoke.ok) {
+    contract.result = 'pass';
+    contract.failure = undefined;
+  } else if (smoke.failure) {
+    contract.failure = failureOf(smoke.failure.code, smoke.failure.message, smoke.failure.hint);
+  }
+}
+
+export function foldVerification(contract: Contract, outcome: VerifyOutcome): void {
+  contract.modeVerified = outcome.verdict;
+  contract.modeEvidence = outcome.evidence;
+  if (outcome.observed) {
+    contract.mode = outcome.observed;
+    contract.modeReason = `${contract.modeReason}; observed ${outcome.observed} from the frontend's own evidence`;
+  }
+  if (outcome.failure) {
+    contract.result = 'fail';
+    contract.failure = failureOf(outcome.failure.code, outcome.failure.message);
+  }
+  if (outcome.kvEvents) {
+    contract.kvEvents = outcome.kvEvents.value;
+    contract.kvEventsReason = `runtime evidence: ${outcome.kvEvents.reason}`;
+  }
+  contract.limitations.push(...outcome.limitations);
+}
+
+export function foldComparison(contract: Contract, outcome: CompareOutcome): void {
+  contract.comparison = outcome.comparison;
+  contract.limitations.push(outcome.limitation);
+  if (outcome.failure) {
+    contract.result = 'fail';
+    contract.failure = failureOf(outcome.failure.code, outcome.failure.message);
+  }
+}
+
+/** What a passing run found when it re-read its change (a GitOps controller put Git's back). */
+export function foldAfterCheck(contract: Contract, notes: readonly string[]): void {
+  addLimitations(contract, notes);
+}
+
+/** What the target did after a failed check: the rollback, recorded on the env patch. */
+export function foldAfterFailure(contract: Contract, after: AfterFailure): void {
+  if (after.envPatch) contract.envPatch = { ...after.envPatch };
+  addLimitations(contract, after.limitations);
+}
+
+/**
+ * A phase threw: the run fails with its code. A target that failed after changing something
+ * reports the change; one that refused on the release's account still names the release. Returns
+ * where the target had got to, for the next command.
+ */
+export function foldThrown(contract: Contract, error: unknown): Reached | undefined {
+  const failure = toFailure(error);
+  contract.result = 'fail';
+  contract.failure = failureOf(failure.code, failure.message, failure.hint);
+  contract.details.push(...failure.details);
+  const target = error instanceof TargetFailure ? error : undefined;
+  if (target?.envPatch) contract.envPatch = { ...target.envPatch };
+  if (target?.release) contract.dynamoVersion = describeRelease(target.release);
+  if (target?.where?.service && !contract.service) contract.service = target.where.service;
+  const thrown = target ? target.original : error;
+  if (failure.code === 'internal' && thrown instanceof Error && thrown.stack) {
+    contract.details.push({ title: 'Stack trace (unexpected error)', text: thrown.stack });
+  }
+  return target?.where;
+}
+
+/** The session's own details (kubectl steps, log tails), then what came after a failed check. */
+export function foldDetails(contract: Contract, session: TargetSession, after?: AfterFailure): void {
+  contract.details.push(...session.details, ...(after?.details ?? []));
+}
+
+/**
+ * The last word: drop limitations the outputs contradict, name the next command, and make the
+ * failure rows agree with each other (no "applied" for a change never written).
+ */
+export function foldConclusion(contract: Contract, plan: Plan, nextCommand: string): void {
+  dropContradicted(contract);
+  contract.nextCommand = nextCommand;
+  const failure = contract.failure;
+  if (!failure) return;
+  if (plan.target === 'kubernetes' && plan.requestedMode && !contract.envPatch) {
+    contract.modeReason = `requested by the \`mode\` input; not applied: the run stopped before writing DYN_ROUTER_MODE (${failure.code})`;
+  }
+  if (failure.code === 'rollout-timeout') {
+    const advice = rolloutAdvice(failure.message);
+    if (advice) failure.next = advice;
+  }
+  // The annotation and the summary name the exact command for this deployment, not only advice.
+  if (nextCommand && !failure.next.includes(nextCommand))
+    failure.next = `${failure.next}; run: ${nextCommand}`;
+}
