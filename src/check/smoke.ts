@@ -7,17 +7,14 @@ import { RunFailure, type FailureCode } from '../failures.js';
 import { HttpError, seconds, type HttpClient, type HttpResponse } from './http.js';
 import { retrying, type Outcome } from './retry.js';
 import { pickDirectWorker } from './direct-worker.js';
+import type { Settings } from '../settings.js';
 
-export interface SmokeOptions {
+/** The settings the smoke check reads, and where and how to send its requests. */
+export interface SmokeOptions extends Pick<
+  Settings,
+  'model' | 'prompt' | 'maxTokens' | 'skipChat' | 'retries' | 'retryDelayMs' | 'timeoutMs' | 'apiKey'
+> {
   baseUrl: string;
-  model?: string;
-  prompt: string;
-  maxTokens: number;
-  skipChat: boolean;
-  retries: number;
-  retryDelayMs: number;
-  timeoutMs: number;
-  apiKey?: string;
   /** Extra request headers for the chat request (direct mode's worker id). */
   chatHeaders?: Record<string, string>;
   /** True in direct mode: a rejected request is explained as a missing worker id. */
