@@ -9,7 +9,7 @@ import {
   workerSpecs,
 } from '../../src/targets/kubernetes/dgd.ts';
 import { computeEnvChange } from '../../src/targets/kubernetes/env-change.ts';
-import { envPatchFor, listsOf } from '../../src/targets/kubernetes/target.ts';
+import { envPatchFor, listsOf } from '../../src/targets/kubernetes/decide.ts';
 import type { JsonObject } from '../../src/targets/kubernetes/json.ts';
 
 const alpha: JsonObject = {

@@ -1,8 +1,7 @@
-// What the Kubernetes target adds to the evidence and the comparison: the frontend pods' own
-// logs (the per-request router_mode lines), and a switcher that moves the frontend between
-// modes with the same conflict-safe env write and rollout wait as the main change.
+// What the Kubernetes target adds to the evidence: the frontend pods' own logs (the per-request
+// router_mode lines). The mode switcher for compare-modes lives with the write it uses (apply.ts).
 
-import type { LogSource, ModeSwitcher } from '../../session.js';
+import type { LogSource } from '../../session.js';
 import { apiFailure, POD_LOG_LIMIT_BYTES, type KubeApi } from './cluster.js';
 import { isObject, dig, type JsonObject } from './json.js';
 
@@ -71,21 +70,5 @@ export function podLogSource(
         };
       }
     },
-  };
-}
-
-/** A ModeSwitcher from two operations the target already has: set a mode, and restore. */
-export function kubernetesSwitcher(
-  baseUrl: () => string,
-  setMode: (mode: string) => Promise<void>,
-  restore: () => Promise<void>,
-): ModeSwitcher {
-  return {
-    async switchTo(mode) {
-      await setMode(mode);
-      // The forward resolves a Ready pod for each new connection, so its URL stays valid.
-      return baseUrl();
-    },
-    restore,
   };
 }

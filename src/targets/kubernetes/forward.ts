@@ -9,7 +9,9 @@ import { PassThrough, Writable } from 'node:stream';
 import { PortForward, WebSocketHandler, type KubeConfig } from './client.js';
 import WebSocket from 'ws';
 import { RunFailure } from '../../failures.js';
-import type { KubeApi } from './cluster.js';
+import type { Logger } from '../../session.js';
+import { apiFailure, type KubeApi } from './cluster.js';
+import { portForwardCommand, type Step } from './kubectl.js';
 import { pickPod, type ServicePort } from './service-port.js';
 
 export interface Forward {
@@ -154,6 +156,58 @@ export async function resolvePod(
     );
   }
   return picked;
+}
+
+/** Where the check goes: a port-forward, or the URL `base-url` gave instead. */
+export interface Forwarding {
+  baseUrl: string;
+  /** Releases the forward's port and sockets; never throws. */
+  close(): Promise<void>;
+  limitations: string[];
+  steps: Step[];
+}
+
+/** The forward phase: a local port to a Ready frontend pod, in its own log group, unless `baseUrl` is given. */
+export async function openForward(
+  api: KubeApi,
+  kc: KubeConfig,
+  target: ForwardTarget,
+  baseUrl: string | undefined,
+  log: Logger,
+): Promise<Forwarding> {
+  if (baseUrl) {
+    return {
+      baseUrl,
+      close: async () => undefined,
+      limitations: [
+        `The check used ${baseUrl} (base-url) instead of a port-forward; it reaches whatever that URL routes to.`,
+      ],
+      steps: [],
+    };
+  }
+  let forward: Forward;
+  try {
+    forward = await log.group('Port-forward', () => startForward(api, kc, target, (line) => log.info(line)));
+  } catch (error) {
+    throw error instanceof RunFailure
+      ? error
+      : apiFailure(
+          error,
+          `find a Ready pod behind Service ${target.namespace}/${target.service}`,
+          api.server,
+        );
+  }
+  return {
+    baseUrl: forward.url,
+    close: () => forward.close().catch(() => undefined),
+    limitations: [],
+    steps: [
+      {
+        title: 'Forward a local port to the frontend',
+        command: portForwardCommand(target.namespace, target.service, target.port.port),
+      },
+    ],
+  };
 }
 
 export async function startForward(

@@ -69,3 +69,14 @@ export function curlCommands(baseUrl: string, model: string | undefined): string
     ]),
   ];
 }
+
+/** One step a person would take by hand; the phases collect them in order. */
+export interface Step {
+  title: string;
+  command: string;
+}
+
+/** The steps numbered in order, for the "Reproduce with kubectl" detail. */
+export function reproduce(steps: readonly Step[]): string {
+  return steps.map((step, i) => `# ${i + 1}. ${step.title}\n${step.command}`).join('\n\n');
+}

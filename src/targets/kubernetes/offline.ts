@@ -10,8 +10,9 @@ import type { Plan } from '../../plan.js';
 import type { EnvPatch } from '../../report/contract.js';
 import type { TargetSession } from '../../session.js';
 import type { Settings } from '../../settings.js';
-import { argvOf, describeLocation, dgdRef, locateFrontend, pathText, type FrontendLocation } from './dgd.js';
-import { computeEnvChange, describeEntries, type EnvLists, type KvEventsWant } from './env-change.js';
+import { currentMode, decideMode, listsOf } from './decide.js';
+import { argvOf, describeLocation, dgdRef, locateFrontend, pathText } from './dgd.js';
+import { computeEnvChange, describeEntries } from './env-change.js';
 import { isObject, type JsonObject } from './json.js';
 import { pinnedFlags } from '../../pinned-args.js';
 import { writeRecipe, type RecipeTarget } from './recipe.js';
@@ -34,33 +35,11 @@ export function imagePins(object: unknown, at: string[] = []): string[] {
   );
 }
 
-/** The target's own mode logic, passed in (the target module imports this one). */
-export interface ModeLogic {
-  currentMode(object: JsonObject, loc: FrontendLocation): { mode: string; reason: string };
-  decideMode(
-    settings: Settings,
-    plan: Plan,
-    object: JsonObject,
-    loc: FrontendLocation,
-    mode: string,
-  ): {
-    mode: string;
-    modeReason: string;
-    kvEvents: Plan['kvEvents'];
-    kvEventsReason: string;
-    kvWant: KvEventsWant;
-    envMode?: string;
-    limitations: string[];
-  };
-  listsOf(object: JsonObject, loc: FrontendLocation): EnvLists;
-}
-
 export function recipePlanSession(
   settings: Settings,
   plan: Plan,
   recipe: RecipeTarget,
   log: (line: string) => void,
-  { currentMode, decideMode, listsOf }: ModeLogic,
 ): TargetSession {
   const k = settings.kubernetes;
   const namespace = k?.namespace ?? recipe.namespace ?? 'default';
@@ -76,11 +55,10 @@ export function recipePlanSession(
     ...imagePins(object.spec, ['spec']),
   ];
   const nothingLive = `Nothing was checked live: no cluster is configured, so this dry run planned from ${recipe.path} alone (no API server, frontend or worker was contacted). The mode, patch and pins are what the file says.`;
-  const session: TargetSession = {
+  const planned = {
     baseUrl: '',
     service: `${namespace}/${serviceName}`,
     namespace,
-    limitations: [nothingLive],
     details: [{ title: `Pins found in ${recipe.path}`, text: pins.join('\n') || 'none' }],
     planOnly: true,
     close: async () => undefined,
@@ -90,9 +68,12 @@ export function recipePlanSession(
   );
   if (!settings.mode) {
     const now = currentMode(object, loc);
-    session.mode = now.mode;
-    session.modeReason = `no mode requested: ${now.reason} (from ${recipe.path}); nothing was changed`;
-    return session;
+    return {
+      ...planned,
+      mode: now.mode,
+      modeReason: `no mode requested: ${now.reason} (from ${recipe.path}); nothing was changed`,
+      limitations: [nothingLive],
+    };
   }
   // Fails with args-pin-mode when the file's command line pins another mode: the file decides.
   const decision = decideMode(settings, plan, object, loc, settings.mode);
@@ -107,23 +88,26 @@ export function recipePlanSession(
     applied: false,
     dryRun: true,
   };
-  session.mode = decision.mode;
-  session.modeReason = `${decision.modeReason.replace(/^requested by the `mode` input; applied as/, 'requested by the `mode` input; would be applied as')} (planned from ${recipe.path})`;
-  session.kvEvents = decision.kvEvents;
-  session.kvEventsReason = `${decision.kvEventsReason} (from the worker specs in the file)`;
-  session.envPatch = envPatch;
-  session.limitations.push(...decision.limitations, ...change.notes);
   log(
     change.changed
       ? `Would set ${describeEntries(change.set)}${change.remove.length ? `; remove ${change.remove.join(', ')}` : ''} on ${describeLocation(loc)}.`
       : `${recipe.path} already has ${describeEntries(change.set) || 'the wanted settings'}: nothing would change.`,
   );
+  const limitations = [nothingLive, ...decision.limitations, ...change.notes];
   if (k?.writeRecipe && change.changed) {
     const edit = writeRecipe(recipe, decision.envMode, decision.kvWant, serviceName);
     log(`Recipe ${recipe.path}: frontend env written (comments kept); commit or apply it.`);
-    session.limitations.push(
+    limitations.push(
       `The recipe ${recipe.path} was updated on disk (write-recipe): ${describeEntries(edit.set)}. Apply or commit it; the cluster was not touched.`,
     );
   }
-  return session;
+  return {
+    ...planned,
+    mode: decision.mode,
+    modeReason: `${decision.modeReason.replace(/^requested by the `mode` input; applied as/, 'requested by the `mode` input; would be applied as')} (planned from ${recipe.path})`,
+    kvEvents: decision.kvEvents,
+    kvEventsReason: `${decision.kvEventsReason} (from the worker specs in the file)`,
+    envPatch,
+    limitations,
+  };
 }

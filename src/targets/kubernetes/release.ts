@@ -14,6 +14,7 @@ import { quote } from '../../runner/redact.js';
 import type { FrontendLocation, WorkerSpec } from './dgd.js';
 import { effectiveArgv } from '../../pinned-args.js';
 import { modelPathIn } from '../../releases/model-path.js';
+import { TargetFailure } from '../target-failure.js';
 
 /** The image sits beside the command and args of the frontend's container. */
 export function frontendImage(object: JsonObject, loc: FrontendLocation): string | undefined {
@@ -59,7 +60,7 @@ export function refuseUnsupported(release: DynamoRelease, modes: readonly (strin
   for (const mode of modes) {
     if (!mode) continue;
     const refused = checkRelease(release, { mode, nothingDone: 'written', modeVia: 'env' });
-    if (refused) throw Object.assign(refused, { release });
+    if (refused) throw TargetFailure.of(refused, { release });
   }
 }
 

@@ -1,11 +1,24 @@
-// Which objects a run works on: namespace, frontend Service and the object that owns the
-// frontend (a DGD in the version the recipe or the cluster prefers, or a plain Deployment).
+// Resolve: the cluster's credentials (masked before the first request) and API client, then
+// which objects a run works on: namespace, frontend Service and the object that owns the
+// frontend (a DGD in the version the recipe or the cluster prefers, or a plain Deployment), and
+// the frontend's release, refused before any write when it lacks a mode the run would set.
 
 import { RunFailure } from '../../failures.js';
+import type { DynamoRelease } from '../../releases/capabilities.js';
+import type { TargetDeps } from '../../session.js';
 import type { KubernetesSettings } from '../../settings.js';
-import { apiFailure, dgdVersions, type KubeApi } from './cluster.js';
+import {
+  apiFailure,
+  dgdVersions,
+  kubeApi,
+  loadCredentials,
+  maskSecrets,
+  type Credentials,
+  type KubeApi,
+} from './cluster.js';
 import {
   deploymentRef,
+  describeLocation,
   dgdRef,
   DGD_GROUP,
   DGD_PLURAL,
@@ -19,6 +32,8 @@ import { asArray, asObject, asString, dig, isObject, type JsonObject } from './j
 import { listCandidatesCommand } from './kubectl.js';
 import { missingDeployment } from './near-names.js';
 import type { RecipeTarget } from './recipe.js';
+import { refuseUnsupported, releaseOfFrontend } from './release.js';
+import { frontendServicePort, selectorOf, serviceSelector, type ServicePort } from './service-port.js';
 
 export const GRAPH_LABEL = 'nvidia.com/dynamo-graph-deployment-name';
 
@@ -31,6 +46,61 @@ export interface ResolvedTarget {
   loc: FrontendLocation;
   /** Why the DGD is edited in this API version (for the log and the report). */
   versionReason?: string;
+}
+
+export interface Cluster {
+  creds: Credentials;
+  api: KubeApi;
+}
+
+/** The kubeconfig's credentials, every secret in them masked, and an API client built on them. */
+export async function connect(deps: TargetDeps): Promise<Cluster> {
+  const creds = loadCredentials();
+  await maskSecrets(creds, deps.mask ?? (() => undefined));
+  deps.log.info(`Kubernetes: context ${creds.context} from ${creds.source}, API server ${creds.server}.`);
+  return { creds, api: kubeApi(creds) };
+}
+
+/** The frontend a run works on, with its pods' selectors, its Service port and its release. */
+export interface Frontend extends ResolvedTarget {
+  /** The frontend pods: the Service's selector, else the pod template's labels. */
+  selector: string;
+  workerSelector?: string;
+  servicePort: ServicePort;
+  release: DynamoRelease;
+}
+
+/**
+ * Finds the frontend and its Service; throws `unsupported-mode` (carrying the release) when the
+ * frontend's release lacks one of `modes` (the run's mode and compare modes): written, it would
+ * crash-loop the rollout.
+ */
+export async function findFrontend(
+  api: KubeApi,
+  k: KubernetesSettings,
+  modes: readonly (string | undefined)[],
+  recipe: RecipeTarget | undefined,
+  contextNamespace: string | undefined,
+  log: (line: string) => void,
+): Promise<Frontend> {
+  const namespace = resolveNamespace(k, recipe, contextNamespace);
+  const target = await resolveTarget(api, namespace, k, recipe);
+  const { ref, loc, serviceName, service } = target;
+  log(
+    `Frontend: ${describeLocation(loc)}; Service ${namespace}/${serviceName}.${target.versionReason ? ` API version ${ref.version} (${target.versionReason}).` : ''}`,
+  );
+  const release = releaseOfFrontend(target.object, loc);
+  refuseUnsupported(release, modes);
+  return {
+    ...target,
+    selector: serviceSelector(service) || selectorOf(loc.podLabels),
+    workerSelector:
+      ref.kind === 'dgd'
+        ? `${GRAPH_LABEL}=${ref.name},nvidia.com/dynamo-component-type!=frontend`
+        : undefined,
+    servicePort: frontendServicePort(service),
+    release,
+  };
 }
 
 /** Namespace: the input, else the recipe's, else the kubeconfig context's, else `default`. */

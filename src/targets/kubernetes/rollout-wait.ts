@@ -4,8 +4,10 @@
 
 import { RunFailure } from '../../failures.js';
 import type { KubeApi, WatchEvent } from './cluster.js';
-import type { RouterExpectation } from './env-change.js';
+import type { FrontendLocation, ObjectRef } from './dgd.js';
+import { routerExpectation, type EnvLists, type RouterExpectation } from './env-change.js';
 import { asString, dig, type JsonObject } from './json.js';
+import { watchPodsCommand } from './kubectl.js';
 import { assessRollout, diagnosePod, podView, type RolloutState } from './rollout.js';
 
 export interface RolloutTarget {
@@ -35,6 +37,41 @@ export interface RolloutOptions {
 export interface RolloutResult {
   pods: string[];
   elapsedMs: number;
+}
+
+/** Where the frontend's pods are and what rolls them. */
+export interface FrontendPods {
+  namespace: string;
+  selector: string;
+  ref: ObjectRef;
+  loc: FrontendLocation;
+}
+
+/**
+ * Waits until the frontend pods behind `at` run the router entries of `lists` and the old ones
+ * are gone: the one rollout wait of the first write, the mode switches and the rollback.
+ */
+export function rollOut(
+  api: KubeApi,
+  at: FrontendPods,
+  lists: EnvLists,
+  options: RolloutOptions & { reverted?: RolloutTarget['reverted'] },
+): Promise<RolloutResult> {
+  const { namespace, selector, ref, loc } = at;
+  return waitForRollout(
+    api,
+    {
+      namespace,
+      selector,
+      containerName: loc.containerName,
+      expected: routerExpectation(lists),
+      reverted: options.reverted,
+      replicas: loc.replicas,
+      controller: ref.kind === 'dgd' ? 'the Dynamo operator' : 'the Deployment controller',
+      watchCommand: watchPodsCommand(namespace, selector),
+    },
+    options,
+  );
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,0 +1,297 @@
+// Decide: which mode the frontend runs or will run, and the env change that gets it there. Pure:
+// reads the object as given (the first read, a fresh re-read before a write, or a recipe file)
+// and the run's settings; never contacts the cluster.
+
+import { RunFailure } from '../../failures.js';
+import { judgePinned, pinnedFlags } from '../../pinned-args.js';
+import { kvEventsDecision, type Plan } from '../../plan.js';
+import { releaseLimitation, type DynamoRelease } from '../../releases/capabilities.js';
+import type { EnvPatch } from '../../report/contract.js';
+import type { Settings } from '../../settings.js';
+import {
+  argvOf,
+  describeLocation,
+  envAt,
+  mergePatchFor,
+  pathText,
+  refuseNewContainer,
+  withValueAt,
+  workerSpecs,
+  type FrontendLocation,
+  type Path,
+} from './dgd.js';
+import {
+  computeEnvChange,
+  effectiveEntry,
+  envTruthy,
+  KV_EVENTS_VAR,
+  MODE_VAR,
+  type EnvChange,
+  type EnvLists,
+  type KvEventsWant,
+} from './env-change.js';
+import { gitopsLimitation, type GitOpsOwner } from './gitops.js';
+import type { JsonObject } from './json.js';
+import { overwrittenWarning, withRouterMark } from './marker.js';
+import { routingPins } from './routing-pins.js';
+import { decideKvEvents } from './workers.js';
+
+export const APPROXIMATE_NOTE =
+  'Approximate KV mode: the workers publish no KV events, so the router predicts cache contents from its own routing decisions (expiring after --router-ttl-secs, 120 s by default); cache-hit estimates can drift from the workers\u2019 real caches.';
+
+export function listsOf(object: JsonObject, loc: FrontendLocation): EnvLists {
+  const lists: EnvLists = { container: envAt(object, loc.containerEnvPath) };
+  if (loc.componentEnvPath) lists.component = envAt(object, loc.componentEnvPath);
+  if (loc.graphEnvPath) {
+    const graph = envAt(object, loc.graphEnvPath);
+    if (graph.length) lists.graph = graph;
+  }
+  return lists;
+}
+
+/** The merge patch that writes `lists` into a fresh copy of the object. */
+export function envPatchFor(
+  fresh: JsonObject,
+  loc: FrontendLocation,
+  before: EnvLists,
+  after: EnvLists,
+): { patch: JsonObject; paths: Path[] } {
+  let changed = fresh;
+  const paths: Path[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  if (loc.componentEnvPath && after.component && !same(after.component, before.component)) {
+    changed = withList(changed, loc.componentEnvPath, after.component);
+    paths.push(loc.componentEnvPath);
+  }
+  if (!same(after.container, before.container)) {
+    changed = withList(changed, loc.containerEnvPath, after.container);
+    paths.push(loc.containerEnvPath);
+  }
+  // The mark lets a later run see that an apply overwrote this change (marker.ts).
+  return { patch: withRouterMark(mergePatchFor(changed, paths, metadataVersion(fresh)), after), paths };
+}
+
+/** Where the env patch output says the change goes: the paths written, else the frontend's own env. */
+export function patchPath(paths: readonly Path[], loc: FrontendLocation): string {
+  return paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
+}
+
+function withList(object: JsonObject, path: Path, list: unknown[]): JsonObject {
+  refuseNewContainer(object, path);
+  return withValueAt(object, path, list);
+}
+
+function metadataVersion(object: JsonObject): string | undefined {
+  const meta = object.metadata as JsonObject | undefined;
+  return typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : undefined;
+}
+
+export interface ModeDecision {
+  mode: string;
+  modeReason: string;
+  kvEvents: Plan['kvEvents'];
+  kvEventsReason: string;
+  kvWant: KvEventsWant;
+  /** DYN_ROUTER_MODE to write; undefined when the args already pin the wanted mode. */
+  envMode?: string;
+  limitations: string[];
+}
+
+/** What the frontend runs now, from its args (which win) or its env. */
+export function currentMode(
+  object: JsonObject,
+  loc: FrontendLocation,
+): { mode: string; reason: string; approximate: boolean } {
+  const { command, args } = argvOf(object, loc);
+  const pinned = pinnedFlags(command, args);
+  const lists = listsOf(object, loc);
+  const entry = effectiveEntry(lists, MODE_VAR);
+  const events = effectiveEntry(lists, KV_EVENTS_VAR);
+  const approximate =
+    pinned.kvEvents === false ||
+    (pinned.kvEvents === undefined &&
+      events !== undefined &&
+      events.valueFrom === undefined &&
+      !envTruthy(events.value));
+  if (pinned.mode) {
+    return {
+      mode: pinned.mode,
+      reason: `read from the frontend's command line (\`${pinned.flags.map((f) => f.text).join(' ')}\` in ${pathText(loc.argsPath)}), which wins over env`,
+      approximate,
+    };
+  }
+  if (entry?.valueFrom !== undefined)
+    return {
+      mode: '',
+      reason: `${MODE_VAR} on the frontend comes from valueFrom, which this action does not resolve`,
+      approximate,
+    };
+  if (entry)
+    return {
+      mode: entry.value ?? '',
+      reason: `read from ${MODE_VAR}=${entry.value ?? ''} on ${describeLocation(loc)}`,
+      approximate,
+    };
+  return {
+    mode: 'round-robin',
+    reason: `${MODE_VAR} is not set on ${describeLocation(loc)} and no flag pins the mode: Dynamo's default, round-robin`,
+    approximate,
+  };
+}
+
+export function decideMode(
+  settings: Settings,
+  plan: Plan,
+  object: JsonObject,
+  loc: FrontendLocation,
+  mode: string,
+): ModeDecision {
+  const limitations: string[] = [];
+  let kvEvents = plan.kvEvents;
+  let kvEventsReason = plan.kvEventsReason;
+  if (mode === 'kv' && settings.kvEvents === 'auto') {
+    const auto = decideKvEvents(workerSpecs(object, loc.ref));
+    kvEvents = auto.kvEvents;
+    kvEventsReason = auto.reason;
+    if (auto.kvEvents === 'unknown') {
+      limitations.push(
+        'KV events were not confirmed from the worker specs: if the workers publish none, the kv router routes on load alone; set `kv-events: false` for approximate mode.',
+      );
+    }
+  } else if (settings.kvEvents !== 'auto') {
+    const stated = kvEventsDecision(settings, mode as Settings['mode']);
+    kvEvents = stated.kvEvents;
+    kvEventsReason = stated.kvEventsReason;
+  }
+  const kvWant: KvEventsWant = mode === 'kv' ? (kvEvents === 'false' ? 'off' : 'on') : 'leave';
+  if (kvWant === 'off') limitations.push(APPROXIMATE_NOTE);
+
+  // Env pins and policy files the frontend honours besides its flags (issue 11, item 5).
+  const pins = routingPins(object, loc, mode, kvWant === 'off');
+  if (pins.failure) throw pins.failure;
+  limitations.push(...pins.limitations);
+
+  const { command, args } = argvOf(object, loc);
+  const pinned = pinnedFlags(command, args);
+  const verdict = judgePinned(pinned, mode, kvWant !== 'off', pathText(loc.argsPath));
+  if (!verdict.ok)
+    throw new RunFailure(
+      'args-pin-mode',
+      verdict.message ?? 'The frontend args pin the router mode.',
+      verdict.hint,
+    );
+  const eventsPinned =
+    pinned.kvEvents !== undefined && (kvWant === 'leave' || (kvWant === 'on') === pinned.kvEvents);
+  return {
+    mode,
+    modeReason: verdict.alreadyPinned
+      ? `requested by the \`mode\` input; the frontend's command line already pins --router-mode ${mode}, so DYN_ROUTER_MODE is left alone`
+      : `requested by the \`mode\` input; applied as ${MODE_VAR}=${mode} on ${describeLocation(loc)} only`,
+    kvEvents,
+    kvEventsReason,
+    kvWant: eventsPinned ? 'leave' : kvWant,
+    envMode: verdict.alreadyPinned ? undefined : mode,
+    limitations,
+  };
+}
+
+/** The frontend as the target reads it: the object, where its frontend sits, and its namespace. */
+export interface FrontendObject {
+  namespace: string;
+  object: JsonObject;
+  loc: FrontendLocation;
+}
+
+/** What the target reports about the mode, before anything is written. */
+export interface Decided {
+  mode: string;
+  modeReason: string;
+  kvEvents?: Plan['kvEvents'];
+  kvEventsReason?: string;
+  limitations: string[];
+  /** With a requested mode: the decision, the change planned on the lists as read, and its report. */
+  change?: PlannedChange;
+}
+
+export interface PlannedChange {
+  decision: ModeDecision;
+  planned: EnvChange;
+  /** The env-patch output before anything is written (`path` is filled in by the write or dry run). */
+  envPatch: EnvPatch;
+}
+
+/**
+ * The decision for a live object: without a `mode` input the frontend's current mode (check
+ * only; approximate KV and `kv-events: auto` judged from the object), else the requested mode
+ * and the env change planned on `original`, the frontend's env lists as first read.
+ */
+export function decide(
+  settings: Settings,
+  plan: Plan,
+  frontend: FrontendObject,
+  original: EnvLists,
+): Decided {
+  const { object, loc, namespace } = frontend;
+  if (!settings.mode) {
+    const now = currentMode(object, loc);
+    const checkOnly = {
+      mode: now.mode,
+      modeReason: `no mode requested: ${now.reason}; nothing was changed (check only)`,
+    };
+    if (now.mode === 'kv' && now.approximate) {
+      return {
+        ...checkOnly,
+        kvEvents: 'false',
+        kvEventsReason: `the frontend runs approximate KV mode (${KV_EVENTS_VAR} false or --no-router-kv-events)`,
+        limitations: [APPROXIMATE_NOTE],
+      };
+    }
+    if (now.mode === 'kv' && settings.kvEvents === 'auto') {
+      const auto = decideKvEvents(workerSpecs(object, loc.ref));
+      return { ...checkOnly, kvEvents: auto.kvEvents, kvEventsReason: auto.reason, limitations: [] };
+    }
+    return { ...checkOnly, limitations: [] };
+  }
+  const decision = decideMode(settings, plan, object, loc, settings.mode);
+  const planned = computeEnvChange(original, decision.envMode, decision.kvWant);
+  return {
+    mode: decision.mode,
+    modeReason: decision.modeReason,
+    kvEvents: decision.kvEvents,
+    kvEventsReason: decision.kvEventsReason,
+    limitations: [...decision.limitations, ...planned.notes],
+    change: {
+      decision,
+      planned,
+      envPatch: {
+        object: describeLocation(loc),
+        namespace,
+        path: '',
+        set: planned.set,
+        remove: planned.remove,
+        changed: planned.changed,
+        applied: false,
+        dryRun: settings.kubernetes?.dryRun ?? false,
+      },
+    },
+  };
+}
+
+/**
+ * What a live run says before it writes: a release it cannot vouch for, a GitOps controller that
+ * will put Git's version back, a change of an earlier run that an apply overwrote. `warnings`
+ * (logged as warnings too) are among `limitations`.
+ */
+export function cautions(
+  settings: Settings,
+  frontend: FrontendObject & { release: DynamoRelease },
+  original: EnvLists,
+  gitops: GitOpsOwner | undefined,
+): { limitations: string[]; warnings: string[] } {
+  const where = describeLocation(frontend.loc);
+  const unknownRelease = settings.mode ? releaseLimitation(frontend.release) : undefined;
+  const managed = gitops && settings.mode ? gitopsLimitation(gitops, where) : undefined;
+  const overwritten = overwrittenWarning(frontend.object, original, where);
+  const warnings = [managed, overwritten].filter((n): n is string => Boolean(n));
+  return { limitations: [unknownRelease, ...warnings].filter((n): n is string => Boolean(n)), warnings };
+}
