@@ -1,6 +1,8 @@
 // An in-memory KubeApi (src/targets/kubernetes/cluster.ts) for unit tests of the Kubernetes
-// target's leaves: objects by group/version/namespace/plural/name, pods with logs, each call
-// recorded, and any method made to fail with the error a real client would throw.
+// target: objects by group/version/namespace/plural/name with a resourceVersion that a merge
+// patch must match (else 409 Conflict, as the API server answers), pods with an env and logs,
+// each call recorded, a hook before any call (another writer, an operator rolling pods), and
+// any method made to fail with the error a real client would throw.
 import { ApiException } from '@kubernetes/client-node';
 import type { KubeApi, PodList } from '../../src/targets/kubernetes/cluster.js';
 import type { ObjectRef } from '../../src/targets/kubernetes/dgd.js';
@@ -14,6 +16,10 @@ export interface FakePod {
   ready?: boolean;
   /** The container log as the API returns it with timestamps=true. */
   log?: string;
+  /** The env of its `main` container (what a rollout wait compares). */
+  env?: { name: string; value?: string }[];
+  /** metadata.ownerReferences (Grove's PodClique owns the pods it runs). */
+  owners?: JsonObject[];
 }
 
 export interface FakeKubeApi extends KubeApi {
@@ -23,7 +29,11 @@ export interface FakeKubeApi extends KubeApi {
   pods: Map<string, FakePod[]>;
   /** The next calls of `method` throw `error` (every call while set). */
   failing: Partial<Record<Method, unknown>>;
+  /** Runs before each call of `method` (and before `failing` applies), with its arguments. */
+  before: Partial<Record<Method, (...args: unknown[]) => void>>;
   put(group: string, version: string, namespace: string, plural: string, object: JsonObject): void;
+  /** Another writer: changes the stored object and bumps its resourceVersion. */
+  edit(ref: ObjectRef, change: (object: JsonObject) => void): void;
 }
 
 /** The error the client throws for an HTTP status, with a Kubernetes Status body. */
@@ -45,22 +55,53 @@ function matches(selector: string, labels: Record<string, string> = {}): boolean
     });
 }
 
+/** RFC 7386 JSON merge patch: objects merge, null deletes, anything else (lists too) replaces. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return structuredClone(patch);
+  const out: JsonObject =
+    typeof target === 'object' && target !== null && !Array.isArray(target)
+      ? { ...(target as JsonObject) }
+      : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+const versionOf = (object: JsonObject): string | undefined => {
+  const meta = object.metadata as JsonObject | undefined;
+  return typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : undefined;
+};
+
+/** The object with its resourceVersion moved on (every stored write does this). */
+function bumped(object: JsonObject): JsonObject {
+  const next = Number(versionOf(object) ?? '0') + 1;
+  return { ...object, metadata: { ...(object.metadata as JsonObject), resourceVersion: String(next) } };
+}
+
 export function fakeKubeApi(server = 'https://127.0.0.1:6443'): FakeKubeApi {
   const calls: string[] = [];
   const objects = new Map<string, JsonObject>();
   const pods = new Map<string, FakePod[]>();
   const failing: Partial<Record<Method, unknown>> = {};
+  const before: Partial<Record<Method, (...args: unknown[]) => void>> = {};
   const enter = (method: Method, ...args: unknown[]): void => {
     calls.push(
       [method, ...args.map((a) => (typeof a === 'object' ? JSON.stringify(a) : String(a)))].join(' '),
     );
+    before[method]?.(...args);
     if (method in failing) throw failing[method];
   };
   const notFound = (what: string) => apiError(404, 'NotFound', `${what} not found`);
   const refKey = (ref: ObjectRef) => key(ref.group, ref.version, ref.namespace, ref.plural, ref.name);
   const podObject = (pod: FakePod): JsonObject => ({
-    metadata: { name: pod.name, labels: pod.labels ?? {} },
-    status: { conditions: [{ type: 'Ready', status: pod.ready === false ? 'False' : 'True' }] },
+    metadata: { name: pod.name, labels: pod.labels ?? {}, ownerReferences: pod.owners ?? [] },
+    spec: { containers: [{ name: 'main', env: pod.env ?? [] }] },
+    status: {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: pod.ready === false ? 'False' : 'True' }],
+    },
   });
   return {
     server,
@@ -68,9 +109,18 @@ export function fakeKubeApi(server = 'https://127.0.0.1:6443'): FakeKubeApi {
     objects,
     pods,
     failing,
+    before,
     put(group, version, namespace, plural, object) {
       const name = String((object.metadata as JsonObject | undefined)?.name ?? '');
-      objects.set(key(group, version, namespace, plural, name), structuredClone(object));
+      const stored = versionOf(object) ? object : bumped(object);
+      objects.set(key(group, version, namespace, plural, name), structuredClone(stored));
+    },
+    edit(ref, change) {
+      const found = objects.get(refKey(ref));
+      if (!found) throw new Error(`no ${refKey(ref)} to edit`);
+      const copy = structuredClone(found);
+      change(copy);
+      objects.set(refKey(ref), bumped(copy));
     },
     async getObject(ref) {
       enter('getObject', refKey(ref));
@@ -82,7 +132,14 @@ export function fakeKubeApi(server = 'https://127.0.0.1:6443'): FakeKubeApi {
       enter('patchObject', refKey(ref), patch);
       const found = objects.get(refKey(ref));
       if (!found) throw notFound(`${ref.plural} ${ref.name}`);
-      const merged = { ...found, ...patch };
+      const wanted = versionOf(patch);
+      if (wanted !== undefined && wanted !== versionOf(found))
+        throw apiError(
+          409,
+          'Conflict',
+          'the object has been modified; please apply your changes to the latest version and try again',
+        );
+      const merged = bumped(mergePatch(found, patch) as JsonObject);
       objects.set(refKey(ref), merged);
       return structuredClone(merged);
     },
