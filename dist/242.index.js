@@ -795,8 +795,8 @@ async function runComparison(http, switcher, o) {
                 baseUrl = await switcher.switchTo(mode);
             }
             catch (error) {
-                const reason = error instanceof failures/* CheckFailure */.jU ? `${error.code}: ${error.message}` : error.message;
-                throw new failures/* CheckFailure */.jU('compare-failed', `Could not switch to ${mode} for the comparison (${reason}).`);
+                const reason = error instanceof failures/* RunFailure */.ae ? `${error.code}: ${error.message}` : error.message;
+                throw new failures/* RunFailure */.ae('compare-failed', `Could not switch to ${mode} for the comparison (${reason}).`);
             }
             // Workers re-register with a restarted frontend: wait for the model like the smoke check.
             const ready = await (0,smoke/* smokeCheck */.C)(http, {
@@ -811,12 +811,12 @@ async function runComparison(http, switcher, o) {
                 apiKey: o.apiKey,
             });
             if (!ready.ok)
-                throw new failures/* CheckFailure */.jU('compare-failed', `In ${mode} mode the frontend did not list the model: ${ready.failure?.message ?? ''}`);
+                throw new failures/* RunFailure */.ae('compare-failed', `In ${mode} mode the frontend did not list the model: ${ready.failure?.message ?? ''}`);
             const headers = {};
             if (mode === 'direct') {
                 const pick = await (0,direct_worker/* pickDirectWorker */.LU)(http, baseUrl, o.model, auth, o.timeoutMs);
                 if (!pick.id)
-                    throw new failures/* CheckFailure */.jU('compare-failed', 'In direct mode no worker instance id that the frontend accepts could be found.');
+                    throw new failures/* RunFailure */.ae('compare-failed', 'In direct mode no worker instance id that the frontend accepts could be found.');
                 Object.assign(headers, (0,direct_worker/* directWorkerHeaders */.UV)(pick.id));
             }
             const shape = {
