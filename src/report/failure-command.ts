@@ -1,22 +1,34 @@
-// The next command after a Kubernetes failure, read from what the failure says: the kubectl command
-// a not-found message names, `kubectl auth can-i` for the verb and resource a 403 names, the previous
-// log of a crash-looping container. Pure; undefined when the generic advice applies.
+// The next command after a failure, decided in one place for every failure code × target: read
+// from what the failure says where it names a cause (the kubectl command a not-found message
+// names, `kubectl auth can-i` for the verb and resource a 403 names, the previous log of a
+// crash-looping container), else the command that shows the cause at that target. '' where no
+// command adds to the message. Pure.
 
-import { shellJoin } from '../args.js';
+import { shellJoin, shellQuote } from '../args.js';
 import type { FailureCode } from '../failures.js';
 
 export interface FailureCommandContext {
   failure?: FailureCode;
-  /** The failure's message (it names objects, verbs and resources). */
+  /** The failure's message: Kubernetes failures name the object, verb or pod to look at. */
   message?: string;
+  url: string;
   namespace?: string;
-  frontendSelector?: string;
-  workerSelector?: string;
   /** `namespace/name` of the frontend Service, once found. */
   service?: string;
-  apiKeySet?: boolean;
-  /** True when the run targeted Kubernetes (a curl to the check URL helps nothing before a forward). */
-  kubernetes: boolean;
+  /** Kubernetes label selector for the frontend pods. */
+  frontendSelector?: string;
+  workerSelector?: string;
+  /** The launched frontend's log file. */
+  logPath?: string;
+  apiKeySet: boolean;
+  /** The run targeted Kubernetes (its own port-forward is gone when a person reads the command). */
+  kubernetes?: boolean;
+}
+
+/** `namespace/name` → `kubectl port-forward -n namespace svc/name 8000:8000`: forward again. */
+export function forwardCommand(namespace: string, service: string): string {
+  const name = service.split('/').pop() as string;
+  return shellJoin(['kubectl', 'port-forward', '-n', namespace, `svc/${name}`, '8000:8000']);
 }
 
 /** `… cannot get resource "pods/log" in API group "" in the namespace "dynamo"` → kubectl auth can-i. */
@@ -47,13 +59,39 @@ export function crashLogCommand(message: string, namespace: string | undefined):
   ]);
 }
 
-export function failureCommand(ctx: FailureCommandContext): string | undefined {
+/**
+ * On Kubernetes, where nothing more specific fits: the run's own port-forward is gone, so forward
+ * again and ask the frontend; before a Service was found, list the DGDs.
+ */
+function reachAgainCommand(ctx: FailureCommandContext): string {
+  if (ctx.service && ctx.namespace) {
+    const auth = ctx.apiKeySet ? ['-H', 'Authorization: Bearer $DYNAMO_API_KEY'] : [];
+    return `${forwardCommand(ctx.namespace, ctx.service)} & ${shellJoin(['curl', '-sS', ...auth, 'http://127.0.0.1:8000/v1/models'])}`;
+  }
+  return shellJoin(['kubectl', 'get', 'dynamographdeployments.nvidia.com', ...namespaceFlag(ctx)]);
+}
+
+function namespaceFlag(ctx: FailureCommandContext): string[] {
+  return ctx.namespace ? ['-n', ctx.namespace] : [];
+}
+
+/** The command that shows a failure's cause at the run's target, or '' where none adds to the message. */
+export function failureCommand(ctx: FailureCommandContext): string {
+  const k8s = Boolean(ctx.kubernetes);
   const message = ctx.message ?? '';
-  const ns = ctx.namespace ? ['-n', ctx.namespace] : [];
+  const ns = namespaceFlag(ctx);
+  // A command the message itself names (built from the real names of what exists).
   const named = /`(kubectl [^`]+)`/.exec(message)?.[1];
+  // shellJoin would single-quote the variable; the key stays in the environment.
+  const authText = ctx.apiKeySet ? ' -H "Authorization: Bearer $DYNAMO_API_KEY"' : '';
+  const curl = (flags: string[], url: string): string =>
+    `${shellJoin(['curl', ...flags])}${authText} ${shellQuote(url)}`;
+  const describeFrontend = (selector: string): string =>
+    shellJoin(['kubectl', 'describe', 'pods', ...ns, '-l', selector]);
+
   switch (ctx.failure) {
+    // Cluster failures, at any target: the cause the message names.
     case 'not-found':
-      // The message lists what exists with a command built from the real names.
       return named ?? (ctx.namespace ? shellJoin(['kubectl', 'get', 'dgd', ...ns]) : 'kubectl get dgd -A');
     case 'cluster-forbidden':
       return canICommand(message) ?? shellJoin(['kubectl', 'auth', 'can-i', '--list', ...ns]);
@@ -64,40 +102,73 @@ export function failureCommand(ctx: FailureCommandContext): string | undefined {
         ? 'kubectl config get-contexts'
         : 'kubectl cluster-info';
     case 'rollout-timeout':
+      // A crash-looping container's previous log, else the frontend pods' events.
       return (
         crashLogCommand(message, ctx.namespace) ??
-        (ctx.frontendSelector
-          ? shellJoin(['kubectl', 'describe', 'pods', ...ns, '-l', ctx.frontendSelector])
-          : named)
+        (ctx.frontendSelector ? describeFrontend(ctx.frontendSelector) : (named ?? ''))
       );
     case 'args-pin-mode':
     case 'conflict':
-      return named ?? (ctx.kubernetes ? '' : undefined);
-    case 'internal':
-      return ctx.kubernetes ? '' : undefined;
+      return named ?? '';
     case 'bad-input':
-      return undefined;
-    default:
-      return ctx.kubernetes ? kubernetesCheckCommand(ctx) : undefined;
-  }
-}
+    case 'internal':
+      return '';
 
-/**
- * After a failed check on Kubernetes the run's own port-forward is gone: the workers' log when the
- * workers are known, else forward again and ask the frontend; before a Service was found, list the DGDs.
- */
-function kubernetesCheckCommand(ctx: FailureCommandContext): string | undefined {
-  const workerSide = ['no-models', 'chat-error', 'chat-timeout', 'chat-invalid'].includes(ctx.failure ?? '');
-  if (workerSide && ctx.workerSelector) return undefined; // the generic worker-log command fits
-  if (ctx.failure === 'frontend-unreachable' && ctx.service) return undefined; // its endpoints
-  if (ctx.failure === 'mode-not-applied' && ctx.frontendSelector) return undefined; // the pods' args
-  const ns = ctx.namespace ? ['-n', ctx.namespace] : [];
-  if (ctx.service && ctx.namespace) {
-    const name = ctx.service.split('/').pop() as string;
-    const auth = ctx.apiKeySet ? ['-H', 'Authorization: Bearer $DYNAMO_API_KEY'] : [];
-    return `${shellJoin(['kubectl', 'port-forward', ...ns, `svc/${name}`, '8000:8000'])} & ${shellJoin(['curl', '-sS', ...auth, 'http://127.0.0.1:8000/v1/models'])}`;
+    // Frontend failures: the workers' log, the frontend's log, its endpoints, or a request to it.
+    case 'launch-failed':
+      if (k8s) return reachAgainCommand(ctx);
+      return ctx.logPath ? shellJoin(['tail', '-n', '100', ctx.logPath]) : '';
+    case 'no-models':
+    case 'chat-error':
+    case 'chat-timeout':
+    case 'chat-invalid':
+      if (ctx.workerSelector)
+        return shellJoin(['kubectl', 'logs', ...ns, '-l', ctx.workerSelector, '--tail=100', '--prefix']);
+      if (k8s) return reachAgainCommand(ctx);
+      return curl(['-sS'], `${ctx.url}/v1/models`);
+    case 'port-forward-failed':
+      if (k8s) return reachAgainCommand(ctx);
+      return ctx.frontendSelector ? describeFrontend(ctx.frontendSelector) : '';
+    case 'frontend-unreachable':
+      if (ctx.service)
+        return shellJoin([
+          'kubectl',
+          'get',
+          'endpoints',
+          ...ns,
+          ctx.service.split('/').pop() as string,
+          '-o',
+          'wide',
+        ]);
+      if (k8s) return reachAgainCommand(ctx);
+      return shellJoin(['curl', '-sS', '-m', '5', `${ctx.url}/live`]);
+    case 'unauthorized':
+    case 'models-error':
+      if (k8s) return reachAgainCommand(ctx);
+      return curl(['-sS', '-i'], `${ctx.url}/v1/models`);
+    case 'mode-not-applied':
+      // What runs is decided where the frontend was started: its log (launch), its pods' args
+      // (Kubernetes); a bare URL shows only which router metrics moved.
+      if (k8s && !ctx.frontendSelector) return reachAgainCommand(ctx);
+      if (ctx.logPath) return shellJoin(['grep', '-n', '-i', 'router', ctx.logPath]);
+      if (ctx.frontendSelector)
+        return shellJoin([
+          'kubectl',
+          'get',
+          'pods',
+          ...ns,
+          '-l',
+          ctx.frontendSelector,
+          '-o',
+          'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.spec.containers[0].args}{"\\t"}{.spec.containers[0].env}{"\\n"}{end}',
+        ]);
+      return `${curl(['-sS'], `${ctx.url}/metrics`)} | grep -E '^dynamo_(component_router_requests_total|component_router_kv_hit_rate_count|router_overhead_total_ms_count)'`;
+
+    default:
+      // unsupported-mode, direct-needs-worker-id, rejected-by-cluster, will-not-roll,
+      // compare-failed: the message names what to change; on Kubernetes, reach the frontend again.
+      return k8s ? reachAgainCommand(ctx) : '';
   }
-  return shellJoin(['kubectl', 'get', 'dynamographdeployments.nvidia.com', ...ns]);
 }
 
 /** Advice for a rollout that stalled, by its cause (the generic advice is about slow image pulls). */
