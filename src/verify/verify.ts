@@ -44,9 +44,10 @@ export interface Verification {
 
 const requestCount = (n: number): string => `${n} request${n === 1 ? '' : 's'}`;
 
-type MetricsReading = { kind: 'kv' | 'not-kv'; text: string } | { kind: 'none'; text: string };
+type KvMetricMovement = { kind: 'kv' | 'not-kv'; text: string } | { kind: 'none'; text: string };
 
-function readMetrics(e: ModeEvidence): MetricsReading {
+/** Whether the kv-only router metrics moved over the requests (metrics.ts reads them). */
+function kvMetricMovement(e: ModeEvidence): KvMetricMovement {
   if (!e.metrics) return { kind: 'none', text: e.metricsProblem ?? 'no metrics read' };
   const { before, after } = e.metrics;
   const routed = ROUTED_METRICS.map((m) => delta(before, after, m)).find((d) => d !== undefined);
@@ -74,7 +75,7 @@ function majority(counts: Record<string, number>): string {
 }
 
 export function verifyMode(e: ModeEvidence): Verification {
-  const metrics = readMetrics(e);
+  const metrics = kvMetricMovement(e);
   const logCounts = e.logModes ?? {};
   const logged = Object.keys(logCounts);
   const logText = logged.length
