@@ -59,11 +59,15 @@ async function publish(runner: ActionRunner, contract: Contract): Promise<void> 
   // Outputs are capped (report/outputs.ts); the summary and `limitations` say what was cut.
   contract.limitations.push(...outputCutNotes(contract));
   for (const [name, value] of Object.entries(contractOutputs(contract))) runner.setOutput(name, value);
+  // Rendering can throw; writeSummary cannot (it warns once itself). A summary that cannot be
+  // rendered costs neither the outputs above nor the verdict and annotation below.
+  let summary: string | undefined;
   try {
-    await runner.writeSummary(summaryFor(contract));
+    summary = summaryFor(contract);
   } catch (error) {
     runner.log.warning(`Could not write the job summary: ${(error as Error).message}`);
   }
+  if (summary !== undefined) await runner.writeSummary(summary);
   const line = verdictText(contract);
   for (const dry of dryRunLines(contract)) runner.log.info(dry);
   if (contract.result === 'pass') {
