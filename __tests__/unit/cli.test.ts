@@ -3,31 +3,18 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cliDocument, cliVerdict, cliWording, v1SuffixHint } from '../../src/cli-document.js';
 import { failureOf, type Contract } from '../../src/report/contract.js';
+import { contractWith } from '../support/contract.ts';
 import { VERSION } from '../../src/version.js';
 import { ROOT } from '../support/action.ts';
 
 function contract(over: Partial<Contract> = {}): Contract {
-  return {
-    result: 'pass',
-    target: 'url',
-    mode: '',
-    modeReason: '',
-    modeVerified: '',
-    modeEvidence: '',
-    kvEvents: 'unknown',
-    kvEventsReason: '',
-    command: '',
-    url: 'http://127.0.0.1:8000',
-    service: '',
+  return contractWith({
     model: 'tiny-model',
     models: ['tiny-model'],
     latencyMs: 12,
     checks: [{ name: 'models', ok: true, attempts: 1, detail: '' }],
-    limitations: [],
-    nextCommand: '',
-    details: [],
     ...over,
-  };
+  });
 }
 
 describe('CLI wording', () => {

@@ -1,31 +1,25 @@
 import { describe, expect, it } from '@jest/globals';
 import { failureOf, type Contract } from '../../src/report/contract.js';
+import { contractWith } from '../support/contract.ts';
 import { bannerLine, dryRunLines, passWarning } from '../../src/report/log-lines.js';
 import { parseSettings } from '../../src/settings.js';
 
 const settings = (inputs: Record<string, string>) => parseSettings((name) => inputs[name] ?? '');
 
 function contract(over: Partial<Contract> = {}): Contract {
-  return {
-    result: 'pass',
+  return contractWith({
     target: 'kubernetes',
     mode: 'kv',
-    modeReason: '',
     modeVerified: 'verified',
     modeEvidence: 'kv router metrics moved',
     kvEvents: 'true',
-    kvEventsReason: '',
-    command: '',
     url: 'http://127.0.0.1:41234',
     service: 'dynamo/x-frontend',
     model: 'm',
     models: ['m'],
-    checks: [],
     limitations: ['A smoke check is one chat completion: it proves the endpoint answers.'],
-    nextCommand: '',
-    details: [],
     ...over,
-  };
+  });
 }
 
 describe('log lines', () => {

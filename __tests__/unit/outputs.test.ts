@@ -2,6 +2,7 @@
 // cut list says so (limitations, the summary, models-count).
 import { describe, expect, it } from '@jest/globals';
 import { contractOutputs, outputCutNotes, type Contract } from '../../src/report/contract.js';
+import { contractWith } from '../support/contract.ts';
 import {
   capText,
   COMPARISON_CAP,
@@ -18,27 +19,16 @@ import type { Comparison } from '../../src/report/comparison-result.js';
 const MiB = 1024 * 1024;
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 
-const base = (over: Partial<Contract> = {}): Contract => ({
-  result: 'pass',
-  target: 'url',
-  mode: 'kv',
-  modeReason: 'requested',
-  modeVerified: 'verified',
-  modeEvidence: '',
-  kvEvents: 'unknown',
-  kvEventsReason: '',
-  command: '',
-  url: 'http://127.0.0.1:8000',
-  service: '',
-  model: 'tiny',
-  models: ['tiny'],
-  latencyMs: 5,
-  checks: [],
-  limitations: [],
-  nextCommand: '',
-  details: [],
-  ...over,
-});
+const base = (over: Partial<Contract> = {}): Contract =>
+  contractWith({
+    mode: 'kv',
+    modeReason: 'requested',
+    modeVerified: 'verified',
+    model: 'tiny',
+    models: ['tiny'],
+    latencyMs: 5,
+    ...over,
+  });
 
 /** 16,000 ids of ~200 bytes: the 3.3 MB `models` of the review. */
 const HUGE = Array.from({ length: 16_000 }, (_, i) => `org/${'m'.repeat(190)}-${i}`);

@@ -1,33 +1,28 @@
 import { describe, expect, it } from '@jest/globals';
 import { cliDocument, exitCodeFor } from '../../src/cli-document.js';
 import { contractOutputs, failureOf, type Contract } from '../../src/report/contract.js';
+import { contractWith } from '../support/contract.ts';
 import { escapeHtml } from '../../src/report/escape.js';
 import { renderSummary, verdictText } from '../../src/report/summary.js';
 
-const base = (over: Partial<Contract> = {}): Contract => ({
-  result: 'pass',
-  target: 'launch',
-  mode: 'kv',
-  modeReason: 'requested by the `mode` input',
-  modeVerified: '',
-  modeEvidence: '',
-  kvEvents: 'unknown',
-  kvEventsReason: 'not inspected',
-  command: 'python3 -m dynamo.frontend --router-mode kv --http-port 8000',
-  url: 'http://127.0.0.1:8000',
-  service: '',
-  model: 'tiny',
-  models: ['tiny'],
-  latencyMs: 42,
-  checks: [
-    { name: 'models', ok: true, attempts: 1, status: 200, latencyMs: 3, detail: '1 model listed' },
-    { name: 'chat', ok: true, attempts: 1, status: 200, latencyMs: 42, detail: 'model "tiny" answered' },
-  ],
-  limitations: ['A smoke check is one chat completion.'],
-  nextCommand: 'aiperf profile --model tiny',
-  details: [],
-  ...over,
-});
+const base = (over: Partial<Contract> = {}): Contract =>
+  contractWith({
+    target: 'launch',
+    mode: 'kv',
+    modeReason: 'requested by the `mode` input',
+    kvEventsReason: 'not inspected',
+    command: 'python3 -m dynamo.frontend --router-mode kv --http-port 8000',
+    model: 'tiny',
+    models: ['tiny'],
+    latencyMs: 42,
+    checks: [
+      { name: 'models', ok: true, attempts: 1, status: 200, latencyMs: 3, detail: '1 model listed' },
+      { name: 'chat', ok: true, attempts: 1, status: 200, latencyMs: 42, detail: 'model "tiny" answered' },
+    ],
+    limitations: ['A smoke check is one chat completion.'],
+    nextCommand: 'aiperf profile --model tiny',
+    ...over,
+  });
 
 describe('summary', () => {
   it('opens with the verdict and carries the six contract parts', () => {

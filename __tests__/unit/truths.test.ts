@@ -1,27 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Contract } from '../../src/report/contract.js';
+import { contractWith } from '../support/contract.ts';
 import { dropContradicted } from '../../src/report/truths.js';
 
-const contract = (over: Partial<Contract>): Contract => ({
-  result: 'pass',
-  target: 'launch',
-  mode: 'kv',
-  modeReason: '',
-  modeVerified: '',
-  modeEvidence: '',
-  kvEvents: 'unknown',
-  kvEventsReason: '',
-  command: '',
-  url: 'http://127.0.0.1:8000',
-  service: '',
-  model: 'm',
-  models: [],
-  checks: [],
-  limitations: [],
-  nextCommand: '',
-  details: [],
-  ...over,
-});
+const contract = (over: Partial<Contract>): Contract =>
+  contractWith({
+    target: 'launch',
+    mode: 'kv',
+    model: 'm',
+    ...over,
+  });
 
 const NOT_CONFIRMED =
   'KV events were not confirmed: kv mode expects the workers to publish KV cache events (…).';
