@@ -5,18 +5,10 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { alive, cleanup, runAction, runCli, runPost, type ActionRun } from '../support/action.ts';
-import {
-  dynamoAvailable,
-  dynamoPython,
-  freePort,
-  startFrontend,
-  startWorkers,
-  type WorkerHandle,
-} from '../support/dynamo.ts';
+import { dynamoPython, freePort, startFrontend, startWorkers, type WorkerHandle } from '../support/dynamo.ts';
+import { dynamoSuite } from '../support/dynamo-suite.ts';
 
-const available = dynamoAvailable();
-const describeDynamo = available ? describe : describe.skip;
-if (!available) console.warn('Dynamo venv missing: run scripts/setup-dynamo.sh (CI does).');
+const { available, describeDynamo } = dynamoSuite();
 
 let workers: WorkerHandle;
 

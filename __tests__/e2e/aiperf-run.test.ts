@@ -3,7 +3,7 @@
 // (__tests__/support/text-worker.py, on Dynamo's Python worker API), compares modes, and the
 // pinned aiperf then reproduces that comparison's workload. Also: with text-returning workers
 // the smoke check's content rule is met without the mocker's "no text" limitation.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,6 @@ import type { ModeResult } from '../../src/report/comparison-result.js';
 import { cleanup, ROOT, runAction, runPost } from '../support/action.ts';
 import {
   baseEnv,
-  dynamoAvailable,
   dynamoPython,
   freePort,
   frontendEnv,
@@ -23,10 +22,10 @@ import {
   waitForModels,
   type ManagedProcess,
 } from '../support/dynamo.ts';
+import { dynamoSuite } from '../support/dynamo-suite.ts';
 
 const VENV = process.env.AIPERF_VENV ?? path.join(ROOT, '.venv-aiperf');
-const available = dynamoAvailable();
-const describeDynamo = available ? describe : describe.skip;
+const { available, describeDynamo } = dynamoSuite();
 
 let dir: string;
 let worker: ManagedProcess | undefined;

@@ -1,19 +1,13 @@
 // compare-modes on the local path: the bundled action launches the frontend, switches it between
 // round-robin and kv on the same two mocker workers (prefix caching on, simulated timing kept),
 // runs the same repeated-prefix workload in each, and leaves the frontend in the requested mode.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { alive, cleanup, runAction, runPost } from '../support/action.ts';
-import {
-  dynamoAvailable,
-  dynamoPython,
-  freePort,
-  startWorkers,
-  type WorkerHandle,
-} from '../support/dynamo.ts';
+import { dynamoPython, freePort, startWorkers, type WorkerHandle } from '../support/dynamo.ts';
+import { dynamoSuite } from '../support/dynamo-suite.ts';
 
-const available = dynamoAvailable();
-const describeDynamo = available ? describe : describe.skip;
+const { available, describeDynamo } = dynamoSuite();
 let workers: WorkerHandle;
 
 beforeAll(async () => {

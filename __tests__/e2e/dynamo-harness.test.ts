@@ -1,9 +1,8 @@
 // End-to-end check of the local Dynamo harness: 2 mocker workers + a kv-mode frontend.
 // Needs scripts/setup-dynamo.sh to have run (skipped with a message otherwise).
-import { afterAll, describe, expect, it } from '@jest/globals';
+import { afterAll, expect, it } from '@jest/globals';
 import {
   chat,
-  dynamoAvailable,
   groupMembers,
   processesMatching,
   startFrontend,
@@ -13,10 +12,9 @@ import {
   type FrontendHandle,
   type WorkerHandle,
 } from '../support/dynamo.ts';
+import { dynamoSuite } from '../support/dynamo-suite.ts';
 
-const available = dynamoAvailable();
-if (!available) console.warn('dynamo-harness e2e skipped: run scripts/setup-dynamo.sh first');
-const d = available ? describe : describe.skip;
+const { describeDynamo: d } = dynamoSuite();
 
 d('dynamo harness (mocker + frontend, file discovery)', () => {
   let workers: WorkerHandle | undefined;

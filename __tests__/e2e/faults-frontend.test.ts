@@ -3,12 +3,11 @@
 // fault (or pass when the fault recovers within the retries), with one error annotation that
 // names the next step, no stack trace, a bounded run time, nothing left running, no socket left
 // open, and never send the API key to another host.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { cleanup, runAction, type ActionRun } from '../support/action.ts';
 import { expectReported, type Verdict } from '../support/fault-verdict.ts';
 import {
-  dynamoAvailable,
   freePort,
   processesMatching,
   startFrontend,
@@ -16,6 +15,7 @@ import {
   type FrontendHandle,
   type WorkerHandle,
 } from '../support/dynamo.ts';
+import { dynamoSuite } from '../support/dynamo-suite.ts';
 import {
   startFaultProxy,
   startRecorder,
@@ -24,9 +24,7 @@ import {
   type Recorder,
 } from '../support/fault-proxy.ts';
 
-const available = dynamoAvailable();
-const describeDynamo = available ? describe : describe.skip;
-if (!available) console.warn('Dynamo venv missing: run scripts/setup-dynamo.sh (CI does).');
+const { available, describeDynamo } = dynamoSuite();
 
 // Small budgets keep the matrix fast: every failing case is bounded by these.
 const RETRIES = 3;

@@ -4,20 +4,13 @@
 // is "unverifiable" with one limitation that names the series it looked for, and /metrics is
 // read twice, once before and once after the smoke chat: no polling for counters that cannot
 // appear. Counted, not timed. The same frontend with its own /metrics passed on is read twice too.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { cleanup, runAction } from '../support/action.ts';
-import {
-  dynamoAvailable,
-  startFrontend,
-  startWorkers,
-  type FrontendHandle,
-  type WorkerHandle,
-} from '../support/dynamo.ts';
+import { startFrontend, startWorkers, type FrontendHandle, type WorkerHandle } from '../support/dynamo.ts';
+import { dynamoSuite } from '../support/dynamo-suite.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 
-const available = dynamoAvailable();
-const describeDynamo = available ? describe : describe.skip;
-if (!available) console.warn('Dynamo venv missing: run scripts/setup-dynamo.sh (CI does).');
+const { available, describeDynamo } = dynamoSuite();
 
 const GATEWAY_METRICS = [
   '# TYPE gateway_requests_total counter',

@@ -5,23 +5,16 @@
 // end as `stream-too-large`, the comparison must finish (outputs and summary written, the
 // frontend relaunched in `mode`), the process must exit within a bound, and its peak memory at
 // compare-concurrency 32 must stay far below a runner's (under 300 MB RSS).
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ACTION, ROOT, alive, cleanup, runAction, runPost } from '../support/action.ts';
-import {
-  dynamoAvailable,
-  dynamoPython,
-  freePort,
-  startWorkers,
-  type WorkerHandle,
-} from '../support/dynamo.ts';
+import { dynamoPython, freePort, startWorkers, type WorkerHandle } from '../support/dynamo.ts';
+import { dynamoSuite } from '../support/dynamo-suite.ts';
 
-const available = dynamoAvailable();
-const describeDynamo = available ? describe : describe.skip;
-if (!available) console.warn('Dynamo venv missing: run scripts/setup-dynamo.sh (CI does).');
+const { available, describeDynamo } = dynamoSuite();
 
 // compare-max-tokens 256: the per-request caps (576 events, 320 KiB) sit above the per-event cap
 // (256 Ki characters), so both kinds of endless stream meet their own cap.

@@ -13,7 +13,6 @@ import { ACTION, cleanup, parseFileCommands, ROOT, runAction, runCli, runPost } 
 import { startCluster, type Cluster } from '../../standin-cluster/index.ts';
 import {
   baseEnv,
-  dynamoAvailable,
   dynamoPython,
   freePort,
   startFrontend,
@@ -21,6 +20,7 @@ import {
   tinyModelDir,
   waitForModels,
 } from '../support/dynamo.ts';
+import { dynamoSuite } from '../support/dynamo-suite.ts';
 import type { AnyObj } from '../support/k8s-objects.ts';
 
 const execFileAsync = promisify(execFile);
@@ -50,8 +50,7 @@ function inputsOf(step: AnyObj, rename: Record<string, string> = {}): Record<str
   return out;
 }
 
-const available = dynamoAvailable();
-const describeDynamo = available ? describe : describe.skip;
+const { describeDynamo } = dynamoSuite();
 
 describe('Kubernetes journeys on the stand-in', () => {
   let cluster: Cluster;

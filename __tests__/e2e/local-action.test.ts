@@ -5,23 +5,16 @@
 // shows only what the action did through the toolkit: the outputs table and the summary file. The
 // run launches a real Dynamo frontend (mocker workers from ai-dynamo 1.6.1), and the post step,
 // run by local-action from src/post.ts, must stop it.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { lstatSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { alive, ROOT } from '../support/action.ts';
-import {
-  dynamoAvailable,
-  dynamoPython,
-  freePort,
-  startWorkers,
-  type WorkerHandle,
-} from '../support/dynamo.ts';
+import { dynamoPython, freePort, startWorkers, type WorkerHandle } from '../support/dynamo.ts';
+import { dynamoSuite } from '../support/dynamo-suite.ts';
 
-const available = dynamoAvailable();
-const describeDynamo = available ? describe : describe.skip;
-if (!available) console.warn('Dynamo venv missing: run scripts/setup-dynamo.sh (CI does).');
+const { available, describeDynamo } = dynamoSuite();
 
 const LOCAL_ACTION = path.join(ROOT, 'node_modules', '.bin', 'local-action');
 

@@ -13,7 +13,6 @@ import path from 'node:path';
 import { escapeHtml } from '../../src/report/escape.js';
 import { alive, cleanup, runAction, runCli, runPost, type ActionRun } from '../support/action.ts';
 import {
-  dynamoAvailable,
   dynamoPython,
   freePort,
   processesMatching,
@@ -23,11 +22,10 @@ import {
   type FrontendHandle,
   type WorkerHandle,
 } from '../support/dynamo.ts';
+import { dynamoSuite } from '../support/dynamo-suite.ts';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
 
-const available = dynamoAvailable();
-const describeDynamo = available ? describe : describe.skip;
-if (!available) console.warn('Dynamo venv missing: run scripts/setup-dynamo.sh (CI does).');
+const { available, describeDynamo } = dynamoSuite();
 
 // Characters that change form when HTML-escaped (`_`, `#`, `@`, `~`), JSON-escaped (`"`, `\`)
 // or workflow-command-escaped (`%`): every form must be kept out.

@@ -2,9 +2,8 @@
 // events on, speedup 2 so prefill time counts) shared by a kv frontend and a round-robin
 // frontend. The same workload shape runs through both; each mode gets its own word variant, as
 // the workers' KV caches outlive a mode switch. Needs scripts/setup-dynamo.sh.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import {
-  dynamoAvailable,
   metricSum,
   metricsText,
   startFrontend,
@@ -14,14 +13,13 @@ import {
   type FrontendHandle,
   type WorkerHandle,
 } from '../support/dynamo.ts';
+import { dynamoSuite } from '../support/dynamo-suite.ts';
 import { compare, routerKvHitRate } from '../../src/compare/analysis.js';
 import { peakInFlight, runWorkload, type Sample } from '../../src/compare/stream.js';
 import { buildWorkload } from '../../src/compare/workload.js';
 import { comparisonText, renderComparison } from '../../src/report/comparison.js';
 
-const available = dynamoAvailable();
-if (!available) console.warn('stream e2e skipped: run scripts/setup-dynamo.sh first');
-const d = available ? describe : describe.skip;
+const { describeDynamo: d } = dynamoSuite();
 
 // Many groups, few repeats each: round-robin needs a cold miss per group on every worker, a
 // KV-aware router only one per group. (With few groups both workers soon cache every prefix
