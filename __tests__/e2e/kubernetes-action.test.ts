@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startCluster, type Cluster } from '../../standin-cluster/index.ts';
 import { ACTION, cleanup, ROOT, runAction } from '../support/action.ts';
-import type { AnyObj } from '../support/k8s-objects.ts';
+import { owned, type AnyObj } from '../support/k8s-objects.ts';
 
 const FIXTURES = path.join(ROOT, '__tests__/fixtures/k8s');
 
@@ -134,15 +134,7 @@ describe('bundled action on the stand-in', () => {
       'many-fields',
       'dynamo',
     ) as AnyObj;
-    const strip = (o: AnyObj) => {
-      const c = structuredClone(o);
-      delete c.status;
-      delete c.metadata.resourceVersion;
-      delete c.metadata.generation;
-      delete c.metadata.managedFields;
-      return c;
-    };
-    const expected = strip(before);
+    const expected = owned(before);
     expected.spec.services.Frontend.envs = [
       ...before.spec.services.Frontend.envs,
       { name: 'DYN_ROUTER_MODE', value: 'kv' },
@@ -153,7 +145,7 @@ describe('bundled action on the stand-in', () => {
       ...(before.metadata.annotations ?? {}),
       'dynamo-router-starter.nvidia.com/router-env': 'DYN_ROUTER_MODE=kv,DYN_ROUTER_USE_KV_EVENTS=false',
     };
-    expect(strip(after)).toEqual(expected);
+    expect(owned(after)).toEqual(expected);
   }, 300_000);
 
   it('dry-run from the bundle: no write of any kind', async () => {
