@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { splitArgs } from '../../src/args.js';
 import {
   nextCommand,
@@ -113,5 +114,35 @@ describe('next command after a failure: only steps that can help at that target'
       'internal',
     ] as const)
       expect(nextCommand({ ...fail, failure })).toBe('');
+  });
+});
+
+describe('a failure command with an api key', () => {
+  it('on Kubernetes, the re-forward and curl expand DYNAMO_API_KEY from the environment when pasted', () => {
+    const command = nextCommand({
+      result: 'fail',
+      failure: 'port-forward-failed',
+      kubernetes: true,
+      namespace: 'dynamo',
+      service: 'dynamo/vllm-agg-frontend',
+      url: '',
+      model: 'tiny-model',
+      mode: 'kv',
+      apiKeySet: true,
+    });
+    const curl = command.slice(command.indexOf('& ') + 2);
+    // What the shell hands curl, with the key set: the key itself, never the literal variable.
+    const argv = execFileSync('bash', ['-c', `printf '%s\\n' ${curl.replace(/^curl /, '')}`], {
+      env: { ...process.env, DYNAMO_API_KEY: 'sk-test-123' },
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n');
+    expect(argv).toEqual([
+      '-sS',
+      '-H',
+      'Authorization: Bearer sk-test-123',
+      'http://127.0.0.1:8000/v1/models',
+    ]);
   });
 });

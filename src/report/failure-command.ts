@@ -65,8 +65,9 @@ export function crashLogCommand(message: string, namespace: string | undefined):
  */
 function reachAgainCommand(ctx: FailureCommandContext): string {
   if (ctx.service && ctx.namespace) {
-    const auth = ctx.apiKeySet ? ['-H', 'Authorization: Bearer $DYNAMO_API_KEY'] : [];
-    return `${forwardCommand(ctx.namespace, ctx.service)} & ${shellJoin(['curl', '-sS', ...auth, 'http://127.0.0.1:8000/v1/models'])}`;
+    // Double quotes, so the shell expands the key from the environment (shellJoin would single-quote it).
+    const auth = ctx.apiKeySet ? ' -H "Authorization: Bearer $DYNAMO_API_KEY"' : '';
+    return `${forwardCommand(ctx.namespace, ctx.service)} & ${shellJoin(['curl', '-sS'])}${auth} http://127.0.0.1:8000/v1/models`;
   }
   return shellJoin(['kubectl', 'get', 'dynamographdeployments.nvidia.com', ...namespaceFlag(ctx)]);
 }
