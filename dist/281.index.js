@@ -65,7 +65,8 @@ const KV_ONLY_METRICS = [
 ];
 const ROUTED_METRICS = ['dynamo_component_router_requests_total', 'dynamo_frontend_requests_total'];
 const requestCount = (n) => `${n} request${n === 1 ? '' : 's'}`;
-function readMetrics(e) {
+/** Whether the kv-only router metrics moved over the requests (metrics.ts reads them). */
+function kvMetricMovement(e) {
     if (!e.metrics)
         return { kind: 'none', text: e.metricsProblem ?? 'no metrics read' };
     const { before, after } = e.metrics;
@@ -90,7 +91,7 @@ function majority(counts) {
     return Object.entries(counts).sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
 }
 function verifyMode(e) {
-    const metrics = readMetrics(e);
+    const metrics = kvMetricMovement(e);
     const logCounts = e.logModes ?? {};
     const logged = Object.keys(logCounts);
     const logText = logged.length
