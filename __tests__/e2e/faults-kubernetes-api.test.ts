@@ -6,24 +6,13 @@
 // selector. Each case checks the failure code, one `::error` annotation with the next step, no
 // stack trace, the run time against the configured deadlines, no socket left open on the API
 // server, the token never printed, and the DGD unchanged except what the run reports it changed.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect } from '@jest/globals';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cleanup, ROOT, type ActionRun } from '../support/action.ts';
-import { startCluster, type Cluster, type FaultHandle, type K8sObject } from '../../standin-cluster/index.ts';
-import { effective, split, type AnyObj } from '../support/k8s-objects.ts';
-import {
-  dgdOf,
-  faultGraph,
-  runFaultCase,
-  SLACK_MS,
-  verdictTable,
-  type FaultBench,
-  type FaultCase,
-} from '../support/k8s-faults.ts';
-import type { Verdict } from '../support/fault-verdict.ts';
+import { ROOT } from '../support/action.ts';
+import type { Cluster, FaultHandle } from '../../standin-cluster/index.ts';
+import type { AnyObj } from '../support/k8s-objects.ts';
+import { faultFile, SLACK_MS, type FaultCase } from '../support/k8s-faults.ts';
 
 const FIXTURE = path.join(ROOT, '__tests__/fixtures/k8s/fault-graph.v1alpha1.yaml');
 const NS = 'dynamo';
@@ -39,29 +28,17 @@ const API_TIMEOUT_MS = 15_000;
 let cluster: Cluster;
 let home: string;
 
-const verdicts: Verdict[] = [];
-
-const graph = (name: string, mutate?: (spec: AnyObj) => void): K8sObject => faultGraph(FIXTURE, name, mutate);
-
-const dgd = (name = DGD) => dgdOf(cluster, NS, name);
-
-/** The frontend's env as its pods get it (container entries win over component ones). */
-const frontendEnv = (name = DGD) => effective(split(dgd(name)).lists);
-
-type Case = FaultCase;
-
-const bench: FaultBench = {
+const file = faultFile({
+  fixture: FIXTURE,
   namespace: NS,
   object: DGD,
-  cluster: () => cluster,
-  home: () => home,
-  verdicts,
   settle: async () => {
     await cluster.waitForReady(NS, { timeoutMs: 60_000 });
   },
-};
+});
+const { graph, dgd, frontendEnv } = file;
 
-const runCase = (c: Case): Promise<ActionRun> => runFaultCase(bench, c);
+type Case = FaultCase;
 
 const statusBody = (code: number, reason: string, message: string) => ({
   kind: 'Status',
@@ -355,8 +332,8 @@ const ingress = {
 };
 
 beforeAll(async () => {
-  home = mkdtempSync(path.join(tmpdir(), 'k8s-faults-api-'));
-  cluster = await startCluster({ namespace: NS });
+  cluster = await file.start({ namespace: NS });
+  home = file.home();
   await cluster.apply(graph(DGD));
   // The same frontend, behind a Service someone wrote without a selector (endpoints by hand).
   await cluster.apply({
@@ -395,23 +372,9 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of ingress.sockets) s.destroy();
   await new Promise<void>((r) => (ingress.server ? ingress.server.close(() => r()) : r()));
-  await cluster?.stop();
-  expect(cluster.kubelet.runningPids()).toEqual([]);
-  if (home) rmSync(home, { recursive: true, force: true });
-  if (verdicts.length) {
-    console.log(
-      verdictTable('Kubernetes API fault matrix (bundled action, stand-in cluster, fake frontend)', verdicts),
-    );
-  }
+  await file.stop('Kubernetes API fault matrix (bundled action, stand-in cluster, fake frontend)');
 });
 
 describe('Kubernetes API faults (bundled action, stand-in cluster)', () => {
-  it.each(CASES.map((c) => [c.name, c] as const))(
-    '%s',
-    async (_name, c) => {
-      const run = await runCase(c);
-      cleanup(run);
-    },
-    120_000,
-  );
+  file.eachCase(CASES);
 });

@@ -7,23 +7,12 @@
 // against the configured deadlines, no socket left open (API server and port-forward), the
 // token never printed, and the DGD unchanged except what the run reports it changed.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cleanup, ROOT, runAction, type ActionRun } from '../support/action.ts';
-import { startCluster, type Cluster, type K8sObject } from '../../standin-cluster/index.ts';
-import { effective, expectAsReported, split, type AnyObj } from '../support/k8s-objects.ts';
-import {
-  dgdOf,
-  faultGraph,
-  runFaultCase,
-  SLACK_MS,
-  verdictTable,
-  waitIdle,
-  type FaultBench,
-  type FaultCase,
-} from '../support/k8s-faults.ts';
-import { STACK, type Verdict } from '../support/fault-verdict.ts';
+import { cleanup, ROOT, runAction } from '../support/action.ts';
+import type { Cluster } from '../../standin-cluster/index.ts';
+import { expectAsReported, type AnyObj } from '../support/k8s-objects.ts';
+import { faultFile, SLACK_MS, waitIdle, type FaultCase } from '../support/k8s-faults.ts';
+import { STACK } from '../support/fault-verdict.ts';
 
 const FIXTURE = path.join(ROOT, '__tests__/fixtures/k8s/fault-graph.v1alpha1.yaml');
 const NS = 'dynamo';
@@ -32,14 +21,14 @@ const DGD = 'pf-graph';
 let cluster: Cluster;
 let home: string;
 
-const verdicts: Verdict[] = [];
-
-const graph = (name: string, mutate?: (spec: AnyObj) => void): K8sObject => faultGraph(FIXTURE, name, mutate);
-
-const dgd = (name = DGD) => dgdOf(cluster, NS, name);
-
-/** The frontend's env as its pods get it (container entries win over component ones). */
-const frontendEnv = (name = DGD) => effective(split(dgd(name)).lists);
+const file = faultFile({
+  fixture: FIXTURE,
+  namespace: NS,
+  object: DGD,
+  settle: settled,
+  idle: () => expect(portForwardSockets().size).toBe(0),
+});
+const { verdicts, graph, dgd, frontendEnv } = file;
 
 /** The stand-in's port-forward WebSocket server (private field: the tests cut its sockets). */
 function portForwardSockets(): Set<{ terminate(): void }> {
@@ -47,18 +36,6 @@ function portForwardSockets(): Set<{ terminate(): void }> {
 }
 
 type Case = FaultCase;
-
-const bench: FaultBench = {
-  namespace: NS,
-  object: DGD,
-  cluster: () => cluster,
-  home: () => home,
-  verdicts,
-  settle: settled,
-  idle: () => expect(portForwardSockets().size).toBe(0),
-};
-
-const runCase = (c: Case): Promise<ActionRun> => runFaultCase(bench, c);
 
 /** One Ready frontend pod of `name` and nothing terminating (other graphs may be left crash-looping). */
 async function settled(name: string): Promise<void> {
@@ -243,9 +220,9 @@ const CASES: Case[] = [
 ];
 
 beforeAll(async () => {
-  home = mkdtempSync(path.join(tmpdir(), 'k8s-faults-pods-'));
   // One GPU on the node: the frontend of gpu-graph holds it, so its surge pod cannot schedule.
-  cluster = await startCluster({ namespace: NS, node: { allocatable: { 'nvidia.com/gpu': '1' } } });
+  cluster = await file.start({ namespace: NS, node: { allocatable: { 'nvidia.com/gpu': '1' } } });
+  home = file.home();
   await cluster.apply(
     graph(DGD, (spec) => spec.services.Frontend.envs.push({ name: 'FAKE_CHAT_DELAY_MS', value: '400' })),
   );
@@ -271,28 +248,13 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await cluster?.stop();
-  expect(cluster.kubelet.runningPids()).toEqual([]);
-  if (home) rmSync(home, { recursive: true, force: true });
-  if (verdicts.length) {
-    console.log(
-      verdictTable(
-        `Kubernetes pod-side fault matrix (bundled action, stand-in cluster, fake frontend; rollout-timeout ${ROLLOUT_S} s)`,
-        verdicts,
-      ),
-    );
-  }
+  await file.stop(
+    `Kubernetes pod-side fault matrix (bundled action, stand-in cluster, fake frontend; rollout-timeout ${ROLLOUT_S} s)`,
+  );
 });
 
 describe('Kubernetes pod-side faults (bundled action, stand-in cluster)', () => {
-  it.each(CASES.map((c) => [c.name, c] as const))(
-    '%s',
-    async (_name, c) => {
-      const run = await runCase(c);
-      cleanup(run);
-    },
-    120_000,
-  );
+  file.eachCase(CASES);
 
   it('two runs against the same DGD at once (different modes): both verdicts right, the object one of theirs', async () => {
     const name = 'race-graph';

@@ -4,11 +4,9 @@
 // is "unverifiable" with one limitation that names the series it looked for, and /metrics is
 // read twice, once before and once after the smoke chat: no polling for counters that cannot
 // appear. Counted, not timed. The same frontend with its own /metrics passed on is read twice too.
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { cleanup, runAction } from '../support/action.ts';
-import { startFrontend, startWorkers, type FrontendHandle, type WorkerHandle } from '../support/dynamo.ts';
-import { dynamoSuite } from '../support/dynamo-suite.ts';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import { dynamoSuite, proxiedFrontend } from '../support/dynamo-suite.ts';
 
 const { available, describeDynamo } = dynamoSuite();
 
@@ -19,30 +17,15 @@ const GATEWAY_METRICS = [
   '',
 ].join('\n');
 
-let workers: WorkerHandle | undefined;
-let frontend: FrontendHandle | undefined;
-let proxy: FaultProxy | undefined;
-
-beforeAll(async () => {
-  if (!available) return;
-  workers = await startWorkers({ workers: 1, speedupRatio: 0 });
-  frontend = await startFrontend({ discoveryDir: workers.discoveryDir, mode: 'round-robin' });
-  proxy = await startFaultProxy({ upstream: frontend.url });
-}, 120_000);
-
-afterAll(async () => {
-  await proxy?.stop();
-  await frontend?.stop();
-  await workers?.stop();
-});
+const stack = proxiedFrontend(available);
 
 describeDynamo('verification against a /metrics without the router series', () => {
   it('passes, says once why the mode cannot be proven, and reads /metrics only twice', async () => {
-    proxy!.setRules([
+    stack.proxy.setRules([
       { path: '/metrics', fault: { kind: 'body', body: GATEWAY_METRICS, contentType: 'text/plain' } },
     ]);
-    proxy!.reset();
-    const run = await runAction({ 'base-url': proxy!.url, 'max-tokens': '4' });
+    stack.proxy.reset();
+    const run = await runAction({ 'base-url': stack.proxy.url, 'max-tokens': '4' });
     try {
       expect(run.outputs.result).toBe('pass');
       expect(run.outputs['mode-verified']).toBe('unverifiable');
@@ -52,20 +35,20 @@ describeDynamo('verification against a /metrics without the router series', () =
       expect(why[0]).toMatch(/dynamo_frontend_requests_total/);
       expect(why[0]).toMatch(/dynamo_routing_overhead_total_ms_count/);
       expect(why[0]).toMatch(/gateway's own metrics/);
-      expect(proxy!.hits('/metrics').map((r) => r.handled)).toEqual(['body', 'body']);
+      expect(stack.proxy.hits('/metrics').map((r) => r.handled)).toEqual(['body', 'body']);
     } finally {
       cleanup(run);
     }
   }, 60_000);
 
   it("reads the frontend's own /metrics twice too: its request counter saw the chat", async () => {
-    proxy!.setRules([]);
-    proxy!.reset();
-    const run = await runAction({ 'base-url': proxy!.url, 'max-tokens': '4' });
+    stack.proxy.setRules([]);
+    stack.proxy.reset();
+    const run = await runAction({ 'base-url': stack.proxy.url, 'max-tokens': '4' });
     try {
       expect(run.outputs.result).toBe('pass');
       expect(run.outputs.limitations).not.toMatch(/none of the router's/);
-      expect(proxy!.hits('/metrics')).toHaveLength(2);
+      expect(stack.proxy.hits('/metrics')).toHaveLength(2);
     } finally {
       cleanup(run);
     }

@@ -6,24 +6,14 @@
 //   the log, and never start a workflow command;
 // - a launched frontend is started from an argument array (no shell) and does not inherit the
 //   action's inputs (INPUT_API-KEY) in its environment.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { escapeHtml } from '../../src/report/escape.js';
 import { alive, cleanup, runAction, runCli, runPost, type ActionRun } from '../support/action.ts';
-import {
-  dynamoPython,
-  freePort,
-  processesMatching,
-  startFrontend,
-  startWorkers,
-  TINY_MODEL_NAME,
-  type FrontendHandle,
-  type WorkerHandle,
-} from '../support/dynamo.ts';
-import { dynamoSuite } from '../support/dynamo-suite.ts';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import { dynamoPython, freePort, processesMatching, TINY_MODEL_NAME } from '../support/dynamo.ts';
+import { dynamoSuite, proxiedFrontend } from '../support/dynamo-suite.ts';
 
 const { available, describeDynamo } = dynamoSuite();
 
@@ -32,22 +22,7 @@ const { available, describeDynamo } = dynamoSuite();
 const KEYS = ['sk_live_4f9c2d7e8a1b', 'tok#@~_9"q\\z%41-end'];
 const FAST = { retries: '2', 'retry-delay': '0.1', timeout: '2' };
 
-let workers: WorkerHandle;
-let frontend: FrontendHandle;
-let proxy: FaultProxy;
-
-beforeAll(async () => {
-  if (!available) return;
-  workers = await startWorkers({ workers: 1, speedupRatio: 0 });
-  frontend = await startFrontend({ discoveryDir: workers.discoveryDir, mode: 'round-robin' });
-  proxy = await startFaultProxy({ upstream: frontend.url });
-}, 120_000);
-
-afterAll(async () => {
-  await proxy?.stop();
-  await frontend?.stop();
-  await workers?.stop();
-});
+const stack = proxiedFrontend(available);
 
 /** Every way the key could show up in text the user sees. */
 function keyForms(key: string): string[] {
@@ -79,14 +54,14 @@ function expectNoKey(run: ActionRun, key: string): void {
 
 describeDynamo('secrets and escaping (bundled action, local path)', () => {
   it.each(KEYS)('api-key %s stays out of a passing run (outputs, summary, log)', async (key) => {
-    proxy.setRules([]);
-    proxy.reset();
-    const run = await runAction({ 'base-url': proxy.url, 'api-key': key, ...FAST });
+    stack.proxy.setRules([]);
+    stack.proxy.reset();
+    const run = await runAction({ 'base-url': stack.proxy.url, 'api-key': key, ...FAST });
     try {
       expect(run.outputs.result).toBe('pass');
       expectNoKey(run, key);
       // It was sent, to the frontend only, as a bearer token.
-      expect(proxy.requests().every((r) => r.authorization === `Bearer ${key}`)).toBe(true);
+      expect(stack.proxy.requests().every((r) => r.authorization === `Bearer ${key}`)).toBe(true);
       expect(run.outputs['next-command']).not.toContain(key);
     } finally {
       cleanup(run);
@@ -101,9 +76,9 @@ describeDynamo('secrets and escaping (bundled action, local path)', () => {
   ];
   for (const key of KEYS) {
     it.each(ECHOES)(`a hostile frontend: %s does not leak api-key ${key}`, async (_name, rule, code) => {
-      proxy.setRules([{ path: rule.path, fault: { kind: 'echo-auth', status: rule.status } }]);
-      proxy.reset();
-      const run = await runAction({ 'base-url': proxy.url, 'api-key': key, ...FAST });
+      stack.proxy.setRules([{ path: rule.path, fault: { kind: 'echo-auth', status: rule.status } }]);
+      stack.proxy.reset();
+      const run = await runAction({ 'base-url': stack.proxy.url, 'api-key': key, ...FAST });
       try {
         expect(run.outputs.failure).toBe(code);
         // The echo happened (the body is quoted in the message), with the key redacted.
@@ -148,10 +123,10 @@ describeDynamo('secrets and escaping (bundled action, local path)', () => {
 
   it('model ids carrying HTML/Markdown/commands render as text (chat fails on the unknown model)', async () => {
     const data = [...HOSTILE, TINY_MODEL_NAME].map((id) => ({ id, object: 'model', owned_by: 'x' }));
-    proxy.setRules([
+    stack.proxy.setRules([
       { path: '/v1/models', fault: { kind: 'body', body: JSON.stringify({ object: 'list', data }) } },
     ]);
-    const run = await runAction({ 'base-url': proxy.url, ...FAST });
+    const run = await runAction({ 'base-url': stack.proxy.url, ...FAST });
     try {
       expect(run.outputs.failure).toBe('chat-error');
       // Outputs are data: the ids exactly as listed.
@@ -165,7 +140,7 @@ describeDynamo('secrets and escaping (bundled action, local path)', () => {
 
   it('a hostile model id that "passes" the chat stays text in the pass verdict and the summary', async () => {
     const data = [HOSTILE[4], ...HOSTILE].map((id) => ({ id, object: 'model', owned_by: 'x' }));
-    proxy.setRules([
+    stack.proxy.setRules([
       { path: '/v1/models', fault: { kind: 'body', body: JSON.stringify({ object: 'list', data }) } },
       {
         path: '/v1/chat/completions',
@@ -184,7 +159,7 @@ describeDynamo('secrets and escaping (bundled action, local path)', () => {
         },
       },
     ]);
-    const run = await runAction({ 'base-url': proxy.url, ...FAST });
+    const run = await runAction({ 'base-url': stack.proxy.url, ...FAST });
     try {
       expect(run.outputs.model).toBe(HOSTILE[4]);
       expect(run.outputs.result).toBe('pass');
@@ -210,7 +185,7 @@ describeDynamo('secrets and escaping (bundled action, local path)', () => {
         'api-key': key,
         ...FAST,
       },
-      { env: { DYN_FILE_KV: workers.discoveryDir, DYN_TCP_RESPONSE_STREAM_HOST: '127.0.0.1' } },
+      { env: { DYN_FILE_KV: stack.workers.discoveryDir, DYN_TCP_RESPONSE_STREAM_HOST: '127.0.0.1' } },
     );
     let pid = 0;
     try {
@@ -252,9 +227,9 @@ describeDynamo('secrets and escaping (bundled action, local path)', () => {
       'a 502 from %s with the header at offset 170 leaves no fragment in stdout, outputs, summary or the CLI JSON',
       async (where) => {
         expect(KEY).toHaveLength(38);
-        proxy.setRules([{ path: where, fault: { kind: 'echo-auth', status: 502, offset: 170 } }]);
-        proxy.reset();
-        const run = await runAction({ 'base-url': proxy.url, 'api-key': KEY, ...FAST });
+        stack.proxy.setRules([{ path: where, fault: { kind: 'echo-auth', status: 502, offset: 170 } }]);
+        stack.proxy.reset();
+        const run = await runAction({ 'base-url': stack.proxy.url, 'api-key': KEY, ...FAST });
         try {
           expect(run.outputs.failure).toBe(where === '/v1/models' ? 'models-error' : 'chat-error');
           // The body was quoted, cut where the key was.
@@ -273,7 +248,7 @@ describeDynamo('secrets and escaping (bundled action, local path)', () => {
           cleanup(run);
         }
         const cli = await runCli(
-          ['--base-url', proxy.url, '--retries', '2', '--retry-sleep', '0.1', '--timeout', '2'],
+          ['--base-url', stack.proxy.url, '--retries', '2', '--retry-sleep', '0.1', '--timeout', '2'],
           {
             DYNAMO_API_KEY: KEY,
           },

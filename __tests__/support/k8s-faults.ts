@@ -3,14 +3,17 @@
 // annotation with the next step, no stack trace, the run time against its bound, no process or
 // API connection left behind, the token never printed, and the object unchanged except what the
 // run reports it changed. Each file keeps its own cases, fixtures and extra checks.
-import { expect } from '@jest/globals';
+import { expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type net from 'node:net';
-import { runAction, type ActionRun } from './action.ts';
-import { parseManifests, type Cluster, type K8sObject } from '../../standin-cluster/index.ts';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cleanup, runAction, type ActionRun } from './action.ts';
+import { parseManifests, startCluster, type Cluster, type K8sObject } from '../../standin-cluster/index.ts';
 import { processesMatching } from './dynamo.ts';
 import { expectReported, type Verdict } from './fault-verdict.ts';
-import { expectAsReported, type AnyObj } from './k8s-objects.ts';
+import { effective, expectAsReported, split, type AnyObj } from './k8s-objects.ts';
 
 /** Node start-up of the bundle, TLS, discovery and a loaded 2-core runner. */
 export const SLACK_MS = 8000;
@@ -139,4 +142,78 @@ export function verdictTable(title: string, verdicts: readonly Verdict[]): strin
         `| ${v.name} | ${v.expected} | ${v.got} | ${v.elapsedMs} | ${v.boundMs} | ${v.ok ? 'ok' : 'FAILED'} |`,
     ),
   ].join('\n');
+}
+
+/** What a fault file shares: its cluster and home, its bench, and handles on its DGD. */
+export interface FaultFile {
+  bench: FaultBench;
+  verdicts: Verdict[];
+  cluster(): Cluster;
+  home(): string;
+  /** The fixture's first object, renamed, its spec changed by `mutate`. */
+  graph(name: string, mutate?: (spec: AnyObj) => void): K8sObject;
+  /** The DGD as stored (default: the bench's object). */
+  dgd(name?: string): AnyObj;
+  /** The frontend's env as its pods get it (container entries win over component ones). */
+  frontendEnv(name?: string): Record<string, string | undefined>;
+  /** One test per case (inside a describe), each run and cleaned up. */
+  eachCase(cases: readonly FaultCase[]): void;
+  /** beforeAll: a home directory and a stand-in cluster started with `options`. */
+  start(options: Parameters<typeof startCluster>[0]): Promise<Cluster>;
+  /** afterAll: the cluster stopped (no pod process left), the home removed, the matrix printed. */
+  stop(title: string): Promise<void>;
+}
+
+export function faultFile(o: {
+  fixture: string;
+  namespace: string;
+  object: string;
+  /** Waits until `object` is ready for the next run. */
+  settle(object: string): Promise<void>;
+  idle?(): void;
+}): FaultFile {
+  let cluster: Cluster | undefined;
+  let home = '';
+  const current = (): Cluster => {
+    if (!cluster) throw new Error('the fault file has not started its cluster');
+    return cluster;
+  };
+  const verdicts: Verdict[] = [];
+  const bench: FaultBench = {
+    namespace: o.namespace,
+    object: o.object,
+    cluster: current,
+    home: () => home,
+    verdicts,
+    settle: o.settle,
+    idle: o.idle,
+  };
+  const dgd = (name = o.object) => dgdOf(current(), o.namespace, name);
+  return {
+    bench,
+    verdicts,
+    cluster: current,
+    home: () => home,
+    graph: (name, mutate) => faultGraph(o.fixture, name, mutate),
+    dgd,
+    frontendEnv: (name) => effective(split(dgd(name)).lists),
+    eachCase(cases) {
+      it.each(cases.map((c) => [c.name, c] as const))(
+        '%s',
+        async (_name, c) => cleanup(await runFaultCase(bench, c)),
+        120_000,
+      );
+    },
+    async start(options) {
+      home = mkdtempSync(path.join(tmpdir(), `k8s-faults-${o.object}-`));
+      cluster = await startCluster(options);
+      return cluster;
+    },
+    async stop(title) {
+      await cluster?.stop();
+      expect(cluster?.kubelet.runningPids() ?? []).toEqual([]);
+      if (home) rmSync(home, { recursive: true, force: true });
+      if (verdicts.length) console.log(verdictTable(title, verdicts));
+    },
+  };
 }
