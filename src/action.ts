@@ -2,9 +2,10 @@
 // outputs, a job summary and annotations; the post step stops a launched frontend.
 
 import { httpClient } from './check/http.js';
-import { RunFailure, toFailure } from './failures.js';
-import { contractOutputs, failureOf, outputCutNotes, type Contract } from './report/contract.js';
+import { toFailure } from './failures.js';
+import { contractOutputs, outputCutNotes, type Contract } from './report/contract.js';
 import { renderSummary, verdictText } from './report/summary.js';
+import { inputFailureContract } from './fold.js';
 import { runRouterCheck } from './run.js';
 import { actionInputs, parseSettings, DEFAULT_BASE_URL, type Settings } from './settings.js';
 import { bannerLine, dryRunLines, passWarning } from './report/log-lines.js';
@@ -18,31 +19,6 @@ import { secrets } from './runner/redact.js';
 // The job summary is capped at 1 MiB per step; beyond it the runner drops the summary.
 const SUMMARY_LIMIT = 1000 * 1024;
 
-/** The contract of a run that stopped before planning (bad input): nothing was contacted. */
-function inputFailureContract(failure: RunFailure, baseUrl: string): Contract {
-  return {
-    result: 'fail',
-    failure: failureOf(failure.code, failure.message, failure.hint),
-    target: 'url',
-    mode: '',
-    modeReason: 'not decided: the inputs were rejected before anything ran',
-    modeVerified: '',
-    modeEvidence: '',
-    kvEvents: 'unknown',
-    kvEventsReason: 'not decided',
-    command: '',
-    url: baseUrl,
-    service: '',
-    model: '',
-    models: [],
-    checks: [],
-    limitations: [],
-    nextCommand: '',
-    details: [],
-    dynamoVersion: 'unknown',
-  };
-}
-
 function summaryFor(contract: Contract): string {
   let summary = renderSummary(contract);
   if (Buffer.byteLength(summary) > SUMMARY_LIMIT)
@@ -55,9 +31,9 @@ function summaryFor(contract: Contract): string {
 async function publish(runner: ActionRunner, contract: Contract): Promise<void> {
   // Redact before rendering: the summary's HTML escaping would otherwise hide an echoed secret
   // (e.g. `_` becomes `&#95;`) from the runner-level redaction.
-  contract = secrets.deep(contract);
+  const redacted = secrets.deep(contract);
   // Outputs are capped (report/outputs.ts); the summary and `limitations` say what was cut.
-  contract.limitations.push(...outputCutNotes(contract));
+  contract = { ...redacted, limitations: [...redacted.limitations, ...outputCutNotes(redacted)] };
   for (const [name, value] of Object.entries(contractOutputs(contract))) runner.setOutput(name, value);
   // Rendering can throw; writeSummary cannot (it warns once itself). A summary that cannot be
   // rendered costs neither the outputs above nor the verdict and annotation below.

@@ -1,21 +1,47 @@
-// The one place the Contract is written. Each phase of a run returns what it found (the launch
-// preflight, the target's session, the smoke check, verification, the comparison, what the target
-// did after the check); these functions fold it in, in the order run.ts calls them.
+// The one place the Contract is written; the action and the CLI only redact and render it. Each
+// phase of a run returns what it found (the launch preflight, the target's session, the smoke
+// check, verification, the comparison, what the target did after the check); these functions
+// fold it in, in the order run.ts calls them.
 
 import type { SmokeResult } from './check/smoke.js';
 import type { CompareOutcome } from './compare/compare-step.js';
-import { toFailure } from './failures.js';
+import { toFailure, type RunFailure } from './failures.js';
 import { displayCommand, type Plan } from './plan.js';
 import { describeRelease } from './releases/capabilities.js';
 import { failureOf, type Contract } from './report/contract.js';
 import { rolloutAdvice } from './report/failure-command.js';
-import { dropContradicted } from './report/truths.js';
+import { contradictedLimitations } from './report/truths.js';
 import { subjectOf } from './report/where.js';
 import type { AfterFailure, Reached, TargetSession } from './session.js';
 import type { Settings } from './settings.js';
 import type { LaunchPreflight } from './targets/launch-preflight.js';
 import { TargetFailure } from './targets/target-failure.js';
 import type { VerifyOutcome } from './verify/verify-step.js';
+
+/** The contract of a run that stopped before planning (bad input): nothing was contacted. */
+export function inputFailureContract(failure: RunFailure, baseUrl: string): Contract {
+  return {
+    result: 'fail',
+    failure: failureOf(failure.code, failure.message, failure.hint),
+    target: 'url',
+    mode: '',
+    modeReason: 'not decided: the inputs were rejected before anything ran',
+    modeVerified: '',
+    modeEvidence: '',
+    kvEvents: 'unknown',
+    kvEventsReason: 'not decided',
+    command: '',
+    url: baseUrl,
+    service: '',
+    model: '',
+    models: [],
+    checks: [],
+    limitations: [],
+    nextCommand: '',
+    details: [],
+    dynamoVersion: 'unknown',
+  };
+}
 
 /** The Contract before anything ran: what the plan knows, and `fail` until a check passes. */
 export function baseContract(settings: Settings, plan: Plan): Contract {
@@ -160,7 +186,8 @@ export function foldDetails(contract: Contract, session: TargetSession, after?: 
  * failure rows agree with each other (no "applied" for a change never written).
  */
 export function foldConclusion(contract: Contract, plan: Plan, nextCommand: string): void {
-  dropContradicted(contract);
+  const contradicted = contradictedLimitations(contract);
+  contract.limitations = contract.limitations.filter((l) => !contradicted.includes(l));
   contract.nextCommand = nextCommand;
   const failure = contract.failure;
   if (!failure) return;

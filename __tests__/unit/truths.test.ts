@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Contract } from '../../src/report/contract.js';
 import { contractWith } from '../support/contract.ts';
-import { dropContradicted } from '../../src/report/truths.js';
+import { contradictedLimitations } from '../../src/report/truths.js';
+
+/** What fold.ts does with them: the contract's limitations without the contradicted ones. */
+function dropContradicted(c: Contract): string[] {
+  const dropped = contradictedLimitations(c);
+  c.limitations = c.limitations.filter((l) => !dropped.includes(l));
+  return dropped;
+}
 
 const contract = (over: Partial<Contract>): Contract =>
   contractWith({

@@ -1,6 +1,6 @@
 // No limitation may contradict an output: limitations are written as the run goes (the plan
 // before anything is known, the target, then the evidence), so a later finding can settle what
-// an earlier one left open. This drops the earlier sentences the final outputs contradict. Pure.
+// an earlier one left open. This finds the earlier sentences the final outputs contradict. Pure.
 
 import type { Contract } from './contract.js';
 
@@ -29,14 +29,11 @@ const RULES: Rule[] = [
 /** "The kv mode could not be proven" next to `mode-verified: verified`. */
 const PROVEN = /^The \S+ mode could not be proven/;
 
-export function dropContradicted(contract: Contract): string[] {
-  const dropped: string[] = [];
-  contract.limitations = contract.limitations.filter((sentence) => {
-    const contradicted =
+/** The limitations the contract's outputs contradict, in order (fold.ts drops them). */
+export function contradictedLimitations(contract: Contract): string[] {
+  return contract.limitations.filter(
+    (sentence) =>
       RULES.some((r) => sentence.startsWith(r.startsWith) && r.contradicted(contract)) ||
-      (PROVEN.test(sentence) && contract.modeVerified === 'verified');
-    if (contradicted) dropped.push(sentence);
-    return !contradicted;
-  });
-  return dropped;
+      (PROVEN.test(sentence) && contract.modeVerified === 'verified'),
+  );
 }
