@@ -3,6 +3,10 @@
 // the rollback (each through a 409), the rollback as a returned AfterFailure, the superseded
 // write, and the order of openKubernetesTarget (no write before a refusal, none in a dry run).
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { stringify } from 'yaml';
 import { RunFailure } from '../../src/failures.ts';
 import { makePlan } from '../../src/plan.ts';
 import type { EnvPatch } from '../../src/report/contract.ts';
@@ -15,6 +19,7 @@ import { APPROXIMATE_NOTE, cautions, decide, listsOf } from '../../src/targets/k
 import { dgdRef, envAt, workerSpecs } from '../../src/targets/kubernetes/dgd.ts';
 import { gitopsOwner } from '../../src/targets/kubernetes/gitops.ts';
 import type { JsonObject } from '../../src/targets/kubernetes/json.ts';
+import { readRecipe } from '../../src/targets/kubernetes/recipe.ts';
 import { findFrontend, type Frontend } from '../../src/targets/kubernetes/resolve.ts';
 import { failedAfterWrite, rollBack } from '../../src/targets/kubernetes/rollback.ts';
 import { openKubernetesTarget } from '../../src/targets/kubernetes/target.ts';
@@ -341,6 +346,38 @@ describe('apply: one conflict-safe rewrite for the first write, the switches and
     expect(after.limitations).toEqual([
       'The check failed, so the previous router env was restored (rollback-on-failure); the change is reported together with its rollback.',
     ]);
+  });
+
+  it('rollback whose recipe cannot be restored: the env rollback stays recorded, the recipe is named', async () => {
+    const api = cluster(dgd([{ name: 'DYN_ROUTER_MODE', value: 'kv' }]));
+    const lines: string[] = [];
+    const writer = {
+      ...(await writerFor(api, settingsOf({ mode: 'kv' }), lines)),
+      original: { container: ROUND_ROBIN },
+    };
+    const dir = mkdtempSync(path.join(tmpdir(), 'phases-recipe-'));
+    try {
+      const file = path.join(dir, 'deploy.yaml');
+      writeFileSync(file, stringify(dgd(ROUND_ROBIN)));
+      const recipe = readRecipe(file, { write: true });
+      // Someone swaps the file for a link meanwhile: the restore must not write through it.
+      renameSync(file, path.join(dir, 'elsewhere.yaml'));
+      symlinkSync(path.join(dir, 'elsewhere.yaml'), file);
+      const written = { applied: true, set: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }] } as EnvPatch;
+      const after = await rollBack(writer, written, { recipe, text: 'the text before' });
+      expect(modeOf(api)).toBe('round-robin');
+      expect(after.envPatch).toEqual({ ...written, rolledBack: true });
+      expect(after.details.map((d) => d.title)).toEqual(['Rollback', 'Recipe not restored']);
+      expect(after.limitations[1]).toMatch(
+        new RegExp(
+          `^The recipe ${file.replace(/[.]/g, '\\.')} could not be restored and still carries this run's change \\(Input \`recipe\``,
+        ),
+      );
+      expect(readFileSync(path.join(dir, 'elsewhere.yaml'), 'utf8')).not.toBe('the text before');
+      expect(lines.at(-1)).toMatch(/^Recipe .* not restored: /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rollback that fails: rolledBack false, the failure as a detail and a limitation; never throws', async () => {

@@ -14,6 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readRecipe, writeRecipe } from '../../src/targets/kubernetes/recipe.ts';
+import { writeRecipeFile } from '../../src/targets/kubernetes/recipe-file.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -379,5 +380,17 @@ describe('recipe paths stay in the workspace', () => {
     expect(statSync(real).ino).not.toBe(inode); // a new file renamed into place
     expect(readdirSync(path.dirname(real))).toEqual(['deploy.yaml']); // no temporary left
     expect(readFileSync(real, 'utf8')).toContain('DYN_ROUTER_MODE');
+  });
+});
+
+describe('a recipe that cannot be written', () => {
+  it('is bad-input naming the file and the error, not a cluster failure', () => {
+    const real = path.join(tempDir(), 'gone', 'deploy.yaml');
+    expect(() => writeRecipeFile({ input: 'deploy/deploy.yaml', real }, 'kind: x\n')).toThrow(
+      expect.objectContaining({
+        code: 'bad-input',
+        message: `Input \`recipe\` (deploy/deploy.yaml): ${real} could not be written (ENOENT); nothing was written to it`,
+      }),
+    );
   });
 });

@@ -102,6 +102,43 @@ describe('diagnosePod', () => {
     );
   });
 
+  it('a crash loop caught while the container runs again between back-offs is still the crash loop', () => {
+    const p = pod('a', 'kv', {
+      ready: false,
+      status: {
+        containerStatuses: [
+          {
+            name: 'main',
+            restartCount: 3,
+            state: { running: { startedAt: '2026-11-29T10:00:00Z' } },
+            lastState: { terminated: { exitCode: 3, reason: 'Error' } },
+          },
+        ],
+      },
+    });
+    const probe = { reason: 'Unhealthy', type: 'Warning', message: 'Readiness probe failed' };
+    expect(diagnosePod(p, [probe])).toBe(
+      'a is in CrashLoopBackOff (container main, 3 restart(s), last exit code 3 (Error); running again, not Ready)',
+    );
+    // A container that exited cleanly once (a restart by hand) is judged by its probe as before.
+    const clean = pod('a', 'kv', {
+      ready: false,
+      status: {
+        containerStatuses: [
+          {
+            name: 'main',
+            restartCount: 1,
+            state: { running: {} },
+            lastState: { terminated: { exitCode: 0 } },
+          },
+        ],
+      },
+    });
+    expect(diagnosePod(clean, [probe])).toBe(
+      'a is Running but not Ready (Unhealthy: Readiness probe failed)',
+    );
+  });
+
   it('Running but not Ready, with the probe event', () => {
     const p = pod('a', 'kv', { ready: false });
     expect(

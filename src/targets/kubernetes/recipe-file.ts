@@ -135,6 +135,21 @@ export function resolveRecipeFile(input: string, policy: RecipePolicy): RecipeFi
  * recipe would then no longer be the file the user named).
  */
 export function writeRecipeFile(file: RecipeFile, text: string): void {
+  try {
+    replaceFile(file, text);
+  } catch (error) {
+    if (error instanceof RunFailure) throw error;
+    // A file-system error (read-only checkout, full disk) is about the file, not the cluster.
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw pathFailure(
+      file.input,
+      `${file.real} could not be written (${code}); nothing was written to it`,
+      'check that the runner user may write the checkout',
+    );
+  }
+}
+
+function replaceFile(file: RecipeFile, text: string): void {
   const stat = lstatSync(file.real);
   if (stat.isSymbolicLink() || !stat.isFile()) {
     throw pathFailure(

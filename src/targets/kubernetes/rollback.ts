@@ -68,11 +68,36 @@ export async function rollBack(
     };
     log(`Rollback failed: ${failure.message}`);
   }
-  if (recipe) {
-    writeRecipeFile(recipe.recipe.file, recipe.text);
-    log(`Recipe ${recipe.recipe.path} restored.`);
-  }
+  if (recipe) return { ...after, ...restoreRecipe(recipe, after, log) };
   return after;
+}
+
+const RECIPE_NOT_RESTORED = 'Recipe not restored';
+
+/**
+ * The recipe file put back as it was. A file that cannot be written (a read-only checkout) costs
+ * neither the env rollback's record nor the run's own failure: it is reported beside them.
+ */
+function restoreRecipe(
+  { recipe, text }: RecipeBefore,
+  after: AfterFailure,
+  log: (line: string) => void,
+): Pick<AfterFailure, 'details' | 'limitations'> {
+  try {
+    writeRecipeFile(recipe.file, text);
+    log(`Recipe ${recipe.path} restored.`);
+    return after;
+  } catch (error) {
+    const failure = error instanceof RunFailure ? error : new RunFailure('internal', String(error));
+    log(`Recipe ${recipe.path} not restored: ${failure.message}`);
+    return {
+      details: [...after.details, { title: RECIPE_NOT_RESTORED, text: failure.message }],
+      limitations: [
+        ...after.limitations,
+        `The recipe ${recipe.path} could not be restored and still carries this run's change (${failure.message}); revert it before committing.`,
+      ],
+    };
+  }
 }
 
 /** What a run that failed after its write had written, and what it may do about it. */
@@ -132,6 +157,8 @@ export async function failedAfterWrite(
     note = envPatch.rolledBack
       ? ' The previous env was restored (rollback-on-failure).'
       : ` Rollback failed, so the change may still be applied: ${details.find((d) => d.title === 'Rollback failed')?.text ?? 'see the log'}.`;
+    if (details.some((d) => d.title === RECIPE_NOT_RESTORED))
+      note += ` The recipe ${written.recipe?.recipe.path} was not restored and still carries the change.`;
   }
   const reported = new RunFailure(failure.code, `${failure.message}${note}`, failure.hint, [
     ...failure.details,

@@ -77,15 +77,20 @@ export function diagnosePod(pod: JsonObject, events: JsonObject[]): string {
     const waiting = dig(status, 'state', 'waiting');
     const reason = asString(dig(waiting, 'reason'));
     const message = (asString(dig(waiting, 'message')) ?? '').trim();
-    if (reason === 'CrashLoopBackOff') {
-      const restarts = Number(status.restartCount ?? 0);
-      const last = dig(status, 'lastState', 'terminated');
-      const exit = dig(last, 'exitCode');
+    const restarts = Number(status.restartCount ?? 0);
+    const last = dig(status, 'lastState', 'terminated');
+    const exit = dig(last, 'exitCode');
+    // Between two back-offs a crash-looping container runs again for a moment: it is still the
+    // crash loop that keeps the pod from Ready, not a readiness probe.
+    const crashedAndRunning =
+      dig(status, 'state', 'running') !== undefined && restarts > 0 && exit !== undefined && exit !== 0;
+    if (reason === 'CrashLoopBackOff' || crashedAndRunning) {
       const lastReason = (asString(dig(last, 'reason')) ?? '').trim();
       const lastMessage = (asString(dig(last, 'message')) ?? '').trim();
       const exitText =
         exit !== undefined ? `, last exit code ${String(exit)}${lastReason ? ` (${lastReason})` : ''}` : '';
-      return `${name} is in CrashLoopBackOff (container ${String(status.name)}, ${restarts} restart(s)${exitText})${lastMessage ? `; last termination message: ${lastMessage}` : ''}`;
+      const now = crashedAndRunning ? '; running again, not Ready' : '';
+      return `${name} is in CrashLoopBackOff (container ${String(status.name)}, ${restarts} restart(s)${exitText}${now})${lastMessage ? `; last termination message: ${lastMessage}` : ''}`;
     }
     if (reason && /ImagePull|ErrImage|InvalidImageName/.test(reason)) {
       return `${name} cannot pull its image (${reason}${message ? `: ${message}` : ''})`;
