@@ -54,6 +54,23 @@ describe('resolveTarget: the frontend Service name', () => {
     expect(target.loc.component).toBe('Router');
   });
 
+  it('reads the DGD once when the Service name came from it (same version)', async () => {
+    const svc = {
+      metadata: { name: 'llm-router', labels: { 'nvidia.com/dynamo-graph-deployment-name': 'llm' } },
+    };
+    const { api } = fakeApi({ 'llm-router': svc });
+    const got: string[] = [];
+    const getObject = api.getObject.bind(api);
+    api.getObject = (ref: ObjectRef) => {
+      got.push(`${ref.version}/${ref.name}`);
+      return getObject(ref);
+    };
+    const target = await resolveTarget(api, 'ns', settings({ deployment: 'llm' }), undefined);
+    expect(got).toEqual(['v1beta1/llm']);
+    expect(target.ref.version).toBe('v1beta1');
+    expect(target.loc.component).toBe('Router');
+  });
+
   it('falls back to <name>-frontend without a DGD of that name, and the hint names the rule', async () => {
     const { api, asked } = fakeApi({});
     const error = await resolveTarget(api, 'ns', settings({ deployment: 'plain' }), undefined).catch(

@@ -374,7 +374,30 @@ export async function retryTransient<T>(
   }
 }
 
+/**
+ * client-node 2.0 builds a new undici Agent for every API request (`KubeConfig.createDispatcher`,
+ * private), so each call paid its own TCP and TLS handshake. This keeps one Agent per distinct
+ * dispatcher setting (TLS material, proxy), so calls reuse kept-alive connections; credentials
+ * that change (a rotated client certificate from an exec plugin) give other options, so their own
+ * Agent. Idle sockets are unref'd by undici: they hold no process open. A client without the
+ * method keeps its per-request Agents.
+ */
+export function shareConnections(kc: KubeConfig): void {
+  type Create = (cluster: unknown, agentOptions: unknown) => unknown;
+  const target = kc as unknown as { createDispatcher?: Create };
+  const create = target.createDispatcher;
+  if (typeof create !== 'function') return;
+  const shared = new Map<string, unknown>();
+  target.createDispatcher = (cluster, agentOptions) => {
+    // Throws what createDispatcher throws (e.g. plain http without insecure-skip-tls-verify).
+    const key = JSON.stringify(kc.createDispatcherOptions(cluster as never, agentOptions as never));
+    if (!shared.has(key)) shared.set(key, create.call(kc, cluster, agentOptions));
+    return shared.get(key);
+  };
+}
+
 export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi {
+  shareConnections(creds.kc);
   const custom = creds.kc.makeApiClient(CustomObjectsApi);
   const core = creds.kc.makeApiClient(CoreV1Api);
   const apis = creds.kc.makeApiClient(ApisApi);
@@ -434,16 +457,20 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
       const preferred = found.preferredVersion?.version;
       const listed = found.versions.map((v) => v.version);
       const ordered = preferred ? [preferred, ...listed.filter((v) => v !== preferred)] : listed;
+      // The versions' resource lists are independent reads: all at once, judged in the group's
+      // order, so the failure reported is the first in that order, as when read one by one.
+      const lists = await Promise.allSettled(
+        ordered.map((version) => retryTransient(() => custom.getAPIResources({ group, version }, bounded))),
+      );
       const served: string[] = [];
-      for (const version of ordered) {
-        try {
-          const list = await retryTransient(() => custom.getAPIResources({ group, version }, bounded));
-          if (list.resources.some((r) => r.name === plural)) served.push(version);
-        } catch (error) {
-          // A version dropped between the two reads is simply not served.
-          if (!(error instanceof ApiException && error.code === 404)) throw error;
+      lists.forEach((list, i) => {
+        if (list.status === 'fulfilled') {
+          if (list.value.resources.some((r) => r.name === plural)) served.push(ordered[i]);
+          return;
         }
-      }
+        // A version dropped between the two reads is simply not served.
+        if (!(list.reason instanceof ApiException && list.reason.code === 404)) throw list.reason;
+      });
       return served;
     },
     async getService(namespace, name) {

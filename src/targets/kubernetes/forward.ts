@@ -216,8 +216,10 @@ export async function startForward(
   target: ForwardTarget,
   log: (line: string) => void,
 ): Promise<Forward> {
-  // Resolve once up front so a missing pod fails the run here, with its reason.
-  let last: string | undefined = (await resolvePod(api, target)).pod;
+  // Resolve once up front so a missing pod fails the run here, with its reason. The first
+  // connection (the probe's, a moment later) goes to that pod instead of listing the pods again.
+  let upFront: { pod: string; port: number } | undefined = await resolvePod(api, target);
+  let last: string | undefined = upFront.pod;
   const rejections: Rejections = new WeakMap();
   const forwarder = portForwarder(kc, rejections);
   let lastProblem: Problem | undefined;
@@ -229,7 +231,9 @@ export async function startForward(
     socket.on('close', () => sockets.delete(socket));
     void (async () => {
       try {
-        const { pod, port } = await resolvePod(api, target);
+        const resolved = upFront ?? (await resolvePod(api, target));
+        upFront = undefined;
+        const { pod, port } = resolved;
         last = pod;
         let failed = false;
         const errors = new Writable({

@@ -131,8 +131,11 @@ export async function resolveTarget(
   }
   let deployment = k.deployment ?? recipe?.name;
   if (!deployment && !k.service) deployment = await onlyDgd(api, namespace, versions);
+  /** The DGD as frontendServiceName read it (in versions[0]), so it is not read twice. */
+  let readDgd: JsonObject | undefined;
   const serviceName =
-    k.service ?? (await frontendServiceName(api, namespace, deployment as string, versions));
+    k.service ??
+    (await frontendServiceName(api, namespace, deployment as string, versions, (o) => (readDgd = o)));
   let service: JsonObject;
   try {
     service = await api.getService(namespace, serviceName);
@@ -170,7 +173,7 @@ export async function resolveTarget(
   if (first) {
     ref = dgdRef(namespace, deployment, first);
     try {
-      object = await api.getObject(ref);
+      object = readDgd && first === versions[0] ? readDgd : await api.getObject(ref);
       let component: string | undefined;
       try {
         component = locateFrontend(object, ref, serviceName).component;
@@ -227,6 +230,7 @@ async function frontendServiceName(
   namespace: string,
   deployment: string,
   versions: string[],
+  read: (object: JsonObject) => void,
 ): Promise<string> {
   const fallback = `${deployment}-frontend`;
   if (!versions.length) return fallback;
@@ -239,6 +243,7 @@ async function frontendServiceName(
     if (isNotFound(failure)) return fallback;
     throw failure;
   }
+  read(object);
   // Several frontends (or none) fail here with a message that says what to set.
   const component = locateFrontend(object, ref).component;
   return `${deployment}-${component.toLowerCase()}`;
