@@ -32,6 +32,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const BENCHMARKS = {
   startup: 'Start-up and time to verdict: action and CLI vs node -e 0, Python urllib, two curls',
   'kubernetes-startup': 'Kubernetes-mode start-up vs local mode; bundle sizes; chunks each run loads',
+  'kubernetes-phases': 'Kubernetes check-only: start-up, API reads and port-forward, from log line times',
   'port-forward': 'Requests/s and p50 through the in-process port-forward vs straight to the pod',
   'comparison-fidelity': "Client TTFT vs the frontend's own TTFT histogram",
   'dead-frontend': 'Time to detect a dead frontend vs the configured budget',
