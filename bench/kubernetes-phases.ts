@@ -7,10 +7,10 @@
 //
 //   node bench/kubernetes-phases.ts [rounds=20]
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { median } from './lib.ts';
+import { median, runnerFiles } from './lib.ts';
 import { startStandin } from './support/standin.ts';
 
 const rounds = Number(process.argv[2] ?? 20);
@@ -42,18 +42,10 @@ try {
     const order = Object.keys(bundles);
     if (round % 2) order.reverse();
     for (const name of order) {
-      const d = mkdtempSync(path.join(work, `${name}-`));
-      for (const f of ['out', 'summary', 'state', 'env']) writeFileSync(path.join(d, f), '');
       const env = {
         PATH: process.env.PATH ?? '/usr/bin:/bin',
         LANG: 'C.UTF-8',
-        HOME: d,
-        GITHUB_ACTIONS: 'true',
-        RUNNER_TEMP: d,
-        GITHUB_OUTPUT: path.join(d, 'out'),
-        GITHUB_STEP_SUMMARY: path.join(d, 'summary'),
-        GITHUB_STATE: path.join(d, 'state'),
-        GITHUB_ENV: path.join(d, 'env'),
+        ...runnerFiles(work, name),
         KUBECONFIG: standin.kubeconfig,
         INPUT_NAMESPACE: standin.namespace,
         INPUT_DEPLOYMENT: standin.deployment,

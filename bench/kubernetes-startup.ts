@@ -24,7 +24,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { interleaved, median, table, type Candidate } from './lib.ts';
+import { interleaved, median, runnerFiles, table, type Candidate } from './lib.ts';
 import { startStandin } from './support/standin.ts';
 
 const rounds = Number(process.argv[2] ?? 15);
@@ -39,19 +39,7 @@ const trace = path.join(root, 'bench/support/trace-modules.mjs');
 const baseline = process.env.BASELINE_BUNDLE;
 
 const work = mkdtempSync(path.join(tmpdir(), 'bench-k8s-startup-'));
-const runnerEnv = (name: string): Record<string, string> => {
-  const d = mkdtempSync(path.join(work, `${name}-`));
-  for (const f of ['out', 'summary', 'state', 'env']) writeFileSync(path.join(d, f), '');
-  return {
-    HOME: d,
-    GITHUB_ACTIONS: 'true',
-    RUNNER_TEMP: d,
-    GITHUB_OUTPUT: path.join(d, 'out'),
-    GITHUB_STEP_SUMMARY: path.join(d, 'summary'),
-    GITHUB_STATE: path.join(d, 'state'),
-    GITHUB_ENV: path.join(d, 'env'),
-  };
-};
+const runnerEnv = (name: string): Record<string, string> => runnerFiles(work, name);
 // Only what a runner step would see: no inherited INPUT_*/KUBECONFIG from this shell.
 const cleanEnv = (): Record<string, string> => ({
   PATH: process.env.PATH ?? '/usr/bin:/bin',

@@ -1,5 +1,7 @@
 // Shared helpers for the benchmarks: interleaved runs of whole commands, medians and ratios.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 export interface Candidate {
   name: string;
@@ -51,4 +53,19 @@ export function table(times: Map<string, number[]>, baseline: string): string {
     '| --- | ---: | ---: | ---: |',
     ...rows,
   ].join('\n');
+}
+
+/** A runner step's own files (outputs, summary, state, env) and home, in a new directory under `work`. */
+export function runnerFiles(work: string, name: string): Record<string, string> {
+  const d = mkdtempSync(path.join(work, `${name}-`));
+  for (const f of ['out', 'summary', 'state', 'env']) writeFileSync(path.join(d, f), '');
+  return {
+    HOME: d,
+    GITHUB_ACTIONS: 'true',
+    RUNNER_TEMP: d,
+    GITHUB_OUTPUT: path.join(d, 'out'),
+    GITHUB_STEP_SUMMARY: path.join(d, 'summary'),
+    GITHUB_STATE: path.join(d, 'state'),
+    GITHUB_ENV: path.join(d, 'env'),
+  };
 }
