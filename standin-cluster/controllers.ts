@@ -1022,11 +1022,14 @@ export class ControllerManager {
       },
       observedGeneration: dcd.metadata.generation,
     };
-    if (!deepEqual(status, prev)) {
-      const next = clone(dcd);
-      next.status = status;
-      this.store.update(DCD, next, { subresource: 'status' });
-    }
+    if (!deepEqual(status, prev)) this.putStatus(DCD, dcd, status);
+  }
+
+  /** Writes `status` through the status subresource, as a controller does. */
+  private putStatus(rt: ResourceType, obj: K8sObject, status: AnyObj): void {
+    const next = clone(obj);
+    next.status = status;
+    this.store.update(rt, next, { subresource: 'status' });
   }
 
   // ---- Grove PodCliqueSet ----------------------------------------------------------------------
@@ -1094,11 +1097,7 @@ export class ControllerManager {
         ).length,
       };
     }
-    if (!deepEqual(pcs.status, status)) {
-      const next = clone(pcs);
-      next.status = status;
-      this.store.update(PCS, next, { subresource: 'status' });
-    }
+    if (!deepEqual(pcs.status, status)) this.putStatus(PCS, pcs, status);
   }
 
   // ---- Deployment ----------------------------------------------------------------------------
@@ -1306,11 +1305,7 @@ export class ControllerManager {
         message: c.message,
       })),
     });
-    if (!deepEqual(cmp(status), cmp(prev))) {
-      const next = clone(d);
-      next.status = status;
-      this.store.update(DEPLOY, next, { subresource: 'status' });
-    }
+    if (!deepEqual(cmp(status), cmp(prev))) this.putStatus(DEPLOY, d, status);
     // surge pods may still be starting: poll while not complete
     if (!complete)
       this.later(500, () => this.enqueue(`deploy/${ns}/${name}`, () => this.reconcileDeployment(ns, name)));
@@ -1381,11 +1376,7 @@ export class ControllerManager {
       delete status.availableReplicas;
     }
     if (!fresh.length) delete status.fullyLabeledReplicas;
-    if (!deepEqual(status, rs.status ?? {})) {
-      const next = clone(rs);
-      next.status = status;
-      this.store.update(RS, next, { subresource: 'status' });
-    }
+    if (!deepEqual(status, rs.status ?? {})) this.putStatus(RS, rs, status);
     for (const r of rs.metadata.ownerReferences ?? []) {
       if (r.kind === 'Deployment')
         this.enqueue(`deploy/${ns}/${r.name}`, () => this.reconcileDeployment(ns, r.name));

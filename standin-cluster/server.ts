@@ -10,7 +10,7 @@ import { findByPlural, type ResourceType } from './resources.ts';
 import { ApiError, type K8sObject, type Store } from './store.ts';
 import type { PolicyRule } from './rbac.ts';
 import { authenticate, selfSubjectAccessReview } from './routes/access.ts';
-import { JSON_CT, isWatch, sendJson, sendStatus, type ServerContext } from './routes/context.ts';
+import { JSON_CT, isWatch, queryOf, sendJson, sendStatus, type ServerContext } from './routes/context.ts';
 import { serveDiscovery } from './routes/discovery.ts';
 import { handleUpgrade, pickProtocol } from './routes/portforward.ts';
 import { serveResource } from './routes/resources.ts';
@@ -228,11 +228,7 @@ export class ApiServer implements ServerContext {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const started = Date.now();
     const u = new URL(req.url ?? '/', 'http://x');
-    const query: Record<string, string | string[]> = {};
-    for (const [k, v] of u.searchParams) {
-      const prev = query[k];
-      query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-    }
+    const query = queryOf(u);
     const method = (req.method ?? 'GET').toUpperCase();
     const entry: RequestLogEntry = {
       time: new Date().toISOString(),

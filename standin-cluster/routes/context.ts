@@ -12,6 +12,16 @@ import type { ApiServerOptions, Faults, RequestLogEntry } from '../server.ts';
 
 export type AnyObj = Record<string, any>;
 
+/** The query string as the apiserver reads it: a repeated key gives a list. */
+export function queryOf(u: URL): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [k, v] of u.searchParams) {
+    const prev = query[k];
+    query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
+  }
+  return query;
+}
+
 export interface ServerContext {
   readonly opts: ApiServerOptions;
   readonly admission: AdmissionConfig;

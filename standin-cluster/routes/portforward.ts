@@ -7,7 +7,7 @@ import { portForwardVerbs } from '../rbac.ts';
 import { ApiError, notFound } from '../store.ts';
 import type { RequestLogEntry } from '../server.ts';
 import { authenticate, authorizePortForward } from './access.ts';
-import type { ServerContext } from './context.ts';
+import { queryOf, type ServerContext } from './context.ts';
 import { parseRoute } from './resources.ts';
 
 export function rejectUpgrade(socket: net.Socket, err: ApiError): void {
@@ -25,11 +25,7 @@ export async function handleUpgrade(
 ): Promise<void> {
   const started = Date.now();
   const u = new URL(req.url ?? '/', 'http://x');
-  const query: Record<string, string | string[]> = {};
-  for (const [k, v] of u.searchParams) {
-    const prev = query[k];
-    query[k] = prev === undefined ? v : Array.isArray(prev) ? [...prev, v] : [prev, v];
-  }
+  const query = queryOf(u);
   const entry: RequestLogEntry = {
     time: new Date().toISOString(),
     method: req.method ?? 'GET',
