@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { ACTION, ROOT, alive, cleanup, runAction, runPost } from '../support/action.ts';
 import { dynamoPython, freePort, startWorkers, type WorkerHandle } from '../support/dynamo.ts';
 import { dynamoSuite } from '../support/dynamo-suite.ts';
+import type { Comparison } from '../../src/report/comparison-result.js';
 
 const { available, describeDynamo } = dynamoSuite();
 
@@ -37,15 +38,6 @@ afterAll(async () => {
   await workers?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-interface ModeResult {
-  mode: string;
-  requests: number;
-  samples: number;
-  errors: number;
-  errorKinds: Record<string, number>;
-  firstError?: string;
-}
 
 describeDynamo('compare-modes against endless event streams (bundled action)', () => {
   it('ends each endless stream as stream-too-large, finishes the comparison, restores the mode, stays under 300 MB', async () => {
@@ -105,7 +97,7 @@ describeDynamo('compare-modes against endless event streams (bundled action)', (
       expect(main.stderr).not.toMatch(/heap out of memory|FATAL/);
       // Outputs and the summary are written; the comparison finished with the good half.
       expect(main.outputs.result).toBe('pass');
-      const comparison = JSON.parse(main.outputs.comparison) as { modes: ModeResult[] };
+      const comparison = JSON.parse(main.outputs.comparison) as Pick<Comparison, 'modes'>;
       expect(comparison.modes.map((m) => m.mode)).toEqual(['round-robin', 'kv']);
       for (const m of comparison.modes) {
         expect(m).toMatchObject({ requests: REQUESTS, samples: REQUESTS / 2, errors: REQUESTS / 2 });

@@ -2,6 +2,7 @@
 // and waits for its URL; stop() ends it and waits for it to exit.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { firstJsonLine } from './child-ready.ts';
 import type { FaultRule } from '../../__tests__/support/fault-proxy.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -30,25 +31,7 @@ export async function startProxy(
     clearTimeout(timer);
   };
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(
-        () => reject(new Error(`proxy not ready in ${timeoutMs} ms\n${stderr}`)),
-        timeoutMs,
-      );
-      child.stdout.on('data', (d) => {
-        out += d;
-        const nl = out.indexOf('\n');
-        if (nl >= 0) {
-          clearTimeout(timer);
-          resolve((JSON.parse(out.slice(0, nl)) as { url: string }).url);
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`proxy exited ${code}\n${stderr}`));
-      });
-    });
+    const { url } = await firstJsonLine<{ url: string }>(child, 'proxy', timeoutMs, () => stderr);
     return { url, stop };
   } catch (error) {
     await stop();

@@ -3,6 +3,7 @@
 // of the cluster is left (every pod process carries the cluster's work dir in its environment).
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { firstJsonLine } from './child-ready.ts';
 import { processesMatching } from '../../__tests__/support/dynamo.ts';
 
 export interface Standin {
@@ -38,29 +39,13 @@ export async function startStandin(
   let stderr = '';
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const info = await new Promise<Omit<Standin, 'stop'>>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(
-      () => reject(new Error(`stand-in not ready within ${timeoutMs} ms\n${stderr}`)),
-      timeoutMs,
-    );
-    child.stdout.on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(timer);
-        resolve(JSON.parse(out.slice(0, nl)));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`stand-in exited ${code}\n${stderr}`));
-    });
-  }).catch(async (error) => {
-    child.kill('SIGTERM');
-    await Promise.race([exited, delay(30_000)]);
-    throw error;
-  });
+  const info = await firstJsonLine<Omit<Standin, 'stop'>>(child, 'stand-in', timeoutMs, () => stderr).catch(
+    async (error) => {
+      child.kill('SIGTERM');
+      await Promise.race([exited, delay(30_000)]);
+      throw error;
+    },
+  );
   let stopped: Promise<void> | undefined;
   return {
     ...info,
