@@ -131,11 +131,11 @@ export async function resolveTarget(
   }
   let deployment = k.deployment ?? recipe?.name;
   if (!deployment && !k.service) deployment = await onlyDgd(api, namespace, versions);
-  /** The DGD as frontendServiceName read it (in versions[0]), so it is not read twice. */
-  let readDgd: JsonObject | undefined;
-  const serviceName =
-    k.service ??
-    (await frontendServiceName(api, namespace, deployment as string, versions, (o) => (readDgd = o)));
+  // The DGD as reading its Service name found it (in versions[0]), so it is not read twice.
+  const named: { name: string; object?: JsonObject } = k.service
+    ? { name: k.service }
+    : await frontendServiceName(api, namespace, deployment as string, versions);
+  const serviceName = named.name;
   let service: JsonObject;
   try {
     service = await api.getService(namespace, serviceName);
@@ -173,7 +173,7 @@ export async function resolveTarget(
   if (first) {
     ref = dgdRef(namespace, deployment, first);
     try {
-      object = readDgd && first === versions[0] ? readDgd : await api.getObject(ref);
+      object = named.object && first === versions[0] ? named.object : await api.getObject(ref);
       let component: string | undefined;
       try {
         component = locateFrontend(object, ref, serviceName).component;
@@ -223,16 +223,16 @@ export async function resolveTarget(
 /**
  * The frontend Service's name when only the deployment is known: the operator names it
  * `<dgd>-<frontend component in lower case>`, so a DGD is read first to find that component.
- * Without a DGD of that name (a plain Deployment, or no operator CRD): `<name>-frontend`.
+ * Without a DGD of that name (a plain Deployment, or no operator CRD): `<name>-frontend`. The DGD
+ * read comes back too, so it is not read again.
  */
 async function frontendServiceName(
   api: KubeApi,
   namespace: string,
   deployment: string,
   versions: string[],
-  read: (object: JsonObject) => void,
-): Promise<string> {
-  const fallback = `${deployment}-frontend`;
+): Promise<{ name: string; object?: JsonObject }> {
+  const fallback = { name: `${deployment}-frontend` };
   if (!versions.length) return fallback;
   const ref = dgdRef(namespace, deployment, versions[0] as DgdVersion);
   let object: JsonObject;
@@ -243,10 +243,9 @@ async function frontendServiceName(
     if (isNotFound(failure)) return fallback;
     throw failure;
   }
-  read(object);
   // Several frontends (or none) fail here with a message that says what to set.
   const component = locateFrontend(object, ref).component;
-  return `${deployment}-${component.toLowerCase()}`;
+  return { name: `${deployment}-${component.toLowerCase()}`, object };
 }
 
 /** Kinds whose controller regenerates a Deployment's spec: the Dynamo operator's. */
