@@ -12,7 +12,7 @@ import { bannerLine, dryRunLines, passWarning } from './report/log-lines.js';
 import { VERSION } from './version.js';
 import { openTarget } from './targets/open.js';
 import { stopFrontend } from './targets/launch.js';
-import { LAUNCH_STATE, parseLaunchRecord } from './targets/launch-record.js';
+import { LAUNCH_STATE, launchRecordText, parseLaunchRecord } from './targets/launch-record.js';
 import type { ActionRunner } from './runner/actions.js';
 import { secrets } from './runner/redact.js';
 
@@ -89,7 +89,7 @@ export async function runAction(runner: ActionRunner): Promise<void> {
       openTarget: (s, plan) =>
         openTarget(s, plan, {
           log,
-          rememberLaunch: (launched) => runner.saveState(LAUNCH_STATE, JSON.stringify(launched)),
+          rememberLaunch: (launched) => runner.saveState(LAUNCH_STATE, launchRecordText(launched)),
           mask: (secret) => runner.setSecret(secret),
         }),
     });

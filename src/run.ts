@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { shellJoin } from './args.js';
+import { VERSION_PROBE_TIMEOUT_MS } from './bounded/limits.js';
 import { smokeCheck } from './check/smoke.js';
 import { compareModes } from './compare/compare-step.js';
 import { RunFailure } from './failures.js';
@@ -60,9 +61,10 @@ function measuredPrompts(contract: Contract): { promptTokensMean: number } | und
   return samples > 0 && tokens > 0 ? { promptTokensMean: tokens / samples } : undefined;
 }
 
-/** The interpreter's ai-dynamo release, asked the default way: run it, bounded. */
-async function askInterpreter(python: string): Promise<DynamoRelease> {
-  return (await import('./releases/ask-interpreter.js')).askInterpreter(python);
+/** The interpreter's ai-dynamo release, asked the default way: run it, bounded (never past `launch-timeout`). */
+async function askInterpreter(python: string, launchTimeoutMs: number): Promise<DynamoRelease> {
+  const { askInterpreter: ask } = await import('./releases/ask-interpreter.js');
+  return ask(python, Math.min(VERSION_PROBE_TIMEOUT_MS, launchTimeoutMs));
 }
 
 export async function runRouterCheck(settings: Settings, effects: RunEffects): Promise<Contract> {
@@ -76,7 +78,8 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
   let reached: Reached | undefined;
   try {
     if (plan.target === 'launch') {
-      const preflight = await preflightLaunch(settings, plan, effects.askRelease ?? askInterpreter, log);
+      const ask = effects.askRelease ?? ((python: string) => askInterpreter(python, settings.launchTimeoutMs));
+      const preflight = await preflightLaunch(settings, plan, ask, log);
       foldPreflight(contract, preflight);
       if (preflight.refusal) throw preflight.refusal;
     }
