@@ -23,6 +23,7 @@ import {
   foldThrown,
   foldVerification,
 } from './fold.js';
+import { rescue } from './last-resort.js';
 import { makePlan, type Plan } from './plan.js';
 import type { DynamoRelease } from './releases/capabilities.js';
 import { modelPathIn } from './releases/model-path.js';
@@ -70,6 +71,8 @@ async function askInterpreter(python: string, launchTimeoutMs: number): Promise<
 export async function runRouterCheck(settings: Settings, effects: RunEffects): Promise<Contract> {
   const plan = makePlan(settings);
   const contract = baseContract(settings, plan);
+  // An error nothing catches still publishes this Contract (last-resort.ts).
+  rescue.contract = contract;
   const log = effects.log;
   let session: TargetSession | undefined;
   // What the target did after a failed check (a rollback), reported after the session's details.
@@ -152,12 +155,15 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
     // A change that did not last (a GitOps controller put Git's version back) must not pass silently.
     if (contract.result === 'pass' && opened.afterCheck) foldAfterCheck(contract, await opened.afterCheck());
     if (contract.result === 'fail' && contract.failure && opened.onCheckFailed) {
+      // The run undoes its change itself from here: the last resort must not do it twice.
+      rescue.afterWrite = undefined;
       after = await opened.onCheckFailed(new RunFailure(contract.failure.code, contract.failure.message));
       foldAfterFailure(contract, after);
     }
   } catch (error) {
     reached = foldThrown(contract, error);
   } finally {
+    rescue.afterWrite = undefined;
     if (session) {
       foldDetails(contract, session, after);
       await session.close();

@@ -1,9 +1,10 @@
 // The action's side of the runner, through @actions/core: inputs, outputs, secrets, state, the job
 // summary and the log. Printing goes through the one wrapper (print.ts); outputs and the summary
-// are redacted here, since the runner masks the log but not the output and summary files.
+// are redacted here, since the runner masks the log but not the output and summary files, and
+// their control characters made visible (a model id's ESC or CR must not reach a later step raw).
 
 import * as core from '@actions/core';
-import { printer, type Printer } from './print.js';
+import { printer, safeText, type Printer } from './print.js';
 import { secrets } from './redact.js';
 
 export interface ActionRunner {
@@ -30,12 +31,12 @@ export function actionRunner(): ActionRunner {
       secrets.add(secret);
       core.setSecret(secret);
     },
-    setOutput: (name, value) => core.setOutput(name, secrets.text(value)),
+    setOutput: (name, value) => core.setOutput(name, safeText(value)),
     saveState: (name, value) => core.saveState(name, value),
     getState: (name) => core.getState(name),
     async writeSummary(html) {
       try {
-        await core.summary.addRaw(secrets.text(html)).write();
+        await core.summary.addRaw(safeText(html)).write();
         return true;
       } catch (error) {
         // No GITHUB_STEP_SUMMARY (a runner without summaries, a local run): the outputs and the

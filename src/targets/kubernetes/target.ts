@@ -4,6 +4,7 @@
 // and the session is built once, at the end.
 
 import { RunFailure } from '../../failures.js';
+import { rescue } from '../../last-resort.js';
 import type { Plan } from '../../plan.js';
 import type { EnvPatch } from '../../report/contract.js';
 import type { TargetDeps, TargetSession } from '../../session.js';
@@ -65,6 +66,13 @@ export async function openKubernetesTarget(
   const writer: EnvWriter = { api, frontend, original, timeoutMs: k.rolloutTimeoutMs, log };
   /** The env change once this run has written it, and the recipe text it replaced. */
   let written: { envPatch: EnvPatch; lists: EnvLists; recipe?: RecipeBefore } | undefined;
+  // What an error nothing catches (last-resort.ts) does about the write: what a failure here does.
+  const rescueWrite = () => {
+    const now = written;
+    if (now)
+      rescue.afterWrite = (failure) =>
+        failedAfterWrite(failure, writer, { ...now, rollBack: k.rollbackOnFailure, gitops });
+  };
 
   try {
     // Decide (pure): the mode, and the env change a requested mode needs.
@@ -84,11 +92,13 @@ export async function openKubernetesTarget(
       shown = { ...decided, envPatch: write.envPatch };
       steps.push(...write.steps);
       if (write.written) written = write;
+      rescueWrite();
       await rollOutChange(writer, write.lists, deps.log);
       if (k.writeRecipe && recipe) {
         const edit = recipeChange(recipe, change.decision, serviceName, false, log);
         if (written && edit.before !== undefined)
           written = { ...written, recipe: { recipe, text: edit.before } };
+        rescueWrite();
         limitations.push(...edit.limitations);
       }
     }
@@ -134,6 +144,7 @@ export async function openKubernetesTarget(
       close: forward.close,
     };
   } catch (error) {
+    rescue.afterWrite = undefined; // handled here
     const failed = written
       ? await failedAfterWrite(error, writer, { ...written, rollBack: k.rollbackOnFailure, gitops })
       : error;
