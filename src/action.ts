@@ -111,12 +111,13 @@ export async function runAction(runner: ActionRunner): Promise<void> {
  * `internal` after the target undid or described its change, published like any other; once
  * published, the error is only logged.
  */
-export async function rescueAction(runner: ActionRunner, error: unknown): Promise<void> {
+export async function rescueAction(interrupted: ActionRunner, error: unknown): Promise<void> {
   const message = error instanceof Error ? error.message : String(error);
   if (published) {
-    runner.log.warning(`Unexpected error after the report: ${message}`);
+    interrupted.log.warning(`Unexpected error after the report: ${message}`);
     return;
   }
+  const runner = interrupted.takeOver();
   runner.log.warning(`Unexpected error: ${message}; publishing what the run found.`);
   const contract = await rescueContract(error, () =>
     inputFailureContract(toFailure(error), DEFAULT_BASE_URL),

@@ -63,7 +63,9 @@ function report(contract: Contract): number {
 // An error nothing caught still prints the document (failed `internal`), then the process exits.
 installLastResort(async (error) => {
   if (printed) return;
-  const contract = await rescueContract(error, () => inputFailureContract(toFailure(error), DEFAULT_BASE_URL));
+  const contract = await rescueContract(error, () =>
+    inputFailureContract(toFailure(error), DEFAULT_BASE_URL),
+  );
   await httpClient.close();
   process.exitCode = report(contract);
 });

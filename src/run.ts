@@ -81,7 +81,8 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
   let reached: Reached | undefined;
   try {
     if (plan.target === 'launch') {
-      const ask = effects.askRelease ?? ((python: string) => askInterpreter(python, settings.launchTimeoutMs));
+      const ask =
+        effects.askRelease ?? ((python: string) => askInterpreter(python, settings.launchTimeoutMs));
       const preflight = await preflightLaunch(settings, plan, ask, log);
       foldPreflight(contract, preflight);
       if (preflight.refusal) throw preflight.refusal;

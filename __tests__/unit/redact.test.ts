@@ -62,7 +62,9 @@ describe('Redactor', () => {
       });
     }
     // A cut at a line's end: the random part goes, the prefix stays.
-    expect(r.cutTail(`Authorization: Bearer ${token.slice(0, 12)}`)).toBe('Authorization: Bearer standin-***');
+    expect(r.cutTail(`Authorization: Bearer ${token.slice(0, 12)}`)).toBe(
+      'Authorization: Bearer standin-***',
+    );
     expect(r.cutTail('the context is standin')).toBe('the context is standin');
   });
 

@@ -49,7 +49,11 @@ function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-export function runChild(command: string, args: readonly string[], options: ChildOptions): Promise<ChildResult> {
+export function runChild(
+  command: string,
+  args: readonly string[],
+  options: ChildOptions,
+): Promise<ChildResult> {
   const grace = options.graceMs ?? CHILD_KILL_GRACE_MS;
   return new Promise((resolve) => {
     const out: Buffer[] = [];

@@ -9,7 +9,9 @@ export function exitAfterGrace(log?: (line: string) => void, graceMs = EXIT_GRAC
   const timer = setTimeout(() => {
     const open = process.getActiveResourcesInfo().filter((r) => r !== 'Timeout' && r !== 'TTYWrap');
     if (open.length)
-      log?.(`Exiting ${graceMs / 1000} s after the report with ${open.join(', ')} still open (not waited for).`);
+      log?.(
+        `Exiting ${graceMs / 1000} s after the report with ${open.join(', ')} still open (not waited for).`,
+      );
     process.exit();
   }, graceMs);
   // Unref'd: a process with nothing else open exits at once, without waiting for the grace.

@@ -42,7 +42,8 @@ export function readRegularFile(path: string, maxBytes: number): Buffer {
     let total = 0;
     for (;;) {
       if (total === buffer.length) {
-        if (total > maxBytes) throw new FileProblem('too-large', `holds more than the ${maxBytes} bytes read`);
+        if (total > maxBytes)
+          throw new FileProblem('too-large', `holds more than the ${maxBytes} bytes read`);
         const bigger = Buffer.alloc(Math.min(buffer.length * 2, maxBytes + 1));
         buffer.copy(bigger);
         buffer = bigger;

@@ -4,7 +4,7 @@
 // their control characters made visible (a model id's ESC or CR must not reach a later step raw).
 
 import * as core from '@actions/core';
-import { printer, safeText, type Printer } from './print.js';
+import { printer, safeText, type Printer, type Sink } from './print.js';
 import { secrets } from './redact.js';
 
 export interface ActionRunner {
@@ -19,10 +19,30 @@ export interface ActionRunner {
   writeSummary(html: string): Promise<boolean>;
   /** Fails the step (exit code 1) after the caller printed its own titled error annotation. */
   markFailed(): void;
+  /**
+   * A new runner that alone prints from now on: after an error nothing caught, the last resort
+   * reports while the run it interrupted may still go on in the background, silently.
+   */
+  takeOver(): ActionRunner;
 }
 
 export function actionRunner(): ActionRunner {
-  const log = printer(core);
+  let speaking = true;
+  const say =
+    <A extends unknown[]>(print: (...args: A) => void) =>
+    (...args: A) => {
+      if (speaking) print(...args);
+    };
+  const sink: Sink = {
+    info: say(core.info),
+    warning: say(core.warning),
+    error: say(core.error),
+    notice: say(core.notice),
+    startGroup: say(core.startGroup),
+    endGroup: say(core.endGroup),
+    setFailed: say(core.setFailed),
+  };
+  const log = printer(sink);
   let summaryWarned = false;
   return {
     log,
@@ -50,5 +70,11 @@ export function actionRunner(): ActionRunner {
     // Not core.setFailed: that prints a second, untitled error. (core.ExitCode is 1; the constant is
     // not read from the module, which local-action replaces with stubs that lack it.)
     markFailed: () => void (process.exitCode = 1),
+    takeOver() {
+      speaking = false;
+      // The interrupted run may have a log group open; the runner does not nest them.
+      core.endGroup();
+      return actionRunner();
+    },
   };
 }

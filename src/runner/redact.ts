@@ -63,7 +63,7 @@ export class Redactor {
     }
     if (!covered || !random) return text;
     const masked = new Uint8Array(text.length);
-    for (let start = 0; start < text.length; ) {
+    for (let start = 0; start < text.length;) {
       if (!covered[start]) {
         start++;
         continue;
@@ -165,7 +165,7 @@ export function randomPlaces(form: string): Uint8Array {
     random: looksRandom(m[0]),
   }));
   // A short piece beside a random one (at most two separators away) belongs to the same body.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     segments.forEach((seg, i) => {
       if (seg.random || seg.end - seg.start > 3) return;
@@ -266,7 +266,9 @@ const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2
 export function visibleControls(text: string): string {
   return text.replace(CONTROLS, (c) => {
     const code = c.charCodeAt(0);
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
 

@@ -136,7 +136,8 @@ export async function watchObjects(
   if (!cluster) throw new Error('No currently active cluster');
   const url = new URL(cluster.server + path);
   url.searchParams.set('watch', 'true');
-  for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
+  for (const [key, value] of Object.entries(query))
+    if (value !== undefined) url.searchParams.set(key, String(value));
   const controller = new AbortController();
   let ended = false;
   let idle: NodeJS.Timeout | undefined;
@@ -190,7 +191,8 @@ export async function watchObjects(
         emit(text, onEvent);
         if (ended) return;
       }
-      if (lineBytes + chunk.length > limits.eventBytes) throw tooLarge(`one event of ${what}`, limits.eventBytes);
+      if (lineBytes + chunk.length > limits.eventBytes)
+        throw tooLarge(`one event of ${what}`, limits.eventBytes);
       if (chunk.length) {
         line.push(chunk);
         lineBytes += chunk.length;

@@ -81,7 +81,9 @@ async function runPlugin(
     const notFound = result.spawnError.code === 'ENOENT';
     throw unauthorized(
       `The kubeconfig's ${what} \`${command}\` ${notFound ? 'was not found' : `could not be run (${result.spawnError.code ?? result.spawnError.message})`}.`,
-      installHint ? quote(installHint, 300) : 'install the plugin the kubeconfig names, or run the credentials step that provides it',
+      installHint
+        ? quote(installHint, 300)
+        : 'install the plugin the kubeconfig names, or run the credentials step that provides it',
     );
   }
   if (result.timedOut) {
@@ -139,7 +141,8 @@ function execInfo(exec: ExecConfig, cluster: Cluster | null): string {
 
 async function execCredential(exec: ExecConfig, cluster: Cluster | null): Promise<Credential> {
   const command = exec.command;
-  if (!command) throw unauthorized('The kubeconfig names an exec plugin without a command.', 'fix the kubeconfig');
+  if (!command)
+    throw unauthorized('The kubeconfig names an exec plugin without a command.', 'fix the kubeconfig');
   if (exec.interactiveMode === 'Always') {
     throw unauthorized(
       `The kubeconfig's exec plugin \`${command}\` asks for interactiveMode: Always, but a workflow step has no terminal to give it.`,

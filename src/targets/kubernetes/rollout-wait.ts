@@ -250,7 +250,8 @@ async function stallCause(
   }
   if (stuck.length === 0) {
     const terminating = state.old.filter((p) => p.terminating);
-    if (terminating.length) return `old pod(s) still terminating: ${listNames(terminating.map((p) => p.name))}`;
+    if (terminating.length)
+      return `old pod(s) still terminating: ${listNames(terminating.map((p) => p.name))}`;
     return `old pod(s) still present: ${listNames(state.old.map((p) => p.name))}`;
   }
   const causes = await Promise.all(

@@ -30,7 +30,7 @@ import { clusterConfigured, recipePlanSession } from './offline.js';
 import { readRecipe } from './recipe.js';
 import { workersTokenizer } from './release.js';
 import { connect, findFrontend, type Cluster } from './resolve.js';
-import { failedAfterWrite, rollBack, type RecipeBefore } from './rollback.js';
+import { failedAfterWrite, rollBack, routerEnvChanged, type RecipeBefore } from './rollback.js';
 
 export async function openKubernetesTarget(
   settings: Settings,
@@ -66,12 +66,20 @@ export async function openKubernetesTarget(
   const writer: EnvWriter = { api, frontend, original, timeoutMs: k.rolloutTimeoutMs, log };
   /** The env change once this run has written it, and the recipe text it replaced. */
   let written: { envPatch: EnvPatch; lists: EnvLists; recipe?: RecipeBefore } | undefined;
-  // What an error nothing catches (last-resort.ts) does about the write: what a failure here does.
-  const rescueWrite = () => {
-    const now = written;
-    if (now)
-      rescue.afterWrite = (failure) =>
-        failedAfterWrite(failure, writer, { ...now, rollBack: k.rollbackOnFailure, gitops });
+  // What an error nothing catches (last-resort.ts) does about the write: what a failure here
+  // does. Registered before the write is sent: the error may come while its answer is in flight.
+  const rescueWrite = (planned: EnvPatch) => {
+    rescue.afterWrite = async (failure) => {
+      const now = written;
+      if (now) return failedAfterWrite(failure, writer, { ...now, rollBack: k.rollbackOnFailure, gitops });
+      if (!(await routerEnvChanged(api, frontend, original)))
+        return new RunFailure(
+          failure.code,
+          `${failure.message} No change was written to the cluster.`,
+          failure.hint,
+        );
+      return failedAfterWrite(failure, writer, { envPatch: planned, rollBack: k.rollbackOnFailure, gitops });
+    };
   };
 
   try {
@@ -88,17 +96,16 @@ export async function openKubernetesTarget(
       limitations.push(...dry.limitations);
     } else if (change) {
       // Apply, then roll out (in the 'Rollout' group), then the same change in the recipe file.
+      rescueWrite(change.envPatch);
       const write = await applyChange(writer, change, settings, plan);
       shown = { ...decided, envPatch: write.envPatch };
       steps.push(...write.steps);
       if (write.written) written = write;
-      rescueWrite();
       await rollOutChange(writer, write.lists, deps.log);
       if (k.writeRecipe && recipe) {
         const edit = recipeChange(recipe, change.decision, serviceName, false, log);
         if (written && edit.before !== undefined)
           written = { ...written, recipe: { recipe, text: edit.before } };
-        rescueWrite();
         limitations.push(...edit.limitations);
       }
     }
