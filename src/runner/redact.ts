@@ -260,6 +260,7 @@ export function guardCommands(text: string): string {
  * NEL), and the bidirectional controls that can make text read in another order than it runs
  * (U+061C, U+200E–U+200F, U+202A–U+202E, U+2066–U+2069).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Each control written as a visible escape (`\x1b`, `\u202e`): the text stays readable, inert. */
