@@ -42,6 +42,7 @@ const RUNNER_TOKENS = {
   ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example.invalid/oidc',
 };
 /** Raw control characters no terminal or later step may receive. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const RAW_CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 let dir: string;
