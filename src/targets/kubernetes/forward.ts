@@ -57,9 +57,12 @@ function portForwarder(kc: KubeConfig, rejections: Rejections, open: Set<WebSock
         const finish = () => {
           if (done) return;
           done = true;
+          clearTimeout(cap);
           rejections.set(ws, { status: res.statusCode ?? 0, body });
           ws.terminate();
         };
+        // A refusal whose body never ends is read no longer than an upgrade is waited for.
+        const cap = setTimeout(finish, WS_HANDSHAKE_TIMEOUT_MS);
         res.once('end', finish);
         res.once('close', finish);
         res.once('error', finish);
