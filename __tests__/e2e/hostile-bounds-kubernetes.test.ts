@@ -13,6 +13,7 @@
 //   after the plugin deadline, the plugin's process group gone; one that answers still works,
 //   without stdin (`interactiveMode: Never`), and sees neither the key nor the runner's tokens;
 // - a certificate-authority that is a FIFO: refused at once;
+// - masking: the stand-in's token `standin-…` hides neither the context `standin` nor its path;
 // - an error nothing caught, after the write: the Contract is still published, the env restored.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
@@ -151,6 +152,23 @@ const flood = (i: number): string | undefined =>
 /** A case is built when it runs (it needs the started cluster and proxy); its name is known before. */
 type Built = Omit<FaultCase, 'name'>;
 const CASES: [string, () => Built][] = [
+  [
+    'masking hides the token, not the words near it: the context and the kubeconfig path stay readable',
+    () => ({
+      inputs: { deployment: DGD },
+      // The stand-in's own kubeconfig: context `standin`, a path holding `standin-k8s-`, and a token
+      // `standin-<random>` (the six-character rule once masked all three alike).
+      kubeconfig: () => cluster.kubeconfigPath,
+      expected: 'pass',
+      boundMs: 15_000 + SLACK_MS,
+      check: (run) => {
+        expect(cluster.token.startsWith('standin-')).toBe(true);
+        expect(run.stdout).toContain(
+          `Kubernetes: context standin from KUBECONFIG (${cluster.kubeconfigPath}), API server`,
+        );
+      },
+    }),
+  ],
   [
     'a pod watch that never ends a line (rollback-on-failure)',
     () => {

@@ -47,7 +47,7 @@ describe('Redactor', () => {
     const token = 'standin-k2j9x7q1m4p8z3w6v5n0b1c7';
     const r = redactor(token);
     const line =
-      'Kubernetes: context standin from KUBECONFIG (/tmp/standin-k8s-AbC123/kubeconfig), API server https://127.0.0.1:6443.';
+      'Kubernetes: context standin from KUBECONFIG ($RUNNER_TEMP/standin-k8s-AbC123/kubeconfig), API server https://127.0.0.1:6443.';
     expect(r.text(line)).toBe(line);
     // A cut or split token still loses its random part, wherever the cut falls: the head a cut
     // leaves at the end of a line, and the rest (6 characters or more) anywhere in a text.
