@@ -20,14 +20,8 @@ import {
   type ResponseContext,
 } from './client.js';
 import { RunFailure } from '../../failures.js';
-import {
-  API_RESPONSE_MAX_BYTES,
-  API_TIMEOUT_MS,
-  CREDENTIAL_PLUGIN_TIMEOUT_MS,
-  POD_LOG_MAX_BYTES,
-} from '../../bounded/limits.js';
+import { API_RESPONSE_MAX_BYTES, API_TIMEOUT_MS, POD_LOG_MAX_BYTES } from '../../bounded/limits.js';
 import { cappedHttp, watchObjects, type WatchEvent } from './capped-http.js';
-import { withDeadline } from '../../bounded/deadline.js';
 import { boundCredentialPlugins, type CredentialPlugins } from './credential-plugins.js';
 import { inlineCredentialFiles, loadKubeconfigFile } from './kubeconfig-files.js';
 import { DGD_GROUP, DGD_PLURAL, FIELD_MANAGER, type ObjectRef } from './dgd.js';
@@ -127,30 +121,7 @@ export function loadCredentials(
   }
   const namespace = kc.getContextObject(context)?.namespace?.trim() || undefined;
   const plugins = boundCredentialPlugins(kc);
-  boundAuthentication(kc);
   return { kc, source, server: cluster.server, context, namespace, plugins };
-}
-
-/**
- * Obtaining credentials is part of every request (a plugin, an OIDC refresh over the network):
- * each attempt is bounded, so a request never waits on it past the plugin deadline.
- */
-function boundAuthentication(kc: KubeConfig): void {
-  const bound = <T>(work: Promise<T>): Promise<T> =>
-    withDeadline(
-      work,
-      CREDENTIAL_PLUGIN_TIMEOUT_MS + 1000,
-      () =>
-        new RunFailure(
-          'cluster-unauthorized',
-          `The kubeconfig's credentials could not be obtained within ${CREDENTIAL_PLUGIN_TIMEOUT_MS / 1000} s.`,
-          'check the credential plugin or auth-provider the kubeconfig names is installed and logged in',
-        ),
-    );
-  const secure = kc.applySecurityAuthentication.bind(kc);
-  const https = kc.applyToHTTPSOptions.bind(kc);
-  kc.applySecurityAuthentication = (context) => bound(secure(context));
-  kc.applyToHTTPSOptions = (opts) => bound(https(opts));
 }
 
 /**

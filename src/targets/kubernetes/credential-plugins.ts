@@ -12,7 +12,12 @@
 import type https from 'node:https';
 import { childEnv } from '../../bounded/child-env.js';
 import { runChild } from '../../bounded/child.js';
-import { CREDENTIAL_PLUGIN_OUTPUT_BYTES, CREDENTIAL_PLUGIN_TIMEOUT_MS } from '../../bounded/limits.js';
+import { withDeadline } from '../../bounded/deadline.js';
+import {
+  CHILD_KILL_GRACE_MS,
+  CREDENTIAL_PLUGIN_OUTPUT_BYTES,
+  CREDENTIAL_PLUGIN_TIMEOUT_MS,
+} from '../../bounded/limits.js';
 import { RunFailure } from '../../failures.js';
 import { quote } from '../../runner/redact.js';
 import type { KubeConfig } from './client.js';
@@ -215,8 +220,32 @@ async function cmdPathCredential(provider: string, config: JsonObject): Promise<
 }
 
 /**
+ * Obtaining credentials is part of every request (a plugin, an OIDC refresh over the network):
+ * each attempt is bounded, so a request never waits on it past the plugin deadline.
+ */
+function boundAuthentication(kc: KubeConfig): void {
+  const bound = <T>(work: Promise<T>): Promise<T> =>
+    withDeadline(
+      work,
+      // Past the plugin's own deadline and kill, so a plugin's failure is the one reported.
+      CREDENTIAL_PLUGIN_TIMEOUT_MS + CHILD_KILL_GRACE_MS + 1000,
+      () =>
+        new RunFailure(
+          'cluster-unauthorized',
+          `The kubeconfig's credentials could not be obtained within ${CREDENTIAL_PLUGIN_TIMEOUT_MS / 1000} s.`,
+          'check the credential plugin or auth-provider the kubeconfig names is installed and logged in',
+        ),
+    );
+  const secure = kc.applySecurityAuthentication.bind(kc);
+  const https = kc.applyToHTTPSOptions.bind(kc);
+  kc.applySecurityAuthentication = (context) => bound(secure(context));
+  kc.applyToHTTPSOptions = (opts) => bound(https(opts));
+}
+
+/**
  * Hands every user with an exec plugin or a gcp/azure provider to the bounded authenticator, and
- * registers it on `kc`. Other users (tokens, certificates, oidc) are left to the client.
+ * registers it on `kc`. Other users (tokens, certificates, oidc) are left to the client, under a
+ * deadline of their own (an OIDC refresh goes over the network).
  */
 export function boundCredentialPlugins(kc: KubeConfig): CredentialPlugins {
   const plugins: CredentialPlugins = {};
@@ -274,5 +303,6 @@ export function boundCredentialPlugins(kc: KubeConfig): CredentialPlugins {
       }
     },
   });
+  boundAuthentication(kc);
   return plugins;
 }
