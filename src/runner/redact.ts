@@ -19,10 +19,11 @@
  * a form, and reproduces at least RANDOM_MIN characters of its random body, is masked from its
  * first random character to its last: a path `standin-k8s` keeps `standin-` (and its `k`, should
  * the token's body happen to start with one), a cut `sk-proj-AbC` becomes `sk-proj-***`. What
- * can stay visible of a body is a coincidence of at most RANDOM_MIN - 1 characters. Two backstops: a secret with no random segment at all
- * (a password of words) counts as random throughout, as before; and a match of LONG_RUN or more
- * characters is masked whatever it looks like. Quoting cuts text only after redacting it, and
- * drops a trailing fragment (≥ FRAGMENT_MIN characters, judged the same way) the cut left.
+ * can stay visible of a body is a coincidence of at most RANDOM_MIN - 1 characters. Two
+ * backstops: a secret with no random segment at all (a password of words) counts as random
+ * throughout, as before; and a match of LONG_RUN or more characters is masked whatever it looks
+ * like. Quoting cuts text only after redacting it, and drops a trailing fragment
+ * (≥ FRAGMENT_MIN characters, judged the same way) the cut left.
  */
 export class Redactor {
   private forms: { text: string; random: Uint8Array }[] = [];
@@ -30,9 +31,11 @@ export class Redactor {
   private grams = new Map<string, number>();
   add(secret: string): void {
     if (secret.length < 4) return; // too short to find reliably (the runner masks it anyway)
+    // Judged on the secret itself: an escape in an echo form (`%2F`) makes no random body.
+    const wordsOnly = !randomPlaces(secret, false).some(Boolean);
     for (const form of echoForms(secret)) {
       if (form.length < 4 || this.forms.some((f) => f.text === form)) continue;
-      const random = randomPlaces(form);
+      const random = randomPlaces(form, wordsOnly);
       this.forms.push({ text: form, random });
       for (let i = 0; i + FRAGMENT_RUN <= form.length; i++) {
         let bits = 0;
@@ -157,8 +160,11 @@ export function looksRandom(segment: string): boolean {
   return true;
 }
 
-/** Which characters of a form belong to its random body (1) and which to words around it (0). */
-export function randomPlaces(form: string): Uint8Array {
+/**
+ * Which characters of a form belong to its random body (1) and which to words around it (0);
+ * with `wordsOnly` (a secret without a random body), every letter and digit counts.
+ */
+export function randomPlaces(form: string, wordsOnly: boolean): Uint8Array {
   const segments = [...form.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({
     start: m.index,
     end: m.index + m[0].length,
@@ -176,8 +182,7 @@ export function randomPlaces(form: string): Uint8Array {
     });
   }
   const places = new Uint8Array(form.length);
-  const anyRandom = segments.some((seg) => seg.random);
-  for (const seg of segments) if (seg.random || !anyRandom) places.fill(1, seg.start, seg.end);
+  for (const seg of segments) if (seg.random || wordsOnly) places.fill(1, seg.start, seg.end);
   return places;
 }
 

@@ -146,7 +146,9 @@ export async function watchObjects(
     ended = true;
     clearTimeout(idle);
     controller.abort();
-    done(error);
+    // Later, as client-node's Watch did: a caller that stops the watch from inside onEvent
+    // settles its own wait first, never re-entered.
+    queueMicrotask(() => done(error));
   };
   // Silence ends the watch without blame: the caller lists again (as after a server timeout).
   const quiet = (ms: number) => {
