@@ -17,6 +17,7 @@ import { RunFailure } from '../../src/failures.ts';
 import { baseContract } from '../../src/fold.ts';
 import { rescue, rescueContract } from '../../src/last-resort.ts';
 import { makePlan } from '../../src/plan.ts';
+import { failureCommand } from '../../src/report/failure-command.ts';
 import { jsonDocument } from '../../src/runner/print.ts';
 import { visibleControls } from '../../src/runner/redact.ts';
 import { parseSettings } from '../../src/settings.ts';
@@ -298,6 +299,21 @@ describe('what is printed and output', () => {
     const text = jsonDocument(value);
     for (const c of ['\x1b', '\u0085', '\u009b', '\u202e', '\u2028']) expect(text).not.toContain(c);
     expect(JSON.parse(text)).toEqual(value);
+  });
+});
+
+describe('the next command after a response over its cap', () => {
+  it('counts the same list through the same path', () => {
+    expect(
+      failureCommand({
+        failure: 'cluster-response-too-large',
+        url: '',
+        namespace: 'dynamo',
+        frontendSelector: 'app=frontend',
+        apiKeySet: false,
+        kubernetes: true,
+      }),
+    ).toBe('kubectl get pods -n dynamo -l app=frontend -o name | wc -l');
   });
 });
 
