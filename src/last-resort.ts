@@ -64,17 +64,17 @@ export async function rescueContract(error: unknown, fallback: () => Contract): 
 }
 
 /**
- * Routes the first uncaught exception or unhandled rejection to `handle` (which publishes), then
- * exits with a failing code. Later ones, while it works, are left to it.
+ * Routes the first uncaught exception or unhandled rejection to `handle`, which publishes the
+ * failed Contract (and sets the exit code with it), then exits. Later ones, while it works, are
+ * left to it. After the Contract is out, `handle` only logs: the verdict stands.
  */
 export function installLastResort(handle: (error: unknown) => Promise<void>): void {
   let handling = false;
   const onError = (error: unknown): void => {
     if (handling) return;
     handling = true;
-    process.exitCode = 1;
     void handle(error)
-      .catch(() => undefined)
+      .catch(() => void (process.exitCode = 1))
       .finally(() => process.exit());
   };
   process.on('uncaughtException', onError);
