@@ -74,6 +74,17 @@ describe('runChild', () => {
     expect(result.signal).toBe('SIGKILL');
   });
 
+  it('a child that exits leaving a helper on its pipes: its answer counts, the helper goes', async () => {
+    const result = await runChild('sh', ['-c', 'sleep 60 & echo answer'], {
+      timeoutMs: 30_000,
+      maxOutputBytes: 1024,
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    expect(result.timedOut).toBe(false);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('answer\n');
+  });
+
   it('gives no stdin, caps the output, reports a command that is not there', async () => {
     const stdin = await runChild('sh', ['-c', 'readlink /proc/self/fd/0; cat; head -c 100000 /dev/zero'], {
       timeoutMs: 10_000,

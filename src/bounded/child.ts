@@ -10,6 +10,9 @@
 import { spawn } from 'node:child_process';
 import { CHILD_KILL_GRACE_MS } from './limits.js';
 
+/** After the child exits, how long what it left in its group may keep its output open. */
+const LEFTOVER_GRACE_MS = 500;
+
 export interface ChildOptions {
   timeoutMs: number;
   /** Bytes kept of stdout and of stderr each; the rest is read and dropped. */
@@ -95,6 +98,19 @@ export function runChild(
     child.once('error', (error) => {
       spawnError = error;
       // No process was started: 'close' still follows for the pipes.
+    });
+    // The child is done; something it left in its group (a helper it started) may still hold
+    // the pipes open and hold 'close' back: it goes, shortly, and is not counted as a timeout.
+    child.once('exit', () => {
+      const pid = child.pid;
+      if (!pid) return;
+      setTimeout(() => {
+        try {
+          process.kill(-pid, 'SIGKILL');
+        } catch {
+          // nothing left
+        }
+      }, LEFTOVER_GRACE_MS).unref();
     });
     // 'close', not 'exit': the output is complete then. A grandchild that keeps the pipes open
     // holds 'close' back, so the deadline (which kills the whole group) still ends the wait.
