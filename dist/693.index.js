@@ -20,6 +20,8 @@ export const modules = {
 // stdin open unless given input. node:child_process can do all three.
 
 
+/** After the child exits, how long what it left in its group may keep its output open. */
+const LEFTOVER_GRACE_MS = 500;
 /** Sends `signal` to the group led by `pid` (falls back to the pid alone); false when gone. */
 function signalGroup(pid, signal) {
     try {
@@ -80,6 +82,21 @@ function runChild(command, args, options) {
         child.once('error', (error) => {
             spawnError = error;
             // No process was started: 'close' still follows for the pipes.
+        });
+        // The child is done; something it left in its group (a helper it started) may still hold
+        // the pipes open and hold 'close' back: it goes, shortly, and is not counted as a timeout.
+        child.once('exit', () => {
+            const pid = child.pid;
+            if (!pid)
+                return;
+            setTimeout(() => {
+                try {
+                    process.kill(-pid, 'SIGKILL');
+                }
+                catch {
+                    // nothing left
+                }
+            }, LEFTOVER_GRACE_MS).unref();
         });
         // 'close', not 'exit': the output is complete then. A grandchild that keeps the pipes open
         // holds 'close' back, so the deadline (which kills the whole group) still ends the wait.
