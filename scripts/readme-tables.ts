@@ -1,9 +1,10 @@
-// Prints the README's inputs and outputs tables from action.yml and its Dynamo releases table from
-// src/releases/releases.json, so they cannot drift:
+// Prints the README's inputs and outputs tables from action.yml, its Dynamo releases table from
+// src/releases/releases.json and its bounds table from src/bounded/limits.ts, so they cannot drift:
 //   node scripts/readme-tables.ts        (a unit test checks the README holds exactly these)
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { BOUNDS } from '../src/bounded/limits.ts';
 
 interface ActionYaml {
   inputs: Record<string, { description: string; default?: string }>;
@@ -90,7 +91,16 @@ export function readmeTables(root = path.resolve(import.meta.dirname, '..')): {
   return { inputs, outputs };
 }
 
+/** The README's bounds table ("Security: what the action promises"), from src/bounded/limits.ts. */
+export function boundsTable(): string {
+  return [
+    '| what | bound | when it is reached |',
+    '| --- | --- | --- |',
+    ...BOUNDS.map((b) => `| ${cell(b.what)} | ${cell(b.limit)} | ${cell(b.then)} |`),
+  ].join('\n');
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { inputs, outputs } = readmeTables();
-  console.log(`${inputs}\n\n${outputs}\n\n${releasesTable()}`);
+  console.log(`${inputs}\n\n${outputs}\n\n${releasesTable()}\n\n${boundsTable()}`);
 }

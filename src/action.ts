@@ -6,13 +6,14 @@ import { toFailure } from './failures.js';
 import { contractOutputs, outputCutNotes, type Contract } from './report/contract.js';
 import { renderSummary, verdictText } from './report/summary.js';
 import { inputFailureContract } from './fold.js';
+import { rescueContract } from './last-resort.js';
 import { runRouterCheck } from './run.js';
 import { actionInputs, parseSettings, DEFAULT_BASE_URL, type Settings } from './settings.js';
 import { bannerLine, dryRunLines, passWarning } from './report/log-lines.js';
 import { VERSION } from './version.js';
 import { openTarget } from './targets/open.js';
 import { stopFrontend } from './targets/launch.js';
-import { LAUNCH_STATE, parseLaunchRecord } from './targets/launch-record.js';
+import { LAUNCH_STATE, launchRecordText, parseLaunchRecord } from './targets/launch-record.js';
 import type { ActionRunner } from './runner/actions.js';
 import { secrets } from './runner/redact.js';
 
@@ -28,7 +29,12 @@ function summaryFor(contract: Contract): string {
   return summary;
 }
 
+/** Set once the Contract is published: the last resort and the run never both publish. */
+let published = false;
+
 async function publish(runner: ActionRunner, contract: Contract): Promise<void> {
+  if (published) return;
+  published = true;
   // Redact before rendering: the summary's HTML escaping would otherwise hide an echoed secret
   // (e.g. `_` becomes `&#95;`) from the runner-level redaction.
   const redacted = secrets.deep(contract);
@@ -89,7 +95,7 @@ export async function runAction(runner: ActionRunner): Promise<void> {
       openTarget: (s, plan) =>
         openTarget(s, plan, {
           log,
-          rememberLaunch: (launched) => runner.saveState(LAUNCH_STATE, JSON.stringify(launched)),
+          rememberLaunch: (launched) => runner.saveState(LAUNCH_STATE, launchRecordText(launched)),
           mask: (secret) => runner.setSecret(secret),
         }),
     });
@@ -98,6 +104,26 @@ export async function runAction(runner: ActionRunner): Promise<void> {
     await httpClient.close();
   }
   await log.group('Report', () => publish(runner, contract));
+}
+
+/**
+ * The last resort (an error nothing caught, see last-resort.ts): the run's Contract, failed
+ * `internal` after the target undid or described its change, published like any other; once
+ * published, the error is only logged.
+ */
+export async function rescueAction(interrupted: ActionRunner, error: unknown): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  if (published) {
+    interrupted.log.warning(`Unexpected error after the report: ${message}`);
+    return;
+  }
+  const runner = interrupted.takeOver();
+  runner.log.warning(`Unexpected error: ${message}; publishing what the run found.`);
+  const contract = await rescueContract(error, () =>
+    inputFailureContract(toFailure(error), DEFAULT_BASE_URL),
+  );
+  await httpClient.close();
+  await runner.log.group('Report', () => publish(runner, contract));
 }
 
 /** The post step: stops the frontend this run launched, and nothing it cannot prove it launched. */

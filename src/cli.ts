@@ -9,6 +9,10 @@ import { cliDocument, cliVerdict, cliWording, EXIT, exitCodeFor } from './cli-do
 import { cliPrinter, jsonDocument } from './runner/print.js';
 import { secrets } from './runner/redact.js';
 import { toFailure } from './failures.js';
+import { exitAfterGrace } from './bounded/exit-watchdog.js';
+import { inputFailureContract } from './fold.js';
+import { installLastResort, rescueContract } from './last-resort.js';
+import type { Contract } from './report/contract.js';
 import { runRouterCheck } from './run.js';
 import { DEFAULT_BASE_URL, DEFAULTS, parseSettings } from './settings.js';
 import { VERSION } from './version.js';
@@ -42,6 +46,29 @@ Exit codes: 0 ok, 1 usage error, 2 /v1/models never answered 200, 3 no model dis
 
 // The CLI may run inside a workflow step: its stderr lines are guarded like the action's log.
 const stderr = cliPrinter();
+
+/** Set once the JSON document is out: the last resort and the run never both print one. */
+let printed = false;
+
+/** The one JSON document on stdout and the verdict line on stderr; the exit code. */
+function report(contract: Contract): number {
+  if (printed) return exitCodeFor(contract);
+  printed = true;
+  const doc = cliDocument(contract, VERSION);
+  process.stdout.write(`${jsonDocument(doc)}\n`);
+  stderr.say(cliVerdict(doc).replace(/\s*\n\s*/g, ' '));
+  return exitCodeFor(contract);
+}
+
+// An error nothing caught still prints the document (failed `internal`), then the process exits.
+installLastResort(async (error) => {
+  if (printed) return;
+  const contract = await rescueContract(error, () =>
+    inputFailureContract(toFailure(error), DEFAULT_BASE_URL),
+  );
+  await httpClient.close();
+  process.exitCode = report(contract);
+});
 
 async function main(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
@@ -112,10 +139,9 @@ async function main(argv: string[]): Promise<number> {
     log: progress,
     openTarget: async (_s, plan) => urlSession(plan.baseUrl),
   }).finally(() => httpClient.close());
-  const doc = cliDocument(contract, VERSION);
-  process.stdout.write(`${jsonDocument(doc)}\n`);
-  stderr.say(cliVerdict(doc).replace(/\s*\n\s*/g, ' '));
-  return exitCodeFor(contract);
+  return report(contract);
 }
 
 process.exitCode = await main(process.argv.slice(2));
+// Silent: stderr carries exactly one line, the verdict.
+exitAfterGrace();

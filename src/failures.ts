@@ -15,6 +15,7 @@ export const FAILURE_CODES = [
   'cluster-unreachable',
   'cluster-unauthorized',
   'cluster-forbidden',
+  'cluster-response-too-large',
   'rejected-by-cluster',
   'not-found',
   'args-pin-mode',
@@ -83,6 +84,11 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   'cluster-forbidden': {
     cause: 'the Kubernetes identity lacks a permission (403)',
     next: 'grant the verb and resource named in the message to the identity',
+  },
+  'cluster-response-too-large': {
+    cause:
+      'the Kubernetes API (or something between it and the runner) sent more than the action reads: a response or one watch event over its byte cap',
+    next: 'check what sits between the runner and the API server (a proxy or load balancer); narrow the namespace or selector if the list is really that large (limits: README, Security)',
   },
   'rejected-by-cluster': {
     cause:

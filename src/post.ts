@@ -4,8 +4,7 @@
 import { cleanupAction } from './action.js';
 import { actionRunner } from './runner/actions.js';
 
-export async function run(): Promise<void> {
-  const runner = actionRunner();
+export async function run(runner = actionRunner()): Promise<void> {
   try {
     await cleanupAction(runner);
   } catch (error) {

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { shellJoin } from './args.js';
+import { VERSION_PROBE_TIMEOUT_MS } from './bounded/limits.js';
 import { smokeCheck } from './check/smoke.js';
 import { compareModes } from './compare/compare-step.js';
 import { RunFailure } from './failures.js';
@@ -22,6 +23,7 @@ import {
   foldThrown,
   foldVerification,
 } from './fold.js';
+import { rescue } from './last-resort.js';
 import { makePlan, type Plan } from './plan.js';
 import type { DynamoRelease } from './releases/capabilities.js';
 import { modelPathIn } from './releases/model-path.js';
@@ -60,14 +62,17 @@ function measuredPrompts(contract: Contract): { promptTokensMean: number } | und
   return samples > 0 && tokens > 0 ? { promptTokensMean: tokens / samples } : undefined;
 }
 
-/** The interpreter's ai-dynamo release, asked the default way: run it, bounded. */
-async function askInterpreter(python: string): Promise<DynamoRelease> {
-  return (await import('./releases/ask-interpreter.js')).askInterpreter(python);
+/** The interpreter's ai-dynamo release, asked the default way: run it, bounded (never past `launch-timeout`). */
+async function askInterpreter(python: string, launchTimeoutMs: number): Promise<DynamoRelease> {
+  const { askInterpreter: ask } = await import('./releases/ask-interpreter.js');
+  return ask(python, Math.min(VERSION_PROBE_TIMEOUT_MS, launchTimeoutMs));
 }
 
 export async function runRouterCheck(settings: Settings, effects: RunEffects): Promise<Contract> {
   const plan = makePlan(settings);
   const contract = baseContract(settings, plan);
+  // An error nothing catches still publishes this Contract (last-resort.ts).
+  rescue.contract = contract;
   const log = effects.log;
   let session: TargetSession | undefined;
   // What the target did after a failed check (a rollback), reported after the session's details.
@@ -76,7 +81,9 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
   let reached: Reached | undefined;
   try {
     if (plan.target === 'launch') {
-      const preflight = await preflightLaunch(settings, plan, effects.askRelease ?? askInterpreter, log);
+      const ask =
+        effects.askRelease ?? ((python: string) => askInterpreter(python, settings.launchTimeoutMs));
+      const preflight = await preflightLaunch(settings, plan, ask, log);
       foldPreflight(contract, preflight);
       if (preflight.refusal) throw preflight.refusal;
     }
@@ -149,12 +156,15 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
     // A change that did not last (a GitOps controller put Git's version back) must not pass silently.
     if (contract.result === 'pass' && opened.afterCheck) foldAfterCheck(contract, await opened.afterCheck());
     if (contract.result === 'fail' && contract.failure && opened.onCheckFailed) {
+      // The run undoes its change itself from here: the last resort must not do it twice.
+      rescue.afterWrite = undefined;
       after = await opened.onCheckFailed(new RunFailure(contract.failure.code, contract.failure.message));
       foldAfterFailure(contract, after);
     }
   } catch (error) {
     reached = foldThrown(contract, error);
   } finally {
+    rescue.afterWrite = undefined;
     if (session) {
       foldDetails(contract, session, after);
       await session.close();

@@ -9,7 +9,7 @@ import type { KvEventsVerdict, Plan } from './plan.js';
 import type { DynamoRelease } from './releases/capabilities.js';
 import type { EnvPatch, ReportDetail } from './report/contract.js';
 import type { Settings } from './settings.js';
-import type { LaunchedFrontend } from './targets/launch.js';
+import type { LaunchedFrontend } from './targets/launch-record.js';
 
 export interface Logger {
   info(line: string): void;

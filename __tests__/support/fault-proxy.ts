@@ -15,9 +15,17 @@
 // Also here: a recording server (`startRecorder`) that answers everything with a fixed reply and
 // remembers who called it, used as "another host" for redirects and as a tripwire for runs that must
 // contact nothing.
+//
+// In front of the stand-in Kubernetes API server (a man in the middle, as a proxy or load balancer
+// in front of a real one would be): `upstream` https, with `tls` the certificate and key to serve
+// (the stand-in's own, so the kubeconfig's CA still verifies) and the CA to trust upstream. Rules
+// can also match the query (`query: { watch: 'true' }` tells a watch from a list), and WebSocket
+// upgrades (a port-forward) pass through unless a rule claims them (`hang`: never answered).
 
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import { createServer as createTlsServer, request as httpsRequest } from 'node:https';
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 
 export type Fault =
   /** Answer with this status (and body); e.g. 503 bursts. */
@@ -38,11 +46,21 @@ export type Fault =
    * Answer `status` with a body that echoes the request's Authorization header back (a hostile
    * frontend); with `offset`, the header's value starts at that character of the body.
    */
-  | { kind: 'echo-auth'; status: number; offset?: number };
+  | { kind: 'echo-auth'; status: number; offset?: number }
+  /**
+   * A 200 body without a length that never ends: `head`, then `chunk` again and again (as fast as
+   * the client reads), e.g. a list whose items never stop or a watch line that never ends.
+   */
+  | { kind: 'endless'; head: string; chunk: string; contentType?: string }
+  /** A 200 body of lines: `line(i)` for i = 0, 1, … until it returns undefined, then the body stays open. */
+  | { kind: 'lines'; line: (i: number) => string | undefined; contentType?: string };
 
 export interface FaultRule {
-  path: string;
+  /** The path, exactly, or a pattern (a pod's port-forward path names the pod). */
+  path: string | RegExp;
   method?: 'GET' | 'POST';
+  /** Query parameters the request must carry with these values (e.g. `{ watch: 'true' }`). */
+  query?: Record<string, string>;
   /** How many matching requests this rule handles; default: all of them. */
   times?: number;
   fault: Fault;
@@ -141,6 +159,23 @@ async function streamHuge(res: ServerResponse, bytes: number): Promise<void> {
   if (!res.destroyed) res.end();
 }
 
+/** Writes `next()` until it returns undefined or the client goes, waiting for drain. */
+async function pump(res: ServerResponse, next: () => string | Buffer | undefined): Promise<void> {
+  for (let data = next(); data !== undefined && !res.destroyed; data = next()) {
+    if (!res.write(data)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+  }
+}
+
 function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): void {
   switch (fault.kind) {
     case 'status':
@@ -175,6 +210,22 @@ function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): vo
     case 'huge':
       void streamHuge(res, fault.bytes).catch(() => undefined);
       return;
+    case 'endless': {
+      res.writeHead(200, { 'content-type': fault.contentType ?? 'application/json' });
+      res.write(fault.head);
+      const chunk = Buffer.from(fault.chunk.repeat(Math.max(1, Math.floor(65536 / fault.chunk.length))));
+      void pump(res, () => chunk).catch(() => undefined);
+      return;
+    }
+    case 'lines': {
+      res.writeHead(200, { 'content-type': fault.contentType ?? 'application/json' });
+      let i = 0;
+      void pump(res, () => {
+        const line = fault.line(i++);
+        return line === undefined ? undefined : `${line}\n`;
+      }).catch(() => undefined);
+      return; // then the body stays open until the client or stop() ends it
+    }
     case 'redirect':
       res.writeHead(fault.status ?? 302, { location: fault.location, 'content-type': 'text/plain' });
       res.end(`Moved to ${fault.location}`);
@@ -203,19 +254,27 @@ function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): vo
   }
 }
 
-function passThrough(upstream: URL | undefined, req: IncomingMessage, res: ServerResponse): void {
+function passThrough(
+  upstream: URL | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ca?: string,
+): void {
   if (!upstream) {
     res.writeHead(502, { 'content-type': 'application/json' });
     res.end('{"message":"fault proxy: no upstream","code":502}');
     return;
   }
-  const out = httpRequest(
+  const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
+  const out = send(
     {
       host: upstream.hostname,
       port: upstream.port,
       method: req.method,
       path: req.url,
       headers: { ...req.headers, host: upstream.host },
+      // In front of an API server: no kept-alive upstream connection outlives its request.
+      ...(ca ? { ca, agent: false } : {}),
     },
     (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
@@ -233,10 +292,58 @@ function passThrough(upstream: URL | undefined, req: IncomingMessage, res: Serve
   req.pipe(out);
 }
 
+/** Whether `rule` claims a request for `path` with this method and query. */
+function claims(rule: FaultRule, req: IncomingMessage, path: string): boolean {
+  const pathMatches = typeof rule.path === 'string' ? rule.path === path : rule.path.test(path);
+  if (!pathMatches || (rule.method && rule.method !== req.method)) return false;
+  const query = new URL(req.url ?? '/', 'http://x').searchParams;
+  return Object.entries(rule.query ?? {}).every(([k, v]) => query.get(k) === v);
+}
+
+/** An upgrade (a WebSocket) passed to the upstream as raw bytes, both ways. */
+function passUpgrade(
+  upstream: URL | undefined,
+  req: IncomingMessage,
+  socket: Socket,
+  head: Buffer,
+  ca?: string,
+) {
+  if (!upstream) {
+    socket.destroy();
+    return;
+  }
+  const port = Number(upstream.port || (upstream.protocol === 'https:' ? 443 : 80));
+  const out =
+    upstream.protocol === 'https:'
+      ? tlsConnect({ host: upstream.hostname, port, ca })
+      : netConnect({ host: upstream.hostname, port });
+  out.on('error', () => socket.destroy());
+  socket.on('error', () => out.destroy());
+  out.once(upstream.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+    const lines = [`${req.method} ${req.url} HTTP/1.1`];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      const name = req.rawHeaders[i];
+      lines.push(`${name}: ${name.toLowerCase() === 'host' ? upstream.host : req.rawHeaders[i + 1]}`);
+    }
+    out.write(`${lines.join('\r\n')}\r\n\r\n`);
+    if (head.length) out.write(head);
+    out.pipe(socket);
+    socket.pipe(out);
+  });
+  socket.on('close', () => out.destroy());
+  out.on('close', () => socket.destroy());
+}
+
 export async function startFaultProxy(
-  options: { upstream?: string; rules?: FaultRule[] } = {},
+  options: {
+    upstream?: string;
+    rules?: FaultRule[];
+    /** Serve TLS with this certificate and key; trust `ca` for an https upstream. */
+    tls?: { cert: string; key: string; ca?: string };
+  } = {},
 ): Promise<FaultProxy> {
   const upstream = options.upstream ? new URL(options.upstream) : undefined;
+  const ca = options.tls?.ca;
   let rules: { rule: FaultRule; used: number }[] = [];
   let log: RecordedRequest[] = [];
   const setRules = (next: FaultRule[]) => {
@@ -244,12 +351,9 @@ export async function startFaultProxy(
   };
   setRules(options.rules ?? []);
 
-  const server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req);
-    const match = rules.find(
-      ({ rule, used }) =>
-        rule.path === path && (!rule.method || rule.method === req.method) && used < (rule.times ?? Infinity),
-    );
+    const match = rules.find(({ rule, used }) => claims(rule, req, path) && used < (rule.times ?? Infinity));
     log.push({
       method: req.method ?? '',
       path,
@@ -258,20 +362,42 @@ export async function startFaultProxy(
       at: Date.now(),
     });
     if (!match) {
-      passThrough(upstream, req, res);
+      passThrough(upstream, req, res, ca);
       return;
     }
     match.used++;
     // Read (and drop) the request body so the client is never blocked writing it.
     req.resume();
     applyFault(match.rule.fault, req, res);
+  };
+  const server = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handle)
+    : createServer(handle);
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const path = pathOf(req);
+    const match = rules.find(({ rule, used }) => claims(rule, req, path) && used < (rule.times ?? Infinity));
+    log.push({
+      method: req.method ?? '',
+      path,
+      authorization: header(req, 'authorization'),
+      handled: match ? `upgrade ${match.rule.fault.kind}` : 'upgrade pass',
+      at: Date.now(),
+    });
+    socket.on('error', () => undefined);
+    if (!match) {
+      passUpgrade(upstream, req, socket, head, ca);
+      return;
+    }
+    match.used++;
+    // Only `hang` means something for an upgrade: accepted, never answered.
+    if (match.rule.fault.kind !== 'hang') socket.destroy();
   });
   server.keepAliveTimeout = 1000;
   const sockets = trackSockets(server);
   const port = await listen(server);
   let stopped: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     setRules,
     reset: () => {

@@ -33,6 +33,10 @@ export interface FaultCase {
   check?: (run: ActionRun) => void;
   /** What others legitimately changed meanwhile (the storm's writer), applied to the snapshot. */
   othersWrote?: (before: AnyObj) => void;
+  /** More process env for the run (runner tokens a child must not see, a file for the peak RSS). */
+  env?: Record<string, string>;
+  /** Run this script instead of the bundle (a wrapper that imports it, e.g. to read VmHWM at exit). */
+  script?: string;
 }
 
 /** What a fault file runs its cases against (getters: the cluster starts in beforeAll). */
@@ -92,8 +96,9 @@ export async function runFaultCase(bench: FaultBench, c: FaultCase): Promise<Act
       ...c.inputs,
     },
     {
-      env: { KUBECONFIG: kubeconfig, HOME: bench.home(), K8S_FAULT_MARKER: marker },
+      env: { KUBECONFIG: kubeconfig, HOME: bench.home(), K8S_FAULT_MARKER: marker, ...c.env },
       timeoutMs: c.boundMs + 60_000,
+      script: c.script,
     },
   ).finally(() => (finished = true));
   let run: ActionRun;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readmeTables, releasesTable } from '../../scripts/readme-tables.ts';
+import { boundsTable, readmeTables, releasesTable } from '../../scripts/readme-tables.ts';
 import { FAILURE_CODES } from '../../src/failures.js';
 import { ROOT } from '../support/action.ts';
 
@@ -33,6 +33,12 @@ describe('README', () => {
     const table = cells(between('releases'));
     expect(table).toEqual(cells(releasesTable(ROOT)));
     expect(table.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('promises exactly the bounds the code enforces (src/bounded/limits.ts)', () => {
+    const table = cells(between('bounds'));
+    expect(table).toEqual(cells(boundsTable()));
+    expect(table.length).toBeGreaterThanOrEqual(12);
   });
 
   it('opens with a first screen for users: a pinned uses: snippet, the needs, the changes, the journeys', () => {

@@ -6,6 +6,8 @@ import { renderSummary } from '../../src/report/summary.js';
 import type { Contract } from '../../src/report/contract.js';
 
 const KEY = 'sk-proj-AbCd1234EfGh5678IjKl9012MnOp';
+/** The key's random body: what a leak would give away (`sk-proj-` is the documented prefix). */
+const BODY = 'AbCd1234EfGh5678IjKl9012MnOp';
 
 /** The longest run of the key (in the given form) that survives in text. */
 function longestRun(text: string, key: string): number {
@@ -32,10 +34,47 @@ describe('Redactor', () => {
         const piece = KEY.slice(from, from + length);
         const body = `<html>Authorization: Bearer ${piece} (value truncated) -- nginx</html>`;
         const out = r.text(body);
-        expect(longestRun(out, KEY)).toBeLessThan(6);
+        // Nothing of the random body survives; the documented prefix `sk-proj-` alone may.
+        expect({ piece, run: longestRun(out, BODY) < 3 }).toEqual({ piece, run: true });
+        // (and at most two characters of the body, which a coincidence could reproduce anywhere).
+        expect(longestRun(out, KEY)).toBeLessThanOrEqual('sk-proj-'.length + 2);
         expect(out).toContain('(value truncated) -- nginx');
       }
     }
+  });
+
+  it('hides the secret, not the words near it: a token named after the cluster leaves the cluster named', () => {
+    const token = 'standin-k2j9x7q1m4p8z3w6v5n0b1c7';
+    const r = redactor(token);
+    const line =
+      'Kubernetes: context standin from KUBECONFIG ($RUNNER_TEMP/standin-k8s-AbC123/kubeconfig), API server https://127.0.0.1:6443.';
+    expect(r.text(line)).toBe(line);
+    // A cut or split token still loses its random part, wherever the cut falls: the head a cut
+    // leaves at the end of a line, and the rest (6 characters or more) anywhere in a text.
+    const body = token.slice('standin-'.length);
+    for (let cut = 'standin-'.length + 3; cut <= token.length; cut++) {
+      const head = r.cutTail(`Authorization: Bearer ${token.slice(0, cut)}`);
+      const rest = r.text(`upstream said ${token.slice(Math.min(cut, token.length - 6))} (cut)`);
+      expect({ cut, head: longestRun(head, body) < 3, rest: longestRun(rest, body) < 3 }).toEqual({
+        cut,
+        head: true,
+        rest: true,
+      });
+    }
+    // A cut at a line's end: the random part goes, the prefix stays.
+    expect(r.cutTail(`Authorization: Bearer ${token.slice(0, 12)}`)).toBe(
+      'Authorization: Bearer standin-***',
+    );
+    expect(r.cutTail('the context is standin')).toBe('the context is standin');
+  });
+
+  it('a secret of words only is protected everywhere, as before; a long run of one is masked whatever it looks like', () => {
+    const r = redactor('correct-horse-battery-staple');
+    expect(r.text('told: correct-horse (cut)')).toBe('told: *** (cut)');
+    const mixed = redactor('organisation-wide-prefix-Xy9k2Lm4Qp7');
+    expect(mixed.text('organisation-wide-prefix-Xy9')).toBe('***');
+    expect(mixed.text('organisation-wide')).toBe('***');
+    expect(mixed.text('organisation')).toBe('organisation');
   });
 
   it('masks keys echoed HTML-escaped, as Go and Python JSON write them, and URL-encoded in either case', () => {

@@ -1,24 +1,20 @@
-// Asks the launch interpreter which ai-dynamo it has installed. @actions/exec cannot kill a child
-// on a deadline, so the Python one-liner bounds itself with signal.alarm; its stdout is capped.
+// Asks the launch interpreter which ai-dynamo it has installed. The parent bounds the question
+// (bounded/child.ts): a wrapper script, a shim or a `.pth` file that sleeps would never reach an
+// alarm inside Python, so the deadline kills the interpreter's whole process group from outside.
+// It sees the environment the launched frontend will see, minus the action's own secrets.
 
-import { exec } from '@actions/exec';
+import { childEnv } from '../bounded/child-env.js';
+import { runChild } from '../bounded/child.js';
+import { VERSION_PROBE_OUTPUT_BYTES, VERSION_PROBE_TIMEOUT_MS } from '../bounded/limits.js';
 import { knownRelease, unknownRelease, type DynamoRelease } from './capabilities.js';
 import { parseVersion } from './catalogue.js';
 
-const MAX_OUTPUT_BYTES = 4096;
-
-/** The script: exits by SIGALRM after `seconds`, prints the installed version or nothing. */
-export function versionScript(seconds: number): string {
-  return [
-    'import signal, importlib.metadata as m',
-    `signal.alarm(${Math.max(1, Math.ceil(seconds))})`,
-    "print(m.version('ai-dynamo'))",
-  ].join('\n');
-}
+/** The script: prints the installed version, or fails with PackageNotFoundError. */
+export const VERSION_SCRIPT = "import importlib.metadata as m\nprint(m.version('ai-dynamo'))";
 
 /** What the interpreter printed → the release; pure, for tests. */
 export function releaseFromOutput(
-  code: number,
+  code: number | null,
   stdout: string,
   stderr: string,
   python: string,
@@ -27,28 +23,25 @@ export function releaseFromOutput(
   if (code === 0 && parseVersion(line)) return knownRelease(line, 'launch interpreter');
   if (/PackageNotFoundError/.test(stderr))
     return unknownRelease(`\`${python}\` has no ai-dynamo package installed`);
-  return unknownRelease(`\`${python}\` did not report an ai-dynamo version (exit code ${code})`);
+  return unknownRelease(`\`${python}\` did not report an ai-dynamo version (exit code ${code ?? 'none'})`);
 }
 
-export async function askInterpreter(python: string, timeoutMs = 10_000): Promise<DynamoRelease> {
-  let stdout = '';
-  let stderr = '';
-  try {
-    const code = await exec(python, ['-c', versionScript(timeoutMs / 1000)], {
-      silent: true,
-      ignoreReturnCode: true,
-      listeners: {
-        stdout: (data) => {
-          if (stdout.length < MAX_OUTPUT_BYTES) stdout += data.toString('utf8').slice(0, MAX_OUTPUT_BYTES);
-        },
-        stderr: (data) => {
-          if (stderr.length < MAX_OUTPUT_BYTES) stderr += data.toString('utf8').slice(0, MAX_OUTPUT_BYTES);
-        },
-      },
-    });
-    return releaseFromOutput(code, stdout, stderr, python);
-  } catch (error) {
+export async function askInterpreter(
+  python: string,
+  timeoutMs = VERSION_PROBE_TIMEOUT_MS,
+): Promise<DynamoRelease> {
+  const result = await runChild(python, ['-c', VERSION_SCRIPT], {
+    timeoutMs,
+    maxOutputBytes: VERSION_PROBE_OUTPUT_BYTES,
+    env: childEnv(process.env),
+  });
+  if (result.spawnError) {
     // Not found or not executable: the launch itself reports that as launch-failed.
-    return unknownRelease(`\`${python}\` could not be run (${(error as Error).message.split('\n')[0]})`);
+    return unknownRelease(`\`${python}\` could not be run (${result.spawnError.message.split('\n')[0]})`);
   }
+  if (result.timedOut)
+    return unknownRelease(
+      `\`${python}\` did not say which ai-dynamo it has within ${Math.round(timeoutMs / 100) / 10} s and was stopped`,
+    );
+  return releaseFromOutput(result.code, result.stdout, result.stderr, python);
 }

@@ -102,6 +102,9 @@ export function failureCommand(ctx: FailureCommandContext): string {
       return /No Kubernetes cluster is configured|KUBECONFIG names/.test(message)
         ? 'kubectl config get-contexts'
         : 'kubectl cluster-info';
+    case 'cluster-response-too-large':
+      // How many pods the same list really holds, through the same path to the API server.
+      return `${shellJoin(['kubectl', 'get', 'pods', ...ns, ...(ctx.frontendSelector ? ['-l', ctx.frontendSelector] : []), '-o', 'name'])} | wc -l`;
     case 'rollout-timeout':
       // A crash-looping container's previous log, else the frontend pods' events.
       return (

@@ -1,9 +1,10 @@
 // The action's side of the runner, through @actions/core: inputs, outputs, secrets, state, the job
 // summary and the log. Printing goes through the one wrapper (print.ts); outputs and the summary
-// are redacted here, since the runner masks the log but not the output and summary files.
+// are redacted here, since the runner masks the log but not the output and summary files, and
+// their control characters made visible (a model id's ESC or CR must not reach a later step raw).
 
 import * as core from '@actions/core';
-import { printer, type Printer } from './print.js';
+import { printer, safeText, type Printer, type Sink } from './print.js';
 import { secrets } from './redact.js';
 
 export interface ActionRunner {
@@ -18,10 +19,30 @@ export interface ActionRunner {
   writeSummary(html: string): Promise<boolean>;
   /** Fails the step (exit code 1) after the caller printed its own titled error annotation. */
   markFailed(): void;
+  /**
+   * A new runner that alone prints from now on: after an error nothing caught, the last resort
+   * reports while the run it interrupted may still go on in the background, silently.
+   */
+  takeOver(): ActionRunner;
 }
 
 export function actionRunner(): ActionRunner {
-  const log = printer(core);
+  let speaking = true;
+  const say =
+    <A extends unknown[]>(print: (...args: A) => void) =>
+    (...args: A) => {
+      if (speaking) print(...args);
+    };
+  const sink: Sink = {
+    info: say(core.info),
+    warning: say(core.warning),
+    error: say(core.error),
+    notice: say(core.notice),
+    startGroup: say(core.startGroup),
+    endGroup: say(core.endGroup),
+    setFailed: say(core.setFailed),
+  };
+  const log = printer(sink);
   let summaryWarned = false;
   return {
     log,
@@ -30,12 +51,12 @@ export function actionRunner(): ActionRunner {
       secrets.add(secret);
       core.setSecret(secret);
     },
-    setOutput: (name, value) => core.setOutput(name, secrets.text(value)),
+    setOutput: (name, value) => core.setOutput(name, safeText(value)),
     saveState: (name, value) => core.saveState(name, value),
     getState: (name) => core.getState(name),
     async writeSummary(html) {
       try {
-        await core.summary.addRaw(secrets.text(html)).write();
+        await core.summary.addRaw(safeText(html)).write();
         return true;
       } catch (error) {
         // No GITHUB_STEP_SUMMARY (a runner without summaries, a local run): the outputs and the
@@ -49,5 +70,11 @@ export function actionRunner(): ActionRunner {
     // Not core.setFailed: that prints a second, untitled error. (core.ExitCode is 1; the constant is
     // not read from the module, which local-action replaces with stubs that lack it.)
     markFailed: () => void (process.exitCode = 1),
+    takeOver() {
+      speaking = false;
+      // The interrupted run may have a log group open; the runner does not nest them.
+      core.endGroup();
+      return actionRunner();
+    },
   };
 }

@@ -2,7 +2,7 @@
 // annotations and their titles, group titles, the CLI's stderr. Each is redacted, then guarded
 // (`safeLine`), so neither a secret nor a workflow command from outside text reaches the runner.
 
-import { quote, safeLine, secrets } from './redact.js';
+import { quote, safeLine, secrets, visibleControls } from './redact.js';
 
 /** Longest log line or annotation: long enough for any message of ours, short enough for a log. */
 const LINE_MAX = 4000;
@@ -97,8 +97,21 @@ export function cliPrinter(write: (text: string) => void = (t) => void process.s
  * The CLI's JSON document for stdout, which a workflow step's runner reads too: redacted, and with
  * `[` after `##` written as its JSON escape, so the data parses the same but holds no `##[`
  * command. (`::` cannot start a line: every line of the indented JSON starts with a space or a
- * bracket, and strings stay on one line.)
+ * bracket, and strings stay on one line.) JSON.stringify escapes C0 controls itself; DEL, C1,
+ * bidirectional controls and the Unicode line separators are escaped too, so no terminal acts on
+ * them, and the data still parses to the same values.
  */
 export function jsonDocument(value: unknown): string {
-  return secrets.text(JSON.stringify(value, null, 2)).replace(/##\[/g, '##\\u005b');
+  return secrets
+    .text(JSON.stringify(value, null, 2))
+    .replace(/##\[/g, '##\\u005b')
+    .replace(
+      /[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+}
+
+/** A step output or summary text: redacted, controls visible; line feeds and tabs kept. */
+export function safeText(text: string): string {
+  return visibleControls(secrets.text(text));
 }

@@ -21,6 +21,12 @@ export interface LaunchedFrontend {
   logPath: string;
 }
 
+/** The record as the step state keeps it: these fields only (never a handle the run holds). */
+export function launchRecordText(launched: LaunchedFrontend): string {
+  const { pid, startTime, token, logPath } = launched;
+  return JSON.stringify({ pid, startTime, token, logPath });
+}
+
 /** Linux's largest pid_max (2^22). */
 const PID_MAX = 4_194_304;
 

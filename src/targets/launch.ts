@@ -4,14 +4,14 @@
 // (launch-record.ts), and by process group only when it leads its own group.
 
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { RunFailure } from '../failures.js';
 import { shellJoin } from '../args.js';
 import { sleep } from '../check/retry.js';
 import { httpClient } from '../check/http.js';
+import { childEnv } from '../bounded/child-env.js';
+import { createFrontendLog, logTail, type FrontendLog } from './file-log.js';
 import {
   checkIdentity,
   newToken,
@@ -31,16 +31,6 @@ export interface LaunchOptions {
   logDir?: string;
 }
 
-/** Tail of the frontend log, for failure details. */
-export function logTail(logPath: string, lines = 40): string {
-  try {
-    const text = readFileSync(logPath, 'utf8');
-    return text.split('\n').slice(-lines).join('\n').trim();
-  } catch {
-    return '';
-  }
-}
-
 function portInUse(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
@@ -54,31 +44,19 @@ function portInUse(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** The runner's env minus what must not reach a child: the action's inputs carry the API key. */
-export function childEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(env)) {
-    if (
-      /^(INPUT_|STATE_)/.test(key) ||
-      /^ACTIONS_(RUNTIME|ID_TOKEN|CACHE)/.test(key) ||
-      key === 'GITHUB_TOKEN'
-    )
-      continue;
-    out[key] = value;
-  }
-  return out;
-}
-
 /** Gone or a zombie: nothing left to stop. */
 function exited(pid: number): boolean {
   const stat = readStat(pid);
   return !stat || stat.state === 'Z';
 }
 
+/** A frontend this run started, with the handle of its log (the record alone goes to the post step). */
+export type RunningFrontend = LaunchedFrontend & { log: FrontendLog };
+
 export async function launchFrontend(
   argv: readonly string[],
   options: LaunchOptions,
-): Promise<LaunchedFrontend> {
+): Promise<RunningFrontend> {
   const url = new URL(options.baseUrl);
   const host =
     url.hostname.replace(/^\[|\]$/g, '') === 'localhost' ? '127.0.0.1' : url.hostname.replace(/^\[|\]$/g, '');
@@ -91,20 +69,16 @@ export async function launchFrontend(
     );
   }
 
-  const logPath = join(
-    options.logDir ?? process.env.RUNNER_TEMP ?? tmpdir(),
-    `dynamo-frontend-${process.pid}-${Date.now()}.log`,
-  );
-  const fd = openSync(logPath, 'a');
+  const log = createFrontendLog(options.logDir ?? process.env.RUNNER_TEMP ?? tmpdir());
+  const logPath = log.path;
   options.log(`Launching: ${shellJoin(argv)} (log: ${logPath})`);
   const token = newToken();
   // child_process, not @actions/exec: exec waits for the process to exit, and this one must outlive the step.
   const child = spawn(argv[0], argv.slice(1), {
     detached: true,
-    stdio: ['ignore', fd, fd],
-    env: { ...childEnv(options.env ?? process.env), [TOKEN_VAR]: token },
+    stdio: ['ignore', log.fd, log.fd],
+    env: childEnv(options.env ?? process.env, { [TOKEN_VAR]: token }),
   });
-  closeSync(fd);
   // The start time is fixed at fork: read it at once, before the pid could ever be reused.
   const startTime = child.pid ? startTimeOf(child.pid) : '';
   let spawnError: NodeJS.ErrnoException | undefined;
@@ -127,7 +101,7 @@ export async function launchFrontend(
     );
   }
   const pid = child.pid;
-  const launched: LaunchedFrontend = { pid, startTime, token, logPath };
+  const launched: RunningFrontend = { pid, startTime, token, logPath, log };
   const deadline = Date.now() + options.timeoutMs;
   let lastReport = Date.now();
   try {
@@ -159,7 +133,7 @@ export async function launchFrontend(
     if (error instanceof RunFailure) {
       const detail = {
         title: `Frontend log (last lines of ${logPath})`,
-        text: logTail(logPath) || '(empty)',
+        text: logTail(log) || '(empty)',
       };
       throw new RunFailure(error.code, error.message, error.hint, [...error.details, detail]);
     }

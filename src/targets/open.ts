@@ -4,14 +4,14 @@
 import type { Plan } from '../plan.js';
 import type { LogSource, ModeSwitcher, TargetDeps, TargetSession } from '../session.js';
 import type { Settings } from '../settings.js';
-import { launchFrontend, logTail, stopFrontend, type LaunchedFrontend } from './launch.js';
+import { launchFrontend, stopFrontend, type RunningFrontend } from './launch.js';
 import { frontendCommand } from '../plan.js';
 import { urlSession } from './url.js';
-import { fileLogSource } from './file-log.js';
+import { fileLogSource, logTail } from './file-log.js';
 
 /** The frontend process a launch session currently runs: a mode switch replaces it. */
 interface LaunchState {
-  current: LaunchedFrontend;
+  current: RunningFrontend;
 }
 
 async function launchSession(settings: Settings, plan: Plan, deps: TargetDeps): Promise<TargetSession> {
@@ -25,8 +25,8 @@ async function launchSession(settings: Settings, plan: Plan, deps: TargetDeps): 
   const state: LaunchState = { current: launched };
   // Reads the current process's log, so evidence after a switch comes from the frontend running now.
   const logs: LogSource = {
-    mark: () => fileLogSource(state.current.logPath).mark(),
-    since: (mark) => fileLogSource(state.current.logPath).since(mark),
+    mark: () => fileLogSource(state.current.log).mark(),
+    since: (mark) => fileLogSource(state.current.log).since(mark),
   };
   return {
     ...urlSession(plan.baseUrl),
@@ -39,7 +39,7 @@ async function launchSession(settings: Settings, plan: Plan, deps: TargetDeps): 
     logs,
     switcher: launchSwitcher(settings, plan, deps, state),
     onCheckFailed: async () => ({
-      details: [{ title: 'Frontend log (last lines)', text: logTail(launched.logPath) || '(empty)' }],
+      details: [{ title: 'Frontend log (last lines)', text: logTail(launched.log) || '(empty)' }],
       limitations: [],
     }),
   };

@@ -3,7 +3,6 @@
 // compare-modes' switches and by the rollback; the first write itself (refused first under
 // Grove's OnDelete), its dry run, and the same change written into the recipe file.
 
-import { readFileSync } from 'node:fs';
 import { RunFailure } from '../../failures.js';
 import type { Plan } from '../../plan.js';
 import type { EnvPatch } from '../../report/contract.js';
@@ -30,7 +29,7 @@ import {
 } from './env-change.js';
 import type { JsonObject } from './json.js';
 import { patchCommand, watchPodsCommand, type Step } from './kubectl.js';
-import { writeRecipe, type RecipeTarget } from './recipe.js';
+import { loadText, writeRecipe, type RecipeTarget } from './recipe.js';
 import type { Frontend } from './resolve.js';
 import { rollOut, type RolloutResult } from './rollout-wait.js';
 import { GROVE_UPDATE_STRATEGY, rollsOnlyOnDelete } from './rollout.js';
@@ -258,7 +257,7 @@ export function recipeChange(
   dryRun: boolean,
   log: (line: string) => void,
 ): RecipeChange {
-  const before = dryRun ? undefined : readFileSync(recipe.file.real, 'utf8');
+  const before = dryRun ? undefined : loadText(recipe.path, recipe.file);
   const edit = writeRecipe(recipe, decision.envMode, decision.kvWant, serviceName);
   if (dryRun) {
     if (!edit.changed) return { limitations: [] };

@@ -14,7 +14,14 @@ export { ApiException } from '@kubernetes/client-node/dist/gen/apis/exception.js
 export { Observable } from '@kubernetes/client-node/dist/gen/rxjsStub.js';
 export type { ConfigurationOptions } from '@kubernetes/client-node/dist/gen/configuration.js';
 export type { Middleware as ObservableMiddleware } from '@kubernetes/client-node/dist/gen/middleware.js';
-export type { RequestContext, ResponseContext } from '@kubernetes/client-node/dist/gen/http/http.js';
+export {
+  HttpMethod,
+  RequestContext,
+  ResponseContext,
+  SelfDecodingBody,
+  wrapHttpLibrary,
+} from '@kubernetes/client-node/dist/gen/http/http.js';
+export type { HttpLibrary } from '@kubernetes/client-node/dist/gen/http/http.js';
 export { PatchStrategy } from '@kubernetes/client-node/dist/patch.js';
 export { Watch } from '@kubernetes/client-node/dist/watch.js';
 export { PortForward } from '@kubernetes/client-node/dist/portforward.js';

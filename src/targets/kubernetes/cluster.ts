@@ -14,21 +14,26 @@ import {
   KubeConfig,
   Observable,
   PatchStrategy,
-  Watch,
   type ConfigurationOptions,
   type ObservableMiddleware,
   type RequestContext,
   type ResponseContext,
 } from './client.js';
 import { RunFailure } from '../../failures.js';
+import { API_RESPONSE_MAX_BYTES, API_TIMEOUT_MS, POD_LOG_MAX_BYTES } from '../../bounded/limits.js';
+import { cappedHttp, watchObjects, type WatchEvent } from './capped-http.js';
+import { boundCredentialPlugins, type CredentialPlugins } from './credential-plugins.js';
+import { inlineCredentialFiles, loadKubeconfigFile } from './kubeconfig-files.js';
 import { DGD_GROUP, DGD_PLURAL, FIELD_MANAGER, type ObjectRef } from './dgd.js';
 import { asArray, asObject, asString, dig, isObject, type JsonObject } from './json.js';
 
-export const API_TIMEOUT_MS = 15_000;
+export { API_TIMEOUT_MS };
 const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export interface Credentials {
   kc: KubeConfig;
+  /** The plugins the action runs for the kubeconfig's users (their later tokens get masked too). */
+  plugins?: CredentialPlugins;
   /** Where they came from, for the log: a KUBECONFIG path, ~/.kube/config or in-cluster. */
   source: string;
   server: string;
@@ -69,8 +74,7 @@ export function loadCredentials(
         currentContext: '',
       };
       for (const file of files) {
-        const one = new KubeConfig();
-        one.loadFromFile(file);
+        const one = loadKubeconfigFile(file);
         merged.currentContext ||= one.getCurrentContext() ?? '';
         for (const c of one.getClusters())
           if (!merged.clusters.some((x) => x.name === c.name)) merged.clusters.push(c);
@@ -82,7 +86,13 @@ export function loadCredentials(
       kc.loadFromOptions(merged);
       source = `KUBECONFIG (${files.join(path.delimiter)})`;
     } else if (home && existsSync(path.join(home, '.kube', 'config'))) {
-      kc.loadFromFile(path.join(home, '.kube', 'config'));
+      const one = loadKubeconfigFile(path.join(home, '.kube', 'config'));
+      kc.loadFromOptions({
+        clusters: one.getClusters(),
+        users: one.getUsers(),
+        contexts: one.getContexts(),
+        currentContext: one.getCurrentContext(),
+      });
       source = '~/.kube/config';
     } else if (env.KUBERNETES_SERVICE_HOST && existsSync(`${SERVICE_ACCOUNT}/token`)) {
       kc.loadFromCluster();
@@ -92,6 +102,7 @@ export function loadCredentials(
         'No Kubernetes cluster is configured: KUBECONFIG is unset, ~/.kube/config does not exist and this is not a pod with a service account.',
       );
     }
+    inlineCredentialFiles(kc);
   } catch (error) {
     if (error instanceof RunFailure) throw error;
     throw unreachable(
@@ -109,7 +120,8 @@ export function loadCredentials(
     );
   }
   const namespace = kc.getContextObject(context)?.namespace?.trim() || undefined;
-  return { kc, source, server: cluster.server, context, namespace };
+  const plugins = boundCredentialPlugins(kc);
+  return { kc, source, server: cluster.server, context, namespace, plugins };
 }
 
 /**
@@ -120,6 +132,8 @@ export async function maskSecrets(creds: Credentials, mask: (secret: string) => 
   const add = (value: unknown) => {
     if (typeof value === 'string' && value.trim().length >= 4) mask(value.trim());
   };
+  // A token a plugin returns later (a refresh mid-run) is masked the moment it arrives.
+  if (creds.plugins) creds.plugins.onSecret = add;
   for (const user of creds.kc.getUsers()) {
     add(user.token);
     add(user.password);
@@ -131,6 +145,7 @@ export async function maskSecrets(creds: Credentials, mask: (secret: string) => 
   try {
     await creds.kc.applyToHTTPSOptions(opts as never);
   } catch (error) {
+    if (error instanceof RunFailure) throw error;
     throw new RunFailure(
       'cluster-unauthorized',
       `The kubeconfig's credentials could not be obtained: ${firstLine(error)}.`,
@@ -304,10 +319,10 @@ export interface PodList {
   resourceVersion?: string;
 }
 
-export type WatchEvent = { type: string; object: JsonObject };
+export type { WatchEvent };
 
-/** The most of one pod's log read per window; the kubelet cuts the end beyond it. */
-export const POD_LOG_LIMIT_BYTES = 8 * 1024 * 1024;
+/** The most of one pod's log read per window: asked of the kubelet, and cut here beyond it. */
+export const POD_LOG_LIMIT_BYTES = POD_LOG_MAX_BYTES;
 
 /** The API calls this target makes; tests can stand in for it. */
 export interface KubeApi {
@@ -401,15 +416,20 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
   const custom = creds.kc.makeApiClient(CustomObjectsApi);
   const core = creds.kc.makeApiClient(CoreV1Api);
   const apis = creds.kc.makeApiClient(ApisApi);
+  // Every call: a deadline (the signal also ends the body's read) and a byte cap on the body.
+  const capped = cappedHttp(API_RESPONSE_MAX_BYTES);
   const bounded: ConfigurationOptions = {
     middleware: [timeoutMiddleware(timeoutMs)],
     middlewareMergeStrategy: 'append',
+    httpApi: capped,
   };
   const mergePatch: ConfigurationOptions = {
     middleware: [timeoutMiddleware(timeoutMs), headerMiddleware('Content-Type', PatchStrategy.MergePatch)],
     middlewareMergeStrategy: 'append',
+    httpApi: capped,
   };
-  const watcher = new Watch(creds.kc);
+  // limitBytes only asks the kubelet: the read itself stops there too, keeping the start.
+  const logRead: ConfigurationOptions = { ...bounded, httpApi: cappedHttp(POD_LOG_LIMIT_BYTES, 'cut') };
   return {
     server: creds.server,
     async getObject(ref) {
@@ -502,18 +522,18 @@ export function kubeApi(creds: Credentials, timeoutMs = API_TIMEOUT_MS): KubeApi
     async podLog(namespace, name, container, sinceSeconds) {
       const text = await core.readNamespacedPodLog(
         { namespace, name, container, sinceSeconds, timestamps: true, limitBytes: POD_LOG_LIMIT_BYTES },
-        bounded,
+        logRead,
       );
       return typeof text === 'string' ? text : String(text ?? '');
     },
-    async watchPods(namespace, selector, resourceVersion, onEvent, done) {
-      const controller = await watcher.watch(
+    watchPods(namespace, selector, resourceVersion, onEvent, done) {
+      return watchObjects(
+        creds.kc,
         `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
         { labelSelector: selector, resourceVersion, allowWatchBookmarks: true },
-        (type: string, object: unknown) => onEvent({ type, object: isObject(object) ? object : {} }),
-        (error: unknown) => done(error ?? undefined),
+        onEvent,
+        done,
       );
-      return () => controller.abort();
     },
   };
 }

@@ -1,8 +1,10 @@
 // In-process port-forward (no kubectl): 127.0.0.1:<free port> → a Ready pod behind the Service.
 // One PortForward WebSocket per client connection, the pod re-resolved for each, so a pod
 // replaced between check attempts is picked up. client-node surfaces no error or close after
-// the socket opens, so both directions are wired here.
+// the socket opens, so both directions are wired here. Every WebSocket has a handshake deadline
+// (a proxy that holds the upgrade) and is tracked, so close() ends pending ones too.
 
+import { WS_HANDSHAKE_TIMEOUT_MS } from '../../bounded/limits.js';
 import { quote } from '../../runner/redact.js';
 import net from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
@@ -32,14 +34,17 @@ export interface ForwardTarget {
 /** Upgrade requests the API server refused (401, 403, 400 …), by socket: status and Status body. */
 type Rejections = WeakMap<object, { status: number; body: string }>;
 
-function portForwarder(kc: KubeConfig, rejections: Rejections): PortForward {
+function portForwarder(kc: KubeConfig, rejections: Rejections, open: Set<WebSocket>): PortForward {
   // Our own `ws` factory: the library's isomorphic-ws default import breaks once bundled. Our own
   // streams: the handler otherwise ends process.stdout when the server closes a stream.
   const streams = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() };
   const handler = new WebSocketHandler(
     kc,
     (uri, protocols, opts) => {
-      const ws = new WebSocket(uri, protocols, opts);
+      // An upgrade nobody answers fails after the deadline instead of holding the run open.
+      const ws = new WebSocket(uri, protocols, { ...opts, handshakeTimeout: WS_HANDSHAKE_TIMEOUT_MS });
+      open.add(ws);
+      ws.once('close', () => open.delete(ws));
       // Keep the refusal's Status body (it names the verb and resource a 403 lacks); `ws` would
       // only say "Unexpected server response: 403".
       ws.on('unexpected-response', (_req, res) => {
@@ -52,9 +57,12 @@ function portForwarder(kc: KubeConfig, rejections: Rejections): PortForward {
         const finish = () => {
           if (done) return;
           done = true;
+          clearTimeout(cap);
           rejections.set(ws, { status: res.statusCode ?? 0, body });
           ws.terminate();
         };
+        // A refusal whose body never ends is read no longer than an upgrade is waited for.
+        const cap = setTimeout(finish, WS_HANDSHAKE_TIMEOUT_MS);
         res.once('end', finish);
         res.once('close', finish);
         res.once('error', finish);
@@ -115,9 +123,10 @@ function problemOf(error: unknown, rejections: Rejections, where: string): Probl
 /**
  * One request through a fresh forwarded connection: any HTTP answer proves the path to the pod.
  * Resolves false when the connection closed unanswered, true when answered or still pending
- * after `waitMs` (a slow frontend is the check's business, not the forward's).
+ * after `waitMs` once `upgraded()` (a slow frontend is the check's business, not the forward's);
+ * an upgrade still pending then is waited for (its handshake deadline ends it).
  */
-function probe(port: number, waitMs: number): Promise<boolean> {
+function probe(port: number, waitMs: number, upgraded: () => boolean): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     let settled = false;
@@ -128,7 +137,11 @@ function probe(port: number, waitMs: number): Promise<boolean> {
       socket.destroy();
       resolve(ok);
     };
-    const timer = setTimeout(() => settle(true), waitMs);
+    let timer: NodeJS.Timeout;
+    const wait = (ms: number) => {
+      timer = setTimeout(() => (upgraded() ? settle(true) : wait(100)), ms);
+    };
+    wait(waitMs);
     socket.on('connect', () =>
       socket.write('GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'),
     );
@@ -221,7 +234,10 @@ export async function startForward(
   let upFront: { pod: string; port: number } | undefined = await resolvePod(api, target);
   let last: string | undefined = upFront.pod;
   const rejections: Rejections = new WeakMap();
-  const forwarder = portForwarder(kc, rejections);
+  const webSockets = new Set<WebSocket>();
+  const forwarder = portForwarder(kc, rejections, webSockets);
+  let upgrades = 0;
+  let closed = false;
   let lastProblem: Problem | undefined;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -261,6 +277,7 @@ export async function startForward(
           errors,
           socket,
         )) as WebSocket;
+        upgrades++;
         ws.on('close', () => socket.end());
         ws.on('error', () => socket.destroy());
         socket.on('close', () => {
@@ -269,9 +286,10 @@ export async function startForward(
         if (socket.destroyed) ws.close();
         else socket.resume();
       } catch (error) {
+        socket.destroy();
+        if (closed) return; // ended by close(), not by the cluster
         lastProblem = problemOf(error, rejections, `pod ${target.namespace}/${last ?? '?'}`);
         log(`Port-forward connection failed: ${lastProblem.message}`);
-        socket.destroy();
       }
     })();
   });
@@ -281,13 +299,16 @@ export async function startForward(
   });
   const address = server.address() as net.AddressInfo;
   const close = async () => {
+    closed = true;
+    // Pending upgrades too: a WebSocket still connecting holds a socket of its own.
+    for (const ws of webSockets) ws.terminate();
     for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   // Prove the path once before the check: a refused upgrade (403 on pods/portforward) or text on
   // the error channel (nothing listening on the target port) fails here with its real cause,
   // instead of as an unreachable frontend after every retry.
-  if (!(await probe(address.port, PROBE_WAIT_MS))) {
+  if (!(await probe(address.port, PROBE_WAIT_MS, () => upgrades > 0))) {
     await close();
     const problem = lastProblem ?? {
       code: 'port-forward-failed' as const,
@@ -307,7 +328,11 @@ export async function startForward(
 }
 
 function describeWsError(error: unknown): string {
-  if (error && typeof error === 'object' && 'message' in error)
-    return String((error as { message: unknown }).message).split('\n')[0];
-  return String(error);
+  const message =
+    error && typeof error === 'object' && 'message' in error
+      ? String((error as { message: unknown }).message).split('\n')[0]
+      : String(error);
+  if (/handshake has timed out/i.test(message))
+    return `the API server did not answer its WebSocket upgrade within ${WS_HANDSHAKE_TIMEOUT_MS / 1000} s (a proxy or load balancer in between may hold upgrades)`;
+  return message;
 }

@@ -1,8 +1,9 @@
 // The recipe (a deploy.yaml, often several documents): which DGD it deploys, and, for GitOps,
 // the same env change written back into the file: only the changed entries' lines are rewritten.
 
-import { readFileSync } from 'node:fs';
-import { parseAllDocuments, type Document } from 'yaml';
+import { Parser, parseAllDocuments, type Document } from 'yaml';
+import { RECIPE_MAX_BYTES, RECIPE_MAX_DOCUMENTS } from '../../bounded/limits.js';
+import { FileProblem, readRegularFile } from '../../bounded/read-file.js';
 import { RunFailure } from '../../failures.js';
 import type { EnvEntry } from '../../report/contract.js';
 import { DGD_GROUP, dgdRef, envAt, locateDgdFrontend, type DgdVersion } from './dgd.js';
@@ -34,17 +35,51 @@ function recipeFailure(path: string, problem: string): RunFailure {
   );
 }
 
-function loadText(path: string, file: RecipeFile): string {
+/** The recipe's text, read bounded: a regular file of at most RECIPE_MAX_BYTES. */
+export function loadText(path: string, file: RecipeFile): string {
   try {
-    return readFileSync(file.real, 'utf8');
+    return readRegularFile(file.real, RECIPE_MAX_BYTES).toString('utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw recipeFailure(path, code === 'ENOENT' ? 'no such file' : `cannot be read (${code ?? 'error'})`);
+    if (!(error instanceof FileProblem)) throw error;
+    if (error.code === 'missing') throw recipeFailure(path, 'no such file');
+    throw recipeFailure(
+      path,
+      error.code === 'too-large'
+        ? `is larger than ${RECIPE_MAX_BYTES / 1024 / 1024} MiB, the most the action reads of a recipe`
+        : error.message,
+    );
+  }
+}
+
+/**
+ * At most RECIPE_MAX_DOCUMENTS documents, counted on the parser's token stream before anything
+ * is built (a file of a million empty documents costs a moment, not gigabytes).
+ */
+function countDocuments(path: string, text: string): void {
+  let count = 0;
+  for (const token of new Parser().parse(text)) {
+    if (token.type === 'document' && ++count > RECIPE_MAX_DOCUMENTS)
+      throw recipeFailure(path, `holds more than ${RECIPE_MAX_DOCUMENTS} YAML documents`);
+  }
+}
+
+/**
+ * The yaml library's guards against resource exhaustion (too many aliases, nesting deeper than
+ * the stack) are errors of the file, not of the action: `bad-input`, with the library's words.
+ */
+function asData<T>(path: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof RunFailure) throw error;
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw recipeFailure(path, `cannot be read as YAML data (${message})`);
   }
 }
 
 function parseDocuments(path: string, text: string): Document.Parsed[] {
-  const docs = parseAllDocuments(text);
+  countDocuments(path, text);
+  const docs = asData(path, () => parseAllDocuments(text));
   if (!Array.isArray(docs)) throw recipeFailure(path, 'is empty');
   const broken = docs.find((d) => d.errors.length > 0);
   if (broken) throw recipeFailure(path, `is not valid YAML (${broken.errors[0].message.split('\n')[0]})`);
@@ -61,7 +96,7 @@ export function readRecipe(path: string, policy: RecipePolicy = { write: false }
   const docs = parseDocuments(path, text);
   const found: RecipeTarget[] = [];
   docs.forEach((doc, docIndex) => {
-    const object = doc.toJS() as unknown;
+    const object = asData(path, () => doc.toJS()) as unknown;
     if (!isObject(object) || object.kind !== 'DynamoGraphDeployment') return;
     const [group, version] = (asString(object.apiVersion) ?? '').split('/');
     if (group !== DGD_GROUP || (version !== 'v1alpha1' && version !== 'v1beta1')) {

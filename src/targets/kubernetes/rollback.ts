@@ -10,7 +10,14 @@ import { rewriteAndRollOut, type EnvWriter } from './apply.js';
 import { apiFailure } from './cluster.js';
 import { listsOf } from './decide.js';
 import { describeLocation, locateFrontend } from './dgd.js';
-import { describeEntries, effectiveEntry, KV_EVENTS_VAR, MODE_VAR, restoreLists } from './env-change.js';
+import {
+  describeEntries,
+  effectiveEntry,
+  KV_EVENTS_VAR,
+  MODE_VAR,
+  restoreLists,
+  type EnvLists,
+} from './env-change.js';
 import type { GitOpsOwner } from './gitops.js';
 import { patchCommand } from './kubectl.js';
 import type { RecipeTarget } from './recipe.js';
@@ -98,6 +105,23 @@ function restoreRecipe(
       ],
     };
   }
+}
+
+/**
+ * Whether the frontend's router env on the cluster differs from `original` (a write whose answer
+ * never arrived may or may not have landed); true when the object cannot be read (assume it did).
+ */
+export async function routerEnvChanged(
+  api: EnvWriter['api'],
+  frontend: EnvWriter['frontend'],
+  original: EnvLists,
+): Promise<boolean> {
+  const now = await api.getObject(frontend.ref).catch(() => undefined);
+  if (!now) return true;
+  const lists = listsOf(now, locateFrontend(now, frontend.ref, frontend.serviceName));
+  return [MODE_VAR, KV_EVENTS_VAR].some(
+    (name) => effectiveEntry(lists, name)?.value !== effectiveEntry(original, name)?.value,
+  );
 }
 
 /** What a run that failed after its write had written, and what it may do about it. */

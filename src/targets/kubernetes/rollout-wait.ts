@@ -1,6 +1,8 @@
 // Waits for the frontend rollout with a pod watch: list, then watch from the list's
 // resourceVersion; a dropped watch is re-listed and re-watched, a 410 Gone too. Never outlives
-// the deadline: the cause of a stall is gathered inside it.
+// the deadline: the cause of a stall is gathered inside it. A failure of our own making (a
+// response over its byte cap, a credential plugin that failed) ends the wait at once: listing
+// again would meet it again. Each event costs O(1) (RolloutTally), whatever the pod count.
 
 import { RunFailure } from '../../failures.js';
 import type { KubeApi, WatchEvent } from './cluster.js';
@@ -8,7 +10,7 @@ import type { FrontendLocation, ObjectRef } from './dgd.js';
 import { routerExpectation, type EnvLists, type RouterExpectation } from './env-change.js';
 import { asString, dig, type JsonObject } from './json.js';
 import { watchPodsCommand } from './kubectl.js';
-import { assessRollout, diagnosePod, podView, type RolloutState } from './rollout.js';
+import { diagnosePod, listNames, podView, RolloutTally, type RolloutState } from './rollout.js';
 
 export interface RolloutTarget {
   namespace: string;
@@ -89,30 +91,32 @@ export async function waitForRollout(
   // Keep a slice of the budget to read pod events for the diagnosis.
   const reserve = Math.min(3000, options.timeoutMs * 0.1);
   const pods = new Map<string, JsonObject>();
-  let state: RolloutState = assessRollout([], target.replicas);
+  const tally = new RolloutTally(target.replicas);
   let stop: (() => void) | undefined;
   let finish: (() => void) | undefined;
   let lastError: unknown;
   let finished = false;
 
-  const evaluate = () => {
-    state = assessRollout(
-      [...pods.values()].map((p) => podView(p, target.containerName, target.expected)),
-      target.replicas,
-    );
-    if (state.done) finish?.();
-  };
   const key = (pod: JsonObject) =>
     asString(dig(pod, 'metadata', 'uid')) ?? asString(dig(pod, 'metadata', 'name')) ?? '';
+  const put = (pod: JsonObject) => {
+    const k = key(pod);
+    pods.set(k, pod);
+    tally.set(k, podView(pod, target.containerName, target.expected));
+  };
+  const evaluate = () => {
+    if (tally.done) finish?.();
+  };
 
   const relistAndWatch = async (): Promise<void> => {
     while (!finished && now() < deadline - reserve) {
       try {
         const list = await api.listPods(target.namespace, target.selector);
         pods.clear();
-        for (const pod of list.items) pods.set(key(pod), pod);
+        tally.clear();
+        for (const pod of list.items) put(pod);
         evaluate();
-        if (finished || state.done) return;
+        if (finished || tally.done) return;
         let resourceVersion = list.resourceVersion;
         const ended = new Promise<unknown>((resolve) => {
           void api
@@ -132,8 +136,10 @@ export async function waitForRollout(
                   resolve(new Error(asString(event.object.message) ?? 'watch error'));
                   return;
                 }
-                if (event.type === 'DELETED') pods.delete(key(event.object));
-                else pods.set(key(event.object), event.object);
+                if (event.type === 'DELETED') {
+                  pods.delete(key(event.object));
+                  tally.set(key(event.object), undefined);
+                } else put(event.object);
                 evaluate();
               },
               (error) => resolve(error),
@@ -147,6 +153,8 @@ export async function waitForRollout(
       } catch (error) {
         lastError = error;
       }
+      // Ours (a byte cap, a credential plugin): the same would happen again; the run fails with it.
+      if (lastError instanceof RunFailure && !finished) throw lastError;
       if (finished) return;
       // A dropped watch is normal (server timeouts); pause briefly so a broken one cannot spin.
       await sleep(Math.min(500 + Math.random() * 500, deadline - reserve - now()));
@@ -161,13 +169,13 @@ export async function waitForRollout(
   let reading = false;
   const progress = setInterval(() => {
     options.log(
-      `Rollout: ${state.summary} (${Math.round((now() - started) / 1000)} s of ${Math.round(options.timeoutMs / 1000)} s).`,
+      `Rollout: ${tally.state().summary} (${Math.round((now() - started) / 1000)} s of ${Math.round(options.timeoutMs / 1000)} s).`,
     );
     if (!target.reverted || reading || finished) return;
     reading = true;
     void bounded(target.reverted, 5000).then((seen) => {
       reading = false;
-      if (seen && !finished && !state.done) {
+      if (seen && !finished && !tally.done) {
         revertedSeen = seen;
         finish?.();
       }
@@ -177,7 +185,7 @@ export async function waitForRollout(
     await Promise.race([
       new Promise<void>((resolve) => {
         finish = resolve;
-        if (state.done) resolve();
+        if (tally.done) resolve();
       }),
       relistAndWatch(),
       new Promise<void>((resolve) => {
@@ -190,7 +198,7 @@ export async function waitForRollout(
     clearInterval(progress);
     stop?.();
   }
-  evaluate();
+  const state = tally.state();
   if (state.done) {
     options.log(`Rollout finished in ${Math.round((now() - started) / 100) / 10} s: ${state.summary}.`);
     return { pods: state.fresh.map((p) => p.name), elapsedMs: now() - started };
@@ -243,8 +251,8 @@ async function stallCause(
   if (stuck.length === 0) {
     const terminating = state.old.filter((p) => p.terminating);
     if (terminating.length)
-      return `old pod(s) still terminating: ${terminating.map((p) => p.name).join(', ')}`;
-    return `old pod(s) still present: ${state.old.map((p) => p.name).join(', ')}`;
+      return `old pod(s) still terminating: ${listNames(terminating.map((p) => p.name))}`;
+    return `old pod(s) still present: ${listNames(state.old.map((p) => p.name))}`;
   }
   const causes = await Promise.all(
     stuck.slice(0, 3).map(async (view) => {

@@ -4,6 +4,7 @@
 // and the session is built once, at the end.
 
 import { RunFailure } from '../../failures.js';
+import { rescue } from '../../last-resort.js';
 import type { Plan } from '../../plan.js';
 import type { EnvPatch } from '../../report/contract.js';
 import type { TargetDeps, TargetSession } from '../../session.js';
@@ -29,7 +30,7 @@ import { clusterConfigured, recipePlanSession } from './offline.js';
 import { readRecipe } from './recipe.js';
 import { workersTokenizer } from './release.js';
 import { connect, findFrontend, type Cluster } from './resolve.js';
-import { failedAfterWrite, rollBack, type RecipeBefore } from './rollback.js';
+import { failedAfterWrite, rollBack, routerEnvChanged, type RecipeBefore } from './rollback.js';
 
 export async function openKubernetesTarget(
   settings: Settings,
@@ -65,6 +66,21 @@ export async function openKubernetesTarget(
   const writer: EnvWriter = { api, frontend, original, timeoutMs: k.rolloutTimeoutMs, log };
   /** The env change once this run has written it, and the recipe text it replaced. */
   let written: { envPatch: EnvPatch; lists: EnvLists; recipe?: RecipeBefore } | undefined;
+  // What an error nothing catches (last-resort.ts) does about the write: what a failure here
+  // does. Registered before the write is sent: the error may come while its answer is in flight.
+  const rescueWrite = (planned: EnvPatch) => {
+    rescue.afterWrite = async (failure) => {
+      const now = written;
+      if (now) return failedAfterWrite(failure, writer, { ...now, rollBack: k.rollbackOnFailure, gitops });
+      if (!(await routerEnvChanged(api, frontend, original)))
+        return new RunFailure(
+          failure.code,
+          `${failure.message} No change was written to the cluster.`,
+          failure.hint,
+        );
+      return failedAfterWrite(failure, writer, { envPatch: planned, rollBack: k.rollbackOnFailure, gitops });
+    };
+  };
 
   try {
     // Decide (pure): the mode, and the env change a requested mode needs.
@@ -80,6 +96,7 @@ export async function openKubernetesTarget(
       limitations.push(...dry.limitations);
     } else if (change) {
       // Apply, then roll out (in the 'Rollout' group), then the same change in the recipe file.
+      rescueWrite(change.envPatch);
       const write = await applyChange(writer, change, settings, plan);
       shown = { ...decided, envPatch: write.envPatch };
       steps.push(...write.steps);
@@ -134,6 +151,7 @@ export async function openKubernetesTarget(
       close: forward.close,
     };
   } catch (error) {
+    rescue.afterWrite = undefined; // handled here
     const failed = written
       ? await failedAfterWrite(error, writer, { ...written, rollBack: k.rollbackOnFailure, gitops })
       : error;
