@@ -1,8 +1,8 @@
-export const id = 625;
-export const ids = [625];
+export const id = 665;
+export const ids = [665];
 export const modules = {
 
-/***/ 7625:
+/***/ 6665:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -53,7 +53,7 @@ function childEnv(env, extra = {}) {
 // EXTERNAL MODULE: external "node:child_process"
 var external_node_child_process_ = __webpack_require__(1421);
 // EXTERNAL MODULE: ./lib/bounded/limits.js
-var limits = __webpack_require__(8904);
+var limits = __webpack_require__(3897);
 ;// CONCATENATED MODULE: ./lib/bounded/child.js
 // Runs a short-lived child process under the parent's control: its own process group, no stdin,
 // capped stdout and stderr, a deadline after which the whole group gets SIGTERM and, after a
@@ -172,9 +172,9 @@ function runChild(command, args, options) {
 }
 
 // EXTERNAL MODULE: ./lib/releases/capabilities.js
-var capabilities = __webpack_require__(409);
+var capabilities = __webpack_require__(9078);
 // EXTERNAL MODULE: ./lib/releases/catalogue.js + 1 modules
-var catalogue = __webpack_require__(1130);
+var catalogue = __webpack_require__(6426);
 ;// CONCATENATED MODULE: ./lib/releases/ask-interpreter.js
 // Asks the launch interpreter which ai-dynamo it has installed. The parent bounds the question
 // (bounded/child.ts): a wrapper script, a shim or a `.pth` file that sleeps would never reach an

@@ -1,15 +1,15 @@
-export const id = 693;
-export const ids = [693];
+export const id = 656;
+export const ids = [656];
 export const modules = {
 
-/***/ 9604:
+/***/ 4559:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   w: () => (/* binding */ runChild)
 /* harmony export */ });
 /* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1421);
-/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8904);
+/* harmony import */ var _limits_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3897);
 // Runs a short-lived child process under the parent's control: its own process group, no stdin,
 // capped stdout and stderr, a deadline after which the whole group gets SIGTERM and, after a
 // grace, SIGKILL. The child cannot bound itself (a Python that never reaches its own alarm, a
@@ -129,18 +129,18 @@ function runChild(command, args, options) {
 
 /***/ }),
 
-/***/ 8693:
+/***/ 4656:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   askInterpreter: () => (/* binding */ askInterpreter)
 /* harmony export */ });
 /* unused harmony exports VERSION_SCRIPT, releaseFromOutput */
-/* harmony import */ var _bounded_child_env_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8554);
-/* harmony import */ var _bounded_child_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9604);
-/* harmony import */ var _bounded_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8904);
-/* harmony import */ var _capabilities_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(409);
-/* harmony import */ var _catalogue_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(1130);
+/* harmony import */ var _bounded_child_env_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7933);
+/* harmony import */ var _bounded_child_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4559);
+/* harmony import */ var _bounded_limits_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3897);
+/* harmony import */ var _capabilities_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9078);
+/* harmony import */ var _catalogue_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6426);
 // Asks the launch interpreter which ai-dynamo it has installed. The parent bounds the question
 // (bounded/child.ts): a wrapper script, a shim or a `.pth` file that sleeps would never reach an
 // alarm inside Python, so the deadline kills the interpreter's whole process group from outside.

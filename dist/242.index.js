@@ -1,8 +1,8 @@
-export const id = 735;
-export const ids = [735];
+export const id = 242;
+export const ids = [242];
 export const modules = {
 
-/***/ 1735:
+/***/ 4242:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -12,11 +12,11 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./lib/check/smoke.js
-var smoke = __webpack_require__(6674);
+var smoke = __webpack_require__(8153);
 // EXTERNAL MODULE: ./lib/check/direct-worker.js
-var direct_worker = __webpack_require__(461);
+var direct_worker = __webpack_require__(2346);
 // EXTERNAL MODULE: ./lib/failures.js
-var failures = __webpack_require__(6345);
+var failures = __webpack_require__(4080);
 ;// CONCATENATED MODULE: ./lib/compare/stats.js
 // Small, deterministic statistics for the mode comparison. Everything here is pure: the same
 // numbers and seed give the same result on every run, so a summary can be reproduced.
@@ -113,7 +113,7 @@ function excludesZero(interval) {
 }
 
 // EXTERNAL MODULE: ./lib/report/conclusions.js
-var conclusions = __webpack_require__(3615);
+var conclusions = __webpack_require__(7078);
 ;// CONCATENATED MODULE: ./lib/report/comparison-result.js
 // The shape of a comparison as the Contract carries it (the `comparison` output): per-mode
 // numbers, the label rule's constants, and the whole result. Types and constants only:
@@ -277,15 +277,15 @@ function compare(runs, options) {
 }
 
 // EXTERNAL MODULE: ./lib/verify/metrics.js
-var metrics = __webpack_require__(997);
-// EXTERNAL MODULE: ../../main/node_modules/eventsource-parser/dist/parse.js + 1 modules
-var parse = __webpack_require__(39);
-// EXTERNAL MODULE: ../../main/node_modules/undici/index.js
-var undici = __webpack_require__(4718);
+var metrics = __webpack_require__(5720);
+// EXTERNAL MODULE: ./node_modules/eventsource-parser/dist/parse.js + 1 modules
+var parse = __webpack_require__(6085);
+// EXTERNAL MODULE: ./node_modules/undici/index.js
+var undici = __webpack_require__(6752);
 // EXTERNAL MODULE: ./lib/check/http.js
-var http = __webpack_require__(6447);
+var http = __webpack_require__(4894);
 // EXTERNAL MODULE: ./lib/runner/redact.js
-var redact = __webpack_require__(6866);
+var redact = __webpack_require__(981);
 ;// CONCATENATED MODULE: ./lib/compare/stream.js
 // Streaming chat requests for compare-modes: one request gives one Sample (time to first
 // token, end-to-end latency, token counts, cached prefix tokens, serving worker, or the
@@ -888,7 +888,7 @@ async function runComparison(http, switcher, o) {
 
 /***/ }),
 
-/***/ 997:
+/***/ 5720:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
