@@ -18,6 +18,7 @@ export const FAILURE_CODES = [
   'rejected-by-cluster',
   'not-found',
   'args-pin-mode',
+  'workers-pin-mode',
   'unsupported-mode',
   'conflict',
   'rollout-timeout',
@@ -96,6 +97,11 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   'args-pin-mode': {
     cause: "the frontend's command line pins the router mode, so an env patch would have no effect",
     next: 'remove the argument named in the message from the frontend args (or change it there)',
+  },
+  'workers-pin-mode': {
+    cause:
+      'the workers advertise another router mode (DYN_ROUTER_MODE or --router-mode on them, often from the graph-level env), and Dynamo 1.5+ routes a worker set in the mode its workers advertise; nothing was written',
+    next: 'remove the setting named in the message from the workers (set the mode on the frontend component only), or ask for the mode they advertise',
   },
   'unsupported-mode': {
     cause:

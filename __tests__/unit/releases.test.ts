@@ -275,7 +275,14 @@ describe('pins on a launched frontend', () => {
 
 describe('the workers’ model path for aiperf’s tokenizer', () => {
   it('takes one --model-path or --model shared by the workers', () => {
-    const w = (args: string[]) => ({ component: 'w', command: ['python3'], args, env: [] });
+    const w = (args: string[]) => ({
+      component: 'w',
+      role: 'worker',
+      command: ['python3'],
+      args,
+      argsPath: 'spec.services.w.extraPodSpec.mainContainer.args',
+      env: [],
+    });
     expect(workersModelPath([w(['-m', 'dynamo.vllm', '--model', 'Qwen/Qwen3-0.6B'])])).toBe(
       'Qwen/Qwen3-0.6B',
     );

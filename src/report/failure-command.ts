@@ -109,6 +109,7 @@ export function failureCommand(ctx: FailureCommandContext): string {
         (ctx.frontendSelector ? describeFrontend(ctx.frontendSelector) : (named ?? ''))
       );
     case 'args-pin-mode':
+    case 'workers-pin-mode':
     case 'conflict':
       return named ?? '';
     case 'bad-input':
@@ -118,7 +119,10 @@ export function failureCommand(ctx: FailureCommandContext): string {
     // Frontend failures: the workers' log, the frontend's log, its endpoints, or a request to it.
     case 'launch-failed':
       if (k8s) return reachAgainCommand(ctx);
-      return ctx.logPath ? shellJoin(['tail', '-n', '100', ctx.logPath]) : '';
+      // Before any launch (an interpreter without ai-dynamo) the message names the check to run.
+      return ctx.logPath
+        ? shellJoin(['tail', '-n', '100', ctx.logPath])
+        : (/Check with `([^`]+)`/.exec(message)?.[1] ?? '');
     case 'no-models':
     case 'chat-error':
     case 'chat-timeout':

@@ -16,7 +16,6 @@ import {
   pathText,
   refuseNewContainer,
   withValueAt,
-  workerSpecs,
   type FrontendLocation,
   type Path,
 } from './dgd.js';
@@ -30,10 +29,20 @@ import {
   type EnvLists,
   type KvEventsWant,
 } from './env-change.js';
-import { gitopsLimitation, type GitOpsOwner } from './gitops.js';
+import { gitopsLimitation, ownerLimitation, type GitOpsOwner } from './gitops.js';
 import type { JsonObject } from './json.js';
 import { overwrittenWarning, withRouterMark } from './marker.js';
+import { releaseOfFrontend } from './release.js';
 import { routingPins } from './routing-pins.js';
+import {
+  advertisedModes,
+  commonAdvertisedMode,
+  describeAdvertised,
+  refuseWorkerModes,
+} from './worker-modes.js';
+import { standaloneRouters, workerSpecs } from './worker-spec.js';
+import { kvSettingLimitations, standaloneRouterLimitation } from '../../releases/kv-settings.js';
+import { effectiveArgv } from '../../pinned-args.js';
 import { decideKvEvents } from './workers.js';
 
 export const APPROXIMATE_NOTE =
@@ -84,6 +93,23 @@ function withList(object: JsonObject, path: Path, list: unknown[]): JsonObject {
 function metadataVersion(object: JsonObject): string | undefined {
   const meta = object.metadata as JsonObject | undefined;
   return typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : undefined;
+}
+
+/** Settings beside the mode that change what kv does (kv-settings.ts), and a standalone router. */
+export function kvNotes(object: JsonObject, loc: FrontendLocation, mode: string | undefined): string[] {
+  const lists = listsOf(object, loc);
+  const env = (name: string): string | undefined => {
+    const entry = effectiveEntry(lists, name);
+    return entry && entry.valueFrom === undefined ? (entry.value ?? '') : undefined;
+  };
+  const { command, args } = argvOf(object, loc);
+  const notes = kvSettingLimitations(
+    { env, argv: effectiveArgv(command, args), replicas: loc.replicas },
+    mode,
+    `on ${describeLocation(loc)}`,
+  );
+  const router = standaloneRouterLimitation(standaloneRouters(object, loc.ref));
+  return router ? [...notes, router] : notes;
 }
 
 export interface ModeDecision {
@@ -149,8 +175,10 @@ export function decideMode(
   const limitations: string[] = [];
   let kvEvents = plan.kvEvents;
   let kvEventsReason = plan.kvEventsReason;
+  const release = releaseOfFrontend(object, loc);
+  const workers = workerSpecs(object, loc.ref);
   if (mode === 'kv' && settings.kvEvents === 'auto') {
-    const auto = decideKvEvents(workerSpecs(object, loc.ref));
+    const auto = decideKvEvents(workers, release.series);
     kvEvents = auto.kvEvents;
     kvEventsReason = auto.reason;
     if (auto.kvEvents === 'unknown') {
@@ -179,6 +207,15 @@ export function decideMode(
       'args-pin-mode',
       verdict.message ?? 'The frontend args pin the router mode.',
       verdict.hint,
+    );
+  limitations.push(...kvNotes(object, loc, mode));
+  // Workers that advertise a mode of their own (1.5+) override the frontend for their worker set.
+  const advertised = advertisedModes(workers, release);
+  const workersPin = refuseWorkerModes(advertised, [mode, ...(settings.compare?.modes ?? [])], release);
+  if (workersPin) throw workersPin;
+  if (kvWant === 'off' && advertised.advertised.length > 0)
+    limitations.push(
+      `The workers advertise router mode ${mode} themselves (${advertised.advertised.map((a) => a.line).join('; ')}): a worker's model card replaces the frontend's router settings for its worker set, so the frontend's ${KV_EVENTS_VAR}=false does not reach those workers unless they carry it too.`,
     );
   const eventsPinned =
     pinned.kvEvents !== undefined && (kvWant === 'leave' || (kvWant === 'on') === pinned.kvEvents);
@@ -234,23 +271,35 @@ export function decide(
   const { object, loc, namespace } = frontend;
   if (!settings.mode) {
     const now = currentMode(object, loc);
-    const checkOnly = {
-      mode: now.mode,
-      modeReason: `no mode requested: ${now.reason}; nothing was changed (check only)`,
-    };
-    if (now.mode === 'kv' && now.approximate) {
+    const workers = workerSpecs(object, loc.ref);
+    const release = releaseOfFrontend(object, loc);
+    const advertised = advertisedModes(workers, release);
+    const common = commonAdvertisedMode(advertised, workers);
+    // Every worker advertising one mode (1.5+) is the mode requests are routed in.
+    const checkOnly =
+      common?.mode && common.mode !== now.mode && advertised.skipped === undefined
+        ? {
+            mode: common.mode,
+            modeReason: `no mode requested: the workers advertise ${common.mode} in their model cards (${common.line}), which overrides the frontend's own ${now.mode || 'mode'} (${now.reason}); nothing was changed (check only)`,
+          }
+        : {
+            mode: now.mode,
+            modeReason: `no mode requested: ${now.reason}; nothing was changed (check only)`,
+          };
+    const noted = [...describeAdvertised(advertised), ...kvNotes(object, loc, checkOnly.mode)];
+    if (checkOnly.mode === 'kv' && now.mode === 'kv' && now.approximate) {
       return {
         ...checkOnly,
         kvEvents: 'false',
         kvEventsReason: `the frontend runs approximate KV mode (${KV_EVENTS_VAR} false or --no-router-kv-events)`,
-        limitations: [APPROXIMATE_NOTE],
+        limitations: [APPROXIMATE_NOTE, ...noted],
       };
     }
-    if (now.mode === 'kv' && settings.kvEvents === 'auto') {
-      const auto = decideKvEvents(workerSpecs(object, loc.ref));
-      return { ...checkOnly, kvEvents: auto.kvEvents, kvEventsReason: auto.reason, limitations: [] };
+    if (checkOnly.mode === 'kv' && settings.kvEvents === 'auto') {
+      const auto = decideKvEvents(workers, release.series);
+      return { ...checkOnly, kvEvents: auto.kvEvents, kvEventsReason: auto.reason, limitations: noted };
     }
-    return { ...checkOnly, limitations: [] };
+    return { ...checkOnly, limitations: noted };
   }
   const decision = decideMode(settings, plan, object, loc, settings.mode);
   const planned = computeEnvChange(original, decision.envMode, decision.kvWant);
@@ -291,7 +340,9 @@ export function cautions(
   const where = describeLocation(frontend.loc);
   const unknownRelease = settings.mode ? releaseLimitation(frontend.release) : undefined;
   const managed = gitops && settings.mode ? gitopsLimitation(gitops, where) : undefined;
+  // A DGDR or a Helm release: the change lasts only if it is made there too.
+  const owned = settings.mode ? ownerLimitation(frontend.object, where, settings.mode) : undefined;
   const overwritten = overwrittenWarning(frontend.object, original, where);
-  const warnings = [managed, overwritten].filter((n): n is string => Boolean(n));
+  const warnings = [managed, owned, overwritten].filter((n): n is string => Boolean(n));
   return { limitations: [unknownRelease, ...warnings].filter((n): n is string => Boolean(n)), warnings };
 }
