@@ -32,7 +32,7 @@ const FLAG_OF: Record<string, string> = {
   'max-tokens': '--max-tokens',
   'skip-chat': '--skip-chat',
   retries: '--retries',
-  'retry-delay': '--retry-sleep',
+  'retry-delay': '--retry-delay',
   timeout: '--timeout',
   'api-key': '--api-key',
   mode: '--mode',

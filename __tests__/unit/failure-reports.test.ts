@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { HttpError, type HttpClient, type HttpResponse } from '../../src/check/http.js';
 import { RunFailure, FAILURE_CODES, type FailureCode } from '../../src/failures.js';
 import type { TargetKind } from '../../src/plan.js';
+import { knownRelease } from '../../src/releases/capabilities.js';
 import { renderSummary, verdictText } from '../../src/report/summary.js';
 import { runRouterCheck } from '../../src/run.js';
 import type { TargetSession } from '../../src/session.js';
@@ -92,6 +93,8 @@ async function report(target: TargetKind, code: FailureCode, phase: 'target' | '
   const contract = await runRouterCheck(settings, {
     http,
     log: { info: () => undefined, warning: () => undefined, group: (_title, body) => body() },
+    // The launch interpreter as a runner with ai-dynamo has it (the machine's python3 may lack it).
+    askRelease: async () => knownRelease('1.6.1', 'launch interpreter'),
     openTarget: async (_s, plan) => {
       if (phase === 'target') throw new RunFailure(code, MESSAGES[code] ?? `A ${code} failure.`);
       if (target === 'kubernetes') return kubernetesSession();

@@ -26,7 +26,7 @@ export function releaseFromOutput(
   const line = stdout.trim().split('\n').pop()?.trim() ?? '';
   if (code === 0 && parseVersion(line)) return knownRelease(line, 'launch interpreter');
   if (/PackageNotFoundError/.test(stderr))
-    return unknownRelease(`\`${python}\` has no ai-dynamo package installed`);
+    return unknownRelease(`\`${python}\` has no ai-dynamo package installed`, true);
   return unknownRelease(`\`${python}\` did not report an ai-dynamo version (exit code ${code})`);
 }
 
@@ -49,6 +49,9 @@ export async function askInterpreter(python: string, timeoutMs = 10_000): Promis
     return releaseFromOutput(code, stdout, stderr, python);
   } catch (error) {
     // Not found or not executable: the launch itself reports that as launch-failed.
-    return unknownRelease(`\`${python}\` could not be run (${(error as Error).message.split('\n')[0]})`);
+    return unknownRelease(
+      `\`${python}\` could not be run (${(error as Error).message.split('\n')[0]})`,
+      true,
+    );
   }
 }

@@ -3,6 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments, type Document } from 'yaml';
+import { quote } from '../../runner/redact.js';
 import { RunFailure } from '../../failures.js';
 import type { EnvEntry } from '../../report/contract.js';
 import { DGD_GROUP, dgdRef, envAt, locateDgdFrontend, type DgdVersion } from './dgd.js';
@@ -26,11 +27,11 @@ export interface RecipeTarget {
   object: JsonObject;
 }
 
-function recipeFailure(path: string, problem: string): RunFailure {
+function recipeFailure(path: string, problem: string, hint?: string): RunFailure {
   return new RunFailure(
     'bad-input',
     `Input \`recipe\` (${path}): ${problem}`,
-    'point `recipe` at a deploy.yaml holding exactly one DynamoGraphDeployment',
+    hint ?? 'point `recipe` at a deploy.yaml holding exactly one DynamoGraphDeployment',
   );
 }
 
@@ -47,7 +48,18 @@ function parseDocuments(path: string, text: string): Document.Parsed[] {
   const docs = parseAllDocuments(text);
   if (!Array.isArray(docs)) throw recipeFailure(path, 'is empty');
   const broken = docs.find((d) => d.errors.length > 0);
-  if (broken) throw recipeFailure(path, `is not valid YAML (${broken.errors[0].message.split('\n')[0]})`);
+  if (broken) {
+    // The parser's position: name the line at fault, and show it.
+    const error = broken.errors[0];
+    const at = error.linePos?.[0];
+    const line = at ? text.split('\n')[at.line - 1] : undefined;
+    const where = at ? `line ${at.line}, column ${at.col}` : undefined;
+    throw recipeFailure(
+      path,
+      `is not valid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}${line !== undefined ? ` (the line: ${quote(line.trimEnd(), 200)})` : ''}`,
+      where ? `fix ${path} at ${where}, then run again` : `fix the YAML of ${path}, then run again`,
+    );
+  }
   return docs;
 }
 
