@@ -56,6 +56,10 @@ export function cliWording(text: string): string {
         /Use `launch: true` or a Kubernetes target to apply it\./,
         'Use the GitHub Action (`launch: true` or a Kubernetes target) to apply it.',
       )
+      .replace(
+        /Use a Kubernetes target \(`namespace` and `deployment`, or `recipe`\) to apply it\./,
+        'Use the GitHub Action with a Kubernetes target to apply it.',
+      )
   );
 }
 

@@ -223,7 +223,6 @@ describe('workerSpecs', () => {
     expect(workerSpecs(alpha, dgdRef('ns', 'g', 'v1alpha1'))).toEqual([
       {
         component: 'decode',
-        role: 'worker',
         command: ['python3', '-m', 'dynamo.mocker'],
         args: ['--model-path', 'x'],
         argsPath: 'spec.services.decode.extraPodSpec.mainContainer.args',

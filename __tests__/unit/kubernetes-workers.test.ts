@@ -10,7 +10,6 @@ const w = (
   more: Partial<WorkerSpec> = {},
 ): WorkerSpec => ({
   component,
-  role: 'worker',
   command,
   args,
   argsPath: `spec.services.${component}.extraPodSpec.mainContainer.args`,
@@ -136,14 +135,15 @@ describe('TensorRT-LLM workers, per release (trtllm/backend_args.py)', () => {
     expect(judgeWorker(w('t', TRT, []), r10).why).toMatch(/no --publish-events-and-metrics/);
   });
 
-  it('decode-only TensorRT-LLM workers do not count: flag, env or component type', () => {
+  it('decode-only TensorRT-LLM workers do not count: the flag or its env', () => {
     expect(judgeWorker(w('t', TRT, ['--disaggregation-mode', 'decode'])).publishes).toBe('decode-only');
     expect(judgeWorker(w('t', TRT, ['--disaggregation-mode=decode'])).publishes).toBe('decode-only');
     const byEnv = w('t', TRT, [], {
       env: envs('t', { container: [['DYN_TRTLLM_DISAGGREGATION_MODE', 'decode']] }),
     });
     expect(judgeWorker(byEnv).publishes).toBe('decode-only');
-    expect(judgeWorker(w('t', TRT, [], { role: 'decode' })).publishes).toBe('decode-only');
+    // The component type alone is no evidence: upstream's aggregated examples label workers decode.
+    expect(judgeWorker(w('t', TRT, ['--publish-kv-events'])).publishes).toBe('yes');
     expect(judgeWorker(w('t', TRT, ['--disaggregation-mode', 'prefill'])).publishes).toBe('no');
   });
 

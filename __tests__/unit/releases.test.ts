@@ -277,7 +277,6 @@ describe('the workers’ model path for aiperf’s tokenizer', () => {
   it('takes one --model-path or --model shared by the workers', () => {
     const w = (args: string[]) => ({
       component: 'w',
-      role: 'worker',
       command: ['python3'],
       args,
       argsPath: 'spec.services.w.extraPodSpec.mainContainer.args',
@@ -307,6 +306,7 @@ describe('the workers’ model path for aiperf’s tokenizer', () => {
           component: 'w',
           command: ['sh', '-c', 'python3 -m dynamo.sglang --model-path /m'],
           args: [],
+          argsPath: 'spec.services.w.extraPodSpec.mainContainer.args',
           env: [],
         },
       ]),

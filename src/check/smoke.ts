@@ -381,7 +381,13 @@ export async function smokeCheck(
   // Listed is not yet routable: where the frontend says so itself (1.6+), wait for it.
   const ready = await retrying(
     async () => {
-      const state = await readModelReady(http, options.baseUrl, authHeaders(options), options.timeoutMs, model);
+      const state = await readModelReady(
+        http,
+        options.baseUrl,
+        authHeaders(options),
+        options.timeoutMs,
+        model,
+      );
       return { status: state === 'not-ready' ? 'retry' : 'done', value: state } as const;
     },
     {

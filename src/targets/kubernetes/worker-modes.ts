@@ -6,6 +6,7 @@
 // write: a mode the workers pin that differs from the run's is `workers-pin-mode`. Pure.
 
 import { RunFailure } from '../../failures.js';
+import { isRouterMode } from '../../modes.js';
 import { effectiveArgv } from '../../pinned-args.js';
 import { seriesOf } from '../../releases/catalogue.js';
 import { versionFromImage, type DynamoRelease } from '../../releases/capabilities.js';
@@ -131,9 +132,11 @@ export function refuseWorkerModes(
   return new RunFailure(
     'workers-pin-mode',
     `The workers advertise their own router mode: ${listed}. ${releaseText} a worker set in the mode its workers advertise, whatever the frontend's DYN_ROUTER_MODE, so ${modesText} would have no effect on them. Nothing was written.`,
-    first.graph
-      ? `remove ${first.setting} from ${first.path} (set the frontend's mode on the frontend component instead), or set \`mode: ${first.mode}\``
-      : `change or remove ${first.setting} in ${first.path}, or set \`mode: ${first.mode}\``,
+    // Offer `mode: X` only where the input would accept X.
+    (first.graph
+      ? `remove ${first.setting} from ${first.path} (set the frontend's mode on the frontend component instead)`
+      : `change or remove ${first.setting} in ${first.path}`) +
+      (first.mode && isRouterMode(first.mode) ? `, or set \`mode: ${first.mode}\`` : ''),
   );
 }
 

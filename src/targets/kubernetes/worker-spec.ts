@@ -31,8 +31,6 @@ export interface EnvList {
 
 export interface WorkerSpec {
   component: string;
-  /** `worker`, `prefill`, `decode` (v1beta1 `type`, v1alpha1 `subComponentType` or `componentType`), or ''. */
-  role: string;
   command: string[];
   args: string[];
   /** Where the main container's args sit (for messages). */
@@ -90,7 +88,6 @@ function componentSpecs(obj: JsonObject, ref: ObjectRef): WorkerSpec[] {
       const main = [...base, 'extraPodSpec', 'mainContainer'];
       out.push({
         component: name,
-        role: asString(dig(spec, 'subComponentType')) || type,
         command: stringList(dig(obj, ...main, 'command')),
         args: stringList(dig(obj, ...main, 'args')),
         argsPath: pathText([...main, 'args']),
@@ -118,7 +115,6 @@ function componentSpecs(obj: JsonObject, ref: ObjectRef): WorkerSpec[] {
     ];
     out.push({
       component: asString(dig(component, 'name')) ?? `components[${index}]`,
-      role: type,
       command: at < 0 ? [] : stringList(dig(obj, ...main, 'command')),
       args: at < 0 ? [] : stringList(dig(obj, ...main, 'args')),
       argsPath: pathText([...main, 'args']),

@@ -57,8 +57,10 @@ function envSetting(
 }
 
 /**
- * Decode-only: a disaggregation flag or env saying decode, or the component's role (v1beta1
- * `type: decode`, v1alpha1 `subComponentType: decode`).
+ * Decode-only: a disaggregation flag or env saying decode. Not the component's type: Dynamo's own
+ * aggregated examples (examples/backends/mocker/deploy/agg.yaml) and the profiler's aggregated
+ * configs label an aggregated worker `subComponentType: decode` (v1beta1 `type: decode`), so the
+ * type says nothing about what the engine does.
  */
 function decodeOnly(worker: WorkerSpec, argv: string[], modeEnv?: string): string | undefined {
   if (argv.includes('--is-decode-worker')) return '--is-decode-worker';
@@ -68,7 +70,7 @@ function decodeOnly(worker: WorkerSpec, argv: string[], modeEnv?: string): strin
     const env = envSetting(worker, modeEnv);
     if (env?.value?.trim() === 'decode') return env.text;
   }
-  return worker.role === 'decode' ? `component type decode` : undefined;
+  return undefined;
 }
 
 /**
