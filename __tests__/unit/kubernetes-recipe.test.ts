@@ -94,7 +94,7 @@ describe('readRecipe', () => {
     })();
     expect(failure.code).toBe('bad-input');
     expect(failure.message).toMatch(/is not valid YAML: .*at line 5, column 1 \(the line: spec: \[a\)$/);
-    expect(failure.hint).toMatch(/^fix .* at line 5, column 1, then run again$/);
+    expect(failure.hint).toMatch(/^fix the YAML of `recipe` \(.*\) at line 5, column 1, then run again$/);
     expect(() => readRecipe(file('kind: ConfigMap\n'))).toThrow(/holds no DynamoGraphDeployment/);
     const two = recipe + '---\n' + recipe.split('---\n')[1].replace('name: llm', 'name: other');
     expect(() => readRecipe(file(two))).toThrow(/holds 2 DynamoGraphDeployments/);

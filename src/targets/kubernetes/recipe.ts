@@ -57,7 +57,7 @@ function parseDocuments(path: string, text: string): Document.Parsed[] {
     throw recipeFailure(
       path,
       `is not valid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}${line !== undefined ? ` (the line: ${quote(line.trimEnd(), 200)})` : ''}`,
-      where ? `fix ${path} at ${where}, then run again` : `fix the YAML of ${path}, then run again`,
+      `fix the YAML of \`recipe\` (${path})${where ? ` at ${where}` : ''}, then run again`,
     );
   }
   return docs;
