@@ -51,8 +51,8 @@ describe('runRouterCheck phase order', () => {
       'openTarget',
       'group Smoke check',
       'http GET /v1/models',
-      'http GET /metrics', // the model's readiness gauge
-      'http GET /metrics', // the evidence window opens
+      // One scrape: the model's readiness gauge, and the evidence window's first read.
+      'http GET /metrics',
       'http POST /v1/chat/completions',
       'end Smoke check',
     ]);

@@ -80,6 +80,18 @@ describe('smokeCheck waits on dynamo_frontend_model_ready where the frontend has
     expect(result.checks[0].detail).toMatch(/dynamo_frontend_model_ready for "m1" was still 0 after 2 reads/);
   });
 
+  it('hands the scrape it read to the evidence window, so /metrics is not read twice before the chat', async () => {
+    const http = scripted({
+      '/v1/models': [models('m1')],
+      '/metrics': [gauge('m1', 1)],
+      '/v1/chat/completions': [chat('hello')],
+    });
+    let handed: unknown;
+    await smokeCheck(http, options({ beforeChat: async (metrics) => void (handed = metrics) }));
+    expect(handed).toMatchObject({ ok: true });
+    expect(http.requests.filter((r) => r.url.endsWith('/metrics'))).toHaveLength(1);
+  });
+
   it('no gauge (an older release, another model, no /metrics): no wait, nothing claimed', async () => {
     for (const metrics of [[gauge('other', 0)], [{ status: 404, body: 'no' }]]) {
       const http = scripted({

@@ -6,7 +6,7 @@
 // Where GET /metrics has no such series (older releases, a gateway), nothing is waited for.
 
 import type { HttpClient } from './http.js';
-import { parseSamples, readMetrics } from '../verify/metrics.js';
+import { parseSamples, readMetrics, type MetricsRead } from '../verify/metrics.js';
 
 export const MODEL_READY = 'dynamo_frontend_model_ready';
 
@@ -20,13 +20,14 @@ export function modelReadyIn(text: string, model: string): ModelReady {
   return sample.value === 1 ? 'ready' : 'not-ready';
 }
 
+/** The gauge for `model`, and the scrape it came from (the evidence window's first read reuses it). */
 export async function readModelReady(
   http: HttpClient,
   baseUrl: string,
   headers: Record<string, string>,
   timeoutMs: number,
   model: string,
-): Promise<ModelReady> {
+): Promise<{ state: ModelReady; read: MetricsRead }> {
   const read = await readMetrics(http, baseUrl, headers, timeoutMs);
-  return read.ok ? modelReadyIn(read.text, model) : 'absent';
+  return { state: read.ok ? modelReadyIn(read.text, model) : 'absent', read };
 }

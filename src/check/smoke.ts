@@ -8,6 +8,7 @@ import { HttpError, seconds, type HttpClient, type HttpResponse } from './http.j
 import { retrying, type Outcome } from './retry.js';
 import { pickDirectWorker } from './direct-worker.js';
 import { MODEL_READY, readModelReady } from './model-ready.js';
+import type { MetricsRead } from '../verify/metrics.js';
 import type { Settings } from '../settings.js';
 
 /** The settings the smoke check reads, and where and how to send its requests. */
@@ -20,8 +21,11 @@ export interface SmokeOptions extends Pick<
   chatHeaders?: Record<string, string>;
   /** True in direct mode: a rejected request is explained as a missing worker id. */
   directMode?: boolean;
-  /** Runs once the model list answered, right before the chat (the evidence window opens here). */
-  beforeChat?: () => Promise<void>;
+  /**
+   * Runs once the model list answered, right before the chat (the evidence window opens here),
+   * with the /metrics scrape just read for the model's readiness, so it need not be read again.
+   */
+  beforeChat?: (metrics: MetricsRead) => Promise<void>;
 }
 
 export interface CheckRecord {
@@ -381,14 +385,8 @@ export async function smokeCheck(
   // Listed is not yet routable: where the frontend says so itself (1.6+), wait for it.
   const ready = await retrying(
     async () => {
-      const state = await readModelReady(
-        http,
-        options.baseUrl,
-        authHeaders(options),
-        options.timeoutMs,
-        model,
-      );
-      return { status: state === 'not-ready' ? 'retry' : 'done', value: state } as const;
+      const got = await readModelReady(http, options.baseUrl, authHeaders(options), options.timeoutMs, model);
+      return { status: got.state === 'not-ready' ? 'retry' : 'done', value: got } as const;
     },
     {
       attempts: options.retries,
@@ -400,9 +398,9 @@ export async function smokeCheck(
     },
   );
   const readiness =
-    ready.value === 'ready'
+    ready.value.state === 'ready'
       ? `; the frontend reports "${model}" routable (${MODEL_READY} 1)`
-      : ready.value === 'not-ready'
+      : ready.value.state === 'not-ready'
         ? `; ${MODEL_READY} for "${model}" was still 0 after ${ready.attempts} reads (the frontend says it cannot route it yet)`
         : '';
   checks.push({
@@ -417,7 +415,7 @@ export async function smokeCheck(
 
   if (options.skipChat) return { ok: true, models: listed, model, checks };
 
-  await options.beforeChat?.();
+  await options.beforeChat?.(ready.value.read);
 
   if (options.directMode && !options.chatHeaders?.['x-dynamo-worker-instance-id']) {
     const pick = await pickDirectWorker(
