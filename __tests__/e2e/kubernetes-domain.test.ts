@@ -229,6 +229,18 @@ describe('the offline plan (recipe + dry-run, no cluster configured)', () => {
     expect(r.after).toBe(text);
   }, 60_000);
 
+  it('check only: what the workers advertise, and the mode they make the frontend route in', async () => {
+    const text = manifest('llm', (dgd) => {
+      dgd.spec.services.decode.envs = [{ name: 'DYN_ROUTER_MODE', value: 'kv' }];
+    });
+    const r = await plan('advertised.yaml', text, {});
+    expect(r.outputs.result).toBe('pass');
+    expect(r.outputs.mode).toBe('kv');
+    expect(r.outputs['mode-reason']).toMatch(/the workers advertise kv in their model cards/);
+    expect(JSON.parse(r.outputs.limitations).join('\n')).toMatch(/worker decode advertises router mode kv/);
+    expect(r.after).toBe(text);
+  }, 60_000);
+
   it('bad input shows no empty Settings group: the error is the first thing in the log', async () => {
     const r = await runAction({ mode: 'kvv' }, { env: { HOME: home, KUBECONFIG: undefined } });
     cleanup(r);

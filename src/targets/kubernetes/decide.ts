@@ -257,6 +257,48 @@ export interface PlannedChange {
   envPatch: EnvPatch;
 }
 
+/** The mode a frontend routes in now, for a check-only run, and what that rests on. */
+export interface RoutedNow {
+  mode: string;
+  reason: string;
+  kvEvents?: Plan['kvEvents'];
+  kvEventsReason?: string;
+  limitations: string[];
+}
+
+/**
+ * Check only: the mode the frontend routes in, from its own args or env, or the mode every worker
+ * advertises (1.5+), which overrides it; approximate KV and `kv-events: auto` judged from the object.
+ */
+export function routedNow(settings: Settings, object: JsonObject, loc: FrontendLocation): RoutedNow {
+  const now = currentMode(object, loc);
+  const workers = workerSpecs(object, loc.ref);
+  const release = releaseOfFrontend(object, loc);
+  const advertised = advertisedModes(workers, release);
+  const common = commonAdvertisedMode(advertised, workers);
+  // Every worker advertising one mode (1.5+) is the mode requests are routed in.
+  const routed =
+    common?.mode && common.mode !== now.mode && advertised.skipped === undefined
+      ? {
+          mode: common.mode,
+          reason: `the workers advertise ${common.mode} in their model cards (${common.line}), which overrides the frontend's own ${now.mode || 'mode'} (${now.reason})`,
+        }
+      : { mode: now.mode, reason: now.reason };
+  const noted = [...describeAdvertised(advertised), ...kvNotes(object, loc, routed.mode)];
+  if (routed.mode === 'kv' && now.mode === 'kv' && now.approximate)
+    return {
+      ...routed,
+      kvEvents: 'false',
+      kvEventsReason: `the frontend runs approximate KV mode (${KV_EVENTS_VAR} false or --no-router-kv-events)`,
+      limitations: [APPROXIMATE_NOTE, ...noted],
+    };
+  if (routed.mode === 'kv' && settings.kvEvents === 'auto') {
+    const auto = decideKvEvents(workers, release.series);
+    return { ...routed, kvEvents: auto.kvEvents, kvEventsReason: auto.reason, limitations: noted };
+  }
+  return { ...routed, limitations: noted };
+}
+
 /**
  * The decision for a live object: without a `mode` input the frontend's current mode (check
  * only; approximate KV and `kv-events: auto` judged from the object), else the requested mode
@@ -270,36 +312,8 @@ export function decide(
 ): Decided {
   const { object, loc, namespace } = frontend;
   if (!settings.mode) {
-    const now = currentMode(object, loc);
-    const workers = workerSpecs(object, loc.ref);
-    const release = releaseOfFrontend(object, loc);
-    const advertised = advertisedModes(workers, release);
-    const common = commonAdvertisedMode(advertised, workers);
-    // Every worker advertising one mode (1.5+) is the mode requests are routed in.
-    const checkOnly =
-      common?.mode && common.mode !== now.mode && advertised.skipped === undefined
-        ? {
-            mode: common.mode,
-            modeReason: `no mode requested: the workers advertise ${common.mode} in their model cards (${common.line}), which overrides the frontend's own ${now.mode || 'mode'} (${now.reason}); nothing was changed (check only)`,
-          }
-        : {
-            mode: now.mode,
-            modeReason: `no mode requested: ${now.reason}; nothing was changed (check only)`,
-          };
-    const noted = [...describeAdvertised(advertised), ...kvNotes(object, loc, checkOnly.mode)];
-    if (checkOnly.mode === 'kv' && now.mode === 'kv' && now.approximate) {
-      return {
-        ...checkOnly,
-        kvEvents: 'false',
-        kvEventsReason: `the frontend runs approximate KV mode (${KV_EVENTS_VAR} false or --no-router-kv-events)`,
-        limitations: [APPROXIMATE_NOTE, ...noted],
-      };
-    }
-    if (checkOnly.mode === 'kv' && settings.kvEvents === 'auto') {
-      const auto = decideKvEvents(workers, release.series);
-      return { ...checkOnly, kvEvents: auto.kvEvents, kvEventsReason: auto.reason, limitations: noted };
-    }
-    return { ...checkOnly, limitations: noted };
+    const { reason, ...now } = routedNow(settings, object, loc);
+    return { ...now, modeReason: `no mode requested: ${reason}; nothing was changed (check only)` };
   }
   const decision = decideMode(settings, plan, object, loc, settings.mode);
   const planned = computeEnvChange(original, decision.envMode, decision.kvWant);

@@ -7,7 +7,7 @@ import type { Plan } from '../../plan.js';
 import type { EnvPatch } from '../../report/contract.js';
 import type { TargetSession } from '../../session.js';
 import type { Settings } from '../../settings.js';
-import { currentMode, decideMode, listsOf } from './decide.js';
+import { decideMode, listsOf, routedNow } from './decide.js';
 import { argvOf, componentServiceName, describeLocation, dgdRef, locateFrontend, pathText } from './dgd.js';
 import { computeEnvChange, describeEntries } from './env-change.js';
 import { isObject, type JsonObject } from './json.js';
@@ -56,12 +56,14 @@ export function recipePlanSession(
     `Planning from ${recipe.path} alone: no cluster is configured and dry-run is true; nothing will be contacted.`,
   );
   if (!settings.mode) {
-    const now = currentMode(object, loc);
+    const now = routedNow(settings, object, loc);
     return {
       ...planned,
       mode: now.mode,
       modeReason: `no mode requested: ${now.reason} (from ${recipe.path}); nothing was changed`,
-      limitations: [nothingLive],
+      kvEvents: now.kvEvents,
+      kvEventsReason: now.kvEventsReason,
+      limitations: [nothingLive, ...now.limitations],
     };
   }
   // Fails with args-pin-mode when the file's command line pins another mode: the file decides.
