@@ -135,6 +135,9 @@ describe("the workers' own router mode (Dynamo 1.5+)", () => {
       /DYN_ROUTER_MODE=kv in spec\.envs \(the graph-level env, which the operator gives every component\)/,
     );
     expect(r.log).toMatch(/Nothing was written/);
+    expect(r.outputs['next-command']).toBe(
+      'kubectl get dynamographdeployments.nvidia.com/graph-pinned -n pinned -o yaml | grep -n -e DYN_ROUTER_MODE -e --router-mode',
+    );
     expect(cluster.writes()).toEqual([]);
   }, 120_000);
 
@@ -226,6 +229,7 @@ describe('the offline plan (recipe + dry-run, no cluster configured)', () => {
     expect(r.outputs.failure).toBe('workers-pin-mode');
     expect(r.log).toMatch(/DYN_ROUTER_MODE=kv in spec\.envs/);
     expect(r.log).toMatch(/remove DYN_ROUTER_MODE=kv from spec\.envs/);
+    expect(r.outputs['next-command']).toMatch(/^grep -n -e DYN_ROUTER_MODE -e --router-mode \S+alpha\.yaml$/);
     expect(r.after).toBe(text);
   }, 60_000);
 

@@ -109,9 +109,11 @@ export function failureCommand(ctx: FailureCommandContext): string {
         (ctx.frontendSelector ? describeFrontend(ctx.frontendSelector) : (named ?? ''))
       );
     case 'args-pin-mode':
-    case 'workers-pin-mode':
     case 'conflict':
       return named ?? '';
+    case 'workers-pin-mode':
+      // The settings in the recipe file (grep) or the live object (kubectl … | grep).
+      return /See them with `([^`]+)`/.exec(message)?.[1] ?? named ?? '';
     case 'bad-input':
     case 'internal':
       return '';

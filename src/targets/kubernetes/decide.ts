@@ -2,6 +2,7 @@
 // reads the object as given (the first read, a fresh re-read before a write, or a recipe file)
 // and the run's settings; never contacts the cluster.
 
+import { shellJoin } from '../../args.js';
 import { RunFailure } from '../../failures.js';
 import { judgePinned, pinnedFlags } from '../../pinned-args.js';
 import { kvEventsDecision, type Plan } from '../../plan.js';
@@ -211,7 +212,12 @@ export function decideMode(
   limitations.push(...kvNotes(object, loc, mode));
   // Workers that advertise a mode of their own (1.5+) override the frontend for their worker set.
   const advertised = advertisedModes(workers, release);
-  const workersPin = refuseWorkerModes(advertised, [mode, ...(settings.compare?.modes ?? [])], release);
+  // The next command shows every place a worker gets a mode: in the recipe file, else the live object.
+  const pattern = ['-e', 'DYN_ROUTER_MODE', '-e', '--router-mode'];
+  const show = settings.kubernetes?.recipe
+    ? shellJoin(['grep', '-n', ...pattern, settings.kubernetes.recipe])
+    : `${shellJoin(['kubectl', 'get', `${loc.ref.plural}.${loc.ref.group}/${loc.ref.name}`, '-n', loc.ref.namespace, '-o', 'yaml'])} | ${shellJoin(['grep', '-n', ...pattern])}`;
+  const workersPin = refuseWorkerModes(advertised, [mode, ...(settings.compare?.modes ?? [])], release, show);
   if (workersPin) throw workersPin;
   if (kvWant === 'off' && advertised.advertised.length > 0)
     limitations.push(

@@ -113,6 +113,8 @@ export function refuseWorkerModes(
   found: WorkerModes,
   modes: readonly (string | undefined)[],
   release: DynamoRelease | undefined,
+  /** A command that shows the settings (the next command after the failure). */
+  show?: string,
 ): RunFailure | undefined {
   const wanted = modes.filter((m): m is string => Boolean(m));
   const against = found.advertised.filter((a) => a.mode !== undefined && wanted.some((m) => m !== a.mode));
@@ -131,7 +133,7 @@ export function refuseWorkerModes(
   const first = against.find((a) => a.graph) ?? against[0];
   return new RunFailure(
     'workers-pin-mode',
-    `The workers advertise their own router mode: ${listed}. ${releaseText} a worker set in the mode its workers advertise, whatever the frontend's DYN_ROUTER_MODE, so ${modesText} would have no effect on them. Nothing was written.`,
+    `The workers advertise their own router mode: ${listed}. ${releaseText} a worker set in the mode its workers advertise, whatever the frontend's DYN_ROUTER_MODE, so ${modesText} would have no effect on them. Nothing was written.${show ? ` See them with \`${show}\`.` : ''}`,
     // Offer `mode: X` only where the input would accept X.
     (first.graph
       ? `remove ${first.setting} from ${first.path} (set the frontend's mode on the frontend component instead)`
