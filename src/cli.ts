@@ -85,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
     return usageError(
       new RunFailure(
         'bad-input',
-        (error as Error).message,
+        (error as Error).message.replace(/\.?$/, '.'),
         'run `dynamo-router-check --help` for the options',
       ),
       DEFAULT_BASE_URL,
