@@ -1,8 +1,8 @@
-export const id = 656;
-export const ids = [656];
+export const id = 693;
+export const ids = [693];
 export const modules = {
 
-/***/ 4656:
+/***/ 8693:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -11,9 +11,9 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   releaseFromOutput: () => (/* binding */ releaseFromOutput),
 /* harmony export */   versionScript: () => (/* binding */ versionScript)
 /* harmony export */ });
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9529);
-/* harmony import */ var _capabilities_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9078);
-/* harmony import */ var _catalogue_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6426);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6115);
+/* harmony import */ var _capabilities_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(409);
+/* harmony import */ var _catalogue_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1130);
 // Asks the launch interpreter which ai-dynamo it has installed. @actions/exec cannot kill a child
 // on a deadline, so the Python one-liner bounds itself with signal.alarm; its stdout is capped.
 
@@ -34,7 +34,7 @@ function releaseFromOutput(code, stdout, stderr, python) {
     if (code === 0 && (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_2__/* .parseVersion */ .ot)(line))
         return (0,_capabilities_js__WEBPACK_IMPORTED_MODULE_1__/* .knownRelease */ .jx)(line, 'launch interpreter');
     if (/PackageNotFoundError/.test(stderr))
-        return (0,_capabilities_js__WEBPACK_IMPORTED_MODULE_1__/* .unknownRelease */ .Wv)(`\`${python}\` has no ai-dynamo package installed`);
+        return (0,_capabilities_js__WEBPACK_IMPORTED_MODULE_1__/* .unknownRelease */ .Wv)(`\`${python}\` has no ai-dynamo package installed`, true);
     return (0,_capabilities_js__WEBPACK_IMPORTED_MODULE_1__/* .unknownRelease */ .Wv)(`\`${python}\` did not report an ai-dynamo version (exit code ${code})`);
 }
 async function askInterpreter(python, timeoutMs = 10_000) {
@@ -59,7 +59,7 @@ async function askInterpreter(python, timeoutMs = 10_000) {
     }
     catch (error) {
         // Not found or not executable: the launch itself reports that as launch-failed.
-        return (0,_capabilities_js__WEBPACK_IMPORTED_MODULE_1__/* .unknownRelease */ .Wv)(`\`${python}\` could not be run (${error.message.split('\n')[0]})`);
+        return (0,_capabilities_js__WEBPACK_IMPORTED_MODULE_1__/* .unknownRelease */ .Wv)(`\`${python}\` could not be run (${error.message.split('\n')[0]})`, true);
     }
 }
 

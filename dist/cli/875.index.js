@@ -1,8 +1,8 @@
-export const id = 149;
-export const ids = [149];
+export const id = 875;
+export const ids = [875];
 export const modules = {
 
-/***/ 9149:
+/***/ 8875:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,9 +14,9 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: renderComparison, renderComparisonChart, renderComparisonHtml
 
 // EXTERNAL MODULE: ./lib/report/conclusions.js
-var conclusions = __webpack_require__(7078);
+var conclusions = __webpack_require__(3615);
 // EXTERNAL MODULE: ./lib/runner/redact.js
-var redact = __webpack_require__(981);
+var redact = __webpack_require__(6866);
 ;// CONCATENATED MODULE: ./lib/report/escape.js
 // Everything echoed into the job summary or an annotation comes from outside (model ids, error
 // bodies, pod names, event messages) and is escaped here, in one place.
@@ -64,10 +64,13 @@ function escape_mermaidLabel(text) {
     return text.replace(/[^A-Za-z0-9 .,:%()+/-]/g, '_');
 }
 
+// EXTERNAL MODULE: ./lib/report/next-command.js
+var next_command = __webpack_require__(2162);
 ;// CONCATENATED MODULE: ./lib/report/comparison.js
 // The compare-modes section of the job summary (an HTML table, every value escaped, and a
 // Mermaid bar chart of TTFT p50) and its short text form for the log. The label is shown
 // before any number, so a smoke comparison is never read as a measurement.
+
 
 
 const ms = (value) => (value === undefined ? 'n/a' : (0,conclusions/* formatMs */._)(value));
@@ -127,6 +130,18 @@ function modeRow(m) {
     ];
     return `<tr>${cells.map(cell).join('')}</tr>`;
 }
+/**
+ * The prefix length as the next command states it: the workload's words, and the tokens the
+ * frontend counted for them when the run measured any (a small tokenizer splits words further).
+ */
+function prefixText(c, words) {
+    const samples = c.modes.reduce((n, m) => n + m.samples, 0);
+    const tokens = c.modes.reduce((n, m) => n + m.promptTokens, 0);
+    const lengths = (0,next_command/* tokenLengths */.jg)(words, samples > 0 && tokens > 0 ? { promptTokensMean: tokens / samples } : undefined);
+    return lengths.from === 'measured'
+        ? `of ${words} words (about ${lengths.prefix} tokens as the frontend counted them)`
+        : `of about ${words} tokens`;
+}
 function settingsLine(c) {
     const s = c.settings;
     if (!s)
@@ -136,7 +151,7 @@ function settingsLine(c) {
         s.requests !== undefined ? `${s.requests} requests per mode` : undefined,
         s.concurrency !== undefined ? `concurrency ${s.concurrency}` : undefined,
         s.prefixGroups !== undefined ? `${s.prefixGroups} shared prefixes` : undefined,
-        s.prefixTokens !== undefined ? `of about ${s.prefixTokens} tokens` : undefined,
+        s.prefixTokens !== undefined ? prefixText(c, s.prefixTokens) : undefined,
         s.maxTokens !== undefined ? `max_tokens ${s.maxTokens}` : undefined,
         `seed ${c.seed}`,
     ];
@@ -200,7 +215,7 @@ function comparisonText(c) {
 
 /***/ }),
 
-/***/ 7078:
+/***/ 3615:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

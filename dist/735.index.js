@@ -1,8 +1,8 @@
-export const id = 242;
-export const ids = [242];
+export const id = 735;
+export const ids = [735];
 export const modules = {
 
-/***/ 4242:
+/***/ 1735:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,12 +11,12 @@ __webpack_require__.d(__webpack_exports__, {
   runComparison: () => (/* binding */ runComparison)
 });
 
-// EXTERNAL MODULE: ./lib/check/smoke.js
-var smoke = __webpack_require__(8153);
+// EXTERNAL MODULE: ./lib/check/smoke.js + 1 modules
+var smoke = __webpack_require__(2774);
 // EXTERNAL MODULE: ./lib/check/direct-worker.js
-var direct_worker = __webpack_require__(2346);
+var direct_worker = __webpack_require__(461);
 // EXTERNAL MODULE: ./lib/failures.js
-var failures = __webpack_require__(4080);
+var failures = __webpack_require__(6345);
 ;// CONCATENATED MODULE: ./lib/compare/stats.js
 // Small, deterministic statistics for the mode comparison. Everything here is pure: the same
 // numbers and seed give the same result on every run, so a summary can be reproduced.
@@ -113,7 +113,7 @@ function excludesZero(interval) {
 }
 
 // EXTERNAL MODULE: ./lib/report/conclusions.js
-var conclusions = __webpack_require__(7078);
+var conclusions = __webpack_require__(3615);
 ;// CONCATENATED MODULE: ./lib/report/comparison-result.js
 // The shape of a comparison as the Contract carries it (the `comparison` output): per-mode
 // numbers, the label rule's constants, and the whole result. Types and constants only:
@@ -277,15 +277,15 @@ function compare(runs, options) {
 }
 
 // EXTERNAL MODULE: ./lib/verify/metrics.js
-var metrics = __webpack_require__(5720);
-// EXTERNAL MODULE: ./node_modules/eventsource-parser/dist/parse.js + 1 modules
-var parse = __webpack_require__(6085);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(6752);
+var metrics = __webpack_require__(997);
+// EXTERNAL MODULE: ../../main/node_modules/eventsource-parser/dist/parse.js + 1 modules
+var parse = __webpack_require__(39);
+// EXTERNAL MODULE: ../../main/node_modules/undici/index.js
+var undici = __webpack_require__(4718);
 // EXTERNAL MODULE: ./lib/check/http.js
-var http = __webpack_require__(4894);
+var http = __webpack_require__(6447);
 // EXTERNAL MODULE: ./lib/runner/redact.js
-var redact = __webpack_require__(981);
+var redact = __webpack_require__(6866);
 ;// CONCATENATED MODULE: ./lib/compare/stream.js
 // Streaming chat requests for compare-modes: one request gives one Sample (time to first
 // token, end-to-end latency, token counts, cached prefix tokens, serving worker, or the
@@ -883,156 +883,6 @@ async function runComparison(http, switcher, o) {
             model: o.model,
         },
     });
-}
-
-
-/***/ }),
-
-/***/ 7078:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   H: () => (/* binding */ conclusionFor),
-/* harmony export */   _: () => (/* binding */ formatMs)
-/* harmony export */ });
-// The sentences a comparison states per mode: numbers in milliseconds and a conclusion that
-// never claims more than its label allows (compare/analysis.ts decides the label).
-function formatMs(ms) {
-    const abs = Math.abs(ms);
-    return `${abs < 100 ? Number(ms.toFixed(1)) : Math.round(ms)} ms`;
-}
-const signed = (ms) => (ms > 0 ? `+${formatMs(ms)}` : formatMs(ms));
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-function failedNote(s) {
-    return s.errors > 0 ? ` (${plural(s.errors, 'failed request')}, not in the numbers)` : '';
-}
-function conclusionFor(result, base, lowSampleModes, minSamples) {
-    if (result.baseline) {
-        return result.ttftP50 === undefined
-            ? `${result.mode} (baseline): no successful request${failedNote(result)}.`
-            : `${result.mode} (baseline): TTFT p50 ${formatMs(result.ttftP50)} over ${plural(result.samples, 'successful request')}${failedNote(result)}.`;
-    }
-    if (result.ttftP50 === undefined)
-        return `${result.mode}: no successful request${failedNote(result)}, nothing to compare.`;
-    if (base.ttftP50 === undefined)
-        return `${result.mode}: TTFT p50 ${formatMs(result.ttftP50)}; the baseline ${base.mode} has no successful request, nothing to compare.`;
-    const d = result.ttftDiff;
-    const numbers = `TTFT p50 ${formatMs(result.ttftP50)} vs ${formatMs(base.ttftP50)} for ${base.mode}`;
-    if (!d)
-        return `${result.mode}: smoke comparison: ${numbers}; too few successful samples for an interval, so no difference is shown.`;
-    const interval = `95% interval ${signed(d.low)} to ${signed(d.high)}`;
-    if (result.label === 'measured difference') {
-        const direction = d.diff < 0 ? 'lower' : 'higher';
-        return `${result.mode}: measured difference: median TTFT ${formatMs(Math.abs(d.diff))} ${direction} than ${base.mode} (difference ${signed(d.diff)}, ${interval}; ${result.samples} and ${base.samples} successful samples).`;
-    }
-    // Too few samples: the interval may exclude zero, but the rule does not let it count.
-    const reason = lowSampleModes.length > 0
-        ? `fewer than ${minSamples} successful samples in ${lowSampleModes.join(', ')}, so no difference is claimed`
-        : 'the interval includes zero, so no difference is shown';
-    return `${result.mode}: smoke comparison: ${numbers} (difference ${signed(d.diff)}, ${interval}); ${reason}.`;
-}
-
-
-/***/ }),
-
-/***/ 5720:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Uw: () => (/* binding */ readMetrics),
-/* harmony export */   pU: () => (/* binding */ delta)
-/* harmony export */ });
-/* unused harmony exports parseSamples, parseMetrics */
-// Reads the frontend's Prometheus /metrics and reduces it to what the evidence needs: the total
-// of each sample name over its label sets (histograms appear as their _count, _sum and _bucket
-// samples). Written here rather than taken from npm: the one standalone parser there
-// (parse-prometheus-text-format) merges all series of a labelled histogram into one and drops
-// their _count and _sum, which is exactly what Dynamo's router histograms are. The exposition
-// format's sample line is small: name, optional {labels} with escaped quoted values, value.
-const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
-const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/y;
-function unescapeLabel(value) {
-    return value.replace(/\\(.)/g, (_m, c) => (c === 'n' ? '\n' : c));
-}
-/** Parses the sample lines of the Prometheus text format; malformed lines are skipped. */
-function parseSamples(text) {
-    const samples = [];
-    for (const raw of text.split('\n')) {
-        const line = raw.trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const name = NAME.exec(line)?.[0];
-        if (!name)
-            continue;
-        let rest = line.slice(name.length);
-        const labels = {};
-        if (rest.startsWith('{')) {
-            const end = labelsEnd(rest);
-            if (end < 0)
-                continue;
-            const body = rest.slice(1, end);
-            LABEL.lastIndex = 0;
-            let match;
-            while (LABEL.lastIndex < body.length && (match = LABEL.exec(body)))
-                labels[match[1]] = unescapeLabel(match[2]);
-            rest = rest.slice(end + 1);
-        }
-        const token = rest.trim().split(/\s+/)[0];
-        const value = token === '+Inf' ? Infinity : token === '-Inf' ? -Infinity : Number(token);
-        if (token === undefined || token === '' || (Number.isNaN(value) && token !== 'NaN'))
-            continue;
-        samples.push({ name, labels, value });
-    }
-    return samples;
-}
-/** Index of the closing brace of a label set, skipping braces inside quoted values. */
-function labelsEnd(rest) {
-    let quoted = false;
-    for (let i = 1; i < rest.length; i++) {
-        const c = rest[i];
-        if (quoted && c === '\\')
-            i++;
-        else if (c === '"')
-            quoted = !quoted;
-        else if (c === '}' && !quoted)
-            return i;
-    }
-    return -1;
-}
-function parseMetrics(text) {
-    const totals = new Map();
-    for (const s of parseSamples(text)) {
-        if (Number.isFinite(s.value))
-            totals.set(s.name, (totals.get(s.name) ?? 0) + s.value);
-        else if (!totals.has(s.name))
-            totals.set(s.name, 0);
-    }
-    return totals;
-}
-async function readMetrics(http, baseUrl, headers, timeoutMs) {
-    try {
-        const response = await http.request({
-            method: 'GET',
-            url: `${baseUrl}/metrics`,
-            headers,
-            timeoutMs,
-            maxBytes: 16 * 1024 * 1024,
-        });
-        if (response.status !== 200)
-            return { ok: false, problem: `GET /metrics answered ${response.status}` };
-        const totals = parseMetrics(response.body);
-        if (totals.size === 0)
-            return { ok: false, problem: 'GET /metrics returned no Prometheus metrics' };
-        return { ok: true, text: response.body, totals };
-    }
-    catch (error) {
-        return { ok: false, problem: `GET /metrics failed: ${error.message}` };
-    }
-}
-function delta(before, after, name) {
-    if (!after.has(name))
-        return undefined;
-    return (after.get(name) ?? 0) - (before.get(name) ?? 0);
 }
 
 
