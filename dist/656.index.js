@@ -158,7 +158,7 @@ function releaseFromOutput(code, stdout, stderr, python) {
     if (code === 0 && (0,_catalogue_js__WEBPACK_IMPORTED_MODULE_4__/* .parseVersion */ .ot)(line))
         return (0,_capabilities_js__WEBPACK_IMPORTED_MODULE_3__/* .knownRelease */ .jx)(line, 'launch interpreter');
     if (/PackageNotFoundError/.test(stderr))
-        return (0,_capabilities_js__WEBPACK_IMPORTED_MODULE_3__/* .unknownRelease */ .Wv)(`\`${python}\` has no ai-dynamo package installed`);
+        return (0,_capabilities_js__WEBPACK_IMPORTED_MODULE_3__/* .unknownRelease */ .Wv)(`\`${python}\` has no ai-dynamo package installed`, true);
     return (0,_capabilities_js__WEBPACK_IMPORTED_MODULE_3__/* .unknownRelease */ .Wv)(`\`${python}\` did not report an ai-dynamo version (exit code ${code ?? 'none'})`);
 }
 async function askInterpreter(python, timeoutMs = _bounded_limits_js__WEBPACK_IMPORTED_MODULE_2__/* .VERSION_PROBE_TIMEOUT_MS */ .Zp) {
@@ -169,7 +169,7 @@ async function askInterpreter(python, timeoutMs = _bounded_limits_js__WEBPACK_IM
     });
     if (result.spawnError) {
         // Not found or not executable: the launch itself reports that as launch-failed.
-        return (0,_capabilities_js__WEBPACK_IMPORTED_MODULE_3__/* .unknownRelease */ .Wv)(`\`${python}\` could not be run (${result.spawnError.message.split('\n')[0]})`);
+        return (0,_capabilities_js__WEBPACK_IMPORTED_MODULE_3__/* .unknownRelease */ .Wv)(`\`${python}\` could not be run (${result.spawnError.message.split('\n')[0]})`, true);
     }
     if (result.timedOut)
         return (0,_capabilities_js__WEBPACK_IMPORTED_MODULE_3__/* .unknownRelease */ .Wv)(`\`${python}\` did not say which ai-dynamo it has within ${Math.round(timeoutMs / 100) / 10} s and was stopped`);

@@ -1,9 +1,20 @@
 // Builds the committed bundles: tsc (src → lib), then ncc (lib → dist). One bundle serves the
-// action's main and post steps (dist/index.js); the CLI has its own (dist/cli/index.js).
+// action's main and post steps (dist/index.js); the CLI has its own (dist/cli/main.js) behind a
+// small executable entry (dist/cli/index.js, from scripts/cli-entry.js) that checks the Node release.
 // Chunks loaded by dynamic import (the Kubernetes client) land beside each bundle and are
 // parsed only when a run needs them.
 import { execFileSync } from 'node:child_process';
-import { rmSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  rmSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  existsSync,
+} from 'node:fs';
 import { join } from 'node:path';
 
 const bin = (name) => join('node_modules', '.bin', name);
@@ -54,7 +65,12 @@ writeFileSync(
 );
 bundle('lib/cli.js', '.tmp/cli');
 mkdirSync('dist/cli', { recursive: true });
-for (const file of readdirSync('.tmp/cli')) renameSync(join('.tmp/cli', file), join('dist/cli', file));
+// The bundle becomes main.js (its chunks are loaded relative to it); index.js is the package bin:
+// a shebang, the run bit, and the Node check before anything of the bundle is parsed.
+for (const file of readdirSync('.tmp/cli'))
+  renameSync(join('.tmp/cli', file), join('dist/cli', file === 'index.js' ? 'main.js' : file));
 rmSync('.tmp/cli', { recursive: true, force: true });
+copyFileSync('scripts/cli-entry.js', 'dist/cli/index.js');
+chmodSync('dist/cli/index.js', 0o755);
 if (!existsSync('dist/package.json')) writeFileSync('dist/package.json', '{"type":"module"}\n');
 console.log('dist/ rebuilt');

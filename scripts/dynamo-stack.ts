@@ -4,7 +4,7 @@
 //                                [--speedup-ratio R] [--port P] [--discovery-dir DIR]
 //
 // Prints ONE JSON line on stdout once ready:
-//   {"discoveryDir":"/tmp/dynamo-disc-…","env":{"DYN_FILE_KV":"…",…},"frontendArgs":["--discovery-backend","file"],
+//   {"discoveryDir":"<temp dir>/dynamo-disc-…","env":{"DYN_FILE_KV":"…",…},"frontendArgs":["--discovery-backend","file"],
 //    "url":"http://127.0.0.1:PORT"|null,"model":"tiny-model","workers":[{"instanceId":"…","hex":"…"}],
 //    "pids":{"workers":N,"frontend":N|null}}
 // then runs until SIGINT/SIGTERM (or until a child dies), stops everything and exits.

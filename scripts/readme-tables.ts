@@ -38,8 +38,13 @@ export function releasesTable(root = path.resolve(import.meta.dirname, '..')): s
         : r.modeEnvUnknownValue === 'round-robin'
           ? 'falls back to round-robin'
           : 'unknown';
+    const trtllm = `\`${r.trtllmKvEvents.flagOn}\` / \`${r.trtllmKvEvents.env}\`${r.trtllmKvEvents.deprecated ? ` (also \`${r.trtllmKvEvents.deprecated.flagOn}\`)` : ''}`;
+    const workersMode = r.workerRouterAdvertisement
+      ? 'advertised and honoured: refused when it differs (`workers-pin-mode`)'
+      : 'not advertised';
     const does = [
       missing.length ? `refuses ${missing.join(', ')} before launch or write (\`unsupported-mode\`)` : '',
+      r.modelReadyGauge ? `waits for \`${r.modelReadyGauge}\` 1 before the chat` : '',
       r.loadAware ? '' : 'refuses `--load-aware` in `frontend-args`',
       r.policyConfig ? '' : 'refuses `--router-policy-config` in `frontend-args`',
       r.directHeader === 'x-dynamo-worker-instance-id'
@@ -48,11 +53,11 @@ export function releasesTable(root = path.resolve(import.meta.dirname, '..')): s
     ]
       .filter(Boolean)
       .join('; ');
-    return `| ${r.series}.x (read: ${r.checked.join(', ')}) | ${cell(does || 'applies and checks every mode')} | ${modes} | ${events} | ${pins || 'none'} | ${cell(planes)} | ${r.directHeader ? `\`${r.directHeader}\`` : 'none'} | ${unknownMode} | \`${r.metrics.routerOverheadPrefix}*\` |`;
+    return `| ${r.series}.x (read: ${r.checked.join(', ')}) | ${cell(does || 'applies and checks every mode')} | ${modes} | ${events} | ${pins || 'none'} | ${trtllm} | ${workersMode} | ${cell(planes)} | ${r.directHeader ? `\`${r.directHeader}\`` : 'none'} | ${unknownMode} | \`${r.metrics.routerOverheadPrefix}*\` |`;
   });
   return [
-    '| series | what the action does | router modes | KV events off (flag / env) | other routing pins | event plane default | direct-mode header | unknown `DYN_ROUTER_MODE` | router overhead metrics |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    "| series | what the action does | router modes | KV events off (flag / env) | other routing pins | TensorRT-LLM workers publish KV events (flag / env) | a worker's own `--router-mode` / `DYN_ROUTER_MODE` | event plane default | direct-mode header | unknown `DYN_ROUTER_MODE` | router overhead metrics |",
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }
@@ -68,6 +73,9 @@ interface ReleaseRow {
   metrics: { routerOverheadPrefix: string };
   discovery: { eventPlaneDefault?: string; needsNats: boolean };
   directHeader: string | null;
+  trtllmKvEvents: { flagOn: string; env: string; deprecated: { flagOn: string } | null };
+  workerRouterAdvertisement: boolean;
+  modelReadyGauge: string | null;
 }
 
 export function readmeTables(root = path.resolve(import.meta.dirname, '..')): {

@@ -12,6 +12,7 @@ import { actionInputs, parseSettings, DEFAULT_BASE_URL, type Settings } from './
 import { bannerLine, dryRunLines, passWarning } from './report/log-lines.js';
 import { VERSION } from './version.js';
 import { openTarget } from './targets/open.js';
+import { clusterConfigured } from './targets/cluster-configured.js';
 import { stopFrontend } from './targets/launch.js';
 import { LAUNCH_STATE, launchRecordText, parseLaunchRecord } from './targets/launch-record.js';
 import type { ActionRunner } from './runner/actions.js';
@@ -76,7 +77,7 @@ export async function runAction(runner: ActionRunner): Promise<void> {
   let settings: Settings;
   try {
     settings = await log.group('Settings', async () => {
-      const parsed = parseSettings(inputs);
+      const parsed = parseSettings(inputs, { clusterConfigured: clusterConfigured() });
       // The first line: the version and the inputs in effect (the key only as ***).
       log.info(bannerLine(parsed, VERSION));
       return parsed;

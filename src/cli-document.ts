@@ -32,7 +32,7 @@ const FLAG_OF: Record<string, string> = {
   'max-tokens': '--max-tokens',
   'skip-chat': '--skip-chat',
   retries: '--retries',
-  'retry-delay': '--retry-sleep',
+  'retry-delay': '--retry-delay',
   timeout: '--timeout',
   'api-key': '--api-key',
   mode: '--mode',
@@ -55,6 +55,10 @@ export function cliWording(text: string): string {
       .replace(
         /Use `launch: true` or a Kubernetes target to apply it\./,
         'Use the GitHub Action (`launch: true` or a Kubernetes target) to apply it.',
+      )
+      .replace(
+        /Use a Kubernetes target \(`namespace` and `deployment`, or `recipe`\) to apply it\./,
+        'Use the GitHub Action with a Kubernetes target to apply it.',
       )
   );
 }

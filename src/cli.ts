@@ -5,10 +5,10 @@
 
 import { parseArgs } from 'node:util';
 import { httpClient } from './check/http.js';
-import { cliDocument, cliVerdict, cliWording, EXIT, exitCodeFor } from './cli-document.js';
+import { cliDocument, cliVerdict, EXIT, exitCodeFor } from './cli-document.js';
 import { cliPrinter, jsonDocument } from './runner/print.js';
 import { secrets } from './runner/redact.js';
-import { toFailure } from './failures.js';
+import { RunFailure, toFailure } from './failures.js';
 import { exitAfterGrace } from './bounded/exit-watchdog.js';
 import { inputFailureContract } from './fold.js';
 import { installLastResort, rescueContract } from './last-resort.js';
@@ -33,14 +33,14 @@ With --mode, also proves the frontend runs that router mode (metrics around the 
   --max-tokens N      max tokens of the reply (default ${DEFAULTS.maxTokens})
   --skip-chat         only check /v1/models
   --retries N         attempts per check (default ${DEFAULTS.retries})
-  --retry-sleep S     seconds before the first retry, doubling after (default ${DEFAULTS.retryDelay})
+  --retry-delay S     seconds before the first retry, doubling after (default ${DEFAULTS.retryDelay})
   --timeout S         seconds per request (default ${DEFAULTS.timeout})
   --api-key KEY       bearer token (default: $DYNAMO_API_KEY; prefer the variable, argv is visible)
   -v, --verbose       also print progress lines on stderr (default: only the verdict line)
   -V, --version       print the version
   -h, --help          this text
 
-Prints a JSON document on stdout and one verdict line on stderr.
+Prints a JSON document on stdout and one verdict line on stderr. Needs Node 24 or later.
 Exit codes: 0 ok, 1 usage error, 2 /v1/models never answered 200, 3 no model discovered,
 4 the chat request failed or was invalid, 5 the frontend runs another mode than --mode.`;
 
@@ -70,6 +70,18 @@ installLastResort(async (error) => {
   process.exitCode = report(contract);
 });
 
+/**
+ * A usage error: the same JSON document as any run (stdout) and one line on stderr, naming the
+ * flag and how to see the others, never the whole help text.
+ */
+function usageError(failure: RunFailure, baseUrl: string): number {
+  printed = true;
+  const doc = cliDocument(inputFailureContract(failure, baseUrl), VERSION);
+  process.stdout.write(`${jsonDocument(doc)}\n`);
+  stderr.say(`dynamo-router-check: ${doc.failure?.message ?? ''} Next: ${doc.failure?.next ?? ''}`);
+  return EXIT.usage;
+}
+
 async function main(argv: string[]): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -84,6 +96,8 @@ async function main(argv: string[]): Promise<number> {
         'max-tokens': { type: 'string' },
         'skip-chat': { type: 'boolean' },
         retries: { type: 'string' },
+        'retry-delay': { type: 'string' },
+        // The earlier name of --retry-delay, still accepted.
         'retry-sleep': { type: 'string' },
         timeout: { type: 'string' },
         'api-key': { type: 'string' },
@@ -95,8 +109,14 @@ async function main(argv: string[]): Promise<number> {
       },
     }));
   } catch (error) {
-    stderr.say(`dynamo-router-check: ${(error as Error).message}\n\n${USAGE}`);
-    return EXIT.usage;
+    return usageError(
+      new RunFailure(
+        'bad-input',
+        (error as Error).message.replace(/\.?$/, '.'),
+        'run `dynamo-router-check --help` for the options',
+      ),
+      DEFAULT_BASE_URL,
+    );
   }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
@@ -113,7 +133,8 @@ async function main(argv: string[]): Promise<number> {
     'max-tokens': (values['max-tokens'] as string | undefined) ?? '',
     'skip-chat': values['skip-chat'] ? 'true' : 'false',
     retries: (values.retries as string | undefined) ?? '',
-    'retry-delay': (values['retry-sleep'] as string | undefined) ?? '',
+    'retry-delay':
+      (values['retry-delay'] as string | undefined) ?? (values['retry-sleep'] as string | undefined) ?? '',
     timeout: (values.timeout as string | undefined) ?? '',
     'api-key': (values['api-key'] as string | undefined) ?? process.env.DYNAMO_API_KEY ?? '',
     mode: (values.mode as string | undefined) ?? '',
@@ -122,13 +143,19 @@ async function main(argv: string[]): Promise<number> {
   let settings;
   try {
     const parsed = parseSettings((name) => (flags[name] ?? '').trim());
+    // The mode is proven from what the router did with the chat request: without one, nothing is.
+    if (parsed.mode && parsed.skipChat)
+      throw new RunFailure(
+        'bad-input',
+        `Flags \`--skip-chat\` and \`--mode ${parsed.mode}\` together check nothing about the mode: its evidence comes from the chat request --skip-chat leaves out.`,
+        'drop `--skip-chat` to check the mode, or drop `--mode` to check only /v1/models',
+      );
     // Without --mode the CLI stays a drop-in for the two-request smoke script; with it, it gathers
     // the same evidence as the action's URL path.
     settings = { ...parsed, verify: parsed.mode !== undefined };
   } catch (error) {
-    // Same validation as the action; name the flag, not the input.
-    stderr.say(`dynamo-router-check: ${cliWording(toFailure(error).message)}`);
-    return EXIT.usage;
+    // Same validation as the action; cliDocument names the flag, not the input.
+    return usageError(toFailure(error), flags['base-url']);
   }
   // A server can echo the key back into an error body: nothing printed may carry it.
   if (settings.apiKey) secrets.add(settings.apiKey);

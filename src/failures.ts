@@ -19,6 +19,7 @@ export const FAILURE_CODES = [
   'rejected-by-cluster',
   'not-found',
   'args-pin-mode',
+  'workers-pin-mode',
   'unsupported-mode',
   'conflict',
   'rollout-timeout',
@@ -43,7 +44,7 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   },
   'frontend-unreachable': {
     cause: 'nothing answered at the frontend URL (connection refused, reset or timed out)',
-    next: 'check the URL and port; on Kubernetes re-forward and check the service name matches the recipe (`<dgd-name>-<frontend component, lower case>`, e.g. `<dgd-name>-frontend`)',
+    next: 'check the URL and port; on Kubernetes re-forward and check the Service name: the operator names it `<dgd-name>-<frontend component>` in lower case with dots as dashes (DGD `qwen3-0.6b` → `qwen3-0-6b-frontend`)',
   },
   unauthorized: {
     cause: 'the frontend rejected the request (401/403)',
@@ -55,7 +56,7 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   },
   'no-models': {
     cause: 'the frontend is up but lists no model: no worker registered with it',
-    next: 'check the worker pods are Ready and use the same discovery backend as the frontend; raise `retries` if workers register slowly',
+    next: 'check the workers are running (on Kubernetes: their pods are Ready) and use the same discovery backend as the frontend; raise `retries` if workers register slowly',
   },
   'chat-error': {
     cause: 'the chat completion request failed',
@@ -97,11 +98,16 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   },
   'not-found': {
     cause: 'a namespace, deployment, service or pod the run needs does not exist',
-    next: 'check the names; the operator names the frontend Service `<dgd-name>-<frontend component, lower case>`, usually `<dgd-name>-frontend`',
+    next: 'check the names; the operator names the frontend Service `<dgd-name>-<frontend component>` in lower case with dots as dashes, usually `<dgd-name>-frontend`',
   },
   'args-pin-mode': {
     cause: "the frontend's command line pins the router mode, so an env patch would have no effect",
     next: 'remove the argument named in the message from the frontend args (or change it there)',
+  },
+  'workers-pin-mode': {
+    cause:
+      'the workers advertise another router mode (DYN_ROUTER_MODE or --router-mode on them, often from the graph-level env), and Dynamo 1.5+ routes a worker set in the mode its workers advertise; nothing was written',
+    next: 'remove the setting named in the message from the workers (set the mode on the frontend component only), or ask for the mode they advertise',
   },
   'unsupported-mode': {
     cause:
@@ -127,7 +133,7 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   },
   'mode-not-applied': {
     cause: 'the frontend does not run in the requested router mode',
-    next: 'check that nothing pins the mode (container args) and that this Dynamo release honours DYN_ROUTER_MODE',
+    next: "check what pins the mode: the frontend's flags (they beat DYN_ROUTER_MODE), workers that advertise their own mode (Dynamo 1.5+: --router-mode or DYN_ROUTER_MODE on the workers), or a release that ignores the env",
   },
   'compare-failed': {
     cause: 'the mode comparison could not complete',

@@ -5,7 +5,7 @@
 
 import type { SmokeResult } from './check/smoke.js';
 import type { CompareOutcome } from './compare/compare-step.js';
-import { toFailure, type RunFailure } from './failures.js';
+import { FAILURE_GUIDE, toFailure, type RunFailure } from './failures.js';
 import { displayCommand, type Plan } from './plan.js';
 import { describeRelease } from './releases/capabilities.js';
 import { failureOf, type Contract } from './report/contract.js';
@@ -113,8 +113,20 @@ export function foldSmoke(contract: Contract, smoke: SmokeResult): void {
     contract.result = 'pass';
     contract.failure = undefined;
   } else if (smoke.failure) {
-    contract.failure = failureOf(smoke.failure.code, smoke.failure.message, smoke.failure.hint);
+    const generic = smoke.failure.hint === FAILURE_GUIDE[smoke.failure.code].next;
+    const hint =
+      smoke.failure.code === 'no-models' && generic ? noModelsNext(contract.target) : smoke.failure.hint;
+    contract.failure = failureOf(smoke.failure.code, smoke.failure.message, hint);
   }
+}
+
+/** Where the workers a frontend lists nothing from are, in the terms of the run's target. */
+function noModelsNext(target: Contract['target']): string {
+  if (target === 'kubernetes')
+    return 'check the worker pods are Ready and use the same discovery backend as the frontend; raise `retries` if workers register slowly';
+  if (target === 'launch')
+    return "check the workers on this runner are running and registered with the launched frontend's discovery backend (e.g. `--discovery-backend file` in `frontend-args`, with the workers' DYN_FILE_KV); raise `retries` if they register slowly";
+  return 'check the workers behind that frontend are running and registered with its discovery backend; raise `retries` if they register slowly';
 }
 
 export function foldVerification(contract: Contract, outcome: VerifyOutcome): void {

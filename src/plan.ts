@@ -113,8 +113,12 @@ export function makePlan(settings: Settings): Plan {
       expectedMode = undefined;
       command = frontendCommand('python3', requestedMode, kv.approximateKv, baseUrl, []);
       modeReason = `requested by the \`mode\` input; a frontend reached by URL is not restarted by this action: the run checks that it already runs ${requestedMode} (start it with the command shown)`;
+      // `launch: true` takes only a loopback base-url: advise it only where the input allows it.
+      const apply = isLoopbackHost(new URL(baseUrl).hostname)
+        ? 'Use `launch: true` or a Kubernetes target to apply it.'
+        : 'Use a Kubernetes target (`namespace` and `deployment`, or `recipe`) to apply it.';
       limitations.push(
-        `The frontend at ${baseUrl} was not started by this run, so the ${requestedMode} mode was not applied here, only checked. Use \`launch: true\` or a Kubernetes target to apply it.`,
+        `The frontend at ${baseUrl} was not started by this run, so the ${requestedMode} mode was not applied here, only checked. ${apply}`,
       );
     } else {
       modeReason = "no mode requested: the frontend's current mode is left alone (check only)";
@@ -134,7 +138,7 @@ export function makePlan(settings: Settings): Plan {
   }
   if (effective === 'kv' && settings.kvEvents === 'auto' && target !== 'kubernetes') {
     limitations.push(
-      'KV events were not confirmed: kv mode expects the workers to publish KV cache events (vLLM/SGLang need --kv-events-config, TensorRT-LLM --publish-events-and-metrics; mocker workers publish by default). If they do not, the router silently routes on load alone: set `kv-events: false` for approximate mode.',
+      'KV events were not confirmed: kv mode expects the workers to publish KV cache events (vLLM/SGLang need --kv-events-config, TensorRT-LLM --publish-kv-events, before Dynamo 1.3 --publish-events-and-metrics; mocker workers publish by default). If they do not, the router silently routes on load alone: set `kv-events: false` for approximate mode.',
     );
   }
   if (effective === 'direct') {

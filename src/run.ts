@@ -33,6 +33,7 @@ import type { AfterFailure, Logger, Reached, RunEffects, TargetSession } from '.
 import type { Settings } from './settings.js';
 import { preflightLaunch } from './targets/launch-preflight.js';
 import type { EvidenceWindow } from './verify/gather.js';
+import type { MetricsRead } from './verify/metrics.js';
 import { verifyInEffect } from './verify/verify-step.js';
 
 /** `step`, run inside a log group when called. */
@@ -107,12 +108,20 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
     // The evidence window opens once the frontend answered and before the smoke chat, so that
     // chat is itself the evidence; a dead frontend costs nothing extra.
     let window: EvidenceWindow | undefined;
-    const openWindow = async (): Promise<void> => {
+    // It starts from the scrape the smoke check just read for the model's readiness.
+    const openWindow = async (metrics: MetricsRead): Promise<void> => {
       const { openEvidenceWindow } = await import('./verify/gather.js');
       const auth: Record<string, string> = settings.apiKey
         ? { Authorization: `Bearer ${settings.apiKey}` }
         : {};
-      window = await openEvidenceWindow(effects.http, opened.baseUrl, auth, settings.timeoutMs, opened.logs);
+      window = await openEvidenceWindow(
+        effects.http,
+        opened.baseUrl,
+        auth,
+        settings.timeoutMs,
+        opened.logs,
+        metrics,
+      );
     };
     const smoke = await grouped(log, 'Smoke check', smokeCheck)(
       effects.http,

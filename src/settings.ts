@@ -8,6 +8,11 @@ import { splitArgs } from './args.js';
 export type KvEventsSetting = 'auto' | 'true' | 'false';
 
 export interface KubernetesSettings {
+  /**
+   * No target was named, but a cluster is configured: the kubeconfig context's namespace and its
+   * one DynamoGraphDeployment (resolve.ts), never a silent try of the default URL.
+   */
+  implicit?: boolean;
   namespace?: string;
   deployment?: string;
   service?: string;
@@ -224,7 +229,13 @@ export function isLoopbackHost(hostname: string): boolean {
   );
 }
 
-export function parseSettings(get: InputSource): Settings {
+/** Facts about the machine that decide what an input left empty means (the action asks them). */
+export interface Environment {
+  /** A kubeconfig or in-cluster credentials exist (targets/cluster-configured.ts). */
+  clusterConfigured?: boolean;
+}
+
+export function parseSettings(get: InputSource, environment: Environment = {}): Settings {
   const mode = parseMode('mode', get('mode'));
   const kvEvents = parseKvEvents(get('kv-events'));
   const baseUrl = parseBaseUrl('base-url', get('base-url'));
@@ -257,7 +268,8 @@ export function parseSettings(get: InputSource): Settings {
     );
   }
 
-  const kubernetes = parseKubernetes(get);
+  // With a cluster configured and nothing named, the cluster is the target (not the default URL).
+  const kubernetes = parseKubernetes(get, Boolean(environment.clusterConfigured && !launch && !baseUrl));
   if (launch && kubernetes) {
     throw badInput(
       'launch',
@@ -327,7 +339,7 @@ export function parseSettings(get: InputSource): Settings {
   };
 }
 
-function parseKubernetes(get: InputSource): KubernetesSettings | undefined {
+function parseKubernetes(get: InputSource, implicit: boolean): KubernetesSettings | undefined {
   const namespace = parseName(
     'namespace',
     get('namespace'),
@@ -359,7 +371,8 @@ function parseKubernetes(get: InputSource): KubernetesSettings | undefined {
       max: 7200,
       integer: false,
     }) * 1000;
-  if (!namespace && !deployment && !service && !recipe) {
+  const named = Boolean(namespace || deployment || service || recipe);
+  if (!named && !implicit) {
     for (const [input, on] of [
       ['write-recipe', writeRecipe],
       ['dry-run', dryRun],
@@ -376,7 +389,17 @@ function parseKubernetes(get: InputSource): KubernetesSettings | undefined {
   }
   if (writeRecipe && !recipe)
     throw badInput('write-recipe', 'true', '`false` unless `recipe` names the deploy.yaml to update');
-  return { namespace, deployment, service, recipe, writeRecipe, dryRun, rolloutTimeoutMs, rollbackOnFailure };
+  return {
+    ...(named ? {} : { implicit: true }),
+    namespace,
+    deployment,
+    service,
+    recipe,
+    writeRecipe,
+    dryRun,
+    rolloutTimeoutMs,
+    rollbackOnFailure,
+  };
 }
 
 function parseCompare(get: InputSource, canSwitch: boolean): CompareInputs | undefined {
@@ -396,10 +419,21 @@ function parseCompare(get: InputSource, canSwitch: boolean): CompareInputs | und
     if (stray) throw badInput(stray, get(stray), 'empty unless `compare-modes` lists the modes to compare');
     return undefined;
   }
-  const modes = raw
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map((m) => parseMode('compare-modes', m) as RouterMode);
+  const listed = raw.split(/[\s,]+/).filter(Boolean);
+  const modes = listed.map((m) => {
+    try {
+      return parseMode('compare-modes', m) as RouterMode;
+    } catch (error) {
+      // The advice must be a value the input accepts: the whole list, the one mode corrected.
+      const near = nearestMode(m);
+      const fixed = near ? listed.map((x) => (x === m ? near : x)).join(',') : undefined;
+      throw new RunFailure(
+        'bad-input',
+        (error as RunFailure).message,
+        fixed ? `set \`compare-modes: ${fixed}\`` : 'fix `compare-modes`',
+      );
+    }
+  });
   const duplicate = modes.find((m, i) => modes.indexOf(m) !== i);
   if (duplicate) throw badInput('compare-modes', raw, `each mode once (${duplicate} is listed twice)`);
   if (modes.length < 2)

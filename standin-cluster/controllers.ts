@@ -225,6 +225,15 @@ export function componentResourceName(dgd: AnyObj, comp: string): string {
   return `${dgd.metadata.name}-${comp.toLowerCase()}`;
 }
 
+/**
+ * NormalizeKubeResourceName (deploy/operator/internal/dynamo/graph.go): Service names must be
+ * DNS-1035 labels, so GenerateComponentService lower-cases the name and turns dots into dashes
+ * (DGD `qwen3-0.6b` → Service `qwen3-0-6b-frontend`).
+ */
+export function normalizeKubeResourceName(name: string): string {
+  return name.replace(/\./g, '-').toLowerCase();
+}
+
 function componentLabels(dgd: AnyObj, c: Component): Record<string, string> {
   const l: Record<string, string> = {
     'nvidia.com/selector': componentResourceName(dgd, c.name),
@@ -788,7 +797,7 @@ export class ControllerManager {
       }
       // Under Grove the DGD controller makes the frontend Service; otherwise the DCD controller does.
       if (grove && c.type === 'frontend') {
-        const svcName = componentResourceName(dgd, c.name);
+        const svcName = normalizeKubeResourceName(componentResourceName(dgd, c.name));
         const desiredSvc: AnyObj = {
           apiVersion: 'v1',
           kind: 'Service',
@@ -952,7 +961,7 @@ export class ControllerManager {
       this.store.update(DEPLOY, next);
     }
     if (c.type === 'frontend') {
-      const svcName = name.replace(/\./g, '-');
+      const svcName = normalizeKubeResourceName(name);
       const desiredSvc: AnyObj = {
         apiVersion: 'v1',
         kind: 'Service',

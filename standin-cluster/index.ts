@@ -40,7 +40,7 @@ export interface ClusterOptions {
   rbac?: RbacConfig | DenyRule[];
   /** The Kubernetes version to pretend to be (default v1.32.0-standin); decides port-forward verbs. */
   kubernetesVersion?: string;
-  /** Interpreter for `python`/`python3` containers. Default: `.venv-dynamo/bin/python`, else /tmp/venvtest/.venv/bin/python, else python3. */
+  /** Interpreter for `python`/`python3` containers. Default: $STANDIN_PYTHON, else `.venv-dynamo/bin/python`, else python3. */
   python?: string;
   /** Local model dir substituted for hub model ids. Default: `.dynamo/tiny-model` if it exists. */
   tinyModelDir?: string;
@@ -129,11 +129,7 @@ export interface Cluster {
 }
 
 function defaultPython(): string {
-  const candidates = [
-    process.env.STANDIN_PYTHON,
-    join(REPO_ROOT, '.venv-dynamo/bin/python'),
-    '/tmp/venvtest/.venv/bin/python',
-  ];
+  const candidates = [process.env.STANDIN_PYTHON, join(REPO_ROOT, '.venv-dynamo/bin/python')];
   for (const c of candidates) if (c && existsSync(c)) return c;
   return 'python3';
 }

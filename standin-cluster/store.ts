@@ -68,6 +68,7 @@ export function conflict(rt: ResourceType, name: string): ApiError {
 }
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS1035_RE = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const RAND_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 export function randSuffix(n = 5): string {
@@ -211,6 +212,18 @@ export class Store {
           causes: [{ reason: 'FieldValueInvalid', message: msg, field: 'metadata.name' }],
         },
       );
+    }
+    // Services are DNS-1035 labels (k8s.io/kubernetes pkg/apis/core/validation:
+    // ValidateServiceName = apimachineryvalidation.NameIsDNS1035Label): no dots, a letter first.
+    if (rt.kind === 'Service' && rt.group === '' && (!DNS1035_RE.test(name) || name.length > 63)) {
+      const msg =
+        name.length > 63
+          ? `Invalid value: "${name}": must be no more than 63 characters`
+          : `Invalid value: "${name}": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`;
+      throw new ApiError(422, 'Invalid', `Service "${name}" is invalid: metadata.name: ${msg}`, {
+        ...details(rt, name),
+        causes: [{ reason: 'FieldValueInvalid', message: msg, field: 'metadata.name' }],
+      });
     }
     if (rt.namespaced) {
       if (!ns)

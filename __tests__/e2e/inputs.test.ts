@@ -76,6 +76,8 @@ interface InputCase {
   allowed: RegExp;
   /** For modes: the suggested nearest valid mode. */
   suggest?: string;
+  /** The value the advice sets, when it is not the suggested mode alone (a list input). */
+  advice?: string;
   /** Text that must not be echoed anywhere (credentials). */
   secret?: string;
   label?: string;
@@ -166,13 +168,21 @@ function cases(): InputCase[] {
 
   // Recipe files: missing, a directory, not YAML, no DGD, several DGDs, empty.
   const recipeAllowed = /exactly one DynamoGraphDeployment/;
-  for (const name of ['missing.yaml', '.', 'not-yaml.yaml', 'no-dgd.yaml', 'two-dgds.yaml', 'empty.yaml'])
+  for (const name of ['missing.yaml', '.', 'no-dgd.yaml', 'two-dgds.yaml', 'empty.yaml'])
     c.push({
       input: 'recipe',
       label: `recipe ${name}`,
       inputs: { recipe: `@${name}` },
       allowed: recipeAllowed,
     });
+  // Broken YAML: the advice names the line at fault, not "point recipe at a deploy.yaml".
+  c.push({
+    input: 'recipe',
+    label: 'recipe not-yaml.yaml',
+    inputs: { recipe: '@not-yaml.yaml' },
+    allowed:
+      /not valid YAML: .* \(the line: kind: \[DynamoGraphDeployment\) Next step: fix the YAML of `recipe` \(\S+not-yaml\.yaml\) at line 2, column 8, then run again/,
+  });
 
   // Free text with control characters.
   c.push({ input: 'model', inputs: { model: 'tiny\u0007model' }, allowed: /printable text/ });
@@ -257,6 +267,8 @@ function cases(): InputCase[] {
       inputs: { ...launch, 'compare-modes': 'round-robin,KV' },
       allowed: /allowed:/,
       suggest: 'kv',
+      // The advice must pass this same validation: the whole list, the one mode corrected.
+      advice: 'round-robin,kv',
     });
     c.push({
       input: 'compare-modes',
@@ -353,7 +365,7 @@ describe('hostile and mistaken input (bundled action)', () => {
       expect(annotation).toMatch(new RegExp(`Next step: .*\`${escapeRe(c.input)}`));
       if (c.suggest) {
         expect(annotation).toContain(`did you mean \`${c.suggest}\`?`);
-        expect(annotation).toContain(`set \`${c.input}: ${c.suggest}\``);
+        expect(annotation).toContain(`set \`${c.input}: ${c.advice ?? c.suggest}\``);
       }
       expect(run.summary).toContain('bad-input');
       // Contacted nothing: neither the frontend URL nor the kubeconfig's API server.

@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { ACTION, cleanup, parseFileCommands, ROOT, runAction, runCli, runPost } from '../support/action.ts';
+import { ACTION, cleanup, parseFileCommands, ROOT, runAction, runPost } from '../support/action.ts';
 import { startCluster, type Cluster } from '../../standin-cluster/index.ts';
 import {
   baseEnv,
@@ -24,6 +24,25 @@ import { dynamoSuite } from '../support/dynamo-suite.ts';
 import type { AnyObj } from '../support/k8s-objects.ts';
 
 const execFileAsync = promisify(execFile);
+
+/** A command as a shell would start it (PATH lookup), bounded; stdout and stderr kept apart. */
+async function runCommand(
+  file: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string> },
+): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, NODE_OPTIONS: undefined, ...options.env }))
+    if (v !== undefined) env[k] = v;
+  return execFileAsync(file, args, { cwd: options.cwd, env, timeout: 120_000 }).then(
+    ({ stdout, stderr }) => ({ exitCode: 0, stdout, stderr }),
+    (error: { code?: number; stdout?: string; stderr?: string }) => ({
+      exitCode: typeof error.code === 'number' ? error.code : null,
+      stdout: error.stdout ?? '',
+      stderr: error.stderr ?? '',
+    }),
+  );
+}
 const README = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
 const FIXTURE = path.join(ROOT, '__tests__/fixtures/k8s/mocker-agg.v1alpha1.yaml');
 const PINNED = /^OWNER\/dynamo-router-starter@/;
@@ -322,14 +341,20 @@ describeDynamo('local journeys on a real Dynamo', () => {
 
   it('the CLI: the README command proves the mode of a running frontend', async () => {
     const command = example('The command-line tool', 'sh').split('#')[0].trim().split(/\s+/);
-    expect(command.slice(0, 2)).toEqual(['node', 'dist/cli/index.js']);
+    expect(command.slice(0, 2)).toEqual(['npx', 'dynamo-router-check']);
     const workers = await startWorkers({ workers: 2, speedupRatio: 10 });
     try {
       const frontend = await startFrontend({ discoveryDir: workers.discoveryDir, mode: 'kv' });
       try {
         await waitForModels(frontend.url, 60_000);
         const args = command.slice(2).map((a) => (a === 'http://127.0.0.1:8000' ? frontend.url : a));
-        const run = await runCli(args);
+        // As a reader runs it: npx in the clone, with the project's Node 24 first on PATH.
+        const run = await runCommand(command[0], [command[1], ...args], {
+          cwd: ROOT,
+          env: {
+            PATH: `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH ?? ''}`,
+          },
+        });
         expect(run.exitCode).toBe(0);
         expect(run.stderr.trimEnd().split('\n')).toEqual([
           expect.stringMatching(/^PASS kv \(verified\) at /),

@@ -131,7 +131,7 @@ describe('the bundled post step with a forged state', () => {
   it('a foreign pid with a well-formed record is left alone, with a warning', async () => {
     const pid = bystander.pid as number;
     const run = await post(
-      JSON.stringify({ pid, startTime: '1', token: 'ab'.repeat(16), logPath: '/tmp/x.log' }),
+      JSON.stringify({ pid, startTime: '1', token: 'ab'.repeat(16), logPath: '/var/log/dynamo/x.log' }),
     );
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(

@@ -24,7 +24,7 @@ describe('CLI wording', () => {
       'check `--model`: "x" must be one of the listed models',
     ],
     ['pass the key in the `api-key` input (from a secret)', 'pass the key in `--api-key` (from a secret)'],
-    ['Input `retry-delay` has "x"; allowed: a number.', 'Flag `--retry-sleep` has "x"; allowed: a number.'],
+    ['Input `retry-delay` has "x"; allowed: a number.', 'Flag `--retry-delay` has "x"; allowed: a number.'],
     ['raise `retries` if workers register slowly', 'raise `--retries` if workers register slowly'],
     ['set `kv-events: false` for approximate mode', 'set `--kv-events false` for approximate mode'],
     ['the `service` input', 'the `service` input'],

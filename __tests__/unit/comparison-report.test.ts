@@ -115,3 +115,22 @@ describe('renderComparison and comparisonText', () => {
     expect(text).not.toMatch(/faster|slower/);
   });
 });
+
+describe('the comparison header states the prefix length as the next command does', () => {
+  it('words, and the tokens the frontend counted for them when the run measured any', () => {
+    const runs: ModeRun[] = ['round-robin', 'kv'].map((mode) => ({ mode, samples: samples(10, 100) }));
+    const measured = compare(runs, {
+      seed: 1,
+      settings: { requests: 10, prefixGroups: 4, prefixTokens: 512 },
+    });
+    // promptTokens 10 per sample: 10 × 512 / (512 + 8) ≈ 10 tokens of prefix, as tokenLengths says.
+    expect(renderComparisonHtml(measured)).toContain(
+      '4 shared prefixes, of 512 words (about 10 tokens as the frontend counted them)',
+    );
+    const none = compare(
+      runs.map((r) => ({ ...r, samples: r.samples.map((x) => ({ ...x, promptTokens: 0 })) })),
+      { seed: 1, settings: { requests: 10, prefixGroups: 4, prefixTokens: 512 } },
+    );
+    expect(renderComparisonHtml(none)).toContain('4 shared prefixes, of about 512 tokens');
+  });
+});

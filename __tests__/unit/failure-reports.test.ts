@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { HttpError, type HttpClient, type HttpResponse } from '../../src/check/http.js';
 import { RunFailure, FAILURE_CODES, type FailureCode } from '../../src/failures.js';
 import type { TargetKind } from '../../src/plan.js';
+import { knownRelease, unknownRelease } from '../../src/releases/capabilities.js';
 import { renderSummary, verdictText } from '../../src/report/summary.js';
 import { runRouterCheck } from '../../src/run.js';
 import type { TargetSession } from '../../src/session.js';
@@ -92,6 +93,8 @@ async function report(target: TargetKind, code: FailureCode, phase: 'target' | '
   const contract = await runRouterCheck(settings, {
     http,
     log: { info: () => undefined, warning: () => undefined, group: (_title, body) => body() },
+    // The launch interpreter as a runner with ai-dynamo has it (the machine's python3 may lack it).
+    askRelease: async () => knownRelease('1.6.1', 'launch interpreter'),
     openTarget: async (_s, plan) => {
       if (phase === 'target') throw new RunFailure(code, MESSAGES[code] ?? `A ${code} failure.`);
       if (target === 'kubernetes') return kubernetesSession();
@@ -167,6 +170,31 @@ describe('failure reports point at the cause', () => {
     );
     expect(contract.failure?.message).toMatch(/last exit code 2 \(Error\)/);
     expect(contract.failure?.next).not.toMatch(/slow image pulls/);
+  });
+
+  it('no-models speaks of pods only on Kubernetes', async () => {
+    for (const target of TARGETS) {
+      const { contract } = await report(target, 'no-models', 'check');
+      if (target === 'kubernetes') expect(contract.failure?.next).toMatch(/worker pods are Ready/);
+      else expect(contract.failure?.next).not.toMatch(/pod/);
+    }
+    expect((await report('launch', 'no-models', 'check')).contract.failure?.next).toMatch(
+      /--discovery-backend file/,
+    );
+  });
+
+  it('a launch interpreter without ai-dynamo: refused before launching, with a command to check it', async () => {
+    const contract = await runRouterCheck(settingsFor('launch'), {
+      http: noHttp,
+      log: { info: () => undefined, warning: () => undefined, group: (_title, body) => body() },
+      askRelease: async () => unknownRelease('`python3` has no ai-dynamo package installed', true),
+      openTarget: async () => {
+        throw new Error('nothing may be launched');
+      },
+    });
+    expect(contract.failure?.code).toBe('launch-failed');
+    expect(contract.failure?.message).toMatch(/has no ai-dynamo package installed\. Nothing was launched/);
+    expect(contract.nextCommand).toBe('python3 -m pip show ai-dynamo');
   });
 
   it('no cluster configured: lists the contexts, not a curl', async () => {

@@ -6,8 +6,8 @@ import {
   locateFrontend,
   mergePatchFor,
   withValueAt,
-  workerSpecs,
 } from '../../src/targets/kubernetes/dgd.ts';
+import { workerSpecs } from '../../src/targets/kubernetes/worker-spec.ts';
 import { computeEnvChange } from '../../src/targets/kubernetes/env-change.ts';
 import { envPatchFor, listsOf } from '../../src/targets/kubernetes/decide.ts';
 import type { JsonObject } from '../../src/targets/kubernetes/json.ts';
@@ -225,7 +225,13 @@ describe('workerSpecs', () => {
         component: 'decode',
         command: ['python3', '-m', 'dynamo.mocker'],
         args: ['--model-path', 'x'],
-        env: [],
+        argsPath: 'spec.services.decode.extraPodSpec.mainContainer.args',
+        image: undefined,
+        env: [
+          { layer: 'graph', path: 'spec.envs', entries: [{ name: 'GRAPH', value: 'x' }] },
+          { layer: 'component', path: 'spec.services.decode.envs', entries: [] },
+          { layer: 'container', path: 'spec.services.decode.extraPodSpec.mainContainer.env', entries: [] },
+        ],
       },
     ]);
     expect(workerSpecs(beta, dgdRef('ns', 'g', 'v1beta1')).map((w) => w.component)).toEqual(['decode']);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import type { RunFailure } from '../../src/failures.ts';
 import {
   chmodSync,
   mkdirSync,
@@ -80,6 +81,20 @@ describe('readRecipe', () => {
   it('rejects a missing file, broken YAML, none or two DGDs as bad input', () => {
     expect(() => readRecipe('/nonexistent/deploy.yaml')).toThrow(/no such file/);
     expect(() => readRecipe(file('a: [1,'))).toThrow(/not valid YAML/);
+    // Broken YAML names the line at fault, and shows it.
+    const broken =
+      'apiVersion: nvidia.com/v1alpha1\nkind: DynamoGraphDeployment\nmetadata:\n  name: x\n spec: [a\n';
+    const failure = (() => {
+      try {
+        readRecipe(file(broken));
+      } catch (error) {
+        return error as RunFailure;
+      }
+      throw new Error('expected a failure');
+    })();
+    expect(failure.code).toBe('bad-input');
+    expect(failure.message).toMatch(/is not valid YAML: .*at line 5, column 1 \(the line: spec: \[a\)$/);
+    expect(failure.hint).toMatch(/^fix the YAML of `recipe` \(.*\) at line 5, column 1, then run again$/);
     expect(() => readRecipe(file('kind: ConfigMap\n'))).toThrow(/holds no DynamoGraphDeployment/);
     const two = recipe + '---\n' + recipe.split('---\n')[1].replace('name: llm', 'name: other');
     expect(() => readRecipe(file(two))).toThrow(/holds 2 DynamoGraphDeployments/);

@@ -78,7 +78,9 @@ describe('resolveTarget: the frontend Service name', () => {
     );
     expect(asked).toEqual(['plain-frontend']);
     expect(error).toBeInstanceOf(RunFailure);
-    expect((error as RunFailure).hint).toMatch(/<dgd-name>-<frontend component name in lower case>/);
+    expect((error as RunFailure).hint).toMatch(
+      /<dgd-name>-<frontend component name>` in lower case with dots as dashes/,
+    );
   });
 });
 

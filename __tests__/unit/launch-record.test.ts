@@ -47,12 +47,12 @@ async function sleeper(options: { token?: string; detached?: boolean } = {}): Pr
 
 function recordOf(child: ChildProcess, token: string): LaunchedFrontend {
   const pid = child.pid as number;
-  return { pid, startTime: startTimeOf(pid), token, logPath: '/tmp/frontend.log' };
+  return { pid, startTime: startTimeOf(pid), token, logPath: '/var/log/dynamo/frontend.log' };
 }
 
 describe('parseLaunchRecord: the saved state is untrusted input', () => {
   const token = newToken();
-  const valid = { pid: 4242, startTime: '123456', token, logPath: '/tmp/x.log' };
+  const valid = { pid: 4242, startTime: '123456', token, logPath: '/var/log/dynamo/x.log' };
 
   it('accepts the shape the launch saves', () => {
     expect(parseLaunchRecord(JSON.stringify(valid))).toEqual({ ok: true, record: valid });
@@ -214,7 +214,7 @@ describe('the post step (cleanupAction)', () => {
     const { runner, lines } = fakeRunner(JSON.stringify(record));
     await cleanupAction(runner);
     expect(lines).toEqual([
-      `info: Launched frontend (pid ${record.pid}): stopped. Its log: /tmp/frontend.log`,
+      `info: Launched frontend (pid ${record.pid}): stopped. Its log: /var/log/dynamo/frontend.log`,
     ]);
     expect(alive(record.pid)).toBe(false);
   });

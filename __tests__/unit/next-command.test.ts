@@ -97,8 +97,8 @@ describe('next command after a failure: only steps that can help at that target'
   });
 
   it('mode-not-applied on a launch reads the frontend log, on Kubernetes the pods’ args', () => {
-    expect(nextCommand({ ...fail, failure: 'mode-not-applied', logPath: '/tmp/f.log' })).toBe(
-      'grep -n -i router /tmp/f.log',
+    expect(nextCommand({ ...fail, failure: 'mode-not-applied', logPath: '/var/log/dynamo/f.log' })).toBe(
+      'grep -n -i router /var/log/dynamo/f.log',
     );
     expect(
       nextCommand({ ...fail, failure: 'mode-not-applied', namespace: 'ns', frontendSelector: 'a=b' }),

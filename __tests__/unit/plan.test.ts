@@ -72,4 +72,16 @@ describe('makePlan', () => {
     const plan = makePlan(settings({ launch: 'true', 'frontend-args': "--model-name 'a b'" }));
     expect(displayCommand(plan.command)).toContain("--model-name 'a b'");
   });
+
+  it('a URL target advises only what the inputs accept: launch needs a loopback base-url', () => {
+    const local = makePlan(settings({ 'base-url': 'http://127.0.0.1:8000', mode: 'kv' }));
+    expect(local.limitations.join(' ')).toMatch(/Use `launch: true` or a Kubernetes target to apply it\./);
+    const remote = makePlan(settings({ 'base-url': 'https://llm.example.com', mode: 'kv' }));
+    expect(remote.limitations.join(' ')).not.toMatch(/launch: true/);
+    expect(remote.limitations.join(' ')).toMatch(
+      /Use a Kubernetes target \(`namespace` and `deployment`, or `recipe`\)/,
+    );
+    // What it would have advised is refused by the input validation.
+    expect(() => settings({ 'base-url': 'https://llm.example.com', launch: 'true' })).toThrow(/loopback/);
+  });
 });

@@ -108,12 +108,40 @@ describe('printer (the one wrapper over the sink)', () => {
 
   it('a group ends even when its body throws', async () => {
     const { sink, calls } = recordingSink();
+    const p = printer(sink);
     await expect(
-      printer(sink).group('Smoke check', async () => {
+      p.group('Smoke check', async () => {
+        p.info('models: tiny-model');
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');
-    expect(calls.map((c) => c.fn)).toEqual(['startGroup', 'endGroup']);
+    expect(calls.map((c) => c.fn)).toEqual(['startGroup', 'info', 'endGroup']);
+  });
+
+  it('an empty group, or an outer group with nothing after its inner one, never shows', async () => {
+    const { sink, calls } = recordingSink();
+    const p = printer(sink);
+    // Bad input: the Settings group throws before its first line.
+    await expect(
+      p.group('Settings', async () => {
+        throw new Error('bad input');
+      }),
+    ).rejects.toThrow('bad input');
+    // A Kubernetes target whose last lines are in the Rollout group.
+    await p.group('Target: Kubernetes', async () => {
+      p.info('resolve');
+      await p.group('Rollout', async () => p.info('pods'));
+    });
+    p.info('outside');
+    expect(calls.map((c) => (c.fn === 'endGroup' ? 'end' : `${c.fn}:${c.text}`))).toEqual([
+      'startGroup:Target: Kubernetes',
+      'info:resolve',
+      'end',
+      'startGroup:Rollout',
+      'info:pods',
+      'end',
+      'info:outside',
+    ]);
   });
 
   it("the CLI's stderr: progress, warnings and its own messages, all guarded and redacted", async () => {
@@ -170,7 +198,7 @@ describe('actionRunner over the real @actions/core', () => {
         runner.log.warning(text, text);
         runner.log.error(text, `Dynamo router check failed: ${text}`);
         runner.log.notice(text, text);
-        await runner.log.group(text, async () => undefined);
+        await runner.log.group(text, async () => runner.log.info('inside'));
       }
     });
     const lines = out.split('\n').filter(Boolean);

@@ -275,7 +275,13 @@ describe('pins on a launched frontend', () => {
 
 describe('the workers’ model path for aiperf’s tokenizer', () => {
   it('takes one --model-path or --model shared by the workers', () => {
-    const w = (args: string[]) => ({ component: 'w', command: ['python3'], args, env: [] });
+    const w = (args: string[]) => ({
+      component: 'w',
+      command: ['python3'],
+      args,
+      argsPath: 'spec.services.w.extraPodSpec.mainContainer.args',
+      env: [],
+    });
     expect(workersModelPath([w(['-m', 'dynamo.vllm', '--model', 'Qwen/Qwen3-0.6B'])])).toBe(
       'Qwen/Qwen3-0.6B',
     );
@@ -300,6 +306,7 @@ describe('the workers’ model path for aiperf’s tokenizer', () => {
           component: 'w',
           command: ['sh', '-c', 'python3 -m dynamo.sglang --model-path /m'],
           args: [],
+          argsPath: 'spec.services.w.extraPodSpec.mainContainer.args',
           env: [],
         },
       ]),

@@ -205,3 +205,12 @@ describe('next command', () => {
     expect(nextCommand({ ...base, failure: 'bad-input' })).toBe('');
   });
 });
+
+describe('the verdict line of a plan', () => {
+  it('a plan from a file sent no request: no "model -"', () => {
+    expect(verdictText(base({ model: '', latencyMs: undefined }))).not.toMatch(/model -/);
+    expect(verdictText(base({ model: 'tiny-model', latencyMs: 12 }))).toMatch(
+      /: model tiny-model, chat 12 ms$/,
+    );
+  });
+});

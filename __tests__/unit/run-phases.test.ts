@@ -35,6 +35,8 @@ describe('runRouterCheck phase order', () => {
       'openTarget',
       'group Smoke check',
       'http GET /v1/models',
+      // dynamo_frontend_model_ready: the frontend's own word that the model is routable.
+      'http GET /metrics',
       'http POST /v1/chat/completions',
       'end Smoke check',
       'close',
@@ -49,6 +51,7 @@ describe('runRouterCheck phase order', () => {
       'openTarget',
       'group Smoke check',
       'http GET /v1/models',
+      // One scrape: the model's readiness gauge, and the evidence window's first read.
       'http GET /metrics',
       'http POST /v1/chat/completions',
       'end Smoke check',
@@ -73,6 +76,8 @@ describe('runRouterCheck phase order', () => {
       'end Target: Kubernetes',
       'group Smoke check',
       'http GET /v1/models',
+      // dynamo_frontend_model_ready: the frontend's own word that the model is routable.
+      'http GET /metrics',
       'http POST /v1/chat/completions',
       'end Smoke check',
       'onCheckFailed chat-error',

@@ -157,4 +157,35 @@ describe('parseSettings', () => {
       rollbackOnFailure: false,
     });
   });
+
+  it('a cluster configured and no target named: the cluster is the target, never the default URL', () => {
+    const implicit = parseSettings(from({ mode: 'kv' }), { clusterConfigured: true });
+    expect(implicit.kubernetes).toMatchObject({
+      implicit: true,
+      namespace: undefined,
+      deployment: undefined,
+    });
+    // Without a cluster, or with a URL or a launch named, nothing changes.
+    expect(parseSettings(from({ mode: 'kv' })).kubernetes).toBeUndefined();
+    expect(
+      parseSettings(from({ mode: 'kv', 'base-url': 'http://127.0.0.1:8000' }), { clusterConfigured: true })
+        .kubernetes,
+    ).toBeUndefined();
+    expect(parseSettings(from({ launch: 'true' }), { clusterConfigured: true }).kubernetes).toBeUndefined();
+    // A named target is not implicit.
+    expect(
+      parseSettings(from({ namespace: 'dynamo' }), { clusterConfigured: true }).kubernetes,
+    ).not.toHaveProperty('implicit');
+  });
+
+  it('compare-modes advice is a value the input accepts: the whole list with the one mode corrected', () => {
+    const failure = rejects({ mode: 'kv', namespace: 'dynamo', 'compare-modes': 'round-robin,kvv' });
+    expect(failure.message).toMatch(/Input `compare-modes` has "kvv", which is not a Dynamo router mode/);
+    expect(failure.hint).toBe('set `compare-modes: round-robin,kv`');
+    // The advice itself parses.
+    expect(
+      parseSettings(from({ mode: 'kv', namespace: 'dynamo', 'compare-modes': 'round-robin,kv' })).compare
+        ?.modes,
+    ).toEqual(['round-robin', 'kv']);
+  });
 });

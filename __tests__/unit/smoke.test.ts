@@ -41,6 +41,71 @@ const options = (extra: Partial<SmokeOptions> = {}): SmokeOptions => ({
   ...extra,
 });
 
+const gauge = (model: string, value: number) => ({
+  status: 200,
+  body: `# TYPE dynamo_frontend_model_ready gauge\ndynamo_frontend_model_ready{model="${model}"} ${value}\ndynamo_frontend_requests_total{model="${model}"} 0\n`,
+});
+
+describe('smokeCheck waits on dynamo_frontend_model_ready where the frontend has it', () => {
+  it('listed but not routable yet: reads again until the gauge says 1, and says so', async () => {
+    const http = scripted({
+      '/v1/models': [models('m1')],
+      '/metrics': [gauge('m1', 0), gauge('m1', 0), gauge('m1', 1)],
+      '/v1/chat/completions': [chat('hello')],
+    });
+    const lines: string[] = [];
+    const result = await smokeCheck(http, options(), (l) => lines.push(l));
+    expect(result.ok).toBe(true);
+    expect(http.requests.map((r) => new URL(r.url).pathname)).toEqual([
+      '/v1/models',
+      '/metrics',
+      '/metrics',
+      '/metrics',
+      '/v1/chat/completions',
+    ]);
+    expect(result.checks[0].detail).toBe(
+      '1 model listed; the frontend reports "m1" routable (dynamo_frontend_model_ready 1)',
+    );
+    expect(lines.filter((l) => /dynamo_frontend_model_ready is 0/.test(l))).toHaveLength(2);
+  });
+
+  it('still 0 after the retries: the chat decides, and the models check says what the gauge said', async () => {
+    const http = scripted({
+      '/v1/models': [models('m1')],
+      '/metrics': [gauge('m1', 0)],
+      '/v1/chat/completions': [chat('hello')],
+    });
+    const result = await smokeCheck(http, options({ retries: 2 }));
+    expect(result.ok).toBe(true);
+    expect(result.checks[0].detail).toMatch(/dynamo_frontend_model_ready for "m1" was still 0 after 2 reads/);
+  });
+
+  it('hands the scrape it read to the evidence window, so /metrics is not read twice before the chat', async () => {
+    const http = scripted({
+      '/v1/models': [models('m1')],
+      '/metrics': [gauge('m1', 1)],
+      '/v1/chat/completions': [chat('hello')],
+    });
+    let handed: unknown;
+    await smokeCheck(http, options({ beforeChat: async (metrics) => void (handed = metrics) }));
+    expect(handed).toMatchObject({ ok: true });
+    expect(http.requests.filter((r) => r.url.endsWith('/metrics'))).toHaveLength(1);
+  });
+
+  it('no gauge (an older release, another model, no /metrics): no wait, nothing claimed', async () => {
+    for (const metrics of [[gauge('other', 0)], [{ status: 404, body: 'no' }]]) {
+      const http = scripted({
+        '/v1/models': [models('m1')],
+        '/metrics': metrics,
+        '/v1/chat/completions': [chat('x')],
+      });
+      const result = await smokeCheck(http, options());
+      expect(http.requests.filter((r) => r.url.endsWith('/metrics'))).toHaveLength(1);
+      expect(result.checks[0].detail).toBe('1 model listed');
+    }
+  });
+});
+
 describe('smokeCheck', () => {
   it('passes with the first listed model and reports latency', async () => {
     const http = scripted({ '/v1/models': [models('m1', 'm2')], '/v1/chat/completions': [chat('hello')] });
@@ -49,14 +114,16 @@ describe('smokeCheck', () => {
     expect(result.model).toBe('m1');
     expect(result.models).toEqual(['m1', 'm2']);
     expect(result.latencyMs).toBe(5);
-    const body = JSON.parse(http.requests[1].body!);
+    const body = JSON.parse(http.requests.find((r) => r.url.endsWith('/chat/completions'))!.body!);
     expect(body).toMatchObject({ model: 'm1', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
   });
 
   it('uses the model input when given', async () => {
     const http = scripted({ '/v1/models': [models('m1', 'm2')], '/v1/chat/completions': [chat('hello')] });
     const result = await smokeCheck(http, options({ model: 'm2' }));
-    expect(JSON.parse(http.requests[1].body!).model).toBe('m2');
+    expect(JSON.parse(http.requests.find((r) => r.url.endsWith('/chat/completions'))!.body!).model).toBe(
+      'm2',
+    );
     expect(result.model).toBe('m2');
   });
 

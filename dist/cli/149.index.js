@@ -64,10 +64,13 @@ function escape_mermaidLabel(text) {
     return text.replace(/[^A-Za-z0-9 .,:%()+/-]/g, '_');
 }
 
+// EXTERNAL MODULE: ./lib/report/next-command.js
+var next_command = __webpack_require__(1017);
 ;// CONCATENATED MODULE: ./lib/report/comparison.js
 // The compare-modes section of the job summary (an HTML table, every value escaped, and a
 // Mermaid bar chart of TTFT p50) and its short text form for the log. The label is shown
 // before any number, so a smoke comparison is never read as a measurement.
+
 
 
 const ms = (value) => (value === undefined ? 'n/a' : (0,conclusions/* formatMs */._)(value));
@@ -127,6 +130,18 @@ function modeRow(m) {
     ];
     return `<tr>${cells.map(cell).join('')}</tr>`;
 }
+/**
+ * The prefix length as the next command states it: the workload's words, and the tokens the
+ * frontend counted for them when the run measured any (a small tokenizer splits words further).
+ */
+function prefixText(c, words) {
+    const samples = c.modes.reduce((n, m) => n + m.samples, 0);
+    const tokens = c.modes.reduce((n, m) => n + m.promptTokens, 0);
+    const lengths = (0,next_command/* tokenLengths */.jg)(words, samples > 0 && tokens > 0 ? { promptTokensMean: tokens / samples } : undefined);
+    return lengths.from === 'measured'
+        ? `of ${words} words (about ${lengths.prefix} tokens as the frontend counted them)`
+        : `of about ${words} tokens`;
+}
 function settingsLine(c) {
     const s = c.settings;
     if (!s)
@@ -136,7 +151,7 @@ function settingsLine(c) {
         s.requests !== undefined ? `${s.requests} requests per mode` : undefined,
         s.concurrency !== undefined ? `concurrency ${s.concurrency}` : undefined,
         s.prefixGroups !== undefined ? `${s.prefixGroups} shared prefixes` : undefined,
-        s.prefixTokens !== undefined ? `of about ${s.prefixTokens} tokens` : undefined,
+        s.prefixTokens !== undefined ? prefixText(c, s.prefixTokens) : undefined,
         s.maxTokens !== undefined ? `max_tokens ${s.maxTokens}` : undefined,
         `seed ${c.seed}`,
     ];

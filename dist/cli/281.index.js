@@ -251,8 +251,10 @@ async function chatOnce(http, o, headers, i) {
         return 0;
     }
 }
-async function openEvidenceWindow(http, baseUrl, headers, timeoutMs, logs) {
-    const before = await (0,verify_metrics/* readMetrics */.Uw)(http, baseUrl, headers, timeoutMs);
+async function openEvidenceWindow(http, baseUrl, headers, timeoutMs, logs, 
+/** A scrape taken just now (the smoke check's readiness read): the window starts from it. */
+scraped) {
+    const before = scraped ?? (await (0,verify_metrics/* readMetrics */.Uw)(http, baseUrl, headers, timeoutMs));
     return { before, mark: logs ? await logs.mark() : 0 };
 }
 /** How long the read after the chat waits for the request counters to catch up. */
@@ -306,109 +308,6 @@ async function gatherEvidence(http, o, window) {
     });
     const kvEvents = metrics ? kvEventsFromMetrics(metrics.before, metrics.after, o.approximateKv) : undefined;
     return { ...verification, kvEvents };
-}
-
-
-/***/ }),
-
-/***/ 5720:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   Uw: () => (/* binding */ readMetrics),
-/* harmony export */   pU: () => (/* binding */ delta)
-/* harmony export */ });
-/* unused harmony exports parseSamples, parseMetrics */
-// Reads the frontend's Prometheus /metrics and reduces it to what the evidence needs: the total
-// of each sample name over its label sets (histograms appear as their _count, _sum and _bucket
-// samples). Written here rather than taken from npm: the one standalone parser there
-// (parse-prometheus-text-format) merges all series of a labelled histogram into one and drops
-// their _count and _sum, which is exactly what Dynamo's router histograms are. The exposition
-// format's sample line is small: name, optional {labels} with escaped quoted values, value.
-const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
-const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"((?:[^"\\]|\\.)*)"\s*,?/y;
-function unescapeLabel(value) {
-    return value.replace(/\\(.)/g, (_m, c) => (c === 'n' ? '\n' : c));
-}
-/** Parses the sample lines of the Prometheus text format; malformed lines are skipped. */
-function parseSamples(text) {
-    const samples = [];
-    for (const raw of text.split('\n')) {
-        const line = raw.trim();
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const name = NAME.exec(line)?.[0];
-        if (!name)
-            continue;
-        let rest = line.slice(name.length);
-        const labels = {};
-        if (rest.startsWith('{')) {
-            const end = labelsEnd(rest);
-            if (end < 0)
-                continue;
-            const body = rest.slice(1, end);
-            LABEL.lastIndex = 0;
-            let match;
-            while (LABEL.lastIndex < body.length && (match = LABEL.exec(body)))
-                labels[match[1]] = unescapeLabel(match[2]);
-            rest = rest.slice(end + 1);
-        }
-        const token = rest.trim().split(/\s+/)[0];
-        const value = token === '+Inf' ? Infinity : token === '-Inf' ? -Infinity : Number(token);
-        if (token === undefined || token === '' || (Number.isNaN(value) && token !== 'NaN'))
-            continue;
-        samples.push({ name, labels, value });
-    }
-    return samples;
-}
-/** Index of the closing brace of a label set, skipping braces inside quoted values. */
-function labelsEnd(rest) {
-    let quoted = false;
-    for (let i = 1; i < rest.length; i++) {
-        const c = rest[i];
-        if (quoted && c === '\\')
-            i++;
-        else if (c === '"')
-            quoted = !quoted;
-        else if (c === '}' && !quoted)
-            return i;
-    }
-    return -1;
-}
-function parseMetrics(text) {
-    const totals = new Map();
-    for (const s of parseSamples(text)) {
-        if (Number.isFinite(s.value))
-            totals.set(s.name, (totals.get(s.name) ?? 0) + s.value);
-        else if (!totals.has(s.name))
-            totals.set(s.name, 0);
-    }
-    return totals;
-}
-async function readMetrics(http, baseUrl, headers, timeoutMs) {
-    try {
-        const response = await http.request({
-            method: 'GET',
-            url: `${baseUrl}/metrics`,
-            headers,
-            timeoutMs,
-            maxBytes: 16 * 1024 * 1024,
-        });
-        if (response.status !== 200)
-            return { ok: false, problem: `GET /metrics answered ${response.status}` };
-        const totals = parseMetrics(response.body);
-        if (totals.size === 0)
-            return { ok: false, problem: 'GET /metrics returned no Prometheus metrics' };
-        return { ok: true, text: response.body, totals };
-    }
-    catch (error) {
-        return { ok: false, problem: `GET /metrics failed: ${error.message}` };
-    }
-}
-function delta(before, after, name) {
-    if (!after.has(name))
-        return undefined;
-    return (after.get(name) ?? 0) - (before.get(name) ?? 0);
 }
 
 

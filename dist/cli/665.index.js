@@ -193,7 +193,7 @@ function releaseFromOutput(code, stdout, stderr, python) {
     if (code === 0 && (0,catalogue/* parseVersion */.ot)(line))
         return (0,capabilities/* knownRelease */.jx)(line, 'launch interpreter');
     if (/PackageNotFoundError/.test(stderr))
-        return (0,capabilities/* unknownRelease */.Wv)(`\`${python}\` has no ai-dynamo package installed`);
+        return (0,capabilities/* unknownRelease */.Wv)(`\`${python}\` has no ai-dynamo package installed`, true);
     return (0,capabilities/* unknownRelease */.Wv)(`\`${python}\` did not report an ai-dynamo version (exit code ${code ?? 'none'})`);
 }
 async function askInterpreter(python, timeoutMs = limits/* VERSION_PROBE_TIMEOUT_MS */.Zp) {
@@ -204,7 +204,7 @@ async function askInterpreter(python, timeoutMs = limits/* VERSION_PROBE_TIMEOUT
     });
     if (result.spawnError) {
         // Not found or not executable: the launch itself reports that as launch-failed.
-        return (0,capabilities/* unknownRelease */.Wv)(`\`${python}\` could not be run (${result.spawnError.message.split('\n')[0]})`);
+        return (0,capabilities/* unknownRelease */.Wv)(`\`${python}\` could not be run (${result.spawnError.message.split('\n')[0]})`, true);
     }
     if (result.timedOut)
         return (0,capabilities/* unknownRelease */.Wv)(`\`${python}\` did not say which ai-dynamo it has within ${Math.round(timeoutMs / 100) / 10} s and was stopped`);

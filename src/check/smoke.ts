@@ -7,6 +7,8 @@ import { RunFailure, type FailureCode } from '../failures.js';
 import { HttpError, seconds, type HttpClient, type HttpResponse } from './http.js';
 import { retrying, type Outcome } from './retry.js';
 import { pickDirectWorker } from './direct-worker.js';
+import { MODEL_READY, readModelReady } from './model-ready.js';
+import type { MetricsRead } from '../verify/metrics.js';
 import type { Settings } from '../settings.js';
 
 /** The settings the smoke check reads, and where and how to send its requests. */
@@ -19,8 +21,11 @@ export interface SmokeOptions extends Pick<
   chatHeaders?: Record<string, string>;
   /** True in direct mode: a rejected request is explained as a missing worker id. */
   directMode?: boolean;
-  /** Runs once the model list answered, right before the chat (the evidence window opens here). */
-  beforeChat?: () => Promise<void>;
+  /**
+   * Runs once the model list answered, right before the chat (the evidence window opens here),
+   * with the /metrics scrape just read for the model's readiness, so it need not be read again.
+   */
+  beforeChat?: (metrics: MetricsRead) => Promise<void>;
 }
 
 export interface CheckRecord {
@@ -376,20 +381,41 @@ export async function smokeCheck(
     };
   }
   const listed = modelsProbe.value;
+  const model = options.model ?? listed[0];
+  // Listed is not yet routable: where the frontend says so itself (1.6+), wait for it.
+  const ready = await retrying(
+    async () => {
+      const got = await readModelReady(http, options.baseUrl, authHeaders(options), options.timeoutMs, model);
+      return { status: got.state === 'not-ready' ? 'retry' : 'done', value: got } as const;
+    },
+    {
+      attempts: options.retries,
+      firstDelayMs: options.retryDelayMs,
+      onRetry: (attempt, _state, delay) =>
+        log(
+          `models: ${model} is listed but ${MODEL_READY} is 0 (the frontend cannot route it yet); attempt ${attempt}/${options.retries}, retrying in ${seconds(delay)}.`,
+        ),
+    },
+  );
+  const readiness =
+    ready.value.state === 'ready'
+      ? `; the frontend reports "${model}" routable (${MODEL_READY} 1)`
+      : ready.value.state === 'not-ready'
+        ? `; ${MODEL_READY} for "${model}" was still 0 after ${ready.attempts} reads (the frontend says it cannot route it yet)`
+        : '';
   checks.push({
     name: 'models',
     ok: true,
     attempts: models.attempts,
     status: 200,
     latencyMs: modelsProbe.elapsedMs,
-    detail: `${listed.length} model${listed.length === 1 ? '' : 's'} listed`,
+    detail: `${listed.length} model${listed.length === 1 ? '' : 's'} listed${readiness}`,
   });
-  log(`models: ${listed.join(', ')}`);
+  log(`models: ${listed.join(', ')}${readiness}`);
 
-  const model = options.model ?? listed[0];
   if (options.skipChat) return { ok: true, models: listed, model, checks };
 
-  await options.beforeChat?.();
+  await options.beforeChat?.(ready.value.read);
 
   if (options.directMode && !options.chatHeaders?.['x-dynamo-worker-instance-id']) {
     const pick = await pickDirectWorker(

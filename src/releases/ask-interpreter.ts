@@ -22,7 +22,7 @@ export function releaseFromOutput(
   const line = stdout.trim().split('\n').pop()?.trim() ?? '';
   if (code === 0 && parseVersion(line)) return knownRelease(line, 'launch interpreter');
   if (/PackageNotFoundError/.test(stderr))
-    return unknownRelease(`\`${python}\` has no ai-dynamo package installed`);
+    return unknownRelease(`\`${python}\` has no ai-dynamo package installed`, true);
   return unknownRelease(`\`${python}\` did not report an ai-dynamo version (exit code ${code ?? 'none'})`);
 }
 
@@ -37,7 +37,10 @@ export async function askInterpreter(
   });
   if (result.spawnError) {
     // Not found or not executable: the launch itself reports that as launch-failed.
-    return unknownRelease(`\`${python}\` could not be run (${result.spawnError.message.split('\n')[0]})`);
+    return unknownRelease(
+      `\`${python}\` could not be run (${result.spawnError.message.split('\n')[0]})`,
+      true,
+    );
   }
   if (result.timedOut)
     return unknownRelease(

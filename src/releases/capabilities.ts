@@ -23,6 +23,8 @@ export interface DynamoRelease {
   source?: ReleaseSource;
   /** Why the version is unknown (for the limitation), when it is. */
   unknownBecause?: string;
+  /** The launch interpreter cannot start a frontend at all: no ai-dynamo in it, or it does not run. */
+  unusable?: boolean;
   /** The data file's entry for the version's series, when it has one. */
   series?: ReleaseSeries;
 }
@@ -31,8 +33,8 @@ export function knownRelease(version: string, source: ReleaseSource): DynamoRele
   return { version, source, series: seriesOf(version) };
 }
 
-export function unknownRelease(because: string): DynamoRelease {
-  return { unknownBecause: because };
+export function unknownRelease(because: string, unusable = false): DynamoRelease {
+  return unusable ? { unknownBecause: because, unusable } : { unknownBecause: because };
 }
 
 /** The `dynamo-version` output: `1.3.1 (launch interpreter)` or `unknown`. */

@@ -29,6 +29,15 @@ export interface PolicyConfig {
   overridesKvEvents: boolean;
 }
 
+/** How a TensorRT-LLM worker of the series is told to publish KV events (trtllm/backend_args.py). */
+export interface TrtllmKvEvents {
+  flagOn: string;
+  flagOff: string;
+  env: string;
+  /** The older spelling the series still accepts (and maps onto the flags above); null when none. */
+  deprecated: { flagOn: string; flagOff: string; env: string } | null;
+}
+
 export interface ReleaseSeries {
   series: string;
   checked: string[];
@@ -61,6 +70,15 @@ export interface ReleaseSeries {
   modelCardLocalPaths?: boolean;
   /** DYN_TCP_RESPONSE_STREAM_HOST is read as an interface name (127.0.0.1 fails; use lo). */
   responseStreamHostIsInterface?: boolean;
+  /** TensorRT-LLM workers' KV-event switch in this series. */
+  trtllmKvEvents: TrtllmKvEvents;
+  /**
+   * Workers given `--router-mode` / DYN_ROUTER_MODE advertise it in their model card, and the
+   * frontend routes that worker set in that mode whatever its own (router_args.py, 1.5+).
+   */
+  workerRouterAdvertisement: boolean;
+  /** The frontend's per-model readiness gauge (`dynamo_frontend_model_ready`); null when absent or not read. */
+  modelReadyGauge: string | null;
   sources?: Record<string, string>;
 }
 

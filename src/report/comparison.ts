@@ -5,6 +5,7 @@
 import type { Comparison, ModeResult } from './comparison-result.js';
 import { formatMs } from './conclusions.js';
 import { escapeHtml, mermaidLabel, oneLine } from './escape.js';
+import { tokenLengths } from './next-command.js';
 
 const ms = (value: number | undefined): string => (value === undefined ? 'n/a' : formatMs(value));
 // Inter-token latencies of fast engines are well under a millisecond: keep two decimals there.
@@ -68,6 +69,22 @@ function modeRow(m: ModeResult): string {
   return `<tr>${cells.map(cell).join('')}</tr>`;
 }
 
+/**
+ * The prefix length as the next command states it: the workload's words, and the tokens the
+ * frontend counted for them when the run measured any (a small tokenizer splits words further).
+ */
+function prefixText(c: Comparison, words: number): string {
+  const samples = c.modes.reduce((n, m) => n + m.samples, 0);
+  const tokens = c.modes.reduce((n, m) => n + m.promptTokens, 0);
+  const lengths = tokenLengths(
+    words,
+    samples > 0 && tokens > 0 ? { promptTokensMean: tokens / samples } : undefined,
+  );
+  return lengths.from === 'measured'
+    ? `of ${words} words (about ${lengths.prefix} tokens as the frontend counted them)`
+    : `of about ${words} tokens`;
+}
+
 function settingsLine(c: Comparison): string {
   const s = c.settings;
   if (!s) return `seed ${c.seed}`;
@@ -76,7 +93,7 @@ function settingsLine(c: Comparison): string {
     s.requests !== undefined ? `${s.requests} requests per mode` : undefined,
     s.concurrency !== undefined ? `concurrency ${s.concurrency}` : undefined,
     s.prefixGroups !== undefined ? `${s.prefixGroups} shared prefixes` : undefined,
-    s.prefixTokens !== undefined ? `of about ${s.prefixTokens} tokens` : undefined,
+    s.prefixTokens !== undefined ? prefixText(c, s.prefixTokens) : undefined,
     s.maxTokens !== undefined ? `max_tokens ${s.maxTokens}` : undefined,
     `seed ${c.seed}`,
   ];

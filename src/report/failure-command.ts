@@ -114,6 +114,9 @@ export function failureCommand(ctx: FailureCommandContext): string {
     case 'args-pin-mode':
     case 'conflict':
       return named ?? '';
+    case 'workers-pin-mode':
+      // The settings in the recipe file (grep) or the live object (kubectl … | grep).
+      return /See them with `([^`]+)`/.exec(message)?.[1] ?? named ?? '';
     case 'bad-input':
     case 'internal':
       return '';
@@ -121,7 +124,10 @@ export function failureCommand(ctx: FailureCommandContext): string {
     // Frontend failures: the workers' log, the frontend's log, its endpoints, or a request to it.
     case 'launch-failed':
       if (k8s) return reachAgainCommand(ctx);
-      return ctx.logPath ? shellJoin(['tail', '-n', '100', ctx.logPath]) : '';
+      // Before any launch (an interpreter without ai-dynamo) the message names the check to run.
+      return ctx.logPath
+        ? shellJoin(['tail', '-n', '100', ctx.logPath])
+        : (/Check with `([^`]+)`/.exec(message)?.[1] ?? '');
     case 'no-models':
     case 'chat-error':
     case 'chat-timeout':

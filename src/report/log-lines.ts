@@ -8,7 +8,13 @@ import type { Contract } from './contract.js';
 /** `dynamo-router-starter 0.1.0: target kubernetes; mode kv; …` with only the inputs that matter. */
 export function bannerLine(settings: Settings, version: string): string {
   const k = settings.kubernetes;
-  const target = k ? 'kubernetes' : settings.launch ? 'launch' : 'url';
+  const target = k
+    ? k.implicit
+      ? "kubernetes (none named: the kubeconfig context's namespace)"
+      : 'kubernetes'
+    : settings.launch
+      ? 'launch'
+      : 'url';
   const parts: string[] = [`target ${target}`, `mode ${settings.mode ?? '(unchanged: check only)'}`];
   if (settings.kvEvents !== 'auto') parts.push(`kv-events ${settings.kvEvents}`);
   if (k) {

@@ -156,7 +156,9 @@ export function verdictText(c: Contract): string {
   const where = whereReached(c);
   if (c.result === 'pass') {
     const latency = c.latencyMs !== undefined ? `, chat ${c.latencyMs} ms` : '';
-    return `PASS ${c.mode || 'mode unchanged'} at ${where}${dryRunNote(c)}: model ${c.model || '-'}${latency}`;
+    // A plan from a file sent no request: no model to name.
+    const model = c.model ? `: model ${c.model}${latency}` : '';
+    return `PASS ${c.mode || 'mode unchanged'} at ${where}${dryRunNote(c)}${model}`;
   }
   return `FAIL ${c.failure?.code ?? 'internal'} at ${where}: ${c.failure?.message ?? ''} Next: ${c.failure?.next ?? ''}`;
 }

@@ -48,26 +48,41 @@ function titled(title: string | undefined): AnnotationTitle | undefined {
 
 export function printer(sink: Sink): Printer {
   // The runner does not nest groups: an inner group (a rollout inside the target phase) ends the
-  // outer one, and the outer one reopens as "(continued)" after it.
-  const open: string[] = [];
+  // outer one, and the outer one reopens as "(continued)" after it. Groups open lazily, at their
+  // first line, so a group with nothing in it (or nothing after its inner group) never shows.
+  const open: { title: string; shown: boolean; everShown: boolean }[] = [];
+  const show = (): void => {
+    const top = open.at(-1);
+    if (!top || top.shown) return;
+    const visible = open.find((g) => g.shown);
+    if (visible) {
+      sink.endGroup();
+      visible.shown = false;
+    }
+    sink.startGroup(top.everShown ? `${top.title} (continued)` : top.title);
+    top.shown = true;
+    top.everShown = true;
+  };
+  const emit =
+    <A extends unknown[]>(write: (...args: A) => void) =>
+    (...args: A): void => {
+      show();
+      write(...args);
+    };
   return {
-    info: (line) => sink.info(printable(line)),
-    warning: (line, title) => sink.warning(printable(line), titled(title)),
-    error: (line, title) => sink.error(printable(line), titled(title)),
-    notice: (line, title) => sink.notice(printable(line), titled(title)),
-    fail: (line) => sink.setFailed(printable(line)),
+    info: emit((line: string) => sink.info(printable(line))),
+    warning: emit((line: string, title?: string) => sink.warning(printable(line), titled(title))),
+    error: emit((line: string, title?: string) => sink.error(printable(line), titled(title))),
+    notice: emit((line: string, title?: string) => sink.notice(printable(line), titled(title))),
+    fail: emit((line: string) => sink.setFailed(printable(line))),
     async group(title, body) {
-      const shown = printable(title);
-      if (open.length) sink.endGroup();
-      open.push(shown);
-      sink.startGroup(shown);
+      const group = { title: printable(title), shown: false, everShown: false };
+      open.push(group);
       try {
         return await body();
       } finally {
-        sink.endGroup();
+        if (group.shown) sink.endGroup();
         open.pop();
-        const outer = open.at(-1);
-        if (outer !== undefined) sink.startGroup(`${outer} (continued)`);
       }
     },
   };

@@ -2,7 +2,9 @@
 // env, and whether the release has every mode the run will start (compare-modes included). Starts
 // nothing; a refusal comes back as a value, so the release found still reaches the report.
 
-import type { RunFailure } from '../failures.js';
+import { RunFailure } from '../failures.js';
+import { shellJoin } from '../args.js';
+import { kvSettingLimitations } from '../releases/kv-settings.js';
 import type { Plan } from '../plan.js';
 import {
   checkRelease,
@@ -30,6 +32,19 @@ export async function preflightLaunch(
 ): Promise<LaunchPreflight> {
   const release = await ask(settings.python);
   if (release.version) log.info(`Dynamo release: ${describeRelease(release)}.`);
+  // An interpreter without ai-dynamo cannot start a frontend: say so now, not after a launch timeout.
+  if (release.unusable) {
+    const check = shellJoin([settings.python, '-m', 'pip', 'show', 'ai-dynamo']);
+    return {
+      release,
+      limitations: [],
+      refusal: new RunFailure(
+        'launch-failed',
+        `The launch interpreter cannot start a Dynamo frontend: ${release.unknownBecause}. Nothing was launched. Check with \`${check}\`.`,
+        `set \`python\` to an interpreter that has ai-dynamo (e.g. a virtualenv's bin/python), or install it there: ${shellJoin([settings.python, '-m', 'pip', 'install', 'ai-dynamo'])}`,
+      ),
+    };
+  }
   const pins = launchPins(settings.frontendArgs, process.env, plan.expectedMode, plan.approximateKv);
   if (pins.failure) return { release, limitations: [], refusal: pins.failure };
   const modes = [plan.expectedMode, ...(settings.compare?.modes ?? [])].filter(
@@ -51,5 +66,14 @@ export async function preflightLaunch(
     log.warning(note);
     limitations.push(note);
   }
+  // Settings in frontend-args or the runner's env that change what kv does (the frontend inherits the env).
+  const env = (name: string) => process.env[name];
+  limitations.push(
+    ...kvSettingLimitations(
+      { env, argv: settings.frontendArgs },
+      plan.expectedMode,
+      "for the launched frontend (frontend-args or the runner's env)",
+    ),
+  );
   return { release, limitations };
 }

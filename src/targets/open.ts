@@ -30,8 +30,9 @@ async function launchSession(settings: Settings, plan: Plan, deps: TargetDeps): 
   };
   return {
     ...urlSession(plan.baseUrl),
+    // No pid here: a comparison restarts the frontend, and the log names each process it starts.
     limitations: [
-      `The launched frontend (pid ${launched.pid}) keeps running for later steps of this job and is stopped by the post step.`,
+      'The launched frontend keeps running for later steps of this job (in the mode the run ended in) and is stopped by the post step.',
     ],
     get logPath() {
       return state.current.logPath;

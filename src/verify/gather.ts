@@ -123,8 +123,10 @@ export async function openEvidenceWindow(
   headers: Record<string, string>,
   timeoutMs: number,
   logs?: LogSource,
+  /** A scrape taken just now (the smoke check's readiness read): the window starts from it. */
+  scraped?: MetricsRead,
 ): Promise<EvidenceWindow> {
-  const before = await readMetrics(http, baseUrl, headers, timeoutMs);
+  const before = scraped ?? (await readMetrics(http, baseUrl, headers, timeoutMs));
   return { before, mark: logs ? await logs.mark() : 0 };
 }
 

@@ -84,7 +84,7 @@ export async function verifyInEffect(
         ? 'set `kv-events: false` (adds DYN_ROUTER_USE_KV_EVENTS=false on the frontend)'
         : 'set `kv-events: false` (the frontend then runs with --no-router-kv-events)';
     outcome.limitations.push(
-      `kv mode runs over workers that publish no KV events, so the router routes on load alone and finds no cache overlap. Either enable KV events on the workers (vLLM/SGLang --kv-events-config, TensorRT-LLM --publish-events-and-metrics) or ${change} for approximate KV mode.`,
+      `kv mode runs over workers that publish no KV events, so the router routes on load alone and finds no cache overlap. Either enable KV events on the workers (vLLM/SGLang --kv-events-config, TensorRT-LLM --publish-kv-events, or --publish-events-and-metrics before Dynamo 1.3) or ${change} for approximate KV mode.`,
     );
   }
   return outcome;

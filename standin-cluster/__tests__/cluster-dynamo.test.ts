@@ -38,9 +38,7 @@ async function modelsThroughForward(ns: string, pod: string, want: string, timeo
 
 beforeAll(async () => {
   const local = join(REPO_ROOT, '.dynamo/tiny-model');
-  const python = existsSync(join(REPO_ROOT, '.venv-dynamo/bin/python'))
-    ? join(REPO_ROOT, '.venv-dynamo/bin/python')
-    : '/tmp/venvtest/.venv/bin/python';
+  const python = process.env.STANDIN_PYTHON ?? join(REPO_ROOT, '.venv-dynamo/bin/python');
   const tinyModelDir = existsSync(join(local, 'tokenizer.json'))
     ? local
     : ensureTinyModel(join(tmpdir(), 'standin-tiny-model'), python);

@@ -2,6 +2,7 @@
 // reads the object as given (the first read, a fresh re-read before a write, or a recipe file)
 // and the run's settings; never contacts the cluster.
 
+import { shellJoin } from '../../args.js';
 import { RunFailure } from '../../failures.js';
 import { judgePinned, pinnedFlags } from '../../pinned-args.js';
 import { kvEventsDecision, type Plan } from '../../plan.js';
@@ -16,7 +17,6 @@ import {
   pathText,
   refuseNewContainer,
   withValueAt,
-  workerSpecs,
   type FrontendLocation,
   type Path,
 } from './dgd.js';
@@ -30,10 +30,20 @@ import {
   type EnvLists,
   type KvEventsWant,
 } from './env-change.js';
-import { gitopsLimitation, type GitOpsOwner } from './gitops.js';
+import { gitopsLimitation, ownerLimitation, type GitOpsOwner } from './gitops.js';
 import type { JsonObject } from './json.js';
 import { overwrittenWarning, withRouterMark } from './marker.js';
+import { releaseOfFrontend } from './release.js';
 import { routingPins } from './routing-pins.js';
+import {
+  advertisedModes,
+  commonAdvertisedMode,
+  describeAdvertised,
+  refuseWorkerModes,
+} from './worker-modes.js';
+import { standaloneRouters, workerSpecs } from './worker-spec.js';
+import { kvSettingLimitations, standaloneRouterLimitation } from '../../releases/kv-settings.js';
+import { effectiveArgv } from '../../pinned-args.js';
 import { decideKvEvents } from './workers.js';
 
 export const APPROXIMATE_NOTE =
@@ -84,6 +94,23 @@ function withList(object: JsonObject, path: Path, list: unknown[]): JsonObject {
 function metadataVersion(object: JsonObject): string | undefined {
   const meta = object.metadata as JsonObject | undefined;
   return typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : undefined;
+}
+
+/** Settings beside the mode that change what kv does (kv-settings.ts), and a standalone router. */
+export function kvNotes(object: JsonObject, loc: FrontendLocation, mode: string | undefined): string[] {
+  const lists = listsOf(object, loc);
+  const env = (name: string): string | undefined => {
+    const entry = effectiveEntry(lists, name);
+    return entry && entry.valueFrom === undefined ? (entry.value ?? '') : undefined;
+  };
+  const { command, args } = argvOf(object, loc);
+  const notes = kvSettingLimitations(
+    { env, argv: effectiveArgv(command, args), replicas: loc.replicas },
+    mode,
+    `on ${describeLocation(loc)}`,
+  );
+  const router = standaloneRouterLimitation(standaloneRouters(object, loc.ref));
+  return router ? [...notes, router] : notes;
 }
 
 export interface ModeDecision {
@@ -149,8 +176,10 @@ export function decideMode(
   const limitations: string[] = [];
   let kvEvents = plan.kvEvents;
   let kvEventsReason = plan.kvEventsReason;
+  const release = releaseOfFrontend(object, loc);
+  const workers = workerSpecs(object, loc.ref);
   if (mode === 'kv' && settings.kvEvents === 'auto') {
-    const auto = decideKvEvents(workerSpecs(object, loc.ref));
+    const auto = decideKvEvents(workers, release.series);
     kvEvents = auto.kvEvents;
     kvEventsReason = auto.reason;
     if (auto.kvEvents === 'unknown') {
@@ -179,6 +208,20 @@ export function decideMode(
       'args-pin-mode',
       verdict.message ?? 'The frontend args pin the router mode.',
       verdict.hint,
+    );
+  limitations.push(...kvNotes(object, loc, mode));
+  // Workers that advertise a mode of their own (1.5+) override the frontend for their worker set.
+  const advertised = advertisedModes(workers, release);
+  // The next command shows every place a worker gets a mode: in the recipe file, else the live object.
+  const pattern = ['-e', 'DYN_ROUTER_MODE', '-e', '--router-mode'];
+  const show = settings.kubernetes?.recipe
+    ? shellJoin(['grep', '-n', ...pattern, settings.kubernetes.recipe])
+    : `${shellJoin(['kubectl', 'get', `${loc.ref.plural}.${loc.ref.group}/${loc.ref.name}`, '-n', loc.ref.namespace, '-o', 'yaml'])} | ${shellJoin(['grep', '-n', ...pattern])}`;
+  const workersPin = refuseWorkerModes(advertised, [mode, ...(settings.compare?.modes ?? [])], release, show);
+  if (workersPin) throw workersPin;
+  if (kvWant === 'off' && advertised.advertised.length > 0)
+    limitations.push(
+      `The workers advertise router mode ${mode} themselves (${advertised.advertised.map((a) => a.line).join('; ')}): a worker's model card replaces the frontend's router settings for its worker set, so the frontend's ${KV_EVENTS_VAR}=false does not reach those workers unless they carry it too.`,
     );
   const eventsPinned =
     pinned.kvEvents !== undefined && (kvWant === 'leave' || (kvWant === 'on') === pinned.kvEvents);
@@ -220,6 +263,48 @@ export interface PlannedChange {
   envPatch: EnvPatch;
 }
 
+/** The mode a frontend routes in now, for a check-only run, and what that rests on. */
+export interface RoutedNow {
+  mode: string;
+  reason: string;
+  kvEvents?: Plan['kvEvents'];
+  kvEventsReason?: string;
+  limitations: string[];
+}
+
+/**
+ * Check only: the mode the frontend routes in, from its own args or env, or the mode every worker
+ * advertises (1.5+), which overrides it; approximate KV and `kv-events: auto` judged from the object.
+ */
+export function routedNow(settings: Settings, object: JsonObject, loc: FrontendLocation): RoutedNow {
+  const now = currentMode(object, loc);
+  const workers = workerSpecs(object, loc.ref);
+  const release = releaseOfFrontend(object, loc);
+  const advertised = advertisedModes(workers, release);
+  const common = commonAdvertisedMode(advertised, workers);
+  // Every worker advertising one mode (1.5+) is the mode requests are routed in.
+  const routed =
+    common?.mode && common.mode !== now.mode && advertised.skipped === undefined
+      ? {
+          mode: common.mode,
+          reason: `the workers advertise ${common.mode} in their model cards (${common.line}), which overrides the frontend's own ${now.mode || 'mode'} (${now.reason})`,
+        }
+      : { mode: now.mode, reason: now.reason };
+  const noted = [...describeAdvertised(advertised), ...kvNotes(object, loc, routed.mode)];
+  if (routed.mode === 'kv' && now.mode === 'kv' && now.approximate)
+    return {
+      ...routed,
+      kvEvents: 'false',
+      kvEventsReason: `the frontend runs approximate KV mode (${KV_EVENTS_VAR} false or --no-router-kv-events)`,
+      limitations: [APPROXIMATE_NOTE, ...noted],
+    };
+  if (routed.mode === 'kv' && settings.kvEvents === 'auto') {
+    const auto = decideKvEvents(workers, release.series);
+    return { ...routed, kvEvents: auto.kvEvents, kvEventsReason: auto.reason, limitations: noted };
+  }
+  return { ...routed, limitations: noted };
+}
+
 /**
  * The decision for a live object: without a `mode` input the frontend's current mode (check
  * only; approximate KV and `kv-events: auto` judged from the object), else the requested mode
@@ -233,24 +318,8 @@ export function decide(
 ): Decided {
   const { object, loc, namespace } = frontend;
   if (!settings.mode) {
-    const now = currentMode(object, loc);
-    const checkOnly = {
-      mode: now.mode,
-      modeReason: `no mode requested: ${now.reason}; nothing was changed (check only)`,
-    };
-    if (now.mode === 'kv' && now.approximate) {
-      return {
-        ...checkOnly,
-        kvEvents: 'false',
-        kvEventsReason: `the frontend runs approximate KV mode (${KV_EVENTS_VAR} false or --no-router-kv-events)`,
-        limitations: [APPROXIMATE_NOTE],
-      };
-    }
-    if (now.mode === 'kv' && settings.kvEvents === 'auto') {
-      const auto = decideKvEvents(workerSpecs(object, loc.ref));
-      return { ...checkOnly, kvEvents: auto.kvEvents, kvEventsReason: auto.reason, limitations: [] };
-    }
-    return { ...checkOnly, limitations: [] };
+    const { reason, ...now } = routedNow(settings, object, loc);
+    return { ...now, modeReason: `no mode requested: ${reason}; nothing was changed (check only)` };
   }
   const decision = decideMode(settings, plan, object, loc, settings.mode);
   const planned = computeEnvChange(original, decision.envMode, decision.kvWant);
@@ -291,7 +360,9 @@ export function cautions(
   const where = describeLocation(frontend.loc);
   const unknownRelease = settings.mode ? releaseLimitation(frontend.release) : undefined;
   const managed = gitops && settings.mode ? gitopsLimitation(gitops, where) : undefined;
+  // A DGDR or a Helm release: the change lasts only if it is made there too.
+  const owned = settings.mode ? ownerLimitation(frontend.object, where, settings.mode) : undefined;
   const overwritten = overwrittenWarning(frontend.object, original, where);
-  const warnings = [managed, overwritten].filter((n): n is string => Boolean(n));
+  const warnings = [managed, owned, overwritten].filter((n): n is string => Boolean(n));
   return { limitations: [unknownRelease, ...warnings].filter((n): n is string => Boolean(n)), warnings };
 }

@@ -45,11 +45,21 @@ export interface FrontendLocation {
   podLabels: Record<string, string>;
 }
 
-export interface WorkerSpec {
-  component: string;
-  command: string[];
-  args: string[];
-  env: EnvEntry[];
+/**
+ * The operator's NormalizeKubeResourceName (deploy/operator/internal/dynamo/graph.go): lower case,
+ * dots to dashes, because Service names must be DNS-1035 labels (PRs #7032, #7062).
+ */
+export function normalizeKubeResourceName(name: string): string {
+  return name.replaceAll('.', '-').toLowerCase();
+}
+
+/**
+ * The Service the operator makes for a DGD component: `GenerateComponentService` names it
+ * NormalizeKubeResourceName(GetDCDResourceName(dgd, component)), i.e. `<dgd>-<component lower
+ * case>` normalised: DGD `qwen3-0.6b`, component Frontend → `qwen3-0-6b-frontend`.
+ */
+export function componentServiceName(dgd: string, component: string): string {
+  return normalizeKubeResourceName(`${dgd}-${component.toLowerCase()}`);
 }
 
 export function dgdRef(namespace: string, name: string, version: DgdVersion): ObjectRef {
@@ -99,8 +109,7 @@ function frontendPick<T extends { name: string }>(
   }
   if (candidates.length === 1) return candidates[0];
   if (candidates.length > 1 && service) {
-    // The operator names the Service `<dgd>-<component in lower case>`.
-    const match = candidates.find((c) => `${dgdName}-${c.name.toLowerCase()}` === service);
+    const match = candidates.find((c) => componentServiceName(dgdName, c.name) === service);
     if (match) return match;
   }
   const names = candidates.map((c) => c.name).join(', ');
@@ -108,7 +117,7 @@ function frontendPick<T extends { name: string }>(
     'not-found',
     candidates.length === 0
       ? `${what} has no frontend component (none has the frontend type).`
-      : `${what} has several frontend components (${names}); name the one to change with \`service: ${dgdName}-<component>\`.`,
+      : `${what} has several frontend components (${names}); name the one to change with \`service\` (${candidates.map((c) => componentServiceName(dgdName, c.name)).join(' or ')}).`,
     candidates.length === 0
       ? 'check that the deployment has a frontend component'
       : 'set the `service` input',
@@ -274,39 +283,6 @@ export function mergePatchFor(
     }
   }
   return patch;
-}
-
-/** The worker components of a DGD with their command line and env (for the KV events decision). */
-export function workerSpecs(obj: JsonObject, ref: ObjectRef): WorkerSpec[] {
-  if (ref.kind !== 'dgd') return [];
-  const out: WorkerSpec[] = [];
-  if (ref.version === 'v1alpha1') {
-    for (const [name, spec] of Object.entries(asObject(dig(obj, 'spec', 'services')) ?? {})) {
-      const type = asString(dig(spec, 'componentType')) ?? '';
-      if (type === 'frontend' || type === 'planner' || type === 'epp') continue;
-      const main = dig(spec, 'extraPodSpec', 'mainContainer');
-      out.push({
-        component: name,
-        command: stringList(dig(main, 'command')),
-        args: stringList(dig(main, 'args')),
-        env: [...envAt(spec as JsonObject, ['envs']), ...envAt((main ?? {}) as JsonObject, ['env'])],
-      });
-    }
-    return out;
-  }
-  for (const component of asArray(dig(obj, 'spec', 'components')) ?? []) {
-    const type = asString(dig(component, 'type')) ?? '';
-    if (type === 'frontend' || type === 'planner' || type === 'epp') continue;
-    const containers = asArray(dig(component, 'podTemplate', 'spec', 'containers')) ?? [];
-    const main = containers.find((c) => asString(dig(c, 'name')) === 'main') ?? containers[0];
-    out.push({
-      component: asString(dig(component, 'name')) ?? '?',
-      command: stringList(dig(main, 'command')),
-      args: stringList(dig(main, 'args')),
-      env: envAt((main ?? {}) as JsonObject, ['env']),
-    });
-  }
-  return out;
 }
 
 /**

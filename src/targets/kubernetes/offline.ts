@@ -3,26 +3,16 @@
 // would run, the exact env patch, and what pins it (router flags, images); the run passes or fails
 // on that, and says that nothing was checked live.
 
-import { existsSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Plan } from '../../plan.js';
 import type { EnvPatch } from '../../report/contract.js';
 import type { TargetSession } from '../../session.js';
 import type { Settings } from '../../settings.js';
-import { currentMode, decideMode, listsOf } from './decide.js';
-import { argvOf, describeLocation, dgdRef, locateFrontend, pathText } from './dgd.js';
+import { decideMode, listsOf, routedNow } from './decide.js';
+import { argvOf, componentServiceName, describeLocation, dgdRef, locateFrontend, pathText } from './dgd.js';
 import { computeEnvChange, describeEntries } from './env-change.js';
 import { isObject, type JsonObject } from './json.js';
 import { pinnedFlags } from '../../pinned-args.js';
 import { writeRecipe, type RecipeTarget } from './recipe.js';
-
-/** Whether any cluster is configured, by the same sources loadCredentials reads (no parsing). */
-export function clusterConfigured(env: NodeJS.ProcessEnv = process.env, home = os.homedir()): boolean {
-  if ((env.KUBECONFIG ?? '').split(path.delimiter).some(Boolean)) return true;
-  if (home && existsSync(path.join(home, '.kube', 'config'))) return true;
-  return Boolean(env.KUBERNETES_SERVICE_HOST);
-}
 
 /** Every `image:` in the object with where it sits: the release pins a reviewer should see. */
 export function imagePins(object: unknown, at: string[] = []): string[] {
@@ -45,8 +35,7 @@ export function recipePlanSession(
   const namespace = k?.namespace ?? recipe.namespace ?? 'default';
   const ref = dgdRef(namespace, recipe.name, recipe.version);
   const object: JsonObject = recipe.object;
-  // The operator names the Service `<dgd>-<frontend component in lower case>`.
-  const serviceName = k?.service ?? `${recipe.name}-${locateFrontend(object, ref).component.toLowerCase()}`;
+  const serviceName = k?.service ?? componentServiceName(recipe.name, locateFrontend(object, ref).component);
   const loc = locateFrontend(object, ref, serviceName);
   const { command, args } = argvOf(object, loc);
   const pinned = pinnedFlags(command, args);
@@ -67,12 +56,14 @@ export function recipePlanSession(
     `Planning from ${recipe.path} alone: no cluster is configured and dry-run is true; nothing will be contacted.`,
   );
   if (!settings.mode) {
-    const now = currentMode(object, loc);
+    const now = routedNow(settings, object, loc);
     return {
       ...planned,
       mode: now.mode,
       modeReason: `no mode requested: ${now.reason} (from ${recipe.path}); nothing was changed`,
-      limitations: [nothingLive],
+      kvEvents: now.kvEvents,
+      kvEventsReason: now.kvEventsReason,
+      limitations: [nothingLive, ...now.limitations],
     };
   }
   // Fails with args-pin-mode when the file's command line pins another mode: the file decides.

@@ -4,6 +4,7 @@
 import { Parser, parseAllDocuments, type Document } from 'yaml';
 import { RECIPE_MAX_BYTES, RECIPE_MAX_DOCUMENTS } from '../../bounded/limits.js';
 import { FileProblem, readRegularFile } from '../../bounded/read-file.js';
+import { quote } from '../../runner/redact.js';
 import { RunFailure } from '../../failures.js';
 import type { EnvEntry } from '../../report/contract.js';
 import { DGD_GROUP, dgdRef, envAt, locateDgdFrontend, type DgdVersion } from './dgd.js';
@@ -27,11 +28,11 @@ export interface RecipeTarget {
   object: JsonObject;
 }
 
-function recipeFailure(path: string, problem: string): RunFailure {
+function recipeFailure(path: string, problem: string, hint?: string): RunFailure {
   return new RunFailure(
     'bad-input',
     `Input \`recipe\` (${path}): ${problem}`,
-    'point `recipe` at a deploy.yaml holding exactly one DynamoGraphDeployment',
+    hint ?? 'point `recipe` at a deploy.yaml holding exactly one DynamoGraphDeployment',
   );
 }
 
@@ -82,7 +83,18 @@ function parseDocuments(path: string, text: string): Document.Parsed[] {
   const docs = asData(path, () => parseAllDocuments(text));
   if (!Array.isArray(docs)) throw recipeFailure(path, 'is empty');
   const broken = docs.find((d) => d.errors.length > 0);
-  if (broken) throw recipeFailure(path, `is not valid YAML (${broken.errors[0].message.split('\n')[0]})`);
+  if (broken) {
+    // The parser's position: name the line at fault, and show it.
+    const error = broken.errors[0];
+    const at = error.linePos?.[0];
+    const line = at ? text.split('\n')[at.line - 1] : undefined;
+    const where = at ? `line ${at.line}, column ${at.col}` : undefined;
+    throw recipeFailure(
+      path,
+      `is not valid YAML: ${error.message.split('\n')[0].replace(/:$/, '')}${line !== undefined ? ` (the line: ${quote(line.trimEnd(), 200)})` : ''}`,
+      `fix the YAML of \`recipe\` (${path})${where ? ` at ${where}` : ''}, then run again`,
+    );
+  }
   return docs;
 }
 

@@ -11,7 +11,8 @@ import {
 } from '../../releases/capabilities.js';
 import { asString, dig, type JsonObject } from './json.js';
 import { quote } from '../../runner/redact.js';
-import type { FrontendLocation, WorkerSpec } from './dgd.js';
+import type { FrontendLocation } from './dgd.js';
+import type { WorkerSpec } from './worker-spec.js';
 import { effectiveArgv } from '../../pinned-args.js';
 import { modelPathIn } from '../../releases/model-path.js';
 import { TargetFailure } from '../target-failure.js';

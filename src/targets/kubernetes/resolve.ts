@@ -17,6 +17,7 @@ import {
   type KubeApi,
 } from './cluster.js';
 import {
+  componentServiceName,
   deploymentRef,
   describeLocation,
   dgdRef,
@@ -24,6 +25,7 @@ import {
   DGD_PLURAL,
   FIELD_MANAGER,
   locateFrontend,
+  normalizeKubeResourceName,
   type DgdVersion,
   type FrontendLocation,
   type ObjectRef,
@@ -130,7 +132,7 @@ export async function resolveTarget(
     throw apiFailure(error, 'list the API groups the cluster serves', server);
   }
   let deployment = k.deployment ?? recipe?.name;
-  if (!deployment && !k.service) deployment = await onlyDgd(api, namespace, versions);
+  if (!deployment && !k.service) deployment = await onlyDgd(api, namespace, versions, k.implicit);
   // The DGD as reading its Service name found it (in versions[0]), so it is not read twice.
   const named: { name: string; object?: JsonObject } = k.service
     ? { name: k.service }
@@ -157,7 +159,7 @@ export async function resolveTarget(
     throw new RunFailure(
       'not-found',
       `Service ${namespace}/${serviceName} does not exist${k.service ? '' : ` (the default name for deployment ${deployment})`}. List the candidates with \`${listCandidatesCommand(namespace, 'svc')}\`.`,
-      `set \`service\` to the frontend Service (the operator names it \`<dgd-name>-<frontend component name in lower case>\`, e.g. \`${deployment ?? 'my-dgd'}-frontend\` for a component named Frontend)`,
+      `set \`service\` to the frontend Service (the operator names it \`<dgd-name>-<frontend component name>\` in lower case with dots as dashes, e.g. \`${componentServiceName(deployment ?? 'my-dgd', 'Frontend')}\` for a component named Frontend)`,
     );
   }
   deployment ??= asString(dig(service, 'metadata', 'labels', GRAPH_LABEL));
@@ -222,9 +224,10 @@ export async function resolveTarget(
 
 /**
  * The frontend Service's name when only the deployment is known: the operator names it
- * `<dgd>-<frontend component in lower case>`, so a DGD is read first to find that component.
- * Without a DGD of that name (a plain Deployment, or no operator CRD): `<name>-frontend`. The DGD
- * read comes back too, so it is not read again.
+ * `<dgd>-<frontend component>` normalised (componentServiceName: lower case, dots to dashes), so
+ * a DGD is read first to find that component. Without a DGD of that name (a plain Deployment, or
+ * no operator CRD): `<name>-frontend`, normalised the same way. The DGD read comes back too, so
+ * it is not read again.
  */
 async function frontendServiceName(
   api: KubeApi,
@@ -232,7 +235,7 @@ async function frontendServiceName(
   deployment: string,
   versions: string[],
 ): Promise<{ name: string; object?: JsonObject }> {
-  const fallback = { name: `${deployment}-frontend` };
+  const fallback = { name: normalizeKubeResourceName(`${deployment}-frontend`) };
   if (!versions.length) return fallback;
   const ref = dgdRef(namespace, deployment, versions[0] as DgdVersion);
   let object: JsonObject;
@@ -245,7 +248,7 @@ async function frontendServiceName(
   }
   // Several frontends (or none) fail here with a message that says what to set.
   const component = locateFrontend(object, ref).component;
-  return { name: `${deployment}-${component.toLowerCase()}`, object };
+  return { name: componentServiceName(deployment, component), object };
 }
 
 /** Kinds whose controller regenerates a Deployment's spec: the Dynamo operator's. */
@@ -357,9 +360,31 @@ function notFoundDgd(failure: RunFailure, namespace: string, name: string): RunF
   );
 }
 
-/** Only a namespace given: the namespace's single DGD, if it has exactly one. */
-async function onlyDgd(api: KubeApi, namespace: string, versions: string[]): Promise<string> {
+/** What to say when no target was named and the cluster's namespace does not settle it. */
+const NAME_THE_TARGET =
+  'give `namespace` and `deployment` (or `recipe`) for a DynamoGraphDeployment, `base-url` for a frontend reached by URL, or `launch: true`';
+
+function unnamed(found: string): RunFailure {
+  return new RunFailure(
+    'bad-input',
+    `No target was named (none of \`base-url\`, \`launch\`, \`namespace\`, \`deployment\`, \`service\`, \`recipe\`) and a Kubernetes cluster is configured, so the run looked for the one DynamoGraphDeployment in the kubeconfig context's namespace: ${found}. Nothing was changed.`,
+    NAME_THE_TARGET,
+  );
+}
+
+/**
+ * Only a namespace given (or nothing, with a cluster configured: `implicit`): the namespace's
+ * single DGD, if it has exactly one.
+ */
+async function onlyDgd(
+  api: KubeApi,
+  namespace: string,
+  versions: string[],
+  implicit?: boolean,
+): Promise<string> {
   if (versions.length === 0) {
+    if (implicit)
+      throw unnamed('the cluster serves no DynamoGraphDeployment (the Dynamo operator is not installed)');
     throw new RunFailure(
       'bad-input',
       'Only `namespace` was given and the cluster has no DynamoGraphDeployment CRD; name the frontend with `deployment` or `service`.',
@@ -374,6 +399,12 @@ async function onlyDgd(api: KubeApi, namespace: string, versions: string[]): Pro
   }
   const names = items.map((i) => asString(dig(i, 'metadata', 'name')) ?? '?');
   if (names.length === 1) return names[0];
+  if (implicit)
+    throw unnamed(
+      names.length === 0
+        ? `namespace ${namespace} has none`
+        : `namespace ${namespace} has ${names.length} (${names.join(', ')})`,
+    );
   if (names.length === 0 && (await api.namespaceExists?.(namespace)) === false) {
     throw new RunFailure(
       'not-found',

@@ -20,13 +20,14 @@ import {
   type EnvWriter,
 } from './apply.js';
 import { cautions, decide, listsOf } from './decide.js';
-import { workerSpecs } from './dgd.js';
+import { workerSpecs } from './worker-spec.js';
 import { routerExpectation, type EnvLists } from './env-change.js';
 import { podLogSource } from './evidence.js';
 import { openForward } from './forward.js';
 import { gitopsOwner } from './gitops.js';
 import { curlCommands, getCommand, reproduce, type Step } from './kubectl.js';
-import { clusterConfigured, recipePlanSession } from './offline.js';
+import { clusterConfigured } from '../cluster-configured.js';
+import { recipePlanSession } from './offline.js';
 import { readRecipe } from './recipe.js';
 import { workersTokenizer } from './release.js';
 import { connect, findFrontend, type Cluster } from './resolve.js';
