@@ -1,7 +1,8 @@
 // Prints the README's inputs and outputs tables from action.yml, its Dynamo releases table from
 // src/releases/releases.json and its bounds table from src/bounded/limits.ts, so they cannot drift:
-//   node scripts/readme-tables.ts        (a unit test checks the README holds exactly these)
-import { readFileSync } from 'node:fs';
+//   node scripts/readme-tables.ts          (a unit test checks the README holds exactly these)
+//   node scripts/readme-tables.ts --write  (puts them between the README's markers; run prettier after)
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { BOUNDS } from '../src/bounded/limits.ts';
@@ -53,11 +54,17 @@ export function releasesTable(root = path.resolve(import.meta.dirname, '..')): s
     ]
       .filter(Boolean)
       .join('; ');
-    return `| ${r.series}.x (read: ${r.checked.join(', ')}) | ${cell(does || 'applies and checks every mode')} | ${modes} | ${events} | ${pins || 'none'} | ${trtllm} | ${workersMode} | ${cell(planes)} | ${r.directHeader ? `\`${r.directHeader}\`` : 'none'} | ${unknownMode} | \`${r.metrics.routerOverheadPrefix}*\` |`;
+    const worker =
+      r.workerIdInResponse === 'kv-only'
+        ? 'kv mode only: other modes rest on log and metrics'
+        : r.workerIdInResponse === 'all-modes'
+          ? 'every mode'
+          : 'unknown';
+    return `| ${r.series}.x (read: ${r.checked.join(', ')}) | ${cell(does || 'applies and checks every mode')} | ${modes} | ${events} | ${pins || 'none'} | ${trtllm} | ${workersMode} | ${cell(planes)} | ${r.directHeader ? `\`${r.directHeader}\`` : 'none'} | ${unknownMode} | \`${r.metrics.routerOverheadPrefix}*\` | ${worker} |`;
   });
   return [
-    "| series | what the action does | router modes | KV events off (flag / env) | other routing pins | TensorRT-LLM workers publish KV events (flag / env) | a worker's own `--router-mode` / `DYN_ROUTER_MODE` | event plane default | direct-mode header | unknown `DYN_ROUTER_MODE` | router overhead metrics |",
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    "| series | what the action does | router modes | KV events off (flag / env) | other routing pins | TensorRT-LLM workers publish KV events (flag / env) | a worker's own `--router-mode` / `DYN_ROUTER_MODE` | event plane default | direct-mode header | unknown `DYN_ROUTER_MODE` | router overhead metrics | replies name the serving worker (routing probe) |",
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }
@@ -76,6 +83,7 @@ interface ReleaseRow {
   trtllmKvEvents: { flagOn: string; env: string; deprecated: { flagOn: string } | null };
   workerRouterAdvertisement: boolean;
   modelReadyGauge: string | null;
+  workerIdInResponse?: string;
 }
 
 export function readmeTables(root = path.resolve(import.meta.dirname, '..')): {
@@ -110,5 +118,25 @@ export function boundsTable(): string {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { inputs, outputs } = readmeTables();
-  console.log(`${inputs}\n\n${outputs}\n\n${releasesTable()}\n\n${boundsTable()}`);
+  if (process.argv[2] === '--write') {
+    const file = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'README.md');
+    let text = readFileSync(file, 'utf8');
+    const tables: Record<string, string> = {
+      inputs,
+      outputs,
+      releases: releasesTable(),
+      bounds: boundsTable(),
+    };
+    for (const [name, table] of Object.entries(tables)) {
+      const start = `<!-- ${name}:start -->`;
+      const end = `<!-- ${name}:end -->`;
+      const from = text.indexOf(start);
+      const to = text.indexOf(end);
+      if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end}`);
+      text = `${text.slice(0, from + start.length)}\n\n${table}\n\n${text.slice(to)}`;
+    }
+    writeFileSync(file, text);
+  } else {
+    console.log(`${inputs}\n\n${outputs}\n\n${releasesTable()}\n\n${boundsTable()}`);
+  }
 }

@@ -26,6 +26,7 @@ export const FAILURE_CODES = [
   'will-not-roll',
   'port-forward-failed',
   'mode-not-applied',
+  'replica-mismatch',
   'compare-failed',
   'internal',
 ] as const;
@@ -134,6 +135,11 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   'mode-not-applied': {
     cause: 'the frontend does not run in the requested router mode',
     next: "check what pins the mode: the frontend's flags (they beat DYN_ROUTER_MODE), workers that advertise their own mode (Dynamo 1.5+: --router-mode or DYN_ROUTER_MODE on the workers), or a release that ignores the env",
+  },
+  'replica-mismatch': {
+    cause:
+      'one frontend replica routes differently from the others or from the requested mode: the rollout did not reach every pod',
+    next: "compare the named pod's router env and args with the other replicas', then delete it so the operator recreates it from the current spec",
   },
   'compare-failed': {
     cause: 'the mode comparison could not complete',

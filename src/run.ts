@@ -80,11 +80,14 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
   let after: AfterFailure | undefined;
   // Where a target that failed while opening had got to (namespace, Service, frontend pods).
   let reached: Reached | undefined;
+  // The launch interpreter's release, when the target itself does not name one.
+  let launchRelease: DynamoRelease | undefined;
   try {
     if (plan.target === 'launch') {
       const ask =
         effects.askRelease ?? ((python: string) => askInterpreter(python, settings.launchTimeoutMs));
       const preflight = await preflightLaunch(settings, plan, ask, log);
+      launchRelease = preflight.release;
       foldPreflight(contract, preflight);
       if (preflight.refusal) throw preflight.refusal;
     }
@@ -150,6 +153,7 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
         contract.kvEvents,
         effects,
         window,
+        opened.release ?? launchRelease,
       );
       foldVerification(contract, verified);
     }

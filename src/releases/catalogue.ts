@@ -79,6 +79,11 @@ export interface ReleaseSeries {
   workerRouterAdvertisement: boolean;
   /** The frontend's per-model readiness gauge (`dynamo_frontend_model_ready`); null when absent or not read. */
   modelReadyGauge: string | null;
+  /**
+   * Whether a reply to `nvext.extra_fields: ["worker_id"]` names the serving worker: in every
+   * mode, or only for kv-routed requests (the routing probe needs it).
+   */
+  workerIdInResponse?: 'all-modes' | 'kv-only';
   sources?: Record<string, string>;
 }
 
