@@ -24,6 +24,7 @@ export const FAILURE_CODES = [
   'will-not-roll',
   'port-forward-failed',
   'mode-not-applied',
+  'replica-mismatch',
   'compare-failed',
   'internal',
 ] as const;
@@ -122,6 +123,11 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   'mode-not-applied': {
     cause: 'the frontend does not run in the requested router mode',
     next: 'check that nothing pins the mode (container args) and that this Dynamo release honours DYN_ROUTER_MODE',
+  },
+  'replica-mismatch': {
+    cause:
+      'the frontend pods behind the Service disagree: some run the router mode and others another, so clients get either; a pod left on an older pod template (a stalled or paused rollout, Grove OnDelete)',
+    next: 'compare the pods named in the message with the current template; finish the rollout, or delete the pods on the old template so their controller recreates them',
   },
   'compare-failed': {
     cause: 'the mode comparison could not complete',

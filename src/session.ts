@@ -40,6 +40,8 @@ export interface TargetSession {
   readonly logPath?: string;
   /** The frontend's log, for evidence of the mode in effect. */
   readonly logs?: LogSource;
+  /** One replica's own log (Kubernetes: that pod's), for the evidence on each replica. */
+  replicaLogs?(replica: string): LogSource;
   /** Switches the deployment between modes for compare-modes (launch and Kubernetes targets). */
   readonly switcher?: ModeSwitcher;
   /** The workers' model path or hub id when the target knows it (aiperf's tokenizer). */
@@ -48,12 +50,20 @@ export interface TargetSession {
   readonly release?: DynamoRelease;
   /** Planned from a file alone (a dry run without a cluster): there is nothing to check live. */
   readonly planOnly?: boolean;
+  readonly replicas?: readonly FrontendReplica[];
   /** Called after a passing check: re-reads what the run changed; returns limitations to add. */
   afterCheck?(): Promise<string[]>;
   /** Called when the check failed; may restore the previous state (rollback-on-failure). */
   onCheckFailed?(failure: RunFailure): Promise<AfterFailure>;
   /** Releases what the session holds for the check (a port-forward); never throws. */
   close(): Promise<void>;
+}
+
+/** One frontend replica the run can reach on its own (Kubernetes: one Ready frontend pod). */
+export interface FrontendReplica {
+  readonly name: string;
+  /** Opens a connection to this replica only; the caller closes it. */
+  open(): Promise<{ baseUrl: string; close(): Promise<void> }>;
 }
 
 /** What a target did after a failed check: the env patch as it now stands, and what to report. */

@@ -148,6 +148,7 @@ export function failureCommand(ctx: FailureCommandContext): string {
       if (k8s) return reachAgainCommand(ctx);
       return curl(['-sS', '-i'], `${ctx.url}/v1/models`);
     case 'mode-not-applied':
+    case 'replica-mismatch':
       // What runs is decided where the frontend was started: its log (launch), its pods' args
       // (Kubernetes); a bare URL shows only which router metrics moved.
       if (k8s && !ctx.frontendSelector) return reachAgainCommand(ctx);

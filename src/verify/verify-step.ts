@@ -8,7 +8,7 @@ import { isRouterMode, type RouterMode } from '../modes.js';
 import type { KvEventsVerdict, Plan } from '../plan.js';
 import type { RunEffects, TargetSession } from '../session.js';
 import type { Settings } from '../settings.js';
-import type { Evidence, EvidenceWindow, KvEventsEvidence } from './gather.js';
+import type { Evidence, EvidenceWindow, GatherOptions, KvEventsEvidence } from './gather.js';
 
 /** What verification found, for the Contract. */
 export interface VerifyOutcome {
@@ -16,8 +16,11 @@ export interface VerifyOutcome {
   evidence: string;
   /** The mode the evidence shows, when the run expected none (a check-only run). */
   observed?: string;
-  /** `mode-not-applied`, when the evidence contradicts the expected mode. */
-  failure?: { code: 'mode-not-applied'; message: string };
+  /**
+   * `mode-not-applied`, when the evidence contradicts the expected mode; `replica-mismatch`, when
+   * some frontend replicas run it and others do not.
+   */
+  failure?: { code: 'mode-not-applied' | 'replica-mismatch'; message: string };
   limitations: string[];
   /** What the router's metrics say about KV events, when it differs from what the run knew. */
   kvEvents?: KvEventsEvidence;
@@ -50,18 +53,17 @@ export async function verifyInEffect(
   effects.log.info(
     `Verifying the router mode${expected ? ` (${expected})` : ''}: router metrics and frontend log around the smoke chat …`,
   );
+  const gather: Omit<GatherOptions, 'baseUrl' | 'logs'> = {
+    model: smoke.model ?? '',
+    expected,
+    approximateKv: plan.approximateKv || kvEvents === 'false',
+    headers: settings.apiKey ? { Authorization: `Bearer ${settings.apiKey}` } : {},
+    workerId: smoke.workerId,
+    timeoutMs: settings.timeoutMs,
+  };
   const evidence = await gatherEvidence(
     effects.http,
-    {
-      baseUrl: session.baseUrl,
-      model: smoke.model ?? '',
-      expected,
-      approximateKv: plan.approximateKv || kvEvents === 'false',
-      headers: settings.apiKey ? { Authorization: `Bearer ${settings.apiKey}` } : {},
-      workerId: smoke.workerId,
-      timeoutMs: settings.timeoutMs,
-      logs: session.logs,
-    },
+    { ...gather, baseUrl: session.baseUrl, logs: session.logs },
     window,
   );
   effects.log.info(`Mode ${evidence.verdict}: ${evidence.evidence}`);
@@ -75,6 +77,28 @@ export async function verifyInEffect(
     };
   } else if (evidence.verdict === 'unverifiable') {
     outcome.limitations.push(`The ${expected ?? 'router'} mode could not be proven: ${evidence.evidence}`);
+  }
+  // More than one replica: the Service proved one of them; prove each on its own.
+  const replicas = session.replicas ?? [];
+  if (expected && replicas.length > 1) {
+    const { judgeReplicas, proveReplicas } = await import('./replicas.js');
+    effects.log.info(
+      `Proving the ${expected} mode on each of ${replicas.length} frontend replicas in turn …`,
+    );
+    const findings = await proveReplicas(
+      effects.http,
+      replicas,
+      { ...gather, expected },
+      session.replicaLogs?.bind(session),
+      (line) => effects.log.info(line),
+    );
+    const judged = judgeReplicas(findings, expected);
+    if (judged.evidence) outcome.evidence = `${outcome.evidence} ${judged.evidence}`;
+    if (judged.verdict) outcome.verdict = judged.verdict;
+    // Replicas that disagree name the pods; the frontend's own contradiction otherwise stands.
+    if (judged.failure && (judged.failure.code === 'replica-mismatch' || !outcome.failure))
+      outcome.failure = judged.failure;
+    outcome.limitations.push(...judged.limitations);
   }
   const kv = evidence.kvEvents;
   if (kv && (kvEvents === 'unknown' || kvEvents !== kv.value)) outcome.kvEvents = kv;

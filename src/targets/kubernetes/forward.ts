@@ -1,7 +1,8 @@
-// In-process port-forward (no kubectl): 127.0.0.1:<free port> → a Ready pod behind the Service.
-// One PortForward WebSocket per client connection, the pod re-resolved for each, so a pod
-// replaced between check attempts is picked up. client-node surfaces no error or close after
-// the socket opens, so both directions are wired here.
+// In-process port-forward (no kubectl): 127.0.0.1:<free port> → a Ready pod behind the Service,
+// or one pinned pod (a frontend replica proven on its own). One PortForward WebSocket per client
+// connection; behind the Service the pod is re-resolved for each, so a pod replaced between check
+// attempts is picked up. client-node surfaces no error or close after the socket opens, and sets
+// no deadline on the upgrade, so both directions and the handshake's deadline are wired here.
 
 import { quote } from '../../runner/redact.js';
 import net from 'node:net';
@@ -11,6 +12,7 @@ import WebSocket from 'ws';
 import { RunFailure } from '../../failures.js';
 import type { Logger } from '../../session.js';
 import { apiFailure, type KubeApi } from './cluster.js';
+import type { JsonObject } from './json.js';
 import { portForwardCommand, type Step } from './kubectl.js';
 import { pickPod, type ServicePort } from './service-port.js';
 
@@ -19,8 +21,19 @@ export interface Forward {
   localPort: number;
   /** The pod the last connection went to. */
   lastPod(): string | undefined;
+  /** The pods behind the Service as listed when the forward opened (none for a pinned pod). */
+  listed: JsonObject[];
   close(): Promise<void>;
 }
+
+/** One pod every connection goes to, and the container port the Service's targetPort is there. */
+export interface PinnedPod {
+  pod: string;
+  port: number;
+}
+
+/** How long the WebSocket upgrade of one forwarded connection may take (client-node sets none). */
+export const HANDSHAKE_TIMEOUT_MS = 10_000;
 
 export interface ForwardTarget {
   namespace: string;
@@ -32,14 +45,18 @@ export interface ForwardTarget {
 /** Upgrade requests the API server refused (401, 403, 400 …), by socket: status and Status body. */
 type Rejections = WeakMap<object, { status: number; body: string }>;
 
-function portForwarder(kc: KubeConfig, rejections: Rejections): PortForward {
+function portForwarder(kc: KubeConfig, rejections: Rejections, open: Set<WebSocket>): PortForward {
   // Our own `ws` factory: the library's isomorphic-ws default import breaks once bundled. Our own
   // streams: the handler otherwise ends process.stdout when the server closes a stream.
   const streams = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() };
   const handler = new WebSocketHandler(
     kc,
     (uri, protocols, opts) => {
-      const ws = new WebSocket(uri, protocols, opts);
+      // A stalled upgrade fails the connection after the deadline instead of holding it forever;
+      // every WebSocket is remembered until it closes, so closing the forward ends them all.
+      const ws = new WebSocket(uri, protocols, { ...opts, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
+      open.add(ws);
+      ws.once('close', () => open.delete(ws));
       // Keep the refusal's Status body (it names the verb and resource a 403 lacks); `ws` would
       // only say "Unexpected server response: 403".
       ws.on('unexpected-response', (_req, res) => {
@@ -144,7 +161,7 @@ export const PROBE_WAIT_MS = 5000;
 export async function resolvePod(
   api: KubeApi,
   target: ForwardTarget,
-): Promise<{ pod: string; port: number }> {
+): Promise<PinnedPod & { listed: JsonObject[] }> {
   const pods = await api.listPods(target.namespace, target.selector);
   const picked = pickPod(pods.items, target.port.targetPort);
   if (!picked) {
@@ -155,7 +172,7 @@ export async function resolvePod(
         : `None of the ${pods.items.length} pod(s) behind Service ${target.namespace}/${target.service} is Ready${typeof target.port.targetPort === 'string' ? ` with a container port named ${target.port.targetPort}` : ''}.`,
     );
   }
-  return picked;
+  return { ...picked, listed: pods.items };
 }
 
 /** Where the check goes: a port-forward, or the URL `base-url` gave instead. */
@@ -165,6 +182,8 @@ export interface Forwarding {
   close(): Promise<void>;
   limitations: string[];
   steps: Step[];
+  /** The pods behind the Service as the forward listed them (none with `base-url`). */
+  listed: JsonObject[];
 }
 
 /** The forward phase: a local port to a Ready frontend pod, in its own log group, unless `baseUrl` is given. */
@@ -183,6 +202,7 @@ export async function openForward(
         `The check used ${baseUrl} (base-url) instead of a port-forward; it reaches whatever that URL routes to.`,
       ],
       steps: [],
+      listed: [],
     };
   }
   let forward: Forward;
@@ -207,21 +227,32 @@ export async function openForward(
         command: portForwardCommand(target.namespace, target.service, target.port.port),
       },
     ],
+    listed: forward.listed,
   };
 }
 
+/**
+ * Forwards a local port to the Service's newest Ready pod, resolved afresh per connection, or,
+ * with `pinned`, to that one pod for every connection (a replica; nothing is listed then).
+ */
 export async function startForward(
   api: KubeApi,
   kc: KubeConfig,
   target: ForwardTarget,
   log: (line: string) => void,
+  pinned?: PinnedPod,
 ): Promise<Forward> {
   // Resolve once up front so a missing pod fails the run here, with its reason. The first
   // connection (the probe's, a moment later) goes to that pod instead of listing the pods again.
-  let upFront: { pod: string; port: number } | undefined = await resolvePod(api, target);
-  let last: string | undefined = upFront.pod;
+  const behind = pinned ? undefined : await resolvePod(api, target);
+  let upFront: PinnedPod | undefined = pinned ?? behind;
+  let last: string | undefined = upFront?.pod;
+  const where = pinned
+    ? `pod ${target.namespace}/${pinned.pod}`
+    : `Service ${target.namespace}/${target.service}`;
   const rejections: Rejections = new WeakMap();
-  const forwarder = portForwarder(kc, rejections);
+  const websockets = new Set<WebSocket>();
+  const forwarder = portForwarder(kc, rejections, websockets);
   let lastProblem: Problem | undefined;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
@@ -231,7 +262,7 @@ export async function startForward(
     socket.on('close', () => sockets.delete(socket));
     void (async () => {
       try {
-        const resolved = upFront ?? (await resolvePod(api, target));
+        const resolved = upFront ?? pinned ?? (await resolvePod(api, target));
         upFront = undefined;
         const { pod, port } = resolved;
         last = pod;
@@ -282,6 +313,8 @@ export async function startForward(
   const address = server.address() as net.AddressInfo;
   const close = async () => {
     for (const socket of sockets) socket.destroy();
+    // terminate, not close: a close handshake the far end never answers would hold the process.
+    for (const ws of websockets) ws.terminate();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   // Prove the path once before the check: a refused upgrade (403 on pods/portforward) or text on
@@ -291,17 +324,18 @@ export async function startForward(
     await close();
     const problem = lastProblem ?? {
       code: 'port-forward-failed' as const,
-      message: `The port-forward to Service ${target.namespace}/${target.service} closed before the frontend answered.`,
+      message: `The port-forward to ${where} closed before the frontend answered.`,
     };
     throw new RunFailure(problem.code, problem.message, problem.hint);
   }
   log(
-    `Port-forward: 127.0.0.1:${address.port} → Service ${target.namespace}/${target.service} (pod port ${String(target.port.targetPort)}), one connection per request.`,
+    `Port-forward: 127.0.0.1:${address.port} → ${where} (pod port ${String(pinned?.port ?? target.port.targetPort)}), one connection per request.`,
   );
   return {
     url: `http://127.0.0.1:${address.port}`,
     localPort: address.port,
     lastPod: () => last,
+    listed: behind?.listed ?? [],
     close,
   };
 }
