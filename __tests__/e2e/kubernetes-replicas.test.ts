@@ -2,25 +2,35 @@
 // processes: a frontend of two replicas is proven on each Ready pod through a port-forward pinned
 // to it, not only on the pod the Service picked. Two healthy replicas pass and are named; a graph
 // on Grove's OnDelete strategy with one frontend pod still on the old env fails
-// `replica-mismatch`, naming that pod. One cluster serves both cases.
+// `replica-mismatch`, naming that pod. Every run holds only deploy/rbac.yaml's rules, authorized as
+// Kubernetes 1.35 does (port-forward needs `get` and `create`): forwarding to each pod by name needs
+// nothing more. One cluster serves every case.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cleanup, ROOT, runAction } from '../support/action.ts';
 import type { AnyObj } from '../support/k8s-objects.ts';
 import { isPodReady, startCluster, type Cluster } from '../../standin-cluster/index.ts';
+import { roleRules } from '../../standin-cluster/rbac.ts';
 import { kubectl } from '../../standin-cluster/testing.ts';
 
 const FIXTURES = path.join(ROOT, '__tests__/fixtures/k8s');
 const NS = 'dynamo';
+const ROLE = roleRules(readFileSync(path.join(ROOT, 'deploy/rbac.yaml'), 'utf8'));
 let cluster: Cluster;
 let home: string;
 
 beforeAll(async () => {
   home = mkdtempSync(path.join(tmpdir(), 'k8s-replicas-'));
   // Grove installed: held-frontends becomes a PodCliqueSet; two-frontends opts out (Deployments).
-  cluster = await startCluster({ namespace: NS, grove: true, kubelet: { maxGraceSeconds: 2 } });
+  cluster = await startCluster({
+    namespace: NS,
+    grove: true,
+    kubernetesVersion: 'v1.35.0',
+    rbac: { deny: [], allow: ROLE },
+    kubelet: { maxGraceSeconds: 2 },
+  });
   await cluster.apply(path.join(FIXTURES, 'two-frontends.v1alpha1.yaml'));
   await cluster.apply(path.join(FIXTURES, 'two-frontends-ondelete.v1alpha1.yaml'));
   await cluster.waitForReady(NS, { timeoutMs: 180_000 });
@@ -50,6 +60,7 @@ const routerMode = (pod: AnyObj): string | undefined =>
 
 describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)', () => {
   it('two healthy replicas: switched to kv, both pods rolled, kv proven on each and both named', async () => {
+    cluster.clearRequestLog();
     const run = await k8s({ deployment: 'two-frontends', mode: 'kv' });
     try {
       expect(run.outputs.failure).toBe('');
@@ -62,13 +73,55 @@ describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)
       expect(run.summary).toContain(`Proven on each of the 2 Ready frontend pods: ${names.join(', ')}.`);
       // Each replica had its own forward, pinned to that pod.
       for (const name of names) expect(run.stdout).toContain(`→ pod ${NS}/${name} (pod port 8000)`);
+      expect(cluster.requestLog.filter((e) => e.status === 403)).toEqual([]);
+      for (const name of names)
+        expect(
+          cluster.requestLog.some((e) => e.path === `/api/v1/namespaces/${NS}/pods/${name}/portforward`),
+        ).toBe(true);
     } finally {
       cleanup(run);
     }
   }, 180_000);
 
+  it('a replica whose port-forward never upgrades: not proven, named, within the deadlines; the run passes and exits', async () => {
+    cluster.clearRequestLog();
+    // Once the check's forward has picked its pod (after any rollout), every upgrade to the other
+    // Ready frontend pod hangs.
+    let names: string[] = [];
+    let hung: string | undefined;
+    const watcher = setInterval(() => {
+      if (hung) return;
+      const first = cluster.requestLog.find((e) => e.path.endsWith('/portforward'));
+      if (!first) return;
+      names = frontendPods('two-frontends').map((p) => p.metadata.name as string);
+      hung = names.find((n) => !first.path.includes(`/pods/${n}/`));
+      cluster.faults.add({ path: `/pods/${hung}/portforward$`, hang: true });
+    }, 5);
+    const started = Date.now();
+    const run = await k8s({ deployment: 'two-frontends', mode: 'kv', timeout: '3' }).finally(() =>
+      clearInterval(watcher),
+    );
+    try {
+      cluster.faults.clear();
+      expect(hung).toBeDefined();
+      expect(run.outputs.result).toBe('pass');
+      expect(run.outputs['mode-verified']).toBe('verified');
+      const proven = names.find((n) => n !== hung);
+      expect(run.summary).toContain(`Proven on 1 of the 2 Ready frontend pods: ${proven}.`);
+      expect(JSON.parse(run.outputs.limitations).join('\n')).toContain(
+        `The kv mode is not proven on frontend pod ${hung}:`,
+      );
+      // The probe's wait (5 s) and each request's timeout (3 s) bound the hung replica.
+      expect(Date.now() - started).toBeLessThan(60_000);
+    } finally {
+      cleanup(run);
+    }
+  }, 120_000);
+
   it('one replica still on the old env (Grove OnDelete): a check-only run fails replica-mismatch naming it', async () => {
-    // What a user does under OnDelete: change the graph's env, then replace one pod by hand.
+    // What a user does under OnDelete, as an admin (not the action's Role): change the graph's env,
+    // then replace one pod by hand.
+    cluster.rbac.allow = undefined;
     const patched = await kubectl(cluster, [
       'patch',
       'dynamographdeployments.v1alpha1.nvidia.com',
@@ -98,6 +151,7 @@ describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)
       const pods = frontendPods('held-frontends');
       return pods.length === 2 && pods.every(isPodReady) && !pods.some((p) => p.metadata.name === replaced);
     }, 'a new frontend pod, Ready, in place of the deleted one');
+    cluster.rbac.allow = ROLE;
     const pods = frontendPods('held-frontends');
     expect(pods.find((p) => p.metadata.name === old)).toBeDefined();
     expect(Object.fromEntries(pods.map((p) => [p.metadata.name, routerMode(p)]))).toMatchObject({
