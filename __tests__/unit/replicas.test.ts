@@ -82,6 +82,7 @@ describe('judgeReplicas: what the findings on every replica mean', () => {
     );
     expect(judged).toEqual({
       evidence: 'Proven on each of the 2 Ready frontend pods: fe-a, fe-b.',
+      verdict: 'verified',
       limitations: [],
     });
   });
@@ -219,7 +220,7 @@ describe('verifyInEffect with several replicas', () => {
     const session = fakeSession(events, {
       logs: {
         mark: async () => 0,
-        since: async () => ({ text: `Selected worker router_mode="${mainMode}"` }),
+        since: async () => ({ text: mainMode ? `Selected worker router_mode="${mainMode}"` : '' }),
       },
       replicas: Object.keys(modes)
         .slice(0, count)
@@ -249,6 +250,12 @@ describe('verifyInEffect with several replicas', () => {
     expect(outcome.verdict).toBe('verified');
     expect(outcome.failure).toBeUndefined();
     expect(outcome.evidence).toMatch(/Proven on each of the 2 Ready frontend pods: fe-a, fe-b\.$/);
+  });
+
+  it('the Service’s pod left the mode unproven but every replica proved it: verified', async () => {
+    const outcome = await verify('', { 'fe-a': 'kv', 'fe-b': 'kv' });
+    expect(outcome.verdict).toBe('verified');
+    expect(outcome.limitations).toEqual([]);
   });
 
   it('one replica: the check through the Service already proved it, nothing more is sent', async () => {

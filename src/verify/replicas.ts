@@ -59,7 +59,7 @@ export async function proveReplicas(
 export interface ReplicaJudgement {
   /** Appended to the verification's evidence: the replicas proven, by name. */
   evidence: string;
-  /** The verdict once every replica is counted (a replica's contradiction wins). */
+  /** `verified` when every replica was proven, `contradicted` when any one runs another mode. */
   verdict?: Verdict;
   failure?: { code: 'replica-mismatch' | 'mode-not-applied'; message: string };
   limitations: string[];
@@ -91,7 +91,10 @@ export function judgeReplicas(findings: ReplicaFinding[], expected: RouterMode):
   const evidence = proven.length
     ? `Proven on ${proven.length === findings.length ? `each of the ${findings.length} Ready frontend pods` : `${proven.length} of the ${findings.length} Ready frontend pods`}: ${list(proven)}.`
     : '';
-  if (contradicted.length === 0) return { evidence, limitations };
+  if (contradicted.length === 0)
+    return proven.length === findings.length && proven.length > 0
+      ? { evidence, verdict: 'verified', limitations }
+      : { evidence, limitations };
 
   const runs = contradicted
     .map(

@@ -75,8 +75,6 @@ export async function verifyInEffect(
       code: 'mode-not-applied',
       message: `The frontend does not run the ${expected} router mode. ${evidence.evidence}${observed}`,
     };
-  } else if (evidence.verdict === 'unverifiable') {
-    outcome.limitations.push(`The ${expected ?? 'router'} mode could not be proven: ${evidence.evidence}`);
   }
   // More than one replica: the Service proved one of them; prove each on its own.
   const replicas = session.replicas ?? [];
@@ -94,12 +92,19 @@ export async function verifyInEffect(
     );
     const judged = judgeReplicas(findings, expected);
     if (judged.evidence) outcome.evidence = `${outcome.evidence} ${judged.evidence}`;
-    if (judged.verdict) outcome.verdict = judged.verdict;
+    // A contradiction on any replica wins; proven on every replica proves the frontend.
+    if (
+      judged.verdict === 'contradicted' ||
+      (judged.verdict === 'verified' && outcome.verdict !== 'contradicted')
+    )
+      outcome.verdict = judged.verdict;
     // Replicas that disagree name the pods; the frontend's own contradiction otherwise stands.
     if (judged.failure && (judged.failure.code === 'replica-mismatch' || !outcome.failure))
       outcome.failure = judged.failure;
     outcome.limitations.push(...judged.limitations);
   }
+  if (outcome.verdict === 'unverifiable')
+    outcome.limitations.unshift(`The ${expected ?? 'router'} mode could not be proven: ${evidence.evidence}`);
   const kv = evidence.kvEvents;
   if (kv && (kvEvents === 'unknown' || kvEvents !== kv.value)) outcome.kvEvents = kv;
   if (expected === 'kv' && kv?.value === 'false' && !plan.approximateKv) {
