@@ -3,6 +3,7 @@
 // keeps the two in step.
 
 import type { Contract } from './report/contract.js';
+import type { Routing } from './report/routing-result.js';
 
 /** Exit codes, as documented in the usage text and the README. */
 export const EXIT = {
@@ -37,6 +38,7 @@ const FLAG_OF: Record<string, string> = {
   'api-key': '--api-key',
   mode: '--mode',
   'kv-events': '--kv-events',
+  'probe-requests': '--probe-requests',
 };
 
 /** Rewrites "the `model` input", "Input `retries`", "`kv-events: false`" into the CLI's flag names. */
@@ -80,6 +82,8 @@ export interface CliDocument {
   mode: string | null;
   mode_verified: string | null;
   mode_evidence: string | null;
+  mode_proven_by: string[];
+  routing: Routing | null;
   model: string | null;
   models: string[];
   latency_ms: number | null;
@@ -104,6 +108,8 @@ export function cliDocument(contract: Contract, version: string): CliDocument {
     mode: contract.mode || null,
     mode_verified: contract.modeVerified || null,
     mode_evidence: contract.modeEvidence || null,
+    mode_proven_by: contract.modeProvenBy ? contract.modeProvenBy.split(',') : [],
+    routing: contract.routing ?? null,
     model: contract.model || null,
     models: contract.models,
     latency_ms: contract.latencyMs ?? null,

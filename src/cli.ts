@@ -18,12 +18,16 @@ import { urlSession } from './targets/url.js';
 const USAGE = `Usage: dynamo-router-check [options]
 
 Checks a Dynamo frontend: GET /v1/models must list a model, then one chat completion must answer.
-With --mode, also proves the frontend runs that router mode (metrics around the chat).
+With --mode, also proves the frontend runs that router mode (which worker served each request of a
+short routing probe, and the router's metrics around the chat).
 
   --base-url URL      frontend URL without /v1 (default ${DEFAULT_BASE_URL})
   --mode MODE         router mode the frontend must run: round-robin, random, power-of-two,
                       least-loaded, device-aware-weighted, kv, direct (default: not checked)
   --kv-events V       auto, true or false (false: approximate KV mode, kv without worker events)
+  --probe-requests N  routing probe after the chat (which worker serves each request): auto (sized
+                      by the workers), 8 to 1000, or 0 for none (default: auto with --mode; given
+                      without --mode, it reports the mode it observes)
   --model NAME        model for the chat request (default: the first listed)
   --prompt TEXT       chat prompt (default "${DEFAULTS.prompt}")
   --max-tokens N      max tokens of the reply (default ${DEFAULTS.maxTokens})
@@ -62,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
         'api-key': { type: 'string' },
         mode: { type: 'string' },
         'kv-events': { type: 'string' },
+        'probe-requests': { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         version: { type: 'boolean', short: 'V' },
         help: { type: 'boolean', short: 'h' },
@@ -91,13 +96,15 @@ async function main(argv: string[]): Promise<number> {
     'api-key': (values['api-key'] as string | undefined) ?? process.env.DYNAMO_API_KEY ?? '',
     mode: (values.mode as string | undefined) ?? '',
     'kv-events': (values['kv-events'] as string | undefined) ?? '',
+    'probe-requests': (values['probe-requests'] as string | undefined) ?? '',
   };
   let settings;
   try {
     const parsed = parseSettings((name) => (flags[name] ?? '').trim());
-    // Without --mode the CLI stays a drop-in for the two-request smoke script; with it, it gathers
-    // the same evidence as the action's URL path.
-    settings = { ...parsed, verify: parsed.mode !== undefined };
+    // Without --mode the CLI stays a drop-in for the two-request smoke script; with it (or with
+    // --probe-requests other than 0), it gathers the same evidence as the action's URL path.
+    const probing = values['probe-requests'] !== undefined && parsed.probeRequests !== 0;
+    settings = { ...parsed, verify: parsed.mode !== undefined || probing };
   } catch (error) {
     // Same validation as the action; name the flag, not the input.
     stderr.say(`dynamo-router-check: ${cliWording(toFailure(error).message)}`);

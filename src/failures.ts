@@ -122,12 +122,12 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   },
   'mode-not-applied': {
     cause: 'the frontend does not run in the requested router mode',
-    next: 'check that nothing pins the mode (container args) and that this Dynamo release honours DYN_ROUTER_MODE',
+    next: 'check that nothing pins the mode (container args, or from Dynamo 1.5 a mode the workers advertise) and that this Dynamo release honours DYN_ROUTER_MODE',
   },
   'replica-mismatch': {
     cause:
-      'the frontend pods behind the Service disagree: some run the router mode and others another, so clients get either; a pod left on an older pod template (a stalled or paused rollout, Grove OnDelete)',
-    next: 'compare the pods named in the message with the current template; finish the rollout, or delete the pods on the old template so their controller recreates them',
+      'one frontend replica routes differently from the others or from the requested mode, so clients get either: the rollout did not reach every pod (a stalled or paused rollout, Grove OnDelete)',
+    next: "compare the named pod's router env and args with the other replicas', then delete it so its controller recreates it from the current spec (or finish the rollout)",
   },
   'compare-failed': {
     cause: 'the mode comparison could not complete',

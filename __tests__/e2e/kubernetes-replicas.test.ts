@@ -17,6 +17,8 @@ import { kubectl } from '../../standin-cluster/testing.ts';
 
 const FIXTURES = path.join(ROOT, '__tests__/fixtures/k8s');
 const NS = 'dynamo';
+/** The OnDelete graph's own namespace: each graph's frontends discover only its workers. */
+const HELD = 'held';
 const ROLE = roleRules(readFileSync(path.join(ROOT, 'deploy/rbac.yaml'), 'utf8'));
 let cluster: Cluster;
 let home: string;
@@ -32,8 +34,9 @@ beforeAll(async () => {
     kubelet: { maxGraceSeconds: 2 },
   });
   await cluster.apply(path.join(FIXTURES, 'two-frontends.v1alpha1.yaml'));
-  await cluster.apply(path.join(FIXTURES, 'two-frontends-ondelete.v1alpha1.yaml'));
+  await cluster.apply(path.join(FIXTURES, 'two-frontends-ondelete.v1alpha1.yaml'), { namespace: HELD });
   await cluster.waitForReady(NS, { timeoutMs: 180_000 });
+  await cluster.waitForReady(HELD, { timeoutMs: 180_000 });
 }, 240_000);
 
 afterAll(async () => {
@@ -41,16 +44,16 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-const k8s = (inputs: Record<string, string>) =>
+const k8s = (inputs: Record<string, string>, namespace = NS) =>
   runAction(
-    { namespace: NS, 'retry-delay': '0.5', 'rollout-timeout': '120', ...inputs },
+    { namespace, 'retry-delay': '0.5', 'rollout-timeout': '120', ...inputs },
     { env: { KUBECONFIG: cluster.kubeconfigPath, HOME: home } },
   );
 
 /** The live (not terminating) frontend pods of one graph. */
-const frontendPods = (graph: string): AnyObj[] =>
+const frontendPods = (graph: string, namespace = NS): AnyObj[] =>
   cluster.pods(
-    NS,
+    namespace,
     `nvidia.com/dynamo-component-type=frontend,nvidia.com/dynamo-graph-deployment-name=${graph}`,
   ) as AnyObj[];
 
@@ -127,7 +130,7 @@ describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)
       'dynamographdeployments.v1alpha1.nvidia.com',
       'held-frontends',
       '-n',
-      NS,
+      HELD,
       '--type',
       'merge',
       '-p',
@@ -136,23 +139,23 @@ describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)
       }),
     ]);
     expect(patched.code).toBe(0);
-    const [old, replaced] = frontendPods('held-frontends').map((p) => p.metadata.name as string);
+    const [old, replaced] = frontendPods('held-frontends', HELD).map((p) => p.metadata.name as string);
     await cluster.waitFor(
       () =>
         (
-          cluster.get('grove.io/v1alpha1', 'PodCliqueSet', 'held-frontends', NS) as AnyObj | undefined
+          cluster.get('grove.io/v1alpha1', 'PodCliqueSet', 'held-frontends', HELD) as AnyObj | undefined
         )?.spec.template.cliques.some((c: AnyObj) =>
           (c.spec.podSpec.containers[0].env as AnyObj[]).some((e) => e.value === 'kv'),
         ) === true,
       'the PodCliqueSet to carry the new env',
     );
-    expect((await kubectl(cluster, ['delete', 'pod', replaced, '-n', NS, '--wait=false'])).code).toBe(0);
+    expect((await kubectl(cluster, ['delete', 'pod', replaced, '-n', HELD, '--wait=false'])).code).toBe(0);
     await cluster.waitFor(() => {
-      const pods = frontendPods('held-frontends');
+      const pods = frontendPods('held-frontends', HELD);
       return pods.length === 2 && pods.every(isPodReady) && !pods.some((p) => p.metadata.name === replaced);
     }, 'a new frontend pod, Ready, in place of the deleted one');
     cluster.rbac.allow = ROLE;
-    const pods = frontendPods('held-frontends');
+    const pods = frontendPods('held-frontends', HELD);
     expect(pods.find((p) => p.metadata.name === old)).toBeDefined();
     expect(Object.fromEntries(pods.map((p) => [p.metadata.name, routerMode(p)]))).toMatchObject({
       [old]: 'round-robin',
@@ -161,7 +164,7 @@ describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)
 
     cluster.clearRequestLog();
     // The scheduled canary: no mode given, so the run expects what the graph says (kv).
-    const run = await k8s({ deployment: 'held-frontends' });
+    const run = await k8s({ deployment: 'held-frontends' }, HELD);
     try {
       expect(run.outputs.result).toBe('fail');
       expect(run.outputs.failure).toBe('replica-mismatch');
@@ -170,7 +173,16 @@ describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)
         `Frontend pod ${old} does not run the kv router mode while ${fresh} does`,
       );
       expect(run.summary).toMatch(new RegExp(`${old} runs round-robin`));
-      expect(run.outputs['next-command']).toContain('kubectl get pods -n dynamo -l');
+      expect(run.outputs['next-command']).toContain(`kubectl get pods -n ${HELD} -l`);
+      // The routing output has each replica's probe: the old pod's requests took the workers in turn.
+      const routing = JSON.parse(run.outputs.routing) as {
+        replicas: { name: string; probe?: { verdict: string; observed?: string } }[];
+      };
+      expect(routing.replicas.map((r) => r.name).sort()).toEqual([fresh, old].sort());
+      expect(routing.replicas.find((r) => r.name === old)?.probe).toMatchObject({
+        verdict: 'contradicted',
+        observed: 'round-robin',
+      });
       // A check-only run writes nothing.
       expect(cluster.writes()).toEqual([]);
     } finally {

@@ -11,6 +11,7 @@ import { parseSettings } from '../../src/settings.js';
 import { pickReplicas } from '../../src/targets/kubernetes/replicas.js';
 import { judgeReplicas, proveReplicas, type ReplicaFinding } from '../../src/verify/replicas.js';
 import { verifyInEffect } from '../../src/verify/verify-step.js';
+import { simTransport } from '../support/routing-sim.ts';
 import { fakeEffects, fakeSession } from '../support/run-effects.ts';
 
 type Pod = Record<string, unknown>;
@@ -67,11 +68,17 @@ describe('pickReplicas: the Ready frontend pods a run proves', () => {
   });
 });
 
-const finding = (name: string, verdict: ReplicaFinding['verdict'], observed = '', evidence = 'why.') => ({
+const finding = (
+  name: string,
+  verdict: ReplicaFinding['verdict'],
+  observed = '',
+  evidence = 'why.',
+): ReplicaFinding => ({
   name,
   verdict,
   observed,
   evidence,
+  provenBy: verdict === 'verified' || verdict === 'contradicted' ? ['log'] : [],
 });
 
 describe('judgeReplicas: what the findings on every replica mean', () => {
@@ -83,6 +90,7 @@ describe('judgeReplicas: what the findings on every replica mean', () => {
     expect(judged).toEqual({
       evidence: 'Proven on each of the 2 Ready frontend pods: fe-a, fe-b.',
       verdict: 'verified',
+      provenBy: ['log'],
       limitations: [],
     });
   });
@@ -113,10 +121,33 @@ describe('judgeReplicas: what the findings on every replica mean', () => {
       [finding('fe-a', 'contradicted', 'random'), finding('fe-b', 'contradicted', 'random')],
       'kv',
     );
-    expect(judged.failure).toEqual({
+    expect(judged.failure).toMatchObject({
       code: 'mode-not-applied',
       message: 'No frontend pod runs the kv router mode: fe-a runs random (why); fe-b runs random (why).',
     });
+  });
+
+  it('one replica on another mode and the other unproven: mode-not-applied naming the pod, not a mismatch', () => {
+    const judged = judgeReplicas(
+      [finding('fe-a', 'contradicted', 'random'), finding('fe-b', 'unverifiable', '', 'no log.')],
+      'kv',
+    );
+    expect(judged.failure).toMatchObject({
+      code: 'mode-not-applied',
+      message:
+        'Frontend pod fe-a does not run the kv router mode: fe-a runs random (why). It could not be proven on fe-b either.',
+    });
+  });
+
+  it('with no mode asked, replicas that show different modes disagree', () => {
+    const judged = judgeReplicas(
+      [finding('fe-a', 'verified', 'kv'), finding('fe-b', 'verified', 'round-robin')],
+      undefined,
+    );
+    expect(judged.failure?.code).toBe('replica-mismatch');
+    expect(judged.failure?.message).toMatch(
+      /^Frontend pod fe-b does not run kv like fe-a: fe-b runs round-robin/,
+    );
   });
 
   it('a pod not reached or not provable is a limitation (one per reason, naming its pods), never a failure', () => {
@@ -187,7 +218,7 @@ describe('proveReplicas: the same evidence on each replica, one connection at a 
         replica('fe-c', events, new RunFailure('port-forward-failed', 'pods "fe-c" not found.')),
       ],
       { model: 'm', expected: 'kv', approximateKv: false, headers: {}, timeoutMs: 1000 },
-      logsOf({ 'fe-a': 'kv', 'fe-b': 'round-robin' }),
+      { logsOf: logsOf({ 'fe-a': 'kv', 'fe-b': 'round-robin' }), available: ['kv', 'round-robin'] },
       () => undefined,
     );
     expect(findings.map((f) => [f.name, f.verdict, f.observed])).toEqual([
@@ -210,10 +241,11 @@ describe('proveReplicas: the same evidence on each replica, one connection at a 
 });
 
 describe('verifyInEffect with several replicas', () => {
+  // The log decides here; the routing probe per replica has its own case below.
   const settings = parseSettings(
-    (name) => ({ mode: 'kv', 'base-url': 'http://127.0.0.1:41234' })[name] ?? '',
+    (name) => ({ mode: 'kv', 'base-url': 'http://127.0.0.1:41234', 'probe-requests': '0' })[name] ?? '',
   );
-  const smoke = { ok: true, model: 'm' } as SmokeResult;
+  const smoke = { ok: true, model: 'm', checks: [] } as unknown as SmokeResult;
   const verify = (mainMode: string, modes: Record<string, string>, count = Object.keys(modes).length) => {
     const effects = fakeEffects({});
     const events: string[] = [];
@@ -256,6 +288,55 @@ describe('verifyInEffect with several replicas', () => {
     const outcome = await verify('', { 'fe-a': 'kv', 'fe-b': 'kv' });
     expect(outcome.verdict).toBe('verified');
     expect(outcome.limitations).toEqual([]);
+  });
+
+  it('with the routing probe: a replica whose requests stay on one worker fails replica-mismatch on behaviour', async () => {
+    const probing = parseSettings(
+      (name) => ({ mode: 'round-robin', 'base-url': 'http://127.0.0.1:41234' })[name] ?? '',
+    );
+    // Each replica's own router: fe-a routes round-robin, fe-b (left on an old template) kv. Its
+    // /metrics counts every request it got, so the probe knows no other traffic ran.
+    const sims = {
+      'fe-a': simTransport({ mode: 'round-robin', workers: 3, seed: 7 }),
+      'fe-b': simTransport({ mode: 'kv', workers: 3, seed: 7 }),
+    };
+    const plain: Record<string, number> = { 'fe-a': 0, 'fe-b': 0 };
+    const simOf = (url: string) => (url.includes('fe-a') ? 'fe-a' : 'fe-b');
+    const events: string[] = [];
+    const effects = {
+      ...fakeEffects({}),
+      http: {
+        request: async (req: HttpRequest) => {
+          const name = simOf(req.url);
+          if (req.url.endsWith('/metrics')) {
+            const total = sims[name].served.length + plain[name];
+            const body = `dynamo_frontend_requests_total{model="m"} ${total}\ndynamo_frontend_inflight_requests{model="m"} 0\n`;
+            return { status: 200, headers: new Headers(), body, elapsedMs: 1 };
+          }
+          plain[name]++;
+          return { status: 200, headers: new Headers(), body: '{}', elapsedMs: 1 };
+        },
+      },
+      probeTransport: (baseUrl: string) => sims[simOf(baseUrl)],
+    };
+    const session = fakeSession(events, {
+      baseUrl: 'http://fe-a.service',
+      logs: { mark: async () => 0, since: async () => ({ text: '' }) },
+      replicas: [replica('fe-a', events), replica('fe-b', events)],
+    });
+    const outcome = await verifyInEffect(probing, makePlan(probing), session, smoke, 'unknown', effects);
+    expect(outcome.failure?.code).toBe('replica-mismatch');
+    expect(outcome.failure?.message).toMatch(
+      /^Frontend pod fe-b does not run the round-robin router mode while fe-a does: fe-b runs kv \(Routing probe: /,
+    );
+    expect(outcome.provenBy).toEqual(['behaviour']);
+    // The routing output carries each replica's probe.
+    const routing = outcome.routing as { replicas?: { name: string; probe?: { verdict: string } }[] };
+    expect(routing.replicas?.map((r) => [r.name, r.probe?.verdict])).toEqual([
+      ['fe-a', 'verified'],
+      ['fe-b', 'contradicted'],
+    ]);
+    expect(events).toEqual(['open fe-a', 'close fe-a', 'open fe-b', 'close fe-b']);
   });
 
   it('one replica: the check through the Service already proved it, nothing more is sent', async () => {

@@ -5,6 +5,7 @@ import type { CheckRecord } from '../check/smoke.js';
 import { FAILURE_GUIDE, type FailureCode } from '../failures.js';
 import type { KvEventsVerdict, TargetKind } from '../plan.js';
 import type { Comparison } from './comparison-result.js';
+import type { Routing } from './routing-result.js';
 import {
   capText,
   COMPARISON_CAP,
@@ -15,6 +16,7 @@ import {
   kib,
   LIMITATIONS_CAP,
   MODELS_CAP,
+  ROUTING_CAP,
   TEXT_CAP,
 } from './outputs.js';
 
@@ -57,6 +59,8 @@ export interface Contract {
   modeReason: string;
   modeVerified: ModeVerified;
   modeEvidence: string;
+  /** The evidence the verdict rests on: `behaviour`, `log`, `metrics`, comma-separated ('' when none). */
+  modeProvenBy?: string;
   kvEvents: KvEventsVerdict;
   kvEventsReason: string;
   /** The local command line (launch, or the one to run), shell-quoted; '' when none. */
@@ -76,6 +80,8 @@ export interface Contract {
   details: ReportDetail[];
   /** The mode comparison, when compare-modes asked for one. */
   comparison?: Comparison;
+  /** Which worker served each routing-probe request, the pattern, the shares, per replica. */
+  routing?: Routing;
   /** The Dynamo release and how it was known, e.g. `1.3.1 (launch interpreter)`, or `unknown`. */
   dynamoVersion?: string;
 }
@@ -98,6 +104,7 @@ export function outputCutNotes(contract: Contract): string[] {
   const objects: [string, unknown, number][] = [
     ['env-patch', contract.envPatch, ENV_PATCH_CAP],
     ['comparison', contract.comparison, COMPARISON_CAP],
+    ['routing', contract.routing, ROUTING_CAP],
   ];
   for (const [name, value, cap] of objects)
     if (value !== undefined && jsonObject(value, cap) === '')
@@ -136,6 +143,7 @@ export function contractOutputs(contract: Contract): Record<string, string> {
     mode: capText(contract.mode),
     'mode-reason': capText(contract.modeReason),
     'mode-verified': contract.modeVerified,
+    'mode-proven-by': contract.modeProvenBy ?? '',
     'kv-events': contract.kvEvents,
     command: capText(contract.command),
     'env-patch': jsonObject(contract.envPatch, ENV_PATCH_CAP),
@@ -148,6 +156,7 @@ export function contractOutputs(contract: Contract): Record<string, string> {
     limitations: limitationsJson(contract.limitations),
     'next-command': capText(contract.nextCommand),
     comparison: jsonObject(contract.comparison, COMPARISON_CAP),
+    routing: jsonObject(contract.routing, ROUTING_CAP),
     'dynamo-version': capText(contract.dynamoVersion ?? 'unknown'),
   };
 }

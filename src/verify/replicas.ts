@@ -1,53 +1,85 @@
 // The mode on every frontend replica. A Service picks one pod per connection, so a frontend with
 // two replicas checked through it is proven on one: the other may still run the old env. When
 // the target reaches each replica on its own (Kubernetes: a port-forward pinned to each Ready
-// frontend pod), the same evidence as the check's (router metrics around a few requests, that
-// pod's own log) is gathered on each in turn, one connection open at a time, each closed after
-// use. Replicas that disagree are a rollout problem: `replica-mismatch`, naming the pods.
+// frontend pod), each is proven in turn over its own connection, closed after use: the routing
+// probe inside that replica's evidence window, its router metrics around it, its own log, weighed
+// together as for the run's URL (combine.ts). Replicas that disagree are a rollout problem:
+// `replica-mismatch`, naming the pods.
 
 import type { HttpClient } from '../check/http.js';
 import { toFailure } from '../failures.js';
 import type { RouterMode } from '../modes.js';
 import type { FrontendReplica, LogSource } from '../session.js';
+import { combineEvidence } from './combine.js';
 import { gatherEvidence, type GatherOptions } from './gather.js';
-import type { Verdict } from './verify.js';
+import type { ReplicaProbe, UrlProbe } from './probe/step.js';
+import type { EvidenceSource, Verdict } from './verify.js';
 
 /** What the evidence on one replica showed; `unreachable` when no connection to it opened. */
-export interface ReplicaFinding {
-  name: string;
+export interface ReplicaFinding extends ReplicaProbe {
   verdict: Verdict | 'unreachable';
-  /** The mode the evidence points at ('' when it cannot tell). */
+  /** The mode the evidence singles out ('' when it cannot). */
   observed: string;
   evidence: string;
+  provenBy: EvidenceSource[];
 }
 
-/** Gathers the evidence on each replica in turn; never throws for one replica's problem. */
+export interface ReplicaSources {
+  /** Each replica's own log (Kubernetes: that pod's). */
+  logsOf?: (replica: string) => LogSource;
+  /** The routing probe for a replica's URL; absent when the run sends no probe. */
+  probeAt?: (baseUrl: string) => UrlProbe;
+  /** The modes the frontend's release offers. */
+  available: readonly RouterMode[];
+}
+
+/** Proves each replica in turn; never throws for one replica's problem. */
 export async function proveReplicas(
   http: HttpClient,
   replicas: readonly FrontendReplica[],
   options: Omit<GatherOptions, 'baseUrl' | 'logs'>,
-  logsOf: ((replica: string) => LogSource) | undefined,
+  sources: ReplicaSources,
   log: (line: string) => void,
 ): Promise<ReplicaFinding[]> {
   const findings: ReplicaFinding[] = [];
   for (const replica of replicas) {
+    const name = replica.name;
     let connection: Awaited<ReturnType<FrontendReplica['open']>>;
     try {
       connection = await replica.open();
     } catch (error) {
       const message = toFailure(error).message;
-      log(`Replica ${replica.name}: not reached (${message})`);
-      findings.push({ name: replica.name, verdict: 'unreachable', observed: '', evidence: message });
+      log(`Replica ${name}: not reached (${message})`);
+      findings.push({
+        name,
+        verdict: 'unreachable',
+        observed: '',
+        evidence: message,
+        provenBy: [],
+        problem: `could not be reached: ${message}`,
+      });
       continue;
     }
     try {
-      const evidence = await gatherEvidence(http, {
-        ...options,
-        baseUrl: connection.baseUrl,
-        logs: logsOf?.(replica.name),
+      const probe = sources.probeAt?.(connection.baseUrl);
+      const evidence = await gatherEvidence(
+        http,
+        { ...options, baseUrl: connection.baseUrl, logs: sources.logsOf?.(name) },
+        undefined,
+        probe?.during,
+      );
+      const read = probe?.read(evidence.traffic);
+      const combined = combineEvidence(options.expected, evidence, read?.analysis, sources.available);
+      log(`Replica ${name}: ${combined.verdict}: ${combined.evidence}`);
+      findings.push({
+        name,
+        verdict: combined.verdict,
+        observed: combined.observed,
+        evidence: combined.evidence,
+        provenBy: combined.provenBy,
+        analysis: read?.analysis,
+        problem: read?.problem,
       });
-      log(`Replica ${replica.name}: ${evidence.verdict}: ${evidence.evidence}`);
-      findings.push({ name: replica.name, ...evidence });
     } finally {
       await connection.close();
     }
@@ -61,66 +93,91 @@ export interface ReplicaJudgement {
   evidence: string;
   /** `verified` when every replica was proven, `contradicted` when any one runs another mode. */
   verdict?: Verdict;
-  failure?: { code: 'replica-mismatch' | 'mode-not-applied'; message: string };
+  /** What that verdict rests on: the sources that proved the replicas, or showed the other mode. */
+  provenBy: EvidenceSource[];
+  failure?: { code: 'replica-mismatch' | 'mode-not-applied'; message: string; next: string };
   limitations: string[];
 }
 
 const list = (findings: ReplicaFinding[]): string => findings.map((f) => f.name).join(', ');
+const SOURCES: EvidenceSource[] = ['behaviour', 'log', 'metrics'];
+const sourcesOf = (findings: ReplicaFinding[]): EvidenceSource[] =>
+  SOURCES.filter((s) => findings.some((f) => f.provenBy.includes(s)));
+const clip = (text: string): string => text.replace(/\.$/, '');
 
 /**
- * Pure. Some replicas proven and others contradicted: `replica-mismatch`, naming the pods on
- * another mode. Contradicted with none proven: the frontend as a whole runs another mode
- * (`mode-not-applied`, naming the pods). Replicas that could not be reached or judged are named
- * in a limitation, never a failure: a pod replaced between the list and the probe is normal.
+ * Pure. With a mode asked: some replicas proven or not ruled out and others contradicted is
+ * `replica-mismatch`, naming the pods on another mode; all contradicted, the frontend as a whole
+ * runs another mode (`mode-not-applied`, naming the pods). With none asked: replicas that single
+ * out different modes disagree. Replicas not reached or not provable are named in a limitation,
+ * never a failure: a pod replaced between the list and the probe is normal.
  */
-export function judgeReplicas(findings: ReplicaFinding[], expected: RouterMode): ReplicaJudgement {
+export function judgeReplicas(
+  findings: ReplicaFinding[],
+  expected: RouterMode | undefined,
+): ReplicaJudgement {
   const proven = findings.filter((f) => f.verdict === 'verified');
-  const contradicted = findings.filter((f) => f.verdict === 'contradicted');
   const unproven = findings.filter((f) => f.verdict === 'unverifiable' || f.verdict === 'unreachable');
   // One sentence per distinct reason, naming its pods: every replica of a frontend whose log
   // cannot be read says the same thing.
   const reasons = new Map<string, ReplicaFinding[]>();
   for (const f of unproven) {
-    const reason = `${f.verdict === 'unreachable' ? 'not reached on its own: ' : ''}${f.evidence.replace(/\.$/, '')}`;
+    const reason = `${f.verdict === 'unreachable' ? 'not reached on its own: ' : ''}${clip(f.evidence)}`;
     reasons.set(reason, [...(reasons.get(reason) ?? []), f]);
   }
+  const mode = expected ? `The ${expected} mode is` : 'The router mode is';
   const limitations = [...reasons].map(
     ([reason, fs]) =>
-      `The ${expected} mode is not proven on frontend pod${fs.length === 1 ? '' : 's'} ${list(fs)}: ${reason}.`,
+      `${mode} not proven on frontend pod${fs.length === 1 ? '' : 's'} ${list(fs)}: ${reason}.`,
   );
+  const each = proven.length === findings.length;
   const evidence = proven.length
-    ? `Proven on ${proven.length === findings.length ? `each of the ${findings.length} Ready frontend pods` : `${proven.length} of the ${findings.length} Ready frontend pods`}: ${list(proven)}.`
+    ? `Proven on ${each ? `each of the ${findings.length} Ready frontend pods` : `${proven.length} of the ${findings.length} Ready frontend pods`}: ${list(proven)}.`
     : '';
-  if (contradicted.length === 0)
-    return proven.length === findings.length && proven.length > 0
-      ? { evidence, verdict: 'verified', limitations }
-      : { evidence, limitations };
 
-  const runs = contradicted
-    .map(
-      (f) =>
-        `${f.name}${f.observed ? ` runs ${f.observed}` : ' runs another mode'} (${f.evidence.replace(/\.$/, '')})`,
-    )
+  // The pods that disagree: against the asked mode, or, with none asked, singling out another
+  // mode than the first replica that singles one out.
+  const firstSeen = findings.find((f) => f.observed)?.observed;
+  const odd = expected
+    ? findings.filter((f) => f.verdict === 'contradicted')
+    : findings.filter((f) => f.observed && f.observed !== firstSeen);
+  if (odd.length === 0)
+    return each && proven.length > 0
+      ? { evidence, verdict: 'verified', provenBy: sourcesOf(proven), limitations }
+      : { evidence, provenBy: [], limitations };
+
+  const runs = odd
+    .map((f) => `${f.name}${f.observed ? ` runs ${f.observed}` : ' runs another mode'} (${clip(f.evidence)})`)
     .join('; ');
-  if (proven.length === 0) {
+  const pods = odd.length === 1 ? `pod ${odd[0].name}` : `pods ${list(odd)}`;
+  const next = `look at ${pods}: compare its router env and args with the other replicas', then delete it so its controller recreates it from the current spec (or finish the rollout)`;
+  // Who runs what the odd ones do not: the replicas proven in the asked mode, or (none asked) the
+  // ones singling out the first mode seen.
+  const agree = expected ? proven : findings.filter((f) => f.observed === firstSeen);
+  if (expected && agree.length === 0) {
+    const unknown = unproven.length ? ` It could not be proven on ${list(unproven)} either.` : '';
     return {
       evidence,
       verdict: 'contradicted',
+      provenBy: sourcesOf(odd),
       limitations,
       failure: {
         code: 'mode-not-applied',
-        message: `No frontend pod runs the ${expected} router mode: ${runs}.`,
+        message: `${unproven.length ? `Frontend ${pods} ${odd.length === 1 ? 'does' : 'do'} not run the ${expected} router mode` : `No frontend pod runs the ${expected} router mode`}: ${runs}.${unknown}`,
+        next,
       },
     };
   }
-  const pods = contradicted.length === 1 ? `pod ${contradicted[0].name}` : `pods ${list(contradicted)}`;
+  const verb = agree.length === 1 ? 'does' : 'do';
   return {
-    evidence: `${evidence} Not on ${list(contradicted)}.`,
+    evidence: `${evidence}${evidence ? ' ' : ''}Not on ${list(odd)}.`,
     verdict: 'contradicted',
+    provenBy: sourcesOf(odd),
     limitations,
     failure: {
       code: 'replica-mismatch',
-      message: `Frontend ${pods} ${contradicted.length === 1 ? 'does' : 'do'} not run the ${expected} router mode while ${list(proven)} ${proven.length === 1 ? 'does' : 'do'}: ${runs}. The Service sends each connection to any Ready pod, so clients get both modes: a replica left on an older pod template (a rollout that stalled or was paused, Grove's OnDelete strategy) or changed by hand.`,
+      message: `Frontend ${pods} ${odd.length === 1 ? 'does' : 'do'} not run ${expected ? `the ${expected} router mode while ${list(agree)} ${verb}` : `${firstSeen} like ${list(agree)}`}: ${runs}. The Service sends each connection to any Ready pod, so clients get both modes: a replica the rollout did not reach (a rollout that stalled or was paused, Grove's OnDelete strategy) or one changed by hand.`,
+      next,
     },
   };
 }

@@ -1,29 +1,35 @@
-// The step after a passing check: gather the evidence that the mode is in effect and say what it
-// means for the run (a verdict, a failure, limitations, the runtime KV-event evidence). It returns
-// that; `fold.ts` writes it into the Contract. The evidence code is loaded only here, off the
-// start path of a plain check.
+// The step after a passing check: gather the evidence that the mode is in effect (the routing
+// probe, the router's metrics and the frontend's log around the smoke chat) and say what it means
+// for the run (a verdict and what it rests on, a failure, limitations, the runtime KV-event
+// evidence, the routing data). It returns that; `fold.ts` writes it into the Contract. The
+// evidence code is loaded only here, off the start path of a plain check.
 
 import type { SmokeResult } from '../check/smoke.js';
-import { isRouterMode, type RouterMode } from '../modes.js';
+import { isRouterMode, ROUTER_MODES, type RouterMode } from '../modes.js';
 import type { KvEventsVerdict, Plan } from '../plan.js';
+import type { Routing } from '../report/routing-result.js';
 import type { RunEffects, TargetSession } from '../session.js';
 import type { Settings } from '../settings.js';
 import type { Evidence, EvidenceWindow, GatherOptions, KvEventsEvidence } from './gather.js';
+import type { ProbeFindings } from './probe/step.js';
+import type { ReplicaJudgement } from './replicas.js';
+import type { EvidenceSource } from './verify.js';
 
 /** What verification found, for the Contract. */
 export interface VerifyOutcome {
   verdict: Evidence['verdict'];
   evidence: string;
+  /** The sources the verdict rests on (`mode-proven-by`). */
+  provenBy: EvidenceSource[];
   /** The mode the evidence shows, when the run expected none (a check-only run). */
   observed?: string;
-  /**
-   * `mode-not-applied`, when the evidence contradicts the expected mode; `replica-mismatch`, when
-   * some frontend replicas run it and others do not.
-   */
-  failure?: { code: 'mode-not-applied' | 'replica-mismatch'; message: string };
+  /** `mode-not-applied` when the evidence contradicts the mode; `replica-mismatch` when replicas differ. */
+  failure?: { code: 'mode-not-applied' | 'replica-mismatch'; message: string; next?: string };
   limitations: string[];
   /** What the router's metrics say about KV events, when it differs from what the run knew. */
   kvEvents?: KvEventsEvidence;
+  /** Which worker served each probe request, and the pattern (the `routing` output). */
+  routing?: Routing;
 }
 
 /** The mode the frontend should be running once the target is open, if the run knows one. */
@@ -33,6 +39,29 @@ function expectedMode(plan: Plan, session: TargetSession): RouterMode | undefine
   if (plan.requestedMode) return plan.requestedMode;
   if (plan.expectedMode) return plan.expectedMode;
   return session.mode && isRouterMode(session.mode) ? session.mode : undefined;
+}
+
+/**
+ * Launched or by URL the action does not control the workers, and from Dynamo 1.5 a worker can
+ * set the mode for its worker set: name that as the likely cause of a contradiction.
+ */
+function advertisementHint(
+  plan: Plan,
+  session: TargetSession,
+  observed: string,
+): { text: string; next: string } | undefined {
+  if (plan.target === 'kubernetes') return undefined;
+  const series = session.release?.series;
+  if (series && !series.workerModeAdvertisement) return undefined;
+  const mode = observed || '<mode>';
+  const cause =
+    plan.target === 'launch'
+      ? 'The action launched this frontend with --router-mode itself, so the likely cause is the workers:'
+      : 'The frontend may have been started with another mode, or its workers set one:';
+  return {
+    text: `${cause} from Dynamo 1.5 a worker started with --router-mode or DYN_ROUTER_MODE advertises that mode in its model card, and the frontend routes that worker set in it (worker advertisement). Look for "Advertising router mode '${mode}' in the model card" in the worker logs; the frontend then logs router_mode="${mode}" for each request.`,
+    next: `remove --router-mode / DYN_ROUTER_MODE from the workers (their logs say "Advertising router mode '${mode}' in the model card"), or ask for the mode they advertise`,
+  };
 }
 
 /**
@@ -49,62 +78,119 @@ export async function verifyInEffect(
   window?: EvidenceWindow,
 ): Promise<VerifyOutcome> {
   const { gatherEvidence } = await import('./gather.js');
+  const { prepareProbe } = await import('./probe/step.js');
+  const { combineEvidence } = await import('./combine.js');
+  const { probeHotspot } = await import('./probe/balance.js');
   const expected = expectedMode(plan, session);
+  const headers: Record<string, string> = settings.apiKey
+    ? { Authorization: `Bearer ${settings.apiKey}` }
+    : {};
+  const model = smoke.model ?? '';
+  const available: RouterMode[] = session.release?.series
+    ? session.release.series.routerModes.filter(isRouterMode)
+    : [...ROUTER_MODES];
   effects.log.info(
-    `Verifying the router mode${expected ? ` (${expected})` : ''}: router metrics and frontend log around the smoke chat …`,
+    `Verifying the router mode${expected ? ` (${expected})` : ''}: which worker serves each request, router metrics and frontend log …`,
   );
+  const probe = prepareProbe({
+    size: settings.probeRequests,
+    expected,
+    model,
+    session,
+    http: effects.http,
+    log: effects.log,
+    headers,
+    timeoutMs: settings.timeoutMs,
+    available,
+    transportFor: effects.probeTransport,
+  });
   const gather: Omit<GatherOptions, 'baseUrl' | 'logs'> = {
-    model: smoke.model ?? '',
+    model,
     expected,
     approximateKv: plan.approximateKv || kvEvents === 'false',
-    headers: settings.apiKey ? { Authorization: `Bearer ${settings.apiKey}` } : {},
+    headers,
     workerId: smoke.workerId,
     timeoutMs: settings.timeoutMs,
   };
+  // More than one replica: the Service reaches any of them, so the probe goes to each replica in
+  // its own evidence window instead of through the Service.
+  const replicas = session.replicas ?? [];
   const evidence = await gatherEvidence(
     effects.http,
-    { ...gather, baseUrl: session.baseUrl, logs: session.logs },
+    {
+      ...gather,
+      baseUrl: session.baseUrl,
+      logs: session.logs,
+      smokeRequests: smoke.checks.find((c) => c.name === 'chat')?.attempts,
+    },
     window,
+    replicas.length > 1 ? undefined : probe.during,
   );
-  effects.log.info(`Mode ${evidence.verdict}: ${evidence.evidence}`);
-  const outcome: VerifyOutcome = { verdict: evidence.verdict, evidence: evidence.evidence, limitations: [] };
-  if (!expected && evidence.observed) outcome.observed = evidence.observed;
-  if (evidence.verdict === 'contradicted') {
-    const observed = evidence.observed ? ` It runs ${evidence.observed}.` : '';
-    outcome.failure = {
-      code: 'mode-not-applied',
-      message: `The frontend does not run the ${expected} router mode. ${evidence.evidence}${observed}`,
-    };
-  }
-  // More than one replica: the Service proved one of them; prove each on its own.
-  const replicas = session.replicas ?? [];
-  if (expected && replicas.length > 1) {
+  let findings: ProbeFindings;
+  let judged: ReplicaJudgement | undefined;
+  if (replicas.length > 1) {
     const { judgeReplicas, proveReplicas } = await import('./replicas.js');
-    effects.log.info(
-      `Proving the ${expected} mode on each of ${replicas.length} frontend replicas in turn …`,
-    );
-    const findings = await proveReplicas(
+    effects.log.info(`Proving the mode on each of ${replicas.length} frontend replicas in turn …`);
+    const proven = await proveReplicas(
       effects.http,
       replicas,
-      { ...gather, expected },
-      session.replicaLogs?.bind(session),
+      gather,
+      { logsOf: session.replicaLogs?.bind(session), probeAt: probe.at, available },
       (line) => effects.log.info(line),
     );
-    const judged = judgeReplicas(findings, expected);
+    findings = probe.finishReplicas(proven);
+    judged = judgeReplicas(proven, expected);
+  } else findings = await probe.finish(evidence.traffic);
+  const combined = combineEvidence(expected, evidence, findings.analysis, available);
+  effects.log.info(
+    `Mode ${combined.verdict}${combined.provenBy.length ? ` (${combined.provenBy.join(', ')})` : ''}: ${combined.evidence}`,
+  );
+  const outcome: VerifyOutcome = {
+    verdict: combined.verdict,
+    evidence: combined.evidence,
+    provenBy: combined.provenBy,
+    limitations: [...findings.limitations],
+    routing: findings.routing,
+  };
+  if (!expected && combined.observed) outcome.observed = combined.observed;
+  if (judged) {
     if (judged.evidence) outcome.evidence = `${outcome.evidence} ${judged.evidence}`;
     // A contradiction on any replica wins; proven on every replica proves the frontend.
     if (
       judged.verdict === 'contradicted' ||
       (judged.verdict === 'verified' && outcome.verdict !== 'contradicted')
-    )
+    ) {
       outcome.verdict = judged.verdict;
-    // Replicas that disagree name the pods; the frontend's own contradiction otherwise stands.
-    if (judged.failure && (judged.failure.code === 'replica-mismatch' || !outcome.failure))
-      outcome.failure = judged.failure;
+      outcome.provenBy = judged.provenBy;
+    }
     outcome.limitations.push(...judged.limitations);
   }
-  if (outcome.verdict === 'unverifiable')
-    outcome.limitations.unshift(`The ${expected ?? 'router'} mode could not be proven: ${evidence.evidence}`);
+  // Replicas that disagree name the pods; otherwise the frontend's own contradiction stands.
+  if (
+    judged?.failure &&
+    (judged.failure.code === 'replica-mismatch' || combined.verdict !== 'contradicted')
+  ) {
+    outcome.failure = judged.failure;
+  } else if (combined.verdict === 'contradicted') {
+    const observed = combined.observed ? ` It runs ${combined.observed}.` : '';
+    const hint = advertisementHint(plan, session, combined.observed);
+    outcome.failure = {
+      code: 'mode-not-applied',
+      message: `The frontend does not run the ${expected} router mode. ${combined.evidence}${observed}${hint ? ` ${hint.text}` : ''}`,
+      next: hint?.next,
+    };
+  } else if (outcome.verdict === 'unverifiable') {
+    outcome.limitations.push(`The ${expected ?? 'router'} mode could not be proven: ${combined.evidence}`);
+  }
+  if (combined.kvSpread)
+    outcome.limitations.push(
+      `The kv router is active (its metrics moved), yet ${combined.kvSpread}: it did not keep one prefix on one worker. Workers that publish no KV events (kv-events), a router temperature above 0 or an overlap credit of 0 make kv route on load alone.`,
+    );
+  const probed = findings.analysis;
+  if (probed) {
+    const hotspot = probeHotspot(probed, combined.observed || expected);
+    if (hotspot) outcome.limitations.push(hotspot);
+  }
   const kv = evidence.kvEvents;
   if (kv && (kvEvents === 'unknown' || kvEvents !== kv.value)) outcome.kvEvents = kv;
   if (expected === 'kv' && kv?.value === 'false' && !plan.approximateKv) {
