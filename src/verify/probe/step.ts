@@ -57,7 +57,7 @@ const UNKNOWN_TRAFFIC: TrafficEvidence = {
 
 /** The Contract's view of an analysis (the test details stay inside). */
 function routingProbe(a: ProbeAnalysis): RoutingProbe {
-  const { exclusions: _e, softContradiction: _s, ...probe } = a;
+  const { exclusions: _e, softContradiction: _s, limits: _l, ...probe } = a;
   return probe;
 }
 
