@@ -497,12 +497,13 @@ function trafficBetween(before, after, model, sent) {
         };
     const counted = [before, after].map((t) => modelTotal(t, REQUESTS_TOTAL, model));
     const inflight = [before, after].map((t) => modelTotal(t, INFLIGHT, model));
-    if (counted[0] === undefined || counted[1] === undefined)
+    if (counted[1] === undefined)
         return {
             otherTraffic: 'unknown',
             detail: `the frontend's /metrics has no ${REQUESTS_TOTAL}, so other traffic cannot be ruled out`,
         };
-    const delta = counted[1] - counted[0];
+    // A frontend that has served nothing yet shows no series: its count starts at zero.
+    const delta = counted[1] - (counted[0] ?? 0);
     const busy = inflight.some((n) => (n ?? 0) > 0);
     if (delta > sent || busy)
         return {
