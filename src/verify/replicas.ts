@@ -7,7 +7,6 @@
 // `replica-mismatch`, naming the pods.
 
 import type { HttpClient } from '../check/http.js';
-import { toFailure } from '../failures.js';
 import type { RouterMode } from '../modes.js';
 import type { FrontendReplica, LogSource } from '../session.js';
 import { combineEvidence } from './combine.js';
@@ -48,7 +47,7 @@ export async function proveReplicas(
     try {
       connection = await replica.open();
     } catch (error) {
-      const message = toFailure(error).message;
+      const message = error instanceof Error ? error.message : String(error);
       log(`Replica ${name}: not reached (${message})`);
       findings.push({
         name,
@@ -68,7 +67,7 @@ export async function proveReplicas(
         undefined,
         probe?.during,
       );
-      const read = probe?.read(evidence.traffic);
+      const read = probe?.read();
       const combined = combineEvidence(options.expected, evidence, read?.analysis, sources.available);
       log(`Replica ${name}: ${combined.verdict}: ${combined.evidence}`);
       findings.push({
@@ -168,7 +167,9 @@ export function judgeReplicas(
       },
     };
   }
-  const verb = agree.length === 1 ? 'does' : 'do';
+  const lead = expected
+    ? `Frontend ${pods} ${odd.length === 1 ? 'does' : 'do'} not run the ${expected} router mode while ${list(agree)} ${agree.length === 1 ? 'does' : 'do'}:`
+    : `The frontend pods route differently: ${list(agree)} ${agree.length === 1 ? 'runs' : 'run'} ${firstSeen}, while`;
   return {
     evidence: `${evidence}${evidence ? ' ' : ''}Not on ${list(odd)}.`,
     verdict: 'contradicted',
@@ -176,7 +177,7 @@ export function judgeReplicas(
     limitations,
     failure: {
       code: 'replica-mismatch',
-      message: `Frontend ${pods} ${odd.length === 1 ? 'does' : 'do'} not run ${expected ? `the ${expected} router mode while ${list(agree)} ${verb}` : `${firstSeen} like ${list(agree)}`}: ${runs}. The Service sends each connection to any Ready pod, so clients get both modes: a replica the rollout did not reach (a rollout that stalled or was paused, Grove's OnDelete strategy) or one changed by hand.`,
+      message: `${lead} ${runs}. The Service sends each connection to any Ready pod, so clients get both modes: a replica the rollout did not reach (a rollout that stalled or was paused, Grove's OnDelete strategy) or one changed by hand.`,
       next,
     },
   };

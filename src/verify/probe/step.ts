@@ -11,7 +11,9 @@ import type { Logger, TargetSession } from '../../session.js';
 import { analyseNamed, analyseProbe, type ProbeAnalysis, type TrafficEvidence } from './analyse.js';
 import { designProbe, type ProbeSize } from './design.js';
 import { disposeTransport, httpTransport } from './http-transport.js';
+import { sleep } from '../../check/retry.js';
 import { runNamedProbe, runProbe, type ProbeRun } from './run-probe.js';
+import { settled, trafficBetween } from './traffic.js';
 import type { ProbeTransport } from './transport.js';
 
 export interface ProbeStepInput {
@@ -36,12 +38,15 @@ export interface ProbeFindings {
   limitations: string[];
 }
 
-/** The probe through one URL: sent inside that URL's evidence window, then read with its traffic. */
+/**
+ * The probe through one replica's URL, sent inside that replica's evidence window: it reads the
+ * replica's /metrics around its own requests, so other traffic is judged from them alone.
+ */
 export interface UrlProbe {
   /** Sends the probe; returns how many requests it sent. */
   during(): Promise<number>;
   /** What it showed, or why it shows nothing. */
-  read(traffic?: TrafficEvidence): { analysis?: ProbeAnalysis; problem?: string };
+  read(): { analysis?: ProbeAnalysis; problem?: string };
 }
 
 /** One replica's probe as verify/replicas.ts ran it (unreached replicas carry the reason). */
@@ -74,7 +79,7 @@ const UNKNOWN_TRAFFIC: TrafficEvidence = {
 
 /** The Contract's view of an analysis (the test details stay inside). */
 function routingProbe(a: ProbeAnalysis): RoutingProbe {
-  const { exclusions: _e, softContradiction: _s, ...probe } = a;
+  const { exclusions: _e, softContradiction: _s, limits: _l, ...probe } = a;
   return probe;
 }
 
@@ -137,27 +142,38 @@ export function prepareProbe(i: ProbeStepInput): ProbeStep {
       : analyseProbe(run.observation, options);
   };
 
-  /** The probe through one URL, sent inside that URL's evidence window. */
-  const at = (baseUrl: string): UrlProbe => {
+  const readResult = (
+    result: ProbeRun | string | undefined,
+    traffic: TrafficEvidence | undefined,
+  ): { analysis?: ProbeAnalysis; problem?: string } => {
+    if (result === undefined) return { problem: 'the routing probe did not run' };
+    if (typeof result === 'string') return { problem: result };
+    const analysis = analyse(result, traffic ?? UNKNOWN_TRAFFIC);
+    return analysis ? { analysis } : { problem: 'the replies named no serving worker' };
+  };
+  /** The probe through one URL; with `ownTraffic`, judged from that URL's /metrics around it alone. */
+  const through = (baseUrl: string, ownTraffic: boolean) => {
     let result: ProbeRun | string | undefined;
+    let traffic: TrafficEvidence | undefined;
     return {
-      during: async () => {
+      during: async (): Promise<number> => {
         const t = transportFor(baseUrl);
         try {
+          const before = ownTraffic ? await t.metrics() : undefined;
           result = await send(t);
+          if (ownTraffic && typeof result !== 'string') {
+            const after = await metricsAfter(t, before, i.model, result.sent);
+            traffic = trafficBetween(before, after, i.model, result.sent);
+          }
         } finally {
           await disposeTransport(t);
         }
         return typeof result === 'string' ? 0 : result.sent;
       },
-      read: (traffic) => {
-        if (result === undefined) return { problem: 'the routing probe did not run' };
-        if (typeof result === 'string') return { problem: result };
-        const analysis = analyse(result, traffic ?? UNKNOWN_TRAFFIC);
-        return analysis ? { analysis } : { problem: 'the replies named no serving worker' };
-      },
+      read: (windowTraffic?: TrafficEvidence) => readResult(result, traffic ?? windowTraffic),
     };
   };
+  const at = (baseUrl: string): UrlProbe => through(baseUrl, true);
   const finishReplicas = (probed: readonly ReplicaProbe[]): ProbeFindings => {
     const results: ReplicaRouting[] = probed.map((p) =>
       p.analysis
@@ -168,7 +184,7 @@ export function prepareProbe(i: ProbeStepInput): ProbeStep {
     return { routing: { replicas: results }, analysis: agreedBehaviour(analyses, i.expected), limitations };
   };
 
-  const here = at(i.session.baseUrl);
+  const here = through(i.session.baseUrl, false);
   return {
     during: here.during,
     at,
@@ -212,4 +228,20 @@ export function agreedBehaviour(
     verdict: against.length === analyses.length ? 'contradicted' : verified ? 'verified' : first.verdict,
     reason: `on each of ${analyses.length} frontend replicas (${names}): ${first.reason}`,
   };
+}
+
+/** Reads /metrics until the probe's requests are all counted, for at most a second. */
+async function metricsAfter(
+  t: ProbeTransport,
+  before: string | undefined,
+  model: string,
+  sent: number,
+): Promise<string | undefined> {
+  const deadline = Date.now() + 1000;
+  for (;;) {
+    const after = await t.metrics();
+    if (after === undefined || before === undefined || Date.now() > deadline) return after;
+    if (settled(before, after, model, sent)) return after;
+    await sleep(50);
+  }
 }
