@@ -11,7 +11,7 @@ import { parseSettings } from '../../src/settings.js';
 import { pickReplicas } from '../../src/targets/kubernetes/replicas.js';
 import { judgeReplicas, proveReplicas, type ReplicaFinding } from '../../src/verify/replicas.js';
 import { verifyInEffect } from '../../src/verify/verify-step.js';
-import { fakeEffects, fakeSession } from '../support/run-effects.ts';
+import { fakeEffects, fakeSession, healthyFrontend } from '../support/run-effects.ts';
 
 type Pod = Record<string, unknown>;
 
@@ -169,13 +169,20 @@ describe('judgeReplicas: what the findings on every replica mean', () => {
   });
 });
 
-/** A frontend per replica URL whose chat answers 200 and whose /metrics is refused. */
-function chatOnly(events: string[]): HttpClient {
+/**
+ * A frontend per replica URL whose chat answers 200 and whose /metrics is refused; its
+ * /v1/models lists model m, except on the replicas in `noModelYet` (no worker discovered).
+ */
+function chatOnly(events: string[], noModelYet: string[] = []): HttpClient {
   return {
     request: async (req: HttpRequest) => {
       events.push(`${req.method} ${req.url}`);
-      if (new URL(req.url).pathname !== '/v1/chat/completions')
-        throw new HttpError('refused', 'connection refused', 1);
+      const url = new URL(req.url);
+      if (url.pathname === '/v1/models') {
+        const ids = noModelYet.includes(url.hostname.split('.')[0]) ? [] : [{ id: 'm' }];
+        return { status: 200, headers: new Headers(), body: JSON.stringify({ data: ids }), elapsedMs: 1 };
+      }
+      if (url.pathname !== '/v1/chat/completions') throw new HttpError('refused', 'connection refused', 1);
       return { status: 200, headers: new Headers(), body: '{}', elapsedMs: 1 };
     },
   };
@@ -217,7 +224,11 @@ describe('proveReplicas: the same evidence on each replica, one connection at a 
         replica('fe-c', events, new RunFailure('port-forward-failed', 'pods "fe-c" not found.')),
       ],
       { model: 'm', expected: 'kv', approximateKv: false, headers: {}, timeoutMs: 1000 },
-      { logsOf: logsOf({ 'fe-a': 'kv', 'fe-b': 'round-robin' }), available: ['kv', 'round-robin'] },
+      {
+        logsOf: logsOf({ 'fe-a': 'kv', 'fe-b': 'round-robin' }),
+        available: ['kv', 'round-robin'],
+        retries: { attempts: 1, firstDelayMs: 0 },
+      },
       () => undefined,
     );
     expect(findings.map((f) => [f.name, f.verdict, f.observed])).toEqual([
@@ -239,6 +250,37 @@ describe('proveReplicas: the same evidence on each replica, one connection at a 
   });
 });
 
+describe('a replica Ready before it discovered its workers', () => {
+  it('is asked for the model again, as the check would, then proven; one that never lists it is not proven', async () => {
+    const events: string[] = [];
+    let asked = 0;
+    const http: HttpClient = {
+      request: async (req: HttpRequest) => {
+        if (req.url === 'http://fe-a.replica/v1/models' && ++asked < 3)
+          return { status: 200, headers: new Headers(), body: '{"data":[]}', elapsedMs: 1 };
+        return chatOnly(events, ['fe-b']).request(req);
+      },
+    };
+    const findings = await proveReplicas(
+      http,
+      [replica('fe-a', events), replica('fe-b', events)],
+      { model: 'm', expected: 'kv', approximateKv: false, headers: {}, timeoutMs: 1000 },
+      {
+        logsOf: logsOf({ 'fe-a': 'kv', 'fe-b': 'kv' }),
+        available: ['kv'],
+        retries: { attempts: 3, firstDelayMs: 1 },
+      },
+      () => undefined,
+    );
+    expect(asked).toBe(3);
+    expect(findings.map((f) => [f.name, f.verdict, f.evidence])).toEqual([
+      ['fe-a', 'verified', expect.stringContaining('router_mode=kv')],
+      ['fe-b', 'unverifiable', 'its /v1/models does not list m (no worker of it discovered yet)'],
+    ]);
+    expect(events.filter((e) => e.includes('fe-b') && e.includes('/v1/chat'))).toEqual([]);
+  });
+});
+
 describe('verifyInEffect with several replicas', () => {
   // The log decides here; routing-replicas.test.ts has the routing probe on each replica.
   const settings = parseSettings(
@@ -246,7 +288,7 @@ describe('verifyInEffect with several replicas', () => {
   );
   const smoke = { ok: true, model: 'm', checks: [] } as unknown as SmokeResult;
   const verify = (mainMode: string, modes: Record<string, string>, count = Object.keys(modes).length) => {
-    const effects = fakeEffects({});
+    const effects = fakeEffects({ answers: healthyFrontend('m') });
     const events: string[] = [];
     const session = fakeSession(events, {
       logs: {

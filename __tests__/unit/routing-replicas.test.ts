@@ -16,7 +16,8 @@ function replicas(modes: Record<string, SimMode | 'unreachable'>, events: string
       events.push(`open ${name}`);
       if (mode === 'unreachable') throw new Error('port-forward refused');
       return {
-        baseUrl: `http://replica.invalid/${name}/${mode}`,
+        // The replica's own router mode in its host name; its /v1/models answers like any frontend's.
+        baseUrl: `http://${mode}.${name}.invalid`,
         close: async () => {
           events.push(`close ${name}`);
         },
@@ -37,7 +38,7 @@ async function run(modes: Record<string, SimMode | 'unreachable'>, asked: string
     {
       ...effects,
       probeTransport: (baseUrl) =>
-        simTransport({ mode: baseUrl.split('/').pop() as SimMode, workers: 3, seed: seed++ }),
+        simTransport({ mode: new URL(baseUrl).hostname.split('.')[0] as SimMode, workers: 3, seed: seed++ }),
     },
   );
   return { contract, replicaEvents };

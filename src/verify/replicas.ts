@@ -1,12 +1,15 @@
 // The mode on every frontend replica. A Service picks one pod per connection, so a frontend with
 // two replicas checked through it is proven on one: the other may still run the old env. When
 // the target reaches each replica on its own (Kubernetes: a port-forward pinned to each Ready
-// frontend pod), each is proven in turn over its own connection, closed after use: the routing
-// probe inside that replica's evidence window, its router metrics around it, its own log, weighed
-// together as for the run's URL (combine.ts). Replicas that disagree are a rollout problem:
-// `replica-mismatch`, naming the pods.
+// frontend pod), each is proven in turn over its own connection, closed after use: once it lists
+// the model (a pod can be Ready before it discovered its workers), the routing probe inside that
+// replica's evidence window, its router metrics around it, its own log, weighed together as for
+// the run's URL (combine.ts). Replicas that disagree are a rollout problem: `replica-mismatch`,
+// naming the pods.
 
 import type { HttpClient } from '../check/http.js';
+import { retrying } from '../check/retry.js';
+import { MAX_MODELS_BYTES, parseModels } from '../check/smoke.js';
 import type { RouterMode } from '../modes.js';
 import type { FrontendReplica, LogSource } from '../session.js';
 import { combineEvidence } from './combine.js';
@@ -30,6 +33,39 @@ export interface ReplicaSources {
   probeAt?: (baseUrl: string) => UrlProbe;
   /** The modes the frontend's release offers. */
   available: readonly RouterMode[];
+  /** How often, and from what first delay, to ask a replica for the model (the run's retries). */
+  retries: { attempts: number; firstDelayMs: number };
+}
+
+/** Asks a replica for its models until the run's model is listed; a reason when it never is. */
+async function modelListed(
+  http: HttpClient,
+  baseUrl: string,
+  options: Pick<GatherOptions, 'model' | 'headers' | 'timeoutMs'>,
+  retries: ReplicaSources['retries'],
+): Promise<string | undefined> {
+  const { value } = await retrying<string | undefined>(async () => {
+    try {
+      const response = await http.request({
+        method: 'GET',
+        url: `${baseUrl}/v1/models`,
+        headers: { Accept: 'application/json', ...options.headers },
+        timeoutMs: options.timeoutMs,
+        maxBytes: MAX_MODELS_BYTES,
+      });
+      const models = response.status === 200 ? parseModels(response.body) : undefined;
+      if (models?.includes(options.model)) return { status: 'done', value: undefined };
+      return {
+        status: 'retry',
+        value: models
+          ? `its /v1/models does not list ${options.model} (no worker of it discovered yet)`
+          : `its /v1/models answered ${response.status} without a model list`,
+      };
+    } catch (error) {
+      return { status: 'retry', value: `its /v1/models did not answer (${(error as Error).message})` };
+    }
+  }, retries);
+  return value;
 }
 
 /** Proves each replica in turn; never throws for one replica's problem. */
@@ -60,6 +96,19 @@ export async function proveReplicas(
       continue;
     }
     try {
+      const notServing = await modelListed(http, connection.baseUrl, options, sources.retries);
+      if (notServing) {
+        log(`Replica ${name}: not serving: ${notServing}`);
+        findings.push({
+          name,
+          verdict: 'unverifiable',
+          observed: '',
+          evidence: notServing,
+          provenBy: [],
+          problem: notServing,
+        });
+        continue;
+      }
       const probe = sources.probeAt?.(connection.baseUrl);
       const evidence = await gatherEvidence(
         http,

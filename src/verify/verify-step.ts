@@ -135,7 +135,12 @@ export async function verifyInEffect(
       effects.http,
       replicas,
       gather,
-      { logsOf: session.replicaLogs?.bind(session), probeAt: probe.at, available },
+      {
+        logsOf: session.replicaLogs?.bind(session),
+        probeAt: probe.at,
+        available,
+        retries: { attempts: settings.retries, firstDelayMs: settings.retryDelayMs },
+      },
       (line) => effects.log.info(line),
     );
     findings = probe.finishReplicas(proven);

@@ -132,12 +132,15 @@ function problemOf(error: unknown, rejections: Rejections, where: string): Probl
 /**
  * One request through a fresh forwarded connection: any HTTP answer proves the path to the pod.
  * Resolves false when the connection closed unanswered, true when answered or still pending
- * after `waitMs` (a slow frontend is the check's business, not the forward's).
+ * after `waitMs` (a slow frontend is the check's business, not the forward's). An upgrade the API
+ * server has not completed by then is the forward's business: the wait goes on until it opens, or
+ * until its handshake deadline closes the connection.
  */
-function probe(port: number, waitMs: number): Promise<boolean> {
+function probe(port: number, waitMs: number, upgrading: () => boolean): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     let settled = false;
+    let timer: NodeJS.Timeout;
     const settle = (ok: boolean) => {
       if (settled) return;
       settled = true;
@@ -145,7 +148,11 @@ function probe(port: number, waitMs: number): Promise<boolean> {
       socket.destroy();
       resolve(ok);
     };
-    const timer = setTimeout(() => settle(true), waitMs);
+    const waited = () => {
+      if (upgrading()) timer = setTimeout(waited, 100);
+      else settle(true);
+    };
+    timer = setTimeout(waited, waitMs);
     socket.on('connect', () =>
       socket.write('GET /live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n'),
     );
@@ -320,7 +327,8 @@ export async function startForward(
   // Prove the path once before the check: a refused upgrade (403 on pods/portforward) or text on
   // the error channel (nothing listening on the target port) fails here with its real cause,
   // instead of as an unreachable frontend after every retry.
-  if (!(await probe(address.port, PROBE_WAIT_MS))) {
+  const upgrading = () => [...websockets].some((ws) => ws.readyState === WebSocket.CONNECTING);
+  if (!(await probe(address.port, PROBE_WAIT_MS, upgrading))) {
     await close();
     const problem = lastProblem ?? {
       code: 'port-forward-failed' as const,
