@@ -145,9 +145,14 @@ export async function verifyInEffect(
   } else if (combined.verdict === 'contradicted') {
     const observed = combined.observed ? ` It runs ${combined.observed}.` : '';
     const hint = advertisementHint(plan, release, combined.observed);
+    // "Not kv" from a spread prefix alone: a kv router that routes on load alone spreads it too.
+    const kvAlone =
+      expected === 'kv' && findings.analysis?.softContradiction && combined.provenBy.join() === 'behaviour'
+        ? ' A kv router over workers that publish no KV events (outside approximate mode), with a router temperature above 0 or an overlap credit of 0 spreads one prefix too: check `kv-events` and the router settings.'
+        : '';
     outcome.failure = {
       code: 'mode-not-applied',
-      message: `The frontend does not run the ${expected} router mode. ${combined.evidence}${observed}${hint ? ` ${hint.text}` : ''}`,
+      message: `The frontend does not run the ${expected} router mode. ${combined.evidence}${observed}${kvAlone}${hint ? ` ${hint.text}` : ''}`,
       next: hint?.next,
     };
   } else if (combined.verdict === 'unverifiable') {
