@@ -74,9 +74,12 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
   let after: AfterFailure | undefined;
   // Where a target that failed while opening had got to (namespace, Service, frontend pods).
   let reached: Reached | undefined;
+  // The launch interpreter's release, when the target itself does not name one.
+  let launchRelease: DynamoRelease | undefined;
   try {
     if (plan.target === 'launch') {
       const preflight = await preflightLaunch(settings, plan, effects.askRelease ?? askInterpreter, log);
+      launchRelease = preflight.release;
       foldPreflight(contract, preflight);
       if (preflight.refusal) throw preflight.refusal;
     }
@@ -134,6 +137,7 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
         contract.kvEvents,
         effects,
         window,
+        opened.release ?? launchRelease,
       );
       foldVerification(contract, verified);
     }

@@ -177,6 +177,11 @@ describeDynamo('routing probe (Dynamo 1.6.1, 3 mocker workers)', () => {
         expect(main.outputs.result).toBe('fail');
         expect(main.outputs.failure).toBe('mode-not-applied');
         expect(main.summary).toMatch(/likely cause is the workers/);
+        // The requests showed kv (one prefix on one worker), and so did the frontend's own log.
+        expect(main.outputs['mode-proven-by'].split(',')).toEqual(
+          expect.arrayContaining(['behaviour', 'log']),
+        );
+        expect(main.summary).toMatch(/router&#95;mode=kv|router_mode=kv/);
         expect(main.summary).toMatch(/worker advertisement/);
         expect(main.summary).toContain('Advertising router mode &#39;kv&#39; in the model card');
       } finally {

@@ -23,6 +23,7 @@ import {
 } from '../../src/verify/probe/stats.js';
 import { trafficBetween } from '../../src/verify/probe/traffic.js';
 import { combineEvidence } from '../../src/verify/combine.js';
+import { renderRouting } from '../../src/report/routing.js';
 import type { Verification } from '../../src/verify/verify.js';
 
 const A = '17000000000000000001';
@@ -372,5 +373,32 @@ describe('probe-requests input', () => {
       expect(() => settings(bad)).toThrow(
         /Input `probe-requests` has "[^"]+"; allowed: `auto` .* 0 \(no probe\), or a whole number from 8 to 1000/,
       );
+  });
+});
+
+describe('routing in the job summary', () => {
+  it('shows the pattern, a worker table with idle listed workers, and replicas, every value escaped', () => {
+    const probe = analyseProbe(
+      {
+        ...observation(cycle(24).map((w) => (w === C ? A : w))),
+        listed: [...LISTED, { id: '99', deviceType: '<b>gpu|x</b>' }],
+      },
+      { available: ROUTER_MODES, traffic: CLEAN },
+    );
+    const html = renderRouting({
+      probe,
+      replicas: [{ name: 'fe-<a>', problem: 'could not be reached: `x`' }],
+    });
+    expect(html).toMatch(/^<h3>Routing: which worker served each request<\/h3>/);
+    expect(html).toContain(`<td>${C}</td><td>0</td><td>0%</td><td>listed by /health, served none</td>`);
+    expect(html).toContain('fe-&lt;a&gt;');
+    expect(html).not.toContain('<b>gpu');
+    expect(html).not.toContain('`x`');
+    // An instance of another graph in the same /health is not counted as an idle worker of this one.
+    expect(html).not.toContain('<td>99</td>');
+    expect(html).not.toMatch(/\n\n/);
+    expect(renderRouting({ skipped: 'GET /health lists one worker (1)' })).toContain(
+      'No routing probe: GET /health lists one worker (1).',
+    );
   });
 });

@@ -966,7 +966,7 @@ function prepareProbe(i) {
     });
     if (i.size === 0)
         return skipped('`probe-requests` is 0: no routing probe was sent');
-    const series = i.session.release?.series;
+    const series = i.release?.series;
     if (series?.workerIdInResponse === 'kv-only' && i.expected !== 'kv')
         return skipped(`Dynamo ${series.series}.x names the serving worker only for kv-routed requests`, `Dynamo ${series.series}.x names the serving worker (nvext.worker_id) only for kv-routed requests, so the ${i.expected ?? 'router'} mode rests on the router's log and metrics, not on what it did to requests.`);
     const transportFor = i.transportFor ??

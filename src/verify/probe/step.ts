@@ -7,6 +7,7 @@ import { directWorkerHeaders } from '../../check/direct-worker.js';
 import type { HttpClient } from '../../check/http.js';
 import type { RouterMode } from '../../modes.js';
 import type { ReplicaRouting, Routing, RoutingProbe } from '../../report/routing-result.js';
+import type { DynamoRelease } from '../../releases/capabilities.js';
 import type { Logger, TargetSession } from '../../session.js';
 import { analyseNamed, analyseProbe, type ProbeAnalysis, type TrafficEvidence } from './analyse.js';
 import { designProbe, type ProbeSize } from './design.js';
@@ -21,6 +22,8 @@ export interface ProbeStepInput {
   expected?: RouterMode;
   model: string;
   session: TargetSession;
+  /** The frontend's release, when known (the target's, or the launch interpreter's). */
+  release?: DynamoRelease;
   http: HttpClient;
   log: Logger;
   headers: Record<string, string>;
@@ -97,7 +100,7 @@ export function prepareProbe(i: ProbeStepInput): ProbeStep {
     return { finish: async () => findings(), finishReplicas: findings };
   };
   if (i.size === 0) return skipped('`probe-requests` is 0: no routing probe was sent');
-  const series = i.session.release?.series;
+  const series = i.release?.series;
   if (series?.workerIdInResponse === 'kv-only' && i.expected !== 'kv')
     return skipped(
       `Dynamo ${series.series}.x names the serving worker only for kv-routed requests`,
