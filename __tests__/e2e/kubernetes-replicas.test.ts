@@ -62,16 +62,16 @@ const routerMode = (pod: AnyObj): string | undefined =>
     ?.value;
 
 describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)', () => {
-  it('two healthy replicas: switched to kv, both pods rolled, kv proven on each and both named', async () => {
+  it('two healthy replicas: switched to round-robin, both pods rolled, proven on each and both named', async () => {
     cluster.clearRequestLog();
-    const run = await k8s({ deployment: 'two-frontends', mode: 'kv' });
+    const run = await k8s({ deployment: 'two-frontends', mode: 'round-robin' });
     try {
       expect(run.outputs.failure).toBe('');
       expect(run.outputs.result).toBe('pass');
       expect(run.outputs['mode-verified']).toBe('verified');
       const pods = frontendPods('two-frontends');
       expect(pods).toHaveLength(2);
-      expect(pods.map(routerMode)).toEqual(['kv', 'kv']);
+      expect(pods.map(routerMode)).toEqual(['round-robin', 'round-robin']);
       const names = pods.map((p) => p.metadata.name as string).sort();
       expect(run.summary).toContain(`Proven on each of the 2 Ready frontend pods: ${names.join(', ')}.`);
       // Each replica had its own forward, pinned to that pod.
@@ -101,7 +101,7 @@ describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)
       cluster.faults.add({ path: `/pods/${hung}/portforward$`, hang: true });
     }, 5);
     const started = Date.now();
-    const run = await k8s({ deployment: 'two-frontends', mode: 'kv', timeout: '3' }).finally(() =>
+    const run = await k8s({ deployment: 'two-frontends', mode: 'round-robin', timeout: '3' }).finally(() =>
       clearInterval(watcher),
     );
     try {
@@ -113,7 +113,7 @@ describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)
       expect(run.summary).toContain(`Proven on 1 of the 2 Ready frontend pods: ${proven}.`);
       // Its forward's upgrade never completed: the handshake deadline (10 s) ends the wait for it.
       expect(JSON.parse(run.outputs.limitations).join('\n')).toContain(
-        `The kv mode is not proven on frontend pod ${hung}: not reached on its own: The port-forward to pod ${NS}/${hung} failed: Opening handshake has timed out.`,
+        `The round-robin mode is not proven on frontend pod ${hung}: not reached on its own: The port-forward to pod ${NS}/${hung} failed: Opening handshake has timed out.`,
       );
       expect(JSON.parse(run.outputs.routing).replicas).toContainEqual({
         name: hung,
@@ -139,7 +139,7 @@ describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)
       'merge',
       '-p',
       JSON.stringify({
-        spec: { services: { Frontend: { envs: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }] } } },
+        spec: { services: { Frontend: { envs: [{ name: 'DYN_ROUTER_MODE', value: 'round-robin' }] } } },
       }),
     ]);
     expect(patched.code).toBe(0);
@@ -149,7 +149,7 @@ describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)
         (
           cluster.get('grove.io/v1alpha1', 'PodCliqueSet', 'held-frontends', HELD) as AnyObj | undefined
         )?.spec.template.cliques.some((c: AnyObj) =>
-          (c.spec.podSpec.containers[0].env as AnyObj[]).some((e) => e.value === 'kv'),
+          (c.spec.podSpec.containers[0].env as AnyObj[]).some((e) => e.value === 'round-robin'),
         ) === true,
       'the PodCliqueSet to carry the new env',
     );
@@ -162,29 +162,30 @@ describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)
     const pods = frontendPods('held-frontends', HELD);
     expect(pods.find((p) => p.metadata.name === old)).toBeDefined();
     expect(Object.fromEntries(pods.map((p) => [p.metadata.name, routerMode(p)]))).toMatchObject({
-      [old]: 'round-robin',
+      [old]: 'kv',
     });
     const fresh = pods.find((p) => p.metadata.name !== old)!.metadata.name as string;
 
     cluster.clearRequestLog();
-    // The scheduled canary: no mode given, so the run expects what the graph says (kv).
+    // The scheduled canary: no mode given, so the run expects what the graph says (round-robin).
     const run = await k8s({ deployment: 'held-frontends' }, HELD);
     try {
       expect(run.outputs.result).toBe('fail');
       expect(run.outputs.failure).toBe('replica-mismatch');
       expect(run.outputs['mode-verified']).toBe('contradicted');
       expect(run.summary).toContain(
-        `Frontend pod ${old} does not run the kv router mode while ${fresh} does`,
+        `Frontend pod ${old} does not run the round-robin router mode while ${fresh} does`,
       );
-      expect(run.summary).toMatch(new RegExp(`${old} runs round-robin`));
+      expect(run.summary).toMatch(new RegExp(`${old} runs kv`));
       expect(run.outputs['next-command']).toContain(`kubectl get pods -n ${HELD} -l`);
-      // The routing output has each replica's probe: the old pod's requests took the workers in turn.
+      // The routing output has each replica's probe: the old pod's requests did not take turns.
       const routing = JSON.parse(run.outputs.routing) as {
         replicas: { name: string; probe?: { verdict: string; observed?: string } }[];
       };
       expect(routing.replicas.map((r) => r.name).sort()).toEqual([fresh, old].sort());
-      expect(routing.replicas.find((r) => r.name === old)?.probe).toMatchObject({
-        verdict: 'contradicted',
+      expect(routing.replicas.find((r) => r.name === old)?.probe?.verdict).toBe('contradicted');
+      expect(routing.replicas.find((r) => r.name === fresh)?.probe).toMatchObject({
+        verdict: 'verified',
         observed: 'round-robin',
       });
       // A check-only run writes nothing.

@@ -7,10 +7,12 @@ import type { SmokeResult } from '../../src/check/smoke.js';
 import { RunFailure } from '../../src/failures.js';
 import { makePlan } from '../../src/plan.js';
 import type { FrontendReplica, LogSource } from '../../src/session.js';
+import type { ProbeTransport } from '../../src/verify/probe/transport.js';
 import { parseSettings } from '../../src/settings.js';
 import { pickReplicas } from '../../src/targets/kubernetes/replicas.js';
 import { judgeReplicas, proveReplicas, type ReplicaFinding } from '../../src/verify/replicas.js';
 import { verifyInEffect } from '../../src/verify/verify-step.js';
+import { simTransport } from '../support/routing-sim.ts';
 import { fakeEffects, fakeSession, healthyFrontend } from '../support/run-effects.ts';
 
 type Pod = Record<string, unknown>;
@@ -278,6 +280,46 @@ describe('a replica Ready before it discovered its workers', () => {
       ['fe-b', 'unverifiable', 'its /v1/models does not list m (no worker of it discovered yet)'],
     ]);
     expect(events.filter((e) => e.includes('fe-b') && e.includes('/v1/chat'))).toEqual([]);
+  });
+});
+
+describe('the routing probe on each replica', () => {
+  it('sends each replica prompts new to the workers: a prefix one replica spread would be cached everywhere', async () => {
+    const settings = parseSettings(
+      (name) => ({ mode: 'kv', 'base-url': 'http://127.0.0.1:41234' })[name] ?? '',
+    );
+    const sent: Record<string, string[]> = {};
+    const effects = {
+      ...fakeEffects({ answers: healthyFrontend('m') }),
+      probeTransport: (baseUrl: string): ProbeTransport => {
+        const sim = simTransport({ mode: 'kv', workers: 3, seed: 3 });
+        const name = new URL(baseUrl).hostname.split('.')[0];
+        return {
+          ...sim,
+          chat: (content, headers) => {
+            (sent[name] ??= []).push(content);
+            return sim.chat(content, headers);
+          },
+        };
+      },
+    };
+    const events: string[] = [];
+    const session = fakeSession(events, {
+      logs: { mark: async () => 0, since: async () => ({ text: '' }) },
+      replicas: [replica('fe-a', events), replica('fe-b', events)],
+    });
+    await verifyInEffect(
+      settings,
+      makePlan(settings),
+      session,
+      { ok: true, model: 'm', checks: [] } as unknown as SmokeResult,
+      'unknown',
+      effects,
+    );
+    const prefixes = (name: string) =>
+      new Set(sent[name].filter((c) => c.includes('\n\n')).map((c) => c.slice(0, c.indexOf('\n\n'))));
+    expect(prefixes('fe-a').size).toBeGreaterThan(0);
+    expect([...prefixes('fe-a')].filter((p) => prefixes('fe-b').has(p))).toEqual([]);
   });
 });
 

@@ -106,13 +106,13 @@ describe('a frontend of two replicas (real Dynamo processes)', () => {
     expect(status.stdout).toMatch(/successfully rolled out/);
     for (const name of names) {
       await chatThrough(name);
-      expect(await loggedModes(name)).toEqual(['round-robin']);
+      expect(await loggedModes(name)).toEqual(['kv']);
     }
   }, 120_000);
 
   test('Grove OnDelete: after an env change one replaced pod runs the new env, the other the old, both Ready behind the Service', async () => {
     const before = (await kubectlJson(['get', 'pods', '-n', NS, '-l', frontends('held-frontends')])).items;
-    expect(before.map(routerEnv)).toEqual(['round-robin', 'round-robin']);
+    expect(before.map(routerEnv)).toEqual(['kv', 'kv']);
     const patched = await kubectl(cluster, [
       'patch',
       'dynamographdeployments.v1alpha1.nvidia.com',
@@ -123,14 +123,14 @@ describe('a frontend of two replicas (real Dynamo processes)', () => {
       'merge',
       '-p',
       JSON.stringify({
-        spec: { services: { Frontend: { envs: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }] } } },
+        spec: { services: { Frontend: { envs: [{ name: 'DYN_ROUTER_MODE', value: 'round-robin' }] } } },
       }),
     ]);
     expect(patched.code).toBe(0);
     const pcs = await cluster.waitFor(async () => {
       const set = await kubectlJson(['get', 'pcs', 'held-frontends', '-n', NS]);
       const clique = set.spec.template.cliques.find((c: any) => c.name === 'frontend');
-      return routerEnv({ spec: clique.spec.podSpec }) === 'kv' ? set : undefined;
+      return routerEnv({ spec: clique.spec.podSpec }) === 'round-robin' ? set : undefined;
     }, 'the PodCliqueSet to carry the new env');
     expect(pcs.spec.updateStrategy.type).toBe('OnDelete');
     // OnDelete: the new template replaces no running pod by itself.
@@ -162,8 +162,8 @@ describe('a frontend of two replicas (real Dynamo processes)', () => {
     ).items;
     const byName = Object.fromEntries(after.map((p: any) => [p.metadata.name, p]));
     expect(Object.keys(byName).sort()).toEqual([fresh, old].sort());
-    expect(routerEnv(byName[old])).toBe('round-robin');
-    expect(routerEnv(byName[fresh])).toBe('kv');
+    expect(routerEnv(byName[old])).toBe('kv');
+    expect(routerEnv(byName[fresh])).toBe('round-robin');
     const hash = (name: string) => byName[name].metadata.labels['grove.io/pod-template-hash'];
     expect(hash(old)).not.toBe(hash(fresh));
     for (const pod of after)
@@ -175,7 +175,7 @@ describe('a frontend of two replicas (real Dynamo processes)', () => {
     // The processes really run different modes: each pod's own log names the mode that routed its chat.
     await chatThrough(old);
     await chatThrough(fresh);
-    expect(await loggedModes(old)).toEqual(['round-robin']);
-    expect(await loggedModes(fresh)).toEqual(['kv']);
+    expect(await loggedModes(old)).toEqual(['kv']);
+    expect(await loggedModes(fresh)).toEqual(['round-robin']);
   }, 120_000);
 });

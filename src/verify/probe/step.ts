@@ -116,8 +116,10 @@ export function prepareProbe(i: ProbeStepInput): ProbeStep {
         timeoutMs: i.timeoutMs,
         holdLifetimeMs: i.timeoutMs * 100,
       }));
-  const variant = Math.floor(Math.random() * 1e9);
-  const send = async (t: ProbeTransport): Promise<ProbeRun | string> => {
+  // Prompts new to the workers' caches for each URL probed: a prefix another replica's probe just
+  // spread over every worker would be cached everywhere, and kv could not keep it on one.
+  const newVariant = (): number => Math.floor(Math.random() * 1e9);
+  const send = async (t: ProbeTransport, variant: number): Promise<ProbeRun | string> => {
     if (i.expected === 'direct')
       return runNamedProbe(t, directWorkerHeaders, { model: i.model, variant, log: (l) => i.log.info(l) });
     const listed = await t.instances();
@@ -163,7 +165,7 @@ export function prepareProbe(i: ProbeStepInput): ProbeStep {
         const t = transportFor(baseUrl);
         try {
           const before = ownTraffic ? await t.metrics() : undefined;
-          result = await send(t);
+          result = await send(t, newVariant());
           if (ownTraffic && typeof result !== 'string') {
             const after = await metricsAfter(t, before, i.model, result.sent);
             traffic = trafficBetween(before, after, i.model, result.sent);
