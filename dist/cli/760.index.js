@@ -1,23 +1,18 @@
-export const id = 242;
-export const ids = [242];
+export const id = 760;
+export const ids = [760];
 export const modules = {
 
-/***/ 4242:
+/***/ 6575:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  runComparison: () => (/* binding */ runComparison)
-});
-
-// EXTERNAL MODULE: ./lib/check/smoke.js
-var smoke = __webpack_require__(8153);
-// EXTERNAL MODULE: ./lib/check/direct-worker.js
-var direct_worker = __webpack_require__(2346);
-// EXTERNAL MODULE: ./lib/failures.js
-var failures = __webpack_require__(4080);
-;// CONCATENATED MODULE: ./lib/compare/stats.js
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G8: () => (/* binding */ bootstrapMedianDiff),
+/* harmony export */   HO: () => (/* binding */ randomInt),
+/* harmony export */   Is: () => (/* binding */ seededRandom),
+/* harmony export */   Q$: () => (/* binding */ excludesZero),
+/* harmony export */   Ym: () => (/* binding */ percentile)
+/* harmony export */ });
+/* unused harmony exports median, MIN_BOOTSTRAP_VALUES */
 // Small, deterministic statistics for the mode comparison. Everything here is pure: the same
 // numbers and seed give the same result on every run, so a summary can be reproduced.
 //
@@ -112,181 +107,26 @@ function excludesZero(interval) {
     return interval.low > 0 || interval.high < 0;
 }
 
-// EXTERNAL MODULE: ./lib/report/conclusions.js
-var conclusions = __webpack_require__(7078);
-;// CONCATENATED MODULE: ./lib/report/comparison-result.js
-// The shape of a comparison as the Contract carries it (the `comparison` output): per-mode
-// numbers, the label rule's constants, and the whole result. Types and constants only:
-// compare/analysis.ts fills them, report/ words and renders them.
-const MIN_MEASURED_SAMPLES = 100;
-const COMPARISON_LABELS = (/* unused pure expression or super */ null && (['smoke comparison', 'measured difference']));
 
-;// CONCATENATED MODULE: ./lib/compare/analysis.js
-// Turns the samples of each mode into the `comparison` output: per-mode numbers, then for every
-// mode after the first a bootstrap interval of its median TTFT difference against the first.
-// Pure: the caller runs the workload and reads the router metrics; report/conclusions.ts words
-// each mode's conclusion.
-//
-// Labelling (never claims more than the data carries):
-// - `measured difference` only when every mode has at least MIN_MEASURED_SAMPLES successful
-//   samples AND the 95% interval of median(mode) − median(baseline) excludes zero;
-// - `smoke comparison` otherwise. A smoke comparison states the numbers and says that no
-//   difference is shown; it never says a mode is faster or slower.
-// The overall label is `measured difference` only when every comparison is one.
+/***/ }),
 
+/***/ 4130:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
-
-const definitions = (minSamples) => ({
-    ttft: 'time from sending the request to the first streamed chunk carrying a choice or usage (Dynamo sends it with the first generated token)',
-    latency: 'time from sending the request to the end of the stream',
-    itl: 'inter-token latency per request: (latency - TTFT) / (output tokens - 1), as aiperf defines it; percentiles over requests with at least two output tokens',
-    throughput: 'output tokens and successful requests per second of wall time (first request sent to last stream ended)',
-    percentiles: 'nearest-rank over successful requests; p50 is the median',
-    interval: '95% percentile-bootstrap interval of median TTFT(mode) - median TTFT(baseline), resampling both modes, seeded',
-    label: `"measured difference" only when every mode has at least ${minSamples} successful samples and the interval excludes zero; otherwise "smoke comparison"`,
-    cachedTokenRatio: 'sum of usage.prompt_tokens_details.cached_tokens / sum of usage.prompt_tokens',
-    kvHitRate: "router's mean per-request KV hit rate from /metrics; recorded by the kv router only",
-});
-const round = (value, digits) => value === undefined || !Number.isFinite(value) ? undefined : Number(value.toFixed(digits));
-function errorKey(sample) {
-    const error = sample.error;
-    if (!error)
-        return 'unknown';
-    return error.kind === 'http' && sample.status !== undefined ? `HTTP ${sample.status}` : error.kind;
-}
-/** aiperf's inter-token latency of one request; undefined without a TTFT or two output tokens. */
-function interTokenLatency(sample) {
-    const tokens = sample.outputTokens;
-    if (sample.ttftMs === undefined || tokens === undefined || tokens < 2)
-        return undefined;
-    return (sample.latencyMs - sample.ttftMs) / (tokens - 1);
-}
-/** Per-mode numbers from its samples (pure). */
-function summarizeMode(run) {
-    const ok = run.samples.filter((s) => s.ok);
-    const failed = run.samples.filter((s) => !s.ok);
-    const errorKinds = {};
-    for (const s of failed)
-        errorKinds[errorKey(s)] = (errorKinds[errorKey(s)] ?? 0) + 1;
-    const ttft = ok.map((s) => s.ttftMs).filter((v) => v !== undefined);
-    const latency = ok.map((s) => s.latencyMs);
-    const itl = ok.map(interTokenLatency).filter((v) => v !== undefined);
-    const sum = (pick, from = ok) => from.reduce((total, s) => total + (pick(s) ?? 0), 0);
-    const outputTokens = sum((s) => s.outputTokens);
-    // Only samples that report both counts enter the ratio: a missing count is not a zero.
-    const withCache = ok.filter((s) => s.promptTokens !== undefined && s.cachedTokens !== undefined);
-    const promptForRatio = sum((s) => s.promptTokens, withCache);
-    const starts = run.samples.map((s) => s.startMs);
-    const ends = run.samples.map((s) => s.startMs + s.latencyMs);
-    const wallMs = run.samples.length ? Math.max(...ends) - Math.min(...starts) : 0;
-    return {
-        mode: run.mode,
-        requests: run.samples.length,
-        samples: ok.length,
-        errors: failed.length,
-        errorKinds,
-        firstError: failed[0]?.error?.message,
-        ttftP50: round(percentile(ttft, 50), 1),
-        ttftP95: round(percentile(ttft, 95), 1),
-        latencyP50: round(percentile(latency, 50), 1),
-        latencyP95: round(percentile(latency, 95), 1),
-        itlP50: round(percentile(itl, 50), 2),
-        itlP95: round(percentile(itl, 95), 2),
-        outputTokensPerSec: wallMs > 0 && ok.length > 0 ? round(outputTokens / (wallMs / 1000), 1) : undefined,
-        requestsPerSec: wallMs > 0 && ok.length > 0 ? round(ok.length / (wallMs / 1000), 2) : undefined,
-        cachedTokenRatio: promptForRatio > 0 ? round(sum((s) => s.cachedTokens, withCache) / promptForRatio, 3) : undefined,
-        kvHitRate: round(run.kvHitRate, 3),
-        promptTokens: sum((s) => s.promptTokens),
-        cachedTokens: sum((s) => s.cachedTokens),
-        outputTokens,
-        workers: new Set(ok.map((s) => s.workerId).filter((id) => id !== undefined)).size,
-    };
-}
-/**
- * The router's mean per-request KV hit rate between two /metrics reads, from the
- * `dynamo_component_router_kv_hit_rate` histogram's _sum and _count (summed over label sets).
- * Undefined when the count did not move: the router recorded no hit rate (any mode but kv).
- */
-function routerKvHitRate(before, after) {
-    if (!after)
-        return undefined;
-    const count = after.count - (before?.count ?? 0);
-    const sum = after.sum - (before?.sum ?? 0);
-    if (!(count > 0) || !Number.isFinite(sum))
-        return undefined;
-    return Math.min(1, Math.max(0, sum / count));
-}
-/** Compares every mode with the first one. `runs` in the order they were run; the first is the baseline. */
-function compare(runs, options) {
-    if (runs.length === 0)
-        throw new RangeError('compare needs at least one mode');
-    const minSamples = options.minSamples ?? MIN_MEASURED_SAMPLES;
-    const summaries = runs.map(summarizeMode);
-    const base = summaries[0];
-    const lowSampleModes = summaries.filter((s) => s.samples < minSamples).map((s) => s.mode);
-    const ttftOf = (run) => run.samples.filter((s) => s.ok && s.ttftMs !== undefined).map((s) => s.ttftMs);
-    const baseTtft = ttftOf(runs[0]);
-    const modes = summaries.map((summary, i) => {
-        if (i === 0) {
-            const partial = { ...summary, baseline: true };
-            return { ...partial, conclusion: (0,conclusions/* conclusionFor */.H)(partial, base, lowSampleModes, minSamples) };
-        }
-        // A different seed per comparison: each interval stands on its own resampling.
-        const interval = bootstrapMedianDiff(baseTtft, ttftOf(runs[i]), {
-            iterations: options.iterations,
-            seed: (options.seed + i) >>> 0,
-        });
-        const ttftDiff = interval && {
-            diff: round(interval.diff, 1),
-            low: round(interval.low, 1),
-            high: round(interval.high, 1),
-            confidence: interval.confidence,
-            iterations: interval.iterations,
-        };
-        // Decided on the rounded interval: the label must agree with the numbers shown.
-        const measured = lowSampleModes.length === 0 && ttftDiff !== undefined && excludesZero(ttftDiff);
-        const why = measured
-            ? `every mode has at least ${minSamples} successful samples and the 95% interval excludes zero`
-            : lowSampleModes.length > 0
-                ? `fewer than ${minSamples} successful samples in ${lowSampleModes.join(', ')}`
-                : interval
-                    ? 'the 95% interval includes zero'
-                    : 'too few successful samples for an interval';
-        const partial = {
-            ...summary,
-            baseline: false,
-            label: measured ? 'measured difference' : 'smoke comparison',
-            ttftDiff,
-            why,
-        };
-        return { ...partial, conclusion: (0,conclusions/* conclusionFor */.H)(partial, base, lowSampleModes, minSamples) };
-    });
-    const compared = modes.slice(1);
-    const label = compared.length > 0 && compared.every((m) => m.label === 'measured difference')
-        ? 'measured difference'
-        : 'smoke comparison';
-    return {
-        baseline: base.mode,
-        label,
-        minSamples,
-        seed: options.seed,
-        settings: options.settings,
-        modes,
-        definitions: definitions(minSamples),
-    };
-}
-
-// EXTERNAL MODULE: ./lib/verify/metrics.js
-var metrics = __webpack_require__(5720);
-// EXTERNAL MODULE: ./node_modules/eventsource-parser/dist/parse.js + 1 modules
-var parse = __webpack_require__(6085);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(6752);
-// EXTERNAL MODULE: ./lib/check/http.js
-var http = __webpack_require__(4894);
-// EXTERNAL MODULE: ./lib/runner/redact.js
-var redact = __webpack_require__(981);
-;// CONCATENATED MODULE: ./lib/compare/stream.js
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   JX: () => (/* binding */ chatBody),
+/* harmony export */   O7: () => (/* binding */ createStreamAgent),
+/* harmony export */   PY: () => (/* binding */ runWorkload),
+/* harmony export */   Z8: () => (/* binding */ applyEvent),
+/* harmony export */   ZE: () => (/* binding */ createSseParser),
+/* harmony export */   dI: () => (/* binding */ streamLimits)
+/* harmony export */ });
+/* unused harmony exports StreamTooLarge, parseChunk, streamChat, peakInFlight */
+/* harmony import */ var eventsource_parser__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(39);
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4718);
+/* harmony import */ var _check_http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6447);
+/* harmony import */ var _check_u64_json_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8085);
+/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6866);
 // Streaming chat requests for compare-modes: one request gives one Sample (time to first
 // token, end-to-end latency, token counts, cached prefix tokens, serving worker, or the
 // error), and runWorkload sends a whole workload through a fixed-size pool.
@@ -307,6 +147,7 @@ var redact = __webpack_require__(981);
 
 
 
+
 /** A stream over one of the caps of StreamLimits: the request ends as `stream-too-large`. */
 class StreamTooLarge extends Error {
 }
@@ -321,7 +162,7 @@ class StreamTooLarge extends Error {
 function createSseParser(maxEventChars = 256 * 1024) {
     let events = [];
     let overflow = false;
-    const parser = (0,parse/* createParser */.C)({
+    const parser = (0,eventsource_parser__WEBPACK_IMPORTED_MODULE_3__/* .createParser */ .C)({
         maxBufferSize: maxEventChars,
         onEvent: (e) => {
             // The buffer bound holds only while an event is incomplete; one that arrived whole in a
@@ -356,16 +197,9 @@ function createSseParser(maxEventChars = 256 * 1024) {
         },
     };
 }
-/**
- * JSON.parse that keeps worker ids as decimal text: they are u64 and lose precision as JS
- * numbers above 2^53 (JSON.parse source access, as in check/direct-worker.ts).
- */
+/** A chunk, with worker ids kept as decimal text (u64, see check/u64-json.ts). */
 function parseChunk(text) {
-    return JSON.parse(text, function (key, value, context) {
-        return key.endsWith('worker_id') && typeof value === 'number' && context?.source !== undefined
-            ? context.source
-            : value;
-    });
+    return (0,_check_u64_json_js__WEBPACK_IMPORTED_MODULE_4__/* .parseKeepingIds */ .T)(text, _check_u64_json_js__WEBPACK_IMPORTED_MODULE_4__/* .isWorkerIdKey */ .P);
 }
 const count = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 function errorText(error) {
@@ -379,7 +213,7 @@ function applyEvent(state, event, atMs) {
     if (state.error || state.done)
         return;
     if (event.event === 'error') {
-        state.error = `error event: ${(0,redact/* quote */.hD)(event.data) || 'no detail'}`;
+        state.error = `error event: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(event.data) || 'no detail'}`;
         return;
     }
     const data = event.data.trim();
@@ -394,15 +228,15 @@ function applyEvent(state, event, atMs) {
         chunk = (state.workerId === undefined ? parseChunk(data) : JSON.parse(data));
     }
     catch {
-        state.error = `a chunk is not JSON: ${(0,redact/* quote */.hD)(data) || 'empty'}`;
+        state.error = `a chunk is not JSON: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(data) || 'empty'}`;
         return;
     }
     if (!chunk || typeof chunk !== 'object') {
-        state.error = `a chunk is not a JSON object: ${(0,redact/* quote */.hD)(data)}`;
+        state.error = `a chunk is not a JSON object: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(data)}`;
         return;
     }
     if (chunk.error !== undefined && chunk.error !== null) {
-        state.error = `error in stream: ${(0,redact/* quote */.hD)(errorText(chunk.error))}`;
+        state.error = `error in stream: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(errorText(chunk.error))}`;
         return;
     }
     const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
@@ -470,7 +304,7 @@ async function readSome(body, maxBytes) {
  * queues a request behind its own slots; idle connections close after keepAliveTimeout.
  */
 function createStreamAgent(concurrency) {
-    return new undici/* Agent */.g6({ connections: Math.max(1, Math.floor(concurrency)), keepAliveTimeout: 10_000 });
+    return new undici__WEBPACK_IMPORTED_MODULE_0__/* .Agent */ .g6({ connections: Math.max(1, Math.floor(concurrency)), keepAliveTimeout: 10_000 });
 }
 function header(headers, name) {
     const value = headers[name];
@@ -529,13 +363,13 @@ async function streamChat(baseUrl, request, options) {
         // Redirects are never followed (undici follows none unless told): a 3xx is an error here,
         // so the API key never goes to another host.
         if (status !== 200) {
-            const text = (0,redact/* quote */.hD)(await readSome(body, limits.errorBodyBytes));
+            const text = (0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(await readSome(body, limits.errorBodyBytes));
             return fail('http', `HTTP ${status}: ${text || 'no body'}`, status);
         }
         const type = header(response.headers, 'content-type');
         if (!type.includes('text/event-stream')) {
-            const text = (0,redact/* quote */.hD)(await readSome(body, limits.errorBodyBytes));
-            return fail('stream', `expected an event stream, got ${(0,redact/* quote */.hD)(type, 100) || 'no content-type'}: ${text}`, status);
+            const text = (0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(await readSome(body, limits.errorBodyBytes));
+            return fail('stream', `expected an event stream, got ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(type, 100) || 'no content-type'}: ${text}`, status);
         }
         const parser = createSseParser(limits.eventChars);
         const decoder = new TextDecoder();
@@ -591,7 +425,7 @@ async function streamChat(baseUrl, request, options) {
             return fail('aborted', 'the run was stopped during this request', status, state);
         }
         else {
-            const { kind, detail } = (0,http/* classifyNetworkError */.LW)(error);
+            const { kind, detail } = (0,_check_http_js__WEBPACK_IMPORTED_MODULE_1__/* .classifyNetworkError */ .LW)(error);
             // A socket closed mid-stream: name it, the first events may have counted already.
             return fail(kind, state.ttftMs === undefined ? detail : `${detail} (mid-stream)`, status, state);
         }
@@ -670,7 +504,17 @@ function peakInFlight(samples) {
     return peak;
 }
 
-;// CONCATENATED MODULE: ./lib/compare/workload.js
+
+/***/ }),
+
+/***/ 9823:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ buildWorkload)
+/* harmony export */ });
+/* unused harmony export groupOrder */
+/* harmony import */ var _stats_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6575);
 // The matched workload for compare-modes: a fixed list of chat requests, built only from the
 // settings and a seed, so every mode is sent exactly the same prompts in the same order.
 //
@@ -704,12 +548,12 @@ const SUFFIX_WORDS = 6;
 function words(random, count) {
     const out = [];
     for (let i = 0; i < count; i++)
-        out.push(WORDS[randomInt(random, WORDS.length)]);
+        out.push(WORDS[(0,_stats_js__WEBPACK_IMPORTED_MODULE_0__/* .randomInt */ .HO)(random, WORDS.length)]);
     return out.join(' ');
 }
 function shuffle(random, items) {
     for (let i = items.length - 1; i > 0; i--) {
-        const j = randomInt(random, i + 1);
+        const j = (0,_stats_js__WEBPACK_IMPORTED_MODULE_0__/* .randomInt */ .HO)(random, i + 1);
         [items[i], items[j]] = [items[j], items[i]];
     }
     return items;
@@ -722,7 +566,7 @@ function shuffle(random, items) {
  * one, so no prefix is repeated back to back.
  */
 function groupOrder(requests, groups, seed) {
-    const random = seededRandom(seed);
+    const random = (0,_stats_js__WEBPACK_IMPORTED_MODULE_0__/* .seededRandom */ .Is)(seed);
     const order = [];
     while (order.length < requests) {
         const round = shuffle(random, Array.from({ length: groups }, (_, g) => g));
@@ -746,7 +590,7 @@ function buildWorkload(settings) {
     }
     // Separate streams: the order depends only on the seed, the words also on the variant.
     const order = groupOrder(requests, prefixGroups, seed);
-    const text = seededRandom((seed ^ Math.imul((settings.variant ?? 0) + 1, 0x9e3779b1)) >>> 0);
+    const text = (0,_stats_js__WEBPACK_IMPORTED_MODULE_0__/* .seededRandom */ .Is)((seed ^ Math.imul((settings.variant ?? 0) + 1, 0x9e3779b1)) >>> 0);
     const prefixes = Array.from({ length: prefixGroups }, () => words(text, prefixTokens));
     return order.map((group, index) => {
         const suffix = `Request ${index + 1}: ${words(text, SUFFIX_WORDS)}?`;
@@ -761,141 +605,18 @@ function buildWorkload(settings) {
     });
 }
 
-;// CONCATENATED MODULE: ./lib/compare/compare-run.js
-// Runs the mode comparison: for each mode, switch the deployment (restart the launched frontend,
-// or patch and roll the Kubernetes frontend), wait for the model, warm up, then send the same
-// workload shape with the same concurrency and sampling, and read the router's KV hit rate
-// around it. Whatever happens, the deployment is put back as the run should leave it.
-
-
-
-
-
-
-
-const HIT_SUM = 'dynamo_component_router_kv_hit_rate_sum';
-const HIT_COUNT = 'dynamo_component_router_kv_hit_rate_count';
-function hitTotals(totals) {
-    if (!totals || !totals.has(HIT_COUNT))
-        return undefined;
-    return { sum: totals.get(HIT_SUM) ?? 0, count: totals.get(HIT_COUNT) ?? 0 };
-}
-async function runComparison(http, switcher, o) {
-    const c = o.compare;
-    const auth = o.apiKey ? { Authorization: `Bearer ${o.apiKey}` } : {};
-    const runs = [];
-    // One pool for all modes: `compare-concurrency` connections per origin, so requests never
-    // wait for a connection of their own client; closed before the deployment is put back.
-    const pool = createStreamAgent(c.concurrency);
-    try {
-        for (const [i, mode] of c.modes.entries()) {
-            o.log.info(`Comparison ${i + 1}/${c.modes.length}: switching to ${mode} …`);
-            let baseUrl;
-            try {
-                baseUrl = await switcher.switchTo(mode);
-            }
-            catch (error) {
-                const reason = error instanceof failures/* RunFailure */.ae ? `${error.code}: ${error.message}` : error.message;
-                throw new failures/* RunFailure */.ae('compare-failed', `Could not switch to ${mode} for the comparison (${reason}).`);
-            }
-            // Workers re-register with a restarted frontend: wait for the model like the smoke check.
-            const ready = await (0,smoke/* smokeCheck */.C)(http, {
-                baseUrl,
-                model: o.model,
-                prompt: 'warm-up',
-                maxTokens: 1,
-                skipChat: true,
-                retries: o.retries,
-                retryDelayMs: o.retryDelayMs,
-                timeoutMs: o.timeoutMs,
-                apiKey: o.apiKey,
-            });
-            if (!ready.ok)
-                throw new failures/* RunFailure */.ae('compare-failed', `In ${mode} mode the frontend did not list the model: ${ready.failure?.message ?? ''}`);
-            const headers = {};
-            if (mode === 'direct') {
-                const pick = await (0,direct_worker/* pickDirectWorker */.LU)(http, baseUrl, o.model, auth, o.timeoutMs);
-                if (!pick.id)
-                    throw new failures/* RunFailure */.ae('compare-failed', 'In direct mode no worker instance id that the frontend accepts could be found.');
-                Object.assign(headers, (0,direct_worker/* directWorkerHeaders */.UV)(pick.id));
-            }
-            const shape = {
-                requests: c.requests,
-                prefixGroups: c.prefixGroups,
-                prefixTokens: c.prefixTokens,
-                maxTokens: c.maxTokens,
-                seed: c.seed,
-                model: o.model,
-            };
-            // Warm-up prompts use words of their own, so they prime connections and code paths
-            // without caching any prefix of the measured workload.
-            const warmup = buildWorkload({
-                ...shape,
-                requests: Math.min(2 * c.concurrency, c.requests),
-                variant: 1000 + i,
-            });
-            await runWorkload(baseUrl, warmup, {
-                dispatcher: pool,
-                concurrency: c.concurrency,
-                timeoutMs: o.timeoutMs,
-                apiKey: o.apiKey,
-                headers,
-            });
-            // A different variant per mode: worker KV caches outlive a frontend restart, so the same
-            // words would hand every later mode the earlier modes' cached prefixes.
-            const workload = buildWorkload({ ...shape, variant: i });
-            const before = await (0,metrics/* readMetrics */.Uw)(http, baseUrl, auth, o.timeoutMs);
-            let reported = 0;
-            const samples = await runWorkload(baseUrl, workload, {
-                dispatcher: pool,
-                concurrency: c.concurrency,
-                timeoutMs: o.timeoutMs,
-                apiKey: o.apiKey,
-                headers,
-                onProgress: (done, total) => {
-                    if (done === total || done - reported >= Math.max(10, Math.ceil(total / 5))) {
-                        reported = done;
-                        o.log.info(`  ${mode}: ${done}/${total} requests`);
-                    }
-                },
-            });
-            await new Promise((r) => setTimeout(r, 200));
-            const after = await (0,metrics/* readMetrics */.Uw)(http, baseUrl, auth, o.timeoutMs);
-            const kvHitRate = routerKvHitRate(hitTotals(before.ok ? before.totals : undefined), hitTotals(after.ok ? after.totals : undefined));
-            const errors = samples.filter((s) => !s.ok).length;
-            o.log.info(`  ${mode}: ${samples.length - errors} ok, ${errors} errors${kvHitRate !== undefined ? `, router KV hit rate ${(kvHitRate * 100).toFixed(1)}%` : ''}`);
-            runs.push({ mode, samples, kvHitRate });
-        }
-    }
-    finally {
-        await pool.close().catch(() => pool.destroy().catch(() => undefined));
-        o.log.info('Comparison done: putting the deployment back …');
-        await switcher.restore();
-    }
-    return compare(runs, {
-        seed: c.seed,
-        settings: {
-            requests: c.requests,
-            concurrency: c.concurrency,
-            prefixGroups: c.prefixGroups,
-            prefixTokens: c.prefixTokens,
-            maxTokens: c.maxTokens,
-            model: o.model,
-        },
-    });
-}
-
 
 /***/ }),
 
-/***/ 5720:
+/***/ 997:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Uw: () => (/* binding */ readMetrics),
-/* harmony export */   pU: () => (/* binding */ delta)
+/* harmony export */   pU: () => (/* binding */ delta),
+/* harmony export */   rI: () => (/* binding */ parseSamples)
 /* harmony export */ });
-/* unused harmony exports parseSamples, parseMetrics */
+/* unused harmony export parseMetrics */
 // Reads the frontend's Prometheus /metrics and reduces it to what the evidence needs: the total
 // of each sample name over its label sets (histograms appear as their _count, _sum and _bucket
 // samples). Written here rather than taken from npm: the one standalone parser there

@@ -1,8 +1,8 @@
-export const id = 149;
-export const ids = [149];
+export const id = 875;
+export const ids = [875];
 export const modules = {
 
-/***/ 9149:
+/***/ 8875:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,9 +14,9 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: renderComparison, renderComparisonChart, renderComparisonHtml
 
 // EXTERNAL MODULE: ./lib/report/conclusions.js
-var conclusions = __webpack_require__(7078);
+var conclusions = __webpack_require__(3615);
 // EXTERNAL MODULE: ./lib/runner/redact.js
-var redact = __webpack_require__(981);
+var redact = __webpack_require__(6866);
 ;// CONCATENATED MODULE: ./lib/report/escape.js
 // Everything echoed into the job summary or an annotation comes from outside (model ids, error
 // bodies, pod names, event messages) and is escaped here, in one place.
@@ -83,6 +83,14 @@ function diffText(m) {
     const d = m.ttftDiff;
     return `${signed(d.diff)} [${signed(d.low)}, ${signed(d.high)}]`;
 }
+/** e.g. `3 (40%)`: workers that served the mode's requests and the busiest one's share. */
+function workersText(m) {
+    const counts = Object.values(m.workerRequests ?? {});
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (total === 0)
+        return m.workers > 0 ? String(m.workers) : 'n/a';
+    return `${counts.length} (${percent(Math.max(...counts) / total)})`;
+}
 function errorsText(m) {
     if (m.errors === 0)
         return '0';
@@ -104,6 +112,7 @@ const HEADERS = (/* unused pure expression or super */ null && ([
     'requests/s',
     'cached-token ratio',
     'router KV hit rate',
+    'workers (busiest share)',
     'TTFT p50 vs baseline [95% interval]',
     'label',
 ]));
@@ -122,6 +131,7 @@ function modeRow(m) {
         m.requestsPerSec === undefined ? 'n/a' : `${m.requestsPerSec}`,
         percent(m.cachedTokenRatio),
         percent(m.kvHitRate),
+        workersText(m),
         diffText(m),
         m.label ?? '',
     ];
@@ -200,7 +210,7 @@ function comparisonText(c) {
 
 /***/ }),
 
-/***/ 7078:
+/***/ 3615:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
