@@ -10,10 +10,12 @@ export const modules = {
 /* harmony export */   probeHotspot: () => (/* binding */ probeHotspot)
 /* harmony export */ });
 /* unused harmony exports HOTSPOT_SHARE, busiestWorker */
+/* harmony import */ var _analyse_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1952);
 // Balance across workers, from the requests that named their worker: the routing probe's and the
 // comparison's. One worker taking nearly everything while others stand idle is a limitation
 // (Dynamo issues #737 and #7836 report all traffic on one of 8 workers), except for kv, whose
 // stickiness to a cached prefix is deliberate. Pure.
+
 /** The share above which one worker "takes nearly everything". */
 const HOTSPOT_SHARE = 0.9;
 /** Requests needed before a share means anything. */
@@ -42,21 +44,30 @@ function probeHotspot(p, mode) {
         return undefined;
     return `One worker took nearly everything: ${top.n} of ${top.total} probe requests with distinct prompts went to worker ${top.id} while ${top.idle.length} other worker(s) got none of them (${top.idle.join(', ')}). Check that every worker is registered and healthy; Dynamo issues #737 and #7836 report the same hot spot.`;
 }
-/** The comparison's notes: one worker for every mode, or a mode that sent nearly everything to one. */
-function comparisonBalance(modes) {
-    const notes = [];
-    const all = [...new Set(modes.flatMap((m) => Object.keys(m.workerRequests ?? {})))];
-    if (all.length === 1 && modes.every((m) => m.samples > 0))
+/**
+ * The comparison's notes: one worker for every mode (the modes could not differ), or a mode that
+ * sent nearly everything to one worker while others (seen in other modes, or listed by /health
+ * for the same graph) got none.
+ */
+function comparisonBalance(modes, listed = []) {
+    const seen = [...new Set(modes.flatMap((m) => Object.keys(m.workerRequests ?? {})))];
+    if (seen.length === 0)
+        return [];
+    const known = [...new Set([...seen, ...(0,_analyse_js__WEBPACK_IMPORTED_MODULE_0__/* .graphInstances */ .lw)(listed, new Set(seen)).map((i) => i.id)])];
+    if (seen.length === 1 && modes.every((m) => m.samples > 0)) {
+        const others = known.length - 1;
         return [
-            `One worker (${all[0]}) served every request of every mode (${modes.map((m) => m.mode).join(', ')}): with one worker the modes could not differ in where they route, so the comparison shows only their own overhead.`,
+            `One worker (${seen[0]}) served every request of every mode (${modes.map((m) => m.mode).join(', ')})${others > 0 ? ` although /health lists ${others} more for the model's graph` : ''}: with one worker the modes could not differ in where they route, so the comparison shows only their own overhead.`,
         ];
+    }
+    const notes = [];
     for (const m of modes) {
         if (m.mode === 'kv' || !m.workerRequests)
             continue;
-        const top = busiestWorker(m.workerRequests, all);
+        const top = busiestWorker(m.workerRequests, known);
         if (!top || top.total < MIN_REQUESTS || top.share < HOTSPOT_SHARE || top.idle.length === 0)
             continue;
-        notes.push(`In ${m.mode} mode worker ${top.id} served ${top.n} of ${top.total} requests while ${top.idle.length} other worker(s) seen in the comparison served none: one worker takes nearly everything.`);
+        notes.push(`In ${m.mode} mode worker ${top.id} served ${top.n} of ${top.total} requests while ${top.idle.length} other worker(s) of the graph served none: one worker takes nearly everything.`);
     }
     return notes;
 }

@@ -155,7 +155,10 @@ function heldCounts(requests: readonly ProbeRequestRecord[]): { one: number; man
 }
 
 /** The listed instances of the graph the probe's workers belong to (other graphs may share /health). */
-function graphInstances(listed: readonly ListedInstance[], seen: ReadonlySet<string>): ListedInstance[] {
+export function graphInstances(
+  listed: readonly ListedInstance[],
+  seen: ReadonlySet<string>,
+): ListedInstance[] {
   const mine = listed.filter((i) => seen.has(i.id));
   if (mine.length === 0) return [...listed];
   const key = (i: ListedInstance): string => `${i.namespace ?? ''}/${i.component ?? ''}`;
