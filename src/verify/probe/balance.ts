@@ -5,7 +5,7 @@
 
 import type { ListedInstance } from '../../check/direct-worker.js';
 import type { RoutingProbe } from '../../report/routing-result.js';
-import { graphInstances } from './analyse.js';
+import { graphInstances } from './patterns.js';
 
 /** The share above which one worker "takes nearly everything". */
 export const HOTSPOT_SHARE = 0.9;
