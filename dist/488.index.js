@@ -236,7 +236,7 @@ async function runComparison(http, switcher, o) {
                 throw new failures/* RunFailure */.ae('compare-failed', `Could not switch to ${mode} for the comparison (${reason}).`);
             }
             // Workers re-register with a restarted frontend: wait for the model like the smoke check.
-            const ready = await (0,smoke/* smokeCheck */.C)(http, {
+            const ready = await (0,smoke/* smokeCheck */.CP)(http, {
                 baseUrl,
                 model: o.model,
                 prompt: 'warm-up',

@@ -95,12 +95,10 @@ __webpack_require__.d(__webpack_exports__, {
   prepareProbe: () => (/* binding */ prepareProbe)
 });
 
-// UNUSED EXPORTS: MAX_REPLICAS, judgeReplicas
+// UNUSED EXPORTS: agreedBehaviour
 
 // EXTERNAL MODULE: ./lib/check/direct-worker.js
 var direct_worker = __webpack_require__(2346);
-// EXTERNAL MODULE: ./lib/check/retry.js
-var retry = __webpack_require__(7122);
 // EXTERNAL MODULE: ./lib/verify/probe/patterns.js
 var patterns = __webpack_require__(193);
 ;// CONCATENATED MODULE: ./lib/verify/probe/describe.js
@@ -819,6 +817,8 @@ async function holdStream(agent, o, content, maxTokens) {
     };
 }
 
+// EXTERNAL MODULE: ./lib/check/retry.js
+var retry = __webpack_require__(7122);
 // EXTERNAL MODULE: ./lib/compare/workload.js
 var workload = __webpack_require__(4202);
 ;// CONCATENATED MODULE: ./lib/verify/probe/run-probe.js
@@ -967,12 +967,12 @@ async function runNamedProbe(t, headersFor, o) {
 }
 
 // EXTERNAL MODULE: ./lib/verify/probe/traffic.js
-var traffic = __webpack_require__(6073);
+var probe_traffic = __webpack_require__(6073);
 ;// CONCATENATED MODULE: ./lib/verify/probe/step.js
 // The routing probe as a step of verification: whether to run it (probe-requests, the release,
-// the worker count), where (the run's URL inside the evidence window, or each frontend replica in
-// turn), and what it found, as the Contract's `routing` data. combine.ts weighs it against the
-// router's log and metrics.
+// the worker count), where (the run's URL inside the evidence window, or, through `at`, inside
+// each frontend replica's own window: verify/replicas.ts), and what it found, as the Contract's
+// `routing` data. combine.ts weighs it against the router's log and metrics.
 
 
 
@@ -981,8 +981,6 @@ var traffic = __webpack_require__(6073);
 
 
 
-/** Frontend replicas probed one by one, at most (the rest are named as not probed). */
-const MAX_REPLICAS = 8;
 const UNKNOWN_TRAFFIC = {
     otherTraffic: 'unknown',
     detail: "the frontend's /metrics was not read around the probe, so other traffic cannot be ruled out",
@@ -997,9 +995,13 @@ function noWorkerIdsLimitation() {
 }
 function prepareProbe(i) {
     const limitations = [];
-    const skipped = (why, limitation) => ({
-        finish: async () => ({ routing: { skipped: why }, limitations: limitation ? [limitation] : [] }),
-    });
+    const skipped = (why, limitation) => {
+        const findings = () => ({
+            routing: { skipped: why },
+            limitations: limitation ? [limitation] : [],
+        });
+        return { finish: async () => findings(), finishReplicas: findings };
+    };
     if (i.size === 0)
         return skipped('`probe-requests` is 0: no routing probe was sent');
     const series = i.release?.series;
@@ -1013,8 +1015,10 @@ function prepareProbe(i) {
             timeoutMs: i.timeoutMs,
             holdLifetimeMs: i.timeoutMs * 100,
         }));
-    const variant = Math.floor(Math.random() * 1e9);
-    const send = async (t) => {
+    // Prompts new to the workers' caches for each URL probed: a prefix another replica's probe just
+    // spread over every worker would be cached everywhere, and kv could not keep it on one.
+    const newVariant = () => Math.floor(Math.random() * 1e9);
+    const send = async (t, variant) => {
         if (i.expected === 'direct')
             return runNamedProbe(t, direct_worker/* directWorkerHeaders */.UV, { model: i.model, variant, log: (l) => i.log.info(l) });
         const listed = await t.instances();
@@ -1024,133 +1028,93 @@ function prepareProbe(i) {
         i.log.info(`Routing probe: ${design.total} requests sized for ${listed.length || `an unknown number of (assumed ${design.workers})`} workers …`);
         return runProbe(t, design, { model: i.model, variant, listed, log: (l) => i.log.info(l) });
     };
+    // Once per run, however many replicas said the same.
+    const note = (line) => {
+        if (!limitations.includes(line))
+            limitations.push(line);
+    };
     const analyse = (run, traffic) => {
         if (run.noWorkerIds) {
-            limitations.push(noWorkerIdsLimitation());
+            note(noWorkerIdsLimitation());
             return undefined;
         }
         if (run.stoppedBecause)
-            limitations.push(`The routing probe stopped early: ${run.stoppedBecause}.`);
+            note(`The routing probe stopped early: ${run.stoppedBecause}.`);
         const options = { asked: i.expected, available: i.available, traffic };
         return i.expected === 'direct'
             ? analyseNamed(run.observation, options)
             : analyseProbe(run.observation, options);
     };
-    const replicas = i.session.replicas ?? [];
-    if (replicas.length > 1)
-        return { finish: async () => probeReplicas(replicas, i, transportFor, send, analyse, limitations) };
-    let result;
+    const readResult = (result, traffic) => {
+        if (result === undefined)
+            return { problem: 'the routing probe did not run' };
+        if (typeof result === 'string')
+            return { problem: result };
+        const analysis = analyse(result, traffic ?? UNKNOWN_TRAFFIC);
+        return analysis ? { analysis } : { problem: 'the replies named no serving worker' };
+    };
+    /** The probe through one URL; with `ownTraffic`, judged from that URL's /metrics around it alone. */
+    const through = (baseUrl, ownTraffic) => {
+        let result;
+        let traffic;
+        return {
+            during: async () => {
+                const t = transportFor(baseUrl);
+                try {
+                    const before = ownTraffic ? await t.metrics() : undefined;
+                    result = await send(t, newVariant());
+                    if (ownTraffic && typeof result !== 'string') {
+                        const after = await metricsAfter(t, before, i.model, result.sent);
+                        traffic = (0,probe_traffic/* trafficBetween */.a7)(before, after, i.model, result.sent);
+                    }
+                }
+                finally {
+                    await disposeTransport(t);
+                }
+                return typeof result === 'string' ? 0 : result.sent;
+            },
+            read: (windowTraffic) => readResult(result, traffic ?? windowTraffic),
+        };
+    };
+    const at = (baseUrl) => through(baseUrl, true);
+    const finishReplicas = (probed) => {
+        const results = probed.map((p) => p.analysis
+            ? { name: p.name, probe: routingProbe(p.analysis) }
+            : { name: p.name, problem: p.problem ?? '' });
+        const analyses = probed.flatMap((p) => (p.analysis ? [{ name: p.name, analysis: p.analysis }] : []));
+        return { routing: { replicas: results }, analysis: agreedBehaviour(analyses, i.expected), limitations };
+    };
+    const here = through(i.session.baseUrl, false);
     return {
-        during: async () => {
-            const t = transportFor(i.session.baseUrl);
-            try {
-                result = await send(t);
-            }
-            finally {
-                await disposeTransport(t);
-            }
-            return typeof result === 'string' ? 0 : result.sent;
-        },
+        during: here.during,
+        at,
+        finishReplicas,
         finish: async (traffic) => {
-            if (result === undefined)
-                return { routing: { skipped: 'the routing probe did not run' }, limitations };
-            if (typeof result === 'string')
-                return { routing: { skipped: result }, limitations };
-            const analysis = analyse(result, traffic ?? UNKNOWN_TRAFFIC);
-            if (!analysis)
-                return { routing: { skipped: 'the replies named no serving worker' }, limitations };
-            return { routing: { probe: routingProbe(analysis) }, analysis, limitations };
+            const read = here.read(traffic);
+            if (!read.analysis)
+                return { routing: { skipped: read.problem ?? 'the routing probe did not run' }, limitations };
+            return { routing: { probe: routingProbe(read.analysis) }, analysis: read.analysis, limitations };
         },
     };
 }
-/** Reads /metrics until the probe's requests are all counted, for at most a second. */
-async function metricsAfter(t, before, model, sent) {
-    const deadline = Date.now() + 1000;
-    for (;;) {
-        const after = await t.metrics();
-        if (after === undefined ||
-            before === undefined ||
-            Date.now() > deadline ||
-            (0,traffic/* settled */.gu)(before, after, model, sent))
-            return after;
-        await (0,retry/* sleep */.yy)(50);
-    }
-}
-async function probeReplicas(replicas, i, transportFor, send, analyse, limitations) {
-    const results = [];
-    const analyses = [];
-    for (const replica of replicas.slice(0, MAX_REPLICAS)) {
-        i.log.info(`Routing probe on frontend replica ${replica.name} …`);
-        let connection;
-        try {
-            connection = await replica.open();
-            const t = transportFor(connection.baseUrl);
-            try {
-                const before = await t.metrics();
-                const run = await send(t);
-                if (typeof run === 'string') {
-                    results.push({ name: replica.name, problem: run });
-                    continue;
-                }
-                const after = await metricsAfter(t, before, i.model, run.sent);
-                const analysis = analyse(run, (0,traffic/* trafficBetween */.a7)(before, after, i.model, run.sent));
-                if (!analysis) {
-                    results.push({ name: replica.name, problem: 'its replies named no serving worker' });
-                    continue;
-                }
-                analyses.push({ name: replica.name, analysis });
-                results.push({ name: replica.name, probe: routingProbe(analysis) });
-            }
-            finally {
-                await disposeTransport(t);
-            }
-        }
-        catch (error) {
-            results.push({ name: replica.name, problem: `could not be reached: ${error.message}` });
-        }
-        finally {
-            await connection?.close().catch(() => undefined);
-        }
-    }
-    if (replicas.length > MAX_REPLICAS)
-        limitations.push(`The routing probe reached ${MAX_REPLICAS} of ${replicas.length} frontend replicas; the others were not proven.`);
-    const routing = { replicas: results };
-    return { routing, ...judgeReplicas(analyses, i.expected), limitations };
-}
 /**
- * Replicas that disagree: with a mode asked, those whose requests rule it out while others' do
- * not; without one, replicas that each single out a different mode. When every replica rules the
- * asked mode out, that is the run's contradiction (mode-not-applied), not a mismatch.
+ * The behaviour to weigh against the Service's log and metrics once every replica was probed
+ * (whether replicas disagree is verify/replicas.ts's judgement, over each replica's whole
+ * evidence). With a mode asked, the first replica whose requests rule it out (firmly) when any
+ * does; without one, the first that singles out a mode when they single out different ones;
+ * otherwise the modes every replica allows, with the first replica's pattern as the example.
  */
-function judgeReplicas(analyses, expected) {
+function agreedBehaviour(analyses, expected) {
     if (analyses.length === 0)
-        return {};
+        return undefined;
     const against = expected
         ? analyses.filter((a) => a.analysis.verdict === 'contradicted' && !a.analysis.softContradiction)
         : [];
+    if (against.length > 0 && against.length < analyses.length)
+        return against[0].analysis;
     const observed = new Set(analyses.map((a) => a.analysis.observed).filter((m) => m !== undefined));
-    const describe = (a) => `${a.name} ${a.analysis.observed ? `routes as ${a.analysis.observed}` : 'does not route as asked'} (${a.analysis.reason})`;
-    if (expected && against.length > 0 && against.length < analyses.length) {
-        const fine = analyses.filter((a) => !against.includes(a)).map((a) => a.name);
-        return {
-            analysis: against[0].analysis,
-            mismatch: {
-                pods: against.map((a) => a.name),
-                message: `Frontend replica ${against.map(describe).join('; ')}, not ${expected}, while ${fine.join(', ')} ${fine.length === 1 ? 'does' : 'do'} not show that.`,
-            },
-        };
-    }
-    if (!expected && observed.size > 1) {
-        const byMode = analyses.filter((a) => a.analysis.observed);
-        return {
-            analysis: byMode[0].analysis,
-            mismatch: {
-                pods: byMode.map((a) => a.name),
-                message: `The frontend replicas route differently: ${byMode.map((a) => `${a.name} as ${a.analysis.observed}`).join(', ')}.`,
-            },
-        };
-    }
-    // They agree: the modes every replica allows, and the first replica's pattern as the example.
+    if (!expected && observed.size > 1)
+        return analyses.find((a) => a.analysis.observed)?.analysis;
     const consistent = analyses
         .map((a) => a.analysis.consistent)
         .reduce((acc, c) => acc.filter((m) => c.includes(m)));
@@ -1158,13 +1122,23 @@ function judgeReplicas(analyses, expected) {
     const first = analyses[0].analysis;
     const names = analyses.map((a) => a.name).join(', ');
     return {
-        analysis: {
-            ...first,
-            consistent,
-            verdict: against.length === analyses.length ? 'contradicted' : verified ? 'verified' : first.verdict,
-            reason: `on each of ${analyses.length} frontend replicas (${names}): ${first.reason}`,
-        },
+        ...first,
+        consistent,
+        verdict: against.length === analyses.length ? 'contradicted' : verified ? 'verified' : first.verdict,
+        reason: `on each of ${analyses.length} frontend replicas (${names}): ${first.reason}`,
     };
+}
+/** Reads /metrics until the probe's requests are all counted, for at most a second. */
+async function metricsAfter(t, before, model, sent) {
+    const deadline = Date.now() + 1000;
+    for (;;) {
+        const after = await t.metrics();
+        if (after === undefined || before === undefined || Date.now() > deadline)
+            return after;
+        if ((0,probe_traffic/* settled */.gu)(before, after, model, sent))
+            return after;
+        await (0,retry/* sleep */.yy)(50);
+    }
 }
 
 

@@ -138,8 +138,8 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   },
   'replica-mismatch': {
     cause:
-      'one frontend replica routes differently from the others or from the requested mode: the rollout did not reach every pod',
-    next: "compare the named pod's router env and args with the other replicas', then delete it so the operator recreates it from the current spec",
+      'one frontend replica routes differently from the others or from the requested mode, so clients get either: the rollout did not reach every pod (a stalled or paused rollout, Grove OnDelete)',
+    next: "compare the named pod's router env and args with the other replicas', then delete it so its controller recreates it from the current spec (or finish the rollout)",
   },
   'compare-failed': {
     cause: 'the mode comparison could not complete',

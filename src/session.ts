@@ -48,6 +48,8 @@ export interface TargetSession {
   readonly logPath?: string;
   /** The frontend's log, for evidence of the mode in effect. */
   readonly logs?: LogSource;
+  /** One replica's own log (Kubernetes: that pod's), for the evidence on each replica. */
+  replicaLogs?(replica: string): LogSource;
   /** Switches the deployment between modes for compare-modes (launch and Kubernetes targets). */
   readonly switcher?: ModeSwitcher;
   /** The workers' model path or hub id when the target knows it (aiperf's tokenizer). */

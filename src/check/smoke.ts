@@ -55,7 +55,7 @@ type Probe<T> =
   | { ok: true; value: T; status: number; elapsedMs: number }
   | { ok: false; failure: RunFailure; status?: number; elapsedMs: number };
 
-const MAX_MODELS_BYTES = 4 * 1024 * 1024;
+export const MAX_MODELS_BYTES = 4 * 1024 * 1024;
 const MAX_CHAT_BYTES = 4 * 1024 * 1024;
 
 function failed<T>(
@@ -97,7 +97,8 @@ function redirectMessage(what: string, response: HttpResponse): string {
   return `${what} answered ${response.status} redirecting to ${where}; redirects are not followed (they could carry the API key to another host). Point base-url at the frontend itself.`;
 }
 
-function parseModels(body: string): string[] | undefined {
+/** The model ids of a `/v1/models` body; undefined when it is not a model list. */
+export function parseModels(body: string): string[] | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

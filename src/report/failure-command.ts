@@ -157,6 +157,7 @@ export function failureCommand(ctx: FailureCommandContext): string {
       if (k8s) return reachAgainCommand(ctx);
       return curl(['-sS', '-i'], `${ctx.url}/v1/models`);
     case 'mode-not-applied':
+    case 'replica-mismatch':
       // What runs is decided where the frontend was started: its log (launch), its pods' args
       // (Kubernetes); a bare URL shows only which router metrics moved.
       if (k8s && !ctx.frontendSelector) return reachAgainCommand(ctx);
@@ -173,26 +174,6 @@ export function failureCommand(ctx: FailureCommandContext): string {
           'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.spec.containers[0].args}{"\\t"}{.spec.containers[0].env}{"\\n"}{end}',
         ]);
       return `${curl(['-sS'], `${ctx.url}/metrics`)} | grep -E '^dynamo_(component_router_requests_total|component_router_kv_hit_rate_count|router_overhead_total_ms_count)'`;
-
-    case 'replica-mismatch': {
-      // The first replica the message names: its router env and args, to hold against the others'.
-      const pod = /^(?:Frontend replica|The frontend replicas route differently:) (\S+?)[ ,;]/.exec(
-        message,
-      )?.[1];
-      return pod
-        ? shellJoin([
-            'kubectl',
-            'get',
-            'pod',
-            ...ns,
-            pod,
-            '-o',
-            'jsonpath={.spec.containers[0].args}{"\\n"}{.spec.containers[0].env}{"\\n"}',
-          ])
-        : k8s
-          ? reachAgainCommand(ctx)
-          : '';
-    }
 
     default:
       // unsupported-mode, direct-needs-worker-id, rejected-by-cluster, will-not-roll,

@@ -11,7 +11,9 @@ import type { DynamoRelease } from '../releases/capabilities.js';
 import type { Routing } from '../report/routing-result.js';
 import type { RunEffects, TargetSession } from '../session.js';
 import type { Settings } from '../settings.js';
-import type { Evidence, EvidenceWindow, KvEventsEvidence } from './gather.js';
+import type { Evidence, EvidenceWindow, GatherOptions, KvEventsEvidence } from './gather.js';
+import type { ProbeFindings } from './probe/step.js';
+import type { ReplicaJudgement } from './replicas.js';
 import type { EvidenceSource } from './verify.js';
 
 /** What verification found, for the Contract. */
@@ -105,23 +107,48 @@ export async function verifyInEffect(
     available,
     transportFor: effects.probeTransport,
   });
+  const gather: Omit<GatherOptions, 'baseUrl' | 'logs'> = {
+    model,
+    expected,
+    approximateKv: plan.approximateKv || kvEvents === 'false',
+    headers,
+    workerId: smoke.workerId,
+    timeoutMs: settings.timeoutMs,
+  };
+  // More than one replica: the Service reaches any of them, so the probe goes to each replica in
+  // its own evidence window instead of through the Service.
+  const replicas = session.replicas ?? [];
   const evidence = await gatherEvidence(
     effects.http,
     {
+      ...gather,
       baseUrl: session.baseUrl,
-      model,
-      expected,
-      approximateKv: plan.approximateKv || kvEvents === 'false',
-      headers,
-      workerId: smoke.workerId,
-      timeoutMs: settings.timeoutMs,
       logs: session.logs,
       smokeRequests: smoke.checks.find((c) => c.name === 'chat')?.attempts,
     },
     window,
-    probe.during,
+    replicas.length > 1 ? undefined : probe.during,
   );
-  const findings = await probe.finish(evidence.traffic);
+  let findings: ProbeFindings;
+  let judged: ReplicaJudgement | undefined;
+  if (replicas.length > 1) {
+    const { judgeReplicas, proveReplicas } = await import('./replicas.js');
+    effects.log.info(`Proving the mode on each of ${replicas.length} frontend replicas in turn …`);
+    const proven = await proveReplicas(
+      effects.http,
+      replicas,
+      gather,
+      {
+        logsOf: session.replicaLogs?.bind(session),
+        probeAt: probe.at,
+        available,
+        retries: { attempts: settings.retries, firstDelayMs: settings.retryDelayMs },
+      },
+      (line) => effects.log.info(line),
+    );
+    findings = probe.finishReplicas(proven);
+    judged = judgeReplicas(proven, expected);
+  } else findings = await probe.finish(evidence.traffic);
   const combined = combineEvidence(expected, evidence, findings.analysis, available);
   effects.log.info(
     `Mode ${combined.verdict}${combined.provenBy.length ? ` (${combined.provenBy.join(', ')})` : ''}: ${combined.evidence}`,
@@ -134,14 +161,24 @@ export async function verifyInEffect(
     routing: findings.routing,
   };
   if (!expected && combined.observed) outcome.observed = combined.observed;
-  if (findings.mismatch) {
-    outcome.verdict = 'contradicted';
-    outcome.provenBy = ['behaviour'];
-    outcome.failure = {
-      code: 'replica-mismatch',
-      message: `${findings.mismatch.message} A replica that routes differently is one the rollout did not reach (or one started apart from it).`,
-      next: `look at pod ${findings.mismatch.pods.join(', ')}: compare its router env and args with the other replicas', then delete it so the operator recreates it with the current spec`,
-    };
+  if (judged) {
+    if (judged.evidence) outcome.evidence = `${outcome.evidence} ${judged.evidence}`;
+    // A contradiction on any replica wins; proven on every replica proves the frontend.
+    if (
+      judged.verdict === 'contradicted' ||
+      (judged.verdict === 'verified' && outcome.verdict !== 'contradicted')
+    ) {
+      outcome.verdict = judged.verdict;
+      outcome.provenBy = judged.provenBy;
+    }
+    outcome.limitations.push(...judged.limitations);
+  }
+  // Replicas that disagree name the pods; otherwise the frontend's own contradiction stands.
+  if (
+    judged?.failure &&
+    (judged.failure.code === 'replica-mismatch' || combined.verdict !== 'contradicted')
+  ) {
+    outcome.failure = judged.failure;
   } else if (combined.verdict === 'contradicted') {
     const observed = combined.observed ? ` It runs ${combined.observed}.` : '';
     const hint = advertisementHint(plan, release, combined.observed);
@@ -155,7 +192,7 @@ export async function verifyInEffect(
       message: `The frontend does not run the ${expected} router mode. ${combined.evidence}${observed}${kvAlone}${hint ? ` ${hint.text}` : ''}`,
       next: hint?.next,
     };
-  } else if (combined.verdict === 'unverifiable') {
+  } else if (outcome.verdict === 'unverifiable') {
     outcome.limitations.push(`The ${expected ?? 'router'} mode could not be proven: ${combined.evidence}`);
   }
   if (combined.kvSpread)

@@ -1,5 +1,5 @@
 // What the Kubernetes target adds to the evidence: the frontend pods' own logs (the per-request
-// router_mode lines). The mode switcher for compare-modes lives with the write it uses (apply.ts).
+// router_mode lines), of every Ready frontend pod or of one replica. The mode switcher for compare-modes lives with the write it uses (apply.ts).
 
 import type { LogSource } from '../../session.js';
 import { apiFailure, POD_LOG_LIMIT_BYTES, type KubeApi } from './cluster.js';
@@ -42,18 +42,22 @@ function parseRfc3339(stamp: string): number | undefined {
   return Number.isFinite(t) ? t : undefined;
 }
 
-/** Logs of the Ready frontend pods since a mark (a wall-clock time; the API counts seconds). */
+/**
+ * Logs of the Ready frontend pods since a mark (a wall-clock time; the API counts seconds), or,
+ * with `pod`, of that one pod (a replica proven on its own: no list, and no other pod's lines).
+ */
 export function podLogSource(
   api: KubeApi,
   namespace: string,
   selector: string,
   container: string | undefined,
+  pod?: string,
 ): LogSource {
   return {
     mark: async () => Date.now(),
     async since(mark) {
       try {
-        const pods = readyPods((await api.listPods(namespace, selector)).items);
+        const pods = pod ? [pod] : readyPods((await api.listPods(namespace, selector)).items);
         if (pods.length === 0) return { problem: 'no Ready frontend pod to read logs from' };
         const seconds = Math.max(1, Math.ceil((Date.now() - mark) / 1000) + 1);
         const logs = await Promise.all(pods.map((pod) => api.podLog(namespace, pod, container, seconds)));

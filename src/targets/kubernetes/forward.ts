@@ -1,8 +1,9 @@
-// In-process port-forward (no kubectl): 127.0.0.1:<free port> → a Ready pod behind the Service.
-// One PortForward WebSocket per client connection, the pod re-resolved for each, so a pod
-// replaced between check attempts is picked up. client-node surfaces no error or close after
-// the socket opens, so both directions are wired here. Every WebSocket has a handshake deadline
-// (a proxy that holds the upgrade) and is tracked, so close() ends pending ones too.
+// In-process port-forward (no kubectl): 127.0.0.1:<free port> → a Ready pod behind the Service,
+// or one pinned pod (a frontend replica proven on its own). One PortForward WebSocket per client
+// connection; behind the Service the pod is re-resolved for each, so a pod replaced between check
+// attempts is picked up. client-node surfaces no error or close after the socket opens, so both
+// directions are wired here. Every WebSocket has a handshake deadline (a proxy that holds the
+// upgrade) and is tracked, so close() ends pending ones too.
 
 import { WS_HANDSHAKE_TIMEOUT_MS } from '../../bounded/limits.js';
 import { quote } from '../../runner/redact.js';
@@ -13,6 +14,7 @@ import WebSocket from 'ws';
 import { RunFailure } from '../../failures.js';
 import type { Logger } from '../../session.js';
 import { apiFailure, type KubeApi } from './cluster.js';
+import type { JsonObject } from './json.js';
 import { portForwardCommand, type Step } from './kubectl.js';
 import { pickPod, type ServicePort } from './service-port.js';
 
@@ -21,7 +23,15 @@ export interface Forward {
   localPort: number;
   /** The pod the last connection went to. */
   lastPod(): string | undefined;
+  /** The pods behind the Service as listed when the forward opened (none for a pinned pod). */
+  listed: JsonObject[];
   close(): Promise<void>;
+}
+
+/** One pod every connection goes to, and the container port the Service's targetPort is there. */
+export interface PinnedPod {
+  pod: string;
+  port: number;
 }
 
 export interface ForwardTarget {
@@ -157,7 +167,7 @@ export const PROBE_WAIT_MS = 5000;
 export async function resolvePod(
   api: KubeApi,
   target: ForwardTarget,
-): Promise<{ pod: string; port: number }> {
+): Promise<PinnedPod & { listed: JsonObject[] }> {
   const pods = await api.listPods(target.namespace, target.selector);
   const picked = pickPod(pods.items, target.port.targetPort);
   if (!picked) {
@@ -168,7 +178,7 @@ export async function resolvePod(
         : `None of the ${pods.items.length} pod(s) behind Service ${target.namespace}/${target.service} is Ready${typeof target.port.targetPort === 'string' ? ` with a container port named ${target.port.targetPort}` : ''}.`,
     );
   }
-  return picked;
+  return { ...picked, listed: pods.items };
 }
 
 /** Where the check goes: a port-forward, or the URL `base-url` gave instead. */
@@ -178,6 +188,8 @@ export interface Forwarding {
   close(): Promise<void>;
   limitations: string[];
   steps: Step[];
+  /** The pods behind the Service as the forward listed them (none with `base-url`). */
+  listed: JsonObject[];
 }
 
 /** The forward phase: a local port to a Ready frontend pod, in its own log group, unless `baseUrl` is given. */
@@ -196,6 +208,7 @@ export async function openForward(
         `The check used ${baseUrl} (base-url) instead of a port-forward; it reaches whatever that URL routes to.`,
       ],
       steps: [],
+      listed: [],
     };
   }
   let forward: Forward;
@@ -220,19 +233,29 @@ export async function openForward(
         command: portForwardCommand(target.namespace, target.service, target.port.port),
       },
     ],
+    listed: forward.listed,
   };
 }
 
+/**
+ * Forwards a local port to the Service's newest Ready pod, resolved afresh per connection, or,
+ * with `pinned`, to that one pod for every connection (a replica; nothing is listed then).
+ */
 export async function startForward(
   api: KubeApi,
   kc: KubeConfig,
   target: ForwardTarget,
   log: (line: string) => void,
+  pinned?: PinnedPod,
 ): Promise<Forward> {
   // Resolve once up front so a missing pod fails the run here, with its reason. The first
   // connection (the probe's, a moment later) goes to that pod instead of listing the pods again.
-  let upFront: { pod: string; port: number } | undefined = await resolvePod(api, target);
-  let last: string | undefined = upFront.pod;
+  const behind = pinned ? undefined : await resolvePod(api, target);
+  let upFront: PinnedPod | undefined = pinned ?? behind;
+  let last: string | undefined = upFront?.pod;
+  const where = pinned
+    ? `pod ${target.namespace}/${pinned.pod}`
+    : `Service ${target.namespace}/${target.service}`;
   const rejections: Rejections = new WeakMap();
   const webSockets = new Set<WebSocket>();
   const forwarder = portForwarder(kc, rejections, webSockets);
@@ -247,7 +270,7 @@ export async function startForward(
     socket.on('close', () => sockets.delete(socket));
     void (async () => {
       try {
-        const resolved = upFront ?? (await resolvePod(api, target));
+        const resolved = upFront ?? pinned ?? (await resolvePod(api, target));
         upFront = undefined;
         const { pod, port } = resolved;
         last = pod;
@@ -312,17 +335,18 @@ export async function startForward(
     await close();
     const problem = lastProblem ?? {
       code: 'port-forward-failed' as const,
-      message: `The port-forward to Service ${target.namespace}/${target.service} closed before the frontend answered.`,
+      message: `The port-forward to ${where} closed before the frontend answered.`,
     };
     throw new RunFailure(problem.code, problem.message, problem.hint);
   }
   log(
-    `Port-forward: 127.0.0.1:${address.port} → Service ${target.namespace}/${target.service} (pod port ${String(target.port.targetPort)}), one connection per request.`,
+    `Port-forward: 127.0.0.1:${address.port} → ${where} (pod port ${String(pinned?.port ?? target.port.targetPort)}), one connection per request.`,
   );
   return {
     url: `http://127.0.0.1:${address.port}`,
     localPort: address.port,
     lastPod: () => last,
+    listed: behind?.listed ?? [],
     close,
   };
 }

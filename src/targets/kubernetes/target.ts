@@ -30,6 +30,7 @@ import { clusterConfigured } from '../cluster-configured.js';
 import { recipePlanSession } from './offline.js';
 import { readRecipe } from './recipe.js';
 import { workersTokenizer } from './release.js';
+import { frontendReplicas } from './replicas.js';
 import { connect, findFrontend, type Cluster } from './resolve.js';
 import { failedAfterWrite, rollBack, routerEnvChanged, type RecipeBefore } from './rollback.js';
 
@@ -121,6 +122,16 @@ export async function openKubernetesTarget(
       deps.log,
     );
     limitations.push(...forward.limitations);
+    // Each Ready frontend pod on its own, from the pods the forward just listed (after the rollout).
+    const replicated = frontendReplicas(
+      api,
+      creds.kc,
+      { namespace, service: serviceName, selector, port },
+      forward.listed,
+      loc.containerName,
+      log,
+    );
+    limitations.push(...replicated.limitations);
     steps.push(...forward.steps, {
       title: 'Check it',
       command: curlCommands(settings.baseUrl ?? 'http://127.0.0.1:8000', settings.model).join('\n'),
@@ -143,6 +154,8 @@ export async function openKubernetesTarget(
       release: frontend.release,
       modelPath: workersTokenizer(workerSpecs(frontend.object, ref), settings.model),
       logs: podLogSource(api, namespace, selector, loc.containerName),
+      replicaLogs: (pod) => podLogSource(api, namespace, selector, loc.containerName, pod),
+      replicas: replicated.replicas.length ? replicated.replicas : undefined,
       switcher: k.dryRun ? undefined : modeSwitcher(writer, settings, plan, forward.baseUrl),
       afterCheck: wrote
         ? afterCheck(api, frontend, routerExpectation(wrote.lists), gitops, (l) => deps.log.warning(l))

@@ -1,25 +1,22 @@
 // The routing probe as a step of verification: whether to run it (probe-requests, the release,
-// the worker count), where (the run's URL inside the evidence window, or each frontend replica in
-// turn), and what it found, as the Contract's `routing` data. combine.ts weighs it against the
-// router's log and metrics.
+// the worker count), where (the run's URL inside the evidence window, or, through `at`, inside
+// each frontend replica's own window: verify/replicas.ts), and what it found, as the Contract's
+// `routing` data. combine.ts weighs it against the router's log and metrics.
 
 import { directWorkerHeaders } from '../../check/direct-worker.js';
 import type { HttpClient } from '../../check/http.js';
 import type { RouterMode } from '../../modes.js';
 import type { ReplicaRouting, Routing, RoutingProbe } from '../../report/routing-result.js';
 import type { DynamoRelease } from '../../releases/capabilities.js';
-import type { FrontendReplica, Logger, TargetSession } from '../../session.js';
-import { sleep } from '../../check/retry.js';
+import type { Logger, TargetSession } from '../../session.js';
 import { analyseProbe, type ProbeAnalysis, type TrafficEvidence } from './analyse.js';
 import { analyseNamed } from './named.js';
 import { designProbe, type ProbeSize } from './design.js';
 import { disposeTransport, httpTransport } from './http-transport.js';
+import { sleep } from '../../check/retry.js';
 import { runNamedProbe, runProbe, type ProbeRun } from './run-probe.js';
 import { settled, trafficBetween } from './traffic.js';
 import type { ProbeTransport } from './transport.js';
-
-/** Frontend replicas probed one by one, at most (the rest are named as not probed). */
-export const MAX_REPLICAS = 8;
 
 export interface ProbeStepInput {
   size: ProbeSize;
@@ -42,16 +39,41 @@ export interface ProbeFindings {
   routing: Routing;
   /** The behaviour evidence to combine: the URL's probe, or the replicas' when they agree. */
   analysis?: ProbeAnalysis;
-  /** Replicas that route differently from the rest or from the asked mode. */
-  mismatch?: { message: string; pods: string[] };
   limitations: string[];
 }
 
+/**
+ * The probe through one replica's URL, sent inside that replica's evidence window: it reads the
+ * replica's /metrics around its own requests, so other traffic is judged from them alone.
+ */
+export interface UrlProbe {
+  /** Sends the probe; returns how many requests it sent. */
+  during(): Promise<number>;
+  /** What it showed, or why it shows nothing. */
+  read(): { analysis?: ProbeAnalysis; problem?: string };
+}
+
+/** One replica's probe as verify/replicas.ts ran it (unreached replicas carry the reason). */
+export interface ReplicaProbe {
+  name: string;
+  analysis?: ProbeAnalysis;
+  problem?: string;
+}
+
+/**
+ * The probe of a run, absent parts meaning no probe is sent. One frontend: `during` inside the
+ * evidence window of the run's URL, then `finish`. Several replicas (verify/replicas.ts): `at`
+ * inside each replica's own window, then `finishReplicas`.
+ */
 export interface ProbeStep {
   /** Runs the probe through the run's URL inside the evidence window; returns the requests sent. */
   during?: () => Promise<number>;
-  /** After the window: reads the URL's probe with the window's traffic evidence, then each replica. */
+  /** After the window: reads the URL's probe with the window's traffic evidence. */
   finish(traffic?: TrafficEvidence): Promise<ProbeFindings>;
+  /** The probe for one replica's own URL. */
+  at?(baseUrl: string): UrlProbe;
+  /** The replicas' routing data and the behaviour they agree on, once each was probed. */
+  finishReplicas(probed: readonly ReplicaProbe[]): ProbeFindings;
 }
 
 const UNKNOWN_TRAFFIC: TrafficEvidence = {
@@ -71,9 +93,13 @@ function noWorkerIdsLimitation(): string {
 
 export function prepareProbe(i: ProbeStepInput): ProbeStep {
   const limitations: string[] = [];
-  const skipped = (why: string, limitation?: string): ProbeStep => ({
-    finish: async () => ({ routing: { skipped: why }, limitations: limitation ? [limitation] : [] }),
-  });
+  const skipped = (why: string, limitation?: string): ProbeStep => {
+    const findings = (): ProbeFindings => ({
+      routing: { skipped: why },
+      limitations: limitation ? [limitation] : [],
+    });
+    return { finish: async () => findings(), finishReplicas: findings };
+  };
   if (i.size === 0) return skipped('`probe-requests` is 0: no routing probe was sent');
   const series = i.release?.series;
   if (series?.workerIdInResponse === 'kv-only' && i.expected !== 'kv')
@@ -91,8 +117,10 @@ export function prepareProbe(i: ProbeStepInput): ProbeStep {
         timeoutMs: i.timeoutMs,
         holdLifetimeMs: i.timeoutMs * 100,
       }));
-  const variant = Math.floor(Math.random() * 1e9);
-  const send = async (t: ProbeTransport): Promise<ProbeRun | string> => {
+  // Prompts new to the workers' caches for each URL probed: a prefix another replica's probe just
+  // spread over every worker would be cached everywhere, and kv could not keep it on one.
+  const newVariant = (): number => Math.floor(Math.random() * 1e9);
+  const send = async (t: ProbeTransport, variant: number): Promise<ProbeRun | string> => {
     if (i.expected === 'direct')
       return runNamedProbe(t, directWorkerHeaders, { model: i.model, variant, log: (l) => i.log.info(l) });
     const listed = await t.instances();
@@ -104,40 +132,107 @@ export function prepareProbe(i: ProbeStepInput): ProbeStep {
     );
     return runProbe(t, design, { model: i.model, variant, listed, log: (l) => i.log.info(l) });
   };
+  // Once per run, however many replicas said the same.
+  const note = (line: string): void => {
+    if (!limitations.includes(line)) limitations.push(line);
+  };
   const analyse = (run: ProbeRun, traffic: TrafficEvidence): ProbeAnalysis | undefined => {
     if (run.noWorkerIds) {
-      limitations.push(noWorkerIdsLimitation());
+      note(noWorkerIdsLimitation());
       return undefined;
     }
-    if (run.stoppedBecause) limitations.push(`The routing probe stopped early: ${run.stoppedBecause}.`);
+    if (run.stoppedBecause) note(`The routing probe stopped early: ${run.stoppedBecause}.`);
     const options = { asked: i.expected, available: i.available, traffic };
     return i.expected === 'direct'
       ? analyseNamed(run.observation, options)
       : analyseProbe(run.observation, options);
   };
 
-  const replicas = i.session.replicas ?? [];
-  if (replicas.length > 1)
-    return { finish: async () => probeReplicas(replicas, i, transportFor, send, analyse, limitations) };
+  const readResult = (
+    result: ProbeRun | string | undefined,
+    traffic: TrafficEvidence | undefined,
+  ): { analysis?: ProbeAnalysis; problem?: string } => {
+    if (result === undefined) return { problem: 'the routing probe did not run' };
+    if (typeof result === 'string') return { problem: result };
+    const analysis = analyse(result, traffic ?? UNKNOWN_TRAFFIC);
+    return analysis ? { analysis } : { problem: 'the replies named no serving worker' };
+  };
+  /** The probe through one URL; with `ownTraffic`, judged from that URL's /metrics around it alone. */
+  const through = (baseUrl: string, ownTraffic: boolean) => {
+    let result: ProbeRun | string | undefined;
+    let traffic: TrafficEvidence | undefined;
+    return {
+      during: async (): Promise<number> => {
+        const t = transportFor(baseUrl);
+        try {
+          const before = ownTraffic ? await t.metrics() : undefined;
+          result = await send(t, newVariant());
+          if (ownTraffic && typeof result !== 'string') {
+            const after = await metricsAfter(t, before, i.model, result.sent);
+            traffic = trafficBetween(before, after, i.model, result.sent);
+          }
+        } finally {
+          await disposeTransport(t);
+        }
+        return typeof result === 'string' ? 0 : result.sent;
+      },
+      read: (windowTraffic?: TrafficEvidence) => readResult(result, traffic ?? windowTraffic),
+    };
+  };
+  const at = (baseUrl: string): UrlProbe => through(baseUrl, true);
+  const finishReplicas = (probed: readonly ReplicaProbe[]): ProbeFindings => {
+    const results: ReplicaRouting[] = probed.map((p) =>
+      p.analysis
+        ? { name: p.name, probe: routingProbe(p.analysis) }
+        : { name: p.name, problem: p.problem ?? '' },
+    );
+    const analyses = probed.flatMap((p) => (p.analysis ? [{ name: p.name, analysis: p.analysis }] : []));
+    return { routing: { replicas: results }, analysis: agreedBehaviour(analyses, i.expected), limitations };
+  };
 
-  let result: ProbeRun | string | undefined;
+  const here = through(i.session.baseUrl, false);
   return {
-    during: async () => {
-      const t = transportFor(i.session.baseUrl);
-      try {
-        result = await send(t);
-      } finally {
-        await disposeTransport(t);
-      }
-      return typeof result === 'string' ? 0 : result.sent;
-    },
+    during: here.during,
+    at,
+    finishReplicas,
     finish: async (traffic) => {
-      if (result === undefined) return { routing: { skipped: 'the routing probe did not run' }, limitations };
-      if (typeof result === 'string') return { routing: { skipped: result }, limitations };
-      const analysis = analyse(result, traffic ?? UNKNOWN_TRAFFIC);
-      if (!analysis) return { routing: { skipped: 'the replies named no serving worker' }, limitations };
-      return { routing: { probe: routingProbe(analysis) }, analysis, limitations };
+      const read = here.read(traffic);
+      if (!read.analysis)
+        return { routing: { skipped: read.problem ?? 'the routing probe did not run' }, limitations };
+      return { routing: { probe: routingProbe(read.analysis) }, analysis: read.analysis, limitations };
     },
+  };
+}
+
+/**
+ * The behaviour to weigh against the Service's log and metrics once every replica was probed
+ * (whether replicas disagree is verify/replicas.ts's judgement, over each replica's whole
+ * evidence). With a mode asked, the first replica whose requests rule it out (firmly) when any
+ * does; without one, the first that singles out a mode when they single out different ones;
+ * otherwise the modes every replica allows, with the first replica's pattern as the example.
+ */
+export function agreedBehaviour(
+  analyses: readonly { name: string; analysis: ProbeAnalysis }[],
+  expected?: RouterMode,
+): ProbeAnalysis | undefined {
+  if (analyses.length === 0) return undefined;
+  const against = expected
+    ? analyses.filter((a) => a.analysis.verdict === 'contradicted' && !a.analysis.softContradiction)
+    : [];
+  if (against.length > 0 && against.length < analyses.length) return against[0].analysis;
+  const observed = new Set(analyses.map((a) => a.analysis.observed).filter((m) => m !== undefined));
+  if (!expected && observed.size > 1) return analyses.find((a) => a.analysis.observed)?.analysis;
+  const consistent = analyses
+    .map((a) => a.analysis.consistent)
+    .reduce((acc, c) => acc.filter((m) => c.includes(m)));
+  const verified = analyses.every((a) => a.analysis.verdict === 'verified');
+  const first = analyses[0].analysis;
+  const names = analyses.map((a) => a.name).join(', ');
+  return {
+    ...first,
+    consistent,
+    verdict: against.length === analyses.length ? 'contradicted' : verified ? 'verified' : first.verdict,
+    reason: `on each of ${analyses.length} frontend replicas (${names}): ${first.reason}`,
   };
 }
 
@@ -151,114 +246,8 @@ async function metricsAfter(
   const deadline = Date.now() + 1000;
   for (;;) {
     const after = await t.metrics();
-    if (
-      after === undefined ||
-      before === undefined ||
-      Date.now() > deadline ||
-      settled(before, after, model, sent)
-    )
-      return after;
+    if (after === undefined || before === undefined || Date.now() > deadline) return after;
+    if (settled(before, after, model, sent)) return after;
     await sleep(50);
   }
-}
-
-async function probeReplicas(
-  replicas: readonly FrontendReplica[],
-  i: ProbeStepInput,
-  transportFor: (baseUrl: string) => ProbeTransport,
-  send: (t: ProbeTransport) => Promise<ProbeRun | string>,
-  analyse: (run: ProbeRun, traffic: TrafficEvidence) => ProbeAnalysis | undefined,
-  limitations: string[],
-): Promise<ProbeFindings> {
-  const results: ReplicaRouting[] = [];
-  const analyses: { name: string; analysis: ProbeAnalysis }[] = [];
-  for (const replica of replicas.slice(0, MAX_REPLICAS)) {
-    i.log.info(`Routing probe on frontend replica ${replica.name} …`);
-    let connection: { baseUrl: string; close(): Promise<void> } | undefined;
-    try {
-      connection = await replica.open();
-      const t = transportFor(connection.baseUrl);
-      try {
-        const before = await t.metrics();
-        const run = await send(t);
-        if (typeof run === 'string') {
-          results.push({ name: replica.name, problem: run });
-          continue;
-        }
-        const after = await metricsAfter(t, before, i.model, run.sent);
-        const analysis = analyse(run, trafficBetween(before, after, i.model, run.sent));
-        if (!analysis) {
-          results.push({ name: replica.name, problem: 'its replies named no serving worker' });
-          continue;
-        }
-        analyses.push({ name: replica.name, analysis });
-        results.push({ name: replica.name, probe: routingProbe(analysis) });
-      } finally {
-        await disposeTransport(t);
-      }
-    } catch (error) {
-      results.push({ name: replica.name, problem: `could not be reached: ${(error as Error).message}` });
-    } finally {
-      await connection?.close().catch(() => undefined);
-    }
-  }
-  if (replicas.length > MAX_REPLICAS)
-    limitations.push(
-      `The routing probe reached ${MAX_REPLICAS} of ${replicas.length} frontend replicas; the others were not proven.`,
-    );
-  const routing: Routing = { replicas: results };
-  return { routing, ...judgeReplicas(analyses, i.expected), limitations };
-}
-
-/**
- * Replicas that disagree: with a mode asked, those whose requests rule it out while others' do
- * not; without one, replicas that each single out a different mode. When every replica rules the
- * asked mode out, that is the run's contradiction (mode-not-applied), not a mismatch.
- */
-export function judgeReplicas(
-  analyses: readonly { name: string; analysis: ProbeAnalysis }[],
-  expected?: RouterMode,
-): Pick<ProbeFindings, 'analysis' | 'mismatch'> {
-  if (analyses.length === 0) return {};
-  const against = expected
-    ? analyses.filter((a) => a.analysis.verdict === 'contradicted' && !a.analysis.softContradiction)
-    : [];
-  const observed = new Set(analyses.map((a) => a.analysis.observed).filter((m) => m !== undefined));
-  const describe = (a: { name: string; analysis: ProbeAnalysis }): string =>
-    `${a.name} ${a.analysis.observed ? `routes as ${a.analysis.observed}` : 'does not route as asked'} (${a.analysis.reason})`;
-  if (expected && against.length > 0 && against.length < analyses.length) {
-    const fine = analyses.filter((a) => !against.includes(a)).map((a) => a.name);
-    return {
-      analysis: against[0].analysis,
-      mismatch: {
-        pods: against.map((a) => a.name),
-        message: `Frontend replica ${against.map(describe).join('; ')}, not ${expected}, while ${fine.join(', ')} ${fine.length === 1 ? 'does' : 'do'} not show that.`,
-      },
-    };
-  }
-  if (!expected && observed.size > 1) {
-    const byMode = analyses.filter((a) => a.analysis.observed);
-    return {
-      analysis: byMode[0].analysis,
-      mismatch: {
-        pods: byMode.map((a) => a.name),
-        message: `The frontend replicas route differently: ${byMode.map((a) => `${a.name} as ${a.analysis.observed}`).join(', ')}.`,
-      },
-    };
-  }
-  // They agree: the modes every replica allows, and the first replica's pattern as the example.
-  const consistent = analyses
-    .map((a) => a.analysis.consistent)
-    .reduce((acc, c) => acc.filter((m) => c.includes(m)));
-  const verified = analyses.every((a) => a.analysis.verdict === 'verified');
-  const first = analyses[0].analysis;
-  const names = analyses.map((a) => a.name).join(', ');
-  return {
-    analysis: {
-      ...first,
-      consistent,
-      verdict: against.length === analyses.length ? 'contradicted' : verified ? 'verified' : first.verdict,
-      reason: `on each of ${analyses.length} frontend replicas (${names}): ${first.reason}`,
-    },
-  };
 }
