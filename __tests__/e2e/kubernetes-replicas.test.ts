@@ -113,11 +113,11 @@ describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)
       expect(run.summary).toContain(`Proven on 1 of the 2 Ready frontend pods: ${proven}.`);
       // Its forward's upgrade never completed: the handshake deadline (10 s) ends the wait for it.
       expect(JSON.parse(run.outputs.limitations).join('\n')).toContain(
-        `The round-robin mode is not proven on frontend pod ${hung}: not reached on its own: The port-forward to pod ${NS}/${hung} failed: Opening handshake has timed out.`,
+        `The round-robin mode is not proven on frontend pod ${hung}: not reached on its own: The port-forward to pod ${NS}/${hung} failed: the API server did not answer its WebSocket upgrade within 10 s (a proxy or load balancer in between may hold upgrades).`,
       );
       expect(JSON.parse(run.outputs.routing).replicas).toContainEqual({
         name: hung,
-        problem: `could not be reached: The port-forward to pod ${NS}/${hung} failed: Opening handshake has timed out.`,
+        problem: `could not be reached: The port-forward to pod ${NS}/${hung} failed: the API server did not answer its WebSocket upgrade within 10 s (a proxy or load balancer in between may hold upgrades).`,
       });
       expect(Date.now() - started).toBeLessThan(45_000);
     } finally {
