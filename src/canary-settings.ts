@@ -54,7 +54,11 @@ function parseChanges(raw: string): ChangeKind[] {
     .filter(Boolean)
     .map((kind) => {
       if (!(CHANGE_KINDS as readonly string[]).includes(kind))
-        throw badInput('fail-on-change', raw, `empty, or any of ${CHANGE_KINDS.join(', ')} separated by commas`);
+        throw badInput(
+          'fail-on-change',
+          raw,
+          `empty, or any of ${CHANGE_KINDS.join(', ')} separated by commas`,
+        );
       return kind as ChangeKind;
     });
   return [...new Set(kinds)];
@@ -122,11 +126,16 @@ function parseHistory(get: InputSource, path: string | undefined): HistorySettin
       max: 100,
       integer: true,
     }),
-    regressionRatio: parseNumber('regression-ratio', get('regression-ratio'), CANARY_DEFAULTS.regressionRatio, {
-      min: 1.05,
-      max: 100,
-      integer: false,
-    }),
+    regressionRatio: parseNumber(
+      'regression-ratio',
+      get('regression-ratio'),
+      CANARY_DEFAULTS.regressionRatio,
+      {
+        min: 1.05,
+        max: 100,
+        integer: false,
+      },
+    ),
     failOnChange: parseChanges(get('fail-on-change')),
     acceptChange: parseBoolean('accept-change', get('accept-change'), false),
   };

@@ -3,6 +3,7 @@
 // keeps the two in step.
 
 import type { Contract } from './report/contract.js';
+import type { HistoryReport } from './report/history-result.js';
 
 /** Exit codes, as documented in the usage text and the README. */
 export const EXIT = {
@@ -12,6 +13,10 @@ export const EXIT = {
   noModels: 3,
   chatFailed: 4,
   modeNotApplied: 5,
+  modeDrift: 6,
+  regression: 7,
+  modeUnverified: 8,
+  deploymentChanged: 9,
 } as const;
 
 export function exitCodeFor(contract: Contract): number {
@@ -20,6 +25,10 @@ export function exitCodeFor(contract: Contract): number {
   if (code === 'bad-input') return EXIT.usage;
   if (code === 'no-models') return EXIT.noModels;
   if (code === 'mode-not-applied') return EXIT.modeNotApplied;
+  if (code === 'mode-drift') return EXIT.modeDrift;
+  if (code === 'regression') return EXIT.regression;
+  if (code === 'mode-unverified') return EXIT.modeUnverified;
+  if (code === 'deployment-changed') return EXIT.deploymentChanged;
   const chatFailed = contract.checks.some((c) => c.name === 'chat' && !c.ok);
   return chatFailed ? EXIT.chatFailed : EXIT.modelsFailed;
 }
@@ -37,6 +46,13 @@ const FLAG_OF: Record<string, string> = {
   'api-key': '--api-key',
   mode: '--mode',
   'kv-events': '--kv-events',
+  'expect-mode': '--expect-mode',
+  'require-verified': '--require-verified',
+  history: '--history',
+  'history-window': '--history-window',
+  'regression-ratio': '--regression-ratio',
+  'fail-on-change': '--fail-on-change',
+  'accept-change': '--accept-change',
 };
 
 /** Rewrites "the `model` input", "Input `retries`", "`kv-events: false`" into the CLI's flag names. */
@@ -93,6 +109,46 @@ export interface CliDocument {
   }[];
   limitations: string[];
   failure: { code: string; message: string; next: string } | null;
+  expect_mode: string | null;
+  history: CliHistory | null;
+}
+
+/** The history's judgement, for the CLI's JSON (the action's `trend` output has the whole of it). */
+export interface CliHistory {
+  file: string;
+  records: number;
+  skipped_lines: number;
+  mode: string;
+  reference_mode: string | null;
+  latency: string;
+  latency_p50_ms: number | null;
+  baseline_p50_ms: number | null;
+  bound_ms: number | null;
+  ratio: number | null;
+  baseline_runs: number;
+  changes: { what: string; since: string; before: string; after: string; fails: boolean }[];
+  written: boolean;
+}
+
+function cliHistory(h: HistoryReport): CliHistory {
+  const m = h.mode;
+  const l = h.latency;
+  const judged = l.kind === 'ok' || l.kind === 'regression' ? l : undefined;
+  return {
+    file: h.file,
+    records: h.records,
+    skipped_lines: h.skipped.length,
+    mode: m.kind,
+    reference_mode: m.kind === 'no-reference' ? null : m.reference,
+    latency: l.kind,
+    latency_p50_ms: h.sample?.p50Ms ?? null,
+    baseline_p50_ms: judged?.bound.medianMs ?? null,
+    bound_ms: judged?.bound.boundMs ?? null,
+    ratio: judged?.ratio ?? null,
+    baseline_runs: judged?.bound.runs ?? (l.kind === 'too-few' ? l.runs : 0),
+    changes: h.changes.map((c) => ({ ...c })),
+    written: h.written !== undefined,
+  };
 }
 
 export function cliDocument(contract: Contract, version: string): CliDocument {
@@ -123,6 +179,8 @@ export function cliDocument(contract: Contract, version: string): CliDocument {
           next: hint ?? cliWording(contract.failure.next),
         }
       : null,
+    expect_mode: contract.expectMode ?? null,
+    history: contract.history ? cliHistory(contract.history) : null,
   };
 }
 

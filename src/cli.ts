@@ -1,7 +1,8 @@
 // dynamo-router-check: the engine's URL path as a command. Prints a JSON document on stdout and
 // exactly one verdict line on stderr (progress lines too with --verbose). Exit codes: 0 ok; 1 usage
 // error; 2 /v1/models never answered 200; 3 no model discovered; 4 the chat request failed or was
-// invalid; 5 --mode given and the evidence shows another mode (mode-not-applied).
+// invalid; 5 --mode given and the evidence shows another mode (mode-not-applied); 6 mode-drift;
+// 7 regression; 8 mode-unverified; 9 deployment-changed.
 
 import { parseArgs } from 'node:util';
 import { httpClient } from './check/http.js';
@@ -11,6 +12,7 @@ import { secrets } from './runner/redact.js';
 import { toFailure } from './failures.js';
 import { runRouterCheck } from './run.js';
 import { DEFAULT_BASE_URL, DEFAULTS, parseSettings } from './settings.js';
+import { CANARY_DEFAULTS } from './canary-settings.js';
 import { VERSION } from './version.js';
 // The CLI checks a URL only: importing the target chooser would bundle the Kubernetes chunk.
 import { urlSession } from './targets/url.js';
@@ -24,6 +26,15 @@ With --mode, also proves the frontend runs that router mode (metrics around the 
   --mode MODE         router mode the frontend must run: round-robin, random, power-of-two,
                       least-loaded, device-aware-weighted, kv, direct (default: not checked)
   --kv-events V       auto, true or false (false: approximate KV mode, kv without worker events)
+  --expect-mode MODE  the mode the frontend must already run; another fails mode-drift (exit 6)
+  --require-verified  a mode the evidence cannot prove fails mode-unverified (exit 8)
+  --history FILE      JSON Lines file of earlier runs: adds this run's record and fails
+                      mode-drift (exit 6) or regression (exit 7) against the earlier runs
+  --history-window N  earlier passing runs in the latency baseline (default ${CANARY_DEFAULTS.historyWindow})
+  --regression-ratio R  a regression is at least R times the baseline (default ${CANARY_DEFAULTS.regressionRatio})
+  --fail-on-change K  workers, models, kv-events (comma-separated): changes since the last
+                      run that fail deployment-changed (exit 9)
+  --accept-change     report a drift, regression or change instead of failing; a new baseline starts
   --model NAME        model for the chat request (default: the first listed)
   --prompt TEXT       chat prompt (default "${DEFAULTS.prompt}")
   --max-tokens N      max tokens of the reply (default ${DEFAULTS.maxTokens})
@@ -38,7 +49,8 @@ With --mode, also proves the frontend runs that router mode (metrics around the 
 
 Prints a JSON document on stdout and one verdict line on stderr.
 Exit codes: 0 ok, 1 usage error, 2 /v1/models never answered 200, 3 no model discovered,
-4 the chat request failed or was invalid, 5 the frontend runs another mode than --mode.`;
+4 the chat request failed or was invalid, 5 the frontend runs another mode than --mode,
+6 mode-drift, 7 regression, 8 mode-unverified, 9 deployment-changed.`;
 
 // The CLI may run inside a workflow step: its stderr lines are guarded like the action's log.
 const stderr = cliPrinter();
@@ -62,6 +74,13 @@ async function main(argv: string[]): Promise<number> {
         'api-key': { type: 'string' },
         mode: { type: 'string' },
         'kv-events': { type: 'string' },
+        'expect-mode': { type: 'string' },
+        'require-verified': { type: 'boolean' },
+        history: { type: 'string' },
+        'history-window': { type: 'string' },
+        'regression-ratio': { type: 'string' },
+        'fail-on-change': { type: 'string' },
+        'accept-change': { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
         version: { type: 'boolean', short: 'V' },
         help: { type: 'boolean', short: 'h' },
@@ -91,13 +110,21 @@ async function main(argv: string[]): Promise<number> {
     'api-key': (values['api-key'] as string | undefined) ?? process.env.DYNAMO_API_KEY ?? '',
     mode: (values.mode as string | undefined) ?? '',
     'kv-events': (values['kv-events'] as string | undefined) ?? '',
+    'expect-mode': (values['expect-mode'] as string | undefined) ?? '',
+    'require-verified': values['require-verified'] ? 'true' : '',
+    history: (values.history as string | undefined) ?? '',
+    'history-window': (values['history-window'] as string | undefined) ?? '',
+    'regression-ratio': (values['regression-ratio'] as string | undefined) ?? '',
+    'fail-on-change': (values['fail-on-change'] as string | undefined) ?? '',
+    'accept-change': values['accept-change'] ? 'true' : '',
   };
   let settings;
   try {
     const parsed = parseSettings((name) => (flags[name] ?? '').trim());
-    // Without --mode the CLI stays a drop-in for the two-request smoke script; with it, it gathers
-    // the same evidence as the action's URL path.
-    settings = { ...parsed, verify: parsed.mode !== undefined };
+    // Without --mode the CLI stays a drop-in for the two-request smoke script; with it (or with
+    // an assertion about the mode, or a history), it gathers the same evidence as the action's URL path.
+    const verify = Boolean(parsed.mode || parsed.expectMode || parsed.requireVerified || parsed.history);
+    settings = { ...parsed, verify };
   } catch (error) {
     // Same validation as the action; name the flag, not the input.
     stderr.say(`dynamo-router-check: ${cliWording(toFailure(error).message)}`);

@@ -146,7 +146,8 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
     next: 'compare the workers and models named in the summary with the last good run; measure under load with the next command; if the new level is intended, run once with `accept-change: true`',
   },
   'deployment-changed': {
-    cause: 'the workers, models or KV events differ from the last run in `history`, and `fail-on-change` names that kind of change',
+    cause:
+      'the workers, models or KV events differ from the last run in `history`, and `fail-on-change` names that kind of change',
     next: 'read the change named in the message; if it was intended, run once with `accept-change: true`',
   },
   internal: {

@@ -15,11 +15,15 @@ import {
   foldComparison,
   foldConclusion,
   foldDetails,
+  foldExpectation,
+  foldHistory,
+  foldHistoryWrite,
   foldPlanOnly,
   foldPreflight,
   foldSession,
   foldSmoke,
   foldThrown,
+  foldUnverified,
   foldVerification,
 } from './fold.js';
 import { makePlan, type Plan } from './plan.js';
@@ -31,7 +35,9 @@ import type { AfterFailure, Logger, Reached, RunEffects, TargetSession } from '.
 import type { Settings } from './settings.js';
 import { preflightLaunch } from './targets/launch-preflight.js';
 import type { EvidenceWindow } from './verify/gather.js';
-import { verifyInEffect } from './verify/verify-step.js';
+import { verifyInEffect, type Assertion, type VerifyOutcome } from './verify/verify-step.js';
+import { judgeExpectation, unverifiedFailure, whereModeIsSet } from './canary/expectation.js';
+import type { OpenedHistory, RunFindings } from './canary/history-step.js';
 
 /** `step`, run inside a log group when called. */
 function grouped<A extends unknown[], R>(log: Logger, title: string, step: (...args: A) => Promise<R>) {
@@ -65,6 +71,106 @@ async function askInterpreter(python: string): Promise<DynamoRelease> {
   return (await import('./releases/ask-interpreter.js')).askInterpreter(python);
 }
 
+/** The history module, loaded only when `history` is set. */
+const historyStep = () => import('./canary/history-step.js');
+
+/** `expect-mode`, `require-verified` and the history's mode against what the target and the evidence found. */
+function foldAssertions(
+  contract: Contract,
+  settings: Settings,
+  plan: Plan,
+  session: TargetSession,
+  outcome: VerifyOutcome | undefined,
+  history: OpenedHistory | undefined,
+): void {
+  // A contradiction of an asserted mode arrives as mode-not-applied; it becomes mode-drift here.
+  if (contract.result !== 'pass' && contract.failure?.code !== 'mode-not-applied') return;
+  foldExpectation(
+    contract,
+    judgeExpectation({
+      expectMode: settings.expectMode,
+      target: plan.target,
+      sessionMode: session.mode,
+      modeReason: session.modeReason,
+      command: contract.command,
+      outcome,
+      reference: history?.reference,
+      planOnly: Boolean(session.planOnly),
+      requestedMode: settings.mode,
+      envPatch: session.envPatch,
+      recipeWritten: Boolean(settings.kubernetes?.writeRecipe && session.envPatch?.changed),
+    }),
+  );
+  if (settings.requireVerified) foldUnverified(contract, unverifiedFailure(contract));
+}
+
+/** The latency sample and the workers for the history record: a few smoke-kind chats, bounded. */
+async function sampleForHistory(
+  settings: Settings,
+  session: TargetSession,
+  contract: Contract,
+  workerId: string | undefined,
+  effects: RunEffects,
+): Promise<Pick<RunFindings, 'sample' | 'workers'>> {
+  const { sampleLatency, listedWorkers } = await import('./check/latency-sample.js');
+  const headers: Record<string, string> = settings.apiKey
+    ? { Authorization: `Bearer ${settings.apiKey}` }
+    : {};
+  const sample = await sampleLatency(effects.http, {
+    baseUrl: session.baseUrl,
+    model: contract.model,
+    prompt: settings.prompt,
+    maxTokens: settings.maxTokens,
+    timeoutMs: settings.timeoutMs,
+    headers,
+    workerId,
+  });
+  const p = (v: number | null): string => (v === null ? 'n/a' : `${Math.round(v)} ms`);
+  effects.log.info(
+    `Latency sample (${sample.requests} smoke-kind chats): ${sample.samplesMs.length} ok, ${sample.errors} failed; p50 ${p(sample.p50Ms)}, p90 ${p(sample.p90Ms)}`,
+  );
+  const ids = await listedWorkers(effects.http, session.baseUrl, headers, settings.timeoutMs);
+  return { sample, workers: ids.length ? { ids, count: ids.length, source: 'health' } : undefined };
+}
+
+/** Judges the run against the history and adds its record; never throws (the write is reported). */
+async function concludeHistory(
+  contract: Contract,
+  settings: Settings,
+  plan: Plan,
+  session: TargetSession | undefined,
+  opened: OpenedHistory,
+  found: Pick<RunFindings, 'sample' | 'workers'>,
+  log: Logger,
+): Promise<void> {
+  const step = await historyStep();
+  const record = step.recordOf(contract, opened, {
+    ...found,
+    provenBy: [],
+    now: new Date(),
+    env: process.env,
+  });
+  const where = whereModeIsSet(plan.target, session?.modeReason, contract.command);
+  const judgement = step.judgeRun(
+    opened,
+    record,
+    settings.mode ?? settings.expectMode,
+    where,
+    contract.modeEvidence,
+  );
+  foldHistory(contract, judgement, step.historyReport(opened, judgement, found.sample));
+  record.result = contract.result;
+  record.failure = contract.failure?.code ?? null;
+  record.baseline = judgement.baseline;
+  const outcome = step.writeRecord(opened, record);
+  foldHistoryWrite(contract, outcome);
+  if (outcome.written)
+    log.info(
+      `History ${opened.read.file.input}: this run's record added (${outcome.written.lines} lines${outcome.written.dropped ? `, the oldest ${outcome.written.dropped} dropped` : ''}).`,
+    );
+  else log.warning(`History ${opened.read.file.input}: ${outcome.notWritten}`);
+}
+
 export async function runRouterCheck(settings: Settings, effects: RunEffects): Promise<Contract> {
   const plan = makePlan(settings);
   const contract = baseContract(settings, plan);
@@ -74,7 +180,16 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
   let after: AfterFailure | undefined;
   // Where a target that failed while opening had got to (namespace, Service, frontend pods).
   let reached: Reached | undefined;
+  // The history file, read before anything is contacted; what the run found for its record.
+  let history: OpenedHistory | undefined;
+  let found: Pick<RunFindings, 'sample' | 'workers'> = {};
+  contract.expectMode = settings.expectMode;
   try {
+    if (settings.history) {
+      history = (await historyStep()).openHistory(settings, plan, process.env.GITHUB_WORKSPACE || undefined);
+      const warning = (await historyStep()).skippedWarning(history);
+      if (warning) log.warning(warning);
+    }
     if (plan.target === 'launch') {
       const preflight = await preflightLaunch(settings, plan, effects.askRelease ?? askInterpreter, log);
       foldPreflight(contract, preflight);
@@ -93,10 +208,18 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
         contract,
         shellJoin(['kubectl', 'diff', '-n', session.namespace ?? 'default', '-f', recipe]),
       );
+      foldAssertions(contract, settings, plan, session, undefined, undefined);
+      if (history)
+        contract.limitations.push(
+          `The history (${history.read.file.input}) was read but not written: a plan from the file alone checks nothing live.`,
+        );
       return contract;
     }
     const opened = session;
     const verifying = settings.verify && !settings.skipChat;
+    const assertion: Assertion | undefined = settings.expectMode
+      ? { mode: settings.expectMode, from: 'expect-mode' }
+      : history && (await historyStep()).historyAssertion(history);
     // The evidence window opens once the frontend answered and before the smoke chat, so that
     // chat is itself the evidence; a dead frontend costs nothing extra.
     let window: EvidenceWindow | undefined;
@@ -125,8 +248,9 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
       (line) => log.info(line),
     );
     foldSmoke(contract, smoke);
+    let verified: VerifyOutcome | undefined;
     if (smoke.ok && verifying) {
-      const verified = await grouped(log, 'Verification', verifyInEffect)(
+      verified = await grouped(log, 'Verification', verifyInEffect)(
         settings,
         plan,
         opened,
@@ -134,9 +258,19 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
         contract.kvEvents,
         effects,
         window,
+        assertion,
       );
       foldVerification(contract, verified);
+      foldAssertions(contract, settings, plan, opened, verified, history);
     }
+    if (history && contract.result === 'pass')
+      found = await grouped(log, 'Latency sample', sampleForHistory)(
+        settings,
+        opened,
+        contract,
+        smoke.workerId,
+        effects,
+      );
     if (contract.result === 'pass' && settings.compare) {
       const compared = await grouped(log, 'Comparison', compareModes)(
         settings,
@@ -158,6 +292,13 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
     if (session) {
       foldDetails(contract, session, after);
       await session.close();
+    }
+  }
+  if (history && !session?.planOnly) {
+    try {
+      await concludeHistory(contract, settings, plan, session, history, found, log);
+    } catch (error) {
+      foldThrown(contract, error);
     }
   }
   foldConclusion(

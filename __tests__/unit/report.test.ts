@@ -107,9 +107,11 @@ describe('outputs', () => {
         'next-command',
         'result',
         'service',
+        'trend',
         'url',
       ].sort(),
     );
+    expect(out.trend).toBe('');
   });
 });
 

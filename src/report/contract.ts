@@ -5,6 +5,7 @@ import type { CheckRecord } from '../check/smoke.js';
 import { FAILURE_GUIDE, type FailureCode } from '../failures.js';
 import type { KvEventsVerdict, TargetKind } from '../plan.js';
 import type { Comparison } from './comparison-result.js';
+import type { HistoryReport } from './history-result.js';
 import {
   capText,
   COMPARISON_CAP,
@@ -16,6 +17,7 @@ import {
   LIMITATIONS_CAP,
   MODELS_CAP,
   TEXT_CAP,
+  TREND_CAP,
 } from './outputs.js';
 
 export interface EnvEntry {
@@ -78,6 +80,10 @@ export interface Contract {
   comparison?: Comparison;
   /** The Dynamo release and how it was known, e.g. `1.3.1 (launch interpreter)`, or `unknown`. */
   dynamoVersion?: string;
+  /** The mode `expect-mode` asserted, when it was set. */
+  expectMode?: string;
+  /** This run against the earlier runs in the `history` file, when it was set. */
+  history?: HistoryReport;
 }
 
 export function failureOf(code: FailureCode, message: string, next?: string): Contract['failure'] {
@@ -98,6 +104,7 @@ export function outputCutNotes(contract: Contract): string[] {
   const objects: [string, unknown, number][] = [
     ['env-patch', contract.envPatch, ENV_PATCH_CAP],
     ['comparison', contract.comparison, COMPARISON_CAP],
+    ['trend', contract.history, TREND_CAP],
   ];
   for (const [name, value, cap] of objects)
     if (value !== undefined && jsonObject(value, cap) === '')
@@ -149,5 +156,6 @@ export function contractOutputs(contract: Contract): Record<string, string> {
     'next-command': capText(contract.nextCommand),
     comparison: jsonObject(contract.comparison, COMPARISON_CAP),
     'dynamo-version': capText(contract.dynamoVersion ?? 'unknown'),
+    trend: jsonObject(contract.history, TREND_CAP),
   };
 }

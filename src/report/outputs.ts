@@ -14,12 +14,14 @@ export const MODELS_CAP = 64 * KiB;
 export const LIMITATIONS_CAP = 32 * KiB;
 /** Per mode a few hundred bytes: seven modes use a few KiB. */
 export const COMPARISON_CAP = 64 * KiB;
+/** The history's judgement: 20 trend points, a handful of changes, a few skipped-line notes. */
+export const TREND_CAP = 64 * KiB;
 /** A handful of router env entries. */
 export const ENV_PATCH_CAP = 16 * KiB;
 /** Any other single value (a model id, a URL, a command line, a reason). */
 export const TEXT_CAP = 8 * KiB;
 
-// Worst case of all 17 outputs together: 64 + 32 + 64 + 16 + 13 × 8 = 280 KiB, a quarter of 1 MiB.
+// Worst case of all 19 outputs together: 64 + 32 + 64 + 64 + 16 + 14 × 8 = 352 KiB, a third of 1 MiB.
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 

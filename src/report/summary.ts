@@ -5,6 +5,7 @@
 import { escapeHtml } from './escape.js';
 import type { Contract } from './contract.js';
 import { renderComparison } from './comparison.js';
+import { renderTrend } from './trend.js';
 import { fittingCount, MODELS_CAP } from './outputs.js';
 import { dryRunNote, whereReached } from './where.js';
 
@@ -117,6 +118,7 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
       '</table>',
     ].join('\n'),
   );
+  if (c.history) parts.push(renderTrend(c.history, c.mode));
   if (c.comparison) parts.push(renderComparison(c.comparison));
   if (c.checks.length) {
     const header =

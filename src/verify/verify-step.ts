@@ -18,18 +18,41 @@ export interface VerifyOutcome {
   observed?: string;
   /** `mode-not-applied`, when the evidence contradicts the expected mode. */
   failure?: { code: 'mode-not-applied'; message: string };
+  /** The mode the evidence was held against, and who expected it. */
+  expected?: RouterMode;
+  expectedFrom?: ExpectedFrom;
   limitations: string[];
   /** What the router's metrics say about KV events, when it differs from what the run knew. */
   kvEvents?: KvEventsEvidence;
 }
 
+/** Who expects the mode the evidence is held against. */
+export type ExpectedFrom = 'mode' | 'expect-mode' | 'launch' | 'target' | 'history';
+
+/** A mode the run asserts without applying it: `expect-mode`, else the history's recent runs. */
+export interface Assertion {
+  mode: RouterMode;
+  from: 'expect-mode' | 'history';
+}
+
 /** The mode the frontend should be running once the target is open, if the run knows one. */
-function expectedMode(plan: Plan, session: TargetSession): RouterMode | undefined {
+export function expectedMode(
+  plan: Plan,
+  session: TargetSession,
+  assertion?: Assertion,
+): { mode: RouterMode; from: ExpectedFrom } | undefined {
+  const asserted = assertion?.from === 'expect-mode' ? assertion : undefined;
+  const found: RouterMode | undefined = session.mode && isRouterMode(session.mode) ? session.mode : undefined;
   // A dry run applied nothing: the frontend still runs the mode the target read from it.
-  if (session.envPatch?.dryRun) return session.mode && isRouterMode(session.mode) ? session.mode : undefined;
-  if (plan.requestedMode) return plan.requestedMode;
-  if (plan.expectedMode) return plan.expectedMode;
-  return session.mode && isRouterMode(session.mode) ? session.mode : undefined;
+  if (session.envPatch?.dryRun) {
+    if (asserted) return asserted;
+    return found ? { mode: found, from: 'target' } : undefined;
+  }
+  if (plan.requestedMode) return { mode: plan.requestedMode, from: 'mode' };
+  if (asserted) return asserted;
+  if (plan.expectedMode) return { mode: plan.expectedMode, from: 'launch' };
+  if (found) return { mode: found, from: 'target' };
+  return assertion;
 }
 
 /**
@@ -44,9 +67,11 @@ export async function verifyInEffect(
   kvEvents: KvEventsVerdict,
   effects: RunEffects,
   window?: EvidenceWindow,
+  assertion?: Assertion,
 ): Promise<VerifyOutcome> {
   const { gatherEvidence } = await import('./gather.js');
-  const expected = expectedMode(plan, session);
+  const expectation = expectedMode(plan, session, assertion);
+  const expected = expectation?.mode;
   effects.log.info(
     `Verifying the router mode${expected ? ` (${expected})` : ''}: router metrics and frontend log around the smoke chat …`,
   );
@@ -65,8 +90,18 @@ export async function verifyInEffect(
     window,
   );
   effects.log.info(`Mode ${evidence.verdict}: ${evidence.evidence}`);
-  const outcome: VerifyOutcome = { verdict: evidence.verdict, evidence: evidence.evidence, limitations: [] };
+  const outcome: VerifyOutcome = {
+    verdict: evidence.verdict,
+    evidence: evidence.evidence,
+    limitations: [],
+    expected,
+    expectedFrom: expectation?.from,
+  };
   if (!expected && evidence.observed) outcome.observed = evidence.observed;
+  // An asserted mode was not applied by the run: what the evidence shows is the mode found.
+  const asserted = expectation?.from === 'expect-mode' || expectation?.from === 'history';
+  if (asserted && evidence.verdict === 'verified') outcome.observed = expected;
+  else if (asserted && evidence.observed) outcome.observed = evidence.observed;
   if (evidence.verdict === 'contradicted') {
     const observed = evidence.observed ? ` It runs ${evidence.observed}.` : '';
     outcome.failure = {
