@@ -96,6 +96,15 @@ export function tQuantile(p: number, df: number): number {
 
 export type Bound = BoundFigures;
 
+// The quantile depends only on the level and the window: computed once per pair.
+const quantiles = new Map<string, number>();
+function cachedQuantile(p: number, df: number): number {
+  const key = `${p}/${df}`;
+  let t = quantiles.get(key);
+  if (t === undefined) quantiles.set(key, (t = tQuantile(p, df)));
+  return t;
+}
+
 /** The prediction bound of the next run's median from the baseline runs' medians (all > 0). */
 export function predictionBound(runMediansMs: readonly number[], alpha = ALPHA): Bound | undefined {
   const values = runMediansMs.filter((v) => Number.isFinite(v) && v > 0);
@@ -105,7 +114,7 @@ export function predictionBound(runMediansMs: readonly number[], alpha = ALPHA):
   const mean = logs.reduce((s, v) => s + v, 0) / n;
   const sd = Math.sqrt(logs.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1));
   const spread = Math.max(sd, SD_FLOOR);
-  const t = tQuantile(1 - alpha, n - 1);
+  const t = cachedQuantile(1 - alpha, n - 1);
   return {
     runs: n,
     medianMs: median(values) as number,
