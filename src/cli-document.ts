@@ -55,10 +55,15 @@ const FLAG_OF: Record<string, string> = {
   'accept-change': '--accept-change',
 };
 
+const BOOLEAN_FLAGS = new Set(['skip-chat', 'require-verified', 'accept-change']);
+
 /** Rewrites "the `model` input", "Input `retries`", "`kv-events: false`" into the CLI's flag names. */
 export function cliWording(text: string): string {
+  // Boolean flags take no value: `accept-change: true` is `--accept-change`.
   const flag = (name: string, value?: string): string | undefined =>
-    FLAG_OF[name] ? `\`${FLAG_OF[name]}${value ? ` ${value}` : ''}\`` : undefined;
+    FLAG_OF[name]
+      ? `\`${FLAG_OF[name]}${value && !(BOOLEAN_FLAGS.has(name) && value === 'true') ? ` ${value}` : ''}\``
+      : undefined;
   return (
     text
       .replace(/Input `([a-z-]+)`/g, (all, name: string) => (FLAG_OF[name] ? `Flag ${flag(name)}` : all))
@@ -130,6 +135,8 @@ export interface CliHistory {
   written: boolean;
 }
 
+const round = (ms: number | null): number | null => (ms === null ? null : Math.round(ms * 10) / 10);
+
 function cliHistory(h: HistoryReport): CliHistory {
   const m = h.mode;
   const l = h.latency;
@@ -141,10 +148,10 @@ function cliHistory(h: HistoryReport): CliHistory {
     mode: m.kind,
     reference_mode: m.kind === 'no-reference' ? null : m.reference,
     latency: l.kind,
-    latency_p50_ms: h.sample?.p50Ms ?? null,
-    baseline_p50_ms: judged?.bound.medianMs ?? null,
-    bound_ms: judged?.bound.boundMs ?? null,
-    ratio: judged?.ratio ?? null,
+    latency_p50_ms: round(h.sample?.p50Ms ?? null),
+    baseline_p50_ms: round(judged?.bound.medianMs ?? null),
+    bound_ms: round(judged?.bound.boundMs ?? null),
+    ratio: judged ? Math.round(judged.ratio * 100) / 100 : null,
     baseline_runs: judged?.bound.runs ?? (l.kind === 'too-few' ? l.runs : 0),
     changes: h.changes.map((c) => ({ ...c })),
     written: h.written !== undefined,

@@ -114,6 +114,15 @@ function modeJudgement(input: JudgeInput, recent: HistoryRecord[]): ModeJudgemen
   if (!reference) return { kind: 'no-reference' };
   const { current } = input;
   const found = current.mode;
+  // The verification held the evidence against the reference and it did not hold.
+  if (current.failure === 'mode-drift' && !input.declaredMode)
+    return {
+      kind: 'drift',
+      reference: reference.mode,
+      found: found && found !== reference.mode ? found : `not ${reference.mode}`,
+      referenceRun: reference.run,
+    };
+  if (current.result !== 'pass') return { kind: 'unverified', reference: reference.mode };
   if (found === reference.mode && current.modeVerified === 'verified')
     return { kind: 'same', reference: reference.mode };
   // A contradicted verdict against the reference is a drift even when the mode found has no name.
@@ -204,7 +213,7 @@ export function judgeHistory(input: JudgeInput): HistoryJudgement {
   const { current, settings } = input;
   const mine = input.earlier.filter((r) => r.subject === current.subject && r.target === current.target);
   const recent = sinceBaseline(mine);
-  const mode = current.result === 'pass' ? modeJudgement(input, recent) : ({ kind: 'no-reference' } as const);
+  const mode = modeJudgement(input, recent);
   // Latency is judged within one mode: after a mode change the new mode builds its own baseline.
   const judged: Judged =
     mode.kind === 'drift' || mode.kind === 'declared'
@@ -224,6 +233,16 @@ export function judgeHistory(input: JudgeInput): HistoryJudgement {
       : []),
   ];
   if (mode.kind === 'drift') for (const c of changes) if (c.what === 'mode') c.fails = true;
+  const lastP50 = last?.latency?.p50Ms;
+  const nowP50 = current.latency?.p50Ms;
+  if (last && lastP50 != null && nowP50 != null && last.latency?.source === current.latency?.source)
+    changes.push({
+      what: 'latency',
+      since: 'last',
+      before: ms(lastP50),
+      after: `${ms(nowP50)} (${(nowP50 / lastP50).toFixed(2)}×)`,
+      fails: latency.kind === 'regression',
+    });
   if (latency.kind === 'ok' || latency.kind === 'regression') {
     const base = latency.bound.medianMs;
     changes.push({

@@ -80,7 +80,7 @@ const WHAT_LABEL: Record<ChangeWhat, string> = {
 function changeCell(changes: Change[], what: ChangeWhat, since: Change['since'], has: boolean): string {
   if (!has) return 'no earlier run';
   const c = changes.find((x) => x.what === what && x.since === since);
-  if (!c) return what === 'latency' && since === 'last' ? '' : 'same';
+  if (!c) return what === 'latency' ? 'no sample to compare' : 'same';
   const mark = c.fails ? ' <b>(fails)</b>' : '';
   return `${esc(c.before)} → ${esc(c.after)}${mark}`;
 }

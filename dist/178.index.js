@@ -1,8 +1,8 @@
-export const id = 242;
-export const ids = [242];
+export const id = 178;
+export const ids = [178];
 export const modules = {
 
-/***/ 4242:
+/***/ 7178:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -12,108 +12,15 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./lib/check/smoke.js
-var smoke = __webpack_require__(8153);
+var smoke = __webpack_require__(6674);
 // EXTERNAL MODULE: ./lib/check/direct-worker.js
-var direct_worker = __webpack_require__(2346);
+var direct_worker = __webpack_require__(461);
 // EXTERNAL MODULE: ./lib/failures.js
-var failures = __webpack_require__(4080);
-;// CONCATENATED MODULE: ./lib/compare/stats.js
-// Small, deterministic statistics for the mode comparison. Everything here is pure: the same
-// numbers and seed give the same result on every run, so a summary can be reproduced.
-//
-// Percentiles use the nearest-rank method: the p-th percentile of n sorted values is the value
-// at rank ceil(p/100 · n) (1-based); p = 0 gives the minimum. It always returns an observed
-// value (no interpolation), and the median is the 50th percentile by the same rule (for even n
-// the lower of the two middle values), so the bootstrap difference of medians is exactly the
-// difference of the p50 columns the report shows.
-/** mulberry32: a tiny 32-bit seeded PRNG, good enough for shuffles and resampling. Returns [0, 1). */
-function seededRandom(seed) {
-    let state = seed >>> 0;
-    return () => {
-        state = (state + 0x6d2b79f5) >>> 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-/** A uniform integer in [0, n). */
-function randomInt(random, n) {
-    return Math.floor(random() * n);
-}
-function finiteSorted(values) {
-    const sorted = Float64Array.from(values.filter((v) => Number.isFinite(v)));
-    return sorted.sort();
-}
-function rankIn(sorted, p) {
-    const n = sorted.length;
-    const rank = Math.max(1, Math.ceil((Math.min(Math.max(p, 0), 100) / 100) * n));
-    return sorted[rank - 1];
-}
-/** Nearest-rank percentile (p from 0 to 100); undefined for no finite values. */
-function percentile(values, p) {
-    const sorted = finiteSorted(values);
-    return sorted.length === 0 ? undefined : rankIn(sorted, p);
-}
-/** Nearest-rank median (the lower middle value for an even count); undefined when empty. */
-function median(values) {
-    return percentile(values, 50);
-}
-/**
- * Below this many values per side, resampled medians take so few distinct values that the
- * interval is an artefact of the resampling, not evidence: no interval is computed.
- */
-const MIN_BOOTSTRAP_VALUES = 5;
-/**
- * Percentile bootstrap interval of median(b) − median(a): resample each side with replacement,
- * take the difference of medians, and read the (1−c)/2 and (1+c)/2 nearest-rank percentiles of
- * those differences. Deterministic from the seed. Undefined when either side has fewer than
- * MIN_BOOTSTRAP_VALUES finite values.
- */
-function bootstrapMedianDiff(a, b, { iterations = 2000, seed, confidence = 0.95 }) {
-    const sa = finiteSorted(a);
-    const sb = finiteSorted(b);
-    if (sa.length < MIN_BOOTSTRAP_VALUES || sb.length < MIN_BOOTSTRAP_VALUES)
-        return undefined;
-    const rounds = Math.max(1, Math.floor(iterations));
-    const random = seededRandom(seed);
-    const counts = new Uint32Array(Math.max(sa.length, sb.length));
-    const diffs = new Float64Array(rounds);
-    // The source is sorted, so a resample's median is found by counting how often each index was
-    // drawn and walking to the median rank: O(n) per resample instead of a sort.
-    const resampledMedian = (source) => {
-        const n = source.length;
-        counts.fill(0, 0, n);
-        for (let i = 0; i < n; i++)
-            counts[randomInt(random, n)]++;
-        const rank = Math.ceil(n / 2);
-        let seen = 0;
-        for (let i = 0; i < n; i++) {
-            seen += counts[i];
-            if (seen >= rank)
-                return source[i];
-        }
-        return source[n - 1];
-    };
-    for (let r = 0; r < rounds; r++)
-        diffs[r] = resampledMedian(sb) - resampledMedian(sa);
-    diffs.sort();
-    const tail = ((1 - confidence) / 2) * 100;
-    return {
-        diff: rankIn(sb, 50) - rankIn(sa, 50),
-        low: rankIn(diffs, tail),
-        high: rankIn(diffs, 100 - tail),
-        confidence,
-        iterations: rounds,
-    };
-}
-/** True when the interval lies entirely above or entirely below zero. */
-function excludesZero(interval) {
-    return interval.low > 0 || interval.high < 0;
-}
-
+var failures = __webpack_require__(6345);
+// EXTERNAL MODULE: ./lib/compare/stats.js
+var stats = __webpack_require__(6575);
 // EXTERNAL MODULE: ./lib/report/conclusions.js
-var conclusions = __webpack_require__(7078);
+var conclusions = __webpack_require__(3615);
 ;// CONCATENATED MODULE: ./lib/report/comparison-result.js
 // The shape of a comparison as the Contract carries it (the `comparison` output): per-mode
 // numbers, the label rule's constants, and the whole result. Types and constants only:
@@ -186,12 +93,12 @@ function summarizeMode(run) {
         errors: failed.length,
         errorKinds,
         firstError: failed[0]?.error?.message,
-        ttftP50: round(percentile(ttft, 50), 1),
-        ttftP95: round(percentile(ttft, 95), 1),
-        latencyP50: round(percentile(latency, 50), 1),
-        latencyP95: round(percentile(latency, 95), 1),
-        itlP50: round(percentile(itl, 50), 2),
-        itlP95: round(percentile(itl, 95), 2),
+        ttftP50: round((0,stats/* percentile */.Ym)(ttft, 50), 1),
+        ttftP95: round((0,stats/* percentile */.Ym)(ttft, 95), 1),
+        latencyP50: round((0,stats/* percentile */.Ym)(latency, 50), 1),
+        latencyP95: round((0,stats/* percentile */.Ym)(latency, 95), 1),
+        itlP50: round((0,stats/* percentile */.Ym)(itl, 50), 2),
+        itlP95: round((0,stats/* percentile */.Ym)(itl, 95), 2),
         outputTokensPerSec: wallMs > 0 && ok.length > 0 ? round(outputTokens / (wallMs / 1000), 1) : undefined,
         requestsPerSec: wallMs > 0 && ok.length > 0 ? round(ok.length / (wallMs / 1000), 2) : undefined,
         cachedTokenRatio: promptForRatio > 0 ? round(sum((s) => s.cachedTokens, withCache) / promptForRatio, 3) : undefined,
@@ -232,7 +139,7 @@ function compare(runs, options) {
             return { ...partial, conclusion: (0,conclusions/* conclusionFor */.H)(partial, base, lowSampleModes, minSamples) };
         }
         // A different seed per comparison: each interval stands on its own resampling.
-        const interval = bootstrapMedianDiff(baseTtft, ttftOf(runs[i]), {
+        const interval = (0,stats/* bootstrapMedianDiff */.G8)(baseTtft, ttftOf(runs[i]), {
             iterations: options.iterations,
             seed: (options.seed + i) >>> 0,
         });
@@ -244,7 +151,7 @@ function compare(runs, options) {
             iterations: interval.iterations,
         };
         // Decided on the rounded interval: the label must agree with the numbers shown.
-        const measured = lowSampleModes.length === 0 && ttftDiff !== undefined && excludesZero(ttftDiff);
+        const measured = lowSampleModes.length === 0 && ttftDiff !== undefined && (0,stats/* excludesZero */.Q$)(ttftDiff);
         const why = measured
             ? `every mode has at least ${minSamples} successful samples and the 95% interval excludes zero`
             : lowSampleModes.length > 0
@@ -277,15 +184,15 @@ function compare(runs, options) {
 }
 
 // EXTERNAL MODULE: ./lib/verify/metrics.js
-var metrics = __webpack_require__(5720);
-// EXTERNAL MODULE: ./node_modules/eventsource-parser/dist/parse.js + 1 modules
-var parse = __webpack_require__(6085);
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(6752);
+var metrics = __webpack_require__(997);
+// EXTERNAL MODULE: ../../main/node_modules/eventsource-parser/dist/parse.js + 1 modules
+var parse = __webpack_require__(39);
+// EXTERNAL MODULE: ../../main/node_modules/undici/index.js
+var undici = __webpack_require__(4718);
 // EXTERNAL MODULE: ./lib/check/http.js
-var http = __webpack_require__(4894);
+var http = __webpack_require__(6447);
 // EXTERNAL MODULE: ./lib/runner/redact.js
-var redact = __webpack_require__(981);
+var redact = __webpack_require__(6866);
 ;// CONCATENATED MODULE: ./lib/compare/stream.js
 // Streaming chat requests for compare-modes: one request gives one Sample (time to first
 // token, end-to-end latency, token counts, cached prefix tokens, serving worker, or the
@@ -704,12 +611,12 @@ const SUFFIX_WORDS = 6;
 function words(random, count) {
     const out = [];
     for (let i = 0; i < count; i++)
-        out.push(WORDS[randomInt(random, WORDS.length)]);
+        out.push(WORDS[(0,stats/* randomInt */.HO)(random, WORDS.length)]);
     return out.join(' ');
 }
 function shuffle(random, items) {
     for (let i = items.length - 1; i > 0; i--) {
-        const j = randomInt(random, i + 1);
+        const j = (0,stats/* randomInt */.HO)(random, i + 1);
         [items[i], items[j]] = [items[j], items[i]];
     }
     return items;
@@ -722,7 +629,7 @@ function shuffle(random, items) {
  * one, so no prefix is repeated back to back.
  */
 function groupOrder(requests, groups, seed) {
-    const random = seededRandom(seed);
+    const random = (0,stats/* seededRandom */.Is)(seed);
     const order = [];
     while (order.length < requests) {
         const round = shuffle(random, Array.from({ length: groups }, (_, g) => g));
@@ -746,7 +653,7 @@ function buildWorkload(settings) {
     }
     // Separate streams: the order depends only on the seed, the words also on the variant.
     const order = groupOrder(requests, prefixGroups, seed);
-    const text = seededRandom((seed ^ Math.imul((settings.variant ?? 0) + 1, 0x9e3779b1)) >>> 0);
+    const text = (0,stats/* seededRandom */.Is)((seed ^ Math.imul((settings.variant ?? 0) + 1, 0x9e3779b1)) >>> 0);
     const prefixes = Array.from({ length: prefixGroups }, () => words(text, prefixTokens));
     return order.map((group, index) => {
         const suffix = `Request ${index + 1}: ${words(text, SUFFIX_WORDS)}?`;
@@ -888,54 +795,116 @@ async function runComparison(http, switcher, o) {
 
 /***/ }),
 
-/***/ 7078:
+/***/ 6575:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   H: () => (/* binding */ conclusionFor),
-/* harmony export */   _: () => (/* binding */ formatMs)
+/* harmony export */   G8: () => (/* binding */ bootstrapMedianDiff),
+/* harmony export */   HO: () => (/* binding */ randomInt),
+/* harmony export */   Is: () => (/* binding */ seededRandom),
+/* harmony export */   JZ: () => (/* binding */ median),
+/* harmony export */   Q$: () => (/* binding */ excludesZero),
+/* harmony export */   Ym: () => (/* binding */ percentile)
 /* harmony export */ });
-// The sentences a comparison states per mode: numbers in milliseconds and a conclusion that
-// never claims more than its label allows (compare/analysis.ts decides the label).
-function formatMs(ms) {
-    const abs = Math.abs(ms);
-    return `${abs < 100 ? Number(ms.toFixed(1)) : Math.round(ms)} ms`;
+/* unused harmony export MIN_BOOTSTRAP_VALUES */
+// Small, deterministic statistics for the mode comparison. Everything here is pure: the same
+// numbers and seed give the same result on every run, so a summary can be reproduced.
+//
+// Percentiles use the nearest-rank method: the p-th percentile of n sorted values is the value
+// at rank ceil(p/100 · n) (1-based); p = 0 gives the minimum. It always returns an observed
+// value (no interpolation), and the median is the 50th percentile by the same rule (for even n
+// the lower of the two middle values), so the bootstrap difference of medians is exactly the
+// difference of the p50 columns the report shows.
+/** mulberry32: a tiny 32-bit seeded PRNG, good enough for shuffles and resampling. Returns [0, 1). */
+function seededRandom(seed) {
+    let state = seed >>> 0;
+    return () => {
+        state = (state + 0x6d2b79f5) >>> 0;
+        let t = state;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
 }
-const signed = (ms) => (ms > 0 ? `+${formatMs(ms)}` : formatMs(ms));
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-function failedNote(s) {
-    return s.errors > 0 ? ` (${plural(s.errors, 'failed request')}, not in the numbers)` : '';
+/** A uniform integer in [0, n). */
+function randomInt(random, n) {
+    return Math.floor(random() * n);
 }
-function conclusionFor(result, base, lowSampleModes, minSamples) {
-    if (result.baseline) {
-        return result.ttftP50 === undefined
-            ? `${result.mode} (baseline): no successful request${failedNote(result)}.`
-            : `${result.mode} (baseline): TTFT p50 ${formatMs(result.ttftP50)} over ${plural(result.samples, 'successful request')}${failedNote(result)}.`;
-    }
-    if (result.ttftP50 === undefined)
-        return `${result.mode}: no successful request${failedNote(result)}, nothing to compare.`;
-    if (base.ttftP50 === undefined)
-        return `${result.mode}: TTFT p50 ${formatMs(result.ttftP50)}; the baseline ${base.mode} has no successful request, nothing to compare.`;
-    const d = result.ttftDiff;
-    const numbers = `TTFT p50 ${formatMs(result.ttftP50)} vs ${formatMs(base.ttftP50)} for ${base.mode}`;
-    if (!d)
-        return `${result.mode}: smoke comparison: ${numbers}; too few successful samples for an interval, so no difference is shown.`;
-    const interval = `95% interval ${signed(d.low)} to ${signed(d.high)}`;
-    if (result.label === 'measured difference') {
-        const direction = d.diff < 0 ? 'lower' : 'higher';
-        return `${result.mode}: measured difference: median TTFT ${formatMs(Math.abs(d.diff))} ${direction} than ${base.mode} (difference ${signed(d.diff)}, ${interval}; ${result.samples} and ${base.samples} successful samples).`;
-    }
-    // Too few samples: the interval may exclude zero, but the rule does not let it count.
-    const reason = lowSampleModes.length > 0
-        ? `fewer than ${minSamples} successful samples in ${lowSampleModes.join(', ')}, so no difference is claimed`
-        : 'the interval includes zero, so no difference is shown';
-    return `${result.mode}: smoke comparison: ${numbers} (difference ${signed(d.diff)}, ${interval}); ${reason}.`;
+function finiteSorted(values) {
+    const sorted = Float64Array.from(values.filter((v) => Number.isFinite(v)));
+    return sorted.sort();
+}
+function rankIn(sorted, p) {
+    const n = sorted.length;
+    const rank = Math.max(1, Math.ceil((Math.min(Math.max(p, 0), 100) / 100) * n));
+    return sorted[rank - 1];
+}
+/** Nearest-rank percentile (p from 0 to 100); undefined for no finite values. */
+function percentile(values, p) {
+    const sorted = finiteSorted(values);
+    return sorted.length === 0 ? undefined : rankIn(sorted, p);
+}
+/** Nearest-rank median (the lower middle value for an even count); undefined when empty. */
+function median(values) {
+    return percentile(values, 50);
+}
+/**
+ * Below this many values per side, resampled medians take so few distinct values that the
+ * interval is an artefact of the resampling, not evidence: no interval is computed.
+ */
+const MIN_BOOTSTRAP_VALUES = 5;
+/**
+ * Percentile bootstrap interval of median(b) − median(a): resample each side with replacement,
+ * take the difference of medians, and read the (1−c)/2 and (1+c)/2 nearest-rank percentiles of
+ * those differences. Deterministic from the seed. Undefined when either side has fewer than
+ * MIN_BOOTSTRAP_VALUES finite values.
+ */
+function bootstrapMedianDiff(a, b, { iterations = 2000, seed, confidence = 0.95 }) {
+    const sa = finiteSorted(a);
+    const sb = finiteSorted(b);
+    if (sa.length < MIN_BOOTSTRAP_VALUES || sb.length < MIN_BOOTSTRAP_VALUES)
+        return undefined;
+    const rounds = Math.max(1, Math.floor(iterations));
+    const random = seededRandom(seed);
+    const counts = new Uint32Array(Math.max(sa.length, sb.length));
+    const diffs = new Float64Array(rounds);
+    // The source is sorted, so a resample's median is found by counting how often each index was
+    // drawn and walking to the median rank: O(n) per resample instead of a sort.
+    const resampledMedian = (source) => {
+        const n = source.length;
+        counts.fill(0, 0, n);
+        for (let i = 0; i < n; i++)
+            counts[randomInt(random, n)]++;
+        const rank = Math.ceil(n / 2);
+        let seen = 0;
+        for (let i = 0; i < n; i++) {
+            seen += counts[i];
+            if (seen >= rank)
+                return source[i];
+        }
+        return source[n - 1];
+    };
+    for (let r = 0; r < rounds; r++)
+        diffs[r] = resampledMedian(sb) - resampledMedian(sa);
+    diffs.sort();
+    const tail = ((1 - confidence) / 2) * 100;
+    return {
+        diff: rankIn(sb, 50) - rankIn(sa, 50),
+        low: rankIn(diffs, tail),
+        high: rankIn(diffs, 100 - tail),
+        confidence,
+        iterations: rounds,
+    };
+}
+/** True when the interval lies entirely above or entirely below zero. */
+function excludesZero(interval) {
+    return interval.low > 0 || interval.high < 0;
 }
 
 
 /***/ }),
 
-/***/ 5720:
+/***/ 997:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -1,8 +1,8 @@
-export const id = 281;
-export const ids = [281];
+export const id = 357;
+export const ids = [357];
 export const modules = {
 
-/***/ 9281:
+/***/ 2357:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -15,9 +15,9 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: COUNTER_WAIT_MS, ROUTER_SERIES, kvEventsFromMetrics, noRouterSeries
 
 // EXTERNAL MODULE: ./lib/check/direct-worker.js
-var direct_worker = __webpack_require__(2346);
+var direct_worker = __webpack_require__(461);
 // EXTERNAL MODULE: ./lib/check/retry.js
-var retry = __webpack_require__(7122);
+var retry = __webpack_require__(6957);
 ;// CONCATENATED MODULE: ./lib/verify/logs.js
 // The frontend logs one line per routed request naming the router mode, e.g.
 //   … push_router: Selected worker router_mode="round-robin" worker_id=…
@@ -46,7 +46,7 @@ function routerModesInLog(text) {
 }
 
 // EXTERNAL MODULE: ./lib/verify/metrics.js
-var verify_metrics = __webpack_require__(5720);
+var verify_metrics = __webpack_require__(997);
 ;// CONCATENATED MODULE: ./lib/verify/verify.js
 // Decides whether the frontend really runs the requested router mode, from whatever evidence
 // the target can give: the frontend's own per-request log lines, the router's metrics before
@@ -311,7 +311,7 @@ async function gatherEvidence(http, o, window) {
 
 /***/ }),
 
-/***/ 5720:
+/***/ 997:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

@@ -1,8 +1,8 @@
-export const id = 656;
-export const ids = [656];
+export const id = 693;
+export const ids = [693];
 export const modules = {
 
-/***/ 4656:
+/***/ 8693:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
@@ -11,9 +11,9 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   releaseFromOutput: () => (/* binding */ releaseFromOutput),
 /* harmony export */   versionScript: () => (/* binding */ versionScript)
 /* harmony export */ });
-/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9529);
-/* harmony import */ var _capabilities_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9078);
-/* harmony import */ var _catalogue_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6426);
+/* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6115);
+/* harmony import */ var _capabilities_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(409);
+/* harmony import */ var _catalogue_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(1130);
 // Asks the launch interpreter which ai-dynamo it has installed. @actions/exec cannot kill a child
 // on a deadline, so the Python one-liner bounds itself with signal.alarm; its stdout is capped.
 

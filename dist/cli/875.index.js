@@ -1,8 +1,8 @@
-export const id = 149;
-export const ids = [149];
+export const id = 875;
+export const ids = [875];
 export const modules = {
 
-/***/ 9149:
+/***/ 8875:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -14,9 +14,9 @@ __webpack_require__.d(__webpack_exports__, {
 // UNUSED EXPORTS: renderComparison, renderComparisonChart, renderComparisonHtml
 
 // EXTERNAL MODULE: ./lib/report/conclusions.js
-var conclusions = __webpack_require__(7078);
+var conclusions = __webpack_require__(3615);
 // EXTERNAL MODULE: ./lib/runner/redact.js
-var redact = __webpack_require__(981);
+var redact = __webpack_require__(6866);
 ;// CONCATENATED MODULE: ./lib/report/escape.js
 // Everything echoed into the job summary or an annotation comes from outside (model ids, error
 // bodies, pod names, event messages) and is escaped here, in one place.
@@ -200,7 +200,7 @@ function comparisonText(c) {
 
 /***/ }),
 
-/***/ 7078:
+/***/ 3615:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
