@@ -47,11 +47,18 @@ export function releasesTable(root = path.resolve(import.meta.dirname, '..')): s
     ]
       .filter(Boolean)
       .join('; ');
-    return `| ${r.series}.x (read: ${r.checked.join(', ')}) | ${cell(does || 'applies and checks every mode')} | ${modes} | ${events} | ${pins || 'none'} | ${cell(planes)} | ${r.directHeader ? `\`${r.directHeader}\`` : 'none'} | ${unknownMode} | \`${r.metrics.routerOverheadPrefix}*\` |`;
+    const worker =
+      r.workerIdInResponse === 'kv-only'
+        ? 'kv mode only: other modes rest on log and metrics'
+        : r.workerIdInResponse === 'all-modes'
+          ? 'every mode'
+          : 'unknown';
+    const advertises = r.workerModeAdvertisement ? 'yes' : 'no';
+    return `| ${r.series}.x (read: ${r.checked.join(', ')}) | ${cell(does || 'applies and checks every mode')} | ${modes} | ${events} | ${pins || 'none'} | ${cell(planes)} | ${r.directHeader ? `\`${r.directHeader}\`` : 'none'} | ${unknownMode} | \`${r.metrics.routerOverheadPrefix}*\` | ${worker} | ${advertises} |`;
   });
   return [
-    '| series | what the action does | router modes | KV events off (flag / env) | other routing pins | event plane default | direct-mode header | unknown `DYN_ROUTER_MODE` | router overhead metrics |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| series | what the action does | router modes | KV events off (flag / env) | other routing pins | event plane default | direct-mode header | unknown `DYN_ROUTER_MODE` | router overhead metrics | replies name the serving worker (routing probe) | workers can set the mode |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }
@@ -67,6 +74,8 @@ interface ReleaseRow {
   metrics: { routerOverheadPrefix: string };
   discovery: { eventPlaneDefault?: string; needsNats: boolean };
   directHeader: string | null;
+  workerIdInResponse?: string;
+  workerModeAdvertisement?: boolean;
 }
 
 export function readmeTables(root = path.resolve(import.meta.dirname, '..')): {

@@ -4,6 +4,7 @@
 
 import type { Contract } from './report/contract.js';
 import type { HistoryReport } from './report/history-result.js';
+import type { Routing } from './report/routing-result.js';
 
 /** Exit codes, as documented in the usage text and the README. */
 export const EXIT = {
@@ -53,6 +54,7 @@ const FLAG_OF: Record<string, string> = {
   'regression-ratio': '--regression-ratio',
   'fail-on-change': '--fail-on-change',
   'accept-change': '--accept-change',
+  'probe-requests': '--probe-requests',
 };
 
 const BOOLEAN_FLAGS = new Set(['skip-chat', 'require-verified', 'accept-change']);
@@ -101,6 +103,8 @@ export interface CliDocument {
   mode: string | null;
   mode_verified: string | null;
   mode_evidence: string | null;
+  mode_proven_by: string[];
+  routing: Routing | null;
   model: string | null;
   models: string[];
   latency_ms: number | null;
@@ -167,6 +171,8 @@ export function cliDocument(contract: Contract, version: string): CliDocument {
     mode: contract.mode || null,
     mode_verified: contract.modeVerified || null,
     mode_evidence: contract.modeEvidence || null,
+    mode_proven_by: contract.modeProvenBy ? contract.modeProvenBy.split(',') : [],
+    routing: contract.routing ?? null,
     model: contract.model || null,
     models: contract.models,
     latency_ms: contract.latencyMs ?? null,

@@ -20,12 +20,16 @@ import { urlSession } from './targets/url.js';
 const USAGE = `Usage: dynamo-router-check [options]
 
 Checks a Dynamo frontend: GET /v1/models must list a model, then one chat completion must answer.
-With --mode, also proves the frontend runs that router mode (metrics around the chat).
+With --mode, also proves the frontend runs that router mode (which worker served each request of a
+short routing probe, and the router's metrics around the chat).
 
   --base-url URL      frontend URL without /v1 (default ${DEFAULT_BASE_URL})
   --mode MODE         router mode the frontend must run: round-robin, random, power-of-two,
                       least-loaded, device-aware-weighted, kv, direct (default: not checked)
   --kv-events V       auto, true or false (false: approximate KV mode, kv without worker events)
+  --probe-requests N  routing probe after the chat (which worker serves each request): auto (sized
+                      by the workers), 8 to 1000, or 0 for none (default: auto with --mode; given
+                      without --mode, it reports the mode it observes)
   --expect-mode MODE  the mode the frontend must already run; another fails mode-drift (exit 6)
   --require-verified  a mode the evidence cannot prove fails mode-unverified (exit 8)
   --history FILE      JSON Lines file of earlier runs: adds this run's record and fails
@@ -81,6 +85,7 @@ async function main(argv: string[]): Promise<number> {
         'regression-ratio': { type: 'string' },
         'fail-on-change': { type: 'string' },
         'accept-change': { type: 'boolean' },
+        'probe-requests': { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         version: { type: 'boolean', short: 'V' },
         help: { type: 'boolean', short: 'h' },
@@ -117,13 +122,18 @@ async function main(argv: string[]): Promise<number> {
     'regression-ratio': (values['regression-ratio'] as string | undefined) ?? '',
     'fail-on-change': (values['fail-on-change'] as string | undefined) ?? '',
     'accept-change': values['accept-change'] ? 'true' : '',
+    'probe-requests': (values['probe-requests'] as string | undefined) ?? '',
   };
   let settings;
   try {
     const parsed = parseSettings((name) => (flags[name] ?? '').trim());
     // Without --mode the CLI stays a drop-in for the two-request smoke script; with it (or with
-    // an assertion about the mode, or a history), it gathers the same evidence as the action's URL path.
-    const verify = Boolean(parsed.mode || parsed.expectMode || parsed.requireVerified || parsed.history);
+    // --probe-requests other than 0, or an assertion about the mode, or a history), it gathers the
+    // same evidence as the action's URL path.
+    const probing = values['probe-requests'] !== undefined && parsed.probeRequests !== 0;
+    const verify = Boolean(
+      parsed.mode || probing || parsed.expectMode || parsed.requireVerified || parsed.history,
+    );
     settings = { ...parsed, verify };
   } catch (error) {
     // Same validation as the action; name the flag, not the input.

@@ -24,6 +24,7 @@ export const FAILURE_CODES = [
   'will-not-roll',
   'port-forward-failed',
   'mode-not-applied',
+  'replica-mismatch',
   'compare-failed',
   'mode-drift',
   'mode-unverified',
@@ -125,7 +126,12 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   },
   'mode-not-applied': {
     cause: 'the frontend does not run in the requested router mode',
-    next: 'check that nothing pins the mode (container args) and that this Dynamo release honours DYN_ROUTER_MODE',
+    next: 'check that nothing pins the mode (container args, or from Dynamo 1.5 a mode the workers advertise) and that this Dynamo release honours DYN_ROUTER_MODE',
+  },
+  'replica-mismatch': {
+    cause:
+      'one frontend replica routes differently from the others or from the requested mode: the rollout did not reach every pod',
+    next: "compare the named pod's router env and args with the other replicas', then delete it so the operator recreates it from the current spec",
   },
   'compare-failed': {
     cause: 'the mode comparison could not complete',

@@ -31,6 +31,7 @@ export function inputFailureContract(failure: RunFailure, baseUrl: string): Cont
     modeReason: 'not decided: the inputs were rejected before anything ran',
     modeVerified: '',
     modeEvidence: '',
+    modeProvenBy: '',
     kvEvents: 'unknown',
     kvEventsReason: 'not decided',
     command: '',
@@ -56,6 +57,7 @@ export function baseContract(settings: Settings, plan: Plan): Contract {
     modeReason: plan.modeReason,
     modeVerified: '',
     modeEvidence: '',
+    modeProvenBy: '',
     kvEvents: plan.kvEvents,
     kvEventsReason: plan.kvEventsReason,
     command: displayCommand(plan.command),
@@ -123,13 +125,15 @@ export function foldSmoke(contract: Contract, smoke: SmokeResult): void {
 export function foldVerification(contract: Contract, outcome: VerifyOutcome): void {
   contract.modeVerified = outcome.verdict;
   contract.modeEvidence = outcome.evidence;
+  contract.modeProvenBy = outcome.provenBy.join(',');
+  if (outcome.routing) contract.routing = outcome.routing;
   if (outcome.observed) {
     contract.mode = outcome.observed;
-    contract.modeReason = `${contract.modeReason}; observed ${outcome.observed} from the frontend's own evidence`;
+    contract.modeReason = `${contract.modeReason}; observed ${outcome.observed} from ${outcome.provenBy.includes('behaviour') ? 'what the router did to requests' : "the frontend's own evidence"}`;
   }
   if (outcome.failure) {
     contract.result = 'fail';
-    contract.failure = failureOf(outcome.failure.code, outcome.failure.message);
+    contract.failure = failureOf(outcome.failure.code, outcome.failure.message, outcome.failure.next);
   }
   if (outcome.kvEvents) {
     contract.kvEvents = outcome.kvEvents.value;
@@ -191,7 +195,7 @@ export function foldHistoryWrite(
 
 export function foldComparison(contract: Contract, outcome: CompareOutcome): void {
   contract.comparison = outcome.comparison;
-  contract.limitations.push(outcome.limitation);
+  contract.limitations.push(outcome.limitation, ...outcome.balance);
   if (outcome.failure) {
     contract.result = 'fail';
     contract.failure = failureOf(outcome.failure.code, outcome.failure.message);

@@ -142,8 +142,11 @@ export function makePlan(settings: Settings): Plan {
       'Direct mode serves only requests that name a worker in the x-dynamo-worker-instance-id header; clients must send it.',
     );
   }
+  const probing = settings.verify && !settings.skipChat && settings.probeRequests !== 0;
   limitations.push(
-    'A smoke check is one chat completion: it proves the endpoint answers, not which mode is faster. Compare modes with matched, repeated runs.',
+    probing
+      ? 'A smoke check is one chat completion: it proves the endpoint answers, not which mode is faster; the routing probe after it shows which worker served each of its requests, not how fast (evidence, not a benchmark). Compare modes with matched, repeated runs.'
+      : 'A smoke check is one chat completion: it proves the endpoint answers, not which mode is faster. Compare modes with matched, repeated runs.',
   );
 
   return { target, requestedMode, expectedMode, modeReason, ...kv, command, baseUrl, limitations };

@@ -104,7 +104,10 @@ function foldAssertions(
   if (settings.requireVerified) foldUnverified(contract, unverifiedFailure(contract));
 }
 
-/** The latency sample and the workers for the history record: a few smoke-kind chats, bounded. */
+/**
+ * The latency sample and the workers for the history record: the routing probe's when it ran and
+ * named the workers, else a few smoke-kind chats (bounded) and GET /health's workers.
+ */
 async function sampleForHistory(
   settings: Settings,
   session: TargetSession,
@@ -112,6 +115,15 @@ async function sampleForHistory(
   workerId: string | undefined,
   effects: RunEffects,
 ): Promise<Pick<RunFindings, 'sample' | 'workers'>> {
+  const { probeLatency, probeWorkers } = await import('./canary/probe-sample.js');
+  const fromProbe = probeLatency(contract.routing);
+  const p = (v: number | null): string => (v === null ? 'n/a' : `${Math.round(v)} ms`);
+  if (fromProbe) {
+    effects.log.info(
+      `Latency sample: the routing probe's ${fromProbe.samplesMs.length} complete requests; p50 ${p(fromProbe.p50Ms)}, p90 ${p(fromProbe.p90Ms)}`,
+    );
+    return { sample: fromProbe, workers: probeWorkers(contract.routing) };
+  }
   const { sampleLatency, listedWorkers } = await import('./check/latency-sample.js');
   const headers: Record<string, string> = settings.apiKey
     ? { Authorization: `Bearer ${settings.apiKey}` }
@@ -125,9 +137,8 @@ async function sampleForHistory(
     headers,
     workerId,
   });
-  const p = (v: number | null): string => (v === null ? 'n/a' : `${Math.round(v)} ms`);
   effects.log.info(
-    `Latency sample (${sample.requests} smoke-kind chats): ${sample.samplesMs.length} ok, ${sample.errors} failed; p50 ${p(sample.p50Ms)}, p90 ${p(sample.p90Ms)}`,
+    `Latency sample (${sample.requests} smoke-kind chats, no routing probe to take it from): ${sample.samplesMs.length} ok, ${sample.errors} failed; p50 ${p(sample.p50Ms)}, p90 ${p(sample.p90Ms)}`,
   );
   const ids = await listedWorkers(effects.http, session.baseUrl, headers, settings.timeoutMs);
   return { sample, workers: ids.length ? { ids, count: ids.length, source: 'health' } : undefined };
@@ -146,7 +157,7 @@ async function concludeHistory(
   const step = await historyStep();
   const record = step.recordOf(contract, opened, {
     ...found,
-    provenBy: [],
+    provenBy: (contract.modeProvenBy ?? '').split(',').filter(Boolean),
     now: new Date(),
     env: process.env,
   });

@@ -10,12 +10,20 @@ import type { DynamoRelease } from './releases/capabilities.js';
 import type { EnvPatch, ReportDetail } from './report/contract.js';
 import type { Settings } from './settings.js';
 import type { LaunchedFrontend } from './targets/launch.js';
+import type { ProbeTransport } from './verify/probe/transport.js';
 
 export interface Logger {
   info(line: string): void;
   warning(line: string): void;
   /** Runs one phase inside a folded log group (the action's log; the CLI shows no groups). */
   group<T>(title: string, body: () => Promise<T>): Promise<T>;
+}
+
+/** One frontend replica the run can reach on its own (Kubernetes: one Ready frontend pod). */
+export interface FrontendReplica {
+  readonly name: string;
+  /** Opens a connection to this replica only; the caller closes it. */
+  open(): Promise<{ baseUrl: string; close(): Promise<void> }>;
 }
 
 /**
@@ -48,6 +56,8 @@ export interface TargetSession {
   readonly release?: DynamoRelease;
   /** Planned from a file alone (a dry run without a cluster): there is nothing to check live. */
   readonly planOnly?: boolean;
+  /** Every frontend replica the run can reach on its own; with more than one, each is probed in turn. */
+  readonly replicas?: readonly FrontendReplica[];
   /** Called after a passing check: re-reads what the run changed; returns limitations to add. */
   afterCheck?(): Promise<string[]>;
   /** Called when the check failed; may restore the previous state (rollback-on-failure). */
@@ -78,6 +88,8 @@ export interface RunEffects {
   openTarget(settings: Settings, plan: Plan): Promise<TargetSession>;
   /** Asks the launch interpreter for its ai-dynamo version (default: run it, bounded). */
   askRelease?(python: string): Promise<DynamoRelease>;
+  /** The routing probe's transport to a base URL (default: HTTP; tests simulate a router). */
+  probeTransport?(baseUrl: string): ProbeTransport;
 }
 
 /** Switches a deployment between router modes for a comparison. */

@@ -58,8 +58,10 @@ export interface Settings extends CanarySettings {
   retryDelayMs: number;
   timeoutMs: number;
   apiKey?: string;
-  /** Gather evidence that the mode is in effect after a passing check (the action does; the CLI does not). */
+  /** Gather evidence that the mode is in effect after a passing check (the action does; the CLI with --mode or --probe-requests). */
   verify: boolean;
+  /** Requests of the routing probe: `auto` (sized by the workers), or a count; 0 turns it off. */
+  probeRequests: 'auto' | number;
   /** Present when the run targets a Kubernetes deployment. */
   kubernetes?: KubernetesSettings;
   /** Present when the run compares router modes on a matched workload. */
@@ -82,7 +84,22 @@ export const DEFAULTS = {
   compareMaxTokens: 32,
   compareSeed: 42,
   python: 'python3',
+  probeRequests: 'auto',
 };
+
+/** The most requests `probe-requests` may ask for. */
+export const MAX_PROBE_REQUESTS = 1000;
+/** The fewest, besides 0 (off): fewer cannot show any pattern. */
+export const MIN_PROBE_REQUESTS = 8;
+
+export function parseProbeRequests(input: string, raw: string): 'auto' | number {
+  if (raw === '' || raw.toLowerCase() === 'auto') return 'auto';
+  const allowed = `\`auto\` (sized by the number of workers), 0 (no probe), or a whole number from ${MIN_PROBE_REQUESTS} to ${MAX_PROBE_REQUESTS}`;
+  if (!/^\d+$/.test(raw)) throw badInput(input, raw, allowed);
+  const n = Number(raw);
+  if (n !== 0 && (n < MIN_PROBE_REQUESTS || n > MAX_PROBE_REQUESTS)) throw badInput(input, raw, allowed);
+  return n;
+}
 
 /**
  * The action's inputs, read with @actions/core's `getInput` (handed in by the action, so that the
@@ -287,6 +304,7 @@ export function parseSettings(get: InputSource): Settings {
       1000,
     apiKey,
     verify: true,
+    probeRequests: parseProbeRequests('probe-requests', get('probe-requests')),
     kubernetes,
     compare,
   };

@@ -14,6 +14,7 @@ import type { VerifyOutcome } from '../../src/verify/verify-step.js';
 const outcome = (over: Partial<VerifyOutcome>): VerifyOutcome => ({
   verdict: 'verified',
   evidence: 'kv router metrics moved.',
+  provenBy: ['metrics'],
   limitations: [],
   expected: 'kv',
   expectedFrom: 'expect-mode',

@@ -4,6 +4,7 @@
 // loses precision, so they are taken from the source text (JSON.parse source access).
 
 import type { HttpClient } from './http.js';
+import { parseKeepingIds } from './u64-json.js';
 
 /**
  * The headers that name the worker in direct mode: 1.3 and later read
@@ -14,37 +15,52 @@ export function directWorkerHeaders(id: string): Record<string, string> {
   return { 'x-dynamo-worker-instance-id': id, 'x-worker-instance-id': id };
 }
 
-type ReviverContext = { source?: string };
+/** One worker instance of the `generate` endpoint, as GET /health lists it. */
+export interface ListedInstance {
+  id: string;
+  namespace?: string;
+  component?: string;
+  /** e.g. `cuda` or `cpu` (device-aware-weighted routing reads it). */
+  deviceType?: string;
+}
 
-export function parseInstanceIds(body: string): string[] {
+/** The `generate` instances GET /health lists, ids kept exact; [] for anything else. */
+export function parseInstances(body: string): ListedInstance[] {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body, function (
-      this: unknown,
-      key: string,
-      value: unknown,
-      context?: ReviverContext,
-    ) {
-      return key === 'instance_id' && context?.source !== undefined ? context.source : value;
-    } as (key: string, value: unknown) => unknown);
+    parsed = parseKeepingIds(body, (key) => key === 'instance_id');
   } catch {
     return [];
   }
   const instances = (parsed as { instances?: unknown })?.instances;
   if (!Array.isArray(instances)) return [];
-  const ids = instances
-    .filter((i) => (i as { endpoint?: unknown })?.endpoint === 'generate')
-    .map((i) => String((i as { instance_id?: unknown }).instance_id ?? ''))
-    .filter((id) => /^\d+$/.test(id));
-  return [...new Set(ids)];
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const seen = new Map<string, ListedInstance>();
+  for (const raw of instances) {
+    const i = raw as Record<string, unknown>;
+    const id = String(i?.instance_id ?? '');
+    if (i?.endpoint !== 'generate' || !/^\d+$/.test(id) || seen.has(id)) continue;
+    seen.set(id, {
+      id,
+      namespace: text(i.namespace),
+      component: text(i.component),
+      deviceType: text(i.device_type),
+    });
+  }
+  return [...seen.values()];
 }
 
-export async function workerInstanceIds(
+export function parseInstanceIds(body: string): string[] {
+  return parseInstances(body).map((i) => i.id);
+}
+
+/** The worker instances GET /health lists; [] when it lists none or cannot be read. */
+export async function listedInstances(
   http: HttpClient,
   baseUrl: string,
   headers: Record<string, string>,
   timeoutMs: number,
-): Promise<string[]> {
+): Promise<ListedInstance[]> {
   try {
     const response = await http.request({
       method: 'GET',
@@ -53,10 +69,19 @@ export async function workerInstanceIds(
       timeoutMs,
       maxBytes: 4 * 1024 * 1024,
     });
-    return response.status === 200 ? parseInstanceIds(response.body) : [];
+    return response.status === 200 ? parseInstances(response.body) : [];
   } catch {
     return [];
   }
+}
+
+export async function workerInstanceIds(
+  http: HttpClient,
+  baseUrl: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<string[]> {
+  return (await listedInstances(http, baseUrl, headers, timeoutMs)).map((i) => i.id);
 }
 
 /**

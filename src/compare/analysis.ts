@@ -71,6 +71,13 @@ export function interTokenLatency(sample: Sample): number | undefined {
   return (sample.latencyMs - sample.ttftMs) / (tokens - 1);
 }
 
+/** Successful samples per serving worker (samples whose stream named one). */
+function perWorker(samples: readonly Sample[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const s of samples) if (s.workerId !== undefined) counts[s.workerId] = (counts[s.workerId] ?? 0) + 1;
+  return counts;
+}
+
 /** Per-mode numbers from its samples (pure). */
 export function summarizeMode(run: ModeRun): ModeSummary {
   const ok = run.samples.filter((s) => s.ok);
@@ -111,6 +118,7 @@ export function summarizeMode(run: ModeRun): ModeSummary {
     cachedTokens: sum((s) => s.cachedTokens),
     outputTokens,
     workers: new Set(ok.map((s) => s.workerId).filter((id) => id !== undefined)).size,
+    workerRequests: perWorker(ok),
   };
 }
 

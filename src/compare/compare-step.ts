@@ -12,6 +12,8 @@ export interface CompareOutcome {
   comparison: Comparison;
   /** What the comparison can and cannot show. */
   limitation: string;
+  /** How the requests spread over workers, when that limits what the comparison shows. */
+  balance: string[];
   /** `compare-failed`, when a mode served no request. */
   failure?: { code: 'compare-failed'; message: string };
 }
@@ -33,6 +35,7 @@ export async function compareModes(
   }
   const { runComparison } = await import('./compare-run.js');
   const { comparisonText } = await import('../report/comparison.js');
+  const { comparisonBalance } = await import('../verify/probe/balance.js');
   const comparison = await runComparison(effects.http, session.switcher, {
     compare,
     model,
@@ -47,11 +50,13 @@ export async function compareModes(
     comparison.label === 'measured difference'
       ? 'The comparison is a measured difference on this deployment and workload; other prompts, loads and hardware can differ.'
       : `The comparison is a smoke comparison: it shows the modes work on a matched workload, not which is faster (${comparison.modes.find((m) => m.why)?.why ?? 'too few samples'}).`;
+  const balance = comparisonBalance(comparison.modes);
   const failed = comparison.modes.filter((m) => m.samples === 0);
-  if (failed.length === 0) return { comparison, limitation };
+  if (failed.length === 0) return { comparison, limitation, balance };
   return {
     comparison,
     limitation,
+    balance,
     failure: {
       code: 'compare-failed',
       message: `No request succeeded in ${failed.map((m) => m.mode).join(', ')} during the comparison${failed[0].firstError ? ` (first error: ${failed[0].firstError})` : ''}.`,

@@ -19,6 +19,7 @@ import type { WorkloadRequest } from './workload.js';
 import { createParser } from 'eventsource-parser';
 import { Agent, type Dispatcher } from 'undici';
 import { classifyNetworkError } from '../check/http.js';
+import { isWorkerIdKey, parseKeepingIds } from '../check/u64-json.js';
 import { quote } from '../runner/redact.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -99,18 +100,9 @@ export interface StreamState {
   error?: string;
 }
 
-type ReviverContext = { source?: string };
-
-/**
- * JSON.parse that keeps worker ids as decimal text: they are u64 and lose precision as JS
- * numbers above 2^53 (JSON.parse source access, as in check/direct-worker.ts).
- */
+/** A chunk, with worker ids kept as decimal text (u64, see check/u64-json.ts). */
 export function parseChunk(text: string): unknown {
-  return JSON.parse(text, function (this: unknown, key: string, value: unknown, context?: ReviverContext) {
-    return key.endsWith('worker_id') && typeof value === 'number' && context?.source !== undefined
-      ? context.source
-      : value;
-  } as (key: string, value: unknown) => unknown);
+  return parseKeepingIds(text, isWorkerIdKey);
 }
 
 const count = (value: unknown): number | undefined =>

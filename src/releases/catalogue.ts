@@ -61,6 +61,13 @@ export interface ReleaseSeries {
   modelCardLocalPaths?: boolean;
   /** DYN_TCP_RESPONSE_STREAM_HOST is read as an interface name (127.0.0.1 fails; use lo). */
   responseStreamHostIsInterface?: boolean;
+  /**
+   * Whether a reply to `nvext.extra_fields: ["worker_id"]` names the serving worker: in every
+   * mode, or only for kv-routed requests (the routing probe needs it).
+   */
+  workerIdInResponse?: 'all-modes' | 'kv-only';
+  /** A worker given --router-mode / DYN_ROUTER_MODE advertises it and the frontend obeys it for that worker set. */
+  workerModeAdvertisement?: boolean;
   sources?: Record<string, string>;
 }
 

@@ -40,6 +40,8 @@ export interface ModeSummary {
   outputTokens: number;
   /** Distinct workers that served successful samples (from nvext.worker_id). */
   workers: number;
+  /** Successful samples per worker id (decimal u64 text); empty when the release names none. */
+  workerRequests?: Record<string, number>;
 }
 
 export interface TtftDifference {

@@ -21,6 +21,14 @@ function diffText(m: ModeResult): string {
   return `${signed(d.diff)} [${signed(d.low)}, ${signed(d.high)}]`;
 }
 
+/** e.g. `3 (40%)`: workers that served the mode's requests and the busiest one's share. */
+function workersText(m: ModeResult): string {
+  const counts = Object.values(m.workerRequests ?? {});
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total === 0) return m.workers > 0 ? String(m.workers) : 'n/a';
+  return `${counts.length} (${percent(Math.max(...counts) / total)})`;
+}
+
 function errorsText(m: ModeResult): string {
   if (m.errors === 0) return '0';
   const kinds = Object.entries(m.errorKinds).map(([kind, n]) => `${kind} ×${n}`);
@@ -43,6 +51,7 @@ const HEADERS = [
   'requests/s',
   'cached-token ratio',
   'router KV hit rate',
+  'workers (busiest share)',
   'TTFT p50 vs baseline [95% interval]',
   'label',
 ];
@@ -62,6 +71,7 @@ function modeRow(m: ModeResult): string {
     m.requestsPerSec === undefined ? 'n/a' : `${m.requestsPerSec}`,
     percent(m.cachedTokenRatio),
     percent(m.kvHitRate),
+    workersText(m),
     diffText(m),
     m.label ?? '',
   ];

@@ -6,6 +6,7 @@ import { FAILURE_GUIDE, type FailureCode } from '../failures.js';
 import type { KvEventsVerdict, TargetKind } from '../plan.js';
 import type { Comparison } from './comparison-result.js';
 import type { HistoryReport } from './history-result.js';
+import type { Routing } from './routing-result.js';
 import {
   capText,
   COMPARISON_CAP,
@@ -16,6 +17,7 @@ import {
   kib,
   LIMITATIONS_CAP,
   MODELS_CAP,
+  ROUTING_CAP,
   TEXT_CAP,
   TREND_CAP,
 } from './outputs.js';
@@ -59,6 +61,8 @@ export interface Contract {
   modeReason: string;
   modeVerified: ModeVerified;
   modeEvidence: string;
+  /** The evidence the verdict rests on: `behaviour`, `log`, `metrics`, comma-separated ('' when none). */
+  modeProvenBy?: string;
   kvEvents: KvEventsVerdict;
   kvEventsReason: string;
   /** The local command line (launch, or the one to run), shell-quoted; '' when none. */
@@ -78,6 +82,8 @@ export interface Contract {
   details: ReportDetail[];
   /** The mode comparison, when compare-modes asked for one. */
   comparison?: Comparison;
+  /** Which worker served each routing-probe request, the pattern, the shares, per replica. */
+  routing?: Routing;
   /** The Dynamo release and how it was known, e.g. `1.3.1 (launch interpreter)`, or `unknown`. */
   dynamoVersion?: string;
   /** The mode `expect-mode` asserted, when it was set. */
@@ -105,6 +111,7 @@ export function outputCutNotes(contract: Contract): string[] {
     ['env-patch', contract.envPatch, ENV_PATCH_CAP],
     ['comparison', contract.comparison, COMPARISON_CAP],
     ['trend', contract.history, TREND_CAP],
+    ['routing', contract.routing, ROUTING_CAP],
   ];
   for (const [name, value, cap] of objects)
     if (value !== undefined && jsonObject(value, cap) === '')
@@ -143,6 +150,7 @@ export function contractOutputs(contract: Contract): Record<string, string> {
     mode: capText(contract.mode),
     'mode-reason': capText(contract.modeReason),
     'mode-verified': contract.modeVerified,
+    'mode-proven-by': contract.modeProvenBy ?? '',
     'kv-events': contract.kvEvents,
     command: capText(contract.command),
     'env-patch': jsonObject(contract.envPatch, ENV_PATCH_CAP),
@@ -155,6 +163,7 @@ export function contractOutputs(contract: Contract): Record<string, string> {
     limitations: limitationsJson(contract.limitations),
     'next-command': capText(contract.nextCommand),
     comparison: jsonObject(contract.comparison, COMPARISON_CAP),
+    routing: jsonObject(contract.routing, ROUTING_CAP),
     'dynamo-version': capText(contract.dynamoVersion ?? 'unknown'),
     trend: jsonObject(contract.history, TREND_CAP),
   };

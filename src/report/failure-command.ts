@@ -173,6 +173,26 @@ export function failureCommand(ctx: FailureCommandContext): string {
         ]);
       return `${curl(['-sS'], `${ctx.url}/metrics`)} | grep -E '^dynamo_(component_router_requests_total|component_router_kv_hit_rate_count|router_overhead_total_ms_count)'`;
 
+    case 'replica-mismatch': {
+      // The first replica the message names: its router env and args, to hold against the others'.
+      const pod = /^(?:Frontend replica|The frontend replicas route differently:) (\S+?)[ ,;]/.exec(
+        message,
+      )?.[1];
+      return pod
+        ? shellJoin([
+            'kubectl',
+            'get',
+            'pod',
+            ...ns,
+            pod,
+            '-o',
+            'jsonpath={.spec.containers[0].args}{"\\n"}{.spec.containers[0].env}{"\\n"}',
+          ])
+        : k8s
+          ? reachAgainCommand(ctx)
+          : '';
+    }
+
     default:
       // unsupported-mode, direct-needs-worker-id, rejected-by-cluster, will-not-roll,
       // compare-failed: the message names what to change; on Kubernetes, reach the frontend again.

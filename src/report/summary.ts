@@ -6,6 +6,7 @@ import { escapeHtml } from './escape.js';
 import type { Contract } from './contract.js';
 import { renderComparison } from './comparison.js';
 import { renderTrend } from './trend.js';
+import { renderRouting } from './routing.js';
 import { fittingCount, MODELS_CAP } from './outputs.js';
 import { dryRunNote, whereReached } from './where.js';
 
@@ -94,7 +95,10 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
     );
   }
   const modeHtml = c.mode ? `${code(c.mode)}: ${esc(c.modeReason)}` : esc(c.modeReason);
-  const verified = c.modeVerified ? `<br>Verification: ${code(c.modeVerified)} ${esc(c.modeEvidence)}` : '';
+  const provenBy = c.modeProvenBy ? ` (proven by ${esc(c.modeProvenBy.split(',').join(', '))})` : '';
+  const verified = c.modeVerified
+    ? `<br>Verification: ${code(c.modeVerified)}${provenBy} ${esc(c.modeEvidence)}`
+    : '';
   const kv = `<br>KV events: ${code(c.kvEvents)} (${esc(c.kvEventsReason)})`;
   const frontend =
     !c.url && c.service
@@ -121,6 +125,7 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
       '</table>',
     ].join('\n'),
   );
+  if (c.routing) parts.push(renderRouting(c.routing));
   if (c.history) parts.push(renderTrend(c.history, c.mode));
   if (c.comparison) parts.push(renderComparison(c.comparison));
   if (c.checks.length) {

@@ -10,6 +10,8 @@ import type { KvEventsVerdict } from '../plan.js';
 import type { LogSource } from '../session.js';
 import { routerModesInLog } from './logs.js';
 import { delta, readMetrics, type MetricTotals, type MetricsRead } from './metrics.js';
+import type { TrafficEvidence } from './probe/analyse.js';
+import { settled, trafficBetween } from './probe/traffic.js';
 import { KV_ONLY_METRICS, ROUTED_METRICS, verifyMode, type Verification } from './verify.js';
 
 export interface GatherOptions {
@@ -23,6 +25,8 @@ export interface GatherOptions {
   timeoutMs: number;
   requests?: number;
   logs?: LogSource;
+  /** Requests the smoke check sent inside the window (its chat attempts). Default 1. */
+  smokeRequests?: number;
 }
 
 export interface KvEventsEvidence {
@@ -32,7 +36,12 @@ export interface KvEventsEvidence {
 
 export interface Evidence extends Verification {
   kvEvents?: KvEventsEvidence;
+  /** Whether other traffic reached the frontend inside the window (set when a probe ran in it). */
+  traffic?: TrafficEvidence;
 }
+
+/** Runs inside the evidence window, after the smoke chat; returns how many requests it sent. */
+export type DuringWindow = () => Promise<number>;
 
 const MISMATCH = 'dynamo_component_router_kv_event_source_mismatch_workers';
 const EVENTS_APPLIED = 'dynamo_component_kv_cache_events_applied';
@@ -140,16 +149,21 @@ export const COUNTER_WAIT_MS = 1000;
 async function metricsAfter(
   http: HttpClient,
   o: GatherOptions,
-  before: MetricTotals | undefined,
+  before: MetricsRead,
   served: number,
+  sent?: number,
 ): Promise<MetricsRead> {
-  const counters = before ? ROUTED_METRICS.filter((m) => before.has(m)) : [];
+  const totals = before.ok ? before.totals : undefined;
+  const counters = totals ? ROUTED_METRICS.filter((m) => totals.has(m)) : [];
   const deadline = Date.now() + COUNTER_WAIT_MS;
   for (;;) {
     const after = await readMetrics(http, o.baseUrl, o.headers, o.timeoutMs);
-    if (!after.ok || !before || served === 0 || counters.length === 0 || Date.now() > deadline) return after;
-    // Any one counter that saw every request will do (the router's own moves only in kv mode).
-    if (counters.some((m) => (delta(before, after.totals, m) ?? 0) >= served)) return after;
+    if (!after.ok || !totals || served === 0 || counters.length === 0 || Date.now() > deadline) return after;
+    // Any one counter that saw every request will do (the router's own moves only in kv mode);
+    // after a probe, also every request it sent (cancelled held streams are counted last).
+    const seen = counters.some((m) => (delta(totals, after.totals, m) ?? 0) >= served);
+    if (seen && (sent === undefined || (before.ok && settled(before.text, after.text, o.model, sent))))
+      return after;
     await sleep(50);
   }
 }
@@ -162,6 +176,7 @@ export async function gatherEvidence(
   http: HttpClient,
   o: GatherOptions,
   window?: EvidenceWindow,
+  during?: DuringWindow,
 ): Promise<Evidence> {
   const useWindow = window !== undefined && window.before.ok;
   const before = useWindow ? window.before : await readMetrics(http, o.baseUrl, o.headers, o.timeoutMs);
@@ -171,7 +186,14 @@ export async function gatherEvidence(
   const requests = useWindow ? 0 : (o.requests ?? 2);
   for (let i = 0; i < requests; i++) if ((await chatOnce(http, o, workerHeader, i)) === 200) served++;
   const plainRequestStatus = o.expected === 'direct' ? await chatOnce(http, o, {}, requests) : undefined;
-  const after = await metricsAfter(http, o, before.ok ? before.totals : undefined, served);
+  const probeSent = during ? await during() : 0;
+  served += probeSent;
+  const sent =
+    (useWindow ? (o.smokeRequests ?? 1) : 0) +
+    requests +
+    (plainRequestStatus === undefined ? 0 : 1) +
+    probeSent;
+  const after = await metricsAfter(http, o, before, served, during ? sent : undefined);
   const logs = o.logs ? await o.logs.since(mark) : { problem: 'a frontend reached by URL offers no log' };
   const foreign = before.ok && after.ok ? noRouterSeries(before.totals, after.totals) : undefined;
   const metrics =
@@ -186,5 +208,8 @@ export async function gatherEvidence(
     plainRequestStatus,
   });
   const kvEvents = metrics ? kvEventsFromMetrics(metrics.before, metrics.after, o.approximateKv) : undefined;
-  return { ...verification, kvEvents };
+  const traffic = during
+    ? trafficBetween(before.ok ? before.text : undefined, after.ok ? after.text : undefined, o.model, sent)
+    : undefined;
+  return { ...verification, kvEvents, traffic };
 }

@@ -1,29 +1,36 @@
-// The step after a passing check: gather the evidence that the mode is in effect and say what it
-// means for the run (a verdict, a failure, limitations, the runtime KV-event evidence). It returns
-// that; `fold.ts` writes it into the Contract. The evidence code is loaded only here, off the
-// start path of a plain check.
+// The step after a passing check: gather the evidence that the mode is in effect (the routing
+// probe, the router's metrics and the frontend's log around the smoke chat) and say what it means
+// for the run (a verdict and what it rests on, a failure, limitations, the runtime KV-event
+// evidence, the routing data). It returns that; `fold.ts` writes it into the Contract. The
+// evidence code is loaded only here, off the start path of a plain check.
 
 import type { SmokeResult } from '../check/smoke.js';
-import { isRouterMode, type RouterMode } from '../modes.js';
+import { isRouterMode, ROUTER_MODES, type RouterMode } from '../modes.js';
 import type { KvEventsVerdict, Plan } from '../plan.js';
+import type { Routing } from '../report/routing-result.js';
 import type { RunEffects, TargetSession } from '../session.js';
 import type { Settings } from '../settings.js';
 import type { Evidence, EvidenceWindow, KvEventsEvidence } from './gather.js';
+import type { EvidenceSource } from './verify.js';
 
 /** What verification found, for the Contract. */
 export interface VerifyOutcome {
   verdict: Evidence['verdict'];
   evidence: string;
+  /** The sources the verdict rests on (`mode-proven-by`). */
+  provenBy: EvidenceSource[];
   /** The mode the evidence shows, when the run expected none (a check-only run). */
   observed?: string;
-  /** `mode-not-applied`, when the evidence contradicts the expected mode. */
-  failure?: { code: 'mode-not-applied'; message: string };
+  /** `mode-not-applied` when the evidence contradicts the mode; `replica-mismatch` when replicas differ. */
+  failure?: { code: 'mode-not-applied' | 'replica-mismatch'; message: string; next?: string };
   /** The mode the evidence was held against, and who expected it. */
   expected?: RouterMode;
   expectedFrom?: ExpectedFrom;
   limitations: string[];
   /** What the router's metrics say about KV events, when it differs from what the run knew. */
   kvEvents?: KvEventsEvidence;
+  /** Which worker served each probe request, and the pattern (the `routing` output). */
+  routing?: Routing;
 }
 
 /** Who expects the mode the evidence is held against. */
@@ -56,6 +63,29 @@ export function expectedMode(
 }
 
 /**
+ * Launched or by URL the action does not control the workers, and from Dynamo 1.5 a worker can
+ * set the mode for its worker set: name that as the likely cause of a contradiction.
+ */
+function advertisementHint(
+  plan: Plan,
+  session: TargetSession,
+  observed: string,
+): { text: string; next: string } | undefined {
+  if (plan.target === 'kubernetes') return undefined;
+  const series = session.release?.series;
+  if (series && !series.workerModeAdvertisement) return undefined;
+  const mode = observed || '<mode>';
+  const cause =
+    plan.target === 'launch'
+      ? 'The action launched this frontend with --router-mode itself, so the likely cause is the workers:'
+      : 'The frontend may have been started with another mode, or its workers set one:';
+  return {
+    text: `${cause} from Dynamo 1.5 a worker started with --router-mode or DYN_ROUTER_MODE advertises that mode in its model card, and the frontend routes that worker set in it (worker advertisement). Look for "Advertising router mode '${mode}' in the model card" in the worker logs; the frontend then logs router_mode="${mode}" for each request.`,
+    next: `remove --router-mode / DYN_ROUTER_MODE from the workers (their logs say "Advertising router mode '${mode}' in the model card"), or ask for the mode they advertise`,
+  };
+}
+
+/**
  * `kvEvents` is the run's KV-event verdict so far (the plan's, or the target's from the worker
  * specs): `false` makes kv evidence read as approximate mode.
  */
@@ -70,46 +100,95 @@ export async function verifyInEffect(
   assertion?: Assertion,
 ): Promise<VerifyOutcome> {
   const { gatherEvidence } = await import('./gather.js');
+  const { prepareProbe } = await import('./probe/step.js');
+  const { combineEvidence } = await import('./combine.js');
+  const { probeHotspot } = await import('./probe/balance.js');
   const expectation = expectedMode(plan, session, assertion);
   const expected = expectation?.mode;
+  const headers: Record<string, string> = settings.apiKey
+    ? { Authorization: `Bearer ${settings.apiKey}` }
+    : {};
+  const model = smoke.model ?? '';
+  const available: RouterMode[] = session.release?.series
+    ? session.release.series.routerModes.filter(isRouterMode)
+    : [...ROUTER_MODES];
   effects.log.info(
-    `Verifying the router mode${expected ? ` (${expected})` : ''}: router metrics and frontend log around the smoke chat …`,
+    `Verifying the router mode${expected ? ` (${expected})` : ''}: which worker serves each request, router metrics and frontend log …`,
   );
+  const probe = prepareProbe({
+    size: settings.probeRequests,
+    expected,
+    model,
+    session,
+    http: effects.http,
+    log: effects.log,
+    headers,
+    timeoutMs: settings.timeoutMs,
+    available,
+    transportFor: effects.probeTransport,
+  });
   const evidence = await gatherEvidence(
     effects.http,
     {
       baseUrl: session.baseUrl,
-      model: smoke.model ?? '',
+      model,
       expected,
       approximateKv: plan.approximateKv || kvEvents === 'false',
-      headers: settings.apiKey ? { Authorization: `Bearer ${settings.apiKey}` } : {},
+      headers,
       workerId: smoke.workerId,
       timeoutMs: settings.timeoutMs,
       logs: session.logs,
+      smokeRequests: smoke.checks.find((c) => c.name === 'chat')?.attempts,
     },
     window,
+    probe.during,
   );
-  effects.log.info(`Mode ${evidence.verdict}: ${evidence.evidence}`);
+  const findings = await probe.finish(evidence.traffic);
+  const combined = combineEvidence(expected, evidence, findings.analysis, available);
+  effects.log.info(
+    `Mode ${combined.verdict}${combined.provenBy.length ? ` (${combined.provenBy.join(', ')})` : ''}: ${combined.evidence}`,
+  );
   const outcome: VerifyOutcome = {
-    verdict: evidence.verdict,
-    evidence: evidence.evidence,
-    limitations: [],
+    verdict: combined.verdict,
+    evidence: combined.evidence,
+    provenBy: combined.provenBy,
+    limitations: [...findings.limitations],
+    routing: findings.routing,
     expected,
     expectedFrom: expectation?.from,
   };
-  if (!expected && evidence.observed) outcome.observed = evidence.observed;
+  if (!expected && combined.observed) outcome.observed = combined.observed;
   // An asserted mode was not applied by the run: what the evidence shows is the mode found.
   const asserted = expectation?.from === 'expect-mode' || expectation?.from === 'history';
-  if (asserted && evidence.verdict === 'verified') outcome.observed = expected;
-  else if (asserted && evidence.observed) outcome.observed = evidence.observed;
-  if (evidence.verdict === 'contradicted') {
-    const observed = evidence.observed ? ` It runs ${evidence.observed}.` : '';
+  if (asserted && combined.verdict === 'verified') outcome.observed = expected;
+  else if (asserted && combined.observed) outcome.observed = combined.observed;
+  if (findings.mismatch) {
+    outcome.verdict = 'contradicted';
+    outcome.provenBy = ['behaviour'];
+    outcome.failure = {
+      code: 'replica-mismatch',
+      message: `${findings.mismatch.message} A replica that routes differently is one the rollout did not reach (or one started apart from it).`,
+      next: `look at pod ${findings.mismatch.pods.join(', ')}: compare its router env and args with the other replicas', then delete it so the operator recreates it with the current spec`,
+    };
+  } else if (combined.verdict === 'contradicted') {
+    const observed = combined.observed ? ` It runs ${combined.observed}.` : '';
+    const hint = advertisementHint(plan, session, combined.observed);
     outcome.failure = {
       code: 'mode-not-applied',
-      message: `The frontend does not run the ${expected} router mode. ${evidence.evidence}${observed}`,
+      message: `The frontend does not run the ${expected} router mode. ${combined.evidence}${observed}${hint ? ` ${hint.text}` : ''}`,
+      next: hint?.next,
     };
-  } else if (evidence.verdict === 'unverifiable') {
-    outcome.limitations.push(`The ${expected ?? 'router'} mode could not be proven: ${evidence.evidence}`);
+  } else if (combined.verdict === 'unverifiable') {
+    outcome.limitations.push(`The ${expected ?? 'router'} mode could not be proven: ${combined.evidence}`);
+  }
+  if (combined.kvSpread)
+    outcome.limitations.push(
+      `The kv router is active (its metrics moved), yet ${combined.kvSpread}: it did not keep one prefix on one worker. Workers that publish no KV events (kv-events), a router temperature above 0 or an overlap credit of 0 make kv route on load alone.`,
+    );
+  const probed = findings.analysis;
+  if (probed) {
+    const hotspot = probeHotspot(probed, combined.observed || expected);
+    if (hotspot) outcome.limitations.push(hotspot);
   }
   const kv = evidence.kvEvents;
   if (kv && (kvEvents === 'unknown' || kvEvents !== kv.value)) outcome.kvEvents = kv;

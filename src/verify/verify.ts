@@ -8,7 +8,7 @@
 // (approximate or not). Names differ across releases: absence is "unverifiable", never a failure;
 // earlier releases name the overhead histograms dynamo_routing_overhead_* (docs/dynamo-facts.md).
 
-import type { RouterMode } from '../modes.js';
+import { isRouterMode, ROUTER_MODES, type RouterMode } from '../modes.js';
 import { delta, type MetricTotals } from './metrics.js';
 
 export type Verdict = 'verified' | 'contradicted' | 'unverifiable';
@@ -34,12 +34,34 @@ export interface ModeEvidence {
   plainRequestStatus?: number;
 }
 
+/** Where evidence of the mode comes from (the `mode-proven-by` output lists them). */
+export type EvidenceSource = 'behaviour' | 'log' | 'metrics';
+
 export interface Verification {
   verdict: Verdict;
   /** The mode the evidence points at ('' when it cannot tell). */
   observed: string;
   /** One or two sentences: what was seen. */
   evidence: string;
+  /**
+   * The modes each source allows, for combining with the routing probe (combine.ts); a source
+   * that says nothing about the mode is absent. `plain`: what a request naming no worker got.
+   */
+  allows: { log?: RouterMode[]; metrics?: RouterMode[]; plain?: RouterMode[] };
+}
+
+/** The modes each source of the evidence allows (see Verification.allows). */
+function allowedBy(e: ModeEvidence, metrics: KvMetricMovement): Verification['allows'] {
+  const allows: Verification['allows'] = {};
+  const logged = Object.keys(e.logModes ?? {});
+  if (logged.length === 1 && isRouterMode(logged[0])) allows.log = [logged[0]];
+  if (metrics.kind === 'kv') allows.metrics = ['kv'];
+  if (metrics.kind === 'not-kv') allows.metrics = ROUTER_MODES.filter((m) => m !== 'kv');
+  const plain = e.plainRequestStatus;
+  if (plain !== undefined && plain >= 200 && plain < 300)
+    allows.plain = ROUTER_MODES.filter((m) => m !== 'direct');
+  if (plain !== undefined && plain >= 400 && plain < 500) allows.plain = ['direct'];
+  return allows;
 }
 
 const requestCount = (n: number): string => `${n} request${n === 1 ? '' : 's'}`;
@@ -76,6 +98,10 @@ function majority(counts: Record<string, number>): string {
 
 export function verifyMode(e: ModeEvidence): Verification {
   const metrics = kvMetricMovement(e);
+  return { ...decide(e, metrics), allows: allowedBy(e, metrics) };
+}
+
+function decide(e: ModeEvidence, metrics: KvMetricMovement): Omit<Verification, 'allows'> {
   const logCounts = e.logModes ?? {};
   const logged = Object.keys(logCounts);
   const logText = logged.length
