@@ -47,6 +47,10 @@ function routerModesInLog(text) {
 
 // EXTERNAL MODULE: ./lib/verify/metrics.js
 var verify_metrics = __webpack_require__(997);
+// EXTERNAL MODULE: ./lib/verify/probe/traffic.js
+var probe_traffic = __webpack_require__(2696);
+// EXTERNAL MODULE: ./lib/modes.js
+var modes = __webpack_require__(9944);
 ;// CONCATENATED MODULE: ./lib/verify/verify.js
 // Decides whether the frontend really runs the requested router mode, from whatever evidence
 // the target can give: the frontend's own per-request log lines, the router's metrics before
@@ -58,12 +62,30 @@ var verify_metrics = __webpack_require__(997);
 // (approximate or not). Names differ across releases: absence is "unverifiable", never a failure;
 // earlier releases name the overhead histograms dynamo_routing_overhead_* (docs/dynamo-facts.md).
 
+
 const KV_ONLY_METRICS = [
     'dynamo_component_router_kv_hit_rate_count',
     'dynamo_router_overhead_total_ms_count',
     'dynamo_routing_overhead_total_ms_count',
 ];
 const ROUTED_METRICS = ['dynamo_component_router_requests_total', 'dynamo_frontend_requests_total'];
+/** The modes each source of the evidence allows (see Verification.allows). */
+function allowedBy(e, metrics) {
+    const allows = {};
+    const logged = Object.keys(e.logModes ?? {});
+    if (logged.length === 1 && (0,modes/* isRouterMode */.pX)(logged[0]))
+        allows.log = [logged[0]];
+    if (metrics.kind === 'kv')
+        allows.metrics = ['kv'];
+    if (metrics.kind === 'not-kv')
+        allows.metrics = modes/* ROUTER_MODES */.DC.filter((m) => m !== 'kv');
+    const plain = e.plainRequestStatus;
+    if (plain !== undefined && plain >= 200 && plain < 300)
+        allows.plain = modes/* ROUTER_MODES */.DC.filter((m) => m !== 'direct');
+    if (plain !== undefined && plain >= 400 && plain < 500)
+        allows.plain = ['direct'];
+    return allows;
+}
 const requestCount = (n) => `${n} request${n === 1 ? '' : 's'}`;
 /** Whether the kv-only router metrics moved over the requests (metrics.ts reads them). */
 function kvMetricMovement(e) {
@@ -92,6 +114,9 @@ function majority(counts) {
 }
 function verifyMode(e) {
     const metrics = kvMetricMovement(e);
+    return { ...decide(e, metrics), allows: allowedBy(e, metrics) };
+}
+function decide(e, metrics) {
     const logCounts = e.logModes ?? {};
     const logged = Object.keys(logCounts);
     const logText = logged.length
@@ -185,6 +210,7 @@ function verifyMode(e) {
 
 
 
+
 const MISMATCH = 'dynamo_component_router_kv_event_source_mismatch_workers';
 const EVENTS_APPLIED = 'dynamo_component_kv_cache_events_applied';
 /** Every series of the router's that the evidence reads. */
@@ -263,15 +289,18 @@ const COUNTER_WAIT_MS = 1000;
  * (another release's names, a gateway's own /metrics), so waiting for them would be pure loss:
  * one read then.
  */
-async function metricsAfter(http, o, before, served) {
-    const counters = before ? ROUTED_METRICS.filter((m) => before.has(m)) : [];
+async function metricsAfter(http, o, before, served, sent) {
+    const totals = before.ok ? before.totals : undefined;
+    const counters = totals ? ROUTED_METRICS.filter((m) => totals.has(m)) : [];
     const deadline = Date.now() + COUNTER_WAIT_MS;
     for (;;) {
         const after = await (0,verify_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
-        if (!after.ok || !before || served === 0 || counters.length === 0 || Date.now() > deadline)
+        if (!after.ok || !totals || served === 0 || counters.length === 0 || Date.now() > deadline)
             return after;
-        // Any one counter that saw every request will do (the router's own moves only in kv mode).
-        if (counters.some((m) => ((0,verify_metrics/* delta */.pU)(before, after.totals, m) ?? 0) >= served))
+        // Any one counter that saw every request will do (the router's own moves only in kv mode);
+        // after a probe, also every request it sent (cancelled held streams are counted last).
+        const seen = counters.some((m) => ((0,verify_metrics/* delta */.pU)(totals, after.totals, m) ?? 0) >= served);
+        if (seen && (sent === undefined || (before.ok && (0,probe_traffic/* settled */.gu)(before.text, after.text, o.model, sent))))
             return after;
         await (0,retry/* sleep */.yy)(50);
     }
@@ -280,7 +309,7 @@ async function metricsAfter(http, o, before, served) {
  * With a window opened before the smoke chat, that chat is the evidence and no request is added
  * (direct mode adds one request naming no worker). Without one, a few requests are sent here.
  */
-async function gatherEvidence(http, o, window) {
+async function gatherEvidence(http, o, window, during) {
     const useWindow = window !== undefined && window.before.ok;
     const before = useWindow ? window.before : await (0,verify_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
     const mark = useWindow ? window.mark : o.logs ? await o.logs.mark() : 0;
@@ -291,7 +320,13 @@ async function gatherEvidence(http, o, window) {
         if ((await chatOnce(http, o, workerHeader, i)) === 200)
             served++;
     const plainRequestStatus = o.expected === 'direct' ? await chatOnce(http, o, {}, requests) : undefined;
-    const after = await metricsAfter(http, o, before.ok ? before.totals : undefined, served);
+    const probeSent = during ? await during() : 0;
+    served += probeSent;
+    const sent = (useWindow ? (o.smokeRequests ?? 1) : 0) +
+        requests +
+        (plainRequestStatus === undefined ? 0 : 1) +
+        probeSent;
+    const after = await metricsAfter(http, o, before, served, during ? sent : undefined);
     const logs = o.logs ? await o.logs.since(mark) : { problem: 'a frontend reached by URL offers no log' };
     const foreign = before.ok && after.ok ? noRouterSeries(before.totals, after.totals) : undefined;
     const metrics = before.ok && after.ok && !foreign ? { before: before.totals, after: after.totals } : undefined;
@@ -305,7 +340,10 @@ async function gatherEvidence(http, o, window) {
         plainRequestStatus,
     });
     const kvEvents = metrics ? kvEventsFromMetrics(metrics.before, metrics.after, o.approximateKv) : undefined;
-    return { ...verification, kvEvents };
+    const traffic = during
+        ? (0,probe_traffic/* trafficBetween */.a7)(before.ok ? before.text : undefined, after.ok ? after.text : undefined, o.model, sent)
+        : undefined;
+    return { ...verification, kvEvents, traffic };
 }
 
 
@@ -316,9 +354,10 @@ async function gatherEvidence(http, o, window) {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Uw: () => (/* binding */ readMetrics),
-/* harmony export */   pU: () => (/* binding */ delta)
+/* harmony export */   pU: () => (/* binding */ delta),
+/* harmony export */   rI: () => (/* binding */ parseSamples)
 /* harmony export */ });
-/* unused harmony exports parseSamples, parseMetrics */
+/* unused harmony export parseMetrics */
 // Reads the frontend's Prometheus /metrics and reduces it to what the evidence needs: the total
 // of each sample name over its label sets (histograms appear as their _count, _sum and _bucket
 // samples). Written here rather than taken from npm: the one standalone parser there
@@ -409,6 +448,76 @@ function delta(before, after, name) {
     if (!after.has(name))
         return undefined;
     return (after.get(name) ?? 0) - (before.get(name) ?? 0);
+}
+
+
+/***/ }),
+
+/***/ 2696:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   a7: () => (/* binding */ trafficBetween),
+/* harmony export */   gu: () => (/* binding */ settled)
+/* harmony export */ });
+/* unused harmony exports REQUESTS_TOTAL, INFLIGHT, modelTotal */
+/* harmony import */ var _metrics_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(997);
+// Whether anything but the run's own requests reached the frontend while the probe ran, from the
+// frontend's /metrics read before and after: its request counter for the model must have risen by
+// exactly what the run sent, with nothing in flight at either end. Pure.
+
+const REQUESTS_TOTAL = 'dynamo_frontend_requests_total';
+const INFLIGHT = 'dynamo_frontend_inflight_requests';
+/** The counter or gauge summed over the model's series (all series when none names a model). */
+function modelTotal(text, name, model) {
+    const samples = (0,_metrics_js__WEBPACK_IMPORTED_MODULE_0__/* .parseSamples */ .rI)(text).filter((s) => s.name === name);
+    if (samples.length === 0)
+        return undefined;
+    const labelled = samples.some((s) => s.labels.model !== undefined);
+    return samples
+        .filter((s) => !labelled || s.labels.model === model)
+        .reduce((sum, s) => sum + (Number.isFinite(s.value) ? s.value : 0), 0);
+}
+/** What the counts say, once the run's `sent` requests are all counted (or the wait ran out). */
+function trafficBetween(before, after, model, sent) {
+    if (before === undefined || after === undefined)
+        return {
+            otherTraffic: 'unknown',
+            detail: "the frontend's /metrics could not be read, so other traffic cannot be ruled out",
+        };
+    const counted = [before, after].map((t) => modelTotal(t, REQUESTS_TOTAL, model));
+    const inflight = [before, after].map((t) => modelTotal(t, INFLIGHT, model));
+    if (counted[0] === undefined || counted[1] === undefined)
+        return {
+            otherTraffic: 'unknown',
+            detail: `the frontend's /metrics has no ${REQUESTS_TOTAL}, so other traffic cannot be ruled out`,
+        };
+    const delta = counted[1] - counted[0];
+    const busy = inflight.some((n) => (n ?? 0) > 0);
+    if (delta > sent || busy)
+        return {
+            otherTraffic: 'seen',
+            detail: busy
+                ? `other requests were in flight at the frontend (${INFLIGHT} ${inflight.map((n) => n ?? 0).join(' → ')})`
+                : `the frontend counted ${delta} requests while the run sent ${sent}: other traffic ran`,
+        };
+    if (delta < sent)
+        return {
+            otherTraffic: 'unknown',
+            detail: `the frontend counted ${delta} of the ${sent} requests the run sent: another frontend replica behind the URL may have served some`,
+        };
+    return {
+        otherTraffic: 'none',
+        detail: `the frontend counted exactly the ${sent} requests the run sent, and nothing else was in flight`,
+    };
+}
+/** True once `after` shows all `sent` requests counted and nothing in flight: the read can stop. */
+function settled(before, after, model, sent) {
+    const b = modelTotal(before, REQUESTS_TOTAL, model);
+    const a = modelTotal(after, REQUESTS_TOTAL, model);
+    if (a === undefined || b === undefined)
+        return true;
+    return a - b >= sent && (modelTotal(after, INFLIGHT, model) ?? 0) === 0;
 }
 
 

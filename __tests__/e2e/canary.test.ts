@@ -115,9 +115,12 @@ describeDynamo('canary on a real Dynamo 1.6.1', () => {
       modeVerified: 'verified',
       model: 'tiny-model',
       kvEvents: 'true',
-      workers: { count: 2, source: 'health' },
-      latency: { source: 'smoke', requests: 8, errors: 0 },
+      // The routing probe proved the mode from behaviour and gave the latency sample and the workers.
+      provenBy: expect.arrayContaining(['behaviour']),
+      workers: { count: 2, source: 'probe' },
+      latency: { source: 'probe', errors: 0 },
     });
+    expect((kept[5].latency as { samplesMs: number[] }).samplesMs.length).toBeGreaterThanOrEqual(5);
     const trend = JSON.parse((last as ActionRun).outputs.trend);
     // Five earlier runs: the sixth is the first one judged.
     expect(trend.latency).toMatchObject({ kind: 'ok', bound: { runs: 5 } });
@@ -153,6 +156,15 @@ describeDynamo('canary on a real Dynamo 1.6.1', () => {
     expect(JSON.parse(run.outputs.trend).latency.kind).toBe('ok');
   }, 120_000);
 
+  it('with the probe off, the latency sample is eight smoke-kind chats and the workers come from GET /health', async () => {
+    const run = await canary({ 'base-url': watched.url, history: 'smoke.jsonl', 'probe-requests': '0' });
+    expect(run.outputs.result).toBe('pass');
+    expect(records(path.join(ws, 'smoke.jsonl'))[0]).toMatchObject({
+      latency: { source: 'smoke', requests: 8, errors: 0 },
+      workers: { count: 2, source: 'health' },
+    });
+  }, 120_000);
+
   it('the same model on workers 20× slower fails regression, with before/after figures and the run links', async () => {
     // The deployment's workers are replaced by slow ones (mocker --speedup-ratio 0.05) behind the same frontend.
     await workers.stop();
@@ -161,7 +173,7 @@ describeDynamo('canary on a real Dynamo 1.6.1', () => {
     const slow = await canary({ 'base-url': watched.url, history: HISTORY });
     expect(slow.outputs.failure).toBe('regression');
     expect(slow.stdout).toMatch(
-      /::error title=Dynamo router check failed%3A regression::This run's median latency, \d+ ms over 8 requests \(smoke-kind chats\), is \d+\.\d\d× the baseline's [\d.]+ ms \(the median of the last 6 passing kv runs, https:\/\/github\.com\/acme\/router\/actions\/runs\/\d+ … https:\/\/github\.com\/acme\/router\/actions\/runs\/\d+\) and above its 99\.9%25 prediction bound/,
+      /::error title=Dynamo router check failed%3A regression::This run's median latency, \d+ ms over \d+ requests \(the routing probe\), is \d+\.\d\d× the baseline's [\d.]+ ms \(the median of the last 6 passing kv runs, https:\/\/github\.com\/acme\/router\/actions\/runs\/\d+ … https:\/\/github\.com\/acme\/router\/actions\/runs\/\d+\) and above its 99\.9%25 prediction bound/,
     );
     const trend = JSON.parse(slow.outputs.trend);
     expect(trend.latency.kind).toBe('regression');

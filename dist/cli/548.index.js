@@ -6,10 +6,11 @@ export const modules = {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   M: () => (/* binding */ latencyFigures),
 /* harmony export */   listedWorkers: () => (/* binding */ listedWorkers),
 /* harmony export */   sampleLatency: () => (/* binding */ sampleLatency)
 /* harmony export */ });
-/* unused harmony exports SMOKE_SAMPLE_REQUESTS, latencyFigures */
+/* unused harmony export SMOKE_SAMPLE_REQUESTS */
 /* harmony import */ var node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(643);
 /* harmony import */ var _compare_stats_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6575);
 /* harmony import */ var _direct_worker_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(461);

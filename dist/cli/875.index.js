@@ -83,6 +83,14 @@ function diffText(m) {
     const d = m.ttftDiff;
     return `${signed(d.diff)} [${signed(d.low)}, ${signed(d.high)}]`;
 }
+/** e.g. `3 (40%)`: workers that served the mode's requests and the busiest one's share. */
+function workersText(m) {
+    const counts = Object.values(m.workerRequests ?? {});
+    const total = counts.reduce((a, b) => a + b, 0);
+    if (total === 0)
+        return m.workers > 0 ? String(m.workers) : 'n/a';
+    return `${counts.length} (${percent(Math.max(...counts) / total)})`;
+}
 function errorsText(m) {
     if (m.errors === 0)
         return '0';
@@ -104,6 +112,7 @@ const HEADERS = (/* unused pure expression or super */ null && ([
     'requests/s',
     'cached-token ratio',
     'router KV hit rate',
+    'workers (busiest share)',
     'TTFT p50 vs baseline [95% interval]',
     'label',
 ]));
@@ -122,6 +131,7 @@ function modeRow(m) {
         m.requestsPerSec === undefined ? 'n/a' : `${m.requestsPerSec}`,
         percent(m.cachedTokenRatio),
         percent(m.kvHitRate),
+        workersText(m),
         diffText(m),
         m.label ?? '',
     ];

@@ -1,799 +1,6 @@
-export const id = 178;
-export const ids = [178];
+export const id = 760;
+export const ids = [760];
 export const modules = {
-
-/***/ 7178:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-
-// EXPORTS
-__webpack_require__.d(__webpack_exports__, {
-  runComparison: () => (/* binding */ runComparison)
-});
-
-// EXTERNAL MODULE: ./lib/check/smoke.js
-var smoke = __webpack_require__(6674);
-// EXTERNAL MODULE: ./lib/check/direct-worker.js
-var direct_worker = __webpack_require__(461);
-// EXTERNAL MODULE: ./lib/failures.js
-var failures = __webpack_require__(6345);
-// EXTERNAL MODULE: ./lib/compare/stats.js
-var stats = __webpack_require__(6575);
-// EXTERNAL MODULE: ./lib/report/conclusions.js
-var conclusions = __webpack_require__(3615);
-;// CONCATENATED MODULE: ./lib/report/comparison-result.js
-// The shape of a comparison as the Contract carries it (the `comparison` output): per-mode
-// numbers, the label rule's constants, and the whole result. Types and constants only:
-// compare/analysis.ts fills them, report/ words and renders them.
-const MIN_MEASURED_SAMPLES = 100;
-const COMPARISON_LABELS = (/* unused pure expression or super */ null && (['smoke comparison', 'measured difference']));
-
-;// CONCATENATED MODULE: ./lib/compare/analysis.js
-// Turns the samples of each mode into the `comparison` output: per-mode numbers, then for every
-// mode after the first a bootstrap interval of its median TTFT difference against the first.
-// Pure: the caller runs the workload and reads the router metrics; report/conclusions.ts words
-// each mode's conclusion.
-//
-// Labelling (never claims more than the data carries):
-// - `measured difference` only when every mode has at least MIN_MEASURED_SAMPLES successful
-//   samples AND the 95% interval of median(mode) − median(baseline) excludes zero;
-// - `smoke comparison` otherwise. A smoke comparison states the numbers and says that no
-//   difference is shown; it never says a mode is faster or slower.
-// The overall label is `measured difference` only when every comparison is one.
-
-
-
-const definitions = (minSamples) => ({
-    ttft: 'time from sending the request to the first streamed chunk carrying a choice or usage (Dynamo sends it with the first generated token)',
-    latency: 'time from sending the request to the end of the stream',
-    itl: 'inter-token latency per request: (latency - TTFT) / (output tokens - 1), as aiperf defines it; percentiles over requests with at least two output tokens',
-    throughput: 'output tokens and successful requests per second of wall time (first request sent to last stream ended)',
-    percentiles: 'nearest-rank over successful requests; p50 is the median',
-    interval: '95% percentile-bootstrap interval of median TTFT(mode) - median TTFT(baseline), resampling both modes, seeded',
-    label: `"measured difference" only when every mode has at least ${minSamples} successful samples and the interval excludes zero; otherwise "smoke comparison"`,
-    cachedTokenRatio: 'sum of usage.prompt_tokens_details.cached_tokens / sum of usage.prompt_tokens',
-    kvHitRate: "router's mean per-request KV hit rate from /metrics; recorded by the kv router only",
-});
-const round = (value, digits) => value === undefined || !Number.isFinite(value) ? undefined : Number(value.toFixed(digits));
-function errorKey(sample) {
-    const error = sample.error;
-    if (!error)
-        return 'unknown';
-    return error.kind === 'http' && sample.status !== undefined ? `HTTP ${sample.status}` : error.kind;
-}
-/** aiperf's inter-token latency of one request; undefined without a TTFT or two output tokens. */
-function interTokenLatency(sample) {
-    const tokens = sample.outputTokens;
-    if (sample.ttftMs === undefined || tokens === undefined || tokens < 2)
-        return undefined;
-    return (sample.latencyMs - sample.ttftMs) / (tokens - 1);
-}
-/** Per-mode numbers from its samples (pure). */
-function summarizeMode(run) {
-    const ok = run.samples.filter((s) => s.ok);
-    const failed = run.samples.filter((s) => !s.ok);
-    const errorKinds = {};
-    for (const s of failed)
-        errorKinds[errorKey(s)] = (errorKinds[errorKey(s)] ?? 0) + 1;
-    const ttft = ok.map((s) => s.ttftMs).filter((v) => v !== undefined);
-    const latency = ok.map((s) => s.latencyMs);
-    const itl = ok.map(interTokenLatency).filter((v) => v !== undefined);
-    const sum = (pick, from = ok) => from.reduce((total, s) => total + (pick(s) ?? 0), 0);
-    const outputTokens = sum((s) => s.outputTokens);
-    // Only samples that report both counts enter the ratio: a missing count is not a zero.
-    const withCache = ok.filter((s) => s.promptTokens !== undefined && s.cachedTokens !== undefined);
-    const promptForRatio = sum((s) => s.promptTokens, withCache);
-    const starts = run.samples.map((s) => s.startMs);
-    const ends = run.samples.map((s) => s.startMs + s.latencyMs);
-    const wallMs = run.samples.length ? Math.max(...ends) - Math.min(...starts) : 0;
-    return {
-        mode: run.mode,
-        requests: run.samples.length,
-        samples: ok.length,
-        errors: failed.length,
-        errorKinds,
-        firstError: failed[0]?.error?.message,
-        ttftP50: round((0,stats/* percentile */.Ym)(ttft, 50), 1),
-        ttftP95: round((0,stats/* percentile */.Ym)(ttft, 95), 1),
-        latencyP50: round((0,stats/* percentile */.Ym)(latency, 50), 1),
-        latencyP95: round((0,stats/* percentile */.Ym)(latency, 95), 1),
-        itlP50: round((0,stats/* percentile */.Ym)(itl, 50), 2),
-        itlP95: round((0,stats/* percentile */.Ym)(itl, 95), 2),
-        outputTokensPerSec: wallMs > 0 && ok.length > 0 ? round(outputTokens / (wallMs / 1000), 1) : undefined,
-        requestsPerSec: wallMs > 0 && ok.length > 0 ? round(ok.length / (wallMs / 1000), 2) : undefined,
-        cachedTokenRatio: promptForRatio > 0 ? round(sum((s) => s.cachedTokens, withCache) / promptForRatio, 3) : undefined,
-        kvHitRate: round(run.kvHitRate, 3),
-        promptTokens: sum((s) => s.promptTokens),
-        cachedTokens: sum((s) => s.cachedTokens),
-        outputTokens,
-        workers: new Set(ok.map((s) => s.workerId).filter((id) => id !== undefined)).size,
-    };
-}
-/**
- * The router's mean per-request KV hit rate between two /metrics reads, from the
- * `dynamo_component_router_kv_hit_rate` histogram's _sum and _count (summed over label sets).
- * Undefined when the count did not move: the router recorded no hit rate (any mode but kv).
- */
-function routerKvHitRate(before, after) {
-    if (!after)
-        return undefined;
-    const count = after.count - (before?.count ?? 0);
-    const sum = after.sum - (before?.sum ?? 0);
-    if (!(count > 0) || !Number.isFinite(sum))
-        return undefined;
-    return Math.min(1, Math.max(0, sum / count));
-}
-/** Compares every mode with the first one. `runs` in the order they were run; the first is the baseline. */
-function compare(runs, options) {
-    if (runs.length === 0)
-        throw new RangeError('compare needs at least one mode');
-    const minSamples = options.minSamples ?? MIN_MEASURED_SAMPLES;
-    const summaries = runs.map(summarizeMode);
-    const base = summaries[0];
-    const lowSampleModes = summaries.filter((s) => s.samples < minSamples).map((s) => s.mode);
-    const ttftOf = (run) => run.samples.filter((s) => s.ok && s.ttftMs !== undefined).map((s) => s.ttftMs);
-    const baseTtft = ttftOf(runs[0]);
-    const modes = summaries.map((summary, i) => {
-        if (i === 0) {
-            const partial = { ...summary, baseline: true };
-            return { ...partial, conclusion: (0,conclusions/* conclusionFor */.H)(partial, base, lowSampleModes, minSamples) };
-        }
-        // A different seed per comparison: each interval stands on its own resampling.
-        const interval = (0,stats/* bootstrapMedianDiff */.G8)(baseTtft, ttftOf(runs[i]), {
-            iterations: options.iterations,
-            seed: (options.seed + i) >>> 0,
-        });
-        const ttftDiff = interval && {
-            diff: round(interval.diff, 1),
-            low: round(interval.low, 1),
-            high: round(interval.high, 1),
-            confidence: interval.confidence,
-            iterations: interval.iterations,
-        };
-        // Decided on the rounded interval: the label must agree with the numbers shown.
-        const measured = lowSampleModes.length === 0 && ttftDiff !== undefined && (0,stats/* excludesZero */.Q$)(ttftDiff);
-        const why = measured
-            ? `every mode has at least ${minSamples} successful samples and the 95% interval excludes zero`
-            : lowSampleModes.length > 0
-                ? `fewer than ${minSamples} successful samples in ${lowSampleModes.join(', ')}`
-                : interval
-                    ? 'the 95% interval includes zero'
-                    : 'too few successful samples for an interval';
-        const partial = {
-            ...summary,
-            baseline: false,
-            label: measured ? 'measured difference' : 'smoke comparison',
-            ttftDiff,
-            why,
-        };
-        return { ...partial, conclusion: (0,conclusions/* conclusionFor */.H)(partial, base, lowSampleModes, minSamples) };
-    });
-    const compared = modes.slice(1);
-    const label = compared.length > 0 && compared.every((m) => m.label === 'measured difference')
-        ? 'measured difference'
-        : 'smoke comparison';
-    return {
-        baseline: base.mode,
-        label,
-        minSamples,
-        seed: options.seed,
-        settings: options.settings,
-        modes,
-        definitions: definitions(minSamples),
-    };
-}
-
-// EXTERNAL MODULE: ./lib/verify/metrics.js
-var metrics = __webpack_require__(997);
-// EXTERNAL MODULE: ../../main/node_modules/eventsource-parser/dist/parse.js + 1 modules
-var parse = __webpack_require__(39);
-// EXTERNAL MODULE: ../../main/node_modules/undici/index.js
-var undici = __webpack_require__(4718);
-// EXTERNAL MODULE: ./lib/check/http.js
-var http = __webpack_require__(6447);
-// EXTERNAL MODULE: ./lib/runner/redact.js
-var redact = __webpack_require__(6866);
-;// CONCATENATED MODULE: ./lib/compare/stream.js
-// Streaming chat requests for compare-modes: one request gives one Sample (time to first
-// token, end-to-end latency, token counts, cached prefix tokens, serving worker, or the
-// error), and runWorkload sends a whole workload through a fixed-size pool.
-//
-// TTFT definition: the time from sending the request to the first SSE event that carries a
-// choice (any delta, even a role-only one, or a finish_reason) or usage. Observed on Dynamo
-// 1.6.1: response headers arrive within ~10 ms, and the first event (`delta: {role}`) arrives
-// only once the engine produced its first token: its arrival tracks prefill time (≈670 ms for
-// a cold 6,500-token prompt vs ≈90 ms for 70 tokens at mocker speedup 0.2), and for
-// max_tokens 1 it arrives together with the finish chunk. So skipping the role-only event would
-// measure the second token. The mocker sends no text at all (every delta is empty), so
-// "first non-empty content" would never fire there.
-//
-// The SSE parser (eventsource-parser, bounded) and the event reducer are pure; streamChat and
-// runWorkload are the effects, over undici: a pool sized by the concurrency, a deadline per
-// request, caps on every response (StreamLimits), no redirects.
-
-
-
-
-/** A stream over one of the caps of StreamLimits: the request ends as `stream-too-large`. */
-class StreamTooLarge extends Error {
-}
-/**
- * The WHATWG event-stream grammar (LF, CRLF or CR line ends, also split across chunks; `:`
- * comments; data lines joined by LF; dispatch on a blank line) from eventsource-parser, with one
- * bound: an event may hold at most maxEventChars characters while it is being assembled (the
- * parser's maxBufferSize: its unfinished line plus the event's data so far), so a `data:` line
- * or an event that never ends costs at most that much memory; beyond it, StreamTooLarge.
- * Lines the grammar ignores (unknown fields, comments) are skipped without being buffered.
- */
-function createSseParser(maxEventChars = 256 * 1024) {
-    let events = [];
-    let overflow = false;
-    const parser = (0,parse/* createParser */.C)({
-        maxBufferSize: maxEventChars,
-        onEvent: (e) => {
-            // The buffer bound holds only while an event is incomplete; one that arrived whole in a
-            // chunk is measured here, so the cap means the same however the bytes were split.
-            if (e.data.length > maxEventChars)
-                overflow = true;
-            else
-                events.push(e.event === undefined ? { data: e.data } : { event: e.event, data: e.data });
-        },
-        onError: (e) => {
-            if (e.type === 'max-buffer-size-exceeded')
-                overflow = true;
-        },
-    });
-    const take = () => {
-        if (overflow)
-            throw new StreamTooLarge(`an SSE event exceeded ${maxEventChars} characters`);
-        const out = events;
-        events = [];
-        return out;
-    };
-    return {
-        push(text) {
-            parser.feed(text);
-            return take();
-        },
-        // The spec drops an event left without its blank line at the end of the stream; a frontend
-        // that closes right after `data: [DONE]` still finished, so the end completes it.
-        end() {
-            parser.feed('\n\n');
-            return take();
-        },
-    };
-}
-/**
- * JSON.parse that keeps worker ids as decimal text: they are u64 and lose precision as JS
- * numbers above 2^53 (JSON.parse source access, as in check/direct-worker.ts).
- */
-function parseChunk(text) {
-    return JSON.parse(text, function (key, value, context) {
-        return key.endsWith('worker_id') && typeof value === 'number' && context?.source !== undefined
-            ? context.source
-            : value;
-    });
-}
-const count = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-function errorText(error) {
-    if (typeof error === 'string')
-        return error;
-    const message = error?.message;
-    return typeof message === 'string' ? message : JSON.stringify(error);
-}
-/** Folds one SSE event into the state; atMs is when it arrived (ms since the request was sent). */
-function applyEvent(state, event, atMs) {
-    if (state.error || state.done)
-        return;
-    if (event.event === 'error') {
-        state.error = `error event: ${(0,redact/* quote */.hD)(event.data) || 'no detail'}`;
-        return;
-    }
-    const data = event.data.trim();
-    if (data === '[DONE]') {
-        state.done = true;
-        return;
-    }
-    let chunk;
-    try {
-        // The reviver (worker ids kept exact) costs most of the parse; the id does not change
-        // within a stream, so later chunks parse plainly.
-        chunk = (state.workerId === undefined ? parseChunk(data) : JSON.parse(data));
-    }
-    catch {
-        state.error = `a chunk is not JSON: ${(0,redact/* quote */.hD)(data) || 'empty'}`;
-        return;
-    }
-    if (!chunk || typeof chunk !== 'object') {
-        state.error = `a chunk is not a JSON object: ${(0,redact/* quote */.hD)(data)}`;
-        return;
-    }
-    if (chunk.error !== undefined && chunk.error !== null) {
-        state.error = `error in stream: ${(0,redact/* quote */.hD)(errorText(chunk.error))}`;
-        return;
-    }
-    const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
-    const usage = chunk.usage && typeof chunk.usage === 'object' ? chunk.usage : undefined;
-    if (state.ttftMs === undefined && (choices.length > 0 || usage))
-        state.ttftMs = atMs;
-    const finish = choices[0]?.finish_reason;
-    if (typeof finish === 'string' && finish !== '')
-        state.finishReason = finish;
-    const worker = chunk.nvext?.worker_id?.decode_worker_id;
-    if (typeof worker === 'string' && /^\d+$/.test(worker))
-        state.workerId = worker;
-    if (usage) {
-        state.promptTokens = count(usage.prompt_tokens) ?? state.promptTokens;
-        state.outputTokens = count(usage.completion_tokens) ?? state.outputTokens;
-        const details = usage.prompt_tokens_details;
-        state.cachedTokens = count(details?.cached_tokens) ?? state.cachedTokens;
-    }
-}
-function streamLimits(maxTokens) {
-    return {
-        eventChars: 256 * 1024,
-        streamBytes: 64 * 1024 + 1024 * maxTokens,
-        events: 64 + 2 * maxTokens,
-        errorBodyBytes: 4096,
-    };
-}
-/** The request body: the same sampling settings in every mode. */
-function chatBody(request) {
-    return {
-        model: request.model,
-        messages: request.messages,
-        max_tokens: request.maxTokens,
-        temperature: 0,
-        // Real engines may stop at an end-of-sequence token, which would make output lengths
-        // (and latency) differ between modes for reasons that are not routing. Dynamo 1.6.1
-        // accepts this top-level extension; nvext.ignore_eos is rejected there.
-        ignore_eos: true,
-        stream: true,
-        stream_options: { include_usage: true },
-        nvext: { extra_fields: ['worker_id'] },
-    };
-}
-/** The start of a body, at most maxBytes of it; the rest is never read. */
-async function readSome(body, maxBytes) {
-    const chunks = [];
-    let total = 0;
-    try {
-        for await (const chunk of body) {
-            chunks.push(chunk);
-            total += chunk.length;
-            if (total >= maxBytes)
-                break;
-        }
-    }
-    catch {
-        /* a partial body is still worth showing */
-    }
-    // Streaming decode drops a character the byte cap cut in half instead of leaving U+FFFD, so
-    // the text ends where the cut was (where quote() looks for a secret's cut-off start).
-    return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, maxBytes), { stream: true });
-}
-/**
- * The pool for a workload: at most `concurrency` connections per origin, so the client never
- * queues a request behind its own slots; idle connections close after keepAliveTimeout.
- */
-function createStreamAgent(concurrency) {
-    return new undici/* Agent */.g6({ connections: Math.max(1, Math.floor(concurrency)), keepAliveTimeout: 10_000 });
-}
-function header(headers, name) {
-    const value = headers[name];
-    return Array.isArray(value) ? value.join(', ') : (value ?? '');
-}
-/** Sends one streaming chat request and measures it. Never throws: failures are in the Sample. */
-async function streamChat(baseUrl, request, options) {
-    const started = performance.now();
-    // Unrounded, so that start + latency of one request never passes the start of the next one
-    // in the same slot; reports round.
-    const since = () => performance.now() - started;
-    const base = { index: request.index, group: request.group, startMs: started - (options.epoch ?? started) };
-    let endMs;
-    const fail = (kind, message, status, state) => ({
-        ...base,
-        ok: false,
-        latencyMs: endMs ?? since(),
-        ttftMs: state?.ttftMs,
-        workerId: state?.workerId,
-        status,
-        error: { kind, message },
-    });
-    if (options.signal?.aborted)
-        return fail('aborted', 'the run was stopped before this request was sent');
-    const limits = { ...streamLimits(request.maxTokens), ...options.limits };
-    const own = options.dispatcher ? undefined : createStreamAgent(1);
-    const dispatcher = options.dispatcher ?? own;
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([timeout.signal, options.signal]) : timeout.signal;
-    const state = { done: false };
-    let status;
-    let body;
-    try {
-        const url = new URL(`${baseUrl}/v1/chat/completions`);
-        const response = await dispatcher.request({
-            origin: url.origin,
-            path: `${url.pathname}${url.search}`,
-            method: 'POST',
-            headers: {
-                'Content-Type': 'application/json',
-                Accept: 'text/event-stream',
-                ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}),
-                ...options.headers,
-            },
-            // Connection: close on a fresh connection per request (see StreamOptions.keepAlive).
-            reset: !options.keepAlive,
-            body: JSON.stringify(chatBody(request)),
-            signal,
-            // Backstops under the deadline: undici's own idle timers for headers and between chunks.
-            headersTimeout: options.timeoutMs,
-            bodyTimeout: options.timeoutMs,
-        });
-        body = response.body;
-        status = response.statusCode;
-        // Redirects are never followed (undici follows none unless told): a 3xx is an error here,
-        // so the API key never goes to another host.
-        if (status !== 200) {
-            const text = (0,redact/* quote */.hD)(await readSome(body, limits.errorBodyBytes));
-            return fail('http', `HTTP ${status}: ${text || 'no body'}`, status);
-        }
-        const type = header(response.headers, 'content-type');
-        if (!type.includes('text/event-stream')) {
-            const text = (0,redact/* quote */.hD)(await readSome(body, limits.errorBodyBytes));
-            return fail('stream', `expected an event stream, got ${(0,redact/* quote */.hD)(type, 100) || 'no content-type'}: ${text}`, status);
-        }
-        const parser = createSseParser(limits.eventChars);
-        const decoder = new TextDecoder();
-        let bytes = 0;
-        let events = 0;
-        const apply = (batch) => {
-            events += batch.length;
-            if (events > limits.events)
-                throw new StreamTooLarge(`the stream sent more than ${limits.events} events`);
-            const at = since();
-            for (const event of batch)
-                applyEvent(state, event, at);
-        };
-        let finished = false;
-        // One iterator for the events and the drain below (leaving a for-await loop would destroy
-        // the body, and with it a connection worth keeping).
-        const chunks = body[Symbol.asyncIterator]();
-        for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-            const chunk = next.value;
-            bytes += chunk.length;
-            if (bytes > limits.streamBytes)
-                throw new StreamTooLarge(`the stream exceeded ${limits.streamBytes} bytes`);
-            apply(parser.push(decoder.decode(chunk, { stream: true })));
-            if (state.error || state.done) {
-                finished = true;
-                break;
-            }
-        }
-        if (!finished)
-            apply([...parser.push(decoder.decode()), ...parser.end()]);
-        endMs = since();
-        // On a kept-alive connection, read the (empty) end of the body so the connection can be
-        // reused; bounded like the rest, and never longer than the deadline.
-        if (finished && options.keepAlive && !state.error) {
-            for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
-                bytes += next.value.length;
-                if (bytes > limits.streamBytes)
-                    break;
-            }
-        }
-    }
-    catch (error) {
-        if (endMs !== undefined && state.done) {
-            // Only the drain after [DONE] failed: the sample is complete.
-        }
-        else if (error instanceof StreamTooLarge) {
-            return fail('stream-too-large', error.message, status, state);
-        }
-        else if (timeout.signal.aborted) {
-            return fail('timeout', `no complete stream within ${Math.round(options.timeoutMs / 100) / 10} s`, status, state);
-        }
-        else if (options.signal?.aborted) {
-            return fail('aborted', 'the run was stopped during this request', status, state);
-        }
-        else {
-            const { kind, detail } = (0,http/* classifyNetworkError */.LW)(error);
-            // A socket closed mid-stream: name it, the first events may have counted already.
-            return fail(kind, state.ttftMs === undefined ? detail : `${detail} (mid-stream)`, status, state);
-        }
-    }
-    finally {
-        clearTimeout(timer);
-        // A body left unread (an error, a cap, a stop) releases its connection; no-op once ended.
-        body?.destroy();
-        if (own)
-            await own.destroy().catch(() => undefined);
-    }
-    if (state.error)
-        return fail('stream', state.error, status, state);
-    if (!state.done && !state.finishReason)
-        return fail('stream', 'the stream ended before a finish_reason or [DONE]', status, state);
-    return {
-        ...base,
-        ok: true,
-        latencyMs: endMs ?? since(),
-        ttftMs: state.ttftMs,
-        outputTokens: state.outputTokens,
-        promptTokens: state.promptTokens,
-        cachedTokens: state.cachedTokens,
-        workerId: state.workerId,
-        finishReason: state.finishReason,
-        status,
-    };
-}
-/**
- * Sends the requests through a fixed pool of `concurrency` slots: requests start in list order,
- * a slot takes the next request only when its previous one finished, so at most `concurrency`
- * are in flight. Each request is bounded by timeoutMs, so the run is bounded by
- * ceil(n / concurrency) · timeoutMs. Samples come back in request order. Without a dispatcher
- * in the options, the connections are a pool of `concurrency` made for this run and closed
- * at its end.
- */
-async function runWorkload(baseUrl, requests, options) {
-    const slots = Math.max(1, Math.min(Math.floor(options.concurrency) || 1, requests.length));
-    const samples = new Array(requests.length);
-    const own = options.dispatcher ? undefined : createStreamAgent(slots);
-    const dispatcher = options.dispatcher ?? own;
-    const epoch = performance.now();
-    let next = 0;
-    let completed = 0;
-    const slot = async () => {
-        while (next < requests.length) {
-            const position = next++;
-            const sample = await streamChat(baseUrl, requests[position], { ...options, dispatcher, epoch });
-            samples[position] = sample;
-            completed++;
-            options.onProgress?.(completed, requests.length, sample);
-        }
-    };
-    try {
-        await Promise.all(Array.from({ length: slots }, slot));
-    }
-    finally {
-        await own?.close().catch(() => own.destroy().catch(() => undefined));
-    }
-    return samples;
-}
-/** The most requests that were in flight at one time, from the samples' own timings. */
-function peakInFlight(samples) {
-    const edges = [];
-    for (const s of samples) {
-        edges.push([s.startMs, 1], [s.startMs + s.latencyMs, -1]);
-    }
-    // Ends sort before starts at the same instant: back-to-back requests do not overlap.
-    edges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-    let current = 0;
-    let peak = 0;
-    for (const [, delta] of edges) {
-        current += delta;
-        peak = Math.max(peak, current);
-    }
-    return peak;
-}
-
-;// CONCATENATED MODULE: ./lib/compare/workload.js
-// The matched workload for compare-modes: a fixed list of chat requests, built only from the
-// settings and a seed, so every mode is sent exactly the same prompts in the same order.
-//
-// Shape: `prefixGroups` long shared prefixes; each request is one group's prefix plus a short
-// unique suffix. Repeats of a prefix are what a KV-aware router can exploit (a worker that
-// served the prefix holds its KV blocks), so the groups are interleaved: repeats of one prefix
-// arrive spread out, with other groups' requests in between, as in real multi-tenant traffic.
-//
-// Token counts are approximate by design: a prefix is `prefixTokens` common English words, and
-// one such word is about one token for the tokenizers of real models (30k–200k vocabularies; a
-// tiny test tokenizer splits words further). The frontend's tokenizer decides the real count,
-// which each sample reports from `usage.prompt_tokens`.
-
-/** Words short and common enough to be single tokens in real model vocabularies. */
-const WORDS = ('time year people way day man thing woman life child world school state family student group ' +
-    'country problem hand part place case week company system program question work government ' +
-    'number night point home water room mother area money story fact month lot right study book ' +
-    'eye job word business issue side kind head house service friend father power hour game line ' +
-    'end member law car city community name president team minute idea kid body information back ' +
-    'parent face others level office door health person art war history party result change ' +
-    'morning reason research girl guy moment air teacher force education foot boy age policy ' +
-    'music market sense nation plan college interest death experience effect use class control ' +
-    'care field development role effort rate heart drug show leader light voice wife police mind ' +
-    'price report decision son view relationship town road arm difference value building action ' +
-    'model season society tax director position player record paper space ground form event ' +
-    'official matter center couple site project activity star table need court oil situation cost ' +
-    'industry figure street image phone data picture practice piece land product doctor wall ' +
-    'patient worker news test movie north love support technology step baby computer type ' +
-    'attention film tree source organization hair window evidence population river garden').split(' ');
-const SUFFIX_WORDS = 6;
-function words(random, count) {
-    const out = [];
-    for (let i = 0; i < count; i++)
-        out.push(WORDS[(0,stats/* randomInt */.HO)(random, WORDS.length)]);
-    return out.join(' ');
-}
-function shuffle(random, items) {
-    for (let i = items.length - 1; i > 0; i--) {
-        const j = (0,stats/* randomInt */.HO)(random, i + 1);
-        [items[i], items[j]] = [items[j], items[i]];
-    }
-    return items;
-}
-/**
- * The group of each request: rounds of a seeded shuffle of all groups. A fresh shuffle per
- * round (rather than one order repeated) keeps a group from always landing on the same worker
- * under round-robin when the group count is a multiple of the worker count, which would hand
- * round-robin KV reuse by accident. A round never starts with the group that ended the last
- * one, so no prefix is repeated back to back.
- */
-function groupOrder(requests, groups, seed) {
-    const random = (0,stats/* seededRandom */.Is)(seed);
-    const order = [];
-    while (order.length < requests) {
-        const round = shuffle(random, Array.from({ length: groups }, (_, g) => g));
-        if (groups > 1 && round[0] === order[order.length - 1])
-            [round[0], round[1]] = [round[1], round[0]];
-        order.push(...round);
-    }
-    return order.slice(0, requests);
-}
-/** Builds the request list; throws on settings that cannot make one (validated earlier by the caller). */
-function buildWorkload(settings) {
-    const { requests, prefixGroups, prefixTokens, maxTokens, seed, model } = settings;
-    for (const [name, value, min] of [
-        ['requests', requests, 1],
-        ['prefixGroups', prefixGroups, 1],
-        ['prefixTokens', prefixTokens, 0],
-        ['maxTokens', maxTokens, 1],
-    ]) {
-        if (!Number.isInteger(value) || value < min)
-            throw new RangeError(`${name} must be an integer ≥ ${min}`);
-    }
-    // Separate streams: the order depends only on the seed, the words also on the variant.
-    const order = groupOrder(requests, prefixGroups, seed);
-    const text = (0,stats/* seededRandom */.Is)((seed ^ Math.imul((settings.variant ?? 0) + 1, 0x9e3779b1)) >>> 0);
-    const prefixes = Array.from({ length: prefixGroups }, () => words(text, prefixTokens));
-    return order.map((group, index) => {
-        const suffix = `Request ${index + 1}: ${words(text, SUFFIX_WORDS)}?`;
-        const prefix = prefixes[group];
-        return {
-            index,
-            group,
-            model,
-            messages: [{ role: 'user', content: prefix ? `${prefix}\n\n${suffix}` : suffix }],
-            maxTokens,
-        };
-    });
-}
-
-;// CONCATENATED MODULE: ./lib/compare/compare-run.js
-// Runs the mode comparison: for each mode, switch the deployment (restart the launched frontend,
-// or patch and roll the Kubernetes frontend), wait for the model, warm up, then send the same
-// workload shape with the same concurrency and sampling, and read the router's KV hit rate
-// around it. Whatever happens, the deployment is put back as the run should leave it.
-
-
-
-
-
-
-
-const HIT_SUM = 'dynamo_component_router_kv_hit_rate_sum';
-const HIT_COUNT = 'dynamo_component_router_kv_hit_rate_count';
-function hitTotals(totals) {
-    if (!totals || !totals.has(HIT_COUNT))
-        return undefined;
-    return { sum: totals.get(HIT_SUM) ?? 0, count: totals.get(HIT_COUNT) ?? 0 };
-}
-async function runComparison(http, switcher, o) {
-    const c = o.compare;
-    const auth = o.apiKey ? { Authorization: `Bearer ${o.apiKey}` } : {};
-    const runs = [];
-    // One pool for all modes: `compare-concurrency` connections per origin, so requests never
-    // wait for a connection of their own client; closed before the deployment is put back.
-    const pool = createStreamAgent(c.concurrency);
-    try {
-        for (const [i, mode] of c.modes.entries()) {
-            o.log.info(`Comparison ${i + 1}/${c.modes.length}: switching to ${mode} …`);
-            let baseUrl;
-            try {
-                baseUrl = await switcher.switchTo(mode);
-            }
-            catch (error) {
-                const reason = error instanceof failures/* RunFailure */.ae ? `${error.code}: ${error.message}` : error.message;
-                throw new failures/* RunFailure */.ae('compare-failed', `Could not switch to ${mode} for the comparison (${reason}).`);
-            }
-            // Workers re-register with a restarted frontend: wait for the model like the smoke check.
-            const ready = await (0,smoke/* smokeCheck */.C)(http, {
-                baseUrl,
-                model: o.model,
-                prompt: 'warm-up',
-                maxTokens: 1,
-                skipChat: true,
-                retries: o.retries,
-                retryDelayMs: o.retryDelayMs,
-                timeoutMs: o.timeoutMs,
-                apiKey: o.apiKey,
-            });
-            if (!ready.ok)
-                throw new failures/* RunFailure */.ae('compare-failed', `In ${mode} mode the frontend did not list the model: ${ready.failure?.message ?? ''}`);
-            const headers = {};
-            if (mode === 'direct') {
-                const pick = await (0,direct_worker/* pickDirectWorker */.LU)(http, baseUrl, o.model, auth, o.timeoutMs);
-                if (!pick.id)
-                    throw new failures/* RunFailure */.ae('compare-failed', 'In direct mode no worker instance id that the frontend accepts could be found.');
-                Object.assign(headers, (0,direct_worker/* directWorkerHeaders */.UV)(pick.id));
-            }
-            const shape = {
-                requests: c.requests,
-                prefixGroups: c.prefixGroups,
-                prefixTokens: c.prefixTokens,
-                maxTokens: c.maxTokens,
-                seed: c.seed,
-                model: o.model,
-            };
-            // Warm-up prompts use words of their own, so they prime connections and code paths
-            // without caching any prefix of the measured workload.
-            const warmup = buildWorkload({
-                ...shape,
-                requests: Math.min(2 * c.concurrency, c.requests),
-                variant: 1000 + i,
-            });
-            await runWorkload(baseUrl, warmup, {
-                dispatcher: pool,
-                concurrency: c.concurrency,
-                timeoutMs: o.timeoutMs,
-                apiKey: o.apiKey,
-                headers,
-            });
-            // A different variant per mode: worker KV caches outlive a frontend restart, so the same
-            // words would hand every later mode the earlier modes' cached prefixes.
-            const workload = buildWorkload({ ...shape, variant: i });
-            const before = await (0,metrics/* readMetrics */.Uw)(http, baseUrl, auth, o.timeoutMs);
-            let reported = 0;
-            const samples = await runWorkload(baseUrl, workload, {
-                dispatcher: pool,
-                concurrency: c.concurrency,
-                timeoutMs: o.timeoutMs,
-                apiKey: o.apiKey,
-                headers,
-                onProgress: (done, total) => {
-                    if (done === total || done - reported >= Math.max(10, Math.ceil(total / 5))) {
-                        reported = done;
-                        o.log.info(`  ${mode}: ${done}/${total} requests`);
-                    }
-                },
-            });
-            await new Promise((r) => setTimeout(r, 200));
-            const after = await (0,metrics/* readMetrics */.Uw)(http, baseUrl, auth, o.timeoutMs);
-            const kvHitRate = routerKvHitRate(hitTotals(before.ok ? before.totals : undefined), hitTotals(after.ok ? after.totals : undefined));
-            const errors = samples.filter((s) => !s.ok).length;
-            o.log.info(`  ${mode}: ${samples.length - errors} ok, ${errors} errors${kvHitRate !== undefined ? `, router KV hit rate ${(kvHitRate * 100).toFixed(1)}%` : ''}`);
-            runs.push({ mode, samples, kvHitRate });
-        }
-    }
-    finally {
-        await pool.close().catch(() => pool.destroy().catch(() => undefined));
-        o.log.info('Comparison done: putting the deployment back …');
-        await switcher.restore();
-    }
-    return compare(runs, {
-        seed: c.seed,
-        settings: {
-            requests: c.requests,
-            concurrency: c.concurrency,
-            prefixGroups: c.prefixGroups,
-            prefixTokens: c.prefixTokens,
-            maxTokens: c.maxTokens,
-            model: o.model,
-        },
-    });
-}
-
-
-/***/ }),
 
 /***/ 6575:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
@@ -904,14 +111,513 @@ function excludesZero(interval) {
 
 /***/ }),
 
+/***/ 4130:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   JX: () => (/* binding */ chatBody),
+/* harmony export */   O7: () => (/* binding */ createStreamAgent),
+/* harmony export */   PY: () => (/* binding */ runWorkload),
+/* harmony export */   Z8: () => (/* binding */ applyEvent),
+/* harmony export */   ZE: () => (/* binding */ createSseParser),
+/* harmony export */   dI: () => (/* binding */ streamLimits)
+/* harmony export */ });
+/* unused harmony exports StreamTooLarge, parseChunk, streamChat, peakInFlight */
+/* harmony import */ var eventsource_parser__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(39);
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(4718);
+/* harmony import */ var _check_http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6447);
+/* harmony import */ var _check_u64_json_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(8085);
+/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6866);
+// Streaming chat requests for compare-modes: one request gives one Sample (time to first
+// token, end-to-end latency, token counts, cached prefix tokens, serving worker, or the
+// error), and runWorkload sends a whole workload through a fixed-size pool.
+//
+// TTFT definition: the time from sending the request to the first SSE event that carries a
+// choice (any delta, even a role-only one, or a finish_reason) or usage. Observed on Dynamo
+// 1.6.1: response headers arrive within ~10 ms, and the first event (`delta: {role}`) arrives
+// only once the engine produced its first token: its arrival tracks prefill time (≈670 ms for
+// a cold 6,500-token prompt vs ≈90 ms for 70 tokens at mocker speedup 0.2), and for
+// max_tokens 1 it arrives together with the finish chunk. So skipping the role-only event would
+// measure the second token. The mocker sends no text at all (every delta is empty), so
+// "first non-empty content" would never fire there.
+//
+// The SSE parser (eventsource-parser, bounded) and the event reducer are pure; streamChat and
+// runWorkload are the effects, over undici: a pool sized by the concurrency, a deadline per
+// request, caps on every response (StreamLimits), no redirects.
+
+
+
+
+
+/** A stream over one of the caps of StreamLimits: the request ends as `stream-too-large`. */
+class StreamTooLarge extends Error {
+}
+/**
+ * The WHATWG event-stream grammar (LF, CRLF or CR line ends, also split across chunks; `:`
+ * comments; data lines joined by LF; dispatch on a blank line) from eventsource-parser, with one
+ * bound: an event may hold at most maxEventChars characters while it is being assembled (the
+ * parser's maxBufferSize: its unfinished line plus the event's data so far), so a `data:` line
+ * or an event that never ends costs at most that much memory; beyond it, StreamTooLarge.
+ * Lines the grammar ignores (unknown fields, comments) are skipped without being buffered.
+ */
+function createSseParser(maxEventChars = 256 * 1024) {
+    let events = [];
+    let overflow = false;
+    const parser = (0,eventsource_parser__WEBPACK_IMPORTED_MODULE_3__/* .createParser */ .C)({
+        maxBufferSize: maxEventChars,
+        onEvent: (e) => {
+            // The buffer bound holds only while an event is incomplete; one that arrived whole in a
+            // chunk is measured here, so the cap means the same however the bytes were split.
+            if (e.data.length > maxEventChars)
+                overflow = true;
+            else
+                events.push(e.event === undefined ? { data: e.data } : { event: e.event, data: e.data });
+        },
+        onError: (e) => {
+            if (e.type === 'max-buffer-size-exceeded')
+                overflow = true;
+        },
+    });
+    const take = () => {
+        if (overflow)
+            throw new StreamTooLarge(`an SSE event exceeded ${maxEventChars} characters`);
+        const out = events;
+        events = [];
+        return out;
+    };
+    return {
+        push(text) {
+            parser.feed(text);
+            return take();
+        },
+        // The spec drops an event left without its blank line at the end of the stream; a frontend
+        // that closes right after `data: [DONE]` still finished, so the end completes it.
+        end() {
+            parser.feed('\n\n');
+            return take();
+        },
+    };
+}
+/** A chunk, with worker ids kept as decimal text (u64, see check/u64-json.ts). */
+function parseChunk(text) {
+    return (0,_check_u64_json_js__WEBPACK_IMPORTED_MODULE_4__/* .parseKeepingIds */ .T)(text, _check_u64_json_js__WEBPACK_IMPORTED_MODULE_4__/* .isWorkerIdKey */ .P);
+}
+const count = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+function errorText(error) {
+    if (typeof error === 'string')
+        return error;
+    const message = error?.message;
+    return typeof message === 'string' ? message : JSON.stringify(error);
+}
+/** Folds one SSE event into the state; atMs is when it arrived (ms since the request was sent). */
+function applyEvent(state, event, atMs) {
+    if (state.error || state.done)
+        return;
+    if (event.event === 'error') {
+        state.error = `error event: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(event.data) || 'no detail'}`;
+        return;
+    }
+    const data = event.data.trim();
+    if (data === '[DONE]') {
+        state.done = true;
+        return;
+    }
+    let chunk;
+    try {
+        // The reviver (worker ids kept exact) costs most of the parse; the id does not change
+        // within a stream, so later chunks parse plainly.
+        chunk = (state.workerId === undefined ? parseChunk(data) : JSON.parse(data));
+    }
+    catch {
+        state.error = `a chunk is not JSON: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(data) || 'empty'}`;
+        return;
+    }
+    if (!chunk || typeof chunk !== 'object') {
+        state.error = `a chunk is not a JSON object: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(data)}`;
+        return;
+    }
+    if (chunk.error !== undefined && chunk.error !== null) {
+        state.error = `error in stream: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(errorText(chunk.error))}`;
+        return;
+    }
+    const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
+    const usage = chunk.usage && typeof chunk.usage === 'object' ? chunk.usage : undefined;
+    if (state.ttftMs === undefined && (choices.length > 0 || usage))
+        state.ttftMs = atMs;
+    const finish = choices[0]?.finish_reason;
+    if (typeof finish === 'string' && finish !== '')
+        state.finishReason = finish;
+    const worker = chunk.nvext?.worker_id?.decode_worker_id;
+    if (typeof worker === 'string' && /^\d+$/.test(worker))
+        state.workerId = worker;
+    if (usage) {
+        state.promptTokens = count(usage.prompt_tokens) ?? state.promptTokens;
+        state.outputTokens = count(usage.completion_tokens) ?? state.outputTokens;
+        const details = usage.prompt_tokens_details;
+        state.cachedTokens = count(details?.cached_tokens) ?? state.cachedTokens;
+    }
+}
+function streamLimits(maxTokens) {
+    return {
+        eventChars: 256 * 1024,
+        streamBytes: 64 * 1024 + 1024 * maxTokens,
+        events: 64 + 2 * maxTokens,
+        errorBodyBytes: 4096,
+    };
+}
+/** The request body: the same sampling settings in every mode. */
+function chatBody(request) {
+    return {
+        model: request.model,
+        messages: request.messages,
+        max_tokens: request.maxTokens,
+        temperature: 0,
+        // Real engines may stop at an end-of-sequence token, which would make output lengths
+        // (and latency) differ between modes for reasons that are not routing. Dynamo 1.6.1
+        // accepts this top-level extension; nvext.ignore_eos is rejected there.
+        ignore_eos: true,
+        stream: true,
+        stream_options: { include_usage: true },
+        nvext: { extra_fields: ['worker_id'] },
+    };
+}
+/** The start of a body, at most maxBytes of it; the rest is never read. */
+async function readSome(body, maxBytes) {
+    const chunks = [];
+    let total = 0;
+    try {
+        for await (const chunk of body) {
+            chunks.push(chunk);
+            total += chunk.length;
+            if (total >= maxBytes)
+                break;
+        }
+    }
+    catch {
+        /* a partial body is still worth showing */
+    }
+    // Streaming decode drops a character the byte cap cut in half instead of leaving U+FFFD, so
+    // the text ends where the cut was (where quote() looks for a secret's cut-off start).
+    return new TextDecoder().decode(Buffer.concat(chunks).subarray(0, maxBytes), { stream: true });
+}
+/**
+ * The pool for a workload: at most `concurrency` connections per origin, so the client never
+ * queues a request behind its own slots; idle connections close after keepAliveTimeout.
+ */
+function createStreamAgent(concurrency) {
+    return new undici__WEBPACK_IMPORTED_MODULE_0__/* .Agent */ .g6({ connections: Math.max(1, Math.floor(concurrency)), keepAliveTimeout: 10_000 });
+}
+function header(headers, name) {
+    const value = headers[name];
+    return Array.isArray(value) ? value.join(', ') : (value ?? '');
+}
+/** Sends one streaming chat request and measures it. Never throws: failures are in the Sample. */
+async function streamChat(baseUrl, request, options) {
+    const started = performance.now();
+    // Unrounded, so that start + latency of one request never passes the start of the next one
+    // in the same slot; reports round.
+    const since = () => performance.now() - started;
+    const base = { index: request.index, group: request.group, startMs: started - (options.epoch ?? started) };
+    let endMs;
+    const fail = (kind, message, status, state) => ({
+        ...base,
+        ok: false,
+        latencyMs: endMs ?? since(),
+        ttftMs: state?.ttftMs,
+        workerId: state?.workerId,
+        status,
+        error: { kind, message },
+    });
+    if (options.signal?.aborted)
+        return fail('aborted', 'the run was stopped before this request was sent');
+    const limits = { ...streamLimits(request.maxTokens), ...options.limits };
+    const own = options.dispatcher ? undefined : createStreamAgent(1);
+    const dispatcher = options.dispatcher ?? own;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([timeout.signal, options.signal]) : timeout.signal;
+    const state = { done: false };
+    let status;
+    let body;
+    try {
+        const url = new URL(`${baseUrl}/v1/chat/completions`);
+        const response = await dispatcher.request({
+            origin: url.origin,
+            path: `${url.pathname}${url.search}`,
+            method: 'POST',
+            headers: {
+                'Content-Type': 'application/json',
+                Accept: 'text/event-stream',
+                ...(options.apiKey ? { Authorization: `Bearer ${options.apiKey}` } : {}),
+                ...options.headers,
+            },
+            // Connection: close on a fresh connection per request (see StreamOptions.keepAlive).
+            reset: !options.keepAlive,
+            body: JSON.stringify(chatBody(request)),
+            signal,
+            // Backstops under the deadline: undici's own idle timers for headers and between chunks.
+            headersTimeout: options.timeoutMs,
+            bodyTimeout: options.timeoutMs,
+        });
+        body = response.body;
+        status = response.statusCode;
+        // Redirects are never followed (undici follows none unless told): a 3xx is an error here,
+        // so the API key never goes to another host.
+        if (status !== 200) {
+            const text = (0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(await readSome(body, limits.errorBodyBytes));
+            return fail('http', `HTTP ${status}: ${text || 'no body'}`, status);
+        }
+        const type = header(response.headers, 'content-type');
+        if (!type.includes('text/event-stream')) {
+            const text = (0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(await readSome(body, limits.errorBodyBytes));
+            return fail('stream', `expected an event stream, got ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(type, 100) || 'no content-type'}: ${text}`, status);
+        }
+        const parser = createSseParser(limits.eventChars);
+        const decoder = new TextDecoder();
+        let bytes = 0;
+        let events = 0;
+        const apply = (batch) => {
+            events += batch.length;
+            if (events > limits.events)
+                throw new StreamTooLarge(`the stream sent more than ${limits.events} events`);
+            const at = since();
+            for (const event of batch)
+                applyEvent(state, event, at);
+        };
+        let finished = false;
+        // One iterator for the events and the drain below (leaving a for-await loop would destroy
+        // the body, and with it a connection worth keeping).
+        const chunks = body[Symbol.asyncIterator]();
+        for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+            const chunk = next.value;
+            bytes += chunk.length;
+            if (bytes > limits.streamBytes)
+                throw new StreamTooLarge(`the stream exceeded ${limits.streamBytes} bytes`);
+            apply(parser.push(decoder.decode(chunk, { stream: true })));
+            if (state.error || state.done) {
+                finished = true;
+                break;
+            }
+        }
+        if (!finished)
+            apply([...parser.push(decoder.decode()), ...parser.end()]);
+        endMs = since();
+        // On a kept-alive connection, read the (empty) end of the body so the connection can be
+        // reused; bounded like the rest, and never longer than the deadline.
+        if (finished && options.keepAlive && !state.error) {
+            for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+                bytes += next.value.length;
+                if (bytes > limits.streamBytes)
+                    break;
+            }
+        }
+    }
+    catch (error) {
+        if (endMs !== undefined && state.done) {
+            // Only the drain after [DONE] failed: the sample is complete.
+        }
+        else if (error instanceof StreamTooLarge) {
+            return fail('stream-too-large', error.message, status, state);
+        }
+        else if (timeout.signal.aborted) {
+            return fail('timeout', `no complete stream within ${Math.round(options.timeoutMs / 100) / 10} s`, status, state);
+        }
+        else if (options.signal?.aborted) {
+            return fail('aborted', 'the run was stopped during this request', status, state);
+        }
+        else {
+            const { kind, detail } = (0,_check_http_js__WEBPACK_IMPORTED_MODULE_1__/* .classifyNetworkError */ .LW)(error);
+            // A socket closed mid-stream: name it, the first events may have counted already.
+            return fail(kind, state.ttftMs === undefined ? detail : `${detail} (mid-stream)`, status, state);
+        }
+    }
+    finally {
+        clearTimeout(timer);
+        // A body left unread (an error, a cap, a stop) releases its connection; no-op once ended.
+        body?.destroy();
+        if (own)
+            await own.destroy().catch(() => undefined);
+    }
+    if (state.error)
+        return fail('stream', state.error, status, state);
+    if (!state.done && !state.finishReason)
+        return fail('stream', 'the stream ended before a finish_reason or [DONE]', status, state);
+    return {
+        ...base,
+        ok: true,
+        latencyMs: endMs ?? since(),
+        ttftMs: state.ttftMs,
+        outputTokens: state.outputTokens,
+        promptTokens: state.promptTokens,
+        cachedTokens: state.cachedTokens,
+        workerId: state.workerId,
+        finishReason: state.finishReason,
+        status,
+    };
+}
+/**
+ * Sends the requests through a fixed pool of `concurrency` slots: requests start in list order,
+ * a slot takes the next request only when its previous one finished, so at most `concurrency`
+ * are in flight. Each request is bounded by timeoutMs, so the run is bounded by
+ * ceil(n / concurrency) · timeoutMs. Samples come back in request order. Without a dispatcher
+ * in the options, the connections are a pool of `concurrency` made for this run and closed
+ * at its end.
+ */
+async function runWorkload(baseUrl, requests, options) {
+    const slots = Math.max(1, Math.min(Math.floor(options.concurrency) || 1, requests.length));
+    const samples = new Array(requests.length);
+    const own = options.dispatcher ? undefined : createStreamAgent(slots);
+    const dispatcher = options.dispatcher ?? own;
+    const epoch = performance.now();
+    let next = 0;
+    let completed = 0;
+    const slot = async () => {
+        while (next < requests.length) {
+            const position = next++;
+            const sample = await streamChat(baseUrl, requests[position], { ...options, dispatcher, epoch });
+            samples[position] = sample;
+            completed++;
+            options.onProgress?.(completed, requests.length, sample);
+        }
+    };
+    try {
+        await Promise.all(Array.from({ length: slots }, slot));
+    }
+    finally {
+        await own?.close().catch(() => own.destroy().catch(() => undefined));
+    }
+    return samples;
+}
+/** The most requests that were in flight at one time, from the samples' own timings. */
+function peakInFlight(samples) {
+    const edges = [];
+    for (const s of samples) {
+        edges.push([s.startMs, 1], [s.startMs + s.latencyMs, -1]);
+    }
+    // Ends sort before starts at the same instant: back-to-back requests do not overlap.
+    edges.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
+    let current = 0;
+    let peak = 0;
+    for (const [, delta] of edges) {
+        current += delta;
+        peak = Math.max(peak, current);
+    }
+    return peak;
+}
+
+
+/***/ }),
+
+/***/ 9823:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   y: () => (/* binding */ buildWorkload)
+/* harmony export */ });
+/* unused harmony export groupOrder */
+/* harmony import */ var _stats_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6575);
+// The matched workload for compare-modes: a fixed list of chat requests, built only from the
+// settings and a seed, so every mode is sent exactly the same prompts in the same order.
+//
+// Shape: `prefixGroups` long shared prefixes; each request is one group's prefix plus a short
+// unique suffix. Repeats of a prefix are what a KV-aware router can exploit (a worker that
+// served the prefix holds its KV blocks), so the groups are interleaved: repeats of one prefix
+// arrive spread out, with other groups' requests in between, as in real multi-tenant traffic.
+//
+// Token counts are approximate by design: a prefix is `prefixTokens` common English words, and
+// one such word is about one token for the tokenizers of real models (30k–200k vocabularies; a
+// tiny test tokenizer splits words further). The frontend's tokenizer decides the real count,
+// which each sample reports from `usage.prompt_tokens`.
+
+/** Words short and common enough to be single tokens in real model vocabularies. */
+const WORDS = ('time year people way day man thing woman life child world school state family student group ' +
+    'country problem hand part place case week company system program question work government ' +
+    'number night point home water room mother area money story fact month lot right study book ' +
+    'eye job word business issue side kind head house service friend father power hour game line ' +
+    'end member law car city community name president team minute idea kid body information back ' +
+    'parent face others level office door health person art war history party result change ' +
+    'morning reason research girl guy moment air teacher force education foot boy age policy ' +
+    'music market sense nation plan college interest death experience effect use class control ' +
+    'care field development role effort rate heart drug show leader light voice wife police mind ' +
+    'price report decision son view relationship town road arm difference value building action ' +
+    'model season society tax director position player record paper space ground form event ' +
+    'official matter center couple site project activity star table need court oil situation cost ' +
+    'industry figure street image phone data picture practice piece land product doctor wall ' +
+    'patient worker news test movie north love support technology step baby computer type ' +
+    'attention film tree source organization hair window evidence population river garden').split(' ');
+const SUFFIX_WORDS = 6;
+function words(random, count) {
+    const out = [];
+    for (let i = 0; i < count; i++)
+        out.push(WORDS[(0,_stats_js__WEBPACK_IMPORTED_MODULE_0__/* .randomInt */ .HO)(random, WORDS.length)]);
+    return out.join(' ');
+}
+function shuffle(random, items) {
+    for (let i = items.length - 1; i > 0; i--) {
+        const j = (0,_stats_js__WEBPACK_IMPORTED_MODULE_0__/* .randomInt */ .HO)(random, i + 1);
+        [items[i], items[j]] = [items[j], items[i]];
+    }
+    return items;
+}
+/**
+ * The group of each request: rounds of a seeded shuffle of all groups. A fresh shuffle per
+ * round (rather than one order repeated) keeps a group from always landing on the same worker
+ * under round-robin when the group count is a multiple of the worker count, which would hand
+ * round-robin KV reuse by accident. A round never starts with the group that ended the last
+ * one, so no prefix is repeated back to back.
+ */
+function groupOrder(requests, groups, seed) {
+    const random = (0,_stats_js__WEBPACK_IMPORTED_MODULE_0__/* .seededRandom */ .Is)(seed);
+    const order = [];
+    while (order.length < requests) {
+        const round = shuffle(random, Array.from({ length: groups }, (_, g) => g));
+        if (groups > 1 && round[0] === order[order.length - 1])
+            [round[0], round[1]] = [round[1], round[0]];
+        order.push(...round);
+    }
+    return order.slice(0, requests);
+}
+/** Builds the request list; throws on settings that cannot make one (validated earlier by the caller). */
+function buildWorkload(settings) {
+    const { requests, prefixGroups, prefixTokens, maxTokens, seed, model } = settings;
+    for (const [name, value, min] of [
+        ['requests', requests, 1],
+        ['prefixGroups', prefixGroups, 1],
+        ['prefixTokens', prefixTokens, 0],
+        ['maxTokens', maxTokens, 1],
+    ]) {
+        if (!Number.isInteger(value) || value < min)
+            throw new RangeError(`${name} must be an integer ≥ ${min}`);
+    }
+    // Separate streams: the order depends only on the seed, the words also on the variant.
+    const order = groupOrder(requests, prefixGroups, seed);
+    const text = (0,_stats_js__WEBPACK_IMPORTED_MODULE_0__/* .seededRandom */ .Is)((seed ^ Math.imul((settings.variant ?? 0) + 1, 0x9e3779b1)) >>> 0);
+    const prefixes = Array.from({ length: prefixGroups }, () => words(text, prefixTokens));
+    return order.map((group, index) => {
+        const suffix = `Request ${index + 1}: ${words(text, SUFFIX_WORDS)}?`;
+        const prefix = prefixes[group];
+        return {
+            index,
+            group,
+            model,
+            messages: [{ role: 'user', content: prefix ? `${prefix}\n\n${suffix}` : suffix }],
+            maxTokens,
+        };
+    });
+}
+
+
+/***/ }),
+
 /***/ 997:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   Uw: () => (/* binding */ readMetrics),
-/* harmony export */   pU: () => (/* binding */ delta)
+/* harmony export */   pU: () => (/* binding */ delta),
+/* harmony export */   rI: () => (/* binding */ parseSamples)
 /* harmony export */ });
-/* unused harmony exports parseSamples, parseMetrics */
+/* unused harmony export parseMetrics */
 // Reads the frontend's Prometheus /metrics and reduces it to what the evidence needs: the total
 // of each sample name over its label sets (histograms appear as their _count, _sum and _bucket
 // samples). Written here rather than taken from npm: the one standalone parser there
