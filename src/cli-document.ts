@@ -148,7 +148,7 @@ function cliHistory(h: HistoryReport): CliHistory {
   return {
     file: h.file,
     records: h.records,
-    skipped_lines: h.skipped.length,
+    skipped_lines: h.skippedLines,
     mode: m.kind,
     reference_mode: m.kind === 'no-reference' ? null : m.reference,
     latency: l.kind,

@@ -238,7 +238,7 @@ describe('Kubernetes journeys on the stand-in', () => {
     for (const dir of [ws, home]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('after every deploy: mode written into the recipe offline, one apply, verified with no second write', async () => {
+  it('after every deploy: mode written into the recipe offline, one apply, asserted with expect-mode and no second write', async () => {
     const wf = workflow('After every deploy');
     expect(wf.concurrency.group).toBe('dynamo-production');
     const steps = wf.jobs.deploy.steps as AnyObj[];

@@ -11,6 +11,7 @@ import { ROOT } from '../support/action.ts';
 const HISTORY: HistoryReport = {
   file: '.router-history/canary.jsonl',
   records: 6,
+  skippedLines: 0,
   skipped: [],
   unreadBytes: 0,
   subjectRuns: 6,

@@ -138,7 +138,8 @@ export function historyReport(
   return {
     file: read.file.input,
     records: read.records.length,
-    skipped: read.skipped,
+    skippedLines: read.skipped.length,
+    skipped: read.skipped.slice(0, 20),
     unreadBytes: read.unreadBytes,
     subjectRuns: judgement.subjectRuns,
     regressionRatio: opened.settings.regressionRatio,

@@ -83,9 +83,10 @@ export function capRecord(record: HistoryRecord): HistoryRecord {
 /** What a line of the file is: one of ours, or why it is skipped. */
 export type LineReading = { ok: true; record: HistoryRecord } | { ok: false; why: string };
 
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isStringOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+// Longer texts than any record of ours holds (capRecord) mark a line someone else wrote.
+const isString = (v: unknown, max = 1024): v is string => typeof v === 'string' && v.length <= max;
+const isStringOrNull = (v: unknown, max = 1024): boolean => v === null || isString(v, max);
+const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.length <= 64 && v.every((x) => isString(x));
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 const isMs = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 const isMsOrNull = (v: unknown): boolean => v === null || isMs(v);
@@ -123,15 +124,15 @@ function validWorkers(v: unknown): boolean {
 /** Why a parsed object of our schema cannot be used, or undefined when every field is sound. */
 function malformed(r: Record<string, unknown>): string | undefined {
   const checks: [string, boolean][] = [
-    ['time', isString(r.time) && !Number.isNaN(Date.parse(r.time))],
-    ['commit', isStringOrNull(r.commit)],
+    ['time', isString(r.time, 64) && !Number.isNaN(Date.parse(r.time))],
+    ['commit', isStringOrNull(r.commit, 256)],
     ['run', isStringOrNull(r.run)],
     ['target', r.target === 'url' || r.target === 'launch' || r.target === 'kubernetes'],
     ['subject', isString(r.subject)],
     ['result', r.result === 'pass' || r.result === 'fail'],
-    ['failure', isStringOrNull(r.failure)],
-    ['mode', isString(r.mode)],
-    ['modeVerified', isString(r.modeVerified)],
+    ['failure', isStringOrNull(r.failure, 64)],
+    ['mode', isString(r.mode, 64)],
+    ['modeVerified', isString(r.modeVerified, 64)],
     ['provenBy', isStrings(r.provenBy)],
     ['model', isString(r.model)],
     [

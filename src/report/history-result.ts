@@ -95,7 +95,8 @@ export interface HistoryReport {
   file: string;
   /** Records of this action read from the file (every deployment's). */
   records: number;
-  /** Lines skipped on reading (kept in the file as they are). */
+  /** Lines skipped on reading (kept in the file as they are): how many, and the first 20. */
+  skippedLines: number;
   skipped: { line: number; why: string }[];
   /** Bytes at the start of an over-cap file that were not read (dropped at this write). */
   unreadBytes: number;

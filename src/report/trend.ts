@@ -119,12 +119,12 @@ export function renderTrend(h: HistoryReport, mode: string): string {
     notes.push(
       `Chart: bars are each run's ${JUDGED_METRIC.name} (0: no sample, e.g. a failed run), runs numbered as in the file${latest ? ` (this run: ${latest.n})` : ''}; the line is this run's regression threshold.`,
     );
-  if (h.skipped.length)
+  if (h.skippedLines)
     notes.push(
-      `${h.skipped.length} line(s) of the file are not records of this action and were skipped (kept as they are): ${h.skipped
+      `${h.skippedLines} line(s) of the file are not records of this action and were skipped (kept as they are): ${h.skipped
         .slice(0, 5)
         .map((s) => `line ${s.line}, ${s.why}`)
-        .join('; ')}${h.skipped.length > 5 ? '; …' : ''}.`,
+        .join('; ')}${h.skippedLines > 5 ? '; …' : ''}.`,
     );
   if (h.written)
     notes.push(
