@@ -1,6 +1,8 @@
-// History records for tests: a neutral passing kv run of one deployment, changed per case.
+// History records for tests: a neutral passing kv run of one deployment, changed per case; and a
+// history report as the Contract carries it.
 import { HISTORY_SCHEMA, type HistoryRecord } from '../../src/history/record.js';
 import { percentile } from '../../src/compare/stats.js';
+import type { HistoryReport } from '../../src/report/history-result.js';
 
 export const SUBJECT = 'http://127.0.0.1:8000';
 
@@ -36,3 +38,59 @@ export function recordAt(i: number, p50: number, over: Partial<HistoryRecord> = 
     ...over,
   };
 }
+
+export const HOSTILE = '<img src=x onerror=alert(1)>**x**|`y`';
+
+/** A history report of a run 20× slower than its baseline, with hostile text where a frontend puts it. */
+export const historyReport = (over: Partial<HistoryReport> = {}): HistoryReport => ({
+  file: '.router-history/canary.jsonl',
+  records: 7,
+  skippedLines: 1,
+  skipped: [{ line: 3, why: 'not JSON (a line cut short, or not written by this action)' }],
+  unreadBytes: 0,
+  subjectRuns: 6,
+  regressionRatio: 1.5,
+  sample: { source: 'probe', requests: 25, errors: 0, samplesMs: [800], p50Ms: 800, p90Ms: 820 },
+  mode: { kind: 'same', reference: 'kv' },
+  latency: {
+    kind: 'regression',
+    medianMs: 800,
+    bound: { runs: 6, medianMs: 40, boundMs: 55.5, spread: 0.05, t: 5.9 },
+    ratio: 20,
+    firstRun: 'https://github.com/o/r/actions/runs/1',
+    lastRun: 'https://github.com/o/r/actions/runs/6',
+  },
+  changes: [
+    { what: 'models', since: 'last', before: '1 (tiny)', after: `2 (tiny, ${HOSTILE})`, fails: false },
+    { what: 'latency', since: 'baseline', before: '40 ms', after: '800 ms (20.00×)', fails: true },
+  ],
+  accepted: false,
+  baseline: false,
+  last: {
+    time: '2026-12-01T00:06:00.000Z',
+    run: 'javascript:alert(1)',
+    mode: 'kv',
+    p50Ms: 41,
+    workers: 2,
+    kvEvents: 'true',
+  },
+  baselineFirst: {
+    time: '2026-12-01T00:01:00.000Z',
+    run: 'https://github.com/o/r/actions/runs/1',
+    mode: 'kv',
+    p50Ms: 40,
+    workers: 2,
+    kvEvents: 'true',
+  },
+  trend: [1, 2, 3, 4, 5, 6, 7].map((n) => ({
+    n,
+    time: '2026-12-01T00:00:00.000Z',
+    run: null,
+    result: n === 7 ? 'fail' : 'pass',
+    failure: n === 7 ? 'regression' : null,
+    mode: HOSTILE,
+    p50Ms: n === 7 ? 800 : n === 4 ? null : 40 + n / 10,
+  })),
+  written: { lines: 8, dropped: 0 },
+  ...over,
+});
