@@ -3,7 +3,7 @@
 // keeps the two in step.
 
 import type { Contract } from './report/contract.js';
-import type { HistoryReport } from './report/history-result.js';
+import { MIN_BASELINE_RUNS, type HistoryReport } from './report/history-result.js';
 import type { Routing } from './report/routing-result.js';
 
 /** Exit codes, as documented in the usage text and the README. */
@@ -197,13 +197,22 @@ export function cliDocument(contract: Contract, version: string): CliDocument {
   };
 }
 
+/** How the run stands against the history, for the verdict line. */
+function historyNote(h: CliHistory | null): string {
+  if (!h) return '';
+  if (h.ratio !== null) return `; history: p50 ${h.latency_p50_ms} ms, ${h.ratio}× the baseline`;
+  if (h.latency === 'too-few')
+    return `; history: ${h.baseline_runs} of ${MIN_BASELINE_RUNS} runs before latency is judged`;
+  return '';
+}
+
 /** The one stderr line of a run: the verdict, naming the mode only when one was checked. */
 export function cliVerdict(doc: CliDocument): string {
   if (doc.ok) {
     const mode = doc.mode ? ` ${doc.mode} (${doc.mode_verified ?? 'not checked'})` : '';
     const latency = doc.latency_ms !== null ? `, chat ${doc.latency_ms} ms` : '';
     const caveats = doc.limitations.length ? ` [${doc.limitations.length} limitation(s) in the JSON]` : '';
-    return `PASS${mode} at ${doc.base_url}: model ${doc.model ?? '-'}${latency}${caveats}`;
+    return `PASS${mode} at ${doc.base_url}: model ${doc.model ?? '-'}${latency}${historyNote(doc.history)}${caveats}`;
   }
   const f = doc.failure;
   return `FAIL ${f?.code ?? 'internal'} at ${doc.base_url}: ${f?.message ?? ''} Next: ${f?.next ?? ''}`;

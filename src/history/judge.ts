@@ -13,18 +13,18 @@
 // - `accept-change`: nothing of the above fails; this run starts a new baseline.
 
 import type { ChangeKind, HistorySettings } from '../canary-settings.js';
-import type {
-  Change,
-  LatencyJudgement,
-  ModeJudgement,
-  RunBrief,
-  TrendPoint,
+import {
+  MIN_BASELINE_RUNS,
+  type Change,
+  type LatencyJudgement,
+  type ModeJudgement,
+  type RunBrief,
+  type TrendPoint,
 } from '../report/history-result.js';
 import type { HistoryRecord } from './record.js';
 import { ALPHA, isRegression, predictionBound } from './stats.js';
 
-/** Fewer earlier runs than this in the baseline: latency is not judged yet. */
-export const MIN_BASELINE_RUNS = 5;
+export { MIN_BASELINE_RUNS };
 /** Runs the summary's chart shows (this one included). */
 export const TREND_RUNS = 20;
 

@@ -86,7 +86,8 @@ export type LineReading = { ok: true; record: HistoryRecord } | { ok: false; why
 // Longer texts than any record of ours holds (capRecord) mark a line someone else wrote.
 const isString = (v: unknown, max = 1024): v is string => typeof v === 'string' && v.length <= max;
 const isStringOrNull = (v: unknown, max = 1024): boolean => v === null || isString(v, max);
-const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.length <= 64 && v.every((x) => isString(x));
+const isStrings = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.length <= 64 && v.every((x) => isString(x));
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 const isMs = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 const isMsOrNull = (v: unknown): boolean => v === null || isMs(v);

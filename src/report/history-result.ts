@@ -19,6 +19,9 @@ export interface LatencyFigures {
   p90Ms: number | null;
 }
 
+/** Fewer earlier runs than this in the baseline: latency is not judged yet. */
+export const MIN_BASELINE_RUNS = 5;
+
 /** The judged metric and its direction; anything else in the sample is shown, not judged. */
 export const JUDGED_METRIC = { name: 'latency p50', direction: 'lower is better' } as const;
 
