@@ -22,6 +22,8 @@ import {
   uniformCycleChance,
 } from '../../src/verify/probe/stats.js';
 import { trafficBetween } from '../../src/verify/probe/traffic.js';
+import { runProbe } from '../../src/verify/probe/run-probe.js';
+import { simTransport } from '../support/routing-sim.ts';
 import { combineEvidence } from '../../src/verify/combine.js';
 import { renderRouting } from '../../src/report/routing.js';
 import type { Verification } from '../../src/verify/verify.js';
@@ -400,5 +402,22 @@ describe('routing in the job summary', () => {
     expect(renderRouting({ skipped: 'GET /health lists one worker (1)' })).toContain(
       'No routing probe: GET /health lists one worker (1).',
     );
+  });
+});
+
+describe('held streams that end early', () => {
+  it('stop counting requests once a held stream ended: no contradiction of least-loaded from a worker no longer busy', async () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const t = simTransport({ mode: 'least-loaded', workers: 3, seed, holdsEndAfter: 3 });
+      const run = await runProbe(t, designProbe(3, 'auto'), { model: 'm', variant: seed });
+      const held = run.observation.requests.filter((r) => r.phase === 'one-held' || r.phase === 'many-held');
+      expect(held.filter((r) => r.counted).length).toBeLessThanOrEqual(3);
+      const a = analyseProbe(run.observation, {
+        asked: 'least-loaded',
+        available: ROUTER_MODES,
+        traffic: CLEAN,
+      });
+      expect(a.verdict).not.toBe('contradicted');
+    }
   });
 });
