@@ -195,6 +195,8 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
   let history: OpenedHistory | undefined;
   let found: Pick<RunFindings, 'sample' | 'workers'> = {};
   contract.expectMode = settings.expectMode;
+  // The launch interpreter's release, when the target itself does not name one.
+  let launchRelease: DynamoRelease | undefined;
   try {
     if (settings.history) {
       history = (await historyStep()).openHistory(settings, plan, process.env.GITHUB_WORKSPACE || undefined);
@@ -203,6 +205,7 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
     }
     if (plan.target === 'launch') {
       const preflight = await preflightLaunch(settings, plan, effects.askRelease ?? askInterpreter, log);
+      launchRelease = preflight.release;
       foldPreflight(contract, preflight);
       if (preflight.refusal) throw preflight.refusal;
     }
@@ -269,6 +272,7 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
         contract.kvEvents,
         effects,
         window,
+        opened.release ?? launchRelease,
         assertion,
       );
       foldVerification(contract, verified);

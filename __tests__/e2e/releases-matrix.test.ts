@@ -8,11 +8,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { alive, cleanup, ROOT, runAction, runPost, type ActionRun } from '../support/action.ts';
 import {
+  chat,
   dynamoAvailable,
   freePort,
   releasePython,
   startFrontend,
   startReleaseStack,
+  waitForModels,
   type ReleaseStack,
 } from '../support/dynamo.ts';
 
@@ -50,6 +52,15 @@ interface ReleaseEntry {
   series: string;
   routerModes: string[];
   kvEvents: { flagOn: string; flagOff: string; env: string | null };
+  workerIdInResponse?: 'all-modes' | 'kv-only';
+}
+
+/** The data file's entry for `version`'s series. */
+function entryOf(version: string): ReleaseEntry | undefined {
+  const file = releasesFile();
+  if (typeof file === 'string') return undefined;
+  const series = version.split('.').slice(0, 2).join('.');
+  return file.releases.find((r) => r.series === series);
 }
 
 /** --router-mode choices and the KV-events flag spellings from a release's own --help. */
@@ -149,6 +160,19 @@ describe.each(MATRIX.length > 0 ? MATRIX : ['none'])('ai-dynamo %s', (version) =
       });
       expect(main.outputs.mode).toBe(mode);
       expect(main.outputs.command).toContain(`--router-mode ${mode}`);
+      // The routing probe runs where the release names the serving worker, and says why not elsewhere.
+      const routing = JSON.parse(main.outputs.routing) as { probe?: unknown; skipped?: string };
+      const named = mode === 'kv' || entryOf(version)?.workerIdInResponse === 'all-modes';
+      if (named) {
+        expect(routing.probe).toBeDefined();
+        expect(main.outputs['mode-proven-by'].split(',')).toContain('behaviour');
+      } else {
+        expect(routing.skipped).toMatch(/names the serving worker only for kv-routed requests/);
+        expect(main.outputs['mode-proven-by']).not.toContain('behaviour');
+        expect(main.outputs.limitations).toMatch(
+          /only for kv-routed requests, so the round-robin mode rests on the router's log and metrics/,
+        );
+      }
       expect(JSON.parse(main.outputs.models)).toEqual(['tiny-model']);
       if (mode !== 'kv' && NON_KV_UNPROVABLE(version)) {
         expect(main.outputs['mode-verified']).toBe('unverifiable');
@@ -232,6 +256,35 @@ describe.each(MATRIX.length > 0 ? MATRIX : ['none'])('ai-dynamo %s', (version) =
     expect(help.kvFlags).toEqual(expect.arrayContaining([entry?.kvEvents.flagOn, entry?.kvEvents.flagOff]));
     expect(help.kvEnv ?? null).toBe(entry?.kvEvents.env);
   });
+
+  run(
+    'names the serving worker in replies as releases.json says (nvext.worker_id, per mode)',
+    async () => {
+      const entry = entryOf(version);
+      expect(entry?.workerIdInResponse).toBeDefined();
+      const names: Record<string, boolean> = {};
+      for (const mode of ['round-robin', 'kv']) {
+        const frontend = await startFrontend({
+          discoveryDir: stack.workers.discoveryDir,
+          python: stack.python,
+          discoveryArgs: stack.frontendArgs,
+          env: stack.env,
+          mode,
+        });
+        try {
+          await waitForModels(frontend.url, 90_000);
+          const reply = await chat(frontend.url, { maxTokens: 1, extraFields: ['worker_id'] });
+          expect(reply.status).toBe(200);
+          // u64 ids above 2^53: the reply carries them as JSON numbers, read here as text.
+          names[mode] = /"decode_worker_id"\s*:\s*\d+/.test(reply.body);
+        } finally {
+          await frontend.stop();
+        }
+      }
+      expect(names).toEqual({ 'round-robin': entry?.workerIdInResponse === 'all-modes', kv: true });
+    },
+    180_000,
+  );
 
   const lacksLeastLoaded = version.startsWith('1.0.');
   (lacksLeastLoaded ? run : it.skip)(

@@ -160,8 +160,10 @@ export function simTransport(r: SimRouter): ProbeTransport & { served: string[] 
     async instances(): Promise<ListedInstance[]> {
       return ids.map((id) => ({ id, namespace: 'dynamo', component: 'backend', deviceType: 'cuda' }));
     },
+    // The frontend's counter of the requests it served, and the streams in flight (its own only).
     async metrics() {
-      return undefined;
+      const inflight = heldStreams.filter((h) => !h.closed).length;
+      return `dynamo_frontend_requests_total ${requests}\ndynamo_frontend_inflight_requests ${inflight}\n`;
     },
   };
 }

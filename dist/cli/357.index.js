@@ -295,12 +295,20 @@ async function metricsAfter(http, o, before, served, sent) {
     const deadline = Date.now() + COUNTER_WAIT_MS;
     for (;;) {
         const after = await (0,verify_metrics/* readMetrics */.Uw)(http, o.baseUrl, o.headers, o.timeoutMs);
-        if (!after.ok || !totals || served === 0 || counters.length === 0 || Date.now() > deadline)
+        if (!after.ok || Date.now() > deadline)
             return after;
-        // Any one counter that saw every request will do (the router's own moves only in kv mode);
-        // after a probe, also every request it sent (cancelled held streams are counted last).
-        const seen = counters.some((m) => ((0,verify_metrics/* delta */.pU)(totals, after.totals, m) ?? 0) >= served);
-        if (seen && (sent === undefined || (before.ok && (0,probe_traffic/* settled */.gu)(before.text, after.text, o.model, sent))))
+        // Any one counter that saw every request will do (the router's own moves only in kv mode).
+        const counted = !totals ||
+            served === 0 ||
+            counters.length === 0 ||
+            counters.some((m) => ((0,verify_metrics/* delta */.pU)(totals, after.totals, m) ?? 0) >= served);
+        // After a probe, also every request it sent (cancelled held streams are counted last), unless
+        // this /metrics has no request counter at all (a gateway's own).
+        const probed = sent === undefined ||
+            !before.ok ||
+            (0,probe_traffic/* modelTotal */.SW)(after.text, probe_traffic/* REQUESTS_TOTAL */.Qe, o.model) === undefined ||
+            (0,probe_traffic/* settled */.gu)(before.text, after.text, o.model, sent);
+        if (counted && probed)
             return after;
         await (0,retry/* sleep */.yy)(50);
     }
@@ -326,7 +334,7 @@ async function gatherEvidence(http, o, window, during) {
         requests +
         (plainRequestStatus === undefined ? 0 : 1) +
         probeSent;
-    const after = await metricsAfter(http, o, before, served, during ? sent : undefined);
+    const after = await metricsAfter(http, o, before, served, probeSent > 0 ? sent : undefined);
     const logs = o.logs ? await o.logs.since(mark) : { problem: 'a frontend reached by URL offers no log' };
     const foreign = before.ok && after.ok ? noRouterSeries(before.totals, after.totals) : undefined;
     const metrics = before.ok && after.ok && !foreign ? { before: before.totals, after: after.totals } : undefined;
@@ -340,7 +348,7 @@ async function gatherEvidence(http, o, window, during) {
         plainRequestStatus,
     });
     const kvEvents = metrics ? kvEventsFromMetrics(metrics.before, metrics.after, o.approximateKv) : undefined;
-    const traffic = during
+    const traffic = probeSent > 0
         ? (0,probe_traffic/* trafficBetween */.a7)(before.ok ? before.text : undefined, after.ok ? after.text : undefined, o.model, sent)
         : undefined;
     return { ...verification, kvEvents, traffic };
@@ -457,10 +465,12 @@ function delta(before, after, name) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Qe: () => (/* binding */ REQUESTS_TOTAL),
+/* harmony export */   SW: () => (/* binding */ modelTotal),
 /* harmony export */   a7: () => (/* binding */ trafficBetween),
 /* harmony export */   gu: () => (/* binding */ settled)
 /* harmony export */ });
-/* unused harmony exports REQUESTS_TOTAL, INFLIGHT, modelTotal */
+/* unused harmony export INFLIGHT */
 /* harmony import */ var _metrics_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(997);
 // Whether anything but the run's own requests reached the frontend while the probe ran, from the
 // frontend's /metrics read before and after: its request counter for the model must have risen by
@@ -487,12 +497,13 @@ function trafficBetween(before, after, model, sent) {
         };
     const counted = [before, after].map((t) => modelTotal(t, REQUESTS_TOTAL, model));
     const inflight = [before, after].map((t) => modelTotal(t, INFLIGHT, model));
-    if (counted[0] === undefined || counted[1] === undefined)
+    if (counted[1] === undefined)
         return {
             otherTraffic: 'unknown',
             detail: `the frontend's /metrics has no ${REQUESTS_TOTAL}, so other traffic cannot be ruled out`,
         };
-    const delta = counted[1] - counted[0];
+    // A frontend that has served nothing yet shows no series: its count starts at zero.
+    const delta = counted[1] - (counted[0] ?? 0);
     const busy = inflight.some((n) => (n ?? 0) > 0);
     if (delta > sent || busy)
         return {
@@ -513,11 +524,11 @@ function trafficBetween(before, after, model, sent) {
 }
 /** True once `after` shows all `sent` requests counted and nothing in flight: the read can stop. */
 function settled(before, after, model, sent) {
-    const b = modelTotal(before, REQUESTS_TOTAL, model);
     const a = modelTotal(after, REQUESTS_TOTAL, model);
-    if (a === undefined || b === undefined)
-        return true;
-    return a - b >= sent && (modelTotal(after, INFLIGHT, model) ?? 0) === 0;
+    if (a === undefined)
+        return false;
+    return (a - (modelTotal(before, REQUESTS_TOTAL, model) ?? 0) >= sent &&
+        (modelTotal(after, INFLIGHT, model) ?? 0) === 0);
 }
 
 

@@ -335,7 +335,7 @@ function analyseProbe(obs, o) {
         durationMs: obs.durationMs,
         exclusions,
     };
-    const why = (modes) => separationLimits(modes, {
+    const limits = separationLimits(consistent, {
         workersSeen,
         pool,
         clean,
@@ -346,40 +346,47 @@ function analyseProbe(obs, o) {
         graph,
         distinct,
     });
+    return judge({ ...result, verdict: 'unverifiable', reason: '', limits }, o.asked, available, o.traffic);
+}
+/**
+ * The verdict for `asked` from what the patterns ruled out (the same analysis serves every asked
+ * mode): ruled out → contradicted; the only mode left → verified; else unverifiable, with why.
+ */
+function judge(a, asked, available, traffic) {
+    const { consistent, exclusions } = a;
+    const base = { ...a, observed: undefined, softContradiction: undefined };
     if (consistent.length === 0)
         return {
-            ...result,
+            ...base,
             verdict: 'unverifiable',
-            reason: `The pattern fits no router mode (${exclusions.map((e) => e.reason).join('; ')}); ${o.traffic.detail}.`,
+            reason: `The pattern fits no router mode (${exclusions.map((e) => e.reason).join('; ')}); ${traffic.detail}.`,
         };
-    const asked = o.asked;
-    if (asked && available.includes(asked) && ruledOut.has(asked)) {
+    if (asked && available.includes(asked) && !consistent.includes(asked)) {
         const against = exclusions.filter((e) => e.modes.includes(asked));
         return {
-            ...result,
+            ...base,
             verdict: 'contradicted',
             observed: consistent.length === 1 ? consistent[0] : undefined,
             reason: against.map((e) => e.reason).join('; '),
             softContradiction: against.every((e) => e.soft),
         };
     }
-    if (consistent.length === 1) {
+    if (consistent.length === 1 && (!asked || asked === consistent[0])) {
         const only = consistent[0];
-        if (!asked || asked === only)
-            return {
-                ...result,
-                verdict: 'verified',
-                observed: only,
-                reason: `Only ${only} fits: ${exclusions
-                    .filter((e) => !e.modes.includes(only))
-                    .map((e) => e.reason)
-                    .join('; ')}.`,
-            };
+        return {
+            ...base,
+            verdict: 'verified',
+            observed: only,
+            reason: `Only ${only} fits: ${exclusions
+                .filter((e) => !e.modes.includes(only))
+                .map((e) => e.reason)
+                .join('; ')}.`,
+        };
     }
     return {
-        ...result,
+        ...base,
         verdict: 'unverifiable',
-        reason: `The pattern fits ${consistent.join(', ')}: ${why(consistent)}.`,
+        reason: `The pattern fits ${consistent.join(', ')}: ${a.limits}.`,
     };
 }
 function heldText(one, many) {
@@ -455,7 +462,7 @@ function separationLimits(modes, l) {
  */
 function analyseNamed(obs, o) {
     const answered = obs.requests.filter((r) => served(r) && r.named !== undefined);
-    const label = labeller(answered.map((r) => r.worker));
+    const label = labeller(answered.flatMap((r) => [r.named, r.worker]));
     const wrong = answered.filter((r) => r.worker !== r.named);
     const seen = new Set(answered.map((r) => r.worker));
     const graph = graphInstances(obs.listed, seen);
@@ -561,18 +568,33 @@ function autoCounts(workers) {
 function designProbe(workers, size) {
     const w = Math.min(Math.max(workers > 0 ? workers : DEFAULT_WORKERS, 2), 32);
     const c = autoCounts(w);
-    const holds = (c.oneHeld > 0 ? 1 : 0) + Math.max(0, c.manyHolds - 1);
-    const autoTotal = c.shared + c.distinct + c.oneHeld + c.manyHeld + holds;
-    if (size === 'auto') {
-        // Over the cap, the one-held phase (the random / power-of-two split) gives way first.
-        const over = Math.max(0, autoTotal - AUTO_CAP);
-        const oneHeld = Math.max(4, c.oneHeld - over);
-        return build(w, c.shared, c.distinct, oneHeld, c.manyHolds, c.manyHeld);
+    const n = { shared: c.shared, distinct: c.distinct, oneHeld: c.oneHeld, manyHeld: c.manyHeld };
+    const design = () => build(w, n.shared, n.distinct, n.oneHeld, c.manyHolds, n.manyHeld);
+    const limit = size === 'auto' ? AUTO_CAP : size;
+    if (size !== 'auto') {
+        // A requested size scales the auto design alike; the tests then decide on what was sent.
+        const auto = designProbe(workers, 'auto');
+        const scale = size / auto.total;
+        const part = (k, min) => (k === 0 ? 0 : Math.max(min, Math.round(k * scale)));
+        n.shared = part(auto.core.filter((p) => p === 'shared-prefix').length, 2);
+        n.distinct = part(auto.core.filter((p) => p === 'distinct-prefix').length, 2);
+        n.oneHeld = part(auto.oneHeld, 1);
+        n.manyHeld = part(auto.manyHeld, 1);
     }
-    // A requested size scales every phase alike; the tests then decide on what was sent.
-    const scale = Math.max(0, size - holds) / Math.max(1, autoTotal - holds);
-    const part = (n, min) => (n === 0 ? 0 : Math.max(min, Math.round(n * scale)));
-    return build(w, part(c.shared, 2), part(c.distinct, 2), part(c.oneHeld, 1), c.manyHolds, part(c.manyHeld, 1));
+    // Over the limit, the one-held phase (the random / power-of-two split) gives way first, then
+    // the largest phase, one request at a time (many workers: some modes may then be unverifiable,
+    // and the run says so).
+    let d = design();
+    while (d.total > limit && n.oneHeld > 4) {
+        n.oneHeld--;
+        d = design();
+    }
+    while (d.total > limit && Math.max(n.distinct, n.oneHeld, n.manyHeld) > 1) {
+        const key = ['distinct', 'oneHeld', 'manyHeld'].reduce((a, b) => (n[b] > n[a] ? b : a));
+        n[key]--;
+        d = design();
+    }
+    return d;
 }
 function build(workers, shared, distinct, oneHeld, manyHolds, manyHeld) {
     const holds = (oneHeld > 0 ? 1 : 0) + (manyHeld > 0 ? Math.max(0, manyHolds - 1) : 0);
@@ -793,7 +815,7 @@ async function runProbe(t, design, o) {
     const started = performance.now();
     const requests = [];
     const holds = [];
-    const prompts = probePrompts(design, o);
+    const prompts = o.prompts ?? probePrompts(design, o);
     const promptTokens = [];
     let sent = 0;
     let shortIndex = 0;
@@ -931,7 +953,7 @@ const UNKNOWN_TRAFFIC = {
 };
 /** The Contract's view of an analysis (the test details stay inside). */
 function routingProbe(a) {
-    const { exclusions: _e, softContradiction: _s, ...probe } = a;
+    const { exclusions: _e, softContradiction: _s, limits: _l, ...probe } = a;
     return probe;
 }
 function noWorkerIdsLimitation() {
@@ -944,7 +966,7 @@ function prepareProbe(i) {
     });
     if (i.size === 0)
         return skipped('`probe-requests` is 0: no routing probe was sent');
-    const series = i.session.release?.series;
+    const series = i.release?.series;
     if (series?.workerIdInResponse === 'kv-only' && i.expected !== 'kv')
         return skipped(`Dynamo ${series.series}.x names the serving worker only for kv-routed requests`, `Dynamo ${series.series}.x names the serving worker (nvext.worker_id) only for kv-routed requests, so the ${i.expected ?? 'router'} mode rests on the router's log and metrics, not on what it did to requests.`);
     const transportFor = i.transportFor ??
@@ -1116,10 +1138,12 @@ function judgeReplicas(analyses, expected) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Qe: () => (/* binding */ REQUESTS_TOTAL),
+/* harmony export */   SW: () => (/* binding */ modelTotal),
 /* harmony export */   a7: () => (/* binding */ trafficBetween),
 /* harmony export */   gu: () => (/* binding */ settled)
 /* harmony export */ });
-/* unused harmony exports REQUESTS_TOTAL, INFLIGHT, modelTotal */
+/* unused harmony export INFLIGHT */
 /* harmony import */ var _metrics_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(997);
 // Whether anything but the run's own requests reached the frontend while the probe ran, from the
 // frontend's /metrics read before and after: its request counter for the model must have risen by
@@ -1146,12 +1170,13 @@ function trafficBetween(before, after, model, sent) {
         };
     const counted = [before, after].map((t) => modelTotal(t, REQUESTS_TOTAL, model));
     const inflight = [before, after].map((t) => modelTotal(t, INFLIGHT, model));
-    if (counted[0] === undefined || counted[1] === undefined)
+    if (counted[1] === undefined)
         return {
             otherTraffic: 'unknown',
             detail: `the frontend's /metrics has no ${REQUESTS_TOTAL}, so other traffic cannot be ruled out`,
         };
-    const delta = counted[1] - counted[0];
+    // A frontend that has served nothing yet shows no series: its count starts at zero.
+    const delta = counted[1] - (counted[0] ?? 0);
     const busy = inflight.some((n) => (n ?? 0) > 0);
     if (delta > sent || busy)
         return {
@@ -1172,11 +1197,11 @@ function trafficBetween(before, after, model, sent) {
 }
 /** True once `after` shows all `sent` requests counted and nothing in flight: the read can stop. */
 function settled(before, after, model, sent) {
-    const b = modelTotal(before, REQUESTS_TOTAL, model);
     const a = modelTotal(after, REQUESTS_TOTAL, model);
-    if (a === undefined || b === undefined)
-        return true;
-    return a - b >= sent && (modelTotal(after, INFLIGHT, model) ?? 0) === 0;
+    if (a === undefined)
+        return false;
+    return (a - (modelTotal(before, REQUESTS_TOTAL, model) ?? 0) >= sent &&
+        (modelTotal(after, INFLIGHT, model) ?? 0) === 0);
 }
 
 

@@ -11,7 +11,7 @@ import type { LogSource } from '../session.js';
 import { routerModesInLog } from './logs.js';
 import { delta, readMetrics, type MetricTotals, type MetricsRead } from './metrics.js';
 import type { TrafficEvidence } from './probe/analyse.js';
-import { settled, trafficBetween } from './probe/traffic.js';
+import { modelTotal, REQUESTS_TOTAL, settled, trafficBetween } from './probe/traffic.js';
 import { KV_ONLY_METRICS, ROUTED_METRICS, verifyMode, type Verification } from './verify.js';
 
 export interface GatherOptions {
@@ -158,12 +158,21 @@ async function metricsAfter(
   const deadline = Date.now() + COUNTER_WAIT_MS;
   for (;;) {
     const after = await readMetrics(http, o.baseUrl, o.headers, o.timeoutMs);
-    if (!after.ok || !totals || served === 0 || counters.length === 0 || Date.now() > deadline) return after;
-    // Any one counter that saw every request will do (the router's own moves only in kv mode);
-    // after a probe, also every request it sent (cancelled held streams are counted last).
-    const seen = counters.some((m) => (delta(totals, after.totals, m) ?? 0) >= served);
-    if (seen && (sent === undefined || (before.ok && settled(before.text, after.text, o.model, sent))))
-      return after;
+    if (!after.ok || Date.now() > deadline) return after;
+    // Any one counter that saw every request will do (the router's own moves only in kv mode).
+    const counted =
+      !totals ||
+      served === 0 ||
+      counters.length === 0 ||
+      counters.some((m) => (delta(totals, after.totals, m) ?? 0) >= served);
+    // After a probe, also every request it sent (cancelled held streams are counted last), unless
+    // this /metrics has no request counter at all (a gateway's own).
+    const probed =
+      sent === undefined ||
+      !before.ok ||
+      modelTotal(after.text, REQUESTS_TOTAL, o.model) === undefined ||
+      settled(before.text, after.text, o.model, sent);
+    if (counted && probed) return after;
     await sleep(50);
   }
 }
@@ -193,7 +202,7 @@ export async function gatherEvidence(
     requests +
     (plainRequestStatus === undefined ? 0 : 1) +
     probeSent;
-  const after = await metricsAfter(http, o, before, served, during ? sent : undefined);
+  const after = await metricsAfter(http, o, before, served, probeSent > 0 ? sent : undefined);
   const logs = o.logs ? await o.logs.since(mark) : { problem: 'a frontend reached by URL offers no log' };
   const foreign = before.ok && after.ok ? noRouterSeries(before.totals, after.totals) : undefined;
   const metrics =
@@ -208,8 +217,9 @@ export async function gatherEvidence(
     plainRequestStatus,
   });
   const kvEvents = metrics ? kvEventsFromMetrics(metrics.before, metrics.after, o.approximateKv) : undefined;
-  const traffic = during
-    ? trafficBetween(before.ok ? before.text : undefined, after.ok ? after.text : undefined, o.model, sent)
-    : undefined;
+  const traffic =
+    probeSent > 0
+      ? trafficBetween(before.ok ? before.text : undefined, after.ok ? after.text : undefined, o.model, sent)
+      : undefined;
   return { ...verification, kvEvents, traffic };
 }

@@ -7,6 +7,7 @@
 import type { SmokeResult } from '../check/smoke.js';
 import { isRouterMode, ROUTER_MODES, type RouterMode } from '../modes.js';
 import type { KvEventsVerdict, Plan } from '../plan.js';
+import type { DynamoRelease } from '../releases/capabilities.js';
 import type { Routing } from '../report/routing-result.js';
 import type { RunEffects, TargetSession } from '../session.js';
 import type { Settings } from '../settings.js';
@@ -68,11 +69,11 @@ export function expectedMode(
  */
 function advertisementHint(
   plan: Plan,
-  session: TargetSession,
+  release: DynamoRelease | undefined,
   observed: string,
 ): { text: string; next: string } | undefined {
   if (plan.target === 'kubernetes') return undefined;
-  const series = session.release?.series;
+  const series = release?.series;
   if (series && !series.workerModeAdvertisement) return undefined;
   const mode = observed || '<mode>';
   const cause =
@@ -97,6 +98,7 @@ export async function verifyInEffect(
   kvEvents: KvEventsVerdict,
   effects: RunEffects,
   window?: EvidenceWindow,
+  release: DynamoRelease | undefined = session.release,
   assertion?: Assertion,
 ): Promise<VerifyOutcome> {
   const { gatherEvidence } = await import('./gather.js');
@@ -109,8 +111,8 @@ export async function verifyInEffect(
     ? { Authorization: `Bearer ${settings.apiKey}` }
     : {};
   const model = smoke.model ?? '';
-  const available: RouterMode[] = session.release?.series
-    ? session.release.series.routerModes.filter(isRouterMode)
+  const available: RouterMode[] = release?.series
+    ? release.series.routerModes.filter(isRouterMode)
     : [...ROUTER_MODES];
   effects.log.info(
     `Verifying the router mode${expected ? ` (${expected})` : ''}: which worker serves each request, router metrics and frontend log …`,
@@ -120,6 +122,7 @@ export async function verifyInEffect(
     expected,
     model,
     session,
+    release,
     http: effects.http,
     log: effects.log,
     headers,
@@ -172,10 +175,15 @@ export async function verifyInEffect(
     };
   } else if (combined.verdict === 'contradicted') {
     const observed = combined.observed ? ` It runs ${combined.observed}.` : '';
-    const hint = advertisementHint(plan, session, combined.observed);
+    const hint = advertisementHint(plan, release, combined.observed);
+    // "Not kv" from a spread prefix alone: a kv router that routes on load alone spreads it too.
+    const kvAlone =
+      expected === 'kv' && findings.analysis?.softContradiction && combined.provenBy.join() === 'behaviour'
+        ? ' A kv router over workers that publish no KV events (outside approximate mode), with a router temperature above 0 or an overlap credit of 0 spreads one prefix too: check `kv-events` and the router settings.'
+        : '';
     outcome.failure = {
       code: 'mode-not-applied',
-      message: `The frontend does not run the ${expected} router mode. ${combined.evidence}${observed}${hint ? ` ${hint.text}` : ''}`,
+      message: `The frontend does not run the ${expected} router mode. ${combined.evidence}${observed}${kvAlone}${hint ? ` ${hint.text}` : ''}`,
       next: hint?.next,
     };
   } else if (combined.verdict === 'unverifiable') {

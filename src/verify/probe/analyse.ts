@@ -69,6 +69,8 @@ export interface ProbeAnalysis extends RoutingProbe {
   exclusions: Exclusion[];
   /** The asked mode was ruled out only by soft tests. */
   softContradiction?: boolean;
+  /** Why the modes left could not be told apart. */
+  limits?: string;
 }
 
 const NON_KV: RouterMode[] = [
@@ -283,7 +285,7 @@ export function analyseProbe(obs: ProbeObservation, o: AnalyseOptions): ProbeAna
   }
 
   const available: RouterMode[] = o.available.filter((m) => m !== 'direct');
-  const ruledOut = new Set(exclusions.flatMap((e) => e.modes));
+  const ruledOut = new Set<RouterMode>(exclusions.flatMap((e) => e.modes));
   const consistent = available.filter((m) => !ruledOut.has(m));
   const pattern = patternText({
     core,
@@ -317,53 +319,64 @@ export function analyseProbe(obs: ProbeObservation, o: AnalyseOptions): ProbeAna
     durationMs: obs.durationMs,
     exclusions,
   };
-  const why = (modes: readonly RouterMode[]): string =>
-    separationLimits(modes, {
-      workersSeen,
-      pool,
-      clean,
-      traffic: o.traffic,
-      stable,
-      one,
-      many,
-      graph,
-      distinct,
-    });
+  const limits = separationLimits(consistent, {
+    workersSeen,
+    pool,
+    clean,
+    traffic: o.traffic,
+    stable,
+    one,
+    many,
+    graph,
+    distinct,
+  });
+  return judge({ ...result, verdict: 'unverifiable', reason: '', limits }, o.asked, available, o.traffic);
+}
 
+/**
+ * The verdict for `asked` from what the patterns ruled out (the same analysis serves every asked
+ * mode): ruled out → contradicted; the only mode left → verified; else unverifiable, with why.
+ */
+export function judge(
+  a: ProbeAnalysis,
+  asked: RouterMode | undefined,
+  available: readonly RouterMode[],
+  traffic: TrafficEvidence,
+): ProbeAnalysis {
+  const { consistent, exclusions } = a;
+  const base = { ...a, observed: undefined, softContradiction: undefined };
   if (consistent.length === 0)
     return {
-      ...result,
+      ...base,
       verdict: 'unverifiable',
-      reason: `The pattern fits no router mode (${exclusions.map((e) => e.reason).join('; ')}); ${o.traffic.detail}.`,
+      reason: `The pattern fits no router mode (${exclusions.map((e) => e.reason).join('; ')}); ${traffic.detail}.`,
     };
-  const asked = o.asked;
-  if (asked && available.includes(asked) && ruledOut.has(asked)) {
+  if (asked && available.includes(asked) && !consistent.includes(asked)) {
     const against = exclusions.filter((e) => e.modes.includes(asked));
     return {
-      ...result,
+      ...base,
       verdict: 'contradicted',
       observed: consistent.length === 1 ? consistent[0] : undefined,
       reason: against.map((e) => e.reason).join('; '),
       softContradiction: against.every((e) => e.soft),
     };
   }
-  if (consistent.length === 1) {
-    const only = consistent[0];
-    if (!asked || asked === only)
-      return {
-        ...result,
-        verdict: 'verified',
-        observed: only,
-        reason: `Only ${only} fits: ${exclusions
-          .filter((e) => !e.modes.includes(only))
-          .map((e) => e.reason)
-          .join('; ')}.`,
-      };
+  if (consistent.length === 1 && (!asked || asked === consistent[0])) {
+    const only = consistent[0] as RouterMode;
+    return {
+      ...base,
+      verdict: 'verified',
+      observed: only,
+      reason: `Only ${only} fits: ${exclusions
+        .filter((e) => !e.modes.includes(only))
+        .map((e) => e.reason)
+        .join('; ')}.`,
+    };
   }
   return {
-    ...result,
+    ...base,
     verdict: 'unverifiable',
-    reason: `The pattern fits ${consistent.join(', ')}: ${why(consistent)}.`,
+    reason: `The pattern fits ${consistent.join(', ')}: ${a.limits}.`,
   };
 }
 
@@ -489,7 +502,7 @@ function separationLimits(modes: readonly RouterMode[], l: Limits): string {
  */
 export function analyseNamed(obs: ProbeObservation, o: AnalyseOptions): ProbeAnalysis {
   const answered = obs.requests.filter((r) => served(r) && r.named !== undefined);
-  const label = labeller(answered.map((r) => r.worker as string));
+  const label = labeller(answered.flatMap((r) => [r.named as string, r.worker as string]));
   const wrong = answered.filter((r) => r.worker !== r.named);
   const seen = new Set(answered.map((r) => r.worker as string));
   const graph = graphInstances(obs.listed, seen);

@@ -96,25 +96,33 @@ function autoCounts(workers: number): {
 export function designProbe(workers: number, size: ProbeSize): ProbeDesign {
   const w = Math.min(Math.max(workers > 0 ? workers : DEFAULT_WORKERS, 2), 32);
   const c = autoCounts(w);
-  const holds = (c.oneHeld > 0 ? 1 : 0) + Math.max(0, c.manyHolds - 1);
-  const autoTotal = c.shared + c.distinct + c.oneHeld + c.manyHeld + holds;
-  if (size === 'auto') {
-    // Over the cap, the one-held phase (the random / power-of-two split) gives way first.
-    const over = Math.max(0, autoTotal - AUTO_CAP);
-    const oneHeld = Math.max(4, c.oneHeld - over);
-    return build(w, c.shared, c.distinct, oneHeld, c.manyHolds, c.manyHeld);
+  const n = { shared: c.shared, distinct: c.distinct, oneHeld: c.oneHeld, manyHeld: c.manyHeld };
+  const design = (): ProbeDesign => build(w, n.shared, n.distinct, n.oneHeld, c.manyHolds, n.manyHeld);
+  const limit = size === 'auto' ? AUTO_CAP : size;
+  if (size !== 'auto') {
+    // A requested size scales the auto design alike; the tests then decide on what was sent.
+    const auto = designProbe(workers, 'auto');
+    const scale = size / auto.total;
+    const part = (k: number, min: number): number => (k === 0 ? 0 : Math.max(min, Math.round(k * scale)));
+    n.shared = part(auto.core.filter((p) => p === 'shared-prefix').length, 2);
+    n.distinct = part(auto.core.filter((p) => p === 'distinct-prefix').length, 2);
+    n.oneHeld = part(auto.oneHeld, 1);
+    n.manyHeld = part(auto.manyHeld, 1);
   }
-  // A requested size scales every phase alike; the tests then decide on what was sent.
-  const scale = Math.max(0, size - holds) / Math.max(1, autoTotal - holds);
-  const part = (n: number, min: number): number => (n === 0 ? 0 : Math.max(min, Math.round(n * scale)));
-  return build(
-    w,
-    part(c.shared, 2),
-    part(c.distinct, 2),
-    part(c.oneHeld, 1),
-    c.manyHolds,
-    part(c.manyHeld, 1),
-  );
+  // Over the limit, the one-held phase (the random / power-of-two split) gives way first, then
+  // the largest phase, one request at a time (many workers: some modes may then be unverifiable,
+  // and the run says so).
+  let d = design();
+  while (d.total > limit && n.oneHeld > 4) {
+    n.oneHeld--;
+    d = design();
+  }
+  while (d.total > limit && Math.max(n.distinct, n.oneHeld, n.manyHeld) > 1) {
+    const key = (['distinct', 'oneHeld', 'manyHeld'] as const).reduce((a, b) => (n[b] > n[a] ? b : a));
+    n[key]--;
+    d = design();
+  }
+  return d;
 }
 
 function build(

@@ -28,13 +28,24 @@ export interface RunProbeOptions {
   model: string;
   /** GET /health's workers when the caller read them already (else read here). */
   listed?: ListedInstance[];
+  /** The prompts, when built already (probePrompts; many simulated probes share one set). */
+  prompts?: ProbePrompts;
   /** Seeds the prompts' words; a fresh one per run keeps one run's prefixes out of the next's cache. */
   variant: number;
   log?: (line: string) => void;
 }
 
+export interface ProbePrompts {
+  shared: string[];
+  distinct: string[];
+  short(i: number): string;
+}
+
 /** The probe's prompts: one shared long prefix, distinct long prefixes, short ones. */
-export function probePrompts(design: ProbeDesign, o: Pick<RunProbeOptions, 'model' | 'variant'>) {
+export function probePrompts(
+  design: ProbeDesign,
+  o: Pick<RunProbeOptions, 'model' | 'variant'>,
+): ProbePrompts {
   const shared = design.core.filter((p) => p === 'shared-prefix').length;
   const distinct = design.core.length - shared;
   const base = { prefixTokens: PREFIX_WORDS, maxTokens: 1, seed: 1 + (o.variant % 100000), model: o.model };
@@ -60,7 +71,7 @@ export async function runProbe(
   const started = performance.now();
   const requests: ProbeRequestRecord[] = [];
   const holds: HeldStream[] = [];
-  const prompts = probePrompts(design, o);
+  const prompts = o.prompts ?? probePrompts(design, o);
   const promptTokens: number[] = [];
   let sent = 0;
   let shortIndex = 0;

@@ -7,6 +7,7 @@ import { directWorkerHeaders } from '../../check/direct-worker.js';
 import type { HttpClient } from '../../check/http.js';
 import type { RouterMode } from '../../modes.js';
 import type { ReplicaRouting, Routing, RoutingProbe } from '../../report/routing-result.js';
+import type { DynamoRelease } from '../../releases/capabilities.js';
 import type { FrontendReplica, Logger, TargetSession } from '../../session.js';
 import { sleep } from '../../check/retry.js';
 import { analyseNamed, analyseProbe, type ProbeAnalysis, type TrafficEvidence } from './analyse.js';
@@ -24,6 +25,8 @@ export interface ProbeStepInput {
   expected?: RouterMode;
   model: string;
   session: TargetSession;
+  /** The frontend's release, when known (the target's, or the launch interpreter's). */
+  release?: DynamoRelease;
   http: HttpClient;
   log: Logger;
   headers: Record<string, string>;
@@ -57,7 +60,7 @@ const UNKNOWN_TRAFFIC: TrafficEvidence = {
 
 /** The Contract's view of an analysis (the test details stay inside). */
 function routingProbe(a: ProbeAnalysis): RoutingProbe {
-  const { exclusions: _e, softContradiction: _s, ...probe } = a;
+  const { exclusions: _e, softContradiction: _s, limits: _l, ...probe } = a;
   return probe;
 }
 
@@ -71,7 +74,7 @@ export function prepareProbe(i: ProbeStepInput): ProbeStep {
     finish: async () => ({ routing: { skipped: why }, limitations: limitation ? [limitation] : [] }),
   });
   if (i.size === 0) return skipped('`probe-requests` is 0: no routing probe was sent');
-  const series = i.session.release?.series;
+  const series = i.release?.series;
   if (series?.workerIdInResponse === 'kv-only' && i.expected !== 'kv')
     return skipped(
       `Dynamo ${series.series}.x names the serving worker only for kv-routed requests`,

@@ -32,12 +32,13 @@ export function trafficBetween(
     };
   const counted = [before, after].map((t) => modelTotal(t, REQUESTS_TOTAL, model));
   const inflight = [before, after].map((t) => modelTotal(t, INFLIGHT, model));
-  if (counted[0] === undefined || counted[1] === undefined)
+  if (counted[1] === undefined)
     return {
       otherTraffic: 'unknown',
       detail: `the frontend's /metrics has no ${REQUESTS_TOTAL}, so other traffic cannot be ruled out`,
     };
-  const delta = counted[1] - counted[0];
+  // A frontend that has served nothing yet shows no series: its count starts at zero.
+  const delta = counted[1] - (counted[0] ?? 0);
   const busy = inflight.some((n) => (n ?? 0) > 0);
   if (delta > sent || busy)
     return {
@@ -59,8 +60,10 @@ export function trafficBetween(
 
 /** True once `after` shows all `sent` requests counted and nothing in flight: the read can stop. */
 export function settled(before: string, after: string, model: string, sent: number): boolean {
-  const b = modelTotal(before, REQUESTS_TOTAL, model);
   const a = modelTotal(after, REQUESTS_TOTAL, model);
-  if (a === undefined || b === undefined) return true;
-  return a - b >= sent && (modelTotal(after, INFLIGHT, model) ?? 0) === 0;
+  if (a === undefined) return false;
+  return (
+    a - (modelTotal(before, REQUESTS_TOTAL, model) ?? 0) >= sent &&
+    (modelTotal(after, INFLIGHT, model) ?? 0) === 0
+  );
 }
