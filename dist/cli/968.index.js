@@ -27,6 +27,8 @@ var modes = __webpack_require__(9944);
 var where = __webpack_require__(7860);
 // EXTERNAL MODULE: ./lib/runner/redact.js
 var redact = __webpack_require__(6866);
+// EXTERNAL MODULE: ./lib/report/history-result.js
+var history_result = __webpack_require__(1541);
 // EXTERNAL MODULE: ./lib/compare/stats.js
 var stats = __webpack_require__(6575);
 ;// CONCATENATED MODULE: ./lib/history/stats.js
@@ -178,8 +180,8 @@ function isRegression(runMedianMs, bound, ratio) {
 //   (`deployment-changed`) only for the kinds `fail-on-change` lists.
 // - `accept-change`: nothing of the above fails; this run starts a new baseline.
 
-/** Fewer earlier runs than this in the baseline: latency is not judged yet. */
-const MIN_BASELINE_RUNS = 5;
+
+
 /** Runs the summary's chart shows (this one included). */
 const TREND_RUNS = 20;
 /** This deployment's records since the latest one that started a baseline (inclusive). */
@@ -213,8 +215,8 @@ function latencyJudgement(input, recent) {
         r.latency.p50Ms !== null);
     const baselineRuns = eligible.slice(-settings.window);
     const bound = predictionBound(baselineRuns.map((r) => r.latency?.p50Ms));
-    if (baselineRuns.length < MIN_BASELINE_RUNS || !bound)
-        return { kind: 'too-few', runs: baselineRuns.length, needed: MIN_BASELINE_RUNS, medianMs: sample.p50Ms };
+    if (baselineRuns.length < history_result/* MIN_BASELINE_RUNS */.m || !bound)
+        return { kind: 'too-few', runs: baselineRuns.length, needed: history_result/* MIN_BASELINE_RUNS */.m, medianMs: sample.p50Ms };
     return {
         kind: isRegression(sample.p50Ms, bound, settings.regressionRatio) ? 'regression' : 'ok',
         medianMs: sample.p50Ms,
@@ -449,9 +451,10 @@ function capRecord(record) {
         latency,
     };
 }
-const isString = (v) => typeof v === 'string';
-const isStringOrNull = (v) => v === null || typeof v === 'string';
-const isStrings = (v) => Array.isArray(v) && v.every(isString);
+// Longer texts than any record of ours holds (capRecord) mark a line someone else wrote.
+const isString = (v, max = 1024) => typeof v === 'string' && v.length <= max;
+const isStringOrNull = (v, max = 1024) => v === null || isString(v, max);
+const isStrings = (v) => Array.isArray(v) && v.length <= 64 && v.every((x) => isString(x));
 const isCount = (v) => Number.isInteger(v) && v >= 0;
 const isMs = (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 const isMsOrNull = (v) => v === null || isMs(v);
@@ -484,15 +487,15 @@ function validWorkers(v) {
 /** Why a parsed object of our schema cannot be used, or undefined when every field is sound. */
 function malformed(r) {
     const checks = [
-        ['time', isString(r.time) && !Number.isNaN(Date.parse(r.time))],
-        ['commit', isStringOrNull(r.commit)],
+        ['time', isString(r.time, 64) && !Number.isNaN(Date.parse(r.time))],
+        ['commit', isStringOrNull(r.commit, 256)],
         ['run', isStringOrNull(r.run)],
         ['target', r.target === 'url' || r.target === 'launch' || r.target === 'kubernetes'],
         ['subject', isString(r.subject)],
         ['result', r.result === 'pass' || r.result === 'fail'],
-        ['failure', isStringOrNull(r.failure)],
-        ['mode', isString(r.mode)],
-        ['modeVerified', isString(r.modeVerified)],
+        ['failure', isStringOrNull(r.failure, 64)],
+        ['mode', isString(r.mode, 64)],
+        ['modeVerified', isString(r.modeVerified, 64)],
         ['provenBy', isStrings(r.provenBy)],
         ['model', isString(r.model)],
         [
@@ -884,7 +887,8 @@ function historyReport(opened, judgement, sample) {
     return {
         file: read.file.input,
         records: read.records.length,
-        skipped: read.skipped,
+        skippedLines: read.skipped.length,
+        skipped: read.skipped.slice(0, 20),
         unreadBytes: read.unreadBytes,
         subjectRuns: judgement.subjectRuns,
         regressionRatio: opened.settings.regressionRatio,
