@@ -167,15 +167,18 @@ export function foldUnverified(
 export function foldHistory(contract: Contract, judgement: HistoryJudgement, report: HistoryReport): void {
   contract.history = report;
   const failure = judgement.failure;
-  if (!failure || contract.result !== 'pass') return;
-  if (judgement.accepted) {
-    contract.limitations.push(
-      `Accepted (\`accept-change: true\`), not failed: ${failure.message} Later runs are judged against this one.`,
-    );
-    return;
+  if (failure && contract.result === 'pass') {
+    if (judgement.accepted)
+      contract.limitations.push(
+        `Accepted (\`accept-change: true\`), not failed: ${failure.message} Later runs are judged against this one.`,
+      );
+    else {
+      contract.result = 'fail';
+      contract.failure = failureOf(failure.code, failure.message);
+    }
   }
-  contract.result = 'fail';
-  contract.failure = failureOf(failure.code, failure.message);
+  // Only a passing run starts a baseline: a failed one is in no baseline at all.
+  report.baseline = judgement.baseline && contract.result === 'pass';
 }
 
 /** Whether this run's record reached the file; a record that did not is a limitation, not a failure. */
