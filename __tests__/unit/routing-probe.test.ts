@@ -5,12 +5,9 @@ import { describe, expect, it } from '@jest/globals';
 import { ROUTER_MODES } from '../../src/modes.js';
 import { parseSettings } from '../../src/settings.js';
 import type { ProbeRequestRecord } from '../../src/report/routing-result.js';
-import {
-  analyseNamed,
-  analyseProbe,
-  takesTurns,
-  type ProbeObservation,
-} from '../../src/verify/probe/analyse.js';
+import { analyseProbe, type ProbeObservation } from '../../src/verify/probe/analyse.js';
+import { analyseNamed } from '../../src/verify/probe/named.js';
+import { takesTurns } from '../../src/verify/probe/patterns.js';
 import { comparisonBalance, probeHotspot } from '../../src/verify/probe/balance.js';
 import { coreOrder, designProbe } from '../../src/verify/probe/design.js';
 import { readReply } from '../../src/verify/probe/http-transport.js';
@@ -358,7 +355,7 @@ describe('balance', () => {
       ]),
     ).toEqual([
       expect.stringMatching(
-        /^In random mode worker 17000000000000000001 served 19 of 20 requests while 1 other worker/,
+        /^In random mode worker 17000000000000000001 served 19 of 20 requests while 1 other worker\(s\) of the graph served none/,
       ),
     ]);
   });

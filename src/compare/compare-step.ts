@@ -36,6 +36,10 @@ export async function compareModes(
   const { runComparison } = await import('./compare-run.js');
   const { comparisonText } = await import('../report/comparison.js');
   const { comparisonBalance } = await import('../verify/probe/balance.js');
+  const { listedInstances } = await import('../check/direct-worker.js');
+  const auth: Record<string, string> = settings.apiKey ? { Authorization: `Bearer ${settings.apiKey}` } : {};
+  // The workers the frontend lists, so that workers no mode used are named too.
+  const listed = await listedInstances(effects.http, session.baseUrl, auth, settings.timeoutMs);
   const comparison = await runComparison(effects.http, session.switcher, {
     compare,
     model,
@@ -50,7 +54,7 @@ export async function compareModes(
     comparison.label === 'measured difference'
       ? 'The comparison is a measured difference on this deployment and workload; other prompts, loads and hardware can differ.'
       : `The comparison is a smoke comparison: it shows the modes work on a matched workload, not which is faster (${comparison.modes.find((m) => m.why)?.why ?? 'too few samples'}).`;
-  const balance = comparisonBalance(comparison.modes);
+  const balance = comparisonBalance(comparison.modes, listed);
   const failed = comparison.modes.filter((m) => m.samples === 0);
   if (failed.length === 0) return { comparison, limitation, balance };
   return {

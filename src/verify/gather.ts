@@ -10,8 +10,13 @@ import type { KvEventsVerdict } from '../plan.js';
 import type { LogSource } from '../session.js';
 import { routerModesInLog } from './logs.js';
 import { delta, readMetrics, type MetricTotals, type MetricsRead } from './metrics.js';
-import type { TrafficEvidence } from './probe/analyse.js';
-import { modelTotal, REQUESTS_TOTAL, settled, trafficBetween } from './probe/traffic.js';
+import {
+  modelTotal,
+  REQUESTS_TOTAL,
+  settled,
+  trafficBetween,
+  type TrafficEvidence,
+} from './probe/traffic.js';
 import { KV_ONLY_METRICS, ROUTED_METRICS, verifyMode, type Verification } from './verify.js';
 
 export interface GatherOptions {

@@ -20,7 +20,23 @@
 
 import type { ListedInstance } from '../../check/direct-worker.js';
 import type { RouterMode } from '../../modes.js';
-import type { ProbeRequestRecord, RoutingProbe, WorkerShare } from '../../report/routing-result.js';
+import type { ProbeRequestRecord, RoutingProbe } from '../../report/routing-result.js';
+import {
+  busiest,
+  counts,
+  countsText,
+  graphInstances,
+  labeller,
+  plural,
+  sequenceText,
+  served,
+  shares,
+  takesTurns,
+} from './patterns.js';
+import { heldText, patternText, separationLimits, type HeldPhase } from './describe.js';
+import type { TrafficEvidence } from './traffic.js';
+
+export type { TrafficEvidence } from './traffic.js';
 import {
   ALPHA,
   ALPHA_BUSY,
@@ -41,12 +57,6 @@ export interface ProbeObservation {
   /** Mean usage.prompt_tokens of the shared-prefix requests, when the frontend reported it. */
   sharedPrefixTokens?: number;
   durationMs: number;
-}
-
-export interface TrafficEvidence {
-  otherTraffic: 'none' | 'seen' | 'unknown';
-  /** What the frontend's /metrics showed, for the reason text. */
-  detail: string;
 }
 
 export interface AnalyseOptions {
@@ -82,58 +92,6 @@ const NON_KV: RouterMode[] = [
 ];
 const LOAD_AWARE: RouterMode[] = ['least-loaded', 'device-aware-weighted'];
 
-const served = (r: ProbeRequestRecord): r is ProbeRequestRecord & { worker: string } =>
-  r.status === 200 && r.worker !== undefined;
-
-function counts(workers: readonly string[]): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const w of workers) m.set(w, (m.get(w) ?? 0) + 1);
-  return m;
-}
-
-function busiest(workers: readonly string[]): number {
-  return Math.max(0, ...counts(workers).values());
-}
-
-/** seq takes `period` distinct workers in one fixed order, over and over. */
-export function takesTurns(seq: readonly string[], period: number): boolean {
-  if (period < 2 || seq.length < period) return false;
-  if (new Set(seq.slice(0, period)).size !== period) return false;
-  return seq.every((w, i) => i < period || w === seq[i - period]);
-}
-
-/** Worker labels A, B, C … in order of first appearance (AA, AB … after Z). */
-function labeller(order: readonly string[]): (id: string) => string {
-  const labels = new Map<string, string>();
-  const name = (i: number): string =>
-    i < 26
-      ? String.fromCharCode(65 + i)
-      : `${name(Math.floor(i / 26) - 1)}${String.fromCharCode(65 + (i % 26))}`;
-  for (const id of order) if (!labels.has(id)) labels.set(id, name(labels.size));
-  return (id) => labels.get(id) ?? '?';
-}
-
-function sequenceText(seq: readonly string[], label: (id: string) => string, max = 18): string {
-  const shown = seq.slice(0, max).map(label).join(' ');
-  return seq.length > max ? `${shown} …` : shown;
-}
-
-function countsText(seq: readonly string[], label: (id: string) => string): string {
-  return [...counts(seq).entries()]
-    .sort((a, b) => b[1] - a[1])
-    .map(([id, n]) => `${label(id)} ${n}`)
-    .join(', ');
-}
-
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-/** The held phases as counted: which workers were held, how many requests went to one. */
-interface HeldPhase {
-  held: number;
-  counted: number;
-  hits: number;
-}
-
 function heldPhase(
   requests: readonly ProbeRequestRecord[],
   phase: 'one-held' | 'many-held',
@@ -152,15 +110,6 @@ function heldCounts(requests: readonly ProbeRequestRecord[]): { one: number; man
     if (r.phase === 'one-held' && one === 0) one = new Set(holds).size;
   }
   return { one, many: new Set(holds).size };
-}
-
-/** The listed instances of the graph the probe's workers belong to (other graphs may share /health). */
-function graphInstances(listed: readonly ListedInstance[], seen: ReadonlySet<string>): ListedInstance[] {
-  const mine = listed.filter((i) => seen.has(i.id));
-  if (mine.length === 0) return [...listed];
-  const key = (i: ListedInstance): string => `${i.namespace ?? ''}/${i.component ?? ''}`;
-  const graphs = new Set(mine.map(key));
-  return listed.filter((i) => graphs.has(key(i)));
 }
 
 export function analyseProbe(obs: ProbeObservation, o: AnalyseOptions): ProbeAnalysis {
@@ -377,168 +326,5 @@ export function judge(
     ...base,
     verdict: 'unverifiable',
     reason: `The pattern fits ${consistent.join(', ')}: ${a.limits}.`,
-  };
-}
-
-function heldText(one: HeldPhase, many: HeldPhase): string {
-  const parts: string[] = [];
-  if (one.counted > 0)
-    parts.push(`with one worker held busy ${one.hits} of ${one.counted} requests went to it`);
-  if (many.counted > 0 && many.held >= 2)
-    parts.push(`with ${many.held} held busy ${many.hits} of ${many.counted} went to a busy one`);
-  return parts.join(', and ');
-}
-
-interface PatternFacts {
-  core: string[];
-  inTurn: boolean;
-  period: number;
-  label: (id: string) => string;
-  shared: string[];
-  distinct: string[];
-  tokens: string;
-  one: HeldPhase;
-  many: HeldPhase;
-  workersSeen: number;
-}
-
-/** One sentence of what the requests did, e.g. "24 requests took the 3 workers in turn (A B C …)". */
-function patternText(f: PatternFacts): string {
-  if (f.core.length === 0) return 'No probe request named the worker that served it.';
-  const parts: string[] = [];
-  parts.push(
-    f.inTurn
-      ? `${f.core.length} requests took the ${f.period} workers in turn (${sequenceText(f.core, f.label, 12)})`
-      : `${f.core.length} requests went ${sequenceText(f.core, f.label)}`,
-  );
-  if (f.shared.length)
-    parts.push(
-      `the ${f.shared.length} sharing one ${f.tokens}prefix went to ${plural(new Set(f.shared).size, 'worker')} (${countsText(f.shared, f.label)})`,
-    );
-  if (f.distinct.length)
-    parts.push(
-      `the ${f.distinct.length} with distinct prefixes to ${plural(new Set(f.distinct).size, 'worker')}`,
-    );
-  const held = heldText(f.one, f.many);
-  if (held) parts.push(held);
-  return `${parts.join('; ')}.`;
-}
-
-function shares(
-  all: readonly (ProbeRequestRecord & { worker: string })[],
-  label: (id: string) => string,
-  graph: readonly ListedInstance[],
-): WorkerShare[] {
-  const c = counts(all.map((r) => r.worker));
-  const total = all.length;
-  return [...c.entries()].map(([id, n]) => ({
-    id,
-    label: label(id),
-    requests: n,
-    share: Number((n / total).toFixed(3)),
-    ...(graph.find((i) => i.id === id)?.deviceType
-      ? { deviceType: graph.find((i) => i.id === id)?.deviceType }
-      : {}),
-  }));
-}
-
-interface Limits {
-  workersSeen: number;
-  pool: number;
-  clean: boolean;
-  traffic: TrafficEvidence;
-  stable: boolean;
-  one: HeldPhase;
-  many: HeldPhase;
-  graph: readonly ListedInstance[];
-  distinct: readonly string[];
-}
-
-/** Why the modes left could not be told apart, most decisive first. */
-function separationLimits(modes: readonly RouterMode[], l: Limits): string {
-  const has = (m: RouterMode): boolean => modes.includes(m);
-  const reasons: string[] = [];
-  if (l.workersSeen <= 1)
-    reasons.push(
-      l.graph.length > 1
-        ? `every request went to one worker although /health lists ${l.graph.length}`
-        : 'every request went to one worker: with one worker every mode routes alike',
-    );
-  if (!l.clean)
-    reasons.push(
-      !l.stable
-        ? 'the worker set changed during the probe'
-        : `${l.traffic.detail}, so round-robin's turn order and the load-aware modes' avoidance of busy workers cannot be read`,
-    );
-  const heldCounted = l.one.counted + l.many.counted;
-  if (heldCounted === 0 && l.workersSeen > 1)
-    reasons.push(
-      'the streams held open to load workers ended before requests could be sent (a fast engine finishes them quickly), so load-aware modes cannot be told from others',
-    );
-  if (has('least-loaded') && has('device-aware-weighted')) {
-    const devices = [...new Set(l.graph.map((i) => i.deviceType).filter(Boolean))];
-    reasons.push(
-      `device-aware-weighted routes as least-loaded when every worker is of one device class${devices.length === 1 ? ` (all ${devices[0]})` : ''}, so the two cannot be told apart from requests`,
-    );
-  }
-  if (has('least-loaded') && has('power-of-two') && l.pool === 2)
-    reasons.push('with two workers power-of-two samples both and routes as least-loaded');
-  if (has('kv') && has('least-loaded') && new Set(l.distinct).size <= 1 && l.distinct.length > 0)
-    reasons.push(
-      'requests with distinct prefixes did not spread, so kv cannot be told from a least-loaded router that breaks ties toward the first worker',
-    );
-  if (reasons.length === 0)
-    reasons.push(
-      'the probe had too few requests to tell them apart at its error rate (raise `probe-requests`)',
-    );
-  return reasons.join('; ');
-}
-
-/**
- * Direct mode's probe: requests naming a worker. Served elsewhere rules direct out; served by the
- * named worker proves little alone, because Dynamo 1.6 serves a named worker in other modes too
- * (measured: round-robin honours x-dynamo-worker-instance-id), so direct is told by a request that
- * names none (verify.ts).
- */
-export function analyseNamed(obs: ProbeObservation, o: AnalyseOptions): ProbeAnalysis {
-  const answered = obs.requests.filter((r) => served(r) && r.named !== undefined);
-  const label = labeller(answered.flatMap((r) => [r.named as string, r.worker as string]));
-  const wrong = answered.filter((r) => r.worker !== r.named);
-  const seen = new Set(answered.map((r) => r.worker as string));
-  const graph = graphInstances(obs.listed, seen);
-  const workers = shares(answered as (ProbeRequestRecord & { worker: string })[], label, graph);
-  const base = {
-    pattern:
-      answered.length === 0
-        ? 'No request naming a worker was served.'
-        : `${answered.length} requests each naming a worker went ${sequenceText(
-            answered.map((r) => r.worker as string),
-            label,
-          )}${wrong.length ? `, ${wrong.length} of them not to the named worker` : ', each to the worker it named'}.`,
-    workers,
-    listedWorkers: graph.length,
-    idleWorkers: graph.filter((i) => !seen.has(i.id)).map((i) => i.id),
-    maxMinRatio: null,
-    otherTraffic: o.traffic.otherTraffic,
-    requests: obs.requests,
-    durationMs: obs.durationMs,
-  };
-  if (wrong.length > 0) {
-    const reason = `a request naming worker ${label(wrong[0].named as string)} (${wrong[0].named}) was served by ${label(wrong[0].worker as string)} (${wrong[0].worker}): direct mode serves the named worker`;
-    return {
-      ...base,
-      verdict: 'contradicted',
-      consistent: o.available.filter((m) => m !== 'direct'),
-      reason,
-      exclusions: [{ modes: ['direct'], soft: false, reason }],
-    };
-  }
-  return {
-    ...base,
-    verdict: 'unverifiable',
-    consistent: [...o.available],
-    reason:
-      'every request was served by the worker it named; other modes serve a named worker too, so only a request naming none tells direct mode',
-    exclusions: [],
   };
 }

@@ -3,7 +3,9 @@
 // (Dynamo issues #737 and #7836 report all traffic on one of 8 workers), except for kv, whose
 // stickiness to a cached prefix is deliberate. Pure.
 
+import type { ListedInstance } from '../../check/direct-worker.js';
 import type { RoutingProbe } from '../../report/routing-result.js';
+import { graphInstances } from './patterns.js';
 
 /** The share above which one worker "takes nearly everything". */
 export const HOTSPOT_SHARE = 0.9;
@@ -37,22 +39,33 @@ export function probeHotspot(p: RoutingProbe, mode: string | undefined): string 
   return `One worker took nearly everything: ${top.n} of ${top.total} probe requests with distinct prompts went to worker ${top.id} while ${top.idle.length} other worker(s) got none of them (${top.idle.join(', ')}). Check that every worker is registered and healthy; Dynamo issues #737 and #7836 report the same hot spot.`;
 }
 
-/** The comparison's notes: one worker for every mode, or a mode that sent nearly everything to one. */
+/**
+ * The comparison's notes: one worker for every mode (the modes could not differ), or a mode that
+ * sent nearly everything to one worker while others (seen in other modes, or listed by /health
+ * for the same graph) got none.
+ */
 export function comparisonBalance(
   modes: readonly { mode: string; samples: number; workerRequests?: Record<string, number> }[],
+  listed: readonly ListedInstance[] = [],
 ): string[] {
-  const notes: string[] = [];
-  const all = [...new Set(modes.flatMap((m) => Object.keys(m.workerRequests ?? {})))];
-  if (all.length === 1 && modes.every((m) => m.samples > 0))
+  const seen = [...new Set(modes.flatMap((m) => Object.keys(m.workerRequests ?? {})))];
+  if (seen.length === 0) return [];
+  const known = [...new Set([...seen, ...graphInstances(listed, new Set(seen)).map((i) => i.id)])];
+  if (seen.length === 1 && modes.every((m) => m.samples > 0)) {
+    const others = known.length - 1;
     return [
-      `One worker (${all[0]}) served every request of every mode (${modes.map((m) => m.mode).join(', ')}): with one worker the modes could not differ in where they route, so the comparison shows only their own overhead.`,
+      `One worker (${seen[0]}) served every request of every mode (${modes.map((m) => m.mode).join(', ')})${
+        others > 0 ? ` although /health lists ${others} more for the model's graph` : ''
+      }: with one worker the modes could not differ in where they route, so the comparison shows only their own overhead.`,
     ];
+  }
+  const notes: string[] = [];
   for (const m of modes) {
     if (m.mode === 'kv' || !m.workerRequests) continue;
-    const top = busiestWorker(m.workerRequests, all);
+    const top = busiestWorker(m.workerRequests, known);
     if (!top || top.total < MIN_REQUESTS || top.share < HOTSPOT_SHARE || top.idle.length === 0) continue;
     notes.push(
-      `In ${m.mode} mode worker ${top.id} served ${top.n} of ${top.total} requests while ${top.idle.length} other worker(s) seen in the comparison served none: one worker takes nearly everything.`,
+      `In ${m.mode} mode worker ${top.id} served ${top.n} of ${top.total} requests while ${top.idle.length} other worker(s) of the graph served none: one worker takes nearly everything.`,
     );
   }
   return notes;

@@ -10,7 +10,8 @@ import type { ReplicaRouting, Routing, RoutingProbe } from '../../report/routing
 import type { DynamoRelease } from '../../releases/capabilities.js';
 import type { FrontendReplica, Logger, TargetSession } from '../../session.js';
 import { sleep } from '../../check/retry.js';
-import { analyseNamed, analyseProbe, type ProbeAnalysis, type TrafficEvidence } from './analyse.js';
+import { analyseProbe, type ProbeAnalysis, type TrafficEvidence } from './analyse.js';
+import { analyseNamed } from './named.js';
 import { designProbe, type ProbeSize } from './design.js';
 import { disposeTransport, httpTransport } from './http-transport.js';
 import { runNamedProbe, runProbe, type ProbeRun } from './run-probe.js';

@@ -3,7 +3,13 @@
 // exactly what the run sent, with nothing in flight at either end. Pure.
 
 import { parseSamples } from '../metrics.js';
-import type { TrafficEvidence } from './analyse.js';
+
+/** Whether anything but the run's own requests reached the frontend while it probed. */
+export interface TrafficEvidence {
+  otherTraffic: 'none' | 'seen' | 'unknown';
+  /** What the frontend's /metrics showed, for the reason text. */
+  detail: string;
+}
 
 export const REQUESTS_TOTAL = 'dynamo_frontend_requests_total';
 export const INFLIGHT = 'dynamo_frontend_inflight_requests';
