@@ -36,6 +36,7 @@ const BENCHMARKS = {
   'port-forward': 'Requests/s and p50 through the in-process port-forward vs straight to the pod',
   'comparison-fidelity': "Client TTFT vs the frontend's own TTFT histogram",
   'dead-frontend': 'Time to detect a dead frontend vs the configured budget',
+  'canary-stability': 'False alarms of the history: 30 consecutive runs against one stable kv frontend',
 };
 
 const args = process.argv.slice(2);

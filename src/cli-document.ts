@@ -3,6 +3,7 @@
 // keeps the two in step.
 
 import type { Contract } from './report/contract.js';
+import { MIN_BASELINE_RUNS, type HistoryReport } from './report/history-result.js';
 import type { Routing } from './report/routing-result.js';
 
 /** Exit codes, as documented in the usage text and the README. */
@@ -13,6 +14,10 @@ export const EXIT = {
   noModels: 3,
   chatFailed: 4,
   modeNotApplied: 5,
+  modeDrift: 6,
+  regression: 7,
+  modeUnverified: 8,
+  deploymentChanged: 9,
 } as const;
 
 export function exitCodeFor(contract: Contract): number {
@@ -21,6 +26,10 @@ export function exitCodeFor(contract: Contract): number {
   if (code === 'bad-input') return EXIT.usage;
   if (code === 'no-models') return EXIT.noModels;
   if (code === 'mode-not-applied') return EXIT.modeNotApplied;
+  if (code === 'mode-drift') return EXIT.modeDrift;
+  if (code === 'regression') return EXIT.regression;
+  if (code === 'mode-unverified') return EXIT.modeUnverified;
+  if (code === 'deployment-changed') return EXIT.deploymentChanged;
   const chatFailed = contract.checks.some((c) => c.name === 'chat' && !c.ok);
   return chatFailed ? EXIT.chatFailed : EXIT.modelsFailed;
 }
@@ -38,13 +47,25 @@ const FLAG_OF: Record<string, string> = {
   'api-key': '--api-key',
   mode: '--mode',
   'kv-events': '--kv-events',
+  'expect-mode': '--expect-mode',
+  'require-verified': '--require-verified',
+  history: '--history',
+  'history-window': '--history-window',
+  'regression-ratio': '--regression-ratio',
+  'fail-on-change': '--fail-on-change',
+  'accept-change': '--accept-change',
   'probe-requests': '--probe-requests',
 };
 
+const BOOLEAN_FLAGS = new Set(['skip-chat', 'require-verified', 'accept-change']);
+
 /** Rewrites "the `model` input", "Input `retries`", "`kv-events: false`" into the CLI's flag names. */
 export function cliWording(text: string): string {
+  // Boolean flags take no value: `accept-change: true` is `--accept-change`.
   const flag = (name: string, value?: string): string | undefined =>
-    FLAG_OF[name] ? `\`${FLAG_OF[name]}${value ? ` ${value}` : ''}\`` : undefined;
+    FLAG_OF[name]
+      ? `\`${FLAG_OF[name]}${value && !(BOOLEAN_FLAGS.has(name) && value === 'true') ? ` ${value}` : ''}\``
+      : undefined;
   return (
     text
       .replace(/Input `([a-z-]+)`/g, (all, name: string) => (FLAG_OF[name] ? `Flag ${flag(name)}` : all))
@@ -101,6 +122,48 @@ export interface CliDocument {
   }[];
   limitations: string[];
   failure: { code: string; message: string; next: string } | null;
+  expect_mode: string | null;
+  history: CliHistory | null;
+}
+
+/** The history's judgement, for the CLI's JSON (the action's `trend` output has the whole of it). */
+export interface CliHistory {
+  file: string;
+  records: number;
+  skipped_lines: number;
+  mode: string;
+  reference_mode: string | null;
+  latency: string;
+  latency_p50_ms: number | null;
+  baseline_p50_ms: number | null;
+  bound_ms: number | null;
+  ratio: number | null;
+  baseline_runs: number;
+  changes: { what: string; since: string; before: string; after: string; fails: boolean }[];
+  written: boolean;
+}
+
+const round = (ms: number | null): number | null => (ms === null ? null : Math.round(ms * 10) / 10);
+
+function cliHistory(h: HistoryReport): CliHistory {
+  const m = h.mode;
+  const l = h.latency;
+  const judged = l.kind === 'ok' || l.kind === 'regression' ? l : undefined;
+  return {
+    file: h.file,
+    records: h.records,
+    skipped_lines: h.skippedLines,
+    mode: m.kind,
+    reference_mode: m.kind === 'no-reference' ? null : m.reference,
+    latency: l.kind,
+    latency_p50_ms: round(h.sample?.p50Ms ?? null),
+    baseline_p50_ms: round(judged?.bound.medianMs ?? null),
+    bound_ms: round(judged?.bound.boundMs ?? null),
+    ratio: judged ? Math.round(judged.ratio * 100) / 100 : null,
+    baseline_runs: judged?.bound.runs ?? (l.kind === 'too-few' ? l.runs : 0),
+    changes: h.changes.map((c) => ({ ...c })),
+    written: h.written !== undefined,
+  };
 }
 
 export function cliDocument(contract: Contract, version: string): CliDocument {
@@ -133,7 +196,18 @@ export function cliDocument(contract: Contract, version: string): CliDocument {
           next: hint ?? cliWording(contract.failure.next),
         }
       : null,
+    expect_mode: contract.expectMode ?? null,
+    history: contract.history ? cliHistory(contract.history) : null,
   };
+}
+
+/** How the run stands against the history, for the verdict line. */
+function historyNote(h: CliHistory | null): string {
+  if (!h) return '';
+  if (h.ratio !== null) return `; history: p50 ${h.latency_p50_ms} ms, ${h.ratio}× the baseline`;
+  if (h.latency === 'too-few')
+    return `; history: ${h.baseline_runs} of ${MIN_BASELINE_RUNS} runs before latency is judged`;
+  return '';
 }
 
 /** The one stderr line of a run: the verdict, naming the mode only when one was checked. */
@@ -142,7 +216,7 @@ export function cliVerdict(doc: CliDocument): string {
     const mode = doc.mode ? ` ${doc.mode} (${doc.mode_verified ?? 'not checked'})` : '';
     const latency = doc.latency_ms !== null ? `, chat ${doc.latency_ms} ms` : '';
     const caveats = doc.limitations.length ? ` [${doc.limitations.length} limitation(s) in the JSON]` : '';
-    return `PASS${mode} at ${doc.base_url}: model ${doc.model ?? '-'}${latency}${caveats}`;
+    return `PASS${mode} at ${doc.base_url}: model ${doc.model ?? '-'}${latency}${historyNote(doc.history)}${caveats}`;
   }
   const f = doc.failure;
   return `FAIL ${f?.code ?? 'internal'} at ${doc.base_url}: ${f?.message ?? ''} Next: ${f?.next ?? ''}`;

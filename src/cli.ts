@@ -1,7 +1,8 @@
 // dynamo-router-check: the engine's URL path as a command. Prints a JSON document on stdout and
 // exactly one verdict line on stderr (progress lines too with --verbose). Exit codes: 0 ok; 1 usage
 // error; 2 /v1/models never answered 200; 3 no model discovered; 4 the chat request failed or was
-// invalid; 5 --mode given and the evidence shows another mode (mode-not-applied).
+// invalid; 5 --mode given and the evidence shows another mode (mode-not-applied); 6 mode-drift;
+// 7 regression; 8 mode-unverified; 9 deployment-changed.
 
 import { parseArgs } from 'node:util';
 import { httpClient } from './check/http.js';
@@ -15,6 +16,7 @@ import { installLastResort, rescueContract } from './last-resort.js';
 import type { Contract } from './report/contract.js';
 import { runRouterCheck } from './run.js';
 import { DEFAULT_BASE_URL, DEFAULTS, parseSettings } from './settings.js';
+import { CANARY_DEFAULTS } from './canary-settings.js';
 import { VERSION } from './version.js';
 // The CLI checks a URL only: importing the target chooser would bundle the Kubernetes chunk.
 import { urlSession } from './targets/url.js';
@@ -32,6 +34,15 @@ short routing probe, and the router's metrics around the chat).
   --probe-requests N  routing probe after the chat (which worker serves each request): auto (sized
                       by the workers), 8 to 1000, or 0 for none (default: auto with --mode; given
                       without --mode, it reports the mode it observes)
+  --expect-mode MODE  the mode the frontend must already run; another fails mode-drift (exit 6)
+  --require-verified  a mode the evidence cannot prove fails mode-unverified (exit 8)
+  --history FILE      JSON Lines file of earlier runs: adds this run's record and fails
+                      mode-drift (exit 6) or regression (exit 7) against the earlier runs
+  --history-window N  earlier passing runs in the latency baseline (default ${CANARY_DEFAULTS.historyWindow})
+  --regression-ratio R  a regression is at least R times the baseline (default ${CANARY_DEFAULTS.regressionRatio})
+  --fail-on-change K  workers, models, kv-events (comma-separated): changes since the last
+                      run that fail deployment-changed (exit 9)
+  --accept-change     report a drift, regression or change instead of failing; a new baseline starts
   --model NAME        model for the chat request (default: the first listed)
   --prompt TEXT       chat prompt (default "${DEFAULTS.prompt}")
   --max-tokens N      max tokens of the reply (default ${DEFAULTS.maxTokens})
@@ -46,7 +57,8 @@ short routing probe, and the router's metrics around the chat).
 
 Prints a JSON document on stdout and one verdict line on stderr. Needs Node 24 or later.
 Exit codes: 0 ok, 1 usage error, 2 /v1/models never answered 200, 3 no model discovered,
-4 the chat request failed or was invalid, 5 the frontend runs another mode than --mode.`;
+4 the chat request failed or was invalid, 5 the frontend runs another mode than --mode,
+6 mode-drift, 7 regression, 8 mode-unverified, 9 deployment-changed.`;
 
 // The CLI may run inside a workflow step: its stderr lines are guarded like the action's log.
 const stderr = cliPrinter();
@@ -107,6 +119,13 @@ async function main(argv: string[]): Promise<number> {
         'api-key': { type: 'string' },
         mode: { type: 'string' },
         'kv-events': { type: 'string' },
+        'expect-mode': { type: 'string' },
+        'require-verified': { type: 'boolean' },
+        history: { type: 'string' },
+        'history-window': { type: 'string' },
+        'regression-ratio': { type: 'string' },
+        'fail-on-change': { type: 'string' },
+        'accept-change': { type: 'boolean' },
         'probe-requests': { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         version: { type: 'boolean', short: 'V' },
@@ -144,6 +163,13 @@ async function main(argv: string[]): Promise<number> {
     'api-key': (values['api-key'] as string | undefined) ?? process.env.DYNAMO_API_KEY ?? '',
     mode: (values.mode as string | undefined) ?? '',
     'kv-events': (values['kv-events'] as string | undefined) ?? '',
+    'expect-mode': (values['expect-mode'] as string | undefined) ?? '',
+    'require-verified': values['require-verified'] ? 'true' : '',
+    history: (values.history as string | undefined) ?? '',
+    'history-window': (values['history-window'] as string | undefined) ?? '',
+    'regression-ratio': (values['regression-ratio'] as string | undefined) ?? '',
+    'fail-on-change': (values['fail-on-change'] as string | undefined) ?? '',
+    'accept-change': values['accept-change'] ? 'true' : '',
     'probe-requests': (values['probe-requests'] as string | undefined) ?? '',
   };
   let settings;
@@ -157,9 +183,13 @@ async function main(argv: string[]): Promise<number> {
         'drop `--skip-chat` to check the mode, or drop `--mode` to check only /v1/models',
       );
     // Without --mode the CLI stays a drop-in for the two-request smoke script; with it (or with
-    // --probe-requests other than 0), it gathers the same evidence as the action's URL path.
+    // --probe-requests other than 0, or an assertion about the mode, or a history), it gathers the
+    // same evidence as the action's URL path.
     const probing = values['probe-requests'] !== undefined && parsed.probeRequests !== 0;
-    settings = { ...parsed, verify: parsed.mode !== undefined || probing };
+    const verify = Boolean(
+      parsed.mode || probing || parsed.expectMode || parsed.requireVerified || parsed.history,
+    );
+    settings = { ...parsed, verify };
   } catch (error) {
     // Same validation as the action; cliDocument names the flag, not the input.
     return usageError(toFailure(error), flags['base-url']);

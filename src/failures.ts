@@ -28,6 +28,10 @@ export const FAILURE_CODES = [
   'mode-not-applied',
   'replica-mismatch',
   'compare-failed',
+  'mode-drift',
+  'mode-unverified',
+  'regression',
+  'deployment-changed',
   'internal',
 ] as const;
 
@@ -144,6 +148,25 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   'compare-failed': {
     cause: 'the mode comparison could not complete',
     next: 'read the per-mode errors in the details',
+  },
+  'mode-drift': {
+    cause:
+      'the frontend routes in another mode than `expect-mode` asserts, or than the recent runs in `history` saw; this run changed nothing',
+    next: 'change the mode back where the message says it is set (the env entry, the frontend argument or the workers’ own router settings), or, if the change was intended, run once with `accept-change: true`',
+  },
+  'mode-unverified': {
+    cause: '`require-verified: true`, and the evidence could not prove which mode the frontend runs',
+    next: 'give the run the evidence it lacks (the message says which: the frontend log, the router metrics, more workers for the routing pattern), or drop `require-verified`',
+  },
+  regression: {
+    cause:
+      'the latency of this run is worse than the runs in `history` with statistical confidence and by at least `regression-ratio`',
+    next: 'compare the workers and models named in the summary with the last good run; measure under load with the next command; if the new level is intended, run once with `accept-change: true`',
+  },
+  'deployment-changed': {
+    cause:
+      'the workers, models or KV events differ from the last run in `history`, and `fail-on-change` names that kind of change',
+    next: 'read the change named in the message; if it was intended, run once with `accept-change: true`',
   },
   internal: {
     cause: 'an unexpected error inside the action',

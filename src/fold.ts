@@ -17,6 +17,9 @@ import type { Settings } from './settings.js';
 import type { LaunchPreflight } from './targets/launch-preflight.js';
 import { TargetFailure } from './targets/target-failure.js';
 import type { VerifyOutcome } from './verify/verify-step.js';
+import type { ExpectationResult } from './canary/expectation.js';
+import type { HistoryJudgement } from './history/judge.js';
+import type { HistoryReport } from './report/history-result.js';
 
 /** The contract of a run that stopped before planning (bad input): nothing was contacted. */
 export function inputFailureContract(failure: RunFailure, baseUrl: string): Contract {
@@ -149,6 +152,60 @@ export function foldVerification(contract: Contract, outcome: VerifyOutcome): vo
     contract.kvEventsReason = `runtime evidence: ${outcome.kvEvents.reason}`;
   }
   contract.limitations.push(...outcome.limitations);
+}
+
+/** `expect-mode`, or the history's mode, against the evidence: a contradiction is `mode-drift`. */
+export function foldExpectation(contract: Contract, result: ExpectationResult): void {
+  addLimitations(contract, result.limitations);
+  if (!result.failure) return;
+  contract.result = 'fail';
+  contract.failure = failureOf(result.failure.code, result.failure.message);
+}
+
+/** `require-verified: true` and a mode that was not proven. */
+export function foldUnverified(
+  contract: Contract,
+  failure: { code: 'mode-unverified'; message: string } | undefined,
+): void {
+  if (!failure) return;
+  contract.result = 'fail';
+  contract.failure = failureOf(failure.code, failure.message);
+}
+
+/**
+ * This run against the history: the report for the summary and the `trend` output, and the
+ * failure it gives, unless `accept-change` turns it into a limitation.
+ */
+export function foldHistory(contract: Contract, judgement: HistoryJudgement, report: HistoryReport): void {
+  contract.history = report;
+  const failure = judgement.failure;
+  if (failure && contract.result === 'pass') {
+    if (judgement.accepted)
+      contract.limitations.push(
+        `Accepted (\`accept-change: true\`), not failed: ${failure.message} Later runs are judged against this one.`,
+      );
+    else {
+      contract.result = 'fail';
+      contract.failure = failureOf(failure.code, failure.message);
+    }
+  }
+  // Only a passing run starts a baseline: a failed one is in no baseline at all.
+  report.baseline = judgement.baseline && contract.result === 'pass';
+}
+
+/** Whether this run's record reached the file; a record that did not is a limitation, not a failure. */
+export function foldHistoryWrite(
+  contract: Contract,
+  outcome: { written?: { lines: number; dropped: number }; notWritten?: string },
+): void {
+  if (!contract.history) return;
+  contract.history.written = outcome.written;
+  if (outcome.notWritten) {
+    contract.history.notWritten = outcome.notWritten;
+    contract.limitations.push(
+      `This run's record was not added to the history: ${outcome.notWritten} The next run judges against the earlier records only.`,
+    );
+  }
 }
 
 export function foldComparison(contract: Contract, outcome: CompareOutcome): void {

@@ -34,7 +34,9 @@ import type { Settings } from './settings.js';
 import { preflightLaunch } from './targets/launch-preflight.js';
 import type { EvidenceWindow } from './verify/gather.js';
 import type { MetricsRead } from './verify/metrics.js';
-import { verifyInEffect } from './verify/verify-step.js';
+import { verifyInEffect, type Assertion, type VerifyOutcome } from './verify/verify-step.js';
+import type { OpenedHistory, RunFindings } from './canary/history-step.js';
+import { concludeHistory, foldAssertions, historyStep, sampleForHistory } from './run-canary.js';
 
 /** `step`, run inside a log group when called. */
 function grouped<A extends unknown[], R>(log: Logger, title: string, step: (...args: A) => Promise<R>) {
@@ -80,9 +82,18 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
   let after: AfterFailure | undefined;
   // Where a target that failed while opening had got to (namespace, Service, frontend pods).
   let reached: Reached | undefined;
+  // The history file, read before anything is contacted; what the run found for its record.
+  let history: OpenedHistory | undefined;
+  let found: Pick<RunFindings, 'sample' | 'workers'> = {};
+  contract.expectMode = settings.expectMode;
   // The launch interpreter's release, when the target itself does not name one.
   let launchRelease: DynamoRelease | undefined;
   try {
+    if (settings.history) {
+      history = (await historyStep()).openHistory(settings, plan, process.env.GITHUB_WORKSPACE || undefined);
+      const warning = (await historyStep()).skippedWarning(history);
+      if (warning) log.warning(warning);
+    }
     if (plan.target === 'launch') {
       const ask =
         effects.askRelease ?? ((python: string) => askInterpreter(python, settings.launchTimeoutMs));
@@ -104,10 +115,18 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
         contract,
         shellJoin(['kubectl', 'diff', '-n', session.namespace ?? 'default', '-f', recipe]),
       );
+      foldAssertions(contract, settings, plan, session, undefined, undefined);
+      if (history)
+        contract.limitations.push(
+          `The history (${history.read.file.input}) was read but not written: a plan from the file alone checks nothing live.`,
+        );
       return contract;
     }
     const opened = session;
     const verifying = settings.verify && !settings.skipChat;
+    const assertion: Assertion | undefined = settings.expectMode
+      ? { mode: settings.expectMode, from: 'expect-mode' }
+      : history && (await historyStep()).historyAssertion(history);
     // The evidence window opens once the frontend answered and before the smoke chat, so that
     // chat is itself the evidence; a dead frontend costs nothing extra.
     let window: EvidenceWindow | undefined;
@@ -144,8 +163,9 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
       (line) => log.info(line),
     );
     foldSmoke(contract, smoke);
+    let verified: VerifyOutcome | undefined;
     if (smoke.ok && verifying) {
-      const verified = await grouped(log, 'Verification', verifyInEffect)(
+      verified = await grouped(log, 'Verification', verifyInEffect)(
         settings,
         plan,
         opened,
@@ -154,9 +174,19 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
         effects,
         window,
         opened.release ?? launchRelease,
+        assertion,
       );
       foldVerification(contract, verified);
+      foldAssertions(contract, settings, plan, opened, verified, history);
     }
+    if (history && contract.result === 'pass')
+      found = await grouped(log, 'Latency sample', sampleForHistory)(
+        settings,
+        opened,
+        contract,
+        smoke.workerId,
+        effects,
+      );
     if (contract.result === 'pass' && settings.compare) {
       const compared = await grouped(log, 'Comparison', compareModes)(
         settings,
@@ -181,6 +211,13 @@ export async function runRouterCheck(settings: Settings, effects: RunEffects): P
     if (session) {
       foldDetails(contract, session, after);
       await session.close();
+    }
+  }
+  if (history && !session?.planOnly) {
+    try {
+      await concludeHistory(contract, settings, plan, session, history, found, log);
+    } catch (error) {
+      foldThrown(contract, error);
     }
   }
   foldConclusion(

@@ -2,10 +2,20 @@
 // contacted before this succeeds, so bad input never leaves a half-done run behind.
 
 import { badInput, RunFailure } from './failures.js';
-import { isRouterMode, nearestMode, ROUTER_MODES, type RouterMode } from './modes.js';
+import { nearestMode, type RouterMode } from './modes.js';
 import { splitArgs } from './args.js';
+import { parseCanary, type CanarySettings } from './canary-settings.js';
+import {
+  parseBoolean,
+  parseMode,
+  parseNumber,
+  parseText,
+  type InputSource,
+  type KvEventsSetting,
+} from './settings-values.js';
 
-export type KvEventsSetting = 'auto' | 'true' | 'false';
+export { parseMode } from './settings-values.js';
+export type { InputSource, KvEventsSetting } from './settings-values.js';
 
 export interface KubernetesSettings {
   /**
@@ -34,7 +44,7 @@ export interface CompareInputs {
   seed: number;
 }
 
-export interface Settings {
+export interface Settings extends CanarySettings {
   /** Undefined: leave the mode alone and only check (and report) it. */
   mode?: RouterMode;
   kvEvents: KvEventsSetting;
@@ -62,9 +72,6 @@ export interface Settings {
   /** Present when the run compares router modes on a matched workload. */
   compare?: CompareInputs;
 }
-
-/** Reads one raw input by its action.yml name; returns '' when unset. */
-export type InputSource = (name: string) => string;
 
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:8000';
 export const DEFAULTS = {
@@ -125,42 +132,6 @@ const OWNED_FRONTEND_FLAGS = [
   '--no-kv-events',
 ];
 
-function parseBoolean(input: string, raw: string, fallback: boolean): boolean {
-  if (raw === '') return fallback;
-  // Same spellings as @actions/core getBooleanInput (YAML 1.2 core schema).
-  if (['true', 'True', 'TRUE'].includes(raw)) return true;
-  if (['false', 'False', 'FALSE'].includes(raw)) return false;
-  throw badInput(input, raw, '`true` or `false`');
-}
-
-function parseNumber(
-  input: string,
-  raw: string,
-  fallback: number,
-  { min, max, integer }: { min: number; max: number; integer: boolean },
-): number {
-  if (raw === '') return fallback;
-  const allowed = `${integer ? 'a whole number' : 'a number'} from ${min} to ${max}`;
-  if (!/^[+]?\d+(\.\d+)?$/.test(raw)) throw badInput(input, raw, allowed);
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw badInput(input, raw, allowed);
-  }
-  return value;
-}
-
-export function parseMode(input: string, raw: string): RouterMode | undefined {
-  if (raw === '') return undefined;
-  if (isRouterMode(raw)) return raw;
-  const near = nearestMode(raw);
-  const hint = near ? ` (did you mean \`${near}\`?)` : '';
-  throw new RunFailure(
-    'bad-input',
-    `Input \`${input}\` has "${raw}", which is not a Dynamo router mode${hint}; allowed: ${ROUTER_MODES.join(', ')}, or empty to leave the mode alone. Dynamo 1.6.1 refuses an unknown mode at start-up (the frontend exits), so nothing would be routed.`,
-    near ? `set \`${input}: ${near}\`` : `fix \`${input}\``,
-  );
-}
-
 export function parseBaseUrl(input: string, raw: string): string | undefined {
   if (raw === '') return undefined;
   let url: URL;
@@ -211,15 +182,6 @@ function parseName(
       raw,
       `${what} (lower-case letters, digits and '-', at most ${maxLength} characters)`,
     );
-  }
-  return raw;
-}
-
-function parseText(input: string, raw: string, fallback: string | undefined): string | undefined {
-  if (raw === '') return fallback;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(raw)) {
-    throw badInput(input, raw.replace(/[^\x20-\x7e]/g, '?'), 'printable text');
   }
   return raw;
 }
@@ -318,7 +280,10 @@ export function parseSettings(get: InputSource, environment: Environment = {}): 
     );
   }
   const apiKey = parseApiKey('api-key', get('api-key'));
+  const skipChat = parseBoolean('skip-chat', get('skip-chat'), false);
+  const canary = parseCanary(get, { mode, launch, skipChat, kvEvents });
   return {
+    ...canary,
     mode,
     kvEvents,
     baseUrl,
@@ -338,7 +303,7 @@ export function parseSettings(get: InputSource, environment: Environment = {}): 
       max: 32768,
       integer: true,
     }),
-    skipChat: parseBoolean('skip-chat', get('skip-chat'), false),
+    skipChat,
     retries: parseNumber('retries', get('retries'), DEFAULTS.retries, { min: 1, max: 100, integer: true }),
     retryDelayMs:
       parseNumber('retry-delay', get('retry-delay'), DEFAULTS.retryDelay, {

@@ -71,6 +71,134 @@ function inputsOf(step: AnyObj, rename: Record<string, string> = {}): Record<str
 
 const { describeDynamo } = dynamoSuite();
 
+// ---------------------------------------------------------------------------------------------
+// The steps of other actions the canary workflow uses, run for what they do to this job, on this
+// machine: actions/cache (a key → directory store: immutable keys, restore by exact key or the
+// newest key with a restore-key prefix), actions/upload-artifact (a copy), and actions/github-script
+// (the script itself, run as written, against an in-memory issue tracker in GitHub's REST shapes).
+
+/** What one workflow run knows: its id, dispatch inputs, and the `router` step's outputs. */
+interface WorkflowContext {
+  runId: number;
+  inputs: Record<string, string>;
+  outputs: Record<string, string>;
+}
+
+/** `${{ … }}` as the README's workflows use them; any other expression fails the test. */
+function expand(text: string, ctx: WorkflowContext): string {
+  return text.replace(/\$\{\{\s*(.+?)\s*\}\}/g, (_, expr: string) => {
+    if (expr === 'github.run_id') return String(ctx.runId);
+    const output = /^steps\.router\.outputs\.([a-z-]+)$/.exec(expr);
+    if (output) return ctx.outputs[output[1]] ?? '';
+    const input = /^inputs\.([a-z-]+) \|\| (false|true)$/.exec(expr);
+    if (input) return ctx.inputs[input[1]] || input[2];
+    throw new Error(`the test does not evaluate \${{ ${expr} }}`);
+  });
+}
+
+/** A step's `if:` against the job's status so far (GitHub's default is success()). */
+function shouldRun(step: AnyObj, failed: boolean): boolean {
+  const condition = step.if as string | undefined;
+  if (condition === undefined || condition === 'success()') return !failed;
+  if (condition === 'failure()') return failed;
+  if (condition === 'always()') return true;
+  throw new Error(`the test does not evaluate if: ${condition}`);
+}
+
+interface Issue {
+  number: number;
+  title: string;
+  body: string;
+  labels: string[];
+  state: 'open' | 'closed';
+  comments: string[];
+}
+
+/** The part of GitHub's REST API the scripts call, over an in-memory list of issues. */
+function issueTracker(issues: Issue[]) {
+  const find = (n: number): Issue => {
+    const issue = issues.find((i) => i.number === n);
+    if (!issue) throw new Error(`no issue #${n}`);
+    return issue;
+  };
+  return {
+    rest: {
+      issues: {
+        listForRepo: async (q: { state?: string; labels?: string }) => ({
+          data: issues.filter(
+            (i) => (!q.state || i.state === q.state) && (!q.labels || i.labels.includes(q.labels)),
+          ),
+        }),
+        create: async (q: { title: string; body: string; labels?: string[] }) => {
+          const issue: Issue = {
+            number: issues.length + 1,
+            title: q.title,
+            body: q.body,
+            labels: q.labels ?? [],
+            state: 'open',
+            comments: [],
+          };
+          issues.push(issue);
+          return { data: issue };
+        },
+        createComment: async (q: { issue_number: number; body: string }) => {
+          find(q.issue_number).comments.push(q.body);
+          return { data: {} };
+        },
+        update: async (q: { issue_number: number; state?: 'open' | 'closed' }) => {
+          if (q.state) find(q.issue_number).state = q.state;
+          return { data: {} };
+        },
+      },
+    },
+  };
+}
+
+/** Runs a github-script step's script as the action does: an async function of github, context, core. */
+async function githubScript(script: string, env: Record<string, string>, runId: number, issues: Issue[]) {
+  const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+    ...args: string[]
+  ) => (...values: unknown[]) => Promise<unknown>;
+  const context = {
+    serverUrl: 'https://github.com',
+    repo: { owner: 'acme', repo: 'router' },
+    runId,
+  };
+  const core = {
+    info: () => undefined,
+    warning: () => undefined,
+    setFailed: (m: string) => {
+      throw new Error(m);
+    },
+  };
+  await new AsyncFunction('github', 'context', 'core', 'process', script)(
+    issueTracker(issues),
+    context,
+    core,
+    { env: { ...process.env, ...env } },
+  );
+}
+
+/** actions/cache: keys are immutable; restore takes the exact key, else the newest with a prefix. */
+function cacheStore(root: string) {
+  const saved: string[] = [];
+  return {
+    restore(key: string, prefixes: string[], into: string): string | undefined {
+      const hit = saved.includes(key)
+        ? key
+        : [...saved].reverse().find((k) => prefixes.some((p) => k.startsWith(p)));
+      if (hit) cpSync(path.join(root, hit), into, { recursive: true });
+      return hit;
+    },
+    save(key: string, from: string): boolean {
+      if (saved.includes(key) || !existsSync(from)) return false;
+      cpSync(from, path.join(root, key), { recursive: true });
+      saved.push(key);
+      return true;
+    },
+  };
+}
+
 describe('Kubernetes journeys on the stand-in', () => {
   let cluster: Cluster;
   let ws: string;
@@ -129,7 +257,7 @@ describe('Kubernetes journeys on the stand-in', () => {
     for (const dir of [ws, home]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('after every deploy: mode written into the recipe offline, one apply, verified with no second write', async () => {
+  it('after every deploy: mode written into the recipe offline, one apply, asserted with expect-mode and no second write', async () => {
     const wf = workflow('After every deploy');
     expect(wf.concurrency.group).toBe('dynamo-production');
     const steps = wf.jobs.deploy.steps as AnyObj[];
@@ -163,15 +291,15 @@ describe('Kubernetes journeys on the stand-in', () => {
       }
     }
     expect(seen).toEqual(['action', 'apply', 'action']);
-    // Step 3 verified the mode the apply rolled out, and wrote nothing itself: one rollout per deploy.
+    // Step 3 asserted the mode the apply rolled out (expect-mode) and wrote nothing: one rollout per deploy.
     const verify = last as NonNullable<typeof last>;
     expect(verify.outputs.mode).toBe('kv');
     expect(verify.outputs['mode-verified']).toBe('verified');
-    expect(JSON.parse(verify.outputs['env-patch'])).toMatchObject({ changed: false, applied: false });
+    expect(verify.outputs['env-patch']).toBe('');
     expect(cluster.writes().filter((w) => w.method === 'PATCH')).toEqual([]);
   }, 400_000);
 
-  it('after every deploy: a later apply that drops the router env it set is reported', async () => {
+  it('after every deploy: a later apply that drops the router env fails the expect-mode step, naming the entry', async () => {
     const verify = (workflow('After every deploy').jobs.deploy.steps as AnyObj[]).filter((s) =>
       PINNED.test(String(s.uses ?? '')),
     )[1];
@@ -179,7 +307,9 @@ describe('Kubernetes journeys on the stand-in', () => {
     freshRecipe();
     const doc = YAML.parseAllDocuments(readFileSync(recipePath, 'utf8'));
     await kubectl(`kubectl apply -n dynamo -f ${recipePath}`, ws);
-    const first = await step({ ...asStepInputs(verify), mode: 'random' }, true);
+    const { 'expect-mode': asserted, ...checkInputs } = asStepInputs(verify);
+    expect(asserted).toBe('kv');
+    const first = await step({ ...checkInputs, mode: 'random' }, true);
     expect(first.outputs.result).toBe('pass');
     // … then a deploy applies a changed recipe whose frontend env has no router entries.
     const dgd = doc.find((d) => d.get('kind') === 'DynamoGraphDeployment') as YAML.Document;
@@ -187,42 +317,58 @@ describe('Kubernetes journeys on the stand-in', () => {
     writeFileSync(recipePath, doc.map((d) => d.toString()).join(''));
     await kubectl(`kubectl apply -n dynamo -f ${recipePath}`, ws);
     expect(frontendEnvs('dynamo')).toEqual([{ name: 'DYN_LOG', value: 'info' }]);
+    cluster.clearRequestLog();
     const next = await step(asStepInputs(verify), true);
-    expect(next.outputs.result).toBe('pass');
+    // The marker names what went; expect-mode fails on what runs now, and says where it is set.
     expect(next.stdout).toMatch(
       /::warning[^\n]*router env this action set last \(DYN_ROUTER_MODE=random\) is gone/,
     );
+    expect(next.outputs.failure).toBe('mode-drift');
+    expect(next.stdout).toMatch(
+      /::error title=Dynamo router check failed%3A mode-drift::`expect-mode: kv`, but the (frontend routes|deployment sets) round-robin[^\n]*Where the mode is set: DYN_ROUTER_MODE is not set on[^\n]*Dynamo's default, round-robin/,
+    );
+    // expect-mode wrote nothing: Git (the applied recipe) stays the source of truth.
+    expect(cluster.writes()).toEqual([]);
   }, 400_000);
 
-  it('PR gate, plan job: no secrets, no cluster; plans from the file; fails on what the file pins', async () => {
+  it("PR gate, plan job: no secrets, no cluster; plans from the PR's file; fails on drift from expect-mode", async () => {
     const wf = workflow('As a PR gate');
     const plan = (wf.jobs.plan.steps as AnyObj[]).find((s) => PINNED.test(String(s.uses ?? ''))) as AnyObj;
+    expect(plan.with['expect-mode']).toBe('kv');
     expect(wf.jobs.plan.steps.some((s: AnyObj) => String(s.uses ?? '').includes('set-context'))).toBe(false);
-    freshRecipe();
+    /** The PR's recipe: the fixture with its frontend's envs and args as given. */
+    const prRecipe = (envs?: AnyObj[], args?: string[]): void => {
+      freshRecipe();
+      const doc = YAML.parseAllDocuments(readFileSync(recipePath, 'utf8'));
+      const dgd = doc.find((d) => d.get('kind') === 'DynamoGraphDeployment') as YAML.Document;
+      if (envs) dgd.setIn(['spec', 'services', 'Frontend', 'envs'], envs);
+      if (args) dgd.setIn(['spec', 'services', 'Frontend', 'extraPodSpec', 'mainContainer', 'args'], args);
+      writeFileSync(recipePath, doc.map((d) => d.toString()).join(''));
+    };
     cluster.clearRequestLog();
+    // A PR whose recipe routes kv passes, from the file alone.
+    prRecipe([{ name: 'DYN_ROUTER_MODE', value: 'kv' }]);
     const ok = await step(asStepInputs(plan), false);
     expect(ok.outputs.result).toBe('pass');
     expect(ok.outputs.mode).toBe('kv');
-    expect(ok.outputs['mode-reason']).toMatch(/would be applied as DYN_ROUTER_MODE=kv/);
-    expect(JSON.parse(ok.outputs['env-patch'])).toMatchObject({
-      set: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }],
-      dryRun: true,
-      applied: false,
-    });
+    expect(ok.outputs['mode-reason']).toMatch(/read from DYN_ROUTER_MODE=kv/);
     expect(ok.outputs.limitations).toMatch(/Nothing was checked live/);
     expect(ok.summary).toMatch(/Pins found in/);
     expect(ok.summary).toMatch(/mocker-runtime:1\.6\.1/);
-    expect(cluster.requestLog).toEqual([]);
-    // A PR whose recipe pins another mode on the frontend's command line fails on the file alone.
-    const doc = YAML.parseAllDocuments(readFileSync(recipePath, 'utf8'));
-    const dgd = doc.find((d) => d.get('kind') === 'DynamoGraphDeployment') as YAML.Document;
-    dgd.setIn(
-      ['spec', 'services', 'Frontend', 'extraPodSpec', 'mainContainer', 'args'],
-      ['--router-mode', 'random'],
+    // A PR that drops the entry (Dynamo's default, round-robin) fails mode-drift, naming where.
+    prRecipe();
+    const dropped = await step(asStepInputs(plan), false);
+    expect(dropped.outputs.failure).toBe('mode-drift');
+    expect(dropped.stdout).toMatch(
+      /`expect-mode: kv`, but the file routes round-robin\. Where the mode is set: DYN_ROUTER_MODE is not set on [^\n]*Dynamo's default, round-robin/,
     );
-    writeFileSync(recipePath, doc.map((d) => d.toString()).join(''));
+    // A PR that pins another mode on the frontend's command line fails mode-drift, naming the args.
+    prRecipe([{ name: 'DYN_ROUTER_MODE', value: 'kv' }], ['--router-mode', 'random']);
     const pinned = await step(asStepInputs(plan), false);
-    expect(pinned.outputs.failure).toBe('args-pin-mode');
+    expect(pinned.outputs.failure).toBe('mode-drift');
+    expect(pinned.stdout).toMatch(
+      /the file routes random\. Where the mode is set: read from the frontend's command line \(`--router-mode random`/,
+    );
     expect(cluster.requestLog).toEqual([]);
   }, 120_000);
 
@@ -244,18 +390,131 @@ describe('Kubernetes journeys on the stand-in', () => {
     ]);
   }, 600_000);
 
-  it('scheduled canary: check only, shares the deploy group, reports the mode it runs', async () => {
+  it('scheduled canary: history kept in the cache, one issue per drift, accept-change, the issue closed again', async () => {
     const wf = workflow('As a scheduled canary');
     expect(wf.concurrency.group).toBe(workflow('After every deploy').concurrency.group);
-    const canary = (wf.jobs.canary.steps as AnyObj[]).find((s) =>
-      PINNED.test(String(s.uses ?? '')),
-    ) as AnyObj;
+    const steps = wf.jobs.canary.steps as AnyObj[];
+    const store = cacheStore(mkdtempSync(path.join(tmpdir(), 'journeys-cache-')));
+    const artifacts = mkdtempSync(path.join(tmpdir(), 'journeys-artifacts-'));
+    const issues: Issue[] = [];
+    let runId = 500;
+
+    /** One scheduled (or dispatched) run of the workflow, each step as the runner would take it. */
+    async function canaryRun(inputs: Record<string, string> = {}) {
+      const job = mkdtempSync(path.join(tmpdir(), 'journeys-canary-job-'));
+      const ctx: WorkflowContext = { runId: ++runId, inputs, outputs: {} };
+      let failed = false;
+      let configured = false;
+      let run: Awaited<ReturnType<typeof runAction>> | undefined;
+      try {
+        for (const s of steps) {
+          if (!shouldRun(s, failed)) continue;
+          const uses = String(s.uses ?? '');
+          const w = (s.with ?? {}) as AnyObj;
+          if (uses === 'actions/cache/restore@v4') {
+            store.restore(expand(w.key, ctx), [w['restore-keys']], path.join(job, w.path));
+          } else if (uses === 'actions/cache/save@v4') {
+            store.save(expand(w.key, ctx), path.join(job, w.path));
+          } else if (uses === 'actions/upload-artifact@v4') {
+            if (existsSync(path.join(job, w.path)))
+              cpSync(path.join(job, w.path), path.join(artifacts, `${w.name}-${ctx.runId}`));
+          } else if (uses.startsWith('azure/k8s-set-context')) {
+            configured = true;
+          } else if (PINNED.test(uses)) {
+            const stepInputs = Object.fromEntries(
+              Object.entries(asStepInputs(s)).map(([k, v]) => [k, expand(v, ctx)]),
+            );
+            run = await runAction(stepInputs, {
+              cwd: job,
+              env: {
+                HOME: home,
+                GITHUB_WORKSPACE: job,
+                KUBECONFIG: configured ? cluster.kubeconfigPath : undefined,
+                KUBERNETES_SERVICE_HOST: undefined,
+                GITHUB_SERVER_URL: 'https://github.com',
+                GITHUB_REPOSITORY: 'acme/router',
+                GITHUB_RUN_ID: String(ctx.runId),
+              },
+            });
+            cleanup(run);
+            ctx.outputs = run.outputs;
+            if (run.exitCode !== 0) failed = true;
+          } else if (uses === 'actions/github-script@v8') {
+            const env = Object.fromEntries(
+              Object.entries((s.env ?? {}) as Record<string, string>).map(([k, v]) => [k, expand(v, ctx)]),
+            );
+            await githubScript(w.script, env, ctx.runId, issues);
+          } else {
+            throw new Error(`unhandled step in the canary example: ${JSON.stringify(s)}`);
+          }
+        }
+      } finally {
+        rmSync(job, { recursive: true, force: true });
+      }
+      return run as NonNullable<typeof run>;
+    }
+
+    /** A deploy of the recipe with this frontend router mode, rolled out (the canary waits for its group). */
+    async function deploy(mode: string): Promise<void> {
+      freshRecipe();
+      const doc = YAML.parseAllDocuments(readFileSync(recipePath, 'utf8'));
+      const dgd = doc.find((d) => d.get('kind') === 'DynamoGraphDeployment') as YAML.Document;
+      dgd.setIn(['spec', 'services', 'Frontend', 'envs'], [{ name: 'DYN_ROUTER_MODE', value: mode }]);
+      writeFileSync(recipePath, doc.map((d) => d.toString()).join(''));
+      await kubectl(`kubectl apply -n dynamo -f ${recipePath}`, ws);
+      await cluster.waitForReady('dynamo', { timeoutMs: 180_000 });
+    }
+
+    await deploy('kv');
     cluster.clearRequestLog();
-    const run = await step(asStepInputs(canary), true);
-    expect(run.outputs.result).toBe('pass');
-    expect(run.outputs.mode).not.toBe('');
+    // Two quiet runs: the second finds the first's record through the cache's restore key.
+    for (let i = 1; i <= 2; i++) {
+      const quiet = await canaryRun();
+      expect(quiet.outputs).toMatchObject({ result: 'pass', mode: 'kv', 'mode-verified': 'verified' });
+      expect(JSON.parse(quiet.outputs.trend)).toMatchObject({ records: i - 1, subjectRuns: i - 1 });
+    }
     expect(cluster.writes()).toEqual([]);
-  }, 120_000);
+    expect(
+      readFileSync(path.join(artifacts, `router-history-${runId}`), 'utf8')
+        .trimEnd()
+        .split('\n'),
+    ).toHaveLength(2);
+    expect(issues).toEqual([]);
+
+    // A deploy switches the frontend to round-robin: the canary, with no mode of its own, fails on drift …
+    await deploy('round-robin');
+    cluster.clearRequestLog();
+    const drift = await canaryRun();
+    expect(drift.outputs.failure).toBe('mode-drift');
+    expect(issues).toHaveLength(1);
+    expect(issues[0].title).toBe('Dynamo router canary: mode-drift');
+    expect(issues[0].body).toMatch(
+      /^Run https:\/\/github\.com\/acme\/router\/actions\/runs\/\d+ failed: `mode-drift`\./,
+    );
+    expect(issues[0].body).toMatch(
+      /Mode: kv \(last: https:\/\/github\.com\/acme\/router\/actions\/runs\/502\) → round-robin\./,
+    );
+    // … and again at the next run: a comment on the same issue, not a new one.
+    const again = await canaryRun();
+    expect(again.outputs.failure).toBe('mode-drift');
+    expect(issues).toHaveLength(1);
+    expect(issues[0].comments).toHaveLength(1);
+
+    // The change was intended: a dispatched run accepts it, passes, and closes the issue.
+    const accepted = await canaryRun({ 'accept-change': 'true' });
+    expect(accepted.outputs.result).toBe('pass');
+    expect(accepted.outputs.limitations).toMatch(/Accepted \(`accept-change: true`\), not failed/);
+    expect(issues[0].state).toBe('closed');
+    expect(issues[0].comments[1]).toMatch(
+      /^Passing again in https:\/\/github\.com\/acme\/router\/actions\/runs\/\d+\.$/,
+    );
+    // Later scheduled runs hold round-robin against the new baseline.
+    const later = await canaryRun();
+    expect(later.outputs.result).toBe('pass');
+    expect(JSON.parse(later.outputs.trend).mode).toEqual({ kind: 'same', reference: 'round-robin' });
+    // No canary run wrote to the cluster.
+    expect(cluster.writes()).toEqual([]);
+  }, 600_000);
 });
 
 describeDynamo('local journeys on a real Dynamo', () => {

@@ -9,6 +9,7 @@ import { failureOf, type Contract } from '../../src/report/contract.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { CHROMIUM, withPage } from '../support/render-summary.ts';
 import { KV_ENV_PATCH } from '../support/run-effects.ts';
+import { historyReport } from '../support/history.ts';
 
 const describeBrowser = CHROMIUM ? describe : describe.skip;
 if (!CHROMIUM) console.warn('Chromium missing: scripts/test.sh installs it (apt-get install chromium).');
@@ -117,6 +118,22 @@ describeBrowser('job summary in a browser', () => {
       expect(await page.locator('text=smoke comparison').count()).toBeGreaterThan(0);
       expect(await page.locator('code.language-mermaid, pre code').count()).toBeGreaterThan(0);
       await shoot(page, 'summary-pass');
+    });
+  }, 60_000);
+
+  it('renders the history: heading, the change table with what fails, the chart as a Mermaid fence', async () => {
+    await withPage(renderSummary(contract({ history: historyReport() })), async (page) => {
+      expect(await page.locator('h4').allTextContents()).toContain(
+        'History: 6 earlier run(s) of this deployment in .router-history/canary.jsonl',
+      );
+      const rows = await page.locator('table', { hasText: 'what changed' }).locator('tr').allInnerTexts();
+      expect(rows[0]).toMatch(/what changed\s+since the last passing run/);
+      expect(rows.find((r) => r.startsWith('latency p50'))).toMatch(/40 ms → 800 ms \(20\.00×\) \(fails\)/);
+      expect(await page.locator('img').count()).toBe(0);
+      expect(await page.locator('a[href^="javascript"]').count()).toBe(0);
+      const fences = await page.locator('code.language-mermaid, pre code').allTextContents();
+      expect(fences.some((f) => f.startsWith('xychart-beta') && f.includes('bar [40.1'))).toBe(true);
+      await shoot(page, 'summary-history');
     });
   }, 60_000);
 

@@ -48,9 +48,10 @@ function runProcess(
   script: string,
   env: Record<string, string>,
   timeoutMs: number,
+  cwd?: string,
 ): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(NODE, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NODE, [script], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -101,6 +102,8 @@ export interface RunActionOptions {
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
   script?: string;
+  /** Working directory of the step (a runner starts steps in GITHUB_WORKSPACE); default this process's. */
+  cwd?: string;
 }
 
 /** Runs the main step with `inputs` (keys as in action.yml). */
@@ -113,7 +116,7 @@ export async function runAction(
   const env = runnerEnv(dir, options.env ?? {});
   for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value;
   const started = Date.now();
-  const result = await runProcess(options.script ?? ACTION, env, options.timeoutMs ?? 180_000);
+  const result = await runProcess(options.script ?? ACTION, env, options.timeoutMs ?? 180_000, options.cwd);
   return {
     ...result,
     elapsedMs: Date.now() - started,

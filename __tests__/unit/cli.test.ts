@@ -3,9 +3,35 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cliDocument, cliVerdict, cliWording, v1SuffixHint } from '../../src/cli-document.js';
 import { failureOf, type Contract } from '../../src/report/contract.js';
+import type { HistoryReport } from '../../src/report/history-result.js';
 import { contractWith } from '../support/contract.ts';
 import { VERSION } from '../../src/version.js';
 import { ROOT } from '../support/action.ts';
+
+const HISTORY: HistoryReport = {
+  file: '.router-history/canary.jsonl',
+  records: 6,
+  skippedLines: 0,
+  skipped: [],
+  unreadBytes: 0,
+  subjectRuns: 6,
+  regressionRatio: 1.5,
+  sample: { source: 'smoke', requests: 8, errors: 0, samplesMs: [40.04], p50Ms: 40.04, p90Ms: 40.04 },
+  mode: { kind: 'same', reference: 'kv' },
+  latency: {
+    kind: 'ok',
+    medianMs: 40.04,
+    bound: { runs: 6, medianMs: 39.5, boundMs: 52.06, spread: 0.05, t: 5.9 },
+    ratio: 1.0137,
+    firstRun: null,
+    lastRun: null,
+  },
+  changes: [],
+  accepted: false,
+  baseline: false,
+  trend: [],
+  written: { lines: 7, dropped: 0 },
+};
 
 function contract(over: Partial<Contract> = {}): Contract {
   return contractWith({
@@ -63,7 +89,7 @@ describe('CLI document', () => {
   it('documents exactly the keys it prints (README "The command-line tool")', () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const section = readme.split('<!-- cli-json:start -->')[1].split('<!-- cli-json:end -->')[0];
-    const documented = [...section.matchAll(/^\| `([a-z_.[\]]+)`/gm)].map((m) => m[1]).sort();
+    const documented = [...section.matchAll(/^\| `([a-z0-9_.[\]]+)`/gm)].map((m) => m[1]).sort();
     const doc = cliDocument(
       contract({
         result: 'fail',
@@ -72,12 +98,36 @@ describe('CLI document', () => {
       }),
       VERSION,
     );
+    const withHistory = cliDocument(contract({ history: HISTORY }), VERSION);
     const printed = [
       ...Object.keys(doc),
       ...Object.keys(doc.checks[0]).map((k) => `checks[].${k}`),
       ...Object.keys(doc.failure ?? {}).map((k) => `failure.${k}`),
+      ...Object.keys(withHistory.history ?? {}).map((k) => `history.${k}`),
     ].sort();
     expect(documented).toEqual(printed);
+  });
+
+  it('summarises the history in snake case, rounded', () => {
+    expect(cliDocument(contract({ history: HISTORY, expectMode: 'kv' }), VERSION)).toMatchObject({
+      expect_mode: 'kv',
+      history: {
+        file: '.router-history/canary.jsonl',
+        mode: 'same',
+        reference_mode: 'kv',
+        latency: 'ok',
+        latency_p50_ms: 40,
+        baseline_p50_ms: 39.5,
+        bound_ms: 52.1,
+        ratio: 1.01,
+        baseline_runs: 6,
+        written: true,
+      },
+    });
+  });
+
+  it('names boolean flags without a value', () => {
+    expect(cliWording('run once with `accept-change: true`')).toBe('run once with `--accept-change`');
   });
 
   it('reports the package version', () => {

@@ -4,6 +4,7 @@ import { contractOutputs, failureOf, type Contract } from '../../src/report/cont
 import { contractWith } from '../support/contract.ts';
 import { escapeHtml } from '../../src/report/escape.js';
 import { renderSummary, verdictText } from '../../src/report/summary.js';
+import { nextCommand } from '../../src/report/next-command.js';
 
 const base = (over: Partial<Contract> = {}): Contract =>
   contractWith({
@@ -64,6 +65,32 @@ describe('summary', () => {
     expect(verdictText(c)).toMatch(/^FAIL no-models/);
   });
 
+  it('says the smoke check passed when the run failed after it (drift, regression)', () => {
+    const html = renderSummary(base({ result: 'fail', failure: failureOf('regression', '20× slower') }));
+    expect(html).toMatch(
+      /4\. Smoke test<\/th><td>Passed: <code>tiny<\/code> answered a chat completion in 42 ms; 1 model\(s\) listed\. The run failed afterwards \(<code>regression<\/code>\): see above\./,
+    );
+    expect(exitCodeFor(base({ result: 'fail', failure: failureOf('regression', 'x') }))).toBe(7);
+    expect(exitCodeFor(base({ result: 'fail', failure: failureOf('mode-drift', 'x') }))).toBe(6);
+    expect(exitCodeFor(base({ result: 'fail', failure: failureOf('mode-unverified', 'x') }))).toBe(8);
+    expect(exitCodeFor(base({ result: 'fail', failure: failureOf('deployment-changed', 'x') }))).toBe(9);
+    // After a regression the next step is a measurement under load, as after a pass.
+    const next = (failure: 'regression' | 'mode-drift' | 'deployment-changed') =>
+      nextCommand({
+        result: 'fail',
+        failure,
+        url: 'http://10.0.0.5:8000',
+        model: 'tiny',
+        mode: 'kv',
+        apiKeySet: false,
+      });
+    expect(next('regression')).toMatch(
+      /^aiperf profile --model-names tiny .*--url http:\/\/10\.0\.0\.5:8000/,
+    );
+    expect(next('mode-drift')).toMatch(/^curl -sS http:\/\/10\.0\.0\.5:8000\/metrics \| grep/);
+    expect(next('deployment-changed')).toBe('curl -sS http://10.0.0.5:8000/health');
+  });
+
   it('escapes characters that would break out of HTML or Markdown', () => {
     const escaped = escapeHtml('a<b>&"\'`|*_[]@#~\\');
     expect(escaped.replace(/&[a-z]+;|&#\d+;/g, '')).toBe('ab');
@@ -109,9 +136,11 @@ describe('outputs', () => {
         'result',
         'routing',
         'service',
+        'trend',
         'url',
       ].sort(),
     );
+    expect(out.trend).toBe('');
   });
 });
 

@@ -9,10 +9,11 @@ export const modules = {
 /* harmony export */   G8: () => (/* binding */ bootstrapMedianDiff),
 /* harmony export */   HO: () => (/* binding */ randomInt),
 /* harmony export */   Is: () => (/* binding */ seededRandom),
+/* harmony export */   JZ: () => (/* binding */ median),
 /* harmony export */   Q$: () => (/* binding */ excludesZero),
 /* harmony export */   Ym: () => (/* binding */ percentile)
 /* harmony export */ });
-/* unused harmony exports median, MIN_BOOTSTRAP_VALUES */
+/* unused harmony export MIN_BOOTSTRAP_VALUES */
 // Small, deterministic statistics for the mode comparison. Everything here is pure: the same
 // numbers and seed give the same result on every run, so a summary can be reproduced.
 //

@@ -5,6 +5,7 @@ import type { CheckRecord } from '../check/smoke.js';
 import { FAILURE_GUIDE, type FailureCode } from '../failures.js';
 import type { KvEventsVerdict, TargetKind } from '../plan.js';
 import type { Comparison } from './comparison-result.js';
+import type { HistoryReport } from './history-result.js';
 import type { Routing } from './routing-result.js';
 import {
   capText,
@@ -18,6 +19,7 @@ import {
   MODELS_CAP,
   ROUTING_CAP,
   TEXT_CAP,
+  TREND_CAP,
 } from './outputs.js';
 
 export interface EnvEntry {
@@ -84,6 +86,10 @@ export interface Contract {
   routing?: Routing;
   /** The Dynamo release and how it was known, e.g. `1.3.1 (launch interpreter)`, or `unknown`. */
   dynamoVersion?: string;
+  /** The mode `expect-mode` asserted, when it was set. */
+  expectMode?: string;
+  /** This run against the earlier runs in the `history` file, when it was set. */
+  history?: HistoryReport;
 }
 
 export function failureOf(code: FailureCode, message: string, next?: string): Contract['failure'] {
@@ -104,6 +110,7 @@ export function outputCutNotes(contract: Contract): string[] {
   const objects: [string, unknown, number][] = [
     ['env-patch', contract.envPatch, ENV_PATCH_CAP],
     ['comparison', contract.comparison, COMPARISON_CAP],
+    ['trend', contract.history, TREND_CAP],
     ['routing', contract.routing, ROUTING_CAP],
   ];
   for (const [name, value, cap] of objects)
@@ -158,5 +165,6 @@ export function contractOutputs(contract: Contract): Record<string, string> {
     comparison: jsonObject(contract.comparison, COMPARISON_CAP),
     routing: jsonObject(contract.routing, ROUTING_CAP),
     'dynamo-version': capText(contract.dynamoVersion ?? 'unknown'),
+    trend: jsonObject(contract.history, TREND_CAP),
   };
 }

@@ -156,8 +156,16 @@ export function failureCommand(ctx: FailureCommandContext): string {
     case 'models-error':
       if (k8s) return reachAgainCommand(ctx);
       return curl(['-sS', '-i'], `${ctx.url}/v1/models`);
+    case 'deployment-changed':
+      // The workers and models the frontend knows now.
+      if (ctx.workerSelector)
+        return shellJoin(['kubectl', 'get', 'pods', ...ns, '-l', ctx.workerSelector, '-o', 'wide']);
+      if (k8s) return reachAgainCommand(ctx);
+      return curl(['-sS'], `${ctx.url}/health`);
     case 'mode-not-applied':
     case 'replica-mismatch':
+    case 'mode-drift':
+    case 'mode-unverified':
       // What runs is decided where the frontend was started: its log (launch), its pods' args
       // (Kubernetes); a bare URL shows only which router metrics moved.
       if (k8s && !ctx.frontendSelector) return reachAgainCommand(ctx);

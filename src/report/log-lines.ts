@@ -16,6 +16,13 @@ export function bannerLine(settings: Settings, version: string): string {
       ? 'launch'
       : 'url';
   const parts: string[] = [`target ${target}`, `mode ${settings.mode ?? '(unchanged: check only)'}`];
+  if (settings.expectMode) parts.push(`expect-mode ${settings.expectMode}`);
+  if (settings.requireVerified) parts.push('require-verified');
+  const h = settings.history;
+  if (h)
+    parts.push(
+      `history ${h.path} (window ${h.window}, regression-ratio ${h.regressionRatio}${h.failOnChange.length ? `, fail-on-change ${h.failOnChange.join(',')}` : ''}${h.acceptChange ? ', accept-change' : ''})`,
+    );
   if (settings.kvEvents !== 'auto') parts.push(`kv-events ${settings.kvEvents}`);
   if (k) {
     if (k.recipe) parts.push(`recipe ${k.recipe}`);

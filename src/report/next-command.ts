@@ -53,7 +53,8 @@ export function tokenLengths(
 export const TOKENIZER_PLACEHOLDER = '<TOKENIZER: model path or hub id of the workers>';
 
 export function nextCommand(ctx: NextCommandContext): string {
-  if (ctx.result === 'fail') return failureCommand(ctx);
+  // After a latency regression the next step is a real measurement: the same load command as a pass.
+  if (ctx.result === 'fail' && ctx.failure !== 'regression') return failureCommand(ctx);
   const c = ctx.compare ?? {
     concurrency: 4,
     requests: 200,

@@ -14,6 +14,8 @@ export const MODELS_CAP = 64 * KiB;
 export const LIMITATIONS_CAP = 32 * KiB;
 /** Per mode a few hundred bytes: seven modes use a few KiB. */
 export const COMPARISON_CAP = 64 * KiB;
+/** The history's judgement: 20 trend points, a handful of changes, a few skipped-line notes. */
+export const TREND_CAP = 64 * KiB;
 /** The routing probe: ~100 bytes per request, up to 1,000 requests and 8 replicas of 80. */
 export const ROUTING_CAP = 128 * KiB;
 /** A handful of router env entries. */
@@ -21,7 +23,7 @@ export const ENV_PATCH_CAP = 16 * KiB;
 /** Any other single value (a model id, a URL, a command line, a reason). */
 export const TEXT_CAP = 8 * KiB;
 
-// Worst case of all 19 outputs together: 64 + 32 + 64 + 128 + 16 + 14 × 8 = 416 KiB, under half of 1 MiB.
+// Worst case of all 20 outputs together: 64 + 32 + 64 + 128 + 64 + 16 + 14 × 8 = 480 KiB, under half of 1 MiB.
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 

@@ -5,6 +5,7 @@
 import { escapeHtml } from './escape.js';
 import type { Contract } from './contract.js';
 import { renderComparison } from './comparison.js';
+import { renderTrend } from './trend.js';
 import { renderRouting } from './routing.js';
 import { fittingCount, MODELS_CAP } from './outputs.js';
 import { dryRunNote, whereReached } from './where.js';
@@ -65,14 +66,17 @@ function changeCell(c: Contract): string {
 function smokeCell(c: Contract): string {
   if (c.result === 'pass' && c.checks.length === 0)
     return 'Not run: planned from the file alone (no cluster configured); nothing was checked live.';
-  if (c.result === 'pass') {
+  const f = c.failure;
+  // The smoke check passed and the run failed later, on what the evidence or the history showed.
+  const later = f && c.checks.length > 0 && c.checks.every((k) => k.ok);
+  if (c.result === 'pass' || later) {
     const chat = c.checks.find((k) => k.name === 'chat');
     const latency = c.latencyMs !== undefined ? ` in ${c.latencyMs} ms` : '';
-    return chat
+    const passed = chat
       ? `Passed: ${code(c.model)} answered a chat completion${esc(latency)}; ${c.models.length} model(s) listed.`
       : `Passed: ${c.models.length} model(s) listed; chat skipped.`;
+    return later && f ? `${passed} The run failed afterwards (${code(f.code)}): see above.` : passed;
   }
-  const f = c.failure;
   // A run that stopped before the check (a 403 on the patch, a stalled rollout) did not fail it.
   if (f && c.checks.length === 0) return `Not run: the run stopped before the check (${code(f.code)}).`;
   return f ? `Failed (${code(f.code)}): ${esc(f.message)}` : 'Failed.';
@@ -122,6 +126,7 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
     ].join('\n'),
   );
   if (c.routing) parts.push(renderRouting(c.routing));
+  if (c.history) parts.push(renderTrend(c.history, c.mode));
   if (c.comparison) parts.push(renderComparison(c.comparison));
   if (c.checks.length) {
     const header =

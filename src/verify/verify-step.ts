@@ -26,6 +26,9 @@ export interface VerifyOutcome {
   observed?: string;
   /** `mode-not-applied` when the evidence contradicts the mode; `replica-mismatch` when replicas differ. */
   failure?: { code: 'mode-not-applied' | 'replica-mismatch'; message: string; next?: string };
+  /** The mode the evidence was held against, and who expected it. */
+  expected?: RouterMode;
+  expectedFrom?: ExpectedFrom;
   limitations: string[];
   /** What the router's metrics say about KV events, when it differs from what the run knew. */
   kvEvents?: KvEventsEvidence;
@@ -33,13 +36,33 @@ export interface VerifyOutcome {
   routing?: Routing;
 }
 
+/** Who expects the mode the evidence is held against. */
+export type ExpectedFrom = 'mode' | 'expect-mode' | 'launch' | 'target' | 'history';
+
+/** A mode the run asserts without applying it: `expect-mode`, else the history's recent runs. */
+export interface Assertion {
+  mode: RouterMode;
+  from: 'expect-mode' | 'history';
+}
+
 /** The mode the frontend should be running once the target is open, if the run knows one. */
-function expectedMode(plan: Plan, session: TargetSession): RouterMode | undefined {
+export function expectedMode(
+  plan: Plan,
+  session: TargetSession,
+  assertion?: Assertion,
+): { mode: RouterMode; from: ExpectedFrom } | undefined {
+  const asserted = assertion?.from === 'expect-mode' ? assertion : undefined;
+  const found: RouterMode | undefined = session.mode && isRouterMode(session.mode) ? session.mode : undefined;
   // A dry run applied nothing: the frontend still runs the mode the target read from it.
-  if (session.envPatch?.dryRun) return session.mode && isRouterMode(session.mode) ? session.mode : undefined;
-  if (plan.requestedMode) return plan.requestedMode;
-  if (plan.expectedMode) return plan.expectedMode;
-  return session.mode && isRouterMode(session.mode) ? session.mode : undefined;
+  if (session.envPatch?.dryRun) {
+    if (asserted) return asserted;
+    return found ? { mode: found, from: 'target' } : undefined;
+  }
+  if (plan.requestedMode) return { mode: plan.requestedMode, from: 'mode' };
+  if (asserted) return asserted;
+  if (plan.expectedMode) return { mode: plan.expectedMode, from: 'launch' };
+  if (found) return { mode: found, from: 'target' };
+  return assertion;
 }
 
 /**
@@ -78,12 +101,14 @@ export async function verifyInEffect(
   effects: RunEffects,
   window?: EvidenceWindow,
   release: DynamoRelease | undefined = session.release,
+  assertion?: Assertion,
 ): Promise<VerifyOutcome> {
   const { gatherEvidence } = await import('./gather.js');
   const { prepareProbe } = await import('./probe/step.js');
   const { combineEvidence } = await import('./combine.js');
   const { probeHotspot } = await import('./probe/balance.js');
-  const expected = expectedMode(plan, session);
+  const expectation = expectedMode(plan, session, assertion);
+  const expected = expectation?.mode;
   const headers: Record<string, string> = settings.apiKey
     ? { Authorization: `Bearer ${settings.apiKey}` }
     : {};
@@ -159,8 +184,14 @@ export async function verifyInEffect(
     provenBy: combined.provenBy,
     limitations: [...findings.limitations],
     routing: findings.routing,
+    expected,
+    expectedFrom: expectation?.from,
   };
   if (!expected && combined.observed) outcome.observed = combined.observed;
+  // An asserted mode was not applied by the run: what the evidence shows is the mode found.
+  const asserted = expectation?.from === 'expect-mode' || expectation?.from === 'history';
+  if (asserted && combined.verdict === 'verified') outcome.observed = expected;
+  else if (asserted && combined.observed) outcome.observed = combined.observed;
   if (judged) {
     if (judged.evidence) outcome.evidence = `${outcome.evidence} ${judged.evidence}`;
     // A contradiction on any replica wins; proven on every replica proves the frontend.

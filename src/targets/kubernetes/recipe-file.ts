@@ -5,22 +5,18 @@
 //   (without a workspace: the file itself) may be one, so the file rewritten is the file named;
 // - writes are atomic (a temporary file in the same directory, renamed over the recipe) and keep
 //   the file's mode; rename replaces a directory entry and never follows a link.
+// The checks and the write are files/workspace-file.ts's, shared with the history file.
 
-import {
-  closeSync,
-  fchmodSync,
-  fsyncSync,
-  lstatSync,
-  openSync,
-  realpathSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { RunFailure } from '../../failures.js';
+import {
+  isInside,
+  replaceFileAtomically,
+  symlinkBelow,
+  workspaceOf,
+  writeBase,
+} from '../../files/workspace-file.js';
 
 export interface RecipeFile {
   /** The path as the input gave it (for messages). */
@@ -44,49 +40,14 @@ function pathFailure(input: string, problem: string, hint: string): RunFailure {
   return new RunFailure('bad-input', `Input \`recipe\` (${input}): ${problem}`, hint);
 }
 
-/** A relative path that climbs out (`..` or `../x`), unlike a name that starts with dots (`..x`). */
-function escapes(rel: string): boolean {
-  return rel === '..' || rel.startsWith(`..${path.sep}`);
-}
-
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!escapes(rel) && !path.isAbsolute(rel));
-}
-
-/** The first symlink among the components of `absolute` that lie strictly below `from`. */
-function symlinkBelow(absolute: string, from: string): string | undefined {
-  const rel = path.relative(from, absolute);
-  if (escapes(rel) || path.isAbsolute(rel)) return undefined;
-  let current = from;
-  for (const part of rel.split(path.sep).filter(Boolean)) {
-    current = path.join(current, part);
-    try {
-      if (lstatSync(current).isSymbolicLink()) return current;
-    } catch {
-      return undefined; // missing: reported by the caller as "no such file"
-    }
-  }
-  return undefined;
-}
-
 /**
  * Resolves and checks the recipe path before anything is contacted. Relative paths are read
  * from the working directory (the workspace in a workflow step).
  */
 export function resolveRecipeFile(input: string, policy: RecipePolicy): RecipeFile {
   const absolute = path.resolve(input);
-  let workspace: string | undefined;
-  const spellings: string[] = [];
-  if (policy.workspace) {
-    spellings.push(path.resolve(policy.workspace));
-    try {
-      workspace = realpathSync(policy.workspace);
-      spellings.push(workspace);
-    } catch {
-      workspace = spellings[0];
-    }
-  }
+  const ws = workspaceOf(policy.workspace);
+  const workspace = ws?.real;
   let real: string;
   try {
     real = realpathSync(absolute);
@@ -106,9 +67,7 @@ export function resolveRecipeFile(input: string, policy: RecipePolicy): RecipeFi
     );
   }
   if (policy.write) {
-    // Below the workspace every component counts (the workspace's own location is the runner's).
-    // Without one, only the file itself: its directories are the person's own typing.
-    const base = workspace ? spellings.find((w) => isInside(absolute, w)) : path.dirname(absolute);
+    const base = writeBase(absolute, ws);
     if (base === undefined) {
       throw pathFailure(
         input,
@@ -158,25 +117,5 @@ function replaceFile(file: RecipeFile, text: string): void {
       'check what else writes the checkout',
     );
   }
-  const dir = path.dirname(file.real);
-  const temp = path.join(dir, `.${path.basename(file.real)}.${randomBytes(6).toString('hex')}.tmp`);
-  // O_EXCL: never opens an existing file (or a link planted at the temporary name).
-  const fd = openSync(temp, 'wx', stat.mode & 0o7777);
-  try {
-    try {
-      fchmodSync(fd, stat.mode & 0o7777);
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, file.real);
-  } catch (error) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already renamed or never created
-    }
-    throw error;
-  }
+  replaceFileAtomically(file.real, text, stat.mode & 0o7777);
 }

@@ -110,6 +110,10 @@ export async function openKubernetesTarget(
           written = { ...written, recipe: { recipe, text: edit.before } };
         limitations.push(...edit.limitations);
       }
+    } else if (settings.expectMode && !k.dryRun) {
+      // expect-mode writes nothing, but right after a deploy the frontend pods may still be rolling:
+      // wait (rollout-timeout) until they run the router env the object has now, then assert.
+      await rollOutChange(writer, original, deps.log);
     }
 
     // Forward: a local port to a Ready frontend pod, or the `base-url` the inputs gave.

@@ -1,0 +1,117 @@
+// The history in the summary (chart numbers only, every value escaped, run links http(s) only),
+// and the latency sample and workers taken from the routing probe.
+import { describe, expect, it } from '@jest/globals';
+import { probeLatency, probeWorkers } from '../../src/canary/probe-sample.js';
+import type { ProbeRequestRecord, RoutingProbe } from '../../src/report/routing-result.js';
+import { renderTrend, trendChart } from '../../src/report/trend.js';
+import { historyReport } from '../support/history.ts';
+
+const report = historyReport;
+
+describe('the trend in the summary', () => {
+  it('draws the runs as numbers only, with the threshold as a line', () => {
+    const chart = trendChart(report(), 1.5) as string;
+    expect(chart).toBe(
+      [
+        '```mermaid',
+        'xychart-beta',
+        '    title "Latency p50 (ms) of the last 7 runs"',
+        '    x-axis [1, 2, 3, 4, 5, 6, 7]',
+        '    y-axis "ms" 0 --> 881',
+        '    bar [40.1, 40.2, 40.3, 0, 40.5, 40.6, 800]',
+        '    line [60, 60, 60, 60, 60, 60, 60]',
+        '```',
+      ].join('\n'),
+    );
+    expect(chart).not.toContain('img');
+  });
+
+  it('has no chart for a single run, and no threshold line before latency is judged', () => {
+    expect(trendChart(report({ trend: report().trend.slice(0, 1) }), 1.5)).toBeUndefined();
+    const early = trendChart(report({ latency: { kind: 'too-few', runs: 2, needed: 5, medianMs: 40 } }), 1.5);
+    expect(early).not.toMatch(/line \[/);
+  });
+
+  it('escapes every value, marks what fails, and links runs only over http(s)', () => {
+    const html = renderTrend(report(), 'kv');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;&#42;&#42;x&#42;&#42;&#124;&#96;y&#96;');
+    expect(html).not.toContain('javascript:');
+    expect(html).toContain('<a href="https://github.com/o/r/actions/runs/1">');
+    expect(html).toMatch(
+      /latency p50<\/th><td>no sample to compare<\/td><td>40 ms → 800 ms \(20\.00×\) <b>\(fails\)<\/b>/,
+    );
+    expect(html).toMatch(
+      /800 ms, 20\.00× the baseline&#39;s 40 ms \(median of 6 runs\): a regression\. A regression is above 60 ms/,
+    );
+    expect(html).toMatch(/1 line\(s\) of the file are not records of this action/);
+    expect(html).toMatch(
+      /<h4>History: 6 earlier run\(s\) of this deployment in <code>\.router-history\/canary\.jsonl<\/code><\/h4>/,
+    );
+  });
+});
+
+describe('the latency sample from the routing probe', () => {
+  const request = (over: Partial<ProbeRequestRecord>): ProbeRequestRecord => ({
+    phase: 'shared-prefix',
+    worker: '18446744073709551557',
+    status: 200,
+    latencyMs: 50,
+    ...over,
+  });
+  const probe = (requests: ProbeRequestRecord[]): RoutingProbe => ({
+    verdict: 'verified',
+    pattern: '',
+    reason: '',
+    consistent: ['kv'],
+    observed: 'kv',
+    workers: [{ id: '18446744073709551557', label: 'A', requests: 5, share: 1 }],
+    listedWorkers: 2,
+    idleWorkers: ['7'],
+    maxMinRatio: null,
+    otherTraffic: 'none',
+    requests,
+    durationMs: 1000,
+  });
+
+  it('takes the complete core requests, not the held streams or the requests sent while they are held', () => {
+    const requests = [
+      ...[40, 50, 60].map((latencyMs) => request({ latencyMs })),
+      ...[45, 55].map((latencyMs) => request({ phase: 'distinct-prefix', latencyMs })),
+      request({ phase: 'hold', latencyMs: 5 }),
+      request({ phase: 'one-held', latencyMs: 900 }),
+      request({ phase: 'distinct-prefix', status: 503, worker: undefined, latencyMs: 1 }),
+    ];
+    expect(probeLatency({ probe: probe(requests) })).toEqual({
+      source: 'probe',
+      requests: 6,
+      errors: 1,
+      samplesMs: [40, 50, 60, 45, 55],
+      p50Ms: 50,
+      p90Ms: 60,
+    });
+    expect(probeWorkers({ probe: probe(requests) })).toEqual({
+      ids: ['18446744073709551557', '7'],
+      count: 2,
+      source: 'probe',
+    });
+  });
+
+  it('gives way to the smoke-kind sample when the probe did not run or named no worker', () => {
+    expect(probeLatency(undefined)).toBeUndefined();
+    expect(probeLatency({ skipped: 'one worker listed' })).toBeUndefined();
+    const unnamed = Array.from({ length: 10 }, () => request({ worker: undefined }));
+    expect(probeLatency({ probe: probe(unnamed) })).toBeUndefined();
+  });
+
+  it('pools the replicas of a Kubernetes frontend', () => {
+    const five = Array.from({ length: 3 }, () => request({}));
+    const sample = probeLatency({
+      replicas: [
+        { name: 'a', probe: probe(five) },
+        { name: 'b', probe: probe(five) },
+      ],
+    });
+    expect(sample?.samplesMs).toHaveLength(6);
+  });
+});
