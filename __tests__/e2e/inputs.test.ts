@@ -184,6 +184,64 @@ function cases(): InputCase[] {
       /not valid YAML: .* \(the line: kind: \[DynamoGraphDeployment\) Next step: fix the YAML of `recipe` \(\S+not-yaml\.yaml\) at line 2, column 8, then run again/,
   });
 
+  // The routing probe's size.
+  for (const raw of ['7', '1001', 'many', '-1', '2.5'])
+    c.push({
+      input: 'probe-requests',
+      inputs: { 'probe-requests': raw },
+      allowed: /`auto` \(sized by the number of workers\), 0 \(no probe\), or a whole number from 8 to 1000/,
+    });
+
+  // The canary: an asserted mode, proof required, the history and how it judges.
+  for (const [raw, near] of [
+    ['KV', 'kv'],
+    ['round_robin', 'round-robin'],
+  ] as const)
+    c.push({ input: 'expect-mode', inputs: { 'expect-mode': raw }, allowed: MODE_LIST, suggest: near });
+  c.push({
+    input: 'expect-mode',
+    label: 'expect-mode kv with mode round-robin',
+    inputs: { mode: 'round-robin', 'expect-mode': 'kv' },
+    allowed: /empty or `round-robin`/,
+  });
+  for (const input of ['require-verified', 'accept-change'])
+    for (const raw of ['yes', '1'])
+      c.push({
+        input,
+        inputs: { history: 'history.jsonl', [input]: raw },
+        allowed: /`true` or `false`/,
+      });
+  for (const raw of ['4', '101', 'ten', '7.5'])
+    c.push({
+      input: 'history-window',
+      inputs: { history: 'history.jsonl', 'history-window': raw },
+      allowed: /a whole number from 5 to 100/,
+    });
+  for (const raw of ['1', '0', 'twice', '101'])
+    c.push({
+      input: 'regression-ratio',
+      inputs: { history: 'history.jsonl', 'regression-ratio': raw },
+      allowed: /a number from 1.05 to 100/,
+    });
+  c.push({
+    input: 'fail-on-change',
+    inputs: { history: 'history.jsonl', 'fail-on-change': 'latency' },
+    allowed: /any of workers, models, kv-events/,
+  });
+  for (const input of ['history-window', 'fail-on-change'])
+    c.push({
+      input,
+      label: `${input} without history`,
+      inputs: { [input]: input === 'history-window' ? '20' : 'workers' },
+      allowed: /empty unless `history` names the history file/,
+    });
+  c.push({
+    input: 'history',
+    label: 'history outside the workspace',
+    inputs: { history: '../../outside-history.jsonl' },
+    allowed: /workspace/,
+  });
+
   // Free text with control characters.
   c.push({ input: 'model', inputs: { model: 'tiny\u0007model' }, allowed: /printable text/ });
   c.push({ input: 'prompt', inputs: { prompt: 'hello\u001b[31m red' }, allowed: /printable text/ });
@@ -346,7 +404,10 @@ describe('hostile and mistaken input (bundled action)', () => {
       Object.keys(RECIPES).map((n) => [n, readFileSync(recipe(n), 'utf8')]),
     );
     const inputs = resolve(c.inputs);
-    const run: ActionRun = await runAction(inputs, { env: { KUBECONFIG: kubeconfig }, timeoutMs: 30_000 });
+    const run: ActionRun = await runAction(inputs, {
+      env: { KUBECONFIG: kubeconfig, GITHUB_WORKSPACE: dir },
+      timeoutMs: 30_000,
+    });
     try {
       const where = `${JSON.stringify(inputs)}\n${run.stdout}\n${run.stderr}`;
       expect({ failure: run.outputs.failure, where }).toEqual({ failure: 'bad-input', where });
