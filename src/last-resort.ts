@@ -4,9 +4,9 @@
 // registers it here as it goes (the same object the folds write), and a target that has written
 // registers how to undo it (rollback-on-failure) or to say what stands.
 
-import { foldThrown } from './fold.js';
-import { RunFailure } from './failures.js';
-import type { Contract } from './report/contract.js';
+import { foldThrown } from './build-contract.js';
+import { RunFailure } from './model/failure.js';
+import type { Contract } from './model/contract.js';
 
 export interface Rescue {
   /** The Contract as far as the run got. */

@@ -1,9 +1,9 @@
 // Settings → Plan: which mode and why, how KV events are handled, which command or env change
 // selects the mode, and what the run cannot promise. Pure: no effects, fully unit-tested.
 
-import { shellJoin } from './args.js';
-import { MODE_CATALOGUE, type RouterMode } from './modes.js';
-import { DEFAULT_BASE_URL, isLoopbackHost, type Settings } from './settings.js';
+import { shellJoin } from './shell-words.js';
+import { MODE_CATALOGUE, type RouterMode } from './model/modes.js';
+import { DEFAULT_BASE_URL, isLoopbackHost, type Settings } from './settings/settings.js';
 
 export type TargetKind = 'url' | 'launch' | 'kubernetes';
 export type KvEventsVerdict = 'true' | 'false' | 'unknown';

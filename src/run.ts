@@ -4,11 +4,11 @@
 
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { shellJoin } from './args.js';
+import { shellJoin } from './shell-words.js';
 import { VERSION_PROBE_TIMEOUT_MS } from './bounded/limits.js';
 import { smokeCheck } from './check/smoke.js';
 import { compareModes } from './compare/compare-step.js';
-import { RunFailure } from './failures.js';
+import { RunFailure } from './model/failure.js';
 import {
   baseContract,
   foldAfterCheck,
@@ -22,21 +22,21 @@ import {
   foldSmoke,
   foldThrown,
   foldVerification,
-} from './fold.js';
+} from './build-contract.js';
 import { rescue } from './last-resort.js';
 import { makePlan, type Plan } from './plan.js';
 import type { DynamoRelease } from './releases/capabilities.js';
 import { modelPathIn } from './releases/model-path.js';
-import type { Contract } from './report/contract.js';
+import type { Contract } from './model/contract.js';
 import { nextCommand } from './report/next-command.js';
 import type { AfterFailure, Logger, Reached, RunEffects, TargetSession } from './session.js';
-import type { Settings } from './settings.js';
-import { preflightLaunch } from './targets/launch-preflight.js';
+import type { Settings } from './settings/settings.js';
+import { preflightLaunch } from './targets/launch/preflight.js';
 import type { EvidenceWindow } from './verify/gather.js';
 import type { MetricsRead } from './verify/metrics.js';
 import { verifyInEffect, type Assertion, type VerifyOutcome } from './verify/verify-step.js';
 import type { OpenedHistory, RunFindings } from './canary/history-step.js';
-import { concludeHistory, foldAssertions, historyStep, sampleForHistory } from './run-canary.js';
+import { concludeHistory, foldAssertions, historyStep, sampleForHistory } from './canary/canary-steps.js';
 
 /** `step`, run inside a log group when called. */
 function grouped<A extends unknown[], R>(log: Logger, title: string, step: (...args: A) => Promise<R>) {

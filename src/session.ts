@@ -3,13 +3,13 @@
 // phase can depend on this module without depending on another phase (no import cycles).
 
 import type { HttpClient } from './check/http.js';
-import type { RunFailure } from './failures.js';
-import type { RouterMode } from './modes.js';
+import type { RunFailure } from './model/failure.js';
+import type { RouterMode } from './model/modes.js';
 import type { KvEventsVerdict, Plan } from './plan.js';
 import type { DynamoRelease } from './releases/capabilities.js';
-import type { EnvPatch, ReportDetail } from './report/contract.js';
-import type { Settings } from './settings.js';
-import type { LaunchedFrontend } from './targets/launch-record.js';
+import type { EnvPatch, ReportDetail } from './model/contract.js';
+import type { Settings } from './settings/settings.js';
+import type { LaunchedFrontend } from './targets/launch/identity.js';
 import type { ProbeTransport } from './verify/probe/transport.js';
 
 export interface Logger {

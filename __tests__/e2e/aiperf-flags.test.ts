@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { splitArgs } from '../../src/args.js';
+import { splitArgs } from '../../src/shell-words.js';
 import { nextCommand } from '../../src/report/next-command.js';
 import { ROOT } from '../support/action.ts';
 

@@ -22,7 +22,7 @@ const DGD_PATH = new RegExp(
   `^/apis/nvidia\\.com/v1(alpha1|beta1)/namespaces/${NS}/dynamographdeployments/${DGD}$`,
 );
 const PODS_PATH = `/api/v1/namespaces/${NS}/pods`;
-/** The client's per-call API timeout (src/targets/kubernetes/cluster.ts API_TIMEOUT_MS). */
+/** The client's per-call API timeout (src/bounded/limits.ts API_TIMEOUT_MS). */
 const API_TIMEOUT_MS = 15_000;
 
 let cluster: Cluster;

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { startCluster, type Cluster } from '../../standin-cluster/index.ts';
 import { httpClient } from '../../src/check/http.ts';
 import { runRouterCheck } from '../../src/run.ts';
-import { parseSettings } from '../../src/settings.ts';
-import { openTarget } from '../../src/targets/open.ts';
+import { parseSettings } from '../../src/settings/settings.ts';
+import { openTarget } from '../../src/targets/open-target.ts';
 import type { AnyObj } from '../support/k8s-objects.ts';
 
 const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/k8s');

@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import { compare } from '../../src/compare/analysis.js';
 import type { Sample } from '../../src/compare/stream.js';
-import { failureOf, type Contract } from '../../src/report/contract.js';
+import { failureOf, type Contract } from '../../src/model/contract.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { CHROMIUM, withPage } from '../support/render-summary.ts';
 import { KV_ENV_PATCH } from '../support/run-effects.ts';

@@ -13,23 +13,23 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { childEnv, withheld } from '../../src/bounded/child-env.ts';
 import { runChild } from '../../src/bounded/child.ts';
 import { FileProblem, readRegularFile } from '../../src/bounded/read-file.ts';
-import { RunFailure } from '../../src/failures.ts';
-import { baseContract } from '../../src/fold.ts';
+import { RunFailure } from '../../src/model/failure.ts';
+import { baseContract } from '../../src/build-contract.ts';
 import { rescue, rescueContract } from '../../src/last-resort.ts';
 import { makePlan } from '../../src/plan.ts';
 import { failureCommand } from '../../src/report/failure-command.ts';
 import { jsonDocument } from '../../src/runner/print.ts';
 import { visibleControls } from '../../src/runner/redact.ts';
-import { parseSettings } from '../../src/settings.ts';
-import { valueAt } from '../../src/targets/kubernetes/credential-plugins.ts';
-import { kubeApi, type Credentials, type WatchEvent } from '../../src/targets/kubernetes/cluster.ts';
-import { watchObjects } from '../../src/targets/kubernetes/capped-http.ts';
+import { parseSettings } from '../../src/settings/settings.ts';
+import { valueAt } from '../../src/targets/kubernetes/api/credential-plugins.ts';
+import { kubeApi, type Credentials, type WatchEvent } from '../../src/targets/kubernetes/api/kube-api.ts';
+import { watchObjects } from '../../src/targets/kubernetes/api/capped-http.ts';
 import {
   assessRollout,
   listNames,
   RolloutTally,
   type PodView,
-} from '../../src/targets/kubernetes/rollout.ts';
+} from '../../src/targets/kubernetes/rollout/pod-progress.ts';
 
 /** Running (not gone, not a zombie waiting for a reaper). */
 function alive(pid: number): boolean {

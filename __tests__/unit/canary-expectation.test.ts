@@ -7,8 +7,8 @@ import {
   whereModeIsSet,
   type ExpectationInput,
 } from '../../src/canary/expectation.js';
-import { parseSettings } from '../../src/settings.js';
-import { RunFailure } from '../../src/failures.js';
+import { parseSettings } from '../../src/settings/settings.js';
+import { RunFailure } from '../../src/model/failure.js';
 import type { VerifyOutcome } from '../../src/verify/verify-step.js';
 
 const outcome = (over: Partial<VerifyOutcome>): VerifyOutcome => ({

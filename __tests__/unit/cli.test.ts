@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cliDocument, cliVerdict, cliWording, v1SuffixHint } from '../../src/cli-document.js';
-import { failureOf, type Contract } from '../../src/report/contract.js';
-import type { HistoryReport } from '../../src/report/history-result.js';
+import { cliDocument, cliVerdict, cliWording, v1SuffixHint } from '../../src/cli/document.js';
+import { failureOf, type Contract } from '../../src/model/contract.js';
+import type { HistoryReport } from '../../src/model/history.js';
 import { contractWith } from '../support/contract.ts';
 import { VERSION } from '../../src/version.js';
 import { ROOT } from '../support/action.ts';

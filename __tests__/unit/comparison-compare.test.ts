@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { compare, routerKvHitRate, summarizeMode } from '../../src/compare/analysis.js';
 import type { ModeRun } from '../../src/compare/analysis.js';
-import { seededRandom } from '../../src/compare/stats.js';
+import { seededRandom } from '../../src/compare/bootstrap.js';
 import type { Sample } from '../../src/compare/stream.js';
 
 /** n successful samples with TTFT around `ttft` ms, issued 10 ms apart, 100 ms long. */

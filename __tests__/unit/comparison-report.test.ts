@@ -8,7 +8,7 @@ import {
   renderComparison,
   renderComparisonChart,
   renderComparisonHtml,
-} from '../../src/report/comparison.js';
+} from '../../src/report/summary-comparison.js';
 
 const samples = (n: number, ttft: number): Sample[] =>
   Array.from({ length: n }, (_, i) => ({

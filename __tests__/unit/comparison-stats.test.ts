@@ -6,7 +6,7 @@ import {
   median,
   percentile,
   seededRandom,
-} from '../../src/compare/stats.js';
+} from '../../src/compare/bootstrap.js';
 
 describe('percentile (nearest rank)', () => {
   it('returns undefined for no values', () => {

@@ -11,7 +11,7 @@ import {
 } from '../../src/verify/gather.js';
 import { routerModesInLog } from '../../src/verify/logs.js';
 import { parseMetrics, parseSamples } from '../../src/verify/metrics.js';
-import { verifyMode, type ModeEvidence } from '../../src/verify/verify.js';
+import { verifyMode, type ModeEvidence } from '../../src/verify/log-metrics-verdict.js';
 import { ROOT } from '../support/action.ts';
 
 const fixture = (name: string) => readFileSync(path.join(ROOT, '__tests__/fixtures/metrics', name), 'utf8');

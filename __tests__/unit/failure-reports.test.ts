@@ -2,14 +2,14 @@
 // other, and the next command is one that helps there. Pure: the engine with scripted effects.
 import { describe, expect, it } from '@jest/globals';
 import { HttpError, type HttpClient, type HttpResponse } from '../../src/check/http.js';
-import { RunFailure, FAILURE_CODES, type FailureCode } from '../../src/failures.js';
+import { RunFailure, FAILURE_CODES, type FailureCode } from '../../src/model/failure.js';
 import type { TargetKind } from '../../src/plan.js';
 import { knownRelease, unknownRelease } from '../../src/releases/capabilities.js';
 import { renderSummary, verdictText } from '../../src/report/summary.js';
 import { runRouterCheck } from '../../src/run.js';
 import type { TargetSession } from '../../src/session.js';
-import { parseSettings } from '../../src/settings.js';
-import { nearNames } from '../../src/targets/kubernetes/near-names.js';
+import { parseSettings } from '../../src/settings/settings.js';
+import { nearNames } from '../../src/targets/kubernetes/resolve/near-names.js';
 import { KV_ENV_PATCH } from '../support/run-effects.js';
 
 const EPHEMERAL = 'http://127.0.0.1:41234';

@@ -1,6 +1,6 @@
 // This run against the earlier runs: mode drift, latency regression, changes, baselines.
 import { describe, expect, it } from '@jest/globals';
-import type { HistorySettings } from '../../src/canary-settings.js';
+import type { HistorySettings } from '../../src/settings/canary.js';
 import { judgeHistory, MIN_BASELINE_RUNS, referenceMode, sinceBaseline } from '../../src/history/judge.js';
 import type { HistoryRecord } from '../../src/history/record.js';
 import { recordAt } from '../support/history.ts';

@@ -2,8 +2,8 @@
 // and the latency sample and workers taken from the routing probe.
 import { describe, expect, it } from '@jest/globals';
 import { probeLatency, probeWorkers } from '../../src/canary/probe-sample.js';
-import type { ProbeRequestRecord, RoutingProbe } from '../../src/report/routing-result.js';
-import { renderTrend, trendChart } from '../../src/report/trend.js';
+import type { ProbeRequestRecord, RoutingProbe } from '../../src/model/routing.js';
+import { renderTrend, trendChart } from '../../src/report/summary-history.js';
 import { historyReport } from '../support/history.ts';
 
 const report = historyReport;

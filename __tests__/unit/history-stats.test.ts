@@ -3,8 +3,15 @@
 // heavy tails and spiky requests. It also shows why the runs, not the requests, are the unit: the
 // same data judged by pooling every request of the baseline raises alarms all the time.
 import { describe, expect, it } from '@jest/globals';
-import { median, seededRandom } from '../../src/compare/stats.js';
-import { ALPHA, isRegression, predictionBound, SD_FLOOR, tCdf, tQuantile } from '../../src/history/stats.js';
+import { median, seededRandom } from '../../src/compare/bootstrap.js';
+import {
+  ALPHA,
+  isRegression,
+  predictionBound,
+  SD_FLOOR,
+  tCdf,
+  tQuantile,
+} from '../../src/history/prediction-bound.js';
 import { MIN_BASELINE_RUNS } from '../../src/history/judge.js';
 
 describe('Student t', () => {

@@ -24,7 +24,7 @@ import {
   HISTORY_READ_MAX_BYTES,
   readHistory,
 } from '../../src/history/store.js';
-import { RunFailure } from '../../src/failures.js';
+import { RunFailure } from '../../src/model/failure.js';
 import { recordAt } from '../support/history.ts';
 
 let root: string;

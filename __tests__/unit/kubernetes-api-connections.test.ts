@@ -6,8 +6,13 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { RunFailure } from '../../src/failures.ts';
-import { apiFailure, dgdVersions, kubeApi, type Credentials } from '../../src/targets/kubernetes/cluster.ts';
+import { RunFailure } from '../../src/model/failure.ts';
+import {
+  apiFailure,
+  dgdVersions,
+  kubeApi,
+  type Credentials,
+} from '../../src/targets/kubernetes/api/kube-api.ts';
 
 type Answer = { status: number; body: unknown; delayMs?: number };
 

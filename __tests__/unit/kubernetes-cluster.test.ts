@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApiException } from '@kubernetes/client-node';
-import { apiFailure, loadCredentials, maskSecrets } from '../../src/targets/kubernetes/cluster.ts';
+import { apiFailure, loadCredentials, maskSecrets } from '../../src/targets/kubernetes/api/kube-api.ts';
 
 const dirs: string[] = [];
 function dir(): string {

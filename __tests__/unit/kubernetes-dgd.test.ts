@@ -6,11 +6,11 @@ import {
   locateFrontend,
   mergePatchFor,
   withValueAt,
-} from '../../src/targets/kubernetes/dgd.ts';
-import { workerSpecs } from '../../src/targets/kubernetes/worker-spec.ts';
-import { computeEnvChange } from '../../src/targets/kubernetes/env-change.ts';
-import { envPatchFor, listsOf } from '../../src/targets/kubernetes/decide.ts';
-import type { JsonObject } from '../../src/targets/kubernetes/json.ts';
+} from '../../src/targets/kubernetes/object/dgd.ts';
+import { workerSpecs } from '../../src/targets/kubernetes/object/worker-spec.ts';
+import { computeEnvChange } from '../../src/targets/kubernetes/decide/env-change.ts';
+import { envPatchFor, listsOf } from '../../src/targets/kubernetes/decide/mode-decision.ts';
+import type { JsonObject } from '../../src/targets/kubernetes/object/json.ts';
 
 const alpha: JsonObject = {
   apiVersion: 'nvidia.com/v1alpha1',
@@ -151,7 +151,7 @@ describe('merge patch', () => {
     const change = computeEnvChange(before, 'kv', 'off');
     const { patch } = envPatchFor(alpha, loc, before, change.lists);
     expect(patch).toEqual({
-      // The mark lets a later run tell that an apply overwrote this change (marker.ts).
+      // The mark lets a later run tell that an apply overwrote this change (router-env-annotation.ts).
       metadata: {
         resourceVersion: '7',
         annotations: {

@@ -5,7 +5,7 @@ import {
   restoreLists,
   routerExpectation,
   type EnvLists,
-} from '../../src/targets/kubernetes/env-change.ts';
+} from '../../src/targets/kubernetes/decide/env-change.ts';
 
 const other = [
   { name: 'A', value: '1' },

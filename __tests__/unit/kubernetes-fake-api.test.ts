@@ -1,8 +1,8 @@
 // Kubernetes target leaves against an in-memory KubeApi (__tests__/support/fake-kube-api.ts):
 // the pod-log evidence source and the near-name message for a DGD that does not exist.
 import { describe, expect, it } from '@jest/globals';
-import { podLogSource } from '../../src/targets/kubernetes/evidence.js';
-import { missingDeployment } from '../../src/targets/kubernetes/near-names.js';
+import { podLogSource } from '../../src/targets/kubernetes/forward/pod-logs.js';
+import { missingDeployment } from '../../src/targets/kubernetes/resolve/near-names.js';
 import { apiError, fakeKubeApi } from '../support/fake-kube-api.js';
 
 const NS = 'dynamo';

@@ -1,15 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import type { KubeApi } from '../../src/targets/kubernetes/cluster.ts';
-import { routerExpectation } from '../../src/targets/kubernetes/env-change.ts';
+import type { KubeApi } from '../../src/targets/kubernetes/api/kube-api.ts';
+import { routerExpectation } from '../../src/targets/kubernetes/decide/env-change.ts';
 import {
   describeRevert,
   gitopsLimitation,
   gitopsOwner,
   ownerLimitation,
   revertedBy,
-} from '../../src/targets/kubernetes/gitops.ts';
-import type { JsonObject } from '../../src/targets/kubernetes/json.ts';
-import { waitForRollout } from '../../src/targets/kubernetes/rollout-wait.ts';
+} from '../../src/targets/kubernetes/decide/other-writers.ts';
+import type { JsonObject } from '../../src/targets/kubernetes/object/json.ts';
+import { waitForRollout } from '../../src/targets/kubernetes/rollout/watch.ts';
 
 const meta = (metadata: JsonObject): JsonObject => ({ metadata });
 

@@ -7,24 +7,29 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { RunFailure } from '../../src/failures.ts';
+import { RunFailure } from '../../src/model/failure.ts';
 import { makePlan } from '../../src/plan.ts';
-import type { EnvPatch } from '../../src/report/contract.ts';
+import type { EnvPatch } from '../../src/model/contract.ts';
 import type { TargetDeps } from '../../src/session.ts';
-import { parseSettings, type Settings } from '../../src/settings.ts';
+import { parseSettings, type Settings } from '../../src/settings/settings.ts';
 import { TargetFailure } from '../../src/targets/target-failure.ts';
-import { applyChange, modeSwitcher, type EnvWriter } from '../../src/targets/kubernetes/apply.ts';
-import type { Credentials } from '../../src/targets/kubernetes/cluster.ts';
-import { APPROXIMATE_NOTE, cautions, decide, listsOf } from '../../src/targets/kubernetes/decide.ts';
-import { dgdRef, envAt } from '../../src/targets/kubernetes/dgd.ts';
-import { workerSpecs } from '../../src/targets/kubernetes/worker-spec.ts';
-import { gitopsOwner } from '../../src/targets/kubernetes/gitops.ts';
-import type { JsonObject } from '../../src/targets/kubernetes/json.ts';
-import { readRecipe } from '../../src/targets/kubernetes/recipe.ts';
-import { findFrontend, type Frontend } from '../../src/targets/kubernetes/resolve.ts';
-import { failedAfterWrite, rollBack } from '../../src/targets/kubernetes/rollback.ts';
-import { openKubernetesTarget } from '../../src/targets/kubernetes/target.ts';
-import { decideKvEvents } from '../../src/targets/kubernetes/workers.ts';
+import { applyChange, modeSwitcher, type EnvWriter } from '../../src/targets/kubernetes/write/env-write.ts';
+import type { Credentials } from '../../src/targets/kubernetes/api/kube-api.ts';
+import {
+  APPROXIMATE_NOTE,
+  cautions,
+  decide,
+  listsOf,
+} from '../../src/targets/kubernetes/decide/mode-decision.ts';
+import { dgdRef, envAt } from '../../src/targets/kubernetes/object/dgd.ts';
+import { workerSpecs } from '../../src/targets/kubernetes/object/worker-spec.ts';
+import { gitopsOwner } from '../../src/targets/kubernetes/decide/other-writers.ts';
+import type { JsonObject } from '../../src/targets/kubernetes/object/json.ts';
+import { readRecipe } from '../../src/targets/kubernetes/recipe/read.ts';
+import { findFrontend, type Frontend } from '../../src/targets/kubernetes/resolve/find-frontend.ts';
+import { failedAfterWrite, rollBack } from '../../src/targets/kubernetes/write/rollback.ts';
+import { openKubernetesTarget } from '../../src/targets/kubernetes/kubernetes-target.ts';
+import { decideKvEvents } from '../../src/targets/kubernetes/decide/kv-events.ts';
 import { fakeKubeApi, type FakeKubeApi } from '../support/fake-kube-api.ts';
 
 const NS = 'dynamo';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { judgePinned, pinnedFlags } from '../../src/pinned-args.ts';
+import { judgePinned, pinnedFlags } from '../../src/pins/frontend-flags.ts';
 
 describe('pinnedFlags', () => {
   it('finds the mode and kv-events flags, in both spellings', () => {

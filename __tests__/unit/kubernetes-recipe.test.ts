@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { RunFailure } from '../../src/failures.ts';
+import type { RunFailure } from '../../src/model/failure.ts';
 import {
   chmodSync,
   mkdirSync,
@@ -14,8 +14,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readRecipe, writeRecipe } from '../../src/targets/kubernetes/recipe.ts';
-import { writeRecipeFile } from '../../src/targets/kubernetes/recipe-file.ts';
+import { readRecipe, writeRecipe } from '../../src/targets/kubernetes/recipe/read.ts';
+import { writeRecipeFile } from '../../src/targets/kubernetes/recipe/file-path.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { routerExpectation } from '../../src/targets/kubernetes/env-change.ts';
-import type { JsonObject } from '../../src/targets/kubernetes/json.ts';
-import { assessRollout, diagnosePod, podView } from '../../src/targets/kubernetes/rollout.ts';
+import { routerExpectation } from '../../src/targets/kubernetes/decide/env-change.ts';
+import type { JsonObject } from '../../src/targets/kubernetes/object/json.ts';
+import { assessRollout, diagnosePod, podView } from '../../src/targets/kubernetes/rollout/pod-progress.ts';
 
 const expected = routerExpectation({ component: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }], container: [] });
 

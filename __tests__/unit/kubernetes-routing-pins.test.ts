@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { dgdRef, locateFrontend } from '../../src/targets/kubernetes/dgd.ts';
-import type { JsonObject } from '../../src/targets/kubernetes/json.ts';
-import { routingPins } from '../../src/targets/kubernetes/routing-pins.ts';
+import { dgdRef, locateFrontend } from '../../src/targets/kubernetes/object/dgd.ts';
+import type { JsonObject } from '../../src/targets/kubernetes/object/json.ts';
+import { routingPins } from '../../src/pins/kubernetes-env.ts';
 
 function alpha(opts: { graph?: unknown[]; envs?: unknown[]; env?: unknown[]; args?: string[] }): JsonObject {
   return {

@@ -3,15 +3,19 @@
 // operator takes a worker's env from, and the env merge order of both operator generations.
 import { describe, expect, it } from '@jest/globals';
 import { knownRelease, unknownRelease } from '../../src/releases/capabilities.ts';
-import { dgdRef } from '../../src/targets/kubernetes/dgd.ts';
-import type { JsonObject } from '../../src/targets/kubernetes/json.ts';
+import { dgdRef } from '../../src/targets/kubernetes/object/dgd.ts';
+import type { JsonObject } from '../../src/targets/kubernetes/object/json.ts';
 import {
   advertisedModes,
   commonAdvertisedMode,
   describeAdvertised,
   refuseWorkerModes,
-} from '../../src/targets/kubernetes/worker-modes.ts';
-import { standaloneRouters, workerEnv, workerSpecs } from '../../src/targets/kubernetes/worker-spec.ts';
+} from '../../src/targets/kubernetes/decide/worker-modes.ts';
+import {
+  standaloneRouters,
+  workerEnv,
+  workerSpecs,
+} from '../../src/targets/kubernetes/object/worker-spec.ts';
 
 const R161 = knownRelease('1.6.1', 'frontend image tag');
 const MOCKER = ['python3', '-m', 'dynamo.mocker'];

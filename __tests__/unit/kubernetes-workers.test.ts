@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { seriesOf } from '../../src/releases/catalogue.ts';
-import { decideKvEvents, judgeWorker } from '../../src/targets/kubernetes/workers.ts';
-import type { EnvList, WorkerSpec } from '../../src/targets/kubernetes/worker-spec.ts';
+import { decideKvEvents, judgeWorker } from '../../src/targets/kubernetes/decide/kv-events.ts';
+import type { EnvList, WorkerSpec } from '../../src/targets/kubernetes/object/worker-spec.ts';
 
 const w = (
   component: string,

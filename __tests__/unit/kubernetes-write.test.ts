@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ApiException } from '@kubernetes/client-node';
-import { conflictSafeUpdate } from '../../src/targets/kubernetes/write.ts';
-import type { JsonObject } from '../../src/targets/kubernetes/json.ts';
+import { conflictSafeUpdate } from '../../src/targets/kubernetes/write/conflict-safe-update.ts';
+import type { JsonObject } from '../../src/targets/kubernetes/object/json.ts';
 
 const noSleep = { sleep: async () => undefined, what: 'the DGD' };
 

@@ -13,8 +13,8 @@ import {
   startTimeOf,
   TOKEN_VAR,
   type LaunchedFrontend,
-} from '../../src/targets/launch-record.js';
-import { stopFrontend } from '../../src/targets/launch.js';
+} from '../../src/targets/launch/identity.js';
+import { stopFrontend } from '../../src/targets/launch/process.js';
 
 const started: ChildProcess[] = [];
 afterEach(() => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { failureOf, type Contract } from '../../src/report/contract.js';
+import { failureOf, type Contract } from '../../src/model/contract.js';
 import { contractWith } from '../support/contract.ts';
 import { bannerLine, dryRunLines, passWarning } from '../../src/report/log-lines.js';
-import { parseSettings } from '../../src/settings.js';
+import { parseSettings } from '../../src/settings/settings.js';
 
 const settings = (inputs: Record<string, string>) => parseSettings((name) => inputs[name] ?? '');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { splitArgs } from '../../src/args.js';
+import { splitArgs } from '../../src/shell-words.js';
 import {
   nextCommand,
   SUFFIX_WORDS,

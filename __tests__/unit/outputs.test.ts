@@ -1,7 +1,7 @@
 // Output caps: no step output may come near GitHub's 1 MiB limit, whatever a server lists, and a
 // cut list says so (limitations, the summary, models-count).
 import { describe, expect, it } from '@jest/globals';
-import { contractOutputs, outputCutNotes, type Contract } from '../../src/report/contract.js';
+import { contractOutputs, outputCutNotes, type Contract } from '../../src/model/contract.js';
 import { contractWith } from '../support/contract.ts';
 import {
   capText,
@@ -12,9 +12,9 @@ import {
   LIMITATIONS_CAP,
   MODELS_CAP,
   TEXT_CAP,
-} from '../../src/report/outputs.js';
+} from '../../src/report/output-caps.js';
 import { renderSummary } from '../../src/report/summary.js';
-import type { Comparison } from '../../src/report/comparison-result.js';
+import type { Comparison } from '../../src/model/comparison.js';
 
 const MiB = 1024 * 1024;
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { displayCommand, makePlan } from '../../src/plan.js';
-import { parseSettings } from '../../src/settings.js';
+import { parseSettings } from '../../src/settings/settings.js';
 
 const settings = (inputs: Record<string, string>) => parseSettings((name) => inputs[name] ?? '');
 

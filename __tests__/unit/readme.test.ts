@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { boundsTable, readmeTables, releasesTable } from '../../scripts/readme-tables.ts';
-import { FAILURE_CODES } from '../../src/failures.js';
+import { FAILURE_CODES } from '../../src/model/failure.js';
 import { ROOT } from '../support/action.ts';
 
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');

@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { guardCommands, quote, Redactor } from '../../src/runner/redact.js';
 import { renderSummary } from '../../src/report/summary.js';
-import type { Contract } from '../../src/report/contract.js';
+import type { Contract } from '../../src/model/contract.js';
 
 const KEY = 'sk-proj-AbCd1234EfGh5678IjKl9012MnOp';
 /** The key's random body: what a leak would give away (`sk-proj-` is the documented prefix). */

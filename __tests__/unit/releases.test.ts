@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ROUTER_MODES } from '../../src/modes.js';
+import { ROUTER_MODES } from '../../src/model/modes.js';
 import {
   firstReleaseWithMode,
   NEWEST_SERIES,
@@ -17,14 +17,14 @@ import {
   versionFromOverride,
   launchEnvLimitations,
 } from '../../src/releases/capabilities.js';
-import { dgdRef, locateFrontend } from '../../src/targets/kubernetes/dgd.js';
+import { dgdRef, locateFrontend } from '../../src/targets/kubernetes/object/dgd.js';
 import { releaseFromOutput, VERSION_SCRIPT } from '../../src/releases/ask-interpreter.js';
-import { launchPins } from '../../src/releases/launch-pins.js';
+import { launchPins } from '../../src/pins/launch.js';
 import {
   releaseOfFrontend,
   workersModelPath,
   workersTokenizer,
-} from '../../src/targets/kubernetes/release.js';
+} from '../../src/targets/kubernetes/resolve/frontend-release.js';
 
 describe('the release data file', () => {
   it('covers 1.0 to 1.6, oldest first, each read from a named release', () => {

@@ -4,13 +4,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { HttpError, type HttpClient, type HttpRequest } from '../../src/check/http.js';
 import type { SmokeResult } from '../../src/check/smoke.js';
-import { RunFailure } from '../../src/failures.js';
+import { RunFailure } from '../../src/model/failure.js';
 import { makePlan } from '../../src/plan.js';
 import type { FrontendReplica, LogSource } from '../../src/session.js';
 import type { ProbeTransport } from '../../src/verify/probe/transport.js';
-import { parseSettings } from '../../src/settings.js';
-import { pickReplicas } from '../../src/targets/kubernetes/replicas.js';
-import { judgeReplicas, proveReplicas, type ReplicaFinding } from '../../src/verify/replicas.js';
+import { parseSettings } from '../../src/settings/settings.js';
+import { pickReplicas } from '../../src/targets/kubernetes/forward/replica-forwards.js';
+import { judgeReplicas, proveReplicas, type ReplicaFinding } from '../../src/verify/prove-replicas.js';
 import { verifyInEffect } from '../../src/verify/verify-step.js';
 import { simTransport } from '../support/routing-sim.ts';
 import { fakeEffects, fakeSession, healthyFrontend } from '../support/run-effects.ts';

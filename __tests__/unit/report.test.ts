@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { cliDocument, exitCodeFor } from '../../src/cli-document.js';
-import { contractOutputs, failureOf, type Contract } from '../../src/report/contract.js';
+import { cliDocument, exitCodeFor } from '../../src/cli/document.js';
+import { contractOutputs, failureOf, type Contract } from '../../src/model/contract.js';
 import { contractWith } from '../support/contract.ts';
 import { escapeHtml } from '../../src/report/escape.js';
 import { renderSummary, verdictText } from '../../src/report/summary.js';

@@ -9,7 +9,7 @@ import { describe, expect, it } from '@jest/globals';
 import { analyseProbe, judge } from '../../src/verify/probe/analyse.js';
 import { designProbe } from '../../src/verify/probe/design.js';
 import { probePrompts, runProbe } from '../../src/verify/probe/run-probe.js';
-import { ROUTER_MODES, type RouterMode } from '../../src/modes.js';
+import { ROUTER_MODES, type RouterMode } from '../../src/model/modes.js';
 import { simTransport, type SimRouter } from '../support/routing-sim.ts';
 
 const ASKED: (RouterMode | undefined)[] = [undefined, ...ROUTER_MODES.filter((m) => m !== 'direct')];

@@ -2,11 +2,11 @@
 // the patterns it reads, the traffic evidence from /metrics, how behaviour combines with the log
 // and metrics, balance, and the probe-requests input.
 import { describe, expect, it } from '@jest/globals';
-import { ROUTER_MODES } from '../../src/modes.js';
-import { parseSettings } from '../../src/settings.js';
-import type { ProbeRequestRecord } from '../../src/report/routing-result.js';
+import { ROUTER_MODES } from '../../src/model/modes.js';
+import { parseSettings } from '../../src/settings/settings.js';
+import type { ProbeRequestRecord } from '../../src/model/routing.js';
 import { analyseProbe, type ProbeObservation } from '../../src/verify/probe/analyse.js';
-import { analyseNamed } from '../../src/verify/probe/named.js';
+import { analyseNamed } from '../../src/verify/probe/direct-mode.js';
 import { takesTurns } from '../../src/verify/probe/patterns.js';
 import { comparisonBalance, probeHotspot } from '../../src/verify/probe/balance.js';
 import { coreOrder, designProbe } from '../../src/verify/probe/design.js';
@@ -17,13 +17,13 @@ import {
   trialsToSee,
   uniformBusiestTail,
   uniformCycleChance,
-} from '../../src/verify/probe/stats.js';
+} from '../../src/verify/probe/chance.js';
 import { trafficBetween } from '../../src/verify/probe/traffic.js';
 import { runProbe } from '../../src/verify/probe/run-probe.js';
 import { simTransport } from '../support/routing-sim.ts';
 import { combineEvidence } from '../../src/verify/combine.js';
-import { renderRouting } from '../../src/report/routing.js';
-import type { Verification } from '../../src/verify/verify.js';
+import { renderRouting } from '../../src/report/summary-routing.js';
+import type { Verification } from '../../src/verify/log-metrics-verdict.js';
 
 const A = '17000000000000000001';
 const B = '17000000000000000002';

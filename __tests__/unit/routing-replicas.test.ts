@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { runRouterCheck } from '../../src/run.js';
 import type { FrontendReplica } from '../../src/session.js';
-import { parseSettings } from '../../src/settings.js';
+import { parseSettings } from '../../src/settings/settings.js';
 import { fakeEffects, fakeSession, healthyFrontend } from '../support/run-effects.js';
 import { simTransport, type SimMode } from '../support/routing-sim.ts';
 

@@ -4,11 +4,11 @@
 // changed, and compare-modes on a target that cannot switch fails with compare-failed.
 import { describe, expect, it } from '@jest/globals';
 import { compareModes } from '../../src/compare/compare-step.js';
-import { RunFailure } from '../../src/failures.js';
+import { RunFailure } from '../../src/model/failure.js';
 import { knownRelease } from '../../src/releases/capabilities.js';
 import { runRouterCheck } from '../../src/run.js';
 import { TargetFailure } from '../../src/targets/target-failure.js';
-import { parseSettings } from '../../src/settings.js';
+import { parseSettings } from '../../src/settings/settings.js';
 import {
   fakeEffects,
   fakeSession,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { RunFailure } from '../../src/failures.js';
-import { nearestMode } from '../../src/modes.js';
+import { RunFailure } from '../../src/model/failure.js';
+import { nearestMode } from '../../src/model/modes.js';
 import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { actionInputs, parseSettings } from '../../src/settings.js';
+import { actionInputs, parseSettings } from '../../src/settings/settings.js';
 import { ROOT } from '../support/action.ts';
 
 const from = (inputs: Record<string, string>) => (name: string) => (inputs[name] ?? '').trim();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Contract } from '../../src/report/contract.js';
+import type { Contract } from '../../src/model/contract.js';
 import { contractWith } from '../support/contract.ts';
 import { contradictedLimitations } from '../../src/report/truths.js';
 

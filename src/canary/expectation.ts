@@ -8,9 +8,9 @@
 // run, a plan from the file alone) the evidence is held against `expect-mode`, else against the
 // history's recent mode, and a contradiction is `mode-drift`.
 
-import type { RouterMode } from '../modes.js';
+import type { RouterMode } from '../model/modes.js';
 import type { TargetKind } from '../plan.js';
-import type { EnvPatch } from '../report/contract.js';
+import type { EnvPatch } from '../model/contract.js';
 import type { VerifyOutcome } from '../verify/verify-step.js';
 
 export interface DriftFailure {

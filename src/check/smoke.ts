@@ -3,13 +3,13 @@
 // code, so a slow start is waited out while a wrong key or a broken reply fails at once.
 
 import { quote } from '../runner/redact.js';
-import { RunFailure, type FailureCode } from '../failures.js';
+import { RunFailure, type FailureCode } from '../model/failure.js';
 import { HttpError, seconds, type HttpClient, type HttpResponse } from './http.js';
 import { retrying, type Outcome } from './retry.js';
 import { pickDirectWorker } from './direct-worker.js';
 import { MODEL_READY, readModelReady } from './model-ready.js';
 import type { MetricsRead } from '../verify/metrics.js';
-import type { Settings } from '../settings.js';
+import type { Settings } from '../settings/settings.js';
 
 /** The settings the smoke check reads, and where and how to send its requests. */
 export interface SmokeOptions extends Pick<

@@ -2,10 +2,10 @@
 // means (its honest label; a mode with no successful request fails the run). It returns that;
 // `fold.ts` writes it into the Contract.
 
-import { RunFailure } from '../failures.js';
-import type { Comparison } from '../report/comparison-result.js';
+import { RunFailure } from '../model/failure.js';
+import type { Comparison } from '../model/comparison.js';
 import type { RunEffects, TargetSession } from '../session.js';
-import type { Settings } from '../settings.js';
+import type { Settings } from '../settings/settings.js';
 
 /** What the comparison found, for the Contract. */
 export interface CompareOutcome {
@@ -34,7 +34,7 @@ export async function compareModes(
     );
   }
   const { runComparison } = await import('./compare-run.js');
-  const { comparisonText } = await import('../report/comparison.js');
+  const { comparisonText } = await import('../report/summary-comparison.js');
   const { comparisonBalance } = await import('../verify/probe/balance.js');
   const { listedInstances } = await import('../check/direct-worker.js');
   const auth: Record<string, string> = settings.apiKey ? { Authorization: `Bearer ${settings.apiKey}` } : {};

@@ -4,7 +4,7 @@
 // timeout) or, for DYN_ROUTER_MODE before 1.5, silently routes round-robin.
 // Pure: the version comes in from the target (launch interpreter, frontend image tag).
 
-import { RunFailure } from '../failures.js';
+import { RunFailure } from '../model/failure.js';
 import {
   firstReleaseWith,
   firstReleaseWithMode,

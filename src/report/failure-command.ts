@@ -4,8 +4,8 @@
 // crash-looping container), else the command that shows the cause at that target. '' where no
 // command adds to the message. Pure.
 
-import { shellJoin, shellQuote } from '../args.js';
-import type { FailureCode } from '../failures.js';
+import { shellJoin, shellQuote } from '../shell-words.js';
+import type { FailureCode } from '../model/failure.js';
 
 export interface FailureCommandContext {
   failure?: FailureCode;

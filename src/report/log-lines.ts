@@ -2,8 +2,8 @@
 // effect, a warning for a pass that proves less than it seems, and what a dry run would have changed.
 // Pure: the action prints them (secrets are masked by the runner and never appear here).
 
-import type { Settings } from '../settings.js';
-import type { Contract } from './contract.js';
+import type { Settings } from '../settings/settings.js';
+import type { Contract } from '../model/contract.js';
 
 /** `dynamo-router-starter 0.1.0: target kubernetes; mode kv; …` with only the inputs that matter. */
 export function bannerLine(settings: Settings, version: string): string {

@@ -1,7 +1,7 @@
 // The next command a person can paste: after a pass, a fuller comparison with matched settings;
 // after a failure, the command that shows the cause (failure-command.ts decides it).
 
-import { shellJoin } from '../args.js';
+import { shellJoin } from '../shell-words.js';
 import { failureCommand, forwardCommand, type FailureCommandContext } from './failure-command.js';
 
 /** What the run knows; the fields a failure's command reads are in FailureCommandContext. */

@@ -3,12 +3,12 @@
 // no value can start Markdown (a model id with `|` or `**` renders as text).
 
 import { escapeHtml } from './escape.js';
-import type { Contract } from './contract.js';
-import { renderComparison } from './comparison.js';
-import { renderTrend } from './trend.js';
-import { renderRouting } from './routing.js';
-import { fittingCount, MODELS_CAP } from './outputs.js';
-import { dryRunNote, whereReached } from './where.js';
+import type { Contract } from '../model/contract.js';
+import { renderComparison } from './summary-comparison.js';
+import { renderTrend } from './summary-history.js';
+import { renderRouting } from './summary-routing.js';
+import { fittingCount, MODELS_CAP } from './output-caps.js';
+import { dryRunNote, whereReached } from './target-name.js';
 
 // Each outside value is cut before it is escaped, so one huge value (a 1.5 MB model id) cannot
 // push the whole summary over the runner's 1 MiB limit. Secrets were redacted before rendering.

@@ -2,7 +2,7 @@
 // before anything is known, the target, then the evidence), so a later finding can settle what
 // an earlier one left open. This finds the earlier sentences the final outputs contradict. Pure.
 
-import type { Contract } from './contract.js';
+import type { Contract } from '../model/contract.js';
 
 interface Rule {
   /** The limitation's opening words, as written by plan.ts, the targets and verify-step.ts. */

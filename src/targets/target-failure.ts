@@ -2,9 +2,9 @@
 // change it had written (and whether it was rolled back), the Dynamo release it found, and how
 // far it got. A typed error, so the run reads these fields instead of guessing at extras.
 
-import { RunFailure, toFailure } from '../failures.js';
+import { RunFailure, toFailure } from '../model/failure.js';
 import type { DynamoRelease } from '../releases/capabilities.js';
-import type { EnvPatch } from '../report/contract.js';
+import type { EnvPatch } from '../model/contract.js';
 import type { Reached } from '../session.js';
 
 export interface TargetState {

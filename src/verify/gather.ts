@@ -1,11 +1,11 @@
 // Gathers the evidence that the mode is in effect: metrics before and after a few requests,
 // the frontend's log lines for those requests, and in direct mode the fate of a request that
-// names no worker. Then decides (verify.ts) and reads what the metrics say about KV events.
+// names no worker. Then decides (log-metrics-verdict.ts) and reads what the metrics say about KV events.
 
 import { directWorkerHeaders } from '../check/direct-worker.js';
 import type { HttpClient } from '../check/http.js';
 import { sleep } from '../check/retry.js';
-import type { RouterMode } from '../modes.js';
+import type { RouterMode } from '../model/modes.js';
 import type { KvEventsVerdict } from '../plan.js';
 import type { LogSource } from '../session.js';
 import { routerModesInLog } from './logs.js';
@@ -17,7 +17,7 @@ import {
   trafficBetween,
   type TrafficEvidence,
 } from './probe/traffic.js';
-import { KV_ONLY_METRICS, ROUTED_METRICS, verifyMode, type Verification } from './verify.js';
+import { KV_ONLY_METRICS, ROUTED_METRICS, verifyMode, type Verification } from './log-metrics-verdict.js';
 
 export interface GatherOptions {
   baseUrl: string;

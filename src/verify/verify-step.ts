@@ -5,16 +5,16 @@
 // evidence code is loaded only here, off the start path of a plain check.
 
 import type { SmokeResult } from '../check/smoke.js';
-import { isRouterMode, ROUTER_MODES, type RouterMode } from '../modes.js';
+import { isRouterMode, ROUTER_MODES, type RouterMode } from '../model/modes.js';
 import type { KvEventsVerdict, Plan } from '../plan.js';
 import type { DynamoRelease } from '../releases/capabilities.js';
-import type { Routing } from '../report/routing-result.js';
+import type { Routing } from '../model/routing.js';
 import type { RunEffects, TargetSession } from '../session.js';
-import type { Settings } from '../settings.js';
+import type { Settings } from '../settings/settings.js';
 import type { Evidence, EvidenceWindow, GatherOptions, KvEventsEvidence } from './gather.js';
-import type { ProbeFindings } from './probe/step.js';
-import type { ReplicaJudgement } from './replicas.js';
-import type { EvidenceSource } from './verify.js';
+import type { ProbeFindings } from './probe/probe-step.js';
+import type { ReplicaJudgement } from './prove-replicas.js';
+import type { EvidenceSource } from './log-metrics-verdict.js';
 
 /** What verification found, for the Contract. */
 export interface VerifyOutcome {
@@ -104,7 +104,7 @@ export async function verifyInEffect(
   assertion?: Assertion,
 ): Promise<VerifyOutcome> {
   const { gatherEvidence } = await import('./gather.js');
-  const { prepareProbe } = await import('./probe/step.js');
+  const { prepareProbe } = await import('./probe/probe-step.js');
   const { combineEvidence } = await import('./combine.js');
   const { probeHotspot } = await import('./probe/balance.js');
   const expectation = expectedMode(plan, session, assertion);
@@ -157,7 +157,7 @@ export async function verifyInEffect(
   let findings: ProbeFindings;
   let judged: ReplicaJudgement | undefined;
   if (replicas.length > 1) {
-    const { judgeReplicas, proveReplicas } = await import('./replicas.js');
+    const { judgeReplicas, proveReplicas } = await import('./prove-replicas.js');
     effects.log.info(`Proving the mode on each of ${replicas.length} frontend replicas in turn …`);
     const proven = await proveReplicas(
       effects.http,

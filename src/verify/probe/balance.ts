@@ -4,7 +4,7 @@
 // stickiness to a cached prefix is deliberate. Pure.
 
 import type { ListedInstance } from '../../check/direct-worker.js';
-import type { RoutingProbe } from '../../report/routing-result.js';
+import type { RoutingProbe } from '../../model/routing.js';
 import { graphInstances } from './patterns.js';
 
 /** The share above which one worker "takes nearly everything". */
