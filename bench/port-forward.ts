@@ -33,7 +33,8 @@ if (process.env.BENCH_NODELAY === '1') {
     });
 }
 const { startForward } = await import('../src/targets/kubernetes/forward/port-forward.ts');
-const { kubeApi, loadCredentials } = await import('../src/targets/kubernetes/api/kube-api.ts');
+const { kubeApi } = await import('../src/targets/kubernetes/api/kube-api.ts');
+const { loadCredentials } = await import('../src/targets/kubernetes/api/credentials.ts');
 const { frontendServicePort, serviceSelector } =
   await import('../src/targets/kubernetes/object/service-port.ts');
 

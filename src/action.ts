@@ -3,12 +3,14 @@
 
 import { httpClient } from './check/http.js';
 import { toFailure } from './model/failure.js';
-import { contractOutputs, outputCutNotes, type Contract } from './model/contract.js';
+import { contractOutputs, outputCutNotes } from './report/step-outputs.js';
+import { type Contract } from './model/contract.js';
 import { renderSummary, verdictText } from './report/summary.js';
 import { inputFailureContract } from './build-contract.js';
 import { rescueContract } from './last-resort.js';
 import { runRouterCheck } from './run.js';
-import { actionInputs, parseSettings, DEFAULT_BASE_URL, type Settings } from './settings/settings.js';
+import { actionInputs, parseSettings, type Settings } from './settings/settings.js';
+import { DEFAULT_BASE_URL } from './settings/defaults.js';
 import { bannerLine, dryRunLines, passWarning } from './report/log-lines.js';
 import { VERSION } from './version.js';
 import { openTarget } from './targets/open-target.js';

@@ -5,10 +5,11 @@
 
 import type { SmokeResult } from './check/smoke.js';
 import type { CompareOutcome } from './compare/compare-step.js';
-import { FAILURE_GUIDE, toFailure, type RunFailure } from './model/failure.js';
+import { toFailure, type RunFailure } from './model/failure.js';
 import { displayCommand, type Plan } from './plan.js';
 import { describeRelease } from './releases/capabilities.js';
-import { failureOf, type Contract } from './model/contract.js';
+import { failureOf } from './report/failure-guide.js';
+import { type Contract } from './model/contract.js';
 import { rolloutAdvice } from './report/failure-command.js';
 import { contradictedLimitations } from './report/truths.js';
 import { subjectOf } from './report/target-name.js';
@@ -118,7 +119,7 @@ export function foldSmoke(contract: Contract, smoke: SmokeResult): void {
     contract.result = 'pass';
     contract.failure = undefined;
   } else if (smoke.failure) {
-    const generic = smoke.failure.hint === FAILURE_GUIDE[smoke.failure.code].next;
+    const generic = smoke.failure.hint === undefined;
     const hint =
       smoke.failure.code === 'no-models' && generic ? noModelsNext(contract.target) : smoke.failure.hint;
     contract.failure = failureOf(smoke.failure.code, smoke.failure.message, hint);

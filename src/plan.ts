@@ -3,7 +3,8 @@
 
 import { shellJoin } from './shell-words.js';
 import { MODE_CATALOGUE, type RouterMode } from './model/modes.js';
-import { DEFAULT_BASE_URL, isLoopbackHost, type Settings } from './settings/settings.js';
+import { DEFAULT_BASE_URL } from './settings/defaults.js';
+import { isLoopbackHost, type Settings } from './settings/settings.js';
 
 export type TargetKind = 'url' | 'launch' | 'kubernetes';
 export type KvEventsVerdict = 'true' | 'false' | 'unknown';

@@ -10,7 +10,8 @@ import { kubectl } from '../../standin-cluster/testing.ts';
 import { makePlan } from '../../src/plan.ts';
 import { parseSettings } from '../../src/settings/settings.ts';
 import { openTarget } from '../../src/targets/open-target.ts';
-import { dgdVersions, kubeApi, loadCredentials } from '../../src/targets/kubernetes/api/kube-api.ts';
+import { dgdVersions, kubeApi } from '../../src/targets/kubernetes/api/kube-api.ts';
+import { loadCredentials } from '../../src/targets/kubernetes/api/credentials.ts';
 import { resolveTarget } from '../../src/targets/kubernetes/resolve/find-frontend.ts';
 import type { AnyObj } from '../support/k8s-objects.ts';
 

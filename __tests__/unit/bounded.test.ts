@@ -22,7 +22,8 @@ import { jsonDocument } from '../../src/runner/print.ts';
 import { visibleControls } from '../../src/runner/redact.ts';
 import { parseSettings } from '../../src/settings/settings.ts';
 import { valueAt } from '../../src/targets/kubernetes/api/credential-plugins.ts';
-import { kubeApi, type Credentials, type WatchEvent } from '../../src/targets/kubernetes/api/kube-api.ts';
+import { kubeApi, type WatchEvent } from '../../src/targets/kubernetes/api/kube-api.ts';
+import { type Credentials } from '../../src/targets/kubernetes/api/credentials.ts';
 import { watchObjects } from '../../src/targets/kubernetes/api/capped-http.ts';
 import {
   assessRollout,

@@ -4,16 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
+import { applyEvent, createSseParser, StreamTooLarge, type StreamState } from '../../src/compare/sse.js';
 import {
-  applyEvent,
-  createSseParser,
   streamLimits,
-  StreamTooLarge,
   peakInFlight,
   runWorkload,
   streamChat,
   type Sample,
-  type StreamState,
 } from '../../src/compare/stream.js';
 import type { WorkloadRequest } from '../../src/compare/workload.js';
 

@@ -7,12 +7,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { RunFailure } from '../../src/model/failure.ts';
-import {
-  apiFailure,
-  dgdVersions,
-  kubeApi,
-  type Credentials,
-} from '../../src/targets/kubernetes/api/kube-api.ts';
+import { apiFailure } from '../../src/targets/kubernetes/api/api-failure.ts';
+import { dgdVersions, kubeApi } from '../../src/targets/kubernetes/api/kube-api.ts';
+import { type Credentials } from '../../src/targets/kubernetes/api/credentials.ts';
 
 type Answer = { status: number; body: unknown; delayMs?: number };
 

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApiException } from '@kubernetes/client-node';
-import { apiFailure, loadCredentials, maskSecrets } from '../../src/targets/kubernetes/api/kube-api.ts';
+import { apiFailure } from '../../src/targets/kubernetes/api/api-failure.ts';
+import { loadCredentials, maskSecrets } from '../../src/targets/kubernetes/api/credentials.ts';
 
 const dirs: string[] = [];
 function dir(): string {

@@ -9,7 +9,7 @@ import {
 } from '../../src/targets/kubernetes/object/dgd.ts';
 import { workerSpecs } from '../../src/targets/kubernetes/object/worker-spec.ts';
 import { computeEnvChange } from '../../src/targets/kubernetes/decide/env-change.ts';
-import { envPatchFor, listsOf } from '../../src/targets/kubernetes/decide/mode-decision.ts';
+import { envPatchFor, listsOf } from '../../src/targets/kubernetes/decide/env-patch.ts';
 import type { JsonObject } from '../../src/targets/kubernetes/object/json.ts';
 
 const alpha: JsonObject = {

@@ -13,14 +13,12 @@ import type { EnvPatch } from '../../src/model/contract.ts';
 import type { TargetDeps } from '../../src/session.ts';
 import { parseSettings, type Settings } from '../../src/settings/settings.ts';
 import { TargetFailure } from '../../src/targets/target-failure.ts';
-import { applyChange, modeSwitcher, type EnvWriter } from '../../src/targets/kubernetes/write/env-write.ts';
-import type { Credentials } from '../../src/targets/kubernetes/api/kube-api.ts';
-import {
-  APPROXIMATE_NOTE,
-  cautions,
-  decide,
-  listsOf,
-} from '../../src/targets/kubernetes/decide/mode-decision.ts';
+import { applyChange, type EnvWriter } from '../../src/targets/kubernetes/write/env-write.ts';
+import { modeSwitcher } from '../../src/targets/kubernetes/write/mode-switcher.ts';
+import type { Credentials } from '../../src/targets/kubernetes/api/credentials.ts';
+import { APPROXIMATE_NOTE } from '../../src/targets/kubernetes/decide/current-mode.ts';
+import { cautions, decide } from '../../src/targets/kubernetes/decide/mode-decision.ts';
+import { listsOf } from '../../src/targets/kubernetes/decide/env-patch.ts';
 import { dgdRef, envAt } from '../../src/targets/kubernetes/object/dgd.ts';
 import { workerSpecs } from '../../src/targets/kubernetes/object/worker-spec.ts';
 import { gitopsOwner } from '../../src/targets/kubernetes/decide/other-writers.ts';

@@ -14,7 +14,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readRecipe, writeRecipe } from '../../src/targets/kubernetes/recipe/read.ts';
+import { readRecipe } from '../../src/targets/kubernetes/recipe/read.ts';
+import { writeRecipe } from '../../src/targets/kubernetes/recipe/write.ts';
 import { writeRecipeFile } from '../../src/targets/kubernetes/recipe/file-path.ts';
 
 const dirs: string[] = [];

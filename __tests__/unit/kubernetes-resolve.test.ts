@@ -1,10 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { RunFailure } from '../../src/model/failure.ts';
-import type { KubernetesSettings } from '../../src/settings/settings.ts';
+import type { KubernetesSettings } from '../../src/settings/kubernetes.ts';
 import type { KubeApi } from '../../src/targets/kubernetes/api/kube-api.ts';
 import type { ObjectRef } from '../../src/targets/kubernetes/object/dgd.ts';
 import type { JsonObject } from '../../src/targets/kubernetes/object/json.ts';
-import { authoredVersion, resolveTarget } from '../../src/targets/kubernetes/resolve/find-frontend.ts';
+import { authoredVersion } from '../../src/targets/kubernetes/resolve/authored-version.ts';
+import { resolveTarget } from '../../src/targets/kubernetes/resolve/find-frontend.ts';
 
 /** A DGD whose frontend component is not called Frontend: the operator names the Service after it. */
 const dgd: JsonObject = {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { routerExpectation } from '../../src/targets/kubernetes/decide/env-change.ts';
 import type { JsonObject } from '../../src/targets/kubernetes/object/json.ts';
-import { assessRollout, diagnosePod, podView } from '../../src/targets/kubernetes/rollout/pod-progress.ts';
+import { assessRollout, podView } from '../../src/targets/kubernetes/rollout/pod-progress.ts';
+import { diagnosePod } from '../../src/targets/kubernetes/rollout/pod-diagnosis.ts';
 
 const expected = routerExpectation({ component: [{ name: 'DYN_ROUTER_MODE', value: 'kv' }], container: [] });
 

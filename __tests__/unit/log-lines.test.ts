@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { failureOf, type Contract } from '../../src/model/contract.js';
+import { failureOf } from '../../src/report/failure-guide.js';
+import { type Contract } from '../../src/model/contract.js';
 import { contractWith } from '../support/contract.ts';
 import { bannerLine, dryRunLines, passWarning } from '../../src/report/log-lines.js';
 import { parseSettings } from '../../src/settings/settings.js';

@@ -1,7 +1,8 @@
 // Output caps: no step output may come near GitHub's 1 MiB limit, whatever a server lists, and a
 // cut list says so (limitations, the summary, models-count).
 import { describe, expect, it } from '@jest/globals';
-import { contractOutputs, outputCutNotes, type Contract } from '../../src/model/contract.js';
+import { contractOutputs, outputCutNotes } from '../../src/report/step-outputs.js';
+import { type Contract } from '../../src/model/contract.js';
 import { contractWith } from '../support/contract.ts';
 import {
   capText,

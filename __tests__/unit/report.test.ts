@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { cliDocument, exitCodeFor } from '../../src/cli/document.js';
-import { contractOutputs, failureOf, type Contract } from '../../src/model/contract.js';
+import { contractOutputs } from '../../src/report/step-outputs.js';
+import { failureOf } from '../../src/report/failure-guide.js';
+import { type Contract } from '../../src/model/contract.js';
 import { contractWith } from '../support/contract.ts';
 import { escapeHtml } from '../../src/report/escape.js';
 import { renderSummary, verdictText } from '../../src/report/summary.js';

@@ -15,7 +15,8 @@ import { inputFailureContract } from '../build-contract.js';
 import { installLastResort, rescueContract } from '../last-resort.js';
 import type { Contract } from '../model/contract.js';
 import { runRouterCheck } from '../run.js';
-import { DEFAULT_BASE_URL, DEFAULTS, parseSettings } from '../settings/settings.js';
+import { DEFAULT_BASE_URL, DEFAULTS } from '../settings/defaults.js';
+import { parseSettings } from '../settings/settings.js';
 import { CANARY_DEFAULTS } from '../settings/canary.js';
 import { VERSION } from '../version.js';
 // The CLI checks a URL only: importing the target chooser would bundle the Kubernetes chunk.

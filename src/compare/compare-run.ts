@@ -8,7 +8,7 @@ import { smokeCheck } from '../check/smoke.js';
 import { directWorkerHeaders, pickDirectWorker } from '../check/direct-worker.js';
 import { RunFailure } from '../model/failure.js';
 import type { Logger, ModeSwitcher } from '../session.js';
-import type { CompareInputs } from '../settings/settings.js';
+import type { CompareInputs } from '../settings/compare.js';
 import { compare, routerKvHitRate, type ModeRun } from './analysis.js';
 import type { Comparison } from '../model/comparison.js';
 import { readMetrics, type MetricTotals } from '../verify/metrics.js';

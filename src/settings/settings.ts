@@ -2,9 +2,12 @@
 // contacted before this succeeds, so bad input never leaves a half-done run behind.
 
 import { badInput, RunFailure } from '../model/failure.js';
-import { nearestMode, type RouterMode } from '../model/modes.js';
+import type { RouterMode } from '../model/modes.js';
 import { splitArgs } from '../shell-words.js';
 import { parseCanary, type CanarySettings } from './canary.js';
+import { parseCompare, type CompareInputs } from './compare.js';
+import { DEFAULTS } from './defaults.js';
+import { parseKubernetes, type KubernetesSettings } from './kubernetes.js';
 import {
   parseBoolean,
   parseMode,
@@ -16,33 +19,6 @@ import {
 
 export { parseMode } from './values.js';
 export type { InputSource, KvEventsSetting } from './values.js';
-
-export interface KubernetesSettings {
-  /**
-   * No target was named, but a cluster is configured: the kubeconfig context's namespace and its
-   * one DynamoGraphDeployment (targets/kubernetes/resolve/find-frontend.ts), never a silent try of the default URL.
-   */
-  implicit?: boolean;
-  namespace?: string;
-  deployment?: string;
-  service?: string;
-  recipe?: string;
-  writeRecipe: boolean;
-  dryRun: boolean;
-  rolloutTimeoutMs: number;
-  rollbackOnFailure: boolean;
-}
-
-export interface CompareInputs {
-  /** The first mode is the baseline. */
-  modes: RouterMode[];
-  requests: number;
-  concurrency: number;
-  prefixGroups: number;
-  prefixTokens: number;
-  maxTokens: number;
-  seed: number;
-}
 
 export interface Settings extends CanarySettings {
   /** Undefined: leave the mode alone and only check (and report) it. */
@@ -73,25 +49,6 @@ export interface Settings extends CanarySettings {
   compare?: CompareInputs;
 }
 
-export const DEFAULT_BASE_URL = 'http://127.0.0.1:8000';
-export const DEFAULTS = {
-  prompt: 'Say hello in one short sentence.',
-  maxTokens: 32,
-  retries: 5,
-  retryDelay: 2,
-  timeout: 20,
-  launchTimeout: 120,
-  rolloutTimeout: 300,
-  compareRequests: 20,
-  compareConcurrency: 4,
-  comparePrefixGroups: 4,
-  comparePrefixTokens: 512,
-  compareMaxTokens: 32,
-  compareSeed: 42,
-  python: 'python3',
-  probeRequests: 'auto',
-};
-
 /** The most requests `probe-requests` may ask for. */
 export const MAX_PROBE_REQUESTS = 1000;
 /** The fewest, besides 0 (off): fewer cannot show any pattern. */
@@ -116,10 +73,6 @@ export function actionInputs(
 ): InputSource {
   return (name) => getInput(name, { trimWhitespace: true }).trim();
 }
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 // Flags the action owns when it launches the frontend: a second copy in frontend-args would
 // silently override (argparse keeps the last) what the action reports.
@@ -166,24 +119,6 @@ function parseKvEvents(raw: string): KvEventsSetting {
   if (value === '' || value === 'auto') return 'auto';
   if (value === 'true' || value === 'false') return value;
   throw badInput('kv-events', raw, '`auto`, `true` or `false`');
-}
-
-function parseName(
-  input: string,
-  raw: string,
-  pattern: RegExp,
-  what: string,
-  maxLength: number,
-): string | undefined {
-  if (raw === '') return undefined;
-  if (raw.length > maxLength || !pattern.test(raw)) {
-    throw badInput(
-      input,
-      raw,
-      `${what} (lower-case letters, digits and '-', at most ${maxLength} characters)`,
-    );
-  }
-  return raw;
 }
 
 /**
@@ -319,128 +254,5 @@ export function parseSettings(get: InputSource, environment: Environment = {}): 
     probeRequests: parseProbeRequests('probe-requests', get('probe-requests')),
     kubernetes,
     compare,
-  };
-}
-
-function parseKubernetes(get: InputSource, implicit: boolean): KubernetesSettings | undefined {
-  const namespace = parseName(
-    'namespace',
-    get('namespace'),
-    DNS1123_LABEL,
-    'a Kubernetes namespace name',
-    63,
-  );
-  const deployment = parseName(
-    'deployment',
-    get('deployment'),
-    DNS1123_SUBDOMAIN,
-    'a Kubernetes object name',
-    253,
-  );
-  const service = parseName(
-    'service',
-    get('service'),
-    DNS1035_LABEL,
-    'a Kubernetes Service name starting with a letter',
-    63,
-  );
-  const recipe = get('recipe') || undefined;
-  const writeRecipe = parseBoolean('write-recipe', get('write-recipe'), false);
-  const dryRun = parseBoolean('dry-run', get('dry-run'), false);
-  const rollbackOnFailure = parseBoolean('rollback-on-failure', get('rollback-on-failure'), false);
-  const rolloutTimeoutMs =
-    parseNumber('rollout-timeout', get('rollout-timeout'), DEFAULTS.rolloutTimeout, {
-      min: 1,
-      max: 7200,
-      integer: false,
-    }) * 1000;
-  const named = Boolean(namespace || deployment || service || recipe);
-  if (!named && !implicit) {
-    for (const [input, on] of [
-      ['write-recipe', writeRecipe],
-      ['dry-run', dryRun],
-      ['rollback-on-failure', rollbackOnFailure],
-    ] as const) {
-      if (on)
-        throw badInput(
-          input,
-          'true',
-          '`false` unless a Kubernetes target (namespace, deployment, service or recipe) is given',
-        );
-    }
-    return undefined;
-  }
-  if (writeRecipe && !recipe)
-    throw badInput('write-recipe', 'true', '`false` unless `recipe` names the deploy.yaml to update');
-  return {
-    ...(named ? {} : { implicit: true }),
-    namespace,
-    deployment,
-    service,
-    recipe,
-    writeRecipe,
-    dryRun,
-    rolloutTimeoutMs,
-    rollbackOnFailure,
-  };
-}
-
-function parseCompare(get: InputSource, canSwitch: boolean): CompareInputs | undefined {
-  const raw = get('compare-modes');
-  // The runner passes every input's action.yml default as if it were given (so does
-  // local-action): only a value other than the default shows a setting without compare-modes.
-  const extras: Record<string, number> = {
-    'compare-requests': DEFAULTS.compareRequests,
-    'compare-concurrency': DEFAULTS.compareConcurrency,
-    'compare-prefix-groups': DEFAULTS.comparePrefixGroups,
-    'compare-prefix-tokens': DEFAULTS.comparePrefixTokens,
-    'compare-max-tokens': DEFAULTS.compareMaxTokens,
-    'compare-seed': DEFAULTS.compareSeed,
-  };
-  if (raw === '') {
-    const stray = Object.keys(extras).find((name) => get(name) !== '' && get(name) !== String(extras[name]));
-    if (stray) throw badInput(stray, get(stray), 'empty unless `compare-modes` lists the modes to compare');
-    return undefined;
-  }
-  const listed = raw.split(/[\s,]+/).filter(Boolean);
-  const modes = listed.map((m) => {
-    try {
-      return parseMode('compare-modes', m) as RouterMode;
-    } catch (error) {
-      // The advice must be a value the input accepts: the whole list, the one mode corrected.
-      const near = nearestMode(m);
-      const fixed = near ? listed.map((x) => (x === m ? near : x)).join(',') : undefined;
-      throw new RunFailure(
-        'bad-input',
-        (error as RunFailure).message,
-        fixed ? `set \`compare-modes: ${fixed}\`` : 'fix `compare-modes`',
-      );
-    }
-  });
-  const duplicate = modes.find((m, i) => modes.indexOf(m) !== i);
-  if (duplicate) throw badInput('compare-modes', raw, `each mode once (${duplicate} is listed twice)`);
-  if (modes.length < 2)
-    throw badInput(
-      'compare-modes',
-      raw,
-      'two or more modes separated by commas, the baseline first, e.g. `round-robin,kv`',
-    );
-  if (!canSwitch) {
-    throw badInput(
-      'compare-modes',
-      raw,
-      'empty unless the action can switch modes: `launch: true` or a Kubernetes target',
-    );
-  }
-  const int = (name: string, fallback: number, min: number, max: number): number =>
-    parseNumber(name, get(name), fallback, { min, max, integer: true });
-  return {
-    modes,
-    requests: int('compare-requests', DEFAULTS.compareRequests, 5, 100000),
-    concurrency: int('compare-concurrency', DEFAULTS.compareConcurrency, 1, 256),
-    prefixGroups: int('compare-prefix-groups', DEFAULTS.comparePrefixGroups, 1, 10000),
-    prefixTokens: int('compare-prefix-tokens', DEFAULTS.comparePrefixTokens, 0, 100000),
-    maxTokens: int('compare-max-tokens', DEFAULTS.compareMaxTokens, 1, 32768),
-    seed: int('compare-seed', DEFAULTS.compareSeed, 0, 2147483647),
   };
 }

@@ -9,7 +9,7 @@
 
 import type { HttpClient } from '../check/http.js';
 import { retrying } from '../check/retry.js';
-import { MAX_MODELS_BYTES, parseModels } from '../check/smoke.js';
+import { MAX_MODELS_BYTES, parseModels } from '../check/models.js';
 import type { RouterMode } from '../model/modes.js';
 import type { FrontendReplica, LogSource } from '../session.js';
 import { combineEvidence } from './combine.js';

@@ -11,15 +11,12 @@ import type { TargetDeps, TargetSession } from '../../session.js';
 import type { Settings } from '../../settings/settings.js';
 import { TargetFailure } from '../target-failure.js';
 import { afterCheck } from './write/after-check.js';
-import {
-  applyChange,
-  modeSwitcher,
-  planDryRun,
-  recipeChange,
-  rollOutChange,
-  type EnvWriter,
-} from './write/env-write.js';
-import { cautions, decide, listsOf } from './decide/mode-decision.js';
+import { applyChange, rollOutChange, type EnvWriter } from './write/env-write.js';
+import { modeSwitcher } from './write/mode-switcher.js';
+import { planDryRun } from './write/dry-run.js';
+import { recipeChange } from './recipe/write.js';
+import { cautions, decide } from './decide/mode-decision.js';
+import { listsOf } from './decide/env-patch.js';
 import { workerSpecs } from './object/worker-spec.js';
 import { routerExpectation, type EnvLists } from './decide/env-change.js';
 import { podLogSource } from './forward/pod-logs.js';

@@ -1,6 +1,7 @@
-// Decide: which mode the frontend runs or will run, and the env change that gets it there. Pure:
-// reads the object as given (the first read, a fresh re-read before a write, or a recipe file)
-// and the run's settings; never contacts the cluster.
+// Decide: which mode the frontend will run and the env change that gets it there, refused when
+// something else pins the mode (its flags, env pins, the workers' own mode); and what a live run
+// says before it writes. Pure: reads the object as given (the first read, a fresh re-read before
+// a write, or a recipe file) and the run's settings; never contacts the cluster.
 
 import { shellJoin } from '../../../shell-words.js';
 import { RunFailure } from '../../../model/failure.js';
@@ -9,21 +10,9 @@ import { kvEventsDecision, type Plan } from '../../../plan.js';
 import { releaseLimitation, type DynamoRelease } from '../../../releases/capabilities.js';
 import type { EnvPatch } from '../../../model/contract.js';
 import type { Settings } from '../../../settings/settings.js';
-import {
-  argvOf,
-  describeLocation,
-  envAt,
-  mergePatchFor,
-  pathText,
-  refuseNewContainer,
-  withValueAt,
-  type FrontendLocation,
-  type Path,
-} from '../object/dgd.js';
+import { argvOf, describeLocation, pathText, type FrontendLocation } from '../object/dgd.js';
 import {
   computeEnvChange,
-  effectiveEntry,
-  envTruthy,
   KV_EVENTS_VAR,
   MODE_VAR,
   type EnvChange,
@@ -32,86 +21,13 @@ import {
 } from './env-change.js';
 import { gitopsLimitation, ownerLimitation, type GitOpsOwner } from './other-writers.js';
 import type { JsonObject } from '../object/json.js';
-import { overwrittenWarning, withRouterMark } from './router-env-annotation.js';
+import { overwrittenWarning } from './router-env-annotation.js';
 import { releaseOfFrontend } from '../resolve/frontend-release.js';
 import { routingPins } from '../../../pins/kubernetes-env.js';
-import {
-  advertisedModes,
-  commonAdvertisedMode,
-  describeAdvertised,
-  refuseWorkerModes,
-} from './worker-modes.js';
-import { standaloneRouters, workerSpecs } from '../object/worker-spec.js';
-import { kvSettingLimitations, standaloneRouterLimitation } from '../../../releases/kv-settings.js';
-import { effectiveArgv } from '../../../pins/frontend-flags.js';
+import { advertisedModes, refuseWorkerModes } from './worker-modes.js';
+import { workerSpecs } from '../object/worker-spec.js';
 import { decideKvEvents } from './kv-events.js';
-
-export const APPROXIMATE_NOTE =
-  'Approximate KV mode: the workers publish no KV events, so the router predicts cache contents from its own routing decisions (expiring after --router-ttl-secs, 120 s by default); cache-hit estimates can drift from the workers\u2019 real caches.';
-
-export function listsOf(object: JsonObject, loc: FrontendLocation): EnvLists {
-  const lists: EnvLists = { container: envAt(object, loc.containerEnvPath) };
-  if (loc.componentEnvPath) lists.component = envAt(object, loc.componentEnvPath);
-  if (loc.graphEnvPath) {
-    const graph = envAt(object, loc.graphEnvPath);
-    if (graph.length) lists.graph = graph;
-  }
-  return lists;
-}
-
-/** The merge patch that writes `lists` into a fresh copy of the object. */
-export function envPatchFor(
-  fresh: JsonObject,
-  loc: FrontendLocation,
-  before: EnvLists,
-  after: EnvLists,
-): { patch: JsonObject; paths: Path[] } {
-  let changed = fresh;
-  const paths: Path[] = [];
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  if (loc.componentEnvPath && after.component && !same(after.component, before.component)) {
-    changed = withList(changed, loc.componentEnvPath, after.component);
-    paths.push(loc.componentEnvPath);
-  }
-  if (!same(after.container, before.container)) {
-    changed = withList(changed, loc.containerEnvPath, after.container);
-    paths.push(loc.containerEnvPath);
-  }
-  // The mark lets a later run see that an apply overwrote this change (router-env-annotation.ts).
-  return { patch: withRouterMark(mergePatchFor(changed, paths, metadataVersion(fresh)), after), paths };
-}
-
-/** Where the env patch output says the change goes: the paths written, else the frontend's own env. */
-export function patchPath(paths: readonly Path[], loc: FrontendLocation): string {
-  return paths.map(pathText).join(' and ') || pathText(loc.componentEnvPath ?? loc.containerEnvPath);
-}
-
-function withList(object: JsonObject, path: Path, list: unknown[]): JsonObject {
-  refuseNewContainer(object, path);
-  return withValueAt(object, path, list);
-}
-
-function metadataVersion(object: JsonObject): string | undefined {
-  const meta = object.metadata as JsonObject | undefined;
-  return typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : undefined;
-}
-
-/** Settings beside the mode that change what kv does (kv-settings.ts), and a standalone router. */
-export function kvNotes(object: JsonObject, loc: FrontendLocation, mode: string | undefined): string[] {
-  const lists = listsOf(object, loc);
-  const env = (name: string): string | undefined => {
-    const entry = effectiveEntry(lists, name);
-    return entry && entry.valueFrom === undefined ? (entry.value ?? '') : undefined;
-  };
-  const { command, args } = argvOf(object, loc);
-  const notes = kvSettingLimitations(
-    { env, argv: effectiveArgv(command, args), replicas: loc.replicas },
-    mode,
-    `on ${describeLocation(loc)}`,
-  );
-  const router = standaloneRouterLimitation(standaloneRouters(object, loc.ref));
-  return router ? [...notes, router] : notes;
-}
+import { APPROXIMATE_NOTE, kvNotes, routedNow } from './current-mode.js';
 
 export interface ModeDecision {
   mode: string;
@@ -122,48 +38,6 @@ export interface ModeDecision {
   /** DYN_ROUTER_MODE to write; undefined when the args already pin the wanted mode. */
   envMode?: string;
   limitations: string[];
-}
-
-/** What the frontend runs now, from its args (which win) or its env. */
-export function currentMode(
-  object: JsonObject,
-  loc: FrontendLocation,
-): { mode: string; reason: string; approximate: boolean } {
-  const { command, args } = argvOf(object, loc);
-  const pinned = pinnedFlags(command, args);
-  const lists = listsOf(object, loc);
-  const entry = effectiveEntry(lists, MODE_VAR);
-  const events = effectiveEntry(lists, KV_EVENTS_VAR);
-  const approximate =
-    pinned.kvEvents === false ||
-    (pinned.kvEvents === undefined &&
-      events !== undefined &&
-      events.valueFrom === undefined &&
-      !envTruthy(events.value));
-  if (pinned.mode) {
-    return {
-      mode: pinned.mode,
-      reason: `read from the frontend's command line (\`${pinned.flags.map((f) => f.text).join(' ')}\` in ${pathText(loc.argsPath)}), which wins over env`,
-      approximate,
-    };
-  }
-  if (entry?.valueFrom !== undefined)
-    return {
-      mode: '',
-      reason: `${MODE_VAR} on the frontend comes from valueFrom, which this action does not resolve`,
-      approximate,
-    };
-  if (entry)
-    return {
-      mode: entry.value ?? '',
-      reason: `read from ${MODE_VAR}=${entry.value ?? ''} on ${describeLocation(loc)}`,
-      approximate,
-    };
-  return {
-    mode: 'round-robin',
-    reason: `${MODE_VAR} is not set on ${describeLocation(loc)} and no flag pins the mode: Dynamo's default, round-robin`,
-    approximate,
-  };
 }
 
 export function decideMode(
@@ -261,48 +135,6 @@ export interface PlannedChange {
   planned: EnvChange;
   /** The env-patch output before anything is written (`path` is filled in by the write or dry run). */
   envPatch: EnvPatch;
-}
-
-/** The mode a frontend routes in now, for a check-only run, and what that rests on. */
-export interface RoutedNow {
-  mode: string;
-  reason: string;
-  kvEvents?: Plan['kvEvents'];
-  kvEventsReason?: string;
-  limitations: string[];
-}
-
-/**
- * Check only: the mode the frontend routes in, from its own args or env, or the mode every worker
- * advertises (1.5+), which overrides it; approximate KV and `kv-events: auto` judged from the object.
- */
-export function routedNow(settings: Settings, object: JsonObject, loc: FrontendLocation): RoutedNow {
-  const now = currentMode(object, loc);
-  const workers = workerSpecs(object, loc.ref);
-  const release = releaseOfFrontend(object, loc);
-  const advertised = advertisedModes(workers, release);
-  const common = commonAdvertisedMode(advertised, workers);
-  // Every worker advertising one mode (1.5+) is the mode requests are routed in.
-  const routed =
-    common?.mode && common.mode !== now.mode && advertised.skipped === undefined
-      ? {
-          mode: common.mode,
-          reason: `the workers advertise ${common.mode} in their model cards (${common.line}), which overrides the frontend's own ${now.mode || 'mode'} (${now.reason})`,
-        }
-      : { mode: now.mode, reason: now.reason };
-  const noted = [...describeAdvertised(advertised), ...kvNotes(object, loc, routed.mode)];
-  if (routed.mode === 'kv' && now.mode === 'kv' && now.approximate)
-    return {
-      ...routed,
-      kvEvents: 'false',
-      kvEventsReason: `the frontend runs approximate KV mode (${KV_EVENTS_VAR} false or --no-router-kv-events)`,
-      limitations: [APPROXIMATE_NOTE, ...noted],
-    };
-  if (routed.mode === 'kv' && settings.kvEvents === 'auto') {
-    const auto = decideKvEvents(workers, release.series);
-    return { ...routed, kvEvents: auto.kvEvents, kvEventsReason: auto.reason, limitations: noted };
-  }
-  return { ...routed, limitations: noted };
 }
 
 /**

@@ -2,7 +2,8 @@
 // router_mode lines), of every Ready frontend pod or of one replica. The mode switcher for compare-modes lives with the write it uses (write/mode-switcher.ts).
 
 import type { LogSource } from '../../../session.js';
-import { apiFailure, POD_LOG_LIMIT_BYTES, type KubeApi } from '../api/kube-api.js';
+import { apiFailure } from '../api/api-failure.js';
+import { POD_LOG_LIMIT_BYTES, type KubeApi } from '../api/kube-api.js';
 import { isObject, dig, type JsonObject } from '../object/json.js';
 
 function readyPods(items: JsonObject[]): string[] {

@@ -13,7 +13,8 @@ import { PortForward, WebSocketHandler, type KubeConfig } from '../api/client.js
 import WebSocket from 'ws';
 import { RunFailure } from '../../../model/failure.js';
 import type { Logger } from '../../../session.js';
-import { apiFailure, type KubeApi } from '../api/kube-api.js';
+import { apiFailure } from '../api/api-failure.js';
+import { type KubeApi } from '../api/kube-api.js';
 import type { JsonObject } from '../object/json.js';
 import { portForwardCommand, type Step } from '../kubectl-steps.js';
 import { pickPod, type ServicePort } from '../object/service-port.js';

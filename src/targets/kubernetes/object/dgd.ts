@@ -9,6 +9,8 @@ export const DGD_GROUP = 'nvidia.com';
 export const DGD_PLURAL = 'dynamographdeployments';
 export const DGD_VERSIONS = ['v1beta1', 'v1alpha1'] as const;
 export type DgdVersion = (typeof DGD_VERSIONS)[number];
+/** The operator's label naming the DynamoGraphDeployment a Service or pod belongs to. */
+export const GRAPH_LABEL = 'nvidia.com/dynamo-graph-deployment-name';
 /** The field manager of this action's writes (managedFields), so it can tell them from the author's. */
 export const FIELD_MANAGER = 'dynamo-router-starter';
 

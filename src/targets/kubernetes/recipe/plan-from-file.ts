@@ -7,7 +7,9 @@ import type { Plan } from '../../../plan.js';
 import type { EnvPatch } from '../../../model/contract.js';
 import type { TargetSession } from '../../../session.js';
 import type { Settings } from '../../../settings/settings.js';
-import { decideMode, listsOf, routedNow } from '../decide/mode-decision.js';
+import { decideMode } from '../decide/mode-decision.js';
+import { listsOf } from '../decide/env-patch.js';
+import { routedNow } from '../decide/current-mode.js';
 import {
   argvOf,
   componentServiceName,
@@ -19,7 +21,8 @@ import {
 import { computeEnvChange, describeEntries } from '../decide/env-change.js';
 import { isObject, type JsonObject } from '../object/json.js';
 import { pinnedFlags } from '../../../pins/frontend-flags.js';
-import { writeRecipe, type RecipeTarget } from './read.js';
+import { writeRecipe } from './write.js';
+import { type RecipeTarget } from './read.js';
 
 /** Every `image:` in the object with where it sits: the release pins a reviewer should see. */
 export function imagePins(object: unknown, at: string[] = []): string[] {

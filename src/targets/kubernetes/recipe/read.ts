@@ -1,17 +1,14 @@
-// The recipe (a deploy.yaml, often several documents): which DGD it deploys, and, for GitOps,
-// the same env change written back into the file: only the changed entries' lines are rewritten.
+// The recipe (a deploy.yaml, often several documents), read bounded and parsed: which DGD it
+// deploys, in which API version and namespace. Writing it back: write.ts.
 
 import { Parser, parseAllDocuments, type Document } from 'yaml';
 import { RECIPE_MAX_BYTES, RECIPE_MAX_DOCUMENTS } from '../../../bounded/limits.js';
 import { FileProblem, readRegularFile } from '../../../bounded/read-file.js';
 import { quote } from '../../../runner/redact.js';
 import { RunFailure } from '../../../model/failure.js';
-import type { EnvEntry } from '../../../model/contract.js';
-import { DGD_GROUP, dgdRef, envAt, locateDgdFrontend, type DgdVersion } from '../object/dgd.js';
-import { computeEnvChange, type EnvLists, type KvEventsWant } from '../decide/env-change.js';
+import { DGD_GROUP, type DgdVersion } from '../object/dgd.js';
 import { asString, dig, isObject, type JsonObject } from '../object/json.js';
-import { resolveRecipeFile, writeRecipeFile, type RecipeFile, type RecipePolicy } from './file-path.js';
-import { spliceEnvLists, type ListEdit } from './splice.js';
+import { resolveRecipeFile, type RecipeFile, type RecipePolicy } from './file-path.js';
 
 export interface RecipeTarget {
   /** The path as given. */
@@ -139,47 +136,4 @@ export function readRecipe(path: string, policy: RecipePolicy = { write: false }
     );
   }
   return found[0];
-}
-
-export interface RecipeEdit {
-  changed: boolean;
-  set: EnvEntry[];
-  remove: string[];
-}
-
-/**
- * Applies the router env change to the recipe's frontend entry (never the graph-level env),
- * rewriting only the changed entries' lines, atomically. A plain path is checked as a write
- * without a workspace (the file itself must not be a symlink).
- */
-export function writeRecipe(
-  recipe: string | RecipeTarget,
-  mode: string | undefined,
-  kvEvents: KvEventsWant,
-  service?: string,
-): RecipeEdit {
-  const given = typeof recipe === 'string' ? readRecipe(recipe, { write: true }) : recipe;
-  // Read again: the file on disk now, not the one read at the start of the run.
-  const target = readRecipe(given.path, { workspace: given.file.workspace, write: true });
-  const loc = locateDgdFrontend(
-    target.object,
-    dgdRef(target.namespace ?? 'default', target.name, target.version),
-    service,
-  );
-  const lists: EnvLists = { container: envAt(target.object, loc.containerEnvPath) };
-  if (loc.componentEnvPath) lists.component = envAt(target.object, loc.componentEnvPath);
-  const change = computeEnvChange(lists, mode, kvEvents);
-  if (!change.changed) return { changed: false, set: change.set, remove: change.remove };
-  const edits: ListEdit[] = [];
-  if (
-    loc.componentEnvPath &&
-    change.lists.component &&
-    JSON.stringify(change.lists.component) !== JSON.stringify(lists.component)
-  ) {
-    edits.push({ path: loc.componentEnvPath, next: change.lists.component });
-  }
-  if (JSON.stringify(change.lists.container) !== JSON.stringify(lists.container))
-    edits.push({ path: loc.containerEnvPath, next: change.lists.container });
-  writeRecipeFile(target.file, spliceEnvLists(target.text, target.docIndex, edits));
-  return { changed: true, set: change.set, remove: change.remove };
 }

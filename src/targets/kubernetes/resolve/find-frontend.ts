@@ -1,48 +1,41 @@
 // Resolve: the cluster's credentials (masked before the first request) and API client, then
 // which objects a run works on: namespace, frontend Service and the object that owns the
-// frontend (a DGD in the version the recipe or the cluster prefers, or a plain Deployment), and
-// the frontend's release, refused before any write when it lacks a mode the run would set.
+// frontend (a DGD in the version its author wrote it in, authored-version.ts, or a plain
+// Deployment; the namespace's only DGD when none is named, which-deployment.ts), and the
+// frontend's release, refused before any write when it lacks a mode the run would set.
 
 import { RunFailure } from '../../../model/failure.js';
 import type { DynamoRelease } from '../../../releases/capabilities.js';
 import type { TargetDeps } from '../../../session.js';
-import type { KubernetesSettings } from '../../../settings/settings.js';
-import {
-  apiFailure,
-  dgdVersions,
-  kubeApi,
-  loadCredentials,
-  maskSecrets,
-  type Credentials,
-  type KubeApi,
-} from '../api/kube-api.js';
+import type { KubernetesSettings } from '../../../settings/kubernetes.js';
+import { apiFailure } from '../api/api-failure.js';
+import { dgdVersions, kubeApi, type KubeApi } from '../api/kube-api.js';
+import { loadCredentials, maskSecrets, type Credentials } from '../api/credentials.js';
 import {
   componentServiceName,
   deploymentRef,
   describeLocation,
   dgdRef,
-  DGD_GROUP,
-  DGD_PLURAL,
-  FIELD_MANAGER,
   locateFrontend,
   normalizeKubeResourceName,
   type DgdVersion,
   type FrontendLocation,
   type ObjectRef,
+  GRAPH_LABEL,
 } from '../object/dgd.js';
-import { asArray, asObject, asString, dig, isObject, type JsonObject } from '../object/json.js';
+import { asArray, asString, dig, isObject, type JsonObject } from '../object/json.js';
 import { listCandidatesCommand } from '../kubectl-steps.js';
 import { missingDeployment } from './near-names.js';
 import type { RecipeTarget } from '../recipe/read.js';
 import { refuseUnsupported, releaseOfFrontend } from './frontend-release.js';
+import { authoredVersion } from './authored-version.js';
+import { deploymentBehind, onlyDgd } from './which-deployment.js';
 import {
   frontendServicePort,
   selectorOf,
   serviceSelector,
   type ServicePort,
 } from '../object/service-port.js';
-
-export const GRAPH_LABEL = 'nvidia.com/dynamo-graph-deployment-name';
 
 export interface ResolvedTarget {
   namespace: string;
@@ -282,172 +275,11 @@ function refuseOperatorManaged(object: JsonObject, namespace: string, name: stri
   );
 }
 
-/** Managers whose writes say nothing about the author's version: the operator and this action. */
-const NOT_AUTHORS = new Set([FIELD_MANAGER, 'manager', 'dynamo-operator']);
-
-const isDgdVersion = (v: string | undefined): v is DgdVersion => v === 'v1alpha1' || v === 'v1beta1';
-
-/** The FieldsV1 subtree of the frontend component, in the entry's own version. */
-function frontendFields(fields: unknown, version: DgdVersion, component: string): JsonObject | undefined {
-  if (version === 'v1alpha1') return asObject(dig(fields, 'f:spec', 'f:services', `f:${component}`));
-  return asObject(dig(fields, 'f:spec', 'f:components', `k:${JSON.stringify({ name: component })}`));
-}
-
-function ownsEnv(sub: JsonObject, version: DgdVersion): boolean {
-  if (version === 'v1alpha1')
-    return 'f:envs' in sub || isObject(dig(sub, 'f:extraPodSpec', 'f:mainContainer', 'f:env'));
-  const containers = asObject(dig(sub, 'f:podTemplate', 'f:spec', 'f:containers')) ?? {};
-  return Object.values(containers).some((c) => isObject(dig(c, 'f:env')));
-}
-
-/**
- * The DGD version to edit in, in order: the managedFields entry that owns the frontend's env (else
- * any of the frontend's fields), skipping the operator's and this action's own writes; the
- * `kubectl.kubernetes.io/last-applied-configuration` annotation; the recipe file; v1alpha1, which
- * every operator release serves (current operators store v1beta1 and convert). Only versions the
- * cluster serves count.
- */
-export function authoredVersion(
-  object: JsonObject,
-  served: string[],
-  component: string | undefined,
-  recipeVersion?: string,
-): { version: DgdVersion; reason: string } {
-  const servedVersion = (apiVersion: unknown): DgdVersion | undefined => {
-    const [group, version] = String(apiVersion ?? '').split('/');
-    return group === DGD_GROUP && isDgdVersion(version) && served.includes(version) ? version : undefined;
-  };
-  const time = (f: JsonObject) => Date.parse(String(f.time ?? '')) || 0;
-  const entries = (asArray(dig(object, 'metadata', 'managedFields')) ?? [])
-    .filter(isObject)
-    .filter((f) => !f.subresource && !NOT_AUTHORS.has(String(f.manager ?? '')))
-    .sort((a, b) => time(b) - time(a));
-  if (component) {
-    const owning = entries.flatMap((f) => {
-      const version = servedVersion(f.apiVersion);
-      const sub = version ? frontendFields(f.fieldsV1, version, component) : undefined;
-      return version && sub ? [{ f, version, env: ownsEnv(sub, version) }] : [];
-    });
-    const pick = owning.find((o) => o.env) ?? owning[0];
-    if (pick)
-      return {
-        version: pick.version,
-        reason: `managedFields: ${String(pick.f.manager)} wrote the frontend's ${pick.env ? 'env' : 'spec'} through ${pick.version}`,
-      };
-  }
-  const lastApplied = asString(
-    dig(object, 'metadata', 'annotations', 'kubectl.kubernetes.io/last-applied-configuration'),
-  );
-  if (lastApplied) {
-    try {
-      const version = servedVersion((JSON.parse(lastApplied) as JsonObject).apiVersion);
-      if (version) return { version, reason: `kubectl's last-applied-configuration is ${version}` };
-    } catch {
-      // Not JSON: fall through.
-    }
-  }
-  if (isDgdVersion(recipeVersion) && served.includes(recipeVersion))
-    return { version: recipeVersion, reason: `the recipe file is ${recipeVersion}` };
-  if (served.includes('v1alpha1'))
-    return {
-      version: 'v1alpha1',
-      reason: 'nothing says how it was written: v1alpha1, the version every operator release serves',
-    };
-  return { version: served[0] as DgdVersion, reason: `the only version served: ${served[0]}` };
-}
-
 function notFoundDgd(failure: RunFailure, namespace: string, name: string): RunFailure {
   if (!isNotFound(failure)) return failure;
   return new RunFailure(
     'not-found',
     `DynamoGraphDeployment ${namespace}/${name} does not exist. List the candidates with \`${listCandidatesCommand(namespace, 'dgd')}\`.`,
     'apply the recipe first, or set `namespace`/`deployment` to where it runs',
-  );
-}
-
-/** What to say when no target was named and the cluster's namespace does not settle it. */
-const NAME_THE_TARGET =
-  'give `namespace` and `deployment` (or `recipe`) for a DynamoGraphDeployment, `base-url` for a frontend reached by URL, or `launch: true`';
-
-function unnamed(found: string): RunFailure {
-  return new RunFailure(
-    'bad-input',
-    `No target was named (none of \`base-url\`, \`launch\`, \`namespace\`, \`deployment\`, \`service\`, \`recipe\`) and a Kubernetes cluster is configured, so the run looked for the one DynamoGraphDeployment in the kubeconfig context's namespace: ${found}. Nothing was changed.`,
-    NAME_THE_TARGET,
-  );
-}
-
-/**
- * Only a namespace given (or nothing, with a cluster configured: `implicit`): the namespace's
- * single DGD, if it has exactly one.
- */
-async function onlyDgd(
-  api: KubeApi,
-  namespace: string,
-  versions: string[],
-  implicit?: boolean,
-): Promise<string> {
-  if (versions.length === 0) {
-    if (implicit)
-      throw unnamed('the cluster serves no DynamoGraphDeployment (the Dynamo operator is not installed)');
-    throw new RunFailure(
-      'bad-input',
-      'Only `namespace` was given and the cluster has no DynamoGraphDeployment CRD; name the frontend with `deployment` or `service`.',
-      'set `deployment` or `service`',
-    );
-  }
-  let items: JsonObject[];
-  try {
-    items = await api.listObjects(DGD_GROUP, versions[0], namespace, DGD_PLURAL);
-  } catch (error) {
-    throw apiFailure(error, `list DynamoGraphDeployments in ${namespace}`, api.server);
-  }
-  const names = items.map((i) => asString(dig(i, 'metadata', 'name')) ?? '?');
-  if (names.length === 1) return names[0];
-  if (implicit)
-    throw unnamed(
-      names.length === 0
-        ? `namespace ${namespace} has none`
-        : `namespace ${namespace} has ${names.length} (${names.join(', ')})`,
-    );
-  if (names.length === 0 && (await api.namespaceExists?.(namespace)) === false) {
-    throw new RunFailure(
-      'not-found',
-      `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`,
-      "set `namespace` (or the recipe's metadata.namespace) to the namespace the deployment runs in",
-    );
-  }
-  throw new RunFailure(
-    names.length === 0 ? 'not-found' : 'bad-input',
-    names.length === 0
-      ? `Namespace ${namespace} has no DynamoGraphDeployment. List them everywhere with \`kubectl get dgd -A\`.`
-      : `Namespace ${namespace} has ${names.length} DynamoGraphDeployments (${names.join(', ')}); say which with \`deployment\`.`,
-    'set `deployment`',
-  );
-}
-
-/** A Service without the operator's label: the one Deployment whose pods it selects. */
-async function deploymentBehind(
-  api: KubeApi,
-  namespace: string,
-  serviceName: string,
-  service: JsonObject,
-): Promise<string> {
-  const selector = asObject(dig(service, 'spec', 'selector')) ?? {};
-  let items: JsonObject[];
-  try {
-    items = await api.listObjects('apps', 'v1', namespace, 'deployments');
-  } catch (error) {
-    throw apiFailure(error, `list Deployments in ${namespace}`, api.server);
-  }
-  const matches = items.filter((d) => {
-    const labels = asObject(dig(d, 'spec', 'template', 'metadata', 'labels')) ?? {};
-    return Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
-  });
-  if (matches.length === 1) return asString(dig(matches[0], 'metadata', 'name')) ?? '';
-  throw new RunFailure(
-    'not-found',
-    `Service ${namespace}/${serviceName} has no ${GRAPH_LABEL} label and ${matches.length === 0 ? 'no' : `${matches.length}`} Deployment(s) match its selector, so the object to change is unclear.`,
-    'set `deployment` to the DynamoGraphDeployment or Deployment that runs the frontend',
   );
 }

@@ -1,5 +1,6 @@
 // Has the frontend rolled? Pure judgement over pod objects: which pods already run the new env
-// and are Ready, which old ones remain, and, for a stall, the cause in words a person can act on.
+// and are Ready, which old ones remain; and whether the operator rolls them at all (Grove's
+// OnDelete). Why a pod is stuck: pod-diagnosis.ts.
 
 import { NAMES_LISTED } from '../../../bounded/limits.js';
 import type { EnvEntry } from '../../../model/contract.js';
@@ -119,71 +120,6 @@ export class RolloutTally {
   state(): RolloutState {
     return assessRollout([...this.views.values()], this.replicas);
   }
-}
-
-function eventLine(event: JsonObject): string {
-  return `${asString(event.reason) ?? 'Event'}: ${(asString(event.message) ?? '').trim()}`;
-}
-
-function latest(events: JsonObject[], filter: (e: JsonObject) => boolean): JsonObject | undefined {
-  const time = (e: JsonObject) =>
-    Date.parse(String(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? '')) || 0;
-  return events.filter(filter).sort((a, b) => time(b) - time(a))[0];
-}
-
-/** Why one pod is not serving, from its status first and its events second. */
-export function diagnosePod(pod: JsonObject, events: JsonObject[]): string {
-  const name = asString(dig(pod, 'metadata', 'name')) ?? '?';
-  const phase = asString(dig(pod, 'status', 'phase')) ?? 'Pending';
-  if (dig(pod, 'metadata', 'deletionTimestamp')) return `${name} is terminating and has not gone away`;
-  const statuses = (asArray(dig(pod, 'status', 'containerStatuses')) ?? []).filter(isObject);
-  for (const status of statuses) {
-    const waiting = dig(status, 'state', 'waiting');
-    const reason = asString(dig(waiting, 'reason'));
-    const message = (asString(dig(waiting, 'message')) ?? '').trim();
-    const restarts = Number(status.restartCount ?? 0);
-    const last = dig(status, 'lastState', 'terminated');
-    const exit = dig(last, 'exitCode');
-    // Between two back-offs a crash-looping container runs again for a moment: it is still the
-    // crash loop that keeps the pod from Ready, not a readiness probe.
-    const crashedAndRunning =
-      dig(status, 'state', 'running') !== undefined && restarts > 0 && exit !== undefined && exit !== 0;
-    if (reason === 'CrashLoopBackOff' || crashedAndRunning) {
-      const lastReason = (asString(dig(last, 'reason')) ?? '').trim();
-      const lastMessage = (asString(dig(last, 'message')) ?? '').trim();
-      const exitText =
-        exit !== undefined ? `, last exit code ${String(exit)}${lastReason ? ` (${lastReason})` : ''}` : '';
-      const now = crashedAndRunning ? '; running again, not Ready' : '';
-      return `${name} is in CrashLoopBackOff (container ${String(status.name)}, ${restarts} restart(s)${exitText}${now})${lastMessage ? `; last termination message: ${lastMessage}` : ''}`;
-    }
-    if (reason && /ImagePull|ErrImage|InvalidImageName/.test(reason)) {
-      return `${name} cannot pull its image (${reason}${message ? `: ${message}` : ''})`;
-    }
-    if (reason && reason !== 'ContainerCreating' && reason !== 'PodInitializing') {
-      return `${name} is waiting: ${reason}${message ? `: ${message}` : ''}`;
-    }
-  }
-  if (phase === 'Pending') {
-    const scheduled = (asArray(dig(pod, 'status', 'conditions')) ?? [])
-      .filter(isObject)
-      .find((c) => c.type === 'PodScheduled');
-    const failed = latest(events, (e) => e.reason === 'FailedScheduling');
-    if (failed || scheduled?.status === 'False') {
-      const message = (asString(failed?.message) ?? asString(scheduled?.message) ?? '').trim();
-      return `${name} is Pending and cannot be scheduled${message ? `: ${message}` : ''}`;
-    }
-    const warning = latest(events, (e) => e.type === 'Warning');
-    return `${name} is Pending${warning ? ` (${eventLine(warning)})` : ' (containers not started yet)'}`;
-  }
-  const ready = (asArray(dig(pod, 'status', 'conditions')) ?? [])
-    .filter(isObject)
-    .find((c) => c.type === 'Ready');
-  if (phase === 'Running' && ready?.status !== 'True') {
-    const unhealthy =
-      latest(events, (e) => e.reason === 'Unhealthy') ?? latest(events, (e) => e.type === 'Warning');
-    return `${name} is Running but not Ready${unhealthy ? ` (${eventLine(unhealthy)})` : ' (the readiness probe has not passed)'}`;
-  }
-  return `${name} is ${phase}`;
 }
 
 export const GROVE_UPDATE_STRATEGY = 'nvidia.com/grove-update-strategy';

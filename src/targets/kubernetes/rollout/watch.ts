@@ -10,7 +10,8 @@ import type { FrontendLocation, ObjectRef } from '../object/dgd.js';
 import { routerExpectation, type EnvLists, type RouterExpectation } from '../decide/env-change.js';
 import { asString, dig, type JsonObject } from '../object/json.js';
 import { watchPodsCommand } from '../kubectl-steps.js';
-import { diagnosePod, listNames, podView, RolloutTally, type RolloutState } from './pod-progress.js';
+import { diagnosePod } from './pod-diagnosis.js';
+import { listNames, podView, RolloutTally, type RolloutState } from './pod-progress.js';
 
 export interface RolloutTarget {
   namespace: string;

@@ -1,9 +1,10 @@
 // Did the change last? A GitOps controller's sync or self-heal puts Git's version back: the
 // first rollout asks while it waits, and the run asks once more after a passing check.
 
-import { apiFailure, type KubeApi } from '../api/kube-api.js';
+import { apiFailure } from '../api/api-failure.js';
+import { type KubeApi } from '../api/kube-api.js';
 import { describeLocation, locateFrontend } from '../object/dgd.js';
-import { listsOf } from '../decide/mode-decision.js';
+import { listsOf } from '../decide/env-patch.js';
 import type { RouterExpectation } from '../decide/env-change.js';
 import { describeRevert, revertedBy, type GitOpsOwner } from '../decide/other-writers.js';
 import type { ResolvedTarget } from '../resolve/find-frontend.js';

@@ -1,35 +1,22 @@
-// Apply: the one conflict-safe rewrite of the frontend's router env (read fresh, compute, merge
+// Writing the frontend's router env: the one conflict-safe rewrite (read fresh, compute, merge
 // patch with metadata.resourceVersion, read again after a 409), used by the first write, by
-// compare-modes' switches and by the rollback; the first write itself (refused first under
-// Grove's OnDelete), its dry run, and the same change written into the recipe file.
+// compare-modes' switches (mode-switcher.ts) and by the rollback (rollback.ts); and the run's
+// first write itself, refused first under Grove's OnDelete, with its rollout in its own log group.
 
 import { RunFailure } from '../../../model/failure.js';
 import type { Plan } from '../../../plan.js';
 import type { EnvPatch } from '../../../model/contract.js';
-import type { Logger, ModeSwitcher } from '../../../session.js';
+import type { Logger } from '../../../session.js';
 import type { Settings } from '../../../settings/settings.js';
-import { apiFailure, type KubeApi } from '../api/kube-api.js';
+import { apiFailure } from '../api/api-failure.js';
+import { type KubeApi } from '../api/kube-api.js';
 import { revertedNow } from './after-check.js';
-import {
-  currentMode,
-  decideMode,
-  envPatchFor,
-  listsOf,
-  patchPath,
-  type ModeDecision,
-  type PlannedChange,
-} from '../decide/mode-decision.js';
+import { decideMode, type PlannedChange } from '../decide/mode-decision.js';
+import { envPatchFor, listsOf, patchPath } from '../decide/env-patch.js';
 import { describeLocation, locateFrontend, type FrontendLocation, type Path } from '../object/dgd.js';
-import {
-  computeEnvChange,
-  describeEntries,
-  restoreLists,
-  routerExpectation,
-  type EnvLists,
-} from '../decide/env-change.js';
+import { computeEnvChange, describeEntries, routerExpectation, type EnvLists } from '../decide/env-change.js';
 import type { JsonObject } from '../object/json.js';
 import { patchCommand, watchPodsCommand, type Step } from '../kubectl-steps.js';
-import { loadText, writeRecipe, type RecipeTarget } from '../recipe/read.js';
 import type { Frontend } from '../resolve/find-frontend.js';
 import { rollOut, type RolloutResult } from '../rollout/watch.js';
 import { GROVE_UPDATE_STRATEGY, rollsOnlyOnDelete } from '../rollout/pod-progress.js';
@@ -199,113 +186,4 @@ export function rollOutChange(writer: EnvWriter, lists: EnvLists, log: Logger): 
         error instanceof RunFailure ? error : apiFailure(error, 'watch the frontend pods', api.server),
       ),
     );
-}
-
-export interface DryRun {
-  mode: string;
-  modeReason: string;
-  envPatch: EnvPatch;
-  steps: Step[];
-  limitations: string[];
-}
-
-/** A dry run: the patch computed and shown, the mode as it is, the recipe written if asked; nothing sent. */
-export function planDryRun(
-  frontend: Frontend,
-  original: EnvLists,
-  { decision, planned, envPatch }: PlannedChange,
-  settings: Settings,
-  recipe: RecipeTarget | undefined,
-  log: (line: string) => void,
-): DryRun {
-  const { object, loc, ref } = frontend;
-  const { patch, paths } = envPatchFor(object, loc, original, planned.lists);
-  const now = currentMode(object, loc);
-  const steps: Step[] = planned.changed
-    ? [{ title: 'The change (dry run: not applied)', command: patchCommand(ref, patch) }]
-    : [];
-  // The recipe file is the GitOps change itself: write-recipe edits it even in a dry run.
-  const edit =
-    settings.kubernetes?.writeRecipe && recipe
-      ? recipeChange(recipe, decision, frontend.serviceName, true, log)
-      : undefined;
-  return {
-    mode: now.mode,
-    modeReason: `dry run: ${now.reason}; the change to ${settings.mode} was computed but not written`,
-    envPatch: { ...envPatch, path: patchPath(paths, loc) },
-    steps,
-    limitations: [
-      ...(edit?.limitations ?? []),
-      planned.changed
-        ? `Dry run: nothing was written; the check ran against the frontend as it is (${now.mode || 'unknown mode'}). The patch is shown in the details.`
-        : `Dry run: the frontend already has ${describeEntries(planned.set) || 'the wanted settings'}; nothing would change.`,
-    ],
-  };
-}
-
-export interface RecipeChange {
-  /** The file's text before this run changed it (for the rollback); undefined when unchanged. */
-  before?: string;
-  limitations: string[];
-}
-
-/** write-recipe: the same router env change written into the recipe file (comments kept). */
-export function recipeChange(
-  recipe: RecipeTarget,
-  decision: ModeDecision,
-  serviceName: string,
-  dryRun: boolean,
-  log: (line: string) => void,
-): RecipeChange {
-  const before = dryRun ? undefined : loadText(recipe.path, recipe.file);
-  const edit = writeRecipe(recipe, decision.envMode, decision.kvWant, serviceName);
-  if (dryRun) {
-    if (!edit.changed) return { limitations: [] };
-    log(`Recipe ${recipe.path}: frontend env written (comments kept); the cluster was not touched.`);
-    return {
-      limitations: [
-        `The recipe ${recipe.path} was updated on disk (dry run: the cluster was not touched); apply or commit it.`,
-      ],
-    };
-  }
-  log(
-    edit.changed
-      ? `Recipe ${recipe.path}: frontend env updated (only the changed entries rewritten).`
-      : `Recipe ${recipe.path} already has the change.`,
-  );
-  return {
-    before: edit.changed ? before : undefined,
-    limitations: [
-      edit.changed
-        ? `The recipe ${recipe.path} was updated on disk; commit it to keep Git and the cluster in step.`
-        : `The recipe ${recipe.path} already had the change.`,
-    ],
-  };
-}
-
-/** compare-modes: each switch and the final restore go through the same rewrite and rollout wait. */
-export function modeSwitcher(
-  writer: EnvWriter,
-  settings: Settings,
-  plan: Plan,
-  baseUrl: string,
-): ModeSwitcher {
-  const setMode = async (mode: string): Promise<void> => {
-    await rewriteAndRollOut(writer, (fresh, loc, before) => {
-      const decision = decideMode(settings, plan, fresh, loc, mode);
-      return computeEnvChange(before, decision.envMode, decision.kvWant);
-    });
-  };
-  return {
-    async switchTo(mode) {
-      await setMode(mode);
-      // The forward resolves a Ready pod for each new connection, so its URL stays valid.
-      return baseUrl;
-    },
-    // Leave the frontend as the inputs asked: the requested mode, or exactly as it was found.
-    async restore() {
-      if (settings.mode) await setMode(settings.mode);
-      else await rewriteAndRollOut(writer, (_fresh, _loc, before) => restoreLists(before, writer.original));
-    },
-  };
 }

@@ -7,8 +7,8 @@ import type { EnvPatch, ReportDetail } from '../../../model/contract.js';
 import type { AfterFailure } from '../../../session.js';
 import { TargetFailure } from '../../target-failure.js';
 import { rewriteAndRollOut, type EnvWriter } from './env-write.js';
-import { apiFailure } from '../api/kube-api.js';
-import { listsOf } from '../decide/mode-decision.js';
+import { apiFailure } from '../api/api-failure.js';
+import { listsOf } from '../decide/env-patch.js';
 import { describeLocation, locateFrontend } from '../object/dgd.js';
 import {
   describeEntries,
