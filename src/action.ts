@@ -3,7 +3,7 @@
 
 import { httpClient } from './check/http.js';
 import { toFailure } from './model/failure.js';
-import { contractOutputs, outputCutNotes } from './report/step-outputs.js';
+import { contractOutputs } from './report/step-outputs.js';
 import { type Contract } from './model/contract.js';
 import { renderSummary, verdictText } from './report/summary.js';
 import { inputFailureContract } from './build-contract.js';
@@ -40,9 +40,8 @@ async function publish(runner: ActionRunner, contract: Contract): Promise<void> 
   published = true;
   // Redact before rendering: the summary's HTML escaping would otherwise hide an echoed secret
   // (e.g. `_` becomes `&#95;`) from the runner-level redaction.
-  const redacted = secrets.deep(contract);
   // Outputs are capped (report/output-caps.ts); the summary and `limitations` say what was cut.
-  contract = { ...redacted, limitations: [...redacted.limitations, ...outputCutNotes(redacted)] };
+  contract = secrets.deep(contract);
   for (const [name, value] of Object.entries(contractOutputs(contract))) runner.setOutput(name, value);
   // Rendering can throw; writeSummary cannot (it warns once itself). A summary that cannot be
   // rendered costs neither the outputs above nor the verdict and annotation below.

@@ -59,7 +59,10 @@ const contract = (over: Partial<Contract> = {}): Contract => ({
       detail: `model "${hostile}" answered`,
     },
   ],
-  limitations: ['A smoke check is one chat completion.', `Model ${hostile} is odd.`],
+  limitations: [
+    { id: 'smoke-scope', text: 'A smoke check is one chat completion.' },
+    { id: 'spec-disagrees', text: `Model ${hostile} is odd.` },
+  ],
   nextCommand:
     'aiperf profile --model tiny-model --url http://127.0.0.1:41234 --endpoint-type chat --streaming',
   details: [

@@ -14,7 +14,6 @@ import { childEnv, withheld } from '../../src/bounded/child-env.ts';
 import { runChild } from '../../src/bounded/child.ts';
 import { FileProblem, readRegularFile } from '../../src/bounded/read-file.ts';
 import { RunFailure } from '../../src/model/failure.ts';
-import { baseContract } from '../../src/build-contract.ts';
 import { rescue, rescueContract } from '../../src/last-resort.ts';
 import { makePlan } from '../../src/plan.ts';
 import { failureCommand } from '../../src/report/failure-command.ts';
@@ -318,12 +317,11 @@ describe('the next command after a response over its cap', () => {
   it('counts the same list through the same path', () => {
     expect(
       failureCommand({
-        failure: 'cluster-response-too-large',
+        failure: { code: 'cluster-response-too-large' },
+        target: 'kubernetes',
         url: '',
-        namespace: 'dynamo',
-        frontendSelector: 'app=frontend',
+        at: { namespace: 'dynamo', frontendSelector: 'app=frontend' },
         apiKeySet: false,
-        kubernetes: true,
       }),
     ).toBe('kubectl get pods -n dynamo -l app=frontend -o name | wc -l');
   });
@@ -348,7 +346,7 @@ describe('the last resort', () => {
 
   it('fails the run internal, undoes the write through the target, and keeps the real stack', async () => {
     const s = settings();
-    rescue.contract = baseContract(s, makePlan(s));
+    rescue.results = { settings: s, plan: makePlan(s), thrown: [] };
     rescue.afterWrite = async (failure) =>
       new RunFailure(failure.code, `${failure.message} The previous env was restored (rollback-on-failure).`);
     const contract = await rescueContract(new RangeError('Invalid string length'), () => {
@@ -366,11 +364,11 @@ describe('the last resort', () => {
 
   it('says nothing was written when the Kubernetes run had not written', async () => {
     const s = settings();
-    rescue.contract = baseContract(s, makePlan(s));
+    rescue.results = { settings: s, plan: makePlan(s), thrown: [] };
     const contract = await rescueContract('boom', () => {
       throw new Error('not used');
     });
     expect(contract.failure?.message).toBe('Unexpected error: boom. No change was written to the cluster.');
-    rescue.contract = undefined;
+    rescue.results = undefined;
   });
 });

@@ -56,13 +56,14 @@ describe('expect-mode against the evidence', () => {
   });
 
   it('on Kubernetes names the spec path, and fails from the spec when the evidence cannot tell', () => {
-    const reason =
-      "no mode requested: read from DYN_ROUTER_MODE=round-robin on component Frontend's envs (spec.services.Frontend.envs); nothing was changed (check only)";
+    // Where the target read the mode (its modeReason says the same, in a longer sentence).
+    const setAt =
+      "read from DYN_ROUTER_MODE=round-robin on component Frontend's envs (spec.services.Frontend.envs)";
     const r = judgeExpectation(
       input({
         target: 'kubernetes',
         sessionMode: 'round-robin',
-        modeReason: reason,
+        modeSetAt: setAt,
         outcome: outcome({ verdict: 'unverifiable', evidence: 'no frontend log available' }),
       }),
     );
@@ -76,12 +77,13 @@ describe('expect-mode against the evidence', () => {
       input({
         target: 'kubernetes',
         sessionMode: 'round-robin',
-        modeReason: 'read from X',
+        modeSetAt: 'read from X',
         outcome: outcome({}),
       }),
     );
     expect(r.failure).toBeUndefined();
-    expect(r.limitations[0]).toMatch(/routes kv as expected, although read from X says round-robin/);
+    expect(r.limitations[0].id).toBe('spec-disagrees');
+    expect(r.limitations[0].text).toMatch(/routes kv as expected, although read from X says round-robin/);
   });
 
   it('holds the history mode like expect-mode, naming the last run', () => {
@@ -110,7 +112,7 @@ describe('expect-mode against the evidence', () => {
       input({
         planOnly: true,
         sessionMode: 'round-robin',
-        modeReason: 'no mode requested: read from A (from r.yaml); nothing was changed',
+        modeSetAt: 'read from A (from r.yaml)',
         target: 'kubernetes',
       }),
     );

@@ -220,7 +220,7 @@ const options = {
 describe('verification against a /metrics without the router series', () => {
   it('reads once after the chat, does not poll, and says which series were missing', async () => {
     const { http, metricsReads } = scripted([GATEWAY, GATEWAY.replace('41', '42')]);
-    const window = await openEvidenceWindow(http, options.baseUrl, {}, 1000);
+    const window = await openEvidenceWindow(http, { baseUrl: options.baseUrl, headers: {}, timeoutMs: 1000 });
     const e = await gatherEvidence(http, options, window);
     expect(metricsReads()).toBe(2);
     expect(e.verdict).toBe('unverifiable');
@@ -235,7 +235,7 @@ describe('verification against a /metrics without the router series', () => {
     // Counters registered on first use: absent before the chat, present (and moved) after it.
     const after = 'dynamo_frontend_requests_total 1\ndynamo_component_router_kv_hit_rate_count 1\n';
     const { http, metricsReads } = scripted(['dynamo_frontend_inflight_requests 0\n', after]);
-    const window = await openEvidenceWindow(http, options.baseUrl, {}, 1000);
+    const window = await openEvidenceWindow(http, { baseUrl: options.baseUrl, headers: {}, timeoutMs: 1000 });
     const e = await gatherEvidence(http, options, window);
     expect(metricsReads()).toBe(2);
     expect(e).toMatchObject({ verdict: 'verified', observed: 'kv' });
@@ -247,7 +247,11 @@ describe('verification against a /metrics without the router series', () => {
       `dynamo_component_router_requests_total 0\ndynamo_frontend_requests_total ${n}\n`;
     for (const first of [scrape(5), 'dynamo_frontend_inflight_requests 0\n']) {
       const { http, metricsReads } = scripted([first, scrape(6)]);
-      const window = await openEvidenceWindow(http, options.baseUrl, {}, 1000);
+      const window = await openEvidenceWindow(http, {
+        baseUrl: options.baseUrl,
+        headers: {},
+        timeoutMs: 1000,
+      });
       await gatherEvidence(http, options, window);
       expect(metricsReads()).toBe(2);
     }
@@ -257,7 +261,7 @@ describe('verification against a /metrics without the router series', () => {
     const scrape = (n: number) =>
       `dynamo_frontend_requests_total ${n}\ndynamo_component_router_kv_hit_rate_count ${n}\n`;
     const { http, metricsReads } = scripted([scrape(5), scrape(5), scrape(5), scrape(6)]);
-    const window = await openEvidenceWindow(http, options.baseUrl, {}, 1000);
+    const window = await openEvidenceWindow(http, { baseUrl: options.baseUrl, headers: {}, timeoutMs: 1000 });
     const e = await gatherEvidence(http, { ...options, timeoutMs: COUNTER_WAIT_MS }, window);
     expect(metricsReads()).toBe(4);
     expect(e).toMatchObject({ verdict: 'verified', observed: 'kv' });

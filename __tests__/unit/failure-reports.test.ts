@@ -2,8 +2,8 @@
 // other, and the next command is one that helps there. Pure: the engine with scripted effects.
 import { describe, expect, it } from '@jest/globals';
 import { HttpError, type HttpClient, type HttpResponse } from '../../src/check/http.js';
-import { RunFailure, FAILURE_CODES, type FailureCode } from '../../src/model/failure.js';
-import type { TargetKind } from '../../src/plan.js';
+import { RunFailure, FAILURE_CODES, type FailureCause, type FailureCode } from '../../src/model/failure.js';
+import type { TargetKind } from '../../src/model/contract.js';
 import { knownRelease, unknownRelease } from '../../src/releases/capabilities.js';
 import { renderSummary, verdictText } from '../../src/report/summary.js';
 import { runRouterCheck } from '../../src/run.js';
@@ -29,6 +29,20 @@ const MESSAGES: Partial<Record<FailureCode, string>> = {
     'The frontend did not finish rolling out within 300 s: mocker-agg-frontend-7d9f is in CrashLoopBackOff (container main, 4 restart(s), last exit code 2 (Error)). State: 0/1 Ready.',
   'cluster-unreachable':
     'No Kubernetes cluster is configured: KUBECONFIG is unset, ~/.kube/config does not exist and this is not a pod with a service account.',
+};
+
+/** What each of those failures' detectors knows about its cause (the report reads this, not the words). */
+const CAUSES: Partial<Record<FailureCode, FailureCause>> = {
+  'not-found': { kind: 'missing', list: 'kubectl get dynamographdeployments.nvidia.com -n dynamo' },
+  'cluster-forbidden': {
+    kind: 'forbidden',
+    verb: 'patch',
+    resource: 'dynamographdeployments',
+    group: 'nvidia.com',
+    namespace: 'dynamo',
+  },
+  'rollout-timeout': { kind: 'crash-loop', pod: 'mocker-agg-frontend-7d9f', container: 'main' },
+  'cluster-unreachable': { kind: 'no-kubeconfig' },
 };
 
 function settingsFor(target: TargetKind) {
@@ -96,7 +110,8 @@ async function report(target: TargetKind, code: FailureCode, phase: 'target' | '
     // The launch interpreter as a runner with ai-dynamo has it (the machine's python3 may lack it).
     askRelease: async () => knownRelease('1.6.1', 'launch interpreter'),
     openTarget: async (_s, plan) => {
-      if (phase === 'target') throw new RunFailure(code, MESSAGES[code] ?? `A ${code} failure.`);
+      if (phase === 'target')
+        throw new RunFailure(code, MESSAGES[code] ?? `A ${code} failure.`, undefined, [], CAUSES[code]);
       if (target === 'kubernetes') return kubernetesSession();
       return {
         baseUrl: plan.baseUrl,

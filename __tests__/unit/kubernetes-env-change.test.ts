@@ -101,7 +101,8 @@ describe('computeEnvChange', () => {
       'leave',
     );
     expect(change.lists.container).toEqual([{ name: 'DYN_ROUTER_MODE', value: 'kv' }]);
-    expect(change.notes.join(' ')).toMatch(/valueFrom/);
+    expect(change.notes.map((n) => n.text).join(' ')).toMatch(/valueFrom/);
+    expect(change.notes.every((n) => n.id === 'env-value-from')).toBe(true);
   });
 });
 

@@ -16,7 +16,7 @@ import { TargetFailure } from '../../src/targets/target-failure.ts';
 import { applyChange, type EnvWriter } from '../../src/targets/kubernetes/write/env-write.ts';
 import { modeSwitcher } from '../../src/targets/kubernetes/write/mode-switcher.ts';
 import type { Credentials } from '../../src/targets/kubernetes/api/credentials.ts';
-import { APPROXIMATE_NOTE } from '../../src/targets/kubernetes/decide/current-mode.ts';
+import { APPROXIMATE_KV } from '../../src/plan.ts';
 import { cautions, decide } from '../../src/targets/kubernetes/decide/mode-decision.ts';
 import { listsOf } from '../../src/targets/kubernetes/decide/env-patch.ts';
 import { dgdRef, envAt } from '../../src/targets/kubernetes/object/dgd.ts';
@@ -193,10 +193,11 @@ describe('decide (pure)', () => {
     expect(decided).toEqual({
       mode: 'kv',
       modeReason: `no mode requested: read from DYN_ROUTER_MODE=kv on ${WHERE}; nothing was changed (check only)`,
+      modeSetAt: `read from DYN_ROUTER_MODE=kv on ${WHERE}`,
       kvEvents: 'false',
       kvEventsReason:
         'the frontend runs approximate KV mode (DYN_ROUTER_USE_KV_EVENTS false or --no-router-kv-events)',
-      limitations: [APPROXIMATE_NOTE],
+      limitations: [APPROXIMATE_KV],
     });
   });
 
@@ -348,7 +349,10 @@ describe('apply: one conflict-safe rewrite for the first write, the switches and
       ),
     );
     expect(after.limitations).toEqual([
-      'The check failed, so the previous router env was restored (rollback-on-failure); the change is reported together with its rollback.',
+      {
+        id: 'rolled-back',
+        text: 'The check failed, so the previous router env was restored (rollback-on-failure); the change is reported together with its rollback.',
+      },
     ]);
   });
 
@@ -372,7 +376,7 @@ describe('apply: one conflict-safe rewrite for the first write, the switches and
       expect(modeOf(api)).toBe('round-robin');
       expect(after.envPatch).toEqual({ ...written, rolledBack: true });
       expect(after.details.map((d) => d.title)).toEqual(['Rollback', 'Recipe not restored']);
-      expect(after.limitations[1]).toMatch(
+      expect(after.limitations[1].text).toMatch(
         new RegExp(
           `^The recipe ${file.replace(/[.]/g, '\\.')} could not be restored and still carries this run's change \\(Input \`recipe\``,
         ),
@@ -395,7 +399,10 @@ describe('apply: one conflict-safe rewrite for the first write, the switches and
       { title: 'Rollback failed', text: 'cluster-forbidden: Forbidden (403) while trying to get it.' },
     ]);
     expect(after.limitations).toEqual([
-      'Rollback failed (cluster-forbidden): the frontend may still run the new mode. Forbidden (403) while trying to get it.',
+      {
+        id: 'rollback-failed',
+        text: 'Rollback failed (cluster-forbidden): the frontend may still run the new mode. Forbidden (403) while trying to get it.',
+      },
     ]);
     expect(lines.at(-1)).toBe('Rollback failed: Forbidden (403) while trying to get it.');
     expect(patches(api)).toEqual([]);
@@ -530,7 +537,7 @@ describe('openKubernetesTarget: the phases in order', () => {
     ]);
     expect(opened.baseUrl).toBe('http://127.0.0.1:8000');
     expect(opened.envPatch).toMatchObject({ applied: true, changed: true });
-    expect(opened.limitations.at(-1)).toMatch(/base-url\) instead of a port-forward/);
+    expect(opened.limitations.at(-1)?.text).toMatch(/base-url\) instead of a port-forward/);
     expect(await opened.afterCheck?.()).toEqual([]);
     const after = await opened.onCheckFailed?.(new RunFailure('chat-error', 'boom'));
     expect(after?.envPatch).toEqual({ ...opened.envPatch, rolledBack: true });
@@ -540,7 +547,7 @@ describe('openKubernetesTarget: the phases in order', () => {
     // Reverted since (a GitOps sync): the after-check says the change did not last.
     const notes = await opened.afterCheck?.();
     expect(notes).toHaveLength(1);
-    expect(notes?.[0]).toMatch(new RegExp(`^The router env this run set on .* is gone: reverted by `));
+    expect(notes?.[0].text).toMatch(new RegExp(`^The router env this run set on .* is gone: reverted by `));
   });
 
   it('a rollout that stalls after the write: rolled back, and the failure carries the env patch and where', async () => {

@@ -60,9 +60,10 @@ describe('diagnosePod', () => {
         message: '0/3 nodes are available: 3 Insufficient nvidia.com/gpu.',
       },
     ];
-    expect(diagnosePod(p, events)).toBe(
-      'a is Pending and cannot be scheduled: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu.',
-    );
+    expect(diagnosePod(p, events)).toEqual({
+      text: 'a is Pending and cannot be scheduled: 0/3 nodes are available: 3 Insufficient nvidia.com/gpu.',
+      problem: { kind: 'unschedulable', pod: 'a' },
+    });
   });
 
   it('image pull errors', () => {
@@ -79,9 +80,10 @@ describe('diagnosePod', () => {
         ],
       },
     });
-    expect(diagnosePod(p, [])).toBe(
-      'a cannot pull its image (ImagePullBackOff: Back-off pulling image "x:1")',
-    );
+    expect(diagnosePod(p, [])).toEqual({
+      text: 'a cannot pull its image (ImagePullBackOff: Back-off pulling image "x:1")',
+      problem: { kind: 'image-pull', pod: 'a', reason: 'ImagePullBackOff' },
+    });
   });
 
   it('crash loops with restart count and the last termination message', () => {
@@ -98,9 +100,10 @@ describe('diagnosePod', () => {
         ],
       },
     });
-    expect(diagnosePod(p, [])).toBe(
-      'a is in CrashLoopBackOff (container main, 4 restart(s), last exit code 1); last termination message: ValueError: bad mode',
-    );
+    expect(diagnosePod(p, [])).toEqual({
+      text: 'a is in CrashLoopBackOff (container main, 4 restart(s), last exit code 1); last termination message: ValueError: bad mode',
+      problem: { kind: 'crash-loop', pod: 'a', container: 'main' },
+    });
   });
 
   it('a crash loop caught while the container runs again between back-offs is still the crash loop', () => {
@@ -118,9 +121,10 @@ describe('diagnosePod', () => {
       },
     });
     const probe = { reason: 'Unhealthy', type: 'Warning', message: 'Readiness probe failed' };
-    expect(diagnosePod(p, [probe])).toBe(
-      'a is in CrashLoopBackOff (container main, 3 restart(s), last exit code 3 (Error); running again, not Ready)',
-    );
+    expect(diagnosePod(p, [probe])).toEqual({
+      text: 'a is in CrashLoopBackOff (container main, 3 restart(s), last exit code 3 (Error); running again, not Ready)',
+      problem: { kind: 'crash-loop', pod: 'a', container: 'main' },
+    });
     // A container that exited cleanly once (a restart by hand) is judged by its probe as before.
     const clean = pod('a', 'kv', {
       ready: false,
@@ -135,9 +139,10 @@ describe('diagnosePod', () => {
         ],
       },
     });
-    expect(diagnosePod(clean, [probe])).toBe(
-      'a is Running but not Ready (Unhealthy: Readiness probe failed)',
-    );
+    expect(diagnosePod(clean, [probe])).toEqual({
+      text: 'a is Running but not Ready (Unhealthy: Readiness probe failed)',
+      problem: { kind: 'not-ready', pod: 'a' },
+    });
   });
 
   it('Running but not Ready, with the probe event', () => {
@@ -149,7 +154,7 @@ describe('diagnosePod', () => {
           type: 'Warning',
           message: 'Readiness probe failed: HTTP probe failed with statuscode: 503',
         },
-      ]),
+      ]).text,
     ).toBe(
       'a is Running but not Ready (Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503)',
     );

@@ -68,12 +68,12 @@ describe('routing pins on a Kubernetes frontend', () => {
       'kv',
     );
     expect(flag.failure).toBeUndefined();
-    expect(flag.limitations[0]).toContain(
+    expect(flag.limitations[0].text).toContain(
       '`--router-policy-config /etc/router.yaml` in spec.services.Frontend.extraPodSpec.mainContainer.args',
     );
-    expect(flag.limitations[0]).toMatch(/not visible/);
+    expect(flag.limitations[0].text).toMatch(/not visible/);
     const env = pins(alpha({ graph: [{ name: 'DYN_ROUTER_POLICY_CONFIG', value: '/p.yaml' }] }), 'kv');
-    expect(env.limitations[0]).toContain('DYN_ROUTER_POLICY_CONFIG in spec.envs');
+    expect(env.limitations[0].text).toContain('DYN_ROUTER_POLICY_CONFIG in spec.envs');
     expect(pins(alpha({}), 'kv').limitations).toEqual([]);
   });
 });

@@ -170,7 +170,7 @@ describe('workers-pin-mode', () => {
     const workers = workerSpecs(alpha([kvEnv]), ref);
     const found = advertisedModes(workers, R161);
     expect(commonAdvertisedMode(found, workers)?.mode).toBe('kv');
-    expect(describeAdvertised(found)[0]).toMatch(
+    expect(describeAdvertised(found)[0].text).toMatch(
       /^workers Prefill, Decode advertise router mode kv in the model card/,
     );
     // Some workers only: no common mode.

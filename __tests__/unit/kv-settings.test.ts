@@ -26,7 +26,10 @@ describe('kvSettingLimitations', () => {
       'kv',
       WHERE,
     );
-    expect(note).toMatch(/^DYN_ROUTER_KV_OVERLAP_SCORE_CREDIT=0 on the frontend: kv then gives no credit/);
+    expect(note.id).toBe('kv-setting');
+    expect(note.text).toMatch(
+      /^DYN_ROUTER_KV_OVERLAP_SCORE_CREDIT=0 on the frontend: kv then gives no credit/,
+    );
     const flagWins = kvSettingLimitations(
       {
         env: env({ DYN_ROUTER_KV_OVERLAP_SCORE_CREDIT: '0' }),
@@ -44,7 +47,7 @@ describe('kvSettingLimitations', () => {
       'kv',
       WHERE,
     );
-    expect(hard[0]).toMatch(
+    expect(hard[0].text).toMatch(
       /TTL_SECS=300 \(hard affinity, the default\) on the frontend: a request of a session/,
     );
     const explicit = kvSettingLimitations(
@@ -55,7 +58,7 @@ describe('kvSettingLimitations', () => {
       'kv',
       WHERE,
     );
-    expect(explicit[0]).toMatch(/and DYN_ROUTER_SESSION_AFFINITY_MODE=hard/);
+    expect(explicit[0].text).toMatch(/and DYN_ROUTER_SESSION_AFFINITY_MODE=hard/);
     const soft = {
       env: env({ DYN_ROUTER_SESSION_AFFINITY_TTL_SECS: '300' }),
       argv: ['--router-session-affinity-mode', 'soft'],
@@ -66,11 +69,12 @@ describe('kvSettingLimitations', () => {
   it('replica sync only matters with more than one replica; --no- switches it off', () => {
     const on = { env: env({ DYN_ROUTER_REPLICA_SYNC: 'true' }), argv: [] };
     expect(kvSettingLimitations({ ...on, replicas: 1 }, 'kv', WHERE)).toEqual([]);
-    expect(kvSettingLimitations({ ...on, replicas: 2 }, 'kv', WHERE)[0]).toMatch(
+    expect(kvSettingLimitations({ ...on, replicas: 2 }, 'kv', WHERE)[0].text).toMatch(
       /^DYN_ROUTER_REPLICA_SYNC=true on the frontend with 2 replicas/,
     );
     expect(
-      kvSettingLimitations({ env: env({}), argv: ['--router-replica-sync'], replicas: 3 }, 'kv', WHERE)[0],
+      kvSettingLimitations({ env: env({}), argv: ['--router-replica-sync'], replicas: 3 }, 'kv', WHERE)[0]
+        .text,
     ).toMatch(/^--router-replica-sync on the frontend with 3 replicas/);
     expect(
       kvSettingLimitations({ ...on, argv: ['--no-router-replica-sync'], replicas: 3 }, 'kv', WHERE),
@@ -79,13 +83,13 @@ describe('kvSettingLimitations', () => {
 
   it('a router temperature above 0 samples among workers', () => {
     expect(
-      kvSettingLimitations({ env: env({}), argv: ['--router-temperature=0.5'] }, 'kv', WHERE)[0],
+      kvSettingLimitations({ env: env({}), argv: ['--router-temperature=0.5'] }, 'kv', WHERE)[0].text,
     ).toMatch(/^--router-temperature=0\.5 on the frontend: kv samples among workers/);
   });
 
   it('a standalone dynamo.router component is named', () => {
     expect(standaloneRouterLimitation([])).toBeUndefined();
-    expect(standaloneRouterLimitation(['Router'])).toMatch(/python -m dynamo\.router: Router/);
+    expect(standaloneRouterLimitation(['Router'])?.text).toMatch(/python -m dynamo\.router: Router/);
   });
 });
 

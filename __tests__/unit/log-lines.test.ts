@@ -18,7 +18,9 @@ function contract(over: Partial<Contract> = {}): Contract {
     service: 'dynamo/x-frontend',
     model: 'm',
     models: ['m'],
-    limitations: ['A smoke check is one chat completion: it proves the endpoint answers.'],
+    limitations: [
+      { id: 'smoke-scope', text: 'A smoke check is one chat completion: it proves the endpoint answers.' },
+    ],
     ...over,
   });
 }
@@ -47,9 +49,10 @@ describe('log lines', () => {
     expect(passWarning(contract({ modeVerified: 'unverifiable', modeEvidence: 'no log' }))?.title).toMatch(
       /mode not proven/,
     );
-    expect(passWarning(contract({ limitations: ['Approximate KV mode: …'] }))?.message).toMatch(
-      /Approximate/,
-    );
+    expect(
+      passWarning(contract({ limitations: [{ id: 'approximate-kv', text: 'Approximate KV mode: …' }] }))
+        ?.message,
+    ).toMatch(/Approximate/);
     expect(passWarning(contract({ result: 'fail', failure: failureOf('no-models', 'x') }))).toBeUndefined();
   });
 

@@ -2,14 +2,16 @@ import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { splitArgs } from '../../src/shell-words.js';
 import {
-  nextCommand,
+  nextCommand as fromInput,
   SUFFIX_WORDS,
   TOKENIZER_PLACEHOLDER,
   tokenLengths,
-  type NextCommandContext,
 } from '../../src/report/next-command.js';
+import { nextInput, type RunKnows } from '../support/next-command-input.ts';
 
-const pass: NextCommandContext = {
+const nextCommand = (k: RunKnows): string => fromInput(nextInput(k));
+
+const pass: RunKnows = {
   result: 'pass',
   url: 'http://127.0.0.1:8123',
   model: 'tiny-model',

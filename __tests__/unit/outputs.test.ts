@@ -62,7 +62,7 @@ describe('output caps', () => {
     const contract = base({ models: HUGE, model: HUGE[0] });
     const notes = outputCutNotes(contract);
     expect(notes).toHaveLength(1);
-    contract.limitations.push(...notes);
+    // The outputs and the summary state the notes themselves.
     const out = contractOutputs(contract);
     const kept = (JSON.parse(out.models) as string[]).length;
     expect(kept).toBeGreaterThan(100);
@@ -100,7 +100,10 @@ describe('output caps', () => {
       model: huge,
       models: HUGE,
       nextCommand: huge,
-      limitations: Array.from({ length: 5000 }, (_, i) => `limitation ${i} ${'y'.repeat(100)}`),
+      limitations: Array.from({ length: 5000 }, (_, i) => ({
+        id: 'kv-setting' as const,
+        text: `limitation ${i} ${'y'.repeat(100)}`,
+      })),
       envPatch: {
         object: huge,
         namespace: 'n',
@@ -125,7 +128,6 @@ describe('output caps', () => {
       'next-command',
     ])
       expect(notes.join('\n')).toContain(`\`${name}\``);
-    contract.limitations.push(...notes);
     const out = contractOutputs(contract);
     const caps: Record<string, number> = {
       models: MODELS_CAP,

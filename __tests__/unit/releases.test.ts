@@ -194,8 +194,9 @@ describe('refusing what the release lacks', () => {
       DYN_TCP_RESPONSE_STREAM_HOST: '127.0.0.1',
     });
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatch(/Set DYN_TCP_RESPONSE_STREAM_HOST=lo/);
-    expect(notes[0]).toMatch(/HF_HUB_OFFLINE=1/);
+    expect(notes[0].id).toBe('launch-env');
+    expect(notes[0].text).toMatch(/Set DYN_TCP_RESPONSE_STREAM_HOST=lo/);
+    expect(notes[0].text).toMatch(/HF_HUB_OFFLINE=1/);
     expect(
       launchEnvLimitations(knownRelease('1.3.1', 'launch interpreter'), {
         DYN_TCP_RESPONSE_STREAM_HOST: 'lo',
@@ -232,10 +233,10 @@ describe('refusing what the release lacks', () => {
   it('goes ahead on an unknown release, with a limitation', () => {
     const unknown = unknownRelease('the frontend image is custom');
     expect(checkRelease(unknown, { mode: 'power-of-two', nothingDone: 'written' })).toBeUndefined();
-    expect(releaseLimitation(unknown)).toMatch(/release is unknown \(the frontend image is custom\)/);
+    expect(releaseLimitation(unknown)?.text).toMatch(/release is unknown \(the frontend image is custom\)/);
     const future = knownRelease('2.0.0', 'frontend image tag');
     expect(checkRelease(future, { mode: 'kv', nothingDone: 'written' })).toBeUndefined();
-    expect(releaseLimitation(future)).toMatch(/2\.0\.0 is not in the action's release table/);
+    expect(releaseLimitation(future)?.text).toMatch(/2\.0\.0 is not in the action's release table/);
     expect(releaseLimitation(old)).toBeUndefined();
   });
 });
@@ -269,7 +270,7 @@ describe('pins on a launched frontend', () => {
     const pins = launchPins(['--router-policy-config', 'p.yaml'], {}, 'kv', false);
     expect(pins.failure).toBeUndefined();
     expect(pins.flags).toEqual(['--router-policy-config']);
-    expect(pins.limitations[0]).toMatch(/router policy file .*does not read the file/);
+    expect(pins.limitations[0].text).toMatch(/router policy file .*does not read the file/);
   });
 });
 

@@ -164,10 +164,11 @@ describe('judgeReplicas: what the findings on every replica mean', () => {
     expect(judged.failure).toBeUndefined();
     expect(judged.verdict).toBeUndefined();
     expect(judged.evidence).toBe('Proven on 1 of the 4 Ready frontend pods: fe-a.');
-    expect(judged.limitations).toEqual([
+    expect(judged.limitations.map((l) => l.text)).toEqual([
       'The round-robin mode is not proven on frontend pod fe-b: not reached on its own: pods "fe-b" not found.',
       'The round-robin mode is not proven on frontend pods fe-c, fe-d: no frontend log available.',
     ]);
+    expect(judged.limitations.every((l) => l.id === 'replica-unproven')).toBe(true);
   });
 });
 
@@ -308,14 +309,14 @@ describe('the routing probe on each replica', () => {
       logs: { mark: async () => 0, since: async () => ({ text: '' }) },
       replicas: [replica('fe-a', events), replica('fe-b', events)],
     });
-    await verifyInEffect(
+    await verifyInEffect({
       settings,
-      makePlan(settings),
+      plan: makePlan(settings),
       session,
-      { ok: true, model: 'm', checks: [] } as unknown as SmokeResult,
-      'unknown',
+      smoke: { ok: true, model: 'm', checks: [] } as unknown as SmokeResult,
+      kvEvents: 'unknown',
       effects,
-    );
+    });
     const prefixes = (name: string) =>
       new Set(sent[name].filter((c) => c.includes('\n\n')).map((c) => c.slice(0, c.indexOf('\n\n'))));
     expect(prefixes('fe-a').size).toBeGreaterThan(0);
@@ -342,7 +343,14 @@ describe('verifyInEffect with several replicas', () => {
         .map((name) => replica(name, events)),
       replicaLogs: logsOf(modes),
     });
-    return verifyInEffect(settings, makePlan(settings), session, smoke, 'unknown', effects);
+    return verifyInEffect({
+      settings,
+      plan: makePlan(settings),
+      session,
+      smoke,
+      kvEvents: 'unknown',
+      effects,
+    });
   };
 
   it('the Service’s pod runs the mode but another replica does not: replica-mismatch', async () => {

@@ -6,7 +6,10 @@ import { type Contract } from '../../src/model/contract.js';
 import { contractWith } from '../support/contract.ts';
 import { escapeHtml } from '../../src/report/escape.js';
 import { renderSummary, verdictText } from '../../src/report/summary.js';
-import { nextCommand } from '../../src/report/next-command.js';
+import { nextCommand as fromInput } from '../../src/report/next-command.js';
+import { nextInput, type RunKnows } from '../support/next-command-input.ts';
+
+const nextCommand = (k: RunKnows): string => fromInput(nextInput(k));
 
 const base = (over: Partial<Contract> = {}): Contract =>
   contractWith({
@@ -22,7 +25,7 @@ const base = (over: Partial<Contract> = {}): Contract =>
       { name: 'models', ok: true, attempts: 1, status: 200, latencyMs: 3, detail: '1 model listed' },
       { name: 'chat', ok: true, attempts: 1, status: 200, latencyMs: 42, detail: 'model "tiny" answered' },
     ],
-    limitations: ['A smoke check is one chat completion.'],
+    limitations: [{ id: 'smoke-scope', text: 'A smoke check is one chat completion.' }],
     nextCommand: 'aiperf profile --model tiny',
     ...over,
   });
@@ -195,7 +198,6 @@ describe('CLI document and exit codes', () => {
 
 describe('next command', () => {
   it('forwards again before a comparison against a Kubernetes service', async () => {
-    const { nextCommand } = await import('../../src/report/next-command.js');
     const cmd = nextCommand({
       result: 'pass',
       url: 'http://127.0.0.1:41234',
@@ -221,7 +223,6 @@ describe('next command', () => {
   });
 
   it('points at the cause after a failure', async () => {
-    const { nextCommand } = await import('../../src/report/next-command.js');
     const base = {
       result: 'fail' as const,
       url: 'http://127.0.0.1:8000',

@@ -2,6 +2,7 @@
 // opens before any request, the smoke check runs in its own log group, a failed check calls the
 // target's rollback before the session closes, a target that fails while opening reports what it
 // changed, and compare-modes on a target that cannot switch fails with compare-failed.
+import { limitation } from '../../src/model/findings.js';
 import { describe, expect, it } from '@jest/globals';
 import { compareModes } from '../../src/compare/compare-step.js';
 import { RunFailure } from '../../src/model/failure.js';
@@ -166,7 +167,12 @@ describe('folding phase results into the Contract', () => {
           onCheckFailed: async () => ({
             envPatch: { ...KV_ENV_PATCH, rolledBack: true },
             details: [{ title: 'Rollback', text: 'Restored …' }],
-            limitations: ['The check failed, so the previous router env was restored (rollback-on-failure).'],
+            limitations: [
+              limitation(
+                'rolled-back',
+                'The check failed, so the previous router env was restored (rollback-on-failure).',
+              ),
+            ],
           }),
         }),
     });
@@ -175,7 +181,7 @@ describe('folding phase results into the Contract', () => {
     expect(contract.envPatch).toEqual({ ...KV_ENV_PATCH, rolledBack: true });
     expect(KV_ENV_PATCH.rolledBack).toBeUndefined();
     expect(contract.details.map((d) => d.title)).toEqual(['Reproduce with kubectl', 'Rollback']);
-    expect(contract.limitations).toContain(
+    expect(contract.limitations.map((l) => l.text)).toContain(
       'The check failed, so the previous router env was restored (rollback-on-failure).',
     );
   });

@@ -3,6 +3,7 @@
 // code, so a slow start is waited out while a wrong key or a broken reply fails at once.
 
 import { RunFailure } from '../model/failure.js';
+import type { CheckRecord } from '../model/contract.js';
 import { seconds, type HttpClient } from './http.js';
 import { retrying } from './retry.js';
 import { pickDirectWorker } from './direct-worker.js';
@@ -12,15 +13,6 @@ import { probeModels } from './models.js';
 import { probeChat, type Reply } from './chat.js';
 
 export type { SmokeOptions } from './requests.js';
-
-export interface CheckRecord {
-  name: 'models' | 'chat';
-  ok: boolean;
-  attempts: number;
-  status?: number;
-  latencyMs?: number;
-  detail: string;
-}
 
 export interface SmokeResult {
   ok: boolean;
@@ -67,7 +59,7 @@ export async function smokeCheck(
     });
     return {
       ok: false,
-      failure: new RunFailure(failure.code, failure.message + suffix, failure.hint),
+      failure: failure.amended({ message: failure.message + suffix }),
       models: [],
       checks,
     };
@@ -149,7 +141,7 @@ export async function smokeCheck(
     });
     return {
       ok: false,
-      failure: new RunFailure(failure.code, failure.message + suffix, failure.hint),
+      failure: failure.amended({ message: failure.message + suffix }),
       models: listed,
       model,
       checks,

@@ -188,7 +188,7 @@ export function cliDocument(contract: Contract, version: string): CliDocument {
       latency_ms: c.latencyMs ?? null,
       detail: c.detail,
     })),
-    limitations: contract.limitations.map(cliWording),
+    limitations: contract.limitations.map((l) => cliWording(l.text)),
     failure: contract.failure
       ? {
           code: contract.failure.code,

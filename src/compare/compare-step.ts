@@ -2,6 +2,7 @@
 // means (its honest label; a mode with no successful request fails the run). It returns that;
 // `fold.ts` writes it into the Contract.
 
+import { limitation, type Limitation } from '../model/findings.js';
 import { RunFailure } from '../model/failure.js';
 import type { Comparison } from '../model/comparison.js';
 import type { RunEffects, TargetSession } from '../session.js';
@@ -11,9 +12,9 @@ import type { Settings } from '../settings/settings.js';
 export interface CompareOutcome {
   comparison: Comparison;
   /** What the comparison can and cannot show. */
-  limitation: string;
+  scope: Limitation;
   /** How the requests spread over workers, when that limits what the comparison shows. */
-  balance: string[];
+  balance: Limitation[];
   /** `compare-failed`, when a mode served no request. */
   failure?: { code: 'compare-failed'; message: string };
 }
@@ -50,16 +51,18 @@ export async function compareModes(
     log: effects.log,
   });
   for (const line of comparisonText(comparison).split('\n')) effects.log.info(line);
-  const limitation =
+  const scope = limitation(
+    'comparison-scope',
     comparison.label === 'measured difference'
       ? 'The comparison is a measured difference on this deployment and workload; other prompts, loads and hardware can differ.'
-      : `The comparison is a smoke comparison: it shows the modes work on a matched workload, not which is faster (${comparison.modes.find((m) => m.why)?.why ?? 'too few samples'}).`;
+      : `The comparison is a smoke comparison: it shows the modes work on a matched workload, not which is faster (${comparison.modes.find((m) => m.why)?.why ?? 'too few samples'}).`,
+  );
   const balance = comparisonBalance(comparison.modes, listed);
   const failed = comparison.modes.filter((m) => m.samples === 0);
-  if (failed.length === 0) return { comparison, limitation, balance };
+  if (failed.length === 0) return { comparison, scope, balance };
   return {
     comparison,
-    limitation,
+    scope,
     balance,
     failure: {
       code: 'compare-failed',

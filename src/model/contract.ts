@@ -2,12 +2,33 @@
 // the end of a run, from what its phases returned (build-contract.ts); rendered by report/ to
 // step outputs, the job summary and the CLI's JSON.
 
-import type { CheckRecord } from '../check/smoke.js';
-import type { FailureCode } from './failure.js';
-import type { KvEventsVerdict, TargetKind } from '../plan.js';
+import type { FailureCause, FailureCode } from './failure.js';
+import type { Limitation } from './findings.js';
 import type { Comparison } from './comparison.js';
 import type { HistoryReport } from './history.js';
 import type { Routing } from './routing.js';
+
+export type TargetKind = 'url' | 'launch' | 'kubernetes';
+export type KvEventsVerdict = 'true' | 'false' | 'unknown';
+
+/** One request of the smoke check, as the summary's Checks table shows it. */
+export interface CheckRecord {
+  name: 'models' | 'chat';
+  ok: boolean;
+  attempts: number;
+  status?: number;
+  latencyMs?: number;
+  detail: string;
+}
+
+/** Where the frontend is on a cluster, as far as the run got: where a next command points. */
+export interface FrontendCoordinates {
+  namespace?: string;
+  /** `namespace/name` of the frontend Service, once found. */
+  service?: string;
+  /** Label selector of the frontend pods. */
+  frontendSelector?: string;
+}
 
 export interface EnvEntry {
   name: string;
@@ -41,7 +62,15 @@ export type ModeVerified = 'verified' | 'contradicted' | 'unverifiable' | '';
 
 export interface Contract {
   result: 'pass' | 'fail';
-  failure?: { code: FailureCode; message: string; cause: string; next: string };
+  failure?: {
+    code: FailureCode;
+    message: string;
+    /** What the code usually means, in words (report/failure-guide.ts). */
+    likelyCause: string;
+    next: string;
+    /** What the detector knew about the cause (the pod, the verb denied), when it knew. */
+    cause?: FailureCause;
+  };
   target: TargetKind;
   /** The mode selected (or observed); '' when neither is known. */
   mode: string;
@@ -63,7 +92,7 @@ export interface Contract {
   models: string[];
   latencyMs?: number;
   checks: CheckRecord[];
-  limitations: string[];
+  limitations: Limitation[];
   nextCommand: string;
   /** Folded extras: frontend log tail, kubectl commands, pod events. */
   details: ReportDetail[];

@@ -4,6 +4,7 @@
 // (`--router-policy-config` or DYN_ROUTER_POLICY_CONFIG), whose `router:` settings win over flags
 // in 1.6. Found before any write; each is reported with where it sits and what to change. Pure.
 
+import { limitation, type Limitation } from '../model/findings.js';
 import { RunFailure } from '../model/failure.js';
 import type { EnvEntry } from '../model/contract.js';
 import {
@@ -52,7 +53,7 @@ function effective(
 
 export interface RoutingPins {
   failure?: RunFailure;
-  limitations: string[];
+  limitations: Limitation[];
 }
 
 /**
@@ -71,7 +72,10 @@ export function routingPins(
   const loadAware = pinnedFlags(cmd, argl).noLoadAware ? undefined : effective(object, loc, LOAD_AWARE);
   if (loadAware?.entry.valueFrom !== undefined) {
     out.limitations.push(
-      `${LOAD_AWARE} on the frontend comes from valueFrom in ${loadAware.where}, which this action does not resolve: if it is true, the frontend routes in kv mode with KV events off whatever DYN_ROUTER_MODE says.`,
+      limitation(
+        'pin-unresolved',
+        `${LOAD_AWARE} on the frontend comes from valueFrom in ${loadAware.where}, which this action does not resolve: if it is true, the frontend routes in kv mode with KV events off whatever DYN_ROUTER_MODE says.`,
+      ),
     );
   } else if (loadAware && truthy(loadAware.entry.value) && !(mode === 'kv' && kvEventsOff)) {
     const scope = loadAware.graph ? ' (graph-level env: it applies to every service)' : '';
@@ -95,7 +99,10 @@ export function routingPins(
         ? `\`--router-policy-config ${file ?? ''}\` in ${pathText(loc.argsPath)}`
         : `${POLICY} in ${policyEnv?.where}`;
     out.limitations.push(
-      `The frontend reads a router policy file (${where}). From Dynamo 1.6 its \`router:\` settings win over flags and env, KV events included; the file lives in the container, so its content was not visible to this run: check it does not set use_kv_events against the \`kv-events\` input.`,
+      limitation(
+        'router-policy-file',
+        `The frontend reads a router policy file (${where}). From Dynamo 1.6 its \`router:\` settings win over flags and env, KV events included; the file lives in the container, so its content was not visible to this run: check it does not set use_kv_events against the \`kv-events\` input.`,
+      ),
     );
   }
   return out;

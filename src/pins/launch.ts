@@ -2,6 +2,7 @@
 // `frontend-args` and the runner's DYN_* env, which the launched frontend inherits. Found before
 // launch so a contradiction is refused instead of reported as a wrong mode later. Pure.
 
+import { limitation, type Limitation } from '../model/findings.js';
 import { RunFailure } from '../model/failure.js';
 import { pinnedFlags } from './frontend-flags.js';
 
@@ -11,7 +12,7 @@ const truthy = (value: string | undefined): boolean =>
 
 export interface LaunchPins {
   failure?: RunFailure;
-  limitations: string[];
+  limitations: Limitation[];
   /** Routing flags found in frontend-args, for the release check. */
   flags: string[];
   /** Routing env set in the runner's environment, for the release check. */
@@ -62,7 +63,10 @@ export function launchPins(
       ? `\`${policyArg}\` in \`frontend-args\``
       : `DYN_ROUTER_POLICY_CONFIG=${env.DYN_ROUTER_POLICY_CONFIG} in the runner's environment`;
     out.limitations.push(
-      `The frontend is given a router policy file (${where}); in Dynamo 1.6 its \`router:\` settings win over flags (including KV events), and the action does not read the file, so what it sets was not checked.`,
+      limitation(
+        'router-policy-file',
+        `The frontend is given a router policy file (${where}); in Dynamo 1.6 its \`router:\` settings win over flags (including KV events), and the action does not read the file, so what it sets was not checked.`,
+      ),
     );
   }
   return out;

@@ -2,8 +2,8 @@
 // in the summary, the annotation and the CLI's JSON. A failure's own hint, when it has one,
 // replaces the generic next step.
 
-import type { Contract } from '../model/contract.js';
-import type { FailureCode } from '../model/failure.js';
+import type { Contract, TargetKind } from '../model/contract.js';
+import type { FailureCause, FailureCode } from '../model/failure.js';
 
 /** What a failure usually means and what to do next; shown in the summary and as an annotation. */
 export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }> = {
@@ -142,6 +142,27 @@ export const FAILURE_GUIDE: Record<FailureCode, { cause: string; next: string }>
   },
 };
 
-export function failureOf(code: FailureCode, message: string, next?: string): Contract['failure'] {
-  return { code, message, cause: FAILURE_GUIDE[code].cause, next: next ?? FAILURE_GUIDE[code].next };
+/** A failure as the Contract carries it: the code's words, and the failure's own next step and cause. */
+export function failureOf(
+  code: FailureCode,
+  message: string,
+  next?: string,
+  cause?: FailureCause,
+): NonNullable<Contract['failure']> {
+  return {
+    code,
+    message,
+    likelyCause: FAILURE_GUIDE[code].cause,
+    next: next ?? FAILURE_GUIDE[code].next,
+    ...(cause ? { cause } : {}),
+  };
+}
+
+/** `no-models`' next step in the terms of the run's target: where its workers are. */
+export function noModelsNext(target: TargetKind): string {
+  if (target === 'kubernetes')
+    return 'check the worker pods are Ready and use the same discovery backend as the frontend; raise `retries` if workers register slowly';
+  if (target === 'launch')
+    return "check the workers on this runner are running and registered with the launched frontend's discovery backend (e.g. `--discovery-backend file` in `frontend-args`, with the workers' DYN_FILE_KV); raise `retries` if they register slowly";
+  return 'check the workers behind that frontend are running and registered with its discovery backend; raise `retries` if they register slowly';
 }

@@ -19,7 +19,7 @@ import {
 
 /**
  * Sentences for the limitations, naming every output its cap (output-caps.ts) will cut or leave
- * empty, so that the summary and the `limitations` output say so. Added before rendering.
+ * empty, so that the summary and the `limitations` output say so (limitationTexts).
  */
 export function outputCutNotes(contract: Contract): string[] {
   const notes: string[] = [];
@@ -63,6 +63,14 @@ function limitationsJson(limitations: string[]): string {
   ]);
 }
 
+/**
+ * The limitations as the outputs state them: the run's, then a sentence for every output its cap
+ * cut or left empty (so that the summary and the `limitations` output say so too).
+ */
+export function limitationTexts(contract: Contract): string[] {
+  return [...contract.limitations.map((l) => l.text), ...outputCutNotes(contract)];
+}
+
 /** Step outputs, keyed by the names in action.yml, each under its cap (output-caps.ts). */
 export function contractOutputs(contract: Contract): Record<string, string> {
   return {
@@ -81,7 +89,7 @@ export function contractOutputs(contract: Contract): Record<string, string> {
     models: jsonList(contract.models, MODELS_CAP),
     'models-count': String(contract.models.length),
     'latency-ms': contract.latencyMs === undefined ? '' : String(contract.latencyMs),
-    limitations: limitationsJson(contract.limitations),
+    limitations: limitationsJson(limitationTexts(contract)),
     'next-command': capText(contract.nextCommand),
     comparison: jsonObject(contract.comparison, COMPARISON_CAP),
     routing: jsonObject(contract.routing, ROUTING_CAP),

@@ -5,7 +5,7 @@
 import type { Comparison, ModeResult } from '../model/comparison.js';
 import { formatMs } from './comparison-sentences.js';
 import { escapeHtml, mermaidLabel, oneLine } from './escape.js';
-import { tokenLengths } from './next-command.js';
+import { measuredPrompts, tokenLengths } from './next-command.js';
 
 const ms = (value: number | undefined): string => (value === undefined ? 'n/a' : formatMs(value));
 // Inter-token latencies of fast engines are well under a millisecond: keep two decimals there.
@@ -84,12 +84,7 @@ function modeRow(m: ModeResult): string {
  * frontend counted for them when the run measured any (a small tokenizer splits words further).
  */
 function prefixText(c: Comparison, words: number): string {
-  const samples = c.modes.reduce((n, m) => n + m.samples, 0);
-  const tokens = c.modes.reduce((n, m) => n + m.promptTokens, 0);
-  const lengths = tokenLengths(
-    words,
-    samples > 0 && tokens > 0 ? { promptTokensMean: tokens / samples } : undefined,
-  );
+  const lengths = tokenLengths(words, measuredPrompts({ comparison: c }));
   return lengths.from === 'measured'
     ? `of ${words} words (about ${lengths.prefix} tokens as the frontend counted them)`
     : `of about ${words} tokens`;

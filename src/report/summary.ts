@@ -8,6 +8,7 @@ import { renderComparison } from './summary-comparison.js';
 import { renderTrend } from './summary-history.js';
 import { renderRouting } from './summary-routing.js';
 import { fittingCount, MODELS_CAP } from './output-caps.js';
+import { limitationTexts } from './step-outputs.js';
 import { dryRunNote, whereReached } from './target-name.js';
 
 // Each outside value is cut before it is escaped, so one huge value (a 1.5 MB model id) cannot
@@ -89,9 +90,10 @@ export interface SummaryOptions {
 
 export function renderSummary(c: Contract, options: SummaryOptions = {}): string {
   const parts: string[] = [verdictLine(c)];
+  const limitations = limitationTexts(c);
   if (c.failure) {
     parts.push(
-      `<p><b>Why:</b> ${esc(c.failure.message)}<br><b>Likely cause:</b> ${esc(c.failure.cause)}<br><b>Next step:</b> ${esc(c.failure.next)}</p>`,
+      `<p><b>Why:</b> ${esc(c.failure.message)}<br><b>Likely cause:</b> ${esc(c.failure.likelyCause)}<br><b>Next step:</b> ${esc(c.failure.next)}</p>`,
     );
   }
   const modeHtml = c.mode ? `${code(c.mode)}: ${esc(c.modeReason)}` : esc(c.modeReason);
@@ -117,8 +119,8 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
       row('4. Smoke test', smokeCell(c)),
       row(
         '5. Limitations',
-        c.limitations.length
-          ? `<ul>${c.limitations.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`
+        limitations.length
+          ? `<ul>${limitations.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`
           : 'None found.',
       ),
       row('6. Next command', c.nextCommand ? code(c.nextCommand) : 'None.'),

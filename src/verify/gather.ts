@@ -6,7 +6,7 @@ import { directWorkerHeaders } from '../check/direct-worker.js';
 import type { HttpClient } from '../check/http.js';
 import { sleep } from '../check/retry.js';
 import type { RouterMode } from '../model/modes.js';
-import type { KvEventsVerdict } from '../plan.js';
+import type { KvEventsVerdict } from '../model/contract.js';
 import type { LogSource } from '../session.js';
 import { routerModesInLog } from './logs.js';
 import { delta, readMetrics, type MetricTotals, type MetricsRead } from './metrics.js';
@@ -131,17 +131,19 @@ export interface EvidenceWindow {
   mark: number;
 }
 
-export async function openEvidenceWindow(
-  http: HttpClient,
-  baseUrl: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-  logs?: LogSource,
+/** Where the evidence window opens: the frontend, its log, and a scrape that may already be there. */
+export interface WindowStart {
+  baseUrl: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  logs?: LogSource;
   /** A scrape taken just now (the smoke check's readiness read): the window starts from it. */
-  scraped?: MetricsRead,
-): Promise<EvidenceWindow> {
-  const before = scraped ?? (await readMetrics(http, baseUrl, headers, timeoutMs));
-  return { before, mark: logs ? await logs.mark() : 0 };
+  metrics?: MetricsRead;
+}
+
+export async function openEvidenceWindow(http: HttpClient, at: WindowStart): Promise<EvidenceWindow> {
+  const before = at.metrics ?? (await readMetrics(http, at.baseUrl, at.headers, at.timeoutMs));
+  return { before, mark: at.logs ? await at.logs.mark() : 0 };
 }
 
 /** How long the read after the chat waits for the request counters to catch up. */

@@ -7,6 +7,8 @@
 // the run's URL (combine.ts). Replicas that disagree are a rollout problem: `replica-mismatch`,
 // naming the pods.
 
+import type { FailureCause } from '../model/failure.js';
+import { limitation, type Limitation } from '../model/findings.js';
 import type { HttpClient } from '../check/http.js';
 import { retrying } from '../check/retry.js';
 import { MAX_MODELS_BYTES, parseModels } from '../check/models.js';
@@ -143,8 +145,13 @@ export interface ReplicaJudgement {
   verdict?: Verdict;
   /** What that verdict rests on: the sources that proved the replicas, or showed the other mode. */
   provenBy: EvidenceSource[];
-  failure?: { code: 'replica-mismatch' | 'mode-not-applied'; message: string; next: string };
-  limitations: string[];
+  failure?: {
+    code: 'replica-mismatch' | 'mode-not-applied';
+    message: string;
+    next: string;
+    cause: FailureCause;
+  };
+  limitations: Limitation[];
 }
 
 const list = (findings: ReplicaFinding[]): string => findings.map((f) => f.name).join(', ');
@@ -174,9 +181,11 @@ export function judgeReplicas(
     reasons.set(reason, [...(reasons.get(reason) ?? []), f]);
   }
   const mode = expected ? `The ${expected} mode is` : 'The router mode is';
-  const limitations = [...reasons].map(
-    ([reason, fs]) =>
+  const limitations = [...reasons].map(([reason, fs]) =>
+    limitation(
+      'replica-unproven',
       `${mode} not proven on frontend pod${fs.length === 1 ? '' : 's'} ${list(fs)}: ${reason}.`,
+    ),
   );
   const each = proven.length === findings.length;
   const evidence = proven.length
@@ -198,6 +207,7 @@ export function judgeReplicas(
     .map((f) => `${f.name}${f.observed ? ` runs ${f.observed}` : ' runs another mode'} (${clip(f.evidence)})`)
     .join('; ');
   const pods = odd.length === 1 ? `pod ${odd[0].name}` : `pods ${list(odd)}`;
+  const cause: FailureCause = { kind: 'replicas-differ', pods: odd.map((f) => f.name) };
   const next = `look at ${pods}: compare its router env and args with the other replicas', then delete it so its controller recreates it from the current spec (or finish the rollout)`;
   // Who runs what the odd ones do not: the replicas proven in the asked mode, or (none asked) the
   // ones singling out the first mode seen.
@@ -213,6 +223,7 @@ export function judgeReplicas(
         code: 'mode-not-applied',
         message: `${unproven.length ? `Frontend ${pods} ${odd.length === 1 ? 'does' : 'do'} not run the ${expected} router mode` : `No frontend pod runs the ${expected} router mode`}: ${runs}.${unknown}`,
         next,
+        cause,
       },
     };
   }
@@ -228,6 +239,7 @@ export function judgeReplicas(
       code: 'replica-mismatch',
       message: `${lead} ${runs}. The Service sends each connection to any Ready pod, so clients get both modes: a replica the rollout did not reach (a rollout that stalled or was paused, Grove's OnDelete strategy) or one changed by hand.`,
       next,
+      cause,
     },
   };
 }

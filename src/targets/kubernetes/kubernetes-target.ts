@@ -59,7 +59,7 @@ export async function openKubernetesTarget(
   // Argo CD / Flux put back what Git says: a change written only to the cluster does not last.
   const gitops = gitopsOwner(frontend.object);
   const noted = cautions(settings, frontend, original, gitops);
-  for (const warning of noted.warnings) deps.log.warning(warning);
+  for (const warning of noted.warnings) deps.log.warning(warning.text);
   const limitations = [...noted.limitations];
   const steps: Step[] = [{ title: "Read the frontend's object", command: getCommand(ref) }];
   const writer: EnvWriter = { api, frontend, original, timeoutMs: k.rolloutTimeoutMs, log };
@@ -72,11 +72,7 @@ export async function openKubernetesTarget(
       const now = written;
       if (now) return failedAfterWrite(failure, writer, { ...now, rollBack: k.rollbackOnFailure, gitops });
       if (!(await routerEnvChanged(api, frontend, original)))
-        return new RunFailure(
-          failure.code,
-          `${failure.message} No change was written to the cluster.`,
-          failure.hint,
-        );
+        return failure.amended({ message: `${failure.message} No change was written to the cluster.` });
       return failedAfterWrite(failure, writer, { envPatch: planned, rollBack: k.rollbackOnFailure, gitops });
     };
   };
@@ -87,7 +83,7 @@ export async function openKubernetesTarget(
     limitations.push(...decided.limitations);
     const change = decided.change;
     /** What the session reports: a dry run shows the mode as it is, and the patch it would send. */
-    let shown: { mode: string; modeReason: string; envPatch?: EnvPatch } = decided;
+    let shown: { mode: string; modeReason: string; modeSetAt: string; envPatch?: EnvPatch } = decided;
     if (change && k.dryRun) {
       const dry = planDryRun(frontend, original, change, settings, recipe, log);
       shown = dry;
@@ -144,6 +140,7 @@ export async function openKubernetesTarget(
       service,
       mode: shown.mode,
       modeReason: shown.modeReason,
+      modeSetAt: shown.modeSetAt,
       kvEvents: decided.kvEvents,
       kvEventsReason: decided.kvEventsReason,
       envPatch: shown.envPatch,

@@ -2,6 +2,7 @@
 // the evidence of the mode (log-file.ts), and for compare-modes a switcher that restarts it in
 // each mode on the same port, ending in the mode the run was asked for.
 
+import { limitation } from '../../model/findings.js';
 import type { Plan } from '../../plan.js';
 import type { LogSource, ModeSwitcher, TargetDeps, TargetSession } from '../../session.js';
 import type { Settings } from '../../settings/settings.js';
@@ -37,7 +38,10 @@ export async function launchSession(
     ...urlSession(plan.baseUrl),
     // No pid here: a comparison restarts the frontend, and the log names each process it starts.
     limitations: [
-      'The launched frontend keeps running for later steps of this job (in the mode the run ended in) and is stopped by the post step.',
+      limitation(
+        'launched-keeps-running',
+        'The launched frontend keeps running for later steps of this job (in the mode the run ended in) and is stopped by the post step.',
+      ),
     ],
     get logPath() {
       return state.current.logPath;

@@ -2,6 +2,7 @@
 // env, and whether the release has every mode the run will start (compare-modes included). Starts
 // nothing; a refusal comes back as a value, so the release found still reaches the report.
 
+import type { Limitation } from '../../model/findings.js';
 import { RunFailure } from '../../model/failure.js';
 import { shellJoin } from '../../shell-words.js';
 import { kvSettingLimitations } from '../../releases/kv-settings.js';
@@ -19,7 +20,7 @@ import type { Settings } from '../../settings/settings.js';
 
 export interface LaunchPreflight {
   release: DynamoRelease;
-  limitations: string[];
+  limitations: Limitation[];
   /** Why the launch must not start (`unsupported-mode`, a pin that contradicts the mode). */
   refusal?: RunFailure;
 }
@@ -42,6 +43,8 @@ export async function preflightLaunch(
         'launch-failed',
         `The launch interpreter cannot start a Dynamo frontend: ${release.unknownBecause}. Nothing was launched. Check with \`${check}\`.`,
         `set \`python\` to an interpreter that has ai-dynamo (e.g. a virtualenv's bin/python), or install it there: ${shellJoin([settings.python, '-m', 'pip', 'install', 'ai-dynamo'])}`,
+        [],
+        { kind: 'no-ai-dynamo', check },
       ),
     };
   }
@@ -63,7 +66,7 @@ export async function preflightLaunch(
   const limitation = releaseLimitation(release);
   if (limitation) limitations.push(limitation);
   for (const note of launchEnvLimitations(release, process.env)) {
-    log.warning(note);
+    log.warning(note.text);
     limitations.push(note);
   }
   // Settings in frontend-args or the runner's env that change what kv does (the frontend inherits the env).

@@ -135,7 +135,7 @@ export async function launchFrontend(
         title: `Frontend log (last lines of ${logPath})`,
         text: logTail(log) || '(empty)',
       };
-      throw new RunFailure(error.code, error.message, error.hint, [...error.details, detail]);
+      throw error.amended({ details: [...error.details, detail] });
     }
     throw error;
   }

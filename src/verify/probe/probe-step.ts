@@ -3,6 +3,7 @@
 // each frontend replica's own window: verify/prove-replicas.ts), and what it found, as the Contract's
 // `routing` data. combine.ts weighs it against the router's log and metrics.
 
+import { limitation, type Limitation } from '../../model/findings.js';
 import { directWorkerHeaders } from '../../check/direct-worker.js';
 import type { HttpClient } from '../../check/http.js';
 import type { RouterMode } from '../../model/modes.js';
@@ -39,7 +40,7 @@ export interface ProbeFindings {
   routing: Routing;
   /** The behaviour evidence to combine: the URL's probe, or the replicas' when they agree. */
   analysis?: ProbeAnalysis;
-  limitations: string[];
+  limitations: Limitation[];
 }
 
 /**
@@ -87,16 +88,19 @@ function routingProbe(a: ProbeAnalysis): RoutingProbe {
   return probe;
 }
 
-function noWorkerIdsLimitation(): string {
-  return "The frontend's replies name no serving worker (nvext.worker_id: Dynamo before 1.3 reports it only in kv mode, and a proxy may strip it), so the mode rests on the router's log and metrics, not on what it did to requests.";
+function noWorkerIdsLimitation(): Limitation {
+  return limitation(
+    'no-worker-ids',
+    "The frontend's replies name no serving worker (nvext.worker_id: Dynamo before 1.3 reports it only in kv mode, and a proxy may strip it), so the mode rests on the router's log and metrics, not on what it did to requests.",
+  );
 }
 
 export function prepareProbe(i: ProbeStepInput): ProbeStep {
-  const limitations: string[] = [];
-  const skipped = (why: string, limitation?: string): ProbeStep => {
+  const limitations: Limitation[] = [];
+  const skipped = (why: string, note?: Limitation): ProbeStep => {
     const findings = (): ProbeFindings => ({
       routing: { skipped: why },
-      limitations: limitation ? [limitation] : [],
+      limitations: note ? [note] : [],
     });
     return { finish: async () => findings(), finishReplicas: findings };
   };
@@ -105,7 +109,10 @@ export function prepareProbe(i: ProbeStepInput): ProbeStep {
   if (series?.workerIdInResponse === 'kv-only' && i.expected !== 'kv')
     return skipped(
       `Dynamo ${series.series}.x names the serving worker only for kv-routed requests`,
-      `Dynamo ${series.series}.x names the serving worker (nvext.worker_id) only for kv-routed requests, so the ${i.expected ?? 'router'} mode rests on the router's log and metrics, not on what it did to requests.`,
+      limitation(
+        'no-worker-ids',
+        `Dynamo ${series.series}.x names the serving worker (nvext.worker_id) only for kv-routed requests, so the ${i.expected ?? 'router'} mode rests on the router's log and metrics, not on what it did to requests.`,
+      ),
     );
   const transportFor =
     i.transportFor ??
@@ -133,15 +140,16 @@ export function prepareProbe(i: ProbeStepInput): ProbeStep {
     return runProbe(t, design, { model: i.model, variant, listed, log: (l) => i.log.info(l) });
   };
   // Once per run, however many replicas said the same.
-  const note = (line: string): void => {
-    if (!limitations.includes(line)) limitations.push(line);
+  const note = (line: Limitation): void => {
+    if (!limitations.some((l) => l.id === line.id && l.text === line.text)) limitations.push(line);
   };
   const analyse = (run: ProbeRun, traffic: TrafficEvidence): ProbeAnalysis | undefined => {
     if (run.noWorkerIds) {
       note(noWorkerIdsLimitation());
       return undefined;
     }
-    if (run.stoppedBecause) note(`The routing probe stopped early: ${run.stoppedBecause}.`);
+    if (run.stoppedBecause)
+      note(limitation('probe-stopped', `The routing probe stopped early: ${run.stoppedBecause}.`));
     const options = { asked: i.expected, available: i.available, traffic };
     return i.expected === 'direct'
       ? analyseNamed(run.observation, options)

@@ -3,7 +3,7 @@
 
 import { quote } from '../../../runner/redact.js';
 import { ApiException } from './client.js';
-import { RunFailure } from '../../../model/failure.js';
+import { RunFailure, type FailureCause } from '../../../model/failure.js';
 import { asString, dig, isObject } from '../object/json.js';
 
 export function unreachable(message: string, hint?: string): RunFailure {
@@ -73,7 +73,13 @@ export function apiFailure(error: unknown, what: string, server: string, notFoun
           `The Kubernetes API server at ${server} rejected the credentials (401) while trying to ${what}.`,
         );
       case 403:
-        return new RunFailure('cluster-forbidden', `Forbidden (403) while trying to ${what}${detail}.`);
+        return new RunFailure(
+          'cluster-forbidden',
+          `Forbidden (403) while trying to ${what}${detail}.`,
+          undefined,
+          [],
+          forbiddenCause(status.message),
+        );
       case 404:
         return new RunFailure('not-found', `Not found (404) while trying to ${what}${detail}.`, notFoundHint);
       case 409:
@@ -116,6 +122,21 @@ export function apiFailure(error: unknown, what: string, server: string, notFoun
     );
   }
   return unreachable(`Could not ${what} on ${server}: ${message}.`);
+}
+
+/**
+ * What the API server denied, read once, here, from its Status message, whose form the apiserver
+ * fixes (k8s.io/apiserver/pkg/endpoints/handlers/responsewriters/errors.go, forbiddenMessage):
+ * `User "u" cannot <verb> resource "<resource>[/<subresource>]" in API group "<group>" in the
+ * namespace "<ns>"` (or `at the cluster scope`). Undefined when it does not say.
+ */
+export function forbiddenCause(message: string | undefined): FailureCause | undefined {
+  const m = /cannot (\w+) resource "([^"]+)" in API group "([^"]*)"(?: in the namespace "([^"]+)")?/.exec(
+    message ?? '',
+  );
+  if (!m) return undefined;
+  const [, verb, resource, group, namespace] = m;
+  return { kind: 'forbidden', verb, resource, group, namespace };
 }
 
 /**

@@ -42,9 +42,12 @@ export function loadCredentials(
     if (listed.length > 0) {
       const files = listed.filter((f) => existsSync(f));
       if (files.length === 0) {
-        throw unreachable(
+        throw new RunFailure(
+          'cluster-unreachable',
           `KUBECONFIG names ${listed.join(', ')}, but no such file exists.`,
           'check the step that writes the kubeconfig ran before this one',
+          [],
+          { kind: 'no-kubeconfig' },
         );
       }
       const merged = {
@@ -78,8 +81,12 @@ export function loadCredentials(
       kc.loadFromCluster();
       source = 'the in-cluster service account';
     } else {
-      throw unreachable(
+      throw new RunFailure(
+        'cluster-unreachable',
         'No Kubernetes cluster is configured: KUBECONFIG is unset, ~/.kube/config does not exist and this is not a pod with a service account.',
+        undefined,
+        [],
+        { kind: 'no-kubeconfig' },
       );
     }
     inlineCredentialFiles(kc);

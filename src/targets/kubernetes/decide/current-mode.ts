@@ -2,8 +2,9 @@
 // env, else the mode every worker advertises (1.5+), which overrides the frontend's own; and the
 // settings beside the mode that change what kv does. Pure.
 
+import type { Limitation } from '../../../model/findings.js';
 import { pinnedFlags } from '../../../pins/frontend-flags.js';
-import { type Plan } from '../../../plan.js';
+import { APPROXIMATE_KV, type Plan } from '../../../plan.js';
 import type { Settings } from '../../../settings/settings.js';
 import { argvOf, describeLocation, pathText, type FrontendLocation } from '../object/dgd.js';
 import { effectiveEntry, envTruthy, KV_EVENTS_VAR, MODE_VAR } from './env-change.js';
@@ -16,11 +17,8 @@ import { effectiveArgv } from '../../../pins/frontend-flags.js';
 import { decideKvEvents } from './kv-events.js';
 import { listsOf } from './env-patch.js';
 
-export const APPROXIMATE_NOTE =
-  'Approximate KV mode: the workers publish no KV events, so the router predicts cache contents from its own routing decisions (expiring after --router-ttl-secs, 120 s by default); cache-hit estimates can drift from the workers\u2019 real caches.';
-
 /** Settings beside the mode that change what kv does (kv-settings.ts), and a standalone router. */
-export function kvNotes(object: JsonObject, loc: FrontendLocation, mode: string | undefined): string[] {
+export function kvNotes(object: JsonObject, loc: FrontendLocation, mode: string | undefined): Limitation[] {
   const lists = listsOf(object, loc);
   const env = (name: string): string | undefined => {
     const entry = effectiveEntry(lists, name);
@@ -84,7 +82,7 @@ export interface RoutedNow {
   reason: string;
   kvEvents?: Plan['kvEvents'];
   kvEventsReason?: string;
-  limitations: string[];
+  limitations: Limitation[];
 }
 
 /**
@@ -111,7 +109,7 @@ export function routedNow(settings: Settings, object: JsonObject, loc: FrontendL
       ...routed,
       kvEvents: 'false',
       kvEventsReason: `the frontend runs approximate KV mode (${KV_EVENTS_VAR} false or --no-router-kv-events)`,
-      limitations: [APPROXIMATE_NOTE, ...noted],
+      limitations: [APPROXIMATE_KV, ...noted],
     };
   if (routed.mode === 'kv' && settings.kvEvents === 'auto') {
     const auto = decideKvEvents(workers, release.series);

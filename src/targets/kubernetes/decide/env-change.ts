@@ -1,6 +1,7 @@
 // The env change that selects a router mode, computed on lists read fresh from the server. Only
 // the router entries change; every other entry keeps its position and value (valueFrom too).
 
+import { limitation, type Limitation } from '../../../model/findings.js';
 import type { EnvEntry } from '../../../model/contract.js';
 
 export const MODE_VAR = 'DYN_ROUTER_MODE';
@@ -28,7 +29,7 @@ export interface EnvChange {
   set: EnvEntry[];
   remove: string[];
   changed: boolean;
-  notes: string[];
+  notes: Limitation[];
 }
 
 /** Dynamo reads booleans as true only for true/1/yes/on (any case). */
@@ -54,7 +55,8 @@ export function computeEnvChange(
   mode: string | undefined,
   kvEvents: KvEventsWant,
 ): EnvChange {
-  const notes: string[] = [];
+  const notes: Limitation[] = [];
+  const note = (text: string): void => void notes.push(limitation('env-value-from', text));
   const set: EnvEntry[] = mode === undefined ? [] : [{ name: MODE_VAR, value: mode }];
   const remove: string[] = [];
   const wanted = new Map<string, string>(mode === undefined ? [] : [[MODE_VAR, mode]]);
@@ -73,7 +75,7 @@ export function computeEnvChange(
     inherited !== undefined &&
     !envTruthy(inherited.value);
   if (kvEvents === 'on' && inherited?.valueFrom !== undefined)
-    notes.push(
+    note(
       `${KV_EVENTS_VAR} comes from valueFrom in the graph-level env and was left alone; if it resolves to false the router runs in approximate mode.`,
     );
   if (inheritsOff) {
@@ -86,7 +88,7 @@ export function computeEnvChange(
     for (const entry of list) {
       if (entry.name === MODE_VAR && mode !== undefined) {
         if (entry.valueFrom !== undefined)
-          notes.push(`${MODE_VAR} came from valueFrom; it is replaced by the literal value ${mode}.`);
+          note(`${MODE_VAR} came from valueFrom; it is replaced by the literal value ${mode}.`);
         out.push(
           entry.value === mode && entry.valueFrom === undefined ? entry : { name: MODE_VAR, value: mode },
         );
@@ -96,7 +98,7 @@ export function computeEnvChange(
         out.push(alreadyOff ? entry : { name: KV_EVENTS_VAR, value: 'false' });
       } else if (entry.name === KV_EVENTS_VAR && kvEvents === 'on') {
         if (entry.valueFrom !== undefined) {
-          notes.push(
+          note(
             `${KV_EVENTS_VAR} comes from valueFrom and was left alone; if it resolves to false the router runs in approximate mode.`,
           );
           out.push(entry);

@@ -3,7 +3,7 @@
 // where a release changed the spelling. Decode-only workers never feed the router's prefix
 // index, so they do not count. Pure.
 
-import type { KvEventsVerdict } from '../../../plan.js';
+import type { KvEventsVerdict } from '../../../model/contract.js';
 import { effectiveArgv } from '../../../pins/frontend-flags.js';
 import { seriesOf, type ReleaseSeries } from '../../../releases/catalogue.js';
 import { versionFromImage } from '../../../releases/capabilities.js';

@@ -3,10 +3,11 @@
 // says before it writes. Pure: reads the object as given (the first read, a fresh re-read before
 // a write, or a recipe file) and the run's settings; never contacts the cluster.
 
+import { limitation, type Limitation } from '../../../model/findings.js';
 import { shellJoin } from '../../../shell-words.js';
 import { RunFailure } from '../../../model/failure.js';
 import { judgePinned, pinnedFlags } from '../../../pins/frontend-flags.js';
-import { kvEventsDecision, type Plan } from '../../../plan.js';
+import { APPROXIMATE_KV, kvEventsDecision, type Plan } from '../../../plan.js';
 import { releaseLimitation, type DynamoRelease } from '../../../releases/capabilities.js';
 import type { EnvPatch } from '../../../model/contract.js';
 import type { Settings } from '../../../settings/settings.js';
@@ -27,7 +28,7 @@ import { routingPins } from '../../../pins/kubernetes-env.js';
 import { advertisedModes, refuseWorkerModes } from './worker-modes.js';
 import { workerSpecs } from '../object/worker-spec.js';
 import { decideKvEvents } from './kv-events.js';
-import { APPROXIMATE_NOTE, kvNotes, routedNow } from './current-mode.js';
+import { kvNotes, routedNow } from './current-mode.js';
 
 export interface ModeDecision {
   mode: string;
@@ -37,7 +38,9 @@ export interface ModeDecision {
   kvWant: KvEventsWant;
   /** DYN_ROUTER_MODE to write; undefined when the args already pin the wanted mode. */
   envMode?: string;
-  limitations: string[];
+  /** `DYN_ROUTER_MODE=kv on <the frontend>`: how the mode is applied; undefined when the args pin it. */
+  appliedAs?: string;
+  limitations: Limitation[];
 }
 
 export function decideMode(
@@ -47,7 +50,7 @@ export function decideMode(
   loc: FrontendLocation,
   mode: string,
 ): ModeDecision {
-  const limitations: string[] = [];
+  const limitations: Limitation[] = [];
   let kvEvents = plan.kvEvents;
   let kvEventsReason = plan.kvEventsReason;
   const release = releaseOfFrontend(object, loc);
@@ -58,7 +61,10 @@ export function decideMode(
     kvEventsReason = auto.reason;
     if (auto.kvEvents === 'unknown') {
       limitations.push(
-        'KV events were not confirmed from the worker specs: if the workers publish none, the kv router routes on load alone; set `kv-events: false` for approximate mode.',
+        limitation(
+          'kv-events-unconfirmed',
+          'KV events were not confirmed from the worker specs: if the workers publish none, the kv router routes on load alone; set `kv-events: false` for approximate mode.',
+        ),
       );
     }
   } else if (settings.kvEvents !== 'auto') {
@@ -67,7 +73,7 @@ export function decideMode(
     kvEventsReason = stated.kvEventsReason;
   }
   const kvWant: KvEventsWant = mode === 'kv' ? (kvEvents === 'false' ? 'off' : 'on') : 'leave';
-  if (kvWant === 'off') limitations.push(APPROXIMATE_NOTE);
+  if (kvWant === 'off') limitations.push(APPROXIMATE_KV);
 
   // Env pins and policy files the frontend honours besides its flags (issue 11, item 5).
   const pins = routingPins(object, loc, mode, kvWant === 'off');
@@ -95,15 +101,20 @@ export function decideMode(
   if (workersPin) throw workersPin;
   if (kvWant === 'off' && advertised.advertised.length > 0)
     limitations.push(
-      `The workers advertise router mode ${mode} themselves (${advertised.advertised.map((a) => a.line).join('; ')}): a worker's model card replaces the frontend's router settings for its worker set, so the frontend's ${KV_EVENTS_VAR}=false does not reach those workers unless they carry it too.`,
+      limitation(
+        'workers-advertise',
+        `The workers advertise router mode ${mode} themselves (${advertised.advertised.map((a) => a.line).join('; ')}): a worker's model card replaces the frontend's router settings for its worker set, so the frontend's ${KV_EVENTS_VAR}=false does not reach those workers unless they carry it too.`,
+      ),
     );
+  const appliedAs = `${MODE_VAR}=${mode} on ${describeLocation(loc)}`;
   const eventsPinned =
     pinned.kvEvents !== undefined && (kvWant === 'leave' || (kvWant === 'on') === pinned.kvEvents);
   return {
     mode,
     modeReason: verdict.alreadyPinned
       ? `requested by the \`mode\` input; the frontend's command line already pins --router-mode ${mode}, so DYN_ROUTER_MODE is left alone`
-      : `requested by the \`mode\` input; applied as ${MODE_VAR}=${mode} on ${describeLocation(loc)} only`,
+      : `requested by the \`mode\` input; applied as ${appliedAs} only`,
+    appliedAs: verdict.alreadyPinned ? undefined : appliedAs,
     kvEvents,
     kvEventsReason,
     kvWant: eventsPinned ? 'leave' : kvWant,
@@ -123,9 +134,11 @@ export interface FrontendObject {
 export interface Decided {
   mode: string;
   modeReason: string;
+  /** Where the mode is set, in words (the spec the run read, or the change it makes). */
+  modeSetAt: string;
   kvEvents?: Plan['kvEvents'];
   kvEventsReason?: string;
-  limitations: string[];
+  limitations: Limitation[];
   /** With a requested mode: the decision, the change planned on the lists as read, and its report. */
   change?: PlannedChange;
 }
@@ -151,13 +164,18 @@ export function decide(
   const { object, loc, namespace } = frontend;
   if (!settings.mode) {
     const { reason, ...now } = routedNow(settings, object, loc);
-    return { ...now, modeReason: `no mode requested: ${reason}; nothing was changed (check only)` };
+    return {
+      ...now,
+      modeReason: `no mode requested: ${reason}; nothing was changed (check only)`,
+      modeSetAt: reason,
+    };
   }
   const decision = decideMode(settings, plan, object, loc, settings.mode);
   const planned = computeEnvChange(original, decision.envMode, decision.kvWant);
   return {
     mode: decision.mode,
     modeReason: decision.modeReason,
+    modeSetAt: decision.modeReason,
     kvEvents: decision.kvEvents,
     kvEventsReason: decision.kvEventsReason,
     limitations: [...decision.limitations, ...planned.notes],
@@ -188,13 +206,16 @@ export function cautions(
   frontend: FrontendObject & { release: DynamoRelease },
   original: EnvLists,
   gitops: GitOpsOwner | undefined,
-): { limitations: string[]; warnings: string[] } {
+): { limitations: Limitation[]; warnings: Limitation[] } {
   const where = describeLocation(frontend.loc);
   const unknownRelease = settings.mode ? releaseLimitation(frontend.release) : undefined;
   const managed = gitops && settings.mode ? gitopsLimitation(gitops, where) : undefined;
   // A DGDR or a Helm release: the change lasts only if it is made there too.
   const owned = settings.mode ? ownerLimitation(frontend.object, where, settings.mode) : undefined;
   const overwritten = overwrittenWarning(frontend.object, original, where);
-  const warnings = [managed, owned, overwritten].filter((n): n is string => Boolean(n));
-  return { limitations: [unknownRelease, ...warnings].filter((n): n is string => Boolean(n)), warnings };
+  const warnings = [managed, owned, overwritten].filter((n): n is Limitation => Boolean(n));
+  return {
+    limitations: [unknownRelease, ...warnings].filter((n): n is Limitation => Boolean(n)),
+    warnings,
+  };
 }

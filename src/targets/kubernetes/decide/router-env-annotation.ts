@@ -2,6 +2,7 @@
 // later run that finds the mark but not those entries knows an apply replaced the frontend's env
 // (a recipe without the router entries): the frontend rolled back to another mode in between.
 
+import { limitation, type Limitation } from '../../../model/findings.js';
 import type { EnvEntry } from '../../../model/contract.js';
 import { effectiveEntry, KV_EVENTS_VAR, MODE_VAR, type EnvLists } from './env-change.js';
 import { asString, dig, isObject, type JsonObject } from '../object/json.js';
@@ -29,10 +30,17 @@ export function withRouterMark(patch: JsonObject, after: EnvLists): JsonObject {
 }
 
 /** A warning when the object carries the mark but its router env is no longer what the mark says. */
-export function overwrittenWarning(object: JsonObject, lists: EnvLists, where: string): string | undefined {
+export function overwrittenWarning(
+  object: JsonObject,
+  lists: EnvLists,
+  where: string,
+): Limitation | undefined {
   const mark = asString(dig(object, 'metadata', 'annotations', ROUTER_ENV_ANNOTATION));
   if (mark === undefined) return undefined;
   const now = recorded(lists);
   if (now === mark) return undefined;
-  return `The router env this action set last (${mark || 'none'}) is gone from ${where}: it now has ${now || 'no router entries (round-robin)'}. An apply of a recipe without the router entries replaced the frontend's env, so the frontend rolled and ran another mode in between. Write the mode into the recipe (write-recipe) before applying, so each deploy rolls the frontend once.`;
+  return limitation(
+    'router-env-overwritten',
+    `The router env this action set last (${mark || 'none'}) is gone from ${where}: it now has ${now || 'no router entries (round-robin)'}. An apply of a recipe without the router entries replaced the frontend's env, so the frontend rolled and ran another mode in between. Write the mode into the recipe (write-recipe) before applying, so each deploy rolls the frontend once.`,
+  );
 }

@@ -5,6 +5,7 @@
 // graph-level env reaches every component, workers included. Found from the spec before any
 // write: a mode the workers pin that differs from the run's is `workers-pin-mode`. Pure.
 
+import { limitation, type Limitation } from '../../../model/findings.js';
 import { RunFailure } from '../../../model/failure.js';
 import { isRouterMode } from '../../../model/modes.js';
 import { effectiveArgv } from '../../../pins/frontend-flags.js';
@@ -139,14 +140,18 @@ export function refuseWorkerModes(
       ? `remove ${first.setting} from ${first.path} (set the frontend's mode on the frontend component instead)`
       : `change or remove ${first.setting} in ${first.path}`) +
       (first.mode && isRouterMode(first.mode) ? `, or set \`mode: ${first.mode}\`` : ''),
+    [],
+    { kind: 'workers-advertise', show },
   );
 }
 
 /** For a check-only run: what the workers advertise, in words (empty when nothing). */
-export function describeAdvertised(found: WorkerModes): string[] {
-  return found.advertised.map(
-    (a) =>
+export function describeAdvertised(found: WorkerModes): Limitation[] {
+  return found.advertised.map((a) =>
+    limitation(
+      'workers-advertise',
       `${workersText(a)} advertise${a.workers.length === 1 ? 's' : ''} router mode ${a.mode ?? '(from valueFrom, not resolved)'} in the model card (${a.line}): on Dynamo 1.5 and later the frontend routes ${a.workers.length === 1 ? 'it' : 'them'} in that mode whatever its own.`,
+    ),
   );
 }
 

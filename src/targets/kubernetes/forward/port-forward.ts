@@ -5,15 +5,16 @@
 // directions are wired here. Every WebSocket has a handshake deadline (a proxy that holds the
 // upgrade) and is tracked, so close() ends pending ones too.
 
+import { limitation, type Limitation } from '../../../model/findings.js';
 import { WS_HANDSHAKE_TIMEOUT_MS } from '../../../bounded/limits.js';
 import { quote } from '../../../runner/redact.js';
 import net from 'node:net';
 import { PassThrough, Writable } from 'node:stream';
 import { PortForward, WebSocketHandler, type KubeConfig } from '../api/client.js';
 import WebSocket from 'ws';
-import { RunFailure } from '../../../model/failure.js';
+import { RunFailure, type FailureCause } from '../../../model/failure.js';
 import type { Logger } from '../../../session.js';
-import { apiFailure } from '../api/api-failure.js';
+import { apiFailure, forbiddenCause } from '../api/api-failure.js';
 import { type KubeApi } from '../api/kube-api.js';
 import type { JsonObject } from '../object/json.js';
 import { portForwardCommand, type Step } from '../kubectl-steps.js';
@@ -89,6 +90,7 @@ interface Problem {
   code: 'cluster-forbidden' | 'cluster-unauthorized' | 'port-forward-failed';
   message: string;
   hint?: string;
+  cause?: FailureCause;
 }
 
 function statusMessage(body: string): string | undefined {
@@ -114,6 +116,7 @@ function problemOf(error: unknown, rejections: Rejections, where: string): Probl
         code: 'cluster-forbidden',
         message: `Forbidden (403) while trying to open a port-forward to ${where} (pods/portforward: a WebSocket upgrade, authorized as get, and from Kubernetes 1.35 create as well)${detail}.`,
         hint: 'grant `get` and `create` on `pods/portforward` in the namespace (deploy/rbac.yaml), or set `base-url` to an ingress',
+        cause: forbiddenCause(message),
       };
     if (rejected.status === 401)
       return {
@@ -187,7 +190,7 @@ export interface Forwarding {
   baseUrl: string;
   /** Releases the forward's port and sockets; never throws. */
   close(): Promise<void>;
-  limitations: string[];
+  limitations: Limitation[];
   steps: Step[];
   /** The pods behind the Service as the forward listed them (none with `base-url`). */
   listed: JsonObject[];
@@ -206,7 +209,10 @@ export async function openForward(
       baseUrl,
       close: async () => undefined,
       limitations: [
-        `The check used ${baseUrl} (base-url) instead of a port-forward; it reaches whatever that URL routes to.`,
+        limitation(
+          'base-url-instead-of-forward',
+          `The check used ${baseUrl} (base-url) instead of a port-forward; it reaches whatever that URL routes to.`,
+        ),
       ],
       steps: [],
       listed: [],
@@ -338,7 +344,7 @@ export async function startForward(
       code: 'port-forward-failed' as const,
       message: `The port-forward to ${where} closed before the frontend answered.`,
     };
-    throw new RunFailure(problem.code, problem.message, problem.hint);
+    throw new RunFailure(problem.code, problem.message, problem.hint, [], problem.cause);
   }
   log(
     `Port-forward: 127.0.0.1:${address.port} → ${where} (pod port ${String(pinned?.port ?? target.port.targetPort)}), one connection per request.`,

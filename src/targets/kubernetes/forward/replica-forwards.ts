@@ -3,6 +3,7 @@
 // the one the Service picked. Bounded: at most REPLICA_CAP pods, one of each distinct frontend
 // container spec first, so the cap never hides a pod left on an older template.
 
+import { limitation, type Limitation } from '../../../model/findings.js';
 import type { FrontendReplica } from '../../../session.js';
 import type { KubeConfig } from '../api/client.js';
 import type { KubeApi } from '../api/kube-api.js';
@@ -64,7 +65,7 @@ export function frontendReplicas(
   listed: JsonObject[],
   containerName: string,
   log: (line: string) => void,
-): { replicas: FrontendReplica[]; limitations: string[] } {
+): { replicas: FrontendReplica[]; limitations: Limitation[] } {
   const { ready, chosen } = pickReplicas(listed, target.port.targetPort, containerName);
   const replicas = chosen.map((pinned): FrontendReplica => ({
     name: pinned.pod,
@@ -78,7 +79,10 @@ export function frontendReplicas(
     left.length > 5 ? `${left.slice(0, 5).join(', ')} and ${left.length - 5} more` : left.join(', ');
   const limitations = left.length
     ? [
-        `Service ${target.namespace}/${target.service} has ${ready.length} Ready frontend pods; the mode is proven on ${chosen.length} of them (one of each pod spec first), not on ${named}.`,
+        limitation(
+          'replicas-capped',
+          `Service ${target.namespace}/${target.service} has ${ready.length} Ready frontend pods; the mode is proven on ${chosen.length} of them (one of each pod spec first), not on ${named}.`,
+        ),
       ]
     : [];
   return { replicas, limitations };

@@ -3,6 +3,7 @@
 // would run, the exact env patch, and what pins it (router flags, images); the run passes or fails
 // on that, and says that nothing was checked live.
 
+import { limitation } from '../../../model/findings.js';
 import type { Plan } from '../../../plan.js';
 import type { EnvPatch } from '../../../model/contract.js';
 import type { TargetSession } from '../../../session.js';
@@ -53,7 +54,10 @@ export function recipePlanSession(
     ...pinned.flags.map((f) => `${f.text} (${pathText(loc.argsPath)})`),
     ...imagePins(object.spec, ['spec']),
   ];
-  const nothingLive = `Nothing was checked live: no cluster is configured, so this dry run planned from ${recipe.path} alone (no API server, frontend or worker was contacted). The mode, patch and pins are what the file says.`;
+  const nothingLive = limitation(
+    'planned-from-file',
+    `Nothing was checked live: no cluster is configured, so this dry run planned from ${recipe.path} alone (no API server, frontend or worker was contacted). The mode, patch and pins are what the file says.`,
+  );
   const planned = {
     baseUrl: '',
     service: `${namespace}/${serviceName}`,
@@ -71,6 +75,7 @@ export function recipePlanSession(
       ...planned,
       mode: now.mode,
       modeReason: `no mode requested: ${now.reason} (from ${recipe.path}); nothing was changed`,
+      modeSetAt: `${now.reason} (from ${recipe.path})`,
       kvEvents: now.kvEvents,
       kvEventsReason: now.kvEventsReason,
       limitations: [nothingLive, ...now.limitations],
@@ -99,13 +104,20 @@ export function recipePlanSession(
     const edit = writeRecipe(recipe, decision.envMode, decision.kvWant, serviceName);
     log(`Recipe ${recipe.path}: frontend env written (comments kept); commit or apply it.`);
     limitations.push(
-      `The recipe ${recipe.path} was updated on disk (write-recipe): ${describeEntries(edit.set)}. Apply or commit it; the cluster was not touched.`,
+      limitation(
+        'recipe-updated',
+        `The recipe ${recipe.path} was updated on disk (write-recipe): ${describeEntries(edit.set)}. Apply or commit it; the cluster was not touched.`,
+      ),
     );
   }
+  const plannedReason = decision.appliedAs
+    ? `requested by the \`mode\` input; would be applied as ${decision.appliedAs} only (planned from ${recipe.path})`
+    : `${decision.modeReason} (planned from ${recipe.path})`;
   return {
     ...planned,
     mode: decision.mode,
-    modeReason: `${decision.modeReason.replace(/^requested by the `mode` input; applied as/, 'requested by the `mode` input; would be applied as')} (planned from ${recipe.path})`,
+    modeReason: plannedReason,
+    modeSetAt: plannedReason,
     kvEvents: decision.kvEvents,
     kvEventsReason: `${decision.kvEventsReason} (from the worker specs in the file)`,
     envPatch,

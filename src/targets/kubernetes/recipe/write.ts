@@ -2,6 +2,7 @@
 // entry (never the graph-level env), only the changed entries' lines rewritten (splice.ts), the
 // file replaced atomically (file-path.ts); what the run then says about the file.
 
+import { limitation, type Limitation } from '../../../model/findings.js';
 import type { EnvEntry } from '../../../model/contract.js';
 import { computeEnvChange, type EnvLists, type KvEventsWant } from '../decide/env-change.js';
 import type { ModeDecision } from '../decide/mode-decision.js';
@@ -13,7 +14,7 @@ import { spliceEnvLists, type ListEdit } from './splice.js';
 export interface RecipeChange {
   /** The file's text before this run changed it (for the rollback); undefined when unchanged. */
   before?: string;
-  limitations: string[];
+  limitations: Limitation[];
 }
 
 /** write-recipe: the same router env change written into the recipe file (comments kept). */
@@ -31,7 +32,10 @@ export function recipeChange(
     log(`Recipe ${recipe.path}: frontend env written (comments kept); the cluster was not touched.`);
     return {
       limitations: [
-        `The recipe ${recipe.path} was updated on disk (dry run: the cluster was not touched); apply or commit it.`,
+        limitation(
+          'recipe-updated',
+          `The recipe ${recipe.path} was updated on disk (dry run: the cluster was not touched); apply or commit it.`,
+        ),
       ],
     };
   }
@@ -43,9 +47,12 @@ export function recipeChange(
   return {
     before: edit.changed ? before : undefined,
     limitations: [
-      edit.changed
-        ? `The recipe ${recipe.path} was updated on disk; commit it to keep Git and the cluster in step.`
-        : `The recipe ${recipe.path} already had the change.`,
+      limitation(
+        'recipe-updated',
+        edit.changed
+          ? `The recipe ${recipe.path} was updated on disk; commit it to keep Git and the cluster in step.`
+          : `The recipe ${recipe.path} already had the change.`,
+      ),
     ],
   };
 }

@@ -29,7 +29,7 @@ import { missingDeployment } from './near-names.js';
 import type { RecipeTarget } from '../recipe/read.js';
 import { refuseUnsupported, releaseOfFrontend } from './frontend-release.js';
 import { authoredVersion } from './authored-version.js';
-import { deploymentBehind, onlyDgd } from './which-deployment.js';
+import { deploymentBehind, namespaceMissing, onlyDgd } from './which-deployment.js';
 import {
   frontendServicePort,
   selectorOf,
@@ -144,20 +144,19 @@ export async function resolveTarget(
     if (failure.code !== 'not-found') throw failure;
     // A Service is also "not found" in a namespace that does not exist: say which it is.
     if ((await api.namespaceExists?.(namespace)) === false) {
-      throw new RunFailure(
-        'not-found',
-        `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`,
-        "set `namespace` (or the recipe's metadata.namespace) to the namespace the deployment runs in",
-      );
+      throw namespaceMissing(namespace);
     }
     // No Service because no such deployment (a typo): say that, with the near names.
     const missing =
       k.service || !deployment ? undefined : await missingDeployment(api, namespace, deployment, versions);
     if (missing) throw missing;
+    const services = listCandidatesCommand(namespace, 'svc');
     throw new RunFailure(
       'not-found',
-      `Service ${namespace}/${serviceName} does not exist${k.service ? '' : ` (the default name for deployment ${deployment})`}. List the candidates with \`${listCandidatesCommand(namespace, 'svc')}\`.`,
+      `Service ${namespace}/${serviceName} does not exist${k.service ? '' : ` (the default name for deployment ${deployment})`}. List the candidates with \`${services}\`.`,
       `set \`service\` to the frontend Service (the operator names it \`<dgd-name>-<frontend component name>\` in lower case with dots as dashes, e.g. \`${componentServiceName(deployment ?? 'my-dgd', 'Frontend')}\` for a component named Frontend)`,
+      [],
+      { kind: 'missing', list: services },
     );
   }
   deployment ??= asString(dig(service, 'metadata', 'labels', GRAPH_LABEL));
@@ -200,10 +199,13 @@ export async function resolveTarget(
     } catch (error) {
       const failure = apiFailure(error, `get Deployment ${namespace}/${deployment}`, server);
       if (!isNotFound(failure)) throw failure;
+      const candidates = listCandidatesCommand(namespace, preferred ? 'dgd' : 'deployments');
       throw new RunFailure(
         'not-found',
-        `Neither a DynamoGraphDeployment nor a Deployment named ${namespace}/${deployment} exists${preferred ? '' : ' (the Dynamo operator CRD is not installed)'}. List the candidates with \`${listCandidatesCommand(namespace, preferred ? 'dgd' : 'deployments')}\`.`,
+        `Neither a DynamoGraphDeployment nor a Deployment named ${namespace}/${deployment} exists${preferred ? '' : ' (the Dynamo operator CRD is not installed)'}. List the candidates with \`${candidates}\`.`,
         'set `deployment` to the DynamoGraphDeployment (or Deployment) that runs the frontend',
+        [],
+        { kind: 'missing', list: candidates },
       );
     }
   }
@@ -277,9 +279,12 @@ function refuseOperatorManaged(object: JsonObject, namespace: string, name: stri
 
 function notFoundDgd(failure: RunFailure, namespace: string, name: string): RunFailure {
   if (!isNotFound(failure)) return failure;
+  const candidates = listCandidatesCommand(namespace, 'dgd');
   return new RunFailure(
     'not-found',
-    `DynamoGraphDeployment ${namespace}/${name} does not exist. List the candidates with \`${listCandidatesCommand(namespace, 'dgd')}\`.`,
+    `DynamoGraphDeployment ${namespace}/${name} does not exist. List the candidates with \`${candidates}\`.`,
     'apply the recipe first, or set `namespace`/`deployment` to where it runs',
+    [],
+    { kind: 'missing', list: candidates },
   );
 }

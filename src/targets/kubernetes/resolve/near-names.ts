@@ -52,5 +52,7 @@ export async function missingDeployment(
     near.length
       ? `set \`deployment: ${near[0]}\``
       : 'set `deployment` (and `namespace`) to where the DGD runs',
+    [],
+    { kind: 'missing', list },
   );
 }

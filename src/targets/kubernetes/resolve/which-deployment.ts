@@ -9,6 +9,20 @@ import type { KubeApi } from '../api/kube-api.js';
 import { asObject, asString, dig, type JsonObject } from '../object/json.js';
 import { DGD_GROUP, DGD_PLURAL, GRAPH_LABEL } from '../object/dgd.js';
 
+const EVERY_DGD = 'kubectl get dgd -A';
+const NAMESPACES = 'kubectl get namespaces';
+
+/** The failure for a namespace that does not exist, with the command that lists those that do. */
+export function namespaceMissing(namespace: string): RunFailure {
+  return new RunFailure(
+    'not-found',
+    `Namespace ${namespace} does not exist. List the namespaces with \`${NAMESPACES}\`.`,
+    "set `namespace` (or the recipe's metadata.namespace) to the namespace the deployment runs in",
+    [],
+    { kind: 'missing', list: NAMESPACES },
+  );
+}
+
 /** What to say when no target was named and the cluster's namespace does not settle it. */
 const NAME_THE_TARGET =
   'give `namespace` and `deployment` (or `recipe`) for a DynamoGraphDeployment, `base-url` for a frontend reached by URL, or `launch: true`';
@@ -55,17 +69,19 @@ export async function onlyDgd(
         : `namespace ${namespace} has ${names.length} (${names.join(', ')})`,
     );
   if (names.length === 0 && (await api.namespaceExists?.(namespace)) === false) {
+    throw namespaceMissing(namespace);
+  }
+  if (names.length === 0)
     throw new RunFailure(
       'not-found',
-      `Namespace ${namespace} does not exist. List the namespaces with \`kubectl get namespaces\`.`,
-      "set `namespace` (or the recipe's metadata.namespace) to the namespace the deployment runs in",
+      `Namespace ${namespace} has no DynamoGraphDeployment. List them everywhere with \`${EVERY_DGD}\`.`,
+      'set `deployment`',
+      [],
+      { kind: 'missing', list: EVERY_DGD },
     );
-  }
   throw new RunFailure(
-    names.length === 0 ? 'not-found' : 'bad-input',
-    names.length === 0
-      ? `Namespace ${namespace} has no DynamoGraphDeployment. List them everywhere with \`kubectl get dgd -A\`.`
-      : `Namespace ${namespace} has ${names.length} DynamoGraphDeployments (${names.join(', ')}); say which with \`deployment\`.`,
+    'bad-input',
+    `Namespace ${namespace} has ${names.length} DynamoGraphDeployments (${names.join(', ')}); say which with \`deployment\`.`,
     'set `deployment`',
   );
 }

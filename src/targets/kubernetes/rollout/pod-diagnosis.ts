@@ -2,6 +2,7 @@
 // (with the last exit), an image that cannot be pulled, a pod that cannot be scheduled, one that
 // runs but is not Ready. Pure: pod and event objects in.
 
+import type { PodProblem } from '../../../model/failure.js';
 import { asArray, asString, dig, isObject, type JsonObject } from '../object/json.js';
 
 function eventLine(event: JsonObject): string {
@@ -14,11 +15,18 @@ function latest(events: JsonObject[], filter: (e: JsonObject) => boolean): JsonO
   return events.filter(filter).sort((a, b) => time(b) - time(a))[0];
 }
 
+/** Why one pod is not serving: in words, and where it is one the report acts on, as data. */
+export interface PodDiagnosis {
+  text: string;
+  problem?: PodProblem;
+}
+
 /** Why one pod is not serving, from its status first and its events second. */
-export function diagnosePod(pod: JsonObject, events: JsonObject[]): string {
+export function diagnosePod(pod: JsonObject, events: JsonObject[]): PodDiagnosis {
   const name = asString(dig(pod, 'metadata', 'name')) ?? '?';
   const phase = asString(dig(pod, 'status', 'phase')) ?? 'Pending';
-  if (dig(pod, 'metadata', 'deletionTimestamp')) return `${name} is terminating and has not gone away`;
+  if (dig(pod, 'metadata', 'deletionTimestamp'))
+    return { text: `${name} is terminating and has not gone away` };
   const statuses = (asArray(dig(pod, 'status', 'containerStatuses')) ?? []).filter(isObject);
   for (const status of statuses) {
     const waiting = dig(status, 'state', 'waiting');
@@ -37,13 +45,20 @@ export function diagnosePod(pod: JsonObject, events: JsonObject[]): string {
       const exitText =
         exit !== undefined ? `, last exit code ${String(exit)}${lastReason ? ` (${lastReason})` : ''}` : '';
       const now = crashedAndRunning ? '; running again, not Ready' : '';
-      return `${name} is in CrashLoopBackOff (container ${String(status.name)}, ${restarts} restart(s)${exitText}${now})${lastMessage ? `; last termination message: ${lastMessage}` : ''}`;
+      return {
+        text: `${name} is in CrashLoopBackOff (container ${String(status.name)}, ${restarts} restart(s)${exitText}${now})${lastMessage ? `; last termination message: ${lastMessage}` : ''}`,
+        problem: { kind: 'crash-loop', pod: name, container: String(status.name) },
+      };
     }
+    // The kubelet's reasons for an image it cannot get (ErrImagePull, ImagePullBackOff, …).
     if (reason && /ImagePull|ErrImage|InvalidImageName/.test(reason)) {
-      return `${name} cannot pull its image (${reason}${message ? `: ${message}` : ''})`;
+      return {
+        text: `${name} cannot pull its image (${reason}${message ? `: ${message}` : ''})`,
+        problem: { kind: 'image-pull', pod: name, reason },
+      };
     }
     if (reason && reason !== 'ContainerCreating' && reason !== 'PodInitializing') {
-      return `${name} is waiting: ${reason}${message ? `: ${message}` : ''}`;
+      return { text: `${name} is waiting: ${reason}${message ? `: ${message}` : ''}` };
     }
   }
   if (phase === 'Pending') {
@@ -53,10 +68,15 @@ export function diagnosePod(pod: JsonObject, events: JsonObject[]): string {
     const failed = latest(events, (e) => e.reason === 'FailedScheduling');
     if (failed || scheduled?.status === 'False') {
       const message = (asString(failed?.message) ?? asString(scheduled?.message) ?? '').trim();
-      return `${name} is Pending and cannot be scheduled${message ? `: ${message}` : ''}`;
+      return {
+        text: `${name} is Pending and cannot be scheduled${message ? `: ${message}` : ''}`,
+        problem: { kind: 'unschedulable', pod: name },
+      };
     }
     const warning = latest(events, (e) => e.type === 'Warning');
-    return `${name} is Pending${warning ? ` (${eventLine(warning)})` : ' (containers not started yet)'}`;
+    return {
+      text: `${name} is Pending${warning ? ` (${eventLine(warning)})` : ' (containers not started yet)'}`,
+    };
   }
   const ready = (asArray(dig(pod, 'status', 'conditions')) ?? [])
     .filter(isObject)
@@ -64,7 +84,20 @@ export function diagnosePod(pod: JsonObject, events: JsonObject[]): string {
   if (phase === 'Running' && ready?.status !== 'True') {
     const unhealthy =
       latest(events, (e) => e.reason === 'Unhealthy') ?? latest(events, (e) => e.type === 'Warning');
-    return `${name} is Running but not Ready${unhealthy ? ` (${eventLine(unhealthy)})` : ' (the readiness probe has not passed)'}`;
+    return {
+      text: `${name} is Running but not Ready${unhealthy ? ` (${eventLine(unhealthy)})` : ' (the readiness probe has not passed)'}`,
+      problem: { kind: 'not-ready', pod: name },
+    };
   }
-  return `${name} is ${phase}`;
+  return { text: `${name} is ${phase}` };
+}
+
+/** The problem that says most about a stall: a crash loop, then an image, scheduling, readiness. */
+export function telling(problems: readonly (PodProblem | undefined)[]): PodProblem | undefined {
+  const order: PodProblem['kind'][] = ['crash-loop', 'image-pull', 'unschedulable', 'not-ready'];
+  for (const kind of order) {
+    const found = problems.find((p) => p?.kind === kind);
+    if (found) return found;
+  }
+  return undefined;
 }

@@ -10,7 +10,7 @@ import type { FrontendLocation, ObjectRef } from '../object/dgd.js';
 import { routerExpectation, type EnvLists, type RouterExpectation } from '../decide/env-change.js';
 import { asString, dig, type JsonObject } from '../object/json.js';
 import { watchPodsCommand } from '../kubectl-steps.js';
-import { diagnosePod } from './pod-diagnosis.js';
+import { diagnosePod, telling, type PodDiagnosis } from './pod-diagnosis.js';
 import { listNames, podView, RolloutTally, type RolloutState } from './pod-progress.js';
 
 export interface RolloutTarget {
@@ -205,9 +205,14 @@ export async function waitForRollout(
     return { pods: state.fresh.map((p) => p.name), elapsedMs: now() - started };
   }
   const reverted = revertedSeen ?? (await bounded(target.reverted, Math.max(deadline - now(), 500)));
-  const cause = reverted
-    ? `the router env this run wrote is no longer on the object (${reverted}), so the pods will not get it`
+  const stall: PodDiagnosis[] = reverted
+    ? [
+        {
+          text: `the router env this run wrote is no longer on the object (${reverted}), so the pods will not get it`,
+        },
+      ]
     : await stallCause(api, target, state, pods, deadline - now());
+  const cause = stall.map((d) => d.text).join('; ');
   const watchNote =
     lastError && state.fresh.length === 0 && pods.size === 0
       ? ` (last watch problem: ${String((lastError as Error).message ?? lastError)})`
@@ -217,6 +222,7 @@ export async function waitForRollout(
     `The frontend did not finish rolling out ${revertedSeen ? `(stopped waiting after ${Math.round((now() - started) / 1000)} s)` : `within ${Math.round(options.timeoutMs / 1000)} s`}: ${cause}. State: ${state.summary}${watchNote}.`,
     undefined,
     [{ title: 'Rollout state', text: `${state.summary}\nWatch it yourself: ${target.watchCommand}` }],
+    telling(stall.map((d) => d.problem)),
   );
 }
 
@@ -242,20 +248,22 @@ async function stallCause(
   state: RolloutState,
   pods: Map<string, JsonObject>,
   budgetMs: number,
-): Promise<string> {
+): Promise<PodDiagnosis[]> {
   const byName = new Map([...pods.values()].map((p) => [asString(dig(p, 'metadata', 'name')) ?? '', p]));
   const stuck = state.fresh.filter((p) => !p.ready);
   if (stuck.length === 0 && state.fresh.length === 0) {
-    if (state.old.length === 0) return `no pod matches the selector ${target.selector}`;
-    return `no pod with the new env was created: ${target.controller} has not rolled the frontend`;
+    if (state.old.length === 0) return [{ text: `no pod matches the selector ${target.selector}` }];
+    return [
+      { text: `no pod with the new env was created: ${target.controller} has not rolled the frontend` },
+    ];
   }
   if (stuck.length === 0) {
     const terminating = state.old.filter((p) => p.terminating);
     if (terminating.length)
-      return `old pod(s) still terminating: ${listNames(terminating.map((p) => p.name))}`;
-    return `old pod(s) still present: ${listNames(state.old.map((p) => p.name))}`;
+      return [{ text: `old pod(s) still terminating: ${listNames(terminating.map((p) => p.name))}` }];
+    return [{ text: `old pod(s) still present: ${listNames(state.old.map((p) => p.name))}` }];
   }
-  const causes = await Promise.all(
+  return Promise.all(
     stuck.slice(0, 3).map(async (view) => {
       const pod = byName.get(view.name) ?? {};
       let events: JsonObject[] = [];
@@ -270,5 +278,4 @@ async function stallCause(
       return diagnosePod(pod, events);
     }),
   );
-  return causes.join('; ');
 }

@@ -1,6 +1,7 @@
 // Did the change last? A GitOps controller's sync or self-heal puts Git's version back: the
 // first rollout asks while it waits, and the run asks once more after a passing check.
 
+import { limitation, type Limitation } from '../../../model/findings.js';
 import { apiFailure } from '../api/api-failure.js';
 import { type KubeApi } from '../api/kube-api.js';
 import { describeLocation, locateFrontend } from '../object/dgd.js';
@@ -27,7 +28,7 @@ export function afterCheck(
   expected: RouterExpectation,
   gitops: GitOpsOwner | undefined,
   warn: (line: string) => void,
-): () => Promise<string[]> {
+): () => Promise<Limitation[]> {
   const where = describeLocation(target.loc);
   return async () => {
     let gone: string | undefined;
@@ -36,12 +37,15 @@ export function afterCheck(
     } catch (error) {
       const failure = apiFailure(error, `re-read ${where}`, api.server);
       return [
-        `The object was not re-read after the check (${failure.message}), so whether the change lasted is unknown.`,
+        limitation(
+          'change-not-reread',
+          `The object was not re-read after the check (${failure.message}), so whether the change lasted is unknown.`,
+        ),
       ];
     }
     if (!gone) return [];
     const note = `The router env this run set on ${where} is gone: ${gone}. The check passed against the frontend before that; the frontend rolls back to the previous mode.${gitops ? ` ${gitops.controller} restores what Git says: commit the change to Git (\`recipe\` with \`write-recipe: true\`).` : ''}`;
     warn(note);
-    return [note];
+    return [limitation('change-reverted', note)];
   };
 }

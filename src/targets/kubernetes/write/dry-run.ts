@@ -2,6 +2,7 @@
 // mode as the frontend runs it now, and, with write-recipe, the recipe file written (the file is
 // the GitOps change itself); nothing is sent to the cluster.
 
+import { limitation, type Limitation } from '../../../model/findings.js';
 import type { EnvPatch } from '../../../model/contract.js';
 import type { Settings } from '../../../settings/settings.js';
 import { currentMode } from '../decide/current-mode.js';
@@ -16,9 +17,10 @@ import type { Frontend } from '../resolve/find-frontend.js';
 export interface DryRun {
   mode: string;
   modeReason: string;
+  modeSetAt: string;
   envPatch: EnvPatch;
   steps: Step[];
-  limitations: string[];
+  limitations: Limitation[];
 }
 
 /** A dry run: the patch computed and shown, the mode as it is, the recipe written if asked; nothing sent. */
@@ -44,13 +46,17 @@ export function planDryRun(
   return {
     mode: now.mode,
     modeReason: `dry run: ${now.reason}; the change to ${settings.mode} was computed but not written`,
+    modeSetAt: now.reason,
     envPatch: { ...envPatch, path: patchPath(paths, loc) },
     steps,
     limitations: [
       ...(edit?.limitations ?? []),
-      planned.changed
-        ? `Dry run: nothing was written; the check ran against the frontend as it is (${now.mode || 'unknown mode'}). The patch is shown in the details.`
-        : `Dry run: the frontend already has ${describeEntries(planned.set) || 'the wanted settings'}; nothing would change.`,
+      limitation(
+        'dry-run',
+        planned.changed
+          ? `Dry run: nothing was written; the check ran against the frontend as it is (${now.mode || 'unknown mode'}). The patch is shown in the details.`
+          : `Dry run: the frontend already has ${describeEntries(planned.set) || 'the wanted settings'}; nothing would change.`,
+      ),
     ],
   };
 }

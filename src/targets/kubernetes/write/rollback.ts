@@ -2,6 +2,7 @@
 // as they were found, after a failed check or a failure after the write. Comes back as values:
 // the env patch with its rollback recorded and what to report, never a change to the session.
 
+import { limitation } from '../../../model/findings.js';
 import { RunFailure } from '../../../model/failure.js';
 import type { EnvPatch, ReportDetail } from '../../../model/contract.js';
 import type { AfterFailure } from '../../../session.js';
@@ -60,7 +61,10 @@ export async function rollBack(
         },
       ],
       limitations: [
-        'The check failed, so the previous router env was restored (rollback-on-failure); the change is reported together with its rollback.',
+        limitation(
+          'rolled-back',
+          'The check failed, so the previous router env was restored (rollback-on-failure); the change is reported together with its rollback.',
+        ),
       ],
     };
     log('Rollback finished.');
@@ -70,7 +74,10 @@ export async function rollBack(
       envPatch: { ...envPatch, rolledBack: false },
       details: [{ title: 'Rollback failed', text: `${failure.code}: ${failure.message}` }],
       limitations: [
-        `Rollback failed (${failure.code}): the frontend may still run the new mode. ${failure.message}`,
+        limitation(
+          'rollback-failed',
+          `Rollback failed (${failure.code}): the frontend may still run the new mode. ${failure.message}`,
+        ),
       ],
     };
     log(`Rollback failed: ${failure.message}`);
@@ -101,7 +108,10 @@ function restoreRecipe(
       details: [...after.details, { title: RECIPE_NOT_RESTORED, text: failure.message }],
       limitations: [
         ...after.limitations,
-        `The recipe ${recipe.path} could not be restored and still carries this run's change (${failure.message}); revert it before committing.`,
+        limitation(
+          'recipe-not-restored',
+          `The recipe ${recipe.path} could not be restored and still carries this run's change (${failure.message}); revert it before committing.`,
+        ),
       ],
     };
   }
@@ -184,9 +194,9 @@ export async function failedAfterWrite(
     if (details.some((d) => d.title === RECIPE_NOT_RESTORED))
       note += ` The recipe ${written.recipe?.recipe.path} was not restored and still carries the change.`;
   }
-  const reported = new RunFailure(failure.code, `${failure.message}${note}`, failure.hint, [
-    ...failure.details,
-    ...details,
-  ]);
+  const reported = failure.amended({
+    message: `${failure.message}${note}`,
+    details: [...failure.details, ...details],
+  });
   return TargetFailure.of(reported, { envPatch });
 }
