@@ -155,14 +155,11 @@ async function open(api: FakeKubeApi, settings: Settings) {
 }
 
 async function writerFor(api: FakeKubeApi, settings: Settings, lines: string[] = []): Promise<EnvWriter> {
-  const frontend: Frontend = await findFrontend(
-    api,
-    settings.kubernetes!,
-    [settings.mode],
-    undefined,
-    undefined,
-    () => undefined,
-  );
+  const frontend: Frontend = await findFrontend(api, {
+    k: settings.kubernetes!,
+    modes: [settings.mode],
+    log: () => undefined,
+  });
   return {
     api,
     frontend,
@@ -177,7 +174,7 @@ const patches = (api: FakeKubeApi) => api.calls.filter((c) => c.startsWith('patc
 describe('decide (pure)', () => {
   const frontendOf = async (object: JsonObject, settings: Settings) => {
     const api = cluster(object);
-    return findFrontend(api, settings.kubernetes!, [], undefined, undefined, () => undefined);
+    return findFrontend(api, { k: settings.kubernetes!, modes: [], log: () => undefined });
   };
 
   it('without a mode: the mode the frontend runs, check only; approximate KV named with its note', async () => {

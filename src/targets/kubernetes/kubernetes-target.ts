@@ -52,7 +52,7 @@ export async function openKubernetesTarget(
   // Resolve; before any write, a mode the frontend's release lacks is refused (it would crash-loop).
   const { creds, api } = await connectTo(deps);
   const modes = [settings.mode, ...(settings.compare?.modes ?? [])];
-  const frontend = await findFrontend(api, k, modes, recipe, creds.namespace, log);
+  const frontend = await findFrontend(api, { k, modes, recipe, contextNamespace: creds.namespace, log });
   const { namespace, serviceName, ref, loc, selector } = frontend;
   const service = `${namespace}/${serviceName}`;
   const original: EnvLists = listsOf(frontend.object, loc);
@@ -85,7 +85,7 @@ export async function openKubernetesTarget(
     /** What the session reports: a dry run shows the mode as it is, and the patch it would send. */
     let shown: { mode: string; modeReason: string; modeSetAt: string; envPatch?: EnvPatch } = decided;
     if (change && k.dryRun) {
-      const dry = planDryRun(frontend, original, change, settings, recipe, log);
+      const dry = planDryRun({ frontend, original, change, settings, recipe, log });
       shown = dry;
       steps.push(...dry.steps);
       limitations.push(...dry.limitations);
@@ -120,14 +120,14 @@ export async function openKubernetesTarget(
     );
     limitations.push(...forward.limitations);
     // Each Ready frontend pod on its own, from the pods the forward just listed (after the rollout).
-    const replicated = frontendReplicas(
+    const replicated = frontendReplicas({
       api,
-      creds.kc,
-      { namespace, service: serviceName, selector, port },
-      forward.listed,
-      loc.containerName,
+      kc: creds.kc,
+      target: { namespace, service: serviceName, selector, port },
+      listed: forward.listed,
+      containerName: loc.containerName,
       log,
-    );
+    });
     limitations.push(...replicated.limitations);
     steps.push(...forward.steps, {
       title: 'Check it',

@@ -58,14 +58,22 @@ export function pickReplicas(
  * The replicas a run proves, from the pods the forward listed (no other API call), each opening
  * its own forward when asked and closing it after use; and a limitation when some were left out.
  */
-export function frontendReplicas(
-  api: KubeApi,
-  kc: KubeConfig,
-  target: ForwardTarget,
-  listed: JsonObject[],
-  containerName: string,
-  log: (line: string) => void,
-): { replicas: FrontendReplica[]; limitations: Limitation[] } {
+export interface ReplicaSource {
+  api: KubeApi;
+  kc: KubeConfig;
+  target: ForwardTarget;
+  /** The pods behind the Service as the forward listed them. */
+  listed: JsonObject[];
+  /** The frontend's container in each pod (its spec tells replicas apart). */
+  containerName: string;
+  log: (line: string) => void;
+}
+
+export function frontendReplicas(source: ReplicaSource): {
+  replicas: FrontendReplica[];
+  limitations: Limitation[];
+} {
+  const { api, kc, target, listed, containerName, log } = source;
   const { ready, chosen } = pickReplicas(listed, target.port.targetPort, containerName);
   const replicas = chosen.map((pinned): FrontendReplica => ({
     name: pinned.pod,

@@ -75,14 +75,18 @@ export interface Frontend extends ResolvedTarget {
  * frontend's release lacks one of `modes` (the run's mode and compare modes): written, it would
  * crash-loop the rollout.
  */
-export async function findFrontend(
-  api: KubeApi,
-  k: KubernetesSettings,
-  modes: readonly (string | undefined)[],
-  recipe: RecipeTarget | undefined,
-  contextNamespace: string | undefined,
-  log: (line: string) => void,
-): Promise<Frontend> {
+/** What finding the frontend works from: the inputs, the recipe, the kubeconfig context's namespace. */
+export interface FindFrontend {
+  k: KubernetesSettings;
+  /** The modes the run would write (its `mode` and compare modes): the release must have them. */
+  modes: readonly (string | undefined)[];
+  recipe?: RecipeTarget;
+  contextNamespace?: string;
+  log: (line: string) => void;
+}
+
+export async function findFrontend(api: KubeApi, input: FindFrontend): Promise<Frontend> {
+  const { k, modes, recipe, contextNamespace, log } = input;
   const namespace = resolveNamespace(k, recipe, contextNamespace);
   const target = await resolveTarget(api, namespace, k, recipe);
   const { ref, loc, serviceName, service } = target;

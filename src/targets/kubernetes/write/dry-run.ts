@@ -24,14 +24,19 @@ export interface DryRun {
 }
 
 /** A dry run: the patch computed and shown, the mode as it is, the recipe written if asked; nothing sent. */
-export function planDryRun(
-  frontend: Frontend,
-  original: EnvLists,
-  { decision, planned, envPatch }: PlannedChange,
-  settings: Settings,
-  recipe: RecipeTarget | undefined,
-  log: (line: string) => void,
-): DryRun {
+/** What a dry run works from: the frontend as read, its env as first read, the change planned on it. */
+export interface DryRunInput {
+  frontend: Frontend;
+  original: EnvLists;
+  change: PlannedChange;
+  settings: Settings;
+  recipe?: RecipeTarget;
+  log: (line: string) => void;
+}
+
+export function planDryRun(input: DryRunInput): DryRun {
+  const { frontend, original, settings, recipe, log } = input;
+  const { decision, planned, envPatch } = input.change;
   const { object, loc, ref } = frontend;
   const { patch, paths } = envPatchFor(object, loc, original, planned.lists);
   const now = currentMode(object, loc);
