@@ -1,3 +1,4 @@
+// Settings → Plan: the launch command, the mode and why, the limitations a plan knows of.
 import { describe, expect, it } from '@jest/globals';
 import { displayCommand, makePlan } from '../../src/plan.js';
 import { parseSettings } from '../../src/settings/settings.js';

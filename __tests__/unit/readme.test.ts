@@ -1,3 +1,4 @@
+// The README keeps its promises: the generated tables, the failure codes, the bounds.
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,6 @@
 // `expect-mode` and `require-verified`: what the evidence of the mode means for a run that
 // asserts a mode without applying it, and where that mode is set. Pure: the run hands in what
-// the target and the verification found; fold.ts writes the result into the Contract.
+// the target and the verification found; build-contract.ts puts the result into the Contract.
 //
 // How `mode` and `expect-mode` combine (settings.ts refuses the rest as bad input): with both,
 // they name the same mode; `mode` applies it, and a contradiction is the run's own change not

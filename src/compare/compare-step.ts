@@ -1,6 +1,6 @@
 // The comparison step: run compare-modes on the target's mode switcher and say what the result
 // means (its honest label; a mode with no successful request fails the run). It returns that;
-// `fold.ts` writes it into the Contract.
+// build-contract.ts puts it into the Contract.
 
 import { limitation, type Limitation } from '../model/findings.js';
 import { RunFailure } from '../model/failure.js';

@@ -1,5 +1,5 @@
 // This run against the earlier runs of the same deployment in the history file. Pure: the
-// records in, a judgement out (fold.ts writes it into the Contract).
+// records in, a judgement out (build-contract.ts puts it into the Contract).
 //
 // - The reference mode is the latest verified mode of a passing run since the last baseline. A
 //   verified mode that differs fails `mode-drift`, unless this run declared its mode (`mode` or

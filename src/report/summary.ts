@@ -9,7 +9,7 @@ import { renderTrend } from './summary-history.js';
 import { renderRouting } from './summary-routing.js';
 import { fittingCount, MODELS_CAP } from './output-caps.js';
 import { limitationTexts } from './step-outputs.js';
-import { dryRunNote, whereReached } from './target-name.js';
+import { dryRunNote, reachedTarget } from './target-name.js';
 
 // Each outside value is cut before it is escaped, so one huge value (a 1.5 MB model id) cannot
 // push the whole summary over the runner's 1 MiB limit. Secrets were redacted before rendering.
@@ -29,7 +29,7 @@ function fold(title: string, html: string, open = false): string {
 }
 
 function verdictLine(c: Contract): string {
-  const where = whereReached(c);
+  const where = reachedTarget(c);
   if (c.result === 'pass') {
     const mode = c.mode ? `${c.mode} mode` : 'mode unchanged';
     return `<h3>✅ Dynamo router check passed: ${esc(mode)} at ${esc(where)}${esc(dryRunNote(c))}</h3>`;
@@ -108,7 +108,7 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
       : c.service
         ? `Service ${code(c.service)}, checked at ${code(c.url)}${c.target === 'kubernetes' && !c.checks.length ? ' (not reached)' : ''}`
         : c.target === 'kubernetes'
-          ? `${esc(whereReached(c))}: the Service was not found or not reached`
+          ? `${esc(reachedTarget(c))}: the Service was not found or not reached`
           : code(c.url);
   parts.push(
     [
@@ -165,7 +165,7 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
 
 /** The readable one-liner for logs and the CLI's stderr. */
 export function verdictText(c: Contract): string {
-  const where = whereReached(c);
+  const where = reachedTarget(c);
   if (c.result === 'pass') {
     const latency = c.latencyMs !== undefined ? `, chat ${c.latencyMs} ms` : '';
     // A plan from a file sent no request: no model to name.

@@ -15,7 +15,7 @@ export function subjectOf(settings: Settings): string | undefined {
   return k.namespace ? `namespace ${k.namespace}` : 'the kubeconfig context';
 }
 
-export function whereReached(c: Contract): string {
+export function reachedTarget(c: Contract): string {
   if (c.target === 'kubernetes') {
     if (c.service) return `Service ${c.service}`;
     return c.subject ?? 'the Kubernetes target';
