@@ -1,6 +1,7 @@
-// The shapes a run passes between its phases: what a target hands back, the effects a run is
-// given, and the seams behind them. Types only, importing nothing of the run itself, so every
-// phase can depend on this module without depending on another phase (no import cycles).
+// The seams of a run: what a target hands back (built once), the effects a run is given, and the
+// small interfaces behind them that tests swap. Types only, importing nothing of the run itself,
+// so every phase can depend on this module without depending on another phase (no import
+// cycles). The data a run reports (the Contract, findings, failures) is model/'s.
 
 import type { HttpClient } from './check/http.js';
 import type { RunFailure } from './model/failure.js';

@@ -39,7 +39,11 @@ export interface Settings extends CanarySettings {
   retryDelayMs: number;
   timeoutMs: number;
   apiKey?: string;
-  /** Gather evidence that the mode is in effect after a passing check (the action does; the CLI with --mode or --probe-requests). */
+  /**
+   * Gather evidence that the mode is in effect after a passing check: the action always, the CLI
+   * when a flag asks about the mode (--mode, --probe-requests, --expect-mode, --require-verified,
+   * --history).
+   */
   verify: boolean;
   /** Requests of the routing probe: `auto` (sized by the workers), or a count; 0 turns it off. */
   probeRequests: 'auto' | number;

@@ -5,8 +5,10 @@
 //
 // What moves, measured on Dynamo 1.6.1 (docs/dynamo-observed.md): router_requests_total counts
 // in every mode; kv_hit_rate_count and router_overhead_total_ms_count move only in kv mode
-// (approximate or not). Names differ across releases: absence is "unverifiable", never a failure;
-// earlier releases name the overhead histograms dynamo_routing_overhead_* (docs/dynamo-facts.md).
+// (approximate or not). A metric a release does not expose is "unverifiable", never a failure.
+// Every 1.x release in src/releases/releases.json names the overhead histograms
+// dynamo_router_overhead_* (routerOverheadPrefix); dynamo_routing_overhead_total_ms_count is read
+// too, though no release recorded there uses that name.
 
 import { isRouterMode, ROUTER_MODES, type RouterMode } from '../model/modes.js';
 import { delta, type MetricTotals } from './metrics.js';

@@ -1,7 +1,8 @@
-// The Kubernetes target as named phases, in the order a person would work: resolve (credentials,
-// the frontend, the release refusal), decide (pure), apply (one conflict-safe write), roll out,
-// forward; roll back comes later, from the session, after a failed check. State stays in locals
-// and the session is built once, at the end.
+// The Kubernetes target as named phases, in the order a person would work, one folder each:
+// resolve (api/ for credentials and calls, resolve/ for the frontend and the release refusal),
+// decide (decide/, pure), write (write/: one conflict-safe write; recipe/ for the file), roll out
+// (rollout/), forward (forward/); roll back comes later, from the session, after a failed check.
+// State stays in locals and the session is built once, at the end.
 
 import { RunFailure } from '../../model/failure.js';
 import { rescue } from '../../last-resort.js';

@@ -75,7 +75,7 @@ export function decideMode(
   const kvWant: KvEventsWant = mode === 'kv' ? (kvEvents === 'false' ? 'off' : 'on') : 'leave';
   if (kvWant === 'off') limitations.push(APPROXIMATE_KV);
 
-  // Env pins and policy files the frontend honours besides its flags (issue 11, item 5).
+  // Env pins and policy files the frontend honours besides its flags (pins/kubernetes-env.ts).
   const pins = routingPins(object, loc, mode, kvWant === 'off');
   if (pins.failure) throw pins.failure;
   limitations.push(...pins.limitations);

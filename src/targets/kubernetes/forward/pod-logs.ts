@@ -1,5 +1,5 @@
 // What the Kubernetes target adds to the evidence: the frontend pods' own logs (the per-request
-// router_mode lines), of every Ready frontend pod or of one replica. The mode switcher for compare-modes lives with the write it uses (write/mode-switcher.ts).
+// router_mode lines), of every Ready frontend pod or of one replica.
 
 import type { LogSource } from '../../../session.js';
 import { apiFailure } from '../api/api-failure.js';
