@@ -30,6 +30,20 @@ export interface SmokeResult {
 
 export type SmokeLog = (line: string) => void;
 
+/** A check whose last attempt failed: its row, and its failure saying how many attempts it took. */
+function failedCheck(
+  name: CheckRecord['name'],
+  probe: Extract<Probe<unknown>, { ok: false }>,
+  attempts: number,
+): { check: CheckRecord; failure: RunFailure } {
+  const suffix = attempts > 1 ? ` (after ${attempts} attempts)` : '';
+  const message = probe.failure.message + suffix;
+  return {
+    check: { name, ok: false, attempts, status: probe.status, detail: message },
+    failure: probe.failure.amended({ message }),
+  };
+}
+
 export async function smokeCheck(
   http: HttpClient,
   options: SmokeOptions,
@@ -48,21 +62,8 @@ export async function smokeCheck(
   const models = await retrying((_attempt) => probeModels(http, options), retry<string[]>('models'));
   const modelsProbe = models.value;
   if (!modelsProbe.ok) {
-    const failure = modelsProbe.failure;
-    const suffix = models.attempts > 1 ? ` (after ${models.attempts} attempts)` : '';
-    checks.push({
-      name: 'models',
-      ok: false,
-      attempts: models.attempts,
-      status: modelsProbe.status,
-      detail: failure.message + suffix,
-    });
-    return {
-      ok: false,
-      failure: failure.amended({ message: failure.message + suffix }),
-      models: [],
-      checks,
-    };
+    const { check, failure } = failedCheck('models', modelsProbe, models.attempts);
+    return { ok: false, failure, models: [], checks: [...checks, check] };
   }
   const listed = modelsProbe.value;
   const model = options.model ?? listed[0];
@@ -130,22 +131,8 @@ export async function smokeCheck(
   const chat = await retrying((_attempt) => probeChat(http, options, model), retry<Reply>('chat'));
   const chatProbe = chat.value;
   if (!chatProbe.ok) {
-    const failure = chatProbe.failure;
-    const suffix = chat.attempts > 1 ? ` (after ${chat.attempts} attempts)` : '';
-    checks.push({
-      name: 'chat',
-      ok: false,
-      attempts: chat.attempts,
-      status: chatProbe.status,
-      detail: failure.message + suffix,
-    });
-    return {
-      ok: false,
-      failure: failure.amended({ message: failure.message + suffix }),
-      models: listed,
-      model,
-      checks,
-    };
+    const { check, failure } = failedCheck('chat', chatProbe, chat.attempts);
+    return { ok: false, failure, models: listed, model, checks: [...checks, check] };
   }
   const reply = chatProbe.value;
   const what = reply.textless
