@@ -8,13 +8,28 @@
 import { applyDefaults } from './defaults.ts';
 import { isPodReady, ownerRef, rtOf, type EventRecorder } from './controllers.ts';
 import { COMPLETION_INDEX, TRACKING_FINALIZER, isJobFinished, podFromTemplate } from './jobs.ts';
+import {
+  PodFailureBackoff,
+  condition,
+  controllerOf,
+  indexOf,
+  intervals,
+  isPodFailed,
+  onlyReplaceFailed,
+  parseIntervals,
+  pastBackoffLimitOnFailure,
+  removalOrder,
+  stamp,
+  terminal,
+  tracked,
+  type Condition,
+} from './job-utils.ts';
 import { clone, deepEqual } from './patch.ts';
 import type { K8sObject, Store, StoreEvent } from './store.ts';
 
 type AnyObj = Record<string, any>;
 const JOBS = rtOf('jobs');
 const PODS = rtOf('pods');
-const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const COMPONENT = 'job-controller';
 
 export interface JobControllerOptions {
@@ -33,66 +48,21 @@ export interface JobControllerDeps {
   deletePod(ns: string, name: string): void;
 }
 
-interface Condition {
-  type: string;
-  reason: string;
-  message: string;
-}
-
-const terminal = (p: AnyObj) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
-const controllerOf = (p: AnyObj): AnyObj | undefined =>
-  (p.metadata.ownerReferences ?? []).find((r: AnyObj) => r.controller);
-const tracked = (p: AnyObj) => (p.metadata.finalizers ?? []).includes(TRACKING_FINALIZER);
-const indexOf = (p: AnyObj): number => {
-  const v = p.metadata.annotations?.[COMPLETION_INDEX];
-  return v !== undefined && /^\d+$/.test(v) ? Number(v) : -1;
-};
-
-/** isPodFailed: Failed, or deleted before it succeeded (unless only failed pods are replaced). */
-function isPodFailed(p: AnyObj, job: AnyObj): boolean {
-  if (p.status?.phase === 'Failed') return true;
-  if (onlyReplaceFailed(job)) return false;
-  return !!p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded';
-}
-
-function onlyReplaceFailed(job: AnyObj): boolean {
-  return job.spec.podReplacementPolicy === 'Failed' || !!job.spec.podFailurePolicy;
-}
-
-/** orderedIntervals.String(): `0-2,4`. */
-function intervals(indexes: number[]): string {
-  const s = [...new Set(indexes)].sort((a, b) => a - b);
-  const out: string[] = [];
-  for (let i = 0; i < s.length;) {
-    let j = i;
-    while (j + 1 < s.length && s[j + 1] === s[j] + 1) j++;
-    out.push(i === j ? String(s[i]) : `${s[i]}-${s[j]}`);
-    i = j + 1;
-  }
-  return out.join(',');
-}
-
-function parseIntervals(text: string | undefined, completions: number): number[] {
-  const out: number[] = [];
-  for (const part of (text ?? '').split(',').filter(Boolean)) {
-    const [a, b] = part.split('-').map(Number);
-    for (let i = a; i <= (b ?? a) && i < completions; i++) out.push(i);
-  }
-  return out;
-}
-
 export class JobController {
   private deps: JobControllerDeps;
   private opts: JobControllerOptions;
   private due = new Map<string, { at: number; timer: NodeJS.Timeout }>();
-  /** backoffStore: failures since the last success and when the last one was counted, per Job uid. */
-  private backoff = new Map<string, { failures: number; lastFailureMs: number }>();
+  private backoff: PodFailureBackoff;
   private unsub: () => void;
   private stopped = false;
 
   constructor(deps: JobControllerDeps, opts: JobControllerOptions = {}) {
     this.deps = deps;
     this.opts = opts;
+    this.backoff = new PodFailureBackoff(
+      opts.podFailureBackoffMs ?? 1000,
+      opts.podFailureBackoffMaxMs ?? 60_000,
+    );
     this.unsub = deps.store.onEvent((e) => this.onEvent(e));
   }
 
@@ -107,7 +77,7 @@ export class JobController {
     const o = e.object;
     if (e.rt.plural === 'jobs') {
       if (e.type === 'DELETED') {
-        this.backoff.delete(o.metadata.uid);
+        this.backoff.forget(o.metadata.uid);
         this.releasePods(o);
       } else this.enqueue(`${o.metadata.namespace}/${o.metadata.name}`, 0);
     } else if (e.rt.plural === 'pods') {
@@ -159,14 +129,14 @@ export class JobController {
     let succeeded = (status.succeeded ?? 0) + newSucceeded.length;
     const failed = (status.failed ?? 0) + newFailed.length;
     if (!status.startTime && !spec.suspend) status.startTime = stamp(now);
-    this.recordBackoff(uid, newSucceeded.length, newFailed.length, now);
+    this.backoff.record(uid, newSucceeded.length, newFailed.length, now);
 
     let finished: Condition | undefined;
     const interim = (status.conditions ?? []).find(
       (c: AnyObj) => ['SuccessCriteriaMet', 'FailureTarget'].includes(c.type) && c.status === 'True',
     );
     if (interim) finished = { type: interim.type, reason: interim.reason, message: interim.message };
-    else if (failed > spec.backoffLimit || this.pastBackoffLimitOnFailure(job, pods))
+    else if (failed > spec.backoffLimit || pastBackoffLimitOnFailure(job, pods))
       finished = {
         type: 'FailureTarget',
         reason: 'BackoffLimitExceeded',
@@ -207,6 +177,7 @@ export class JobController {
           reason: 'CompletionsReached',
           message: 'Reached expected number of succeeded pods',
         };
+      else if (!job.metadata.deletionTimestamp) this.suspendCondition(job, status, now);
     }
 
     // trackJobStatusAndRemoveFinalizers: count each finished pod once, then drop its finalizer.
@@ -258,6 +229,27 @@ export class JobController {
     }
   }
 
+  /**
+   * The Suspended condition (ensureJobConditionStatus): True with JobSuspended while suspended; on
+   * resume False with JobResumed, and startTime restarts so activeDeadlineSeconds counts active time.
+   */
+  private suspendCondition(job: K8sObject, status: AnyObj, now: number): void {
+    const cur = (status.conditions ?? []).find((c: AnyObj) => c.type === 'Suspended');
+    const want = job.spec.suspend
+      ? { status: 'True', reason: 'JobSuspended', message: 'Job suspended', event: 'Suspended' }
+      : { status: 'False', reason: 'JobResumed', message: 'Job resumed', event: 'Resumed' };
+    if (cur ? cur.status === want.status : !job.spec.suspend) return;
+    const c = {
+      ...condition({ type: 'Suspended', reason: want.reason, message: want.message }, now),
+      status: want.status,
+    };
+    status.conditions = cur
+      ? status.conditions.map((x: AnyObj) => (x.type === 'Suspended' ? c : x))
+      : [...(status.conditions ?? []), c];
+    if (!job.spec.suspend) status.startTime = stamp(now);
+    this.deps.events.record(job, 'Normal', want.event, want.message, COMPONENT);
+  }
+
   /** manageJob: create or delete pods towards the wanted number of active ones; the active pods after. */
   private manageJob(
     job: K8sObject,
@@ -288,7 +280,7 @@ export class JobController {
     const terminating = pods.filter((p) => p.metadata.deletionTimestamp && !terminal(p)).length;
     const diff = want - (onlyReplaceFailed(job) ? terminating : 0) - active.length;
     if (diff <= 0) return active;
-    const wait = this.backoffRemaining(job.metadata.uid, now);
+    const wait = this.backoff.remaining(job.metadata.uid, now);
     if (wait > 0) {
       this.enqueue(key, Math.max(wait, this.opts.batchMs ?? 50));
       return active;
@@ -398,59 +390,4 @@ export class JobController {
         }
     }
   }
-
-  /** pastBackoffLimitOnFailure: restartPolicy OnFailure, container restarts of running pods. */
-  private pastBackoffLimitOnFailure(job: K8sObject, pods: AnyObj[]): boolean {
-    if (job.spec.template?.spec?.restartPolicy !== 'OnFailure') return false;
-    let restarts = 0;
-    for (const p of pods)
-      if (['Running', 'Pending'].includes(p.status?.phase))
-        for (const s of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])])
-          restarts += s.restartCount ?? 0;
-    return job.spec.backoffLimit === 0 ? restarts > 0 : restarts >= job.spec.backoffLimit;
-  }
-
-  /** newBackoffRecord: a success resets the count; failures after it add up. */
-  private recordBackoff(uid: string, succeeded: number, failed: number, now: number): void {
-    if (!succeeded && !failed) return;
-    const rec = this.backoff.get(uid) ?? { failures: 0, lastFailureMs: 0 };
-    if (succeeded) rec.failures = 0;
-    if (failed) {
-      rec.failures += failed;
-      rec.lastFailureMs = now;
-    }
-    this.backoff.set(uid, rec);
-  }
-
-  /** getRemainingTime: base × 2^(failures−1), capped, minus the time since the last failure. */
-  private backoffRemaining(uid: string, now: number): number {
-    const rec = this.backoff.get(uid);
-    if (!rec?.failures) return 0;
-    const base = this.opts.podFailureBackoffMs ?? 1000;
-    const max = this.opts.podFailureBackoffMaxMs ?? 60_000;
-    const delay = Math.min(base * 2 ** (rec.failures - 1), max);
-    return Math.max(0, delay - (now - rec.lastFailureMs));
-  }
-}
-
-function condition(c: Condition, now: number): AnyObj {
-  const t = stamp(now);
-  return {
-    type: c.type,
-    status: 'True',
-    lastProbeTime: t,
-    lastTransitionTime: t,
-    reason: c.reason,
-    message: c.message,
-  };
-}
-
-/** controller.ActivePods: unscheduled, then pending, then not ready, then newest go first. */
-function removalOrder(a: AnyObj, b: AnyObj): number {
-  const rank = (p: AnyObj) =>
-    (p.spec?.nodeName ? 4 : 0) + (p.status?.phase === 'Running' ? 2 : 0) + (isPodReady(p) ? 1 : 0);
-  return (
-    rank(a) - rank(b) ||
-    Date.parse(b.metadata.creationTimestamp ?? '') - Date.parse(a.metadata.creationTimestamp ?? '')
-  );
 }

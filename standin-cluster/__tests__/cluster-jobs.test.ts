@@ -282,6 +282,73 @@ describe('Jobs as the Job controller runs them', () => {
   });
 });
 
+describe('suspend and mounts', () => {
+  test('a suspended Job runs no pod until resumed; then Suspended turns False and it completes', async () => {
+    ok(await apply(job('later', "console.log('resumed')", { suspend: true })));
+    await cluster.waitFor(
+      async () =>
+        (await getJson('job', 'later')).status?.conditions?.some((c: any) => c.type === 'Suspended'),
+      'Suspended',
+    );
+    let j = await getJson('job', 'later');
+    expect(j.status.conditions).toEqual([
+      expect.objectContaining({
+        type: 'Suspended',
+        status: 'True',
+        reason: 'JobSuspended',
+        message: 'Job suspended',
+      }),
+    ]);
+    expect(j.status.startTime).toBeUndefined();
+    expect(await podsOf('later')).toEqual([]);
+    ok(await kubectl(cluster, ['patch', 'job', 'later', '--type=merge', '-p', '{"spec":{"suspend":false}}']));
+    ok(await kubectl(cluster, ['wait', '--for=condition=complete', 'job/later', '--timeout=60s']));
+    j = await getJson('job', 'later');
+    expect(j.status.conditions.map((c: any) => [c.type, c.status, c.reason])).toEqual([
+      ['Suspended', 'False', 'JobResumed'],
+      ['SuccessCriteriaMet', 'True', 'CompletionsReached'],
+      ['Complete', 'True', 'CompletionsReached'],
+    ]);
+    ok(await kubectl(cluster, ['delete', 'job', 'later']));
+  });
+
+  test('a missing ConfigMap holds the pod in ContainerCreating with FailedMount, until it exists', async () => {
+    const doc = job(
+      'needs-config',
+      '',
+      {},
+      {
+        command: ['node', '/cfg/run.mjs'],
+        volumeMounts: [{ name: 'cfg', mountPath: '/cfg' }],
+      },
+    ) as any;
+    doc.spec.template.spec.volumes = [{ name: 'cfg', configMap: { name: 'late-config' } }];
+    ok(await apply(doc));
+    await cluster.waitFor(
+      async () =>
+        ok(await kubectl(cluster, ['get', 'events', '--field-selector', 'reason=FailedMount'])).includes(
+          'MountVolume.SetUp failed for volume "cfg" : configmap "late-config" not found',
+        ),
+      'FailedMount',
+      { timeoutMs: 20_000 },
+    );
+    expect(ok(await kubectl(cluster, ['get', 'pods', '-l', 'job-name=needs-config']))).toMatch(
+      /0\/1\s+ContainerCreating/,
+    );
+    ok(
+      await apply({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'late-config', namespace: NS },
+        data: { 'run.mjs': "console.log('mounted')" },
+      }),
+    );
+    ok(await kubectl(cluster, ['wait', '--for=condition=complete', 'job/needs-config', '--timeout=60s']));
+    expect(ok(await kubectl(cluster, ['logs', 'job/needs-config']))).toBe('mounted\n');
+    for (const r of ['job/needs-config', 'configmap/late-config']) ok(await kubectl(cluster, ['delete', r]));
+  });
+});
+
 describe('images', () => {
   test('an image the stand-in cannot run, or one marked unpullable, fails to pull; a mirror runs', async () => {
     ok(await apply(job('unknown-image', '', {}, { image: 'registry.example.invalid/acme/loadgen:1' })));
@@ -401,7 +468,8 @@ describe('the pod network and its configuration', () => {
         }
       }
       const key = createHash('sha256').update(process.env.API_KEY).digest('hex');
-      console.log(JSON.stringify({ out, key, cwd: process.cwd() === import.meta.dirname }));
+      const fromFile = readFileSync(process.env.KEY_FILE, 'utf8') === process.env.API_KEY;
+      console.log(JSON.stringify({ out, key, fromFile, cwd: process.cwd() === import.meta.dirname }));
     `;
     const hosts = [
       'fake-graph-frontend.dynamo.svc.cluster.local',
@@ -437,11 +505,20 @@ describe('the pod network and its configuration', () => {
         image: 'node:24',
         command: ['node', '/bench/client.mjs', '/bench/config.json'],
         workingDir: '/bench',
-        env: [{ name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'bench-key', key: 'api-key' } } }],
-        volumeMounts: [{ name: 'bench', mountPath: '/bench', readOnly: true }],
+        env: [
+          { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'bench-key', key: 'api-key' } } },
+          { name: 'KEY_FILE', value: '/etc/bench/key' },
+        ],
+        volumeMounts: [
+          { name: 'bench', mountPath: '/bench', readOnly: true },
+          { name: 'key', mountPath: '/etc/bench', readOnly: true },
+        ],
       },
     ) as any;
-    doc.spec.template.spec.volumes = [{ name: 'bench', configMap: { name: 'bench-client' } }];
+    doc.spec.template.spec.volumes = [
+      { name: 'bench', configMap: { name: 'bench-client' } },
+      { name: 'key', secret: { secretName: 'bench-key', items: [{ key: 'api-key', path: 'key' }] } },
+    ];
     ok(await apply(doc));
     ok(await kubectl(cluster, ['wait', '--for=condition=complete', 'job/dns', '--timeout=60s']));
     const result = JSON.parse(ok(await kubectl(cluster, ['logs', 'job/dns'])));
@@ -449,6 +526,7 @@ describe('the pod network and its configuration', () => {
     expect(result.out['no-such-service.dynamo.svc.cluster.local']).toBe('ENOTFOUND');
     expect(result.key).toBe(createHash('sha256').update('sk-test-123').digest('hex'));
     expect(result.cwd).toBe(true);
+    expect(result.fromFile).toBe(true);
     for (const r of ['job/dns', 'configmap/bench-client', 'secret/bench-key'])
       ok(await kubectl(cluster, ['delete', r]));
   });
