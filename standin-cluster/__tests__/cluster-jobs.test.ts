@@ -365,6 +365,10 @@ describe('images', () => {
       expect(ok(await kubectl(cluster, ['get', 'pods', '-l', `job-name=${name}`]))).toMatch(
         /0\/1\s+ImagePullBackOff/,
       );
+      const logs = await kubectl(cluster, ['logs', `job/${name}`]);
+      expect(logs.stderr).toMatch(
+        /Error from server \(BadRequest\): container "client" in pod "[a-z0-9-]+" is waiting to start: trying and failing to pull image/,
+      );
       const j = await getJson('job', name);
       expect(j.status).toMatchObject({ active: 1, ready: 0 });
       expect(j.status.conditions).toBeUndefined();
