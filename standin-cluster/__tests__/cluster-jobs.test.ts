@@ -242,7 +242,7 @@ describe('Jobs as the Job controller runs them', () => {
     ok(await kubectl(cluster, ['delete', 'job', 'slow']));
   });
 
-  test('ttlSecondsAfterFinished: the Job is deleted in the foreground, its pods before it', async () => {
+  test('ttlSecondsAfterFinished: the Job is deleted in the foreground, its pods and owned objects first', async () => {
     const deleted: string[] = [];
     let foreground = false;
     const off = cluster.store.onEvent((e) => {
@@ -256,12 +256,32 @@ describe('Jobs as the Job controller runs them', () => {
         e.object.metadata.labels?.['job-name'] === 'short-lived'
       )
         deleted.push('pod');
+      if (
+        e.rt.plural === 'configmaps' &&
+        e.type === 'DELETED' &&
+        e.object.metadata.name === 'short-lived-client'
+      )
+        deleted.push('configmap');
     });
     try {
-      ok(await apply(job('short-lived', "console.log('done')", { ttlSecondsAfterFinished: 1 })));
+      ok(await apply(job('short-lived', "console.log('done')", { ttlSecondsAfterFinished: 2 })));
+      const uid = (await getJson('job', 'short-lived')).metadata.uid;
+      ok(
+        await apply({
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: {
+            name: 'short-lived-client',
+            namespace: NS,
+            ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'short-lived', uid }],
+          },
+          data: { 'run.mjs': '' },
+        }),
+      );
       ok(await kubectl(cluster, ['wait', '--for=delete', 'job/short-lived', '--timeout=30s']));
       expect(foreground).toBe(true);
-      expect(deleted).toEqual(['pod', 'job']);
+      expect(deleted.at(-1)).toBe('job');
+      expect([...deleted].sort()).toEqual(['configmap', 'job', 'pod']);
     } finally {
       off();
     }
