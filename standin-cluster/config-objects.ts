@@ -5,7 +5,7 @@
 // may not change. Secret `stringData` is merged into `data` on every write (defaults.ts).
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import type { K8sObject, Strategy } from './store.ts';
-import { invalid, type FieldError } from './validation.ts';
+import { annotationErrors, invalid, type FieldError } from './validation.ts';
 
 /** core.MaxSecretSize: the cap on the summed values of one ConfigMap or Secret. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -50,7 +50,11 @@ function immutableErrors(obj: K8sObject, old: K8sObject | undefined): FieldError
 
 export const configMapStrategy: Strategy = {
   validate(obj: K8sObject, old?: K8sObject) {
-    const errors = [...keyErrors('data', obj.data), ...keyErrors('binaryData', obj.binaryData)];
+    const errors = [
+      ...annotationErrors(obj),
+      ...keyErrors('data', obj.data),
+      ...keyErrors('binaryData', obj.binaryData),
+    ];
     let total = 0;
     for (const [key, value] of Object.entries<any>(obj.data ?? {})) {
       if (obj.binaryData && key in obj.binaryData)
@@ -74,7 +78,7 @@ export const configMapStrategy: Strategy = {
 
 export const secretStrategy: Strategy = {
   validate(obj: K8sObject, old?: K8sObject) {
-    const errors = keyErrors('data', obj.data);
+    const errors = [...annotationErrors(obj), ...keyErrors('data', obj.data)];
     let total = 0;
     for (const value of Object.values<any>(obj.data ?? {})) total += decoded(value);
     if (total > MAX_CONFIG_BYTES)

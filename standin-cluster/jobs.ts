@@ -16,7 +16,7 @@ import { defaultPodSpec } from './defaults.ts';
 import { clone, deepEqual } from './patch.ts';
 import { matchLabelSelectorObject } from './selectors.ts';
 import type { K8sObject, Strategy } from './store.ts';
-import { invalid, supported, type FieldError } from './validation.ts';
+import { annotationErrors, invalid, supported, type FieldError } from './validation.ts';
 
 type AnyObj = Record<string, any>;
 
@@ -76,7 +76,7 @@ function nonNegative(errors: FieldError[], field: string, v: unknown): void {
 }
 
 function validate(job: K8sObject, old?: K8sObject): void {
-  const errors: FieldError[] = [];
+  const errors: FieldError[] = annotationErrors(job);
   const spec: AnyObj = job.spec ?? {};
   const policy = spec.template?.spec?.restartPolicy;
   if (policy !== 'OnFailure' && policy !== 'Never')

@@ -70,3 +70,21 @@ export function invalid(
     details,
   );
 }
+
+/** apimachinery ValidateAnnotations: keys and values together at most 256 KiB. */
+export const MAX_ANNOTATION_BYTES = 256 * 1024;
+
+export function annotationErrors(obj: { metadata?: Record<string, unknown> }): FieldError[] {
+  let total = 0;
+  for (const [k, v] of Object.entries((obj.metadata?.annotations as Record<string, unknown>) ?? {}))
+    total += Buffer.byteLength(k) + Buffer.byteLength(String(v ?? ''));
+  return total > MAX_ANNOTATION_BYTES
+    ? [
+        {
+          field: 'metadata.annotations',
+          type: 'TooLong',
+          detail: `may not be more than ${MAX_ANNOTATION_BYTES} bytes`,
+        },
+      ]
+    : [];
+}

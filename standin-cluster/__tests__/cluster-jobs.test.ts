@@ -555,7 +555,7 @@ describe('the pod network and its configuration', () => {
       ok(await kubectl(cluster, ['delete', r]));
   });
 
-  test('a ConfigMap over 1 MiB is refused with the real status; 1 MiB exactly is accepted', async () => {
+  test('a ConfigMap over 1 MiB is refused with the real status; 1 MiB exactly is accepted; annotations 256 KiB', async () => {
     const cm = (name: string, bytes: number) => ({
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -587,6 +587,11 @@ describe('the pod network and its configuration', () => {
       },
       code: 422,
     });
+    // kubectl apply keeps the whole object in an annotation, limited to 256 KiB with the others.
+    writeFileSync(file, JSON.stringify(cm('applied', 300 * 1024)));
+    expect((await kubectl(cluster, ['apply', '-f', file])).stderr).toContain(
+      'The ConfigMap "applied" is invalid: metadata.annotations: Too long: may not be more than 262144 bytes',
+    );
     writeFileSync(file, JSON.stringify(cm('just-fits', 1024 * 1024)));
     ok(await kubectl(cluster, ['create', '-f', file]));
     ok(await kubectl(cluster, ['delete', 'configmap', 'just-fits']));
