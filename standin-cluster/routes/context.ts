@@ -8,7 +8,8 @@ import YAML from 'yaml';
 import type { AdmissionConfig } from '../admission.ts';
 import type { ResourceType } from '../resources.ts';
 import { ApiError, type K8sObject, type Store } from '../store.ts';
-import type { ApiServerOptions, Faults, RequestLogEntry } from '../server.ts';
+import type { Faults } from '../faults.ts';
+import type { ApiServerOptions, RequestLogEntry } from '../server-options.ts';
 
 export type AnyObj = Record<string, any>;
 

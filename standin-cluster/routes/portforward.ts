@@ -5,7 +5,7 @@ import type net from 'node:net';
 import { WebSocket } from 'ws';
 import { portForwardVerbs } from '../rbac.ts';
 import { ApiError, notFound } from '../store.ts';
-import type { RequestLogEntry } from '../server.ts';
+import type { RequestLogEntry } from '../server-options.ts';
 import { authenticate, authorizePortForward } from './access.ts';
 import { queryOf, type ServerContext } from './context.ts';
 import { parseRoute } from './resources.ts';
