@@ -1,21 +1,20 @@
-// The stand-in kube-apiserver: its fault hooks and request log, and the dispatcher that
-// hands each request to routes/ (discovery, access, resources and verbs, watch, logs, port-forward).
+// The stand-in kube-apiserver: its request log, and the dispatcher that hands each request to
+// routes/ (discovery, access, resources and verbs, watch, logs, port-forward). Faults on the wire
+// are not its business: tests put the fault proxy (__tests__/support/fault-proxy.ts) in front of it.
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { AdmissionConfig } from './admission.ts';
-import { Faults } from './faults.ts';
 import { findByPlural, type ResourceType } from './resources.ts';
 import type { ApiServerOptions, RbacConfig, RequestLogEntry } from './server-options.ts';
 import { ApiError } from './store.ts';
 import { authenticate, selfSubjectAccessReview } from './routes/access.ts';
-import { JSON_CT, isWatch, queryOf, sendJson, sendStatus, type ServerContext } from './routes/context.ts';
+import { isWatch, queryOf, sendJson, sendStatus, type ServerContext } from './routes/context.ts';
 import { serveDiscovery } from './routes/discovery.ts';
 import { handleUpgrade, pickProtocol } from './routes/portforward.ts';
 import { serveResource } from './routes/resources.ts';
 
-export type { Fault, FaultHandle } from './faults.ts';
 export type {
   ApiServerOptions,
   DenyRule,
@@ -26,7 +25,6 @@ export type {
 
 export class ApiServer implements ServerContext {
   readonly requestLog: RequestLogEntry[] = [];
-  readonly faults = new Faults();
   url = '';
   port = 0;
   private server!: http.Server | https.Server;
@@ -139,30 +137,6 @@ export class ApiServer implements ServerContext {
       if (!entry.status) entry.status = res.headersSent ? res.statusCode : 0;
       entry.durationMs = Date.now() - started;
     });
-
-    const fault = this.faults.take(method, u.pathname, entry.rawQuery);
-    if (fault) {
-      if (fault.drop) {
-        req.socket.destroy();
-        return;
-      }
-      if (fault.hang) return;
-      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-      if (fault.status !== undefined) {
-        const body =
-          fault.body === undefined
-            ? ''
-            : typeof fault.body === 'string'
-              ? fault.body
-              : JSON.stringify(fault.body);
-        res.writeHead(fault.status, {
-          'Content-Type': typeof fault.body === 'string' ? 'text/plain' : JSON_CT,
-          ...(fault.headers ?? {}),
-        });
-        res.end(body);
-        return;
-      }
-    }
 
     if (['/healthz', '/livez', '/readyz'].includes(u.pathname)) {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { cleanup, ROOT, runAction } from '../support/action.ts';
 import type { Cluster } from '../../standin-cluster/index.ts';
 import { expectAsReported, type AnyObj } from '../support/k8s-objects.ts';
-import { faultFile, SLACK_MS, waitIdle, type FaultCase } from '../support/k8s-faults.ts';
+import { faultFile, SLACK_MS, waitIdle, type FaultCase } from '../support/kubernetes-fault-cases.ts';
 import { STACK } from '../support/fault-verdict.ts';
 
 const FIXTURE = path.join(ROOT, '__tests__/fixtures/k8s/fault-graph.v1alpha1.yaml');

@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cleanup, ROOT, runAction } from '../support/action.ts';
+import { startApiFaultProxy } from '../support/fault-proxy.ts';
 import type { AnyObj } from '../support/k8s-objects.ts';
 import { isPodReady, startCluster, type Cluster } from '../../standin-cluster/index.ts';
 import { roleRules } from '../../standin-cluster/rbac.ts';
@@ -44,10 +45,10 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-const k8s = (inputs: Record<string, string>, namespace = NS) =>
+const k8s = (inputs: Record<string, string>, namespace = NS, kubeconfig = cluster.kubeconfigPath) =>
   runAction(
     { namespace, 'retry-delay': '0.5', 'rollout-timeout': '120', ...inputs },
-    { env: { KUBECONFIG: cluster.kubeconfigPath, HOME: home } },
+    { env: { KUBECONFIG: kubeconfig, HOME: home } },
   );
 
 /** The live (not terminating) frontend pods of one graph. */
@@ -88,8 +89,9 @@ describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)
 
   it('a replica whose port-forward never upgrades: not proven, named, within the deadlines; the run passes and exits', async () => {
     cluster.clearRequestLog();
-    // Once the check's forward has picked its pod (after any rollout), every upgrade to the other
-    // Ready frontend pod hangs.
+    // The run goes through the fault proxy: once the check's forward has picked its pod (after any
+    // rollout), every upgrade to the other Ready frontend pod hangs there.
+    const proxy = await startApiFaultProxy(cluster);
     let names: string[] = [];
     let hung: string | undefined;
     const watcher = setInterval(() => {
@@ -98,15 +100,20 @@ describe('every frontend replica (bundled action, stand-in cluster, real Dynamo)
       if (!first) return;
       names = frontendPods('two-frontends').map((p) => p.metadata.name as string);
       hung = names.find((n) => !first.path.includes(`/pods/${n}/`));
-      cluster.faults.add({ path: `/pods/${hung}/portforward$`, hang: true });
+      proxy.setRules([{ path: new RegExp(`/pods/${hung}/portforward$`), fault: { kind: 'hang' } }]);
     }, 5);
     const started = Date.now();
-    const run = await k8s({ deployment: 'two-frontends', mode: 'round-robin', timeout: '3' }).finally(() =>
-      clearInterval(watcher),
-    );
+    const run = await k8s(
+      { deployment: 'two-frontends', mode: 'round-robin', timeout: '3' },
+      NS,
+      proxy.kubeconfigPath,
+    ).finally(() => {
+      clearInterval(watcher);
+      return proxy.stop();
+    });
     try {
-      cluster.faults.clear();
       expect(hung).toBeDefined();
+      expect(proxy.requests().filter((r) => r.handled === 'upgrade hang').length).toBeGreaterThan(0);
       expect(run.outputs.result).toBe('pass');
       expect(run.outputs['mode-verified']).toBe('verified');
       const proven = names.find((n) => n !== hung);
