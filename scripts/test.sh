@@ -46,6 +46,8 @@ if [[ "$suite" == all ]]; then
   results=.tmp/jest-results.json
 else
   selection=(--selectProjects "$suite")
+  # The unit tests start no shared servers or processes: both cores, for the fast loop.
+  if [[ "$suite" == unit ]]; then selection+=(--maxWorkers=2); fi
   results=".tmp/jest-$suite.json"
   # The end-to-end suites run the bundle (dist/), not src/: say so when src/ changed after it.
   if [[ "$suite" != unit && "$suite" != standin && -f dist/index.js ]]; then
