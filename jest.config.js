@@ -56,7 +56,7 @@ export default {
     // Dynamo, no stand-in cluster, no aiperf, no browser.
     project('unit', ['<rootDir>/__tests__/unit/**/*.test.ts'], { testTimeout: 30000 }),
     project('standin', ['<rootDir>/standin-cluster/__tests__/**/*.test.ts']),
-    project('local', ['<rootDir>/__tests__/e2e/*.test.ts'], {
+    project('local', ['<rootDir>/__tests__/e2e/**/*.test.ts'], {
       testPathIgnorePatterns: [
         '/node_modules/',
         ...named.map((name) => `/__tests__/e2e/${name}\\.test\\.ts$`),
