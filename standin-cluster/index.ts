@@ -25,20 +25,13 @@ import { Kubelet, type KubeletOptions } from './kubelet.ts';
 import { clone } from './patch.ts';
 import { convertTo, findByKind, groupVersion, RESOURCES } from './resources.ts';
 import { matchLabels, parseLabelSelector } from './selectors.ts';
-import {
-  ApiServer,
-  type DenyRule,
-  type Fault,
-  type FaultHandle,
-  type RbacConfig,
-  type RequestLogEntry,
-} from './server.ts';
+import { ApiServer, type DenyRule, type RbacConfig, type RequestLogEntry } from './server.ts';
 import { ServiceNetwork } from './service-network.ts';
 import { Store, type K8sObject } from './store.ts';
 import { generateTls } from './tls.ts';
 import { TtlAfterFinishedController } from './ttl-after-finished.ts';
 
-export type { DenyRule, Fault, FaultHandle, RbacConfig, RequestLogEntry, K8sObject };
+export type { DenyRule, RbacConfig, RequestLogEntry, K8sObject };
 export { isPodReady };
 
 type AnyObj = Record<string, any>;
@@ -136,7 +129,6 @@ export interface Cluster {
   clearRequestLog(): void;
   /** Requests that changed (or would have changed) state: POST/PUT/PATCH/DELETE. */
   writes(): RequestLogEntry[];
-  faults: ApiServer['faults'];
   rbac: RbacConfig;
   /** The operator's admission webhooks: set `webhookDown` to make every DGD write fail with a 500. */
   admission: AdmissionConfig;
@@ -441,7 +433,6 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       server.requestLog.length = 0;
     },
     writes: () => server.requestLog.filter((e) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(e.method)),
-    faults: server.faults,
     admission: server.admission,
     rbac,
     closeWatches: () => server.closeWatches(),
