@@ -4,6 +4,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
 import { createHash } from 'node:crypto';
 import { applyDefaults } from './defaults.ts';
+import { foregroundDelete } from './gc-foreground.ts';
 import { clone, deepEqual } from './patch.ts';
 import { nextManagedFields } from './managed.ts';
 import { convertTo, RESOURCES, type ResourceType } from './resources.ts';
@@ -701,6 +702,16 @@ export class ControllerManager {
       this.later(0, sweep);
       return this.store.mustGet(rt, undefined, name);
     }
+    if (opts.propagationPolicy === 'Foreground')
+      return foregroundDelete(
+        {
+          store: this.store,
+          later: (ms, fn) => this.later(ms, fn),
+          deleteDependent: (r, n, name) => this.deleteObject(r, n, name, { propagationPolicy: 'Foreground' }),
+        },
+        rt,
+        cur,
+      );
     if (opts.propagationPolicy === 'Orphan') {
       // drop owner references from dependents first
       for (const r of RESOURCES) {
@@ -709,6 +720,7 @@ export class ControllerManager {
           const refs = (o.metadata.ownerReferences ?? []) as AnyObj[];
           if (refs.some((x) => x.uid === cur.metadata.uid)) {
             o.metadata.ownerReferences = refs.filter((x) => x.uid !== cur.metadata.uid);
+            if (!o.metadata.ownerReferences.length) delete o.metadata.ownerReferences; // omitempty
             this.store.update(r, o);
           }
         }

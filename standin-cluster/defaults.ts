@@ -172,5 +172,6 @@ export function applyDefaults(rt: ResourceType, obj: AnyObj, store: Store, isCre
     default:
       break;
   }
-  void store;
+  // Kinds with a registered strategy (jobs.ts, config-objects.ts) default themselves.
+  store.strategy(rt)?.defaults?.(obj, isCreate);
 }

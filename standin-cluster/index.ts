@@ -1,30 +1,37 @@
 // The stand-in Kubernetes cluster used by the end-to-end tests and the demo. See README.md.
 /* eslint-disable @typescript-eslint/no-explicit-any -- Kubernetes objects here are arbitrary JSON */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+  chmodSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { ControllerManager, isPodReady, rtOf } from './controllers.ts';
 import type { AdmissionConfig } from './admission.ts';
+import { configMapStrategy, secretStrategy } from './config-objects.ts';
 import { applyDefaults } from './defaults.ts';
+import { nodeImageBin } from './images.ts';
+import { JobController, type JobControllerOptions } from './job-controller.ts';
+import { jobStrategy } from './jobs.ts';
 import { differs, nextManagedFields } from './managed.ts';
 import { Kubelet, type KubeletOptions } from './kubelet.ts';
 import { clone } from './patch.ts';
 import { convertTo, findByKind, groupVersion, RESOURCES } from './resources.ts';
 import { matchLabels, parseLabelSelector } from './selectors.ts';
-import {
-  ApiServer,
-  type DenyRule,
-  type Fault,
-  type FaultHandle,
-  type RbacConfig,
-  type RequestLogEntry,
-} from './server.ts';
+import { ApiServer, type DenyRule, type RbacConfig, type RequestLogEntry } from './server.ts';
+import { ServiceNetwork } from './service-network.ts';
 import { Store, type K8sObject } from './store.ts';
 import { generateTls } from './tls.ts';
+import { TtlAfterFinishedController } from './ttl-after-finished.ts';
 
-export type { DenyRule, Fault, FaultHandle, RbacConfig, RequestLogEntry, K8sObject };
+export type { DenyRule, RbacConfig, RequestLogEntry, K8sObject };
 export { isPodReady };
 
 type AnyObj = Record<string, any>;
@@ -57,8 +64,26 @@ export interface ClusterOptions {
   node?: { labels?: Record<string, string>; allocatable?: Record<string, string> };
   /** Kubelet tuning (probe time scale, crash back-off, grace cap, liveness, image entrypoints). */
   kubelet?: Partial<
-    Omit<KubeletOptions, 'python' | 'tinyModelDir' | 'fileKvDir' | 'workDir' | 'events' | 'unpullableImages'>
+    Omit<
+      KubeletOptions,
+      | 'python'
+      | 'tinyModelDir'
+      | 'fileKvDir'
+      | 'workDir'
+      | 'events'
+      | 'unpullableImages'
+      | 'nodeImages'
+      | 'nodeImageBin'
+      | 'clusterDns'
+    >
   >;
+  /**
+   * Node 24 images besides the official `node:24…` ones, run with the project's Node 24: a mirror's
+   * references (exact strings, e.g. `registry.example.com/mirror/node:24-slim`) or patterns.
+   */
+  nodeImages?: (string | RegExp)[];
+  /** Job controller timing (pod failure back-off, batching); see job-controller.ts. */
+  jobs?: JobControllerOptions;
   /**
    * DGD versions the installed operator's CRD serves (default both). E.g. `['v1alpha1']` for an
    * operator release before DGD v1beta1, while the group still lists v1beta1 (DGDR) and v1 (ClusterPolicy).
@@ -96,11 +121,14 @@ export interface Cluster {
   store: Store;
   kubelet: Kubelet;
   controllers: ControllerManager;
+  /** Services' loopback addresses and proxies, and the cluster DNS names Node pods resolve. */
+  network: ServiceNetwork;
+  /** The Node binary that runs Node-image containers. */
+  nodeBinary: string;
   requestLog: RequestLogEntry[];
   clearRequestLog(): void;
   /** Requests that changed (or would have changed) state: POST/PUT/PATCH/DELETE. */
   writes(): RequestLogEntry[];
-  faults: ApiServer['faults'];
   rbac: RbacConfig;
   /** The operator's admission webhooks: set `webhookDown` to make every DGD write fail with a 500. */
   admission: AdmissionConfig;
@@ -132,6 +160,12 @@ function defaultPython(): string {
   const candidates = [process.env.STANDIN_PYTHON, join(REPO_ROOT, '.venv-dynamo/bin/python')];
   for (const c of candidates) if (c && existsSync(c)) return c;
   return 'python3';
+}
+
+/** The Node that runs Node-image containers: the project's Node 24 (node_modules/.bin/node), else this one. */
+function defaultNode(): string {
+  const local = join(REPO_ROOT, 'node_modules/.bin/node');
+  return existsSync(local) ? realpathSync(local) : process.execPath;
 }
 
 export function parseManifests(input: string | AnyObj | (string | AnyObj)[]): AnyObj[] {
@@ -171,12 +205,18 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   const rbac: RbacConfig = Array.isArray(opts.rbac) ? { deny: opts.rbac } : (opts.rbac ?? { deny: [] });
 
   const store = new Store({ historySize: opts.historySize });
+  // The registry rules of the kinds that have their own (jobs.ts, config-objects.ts).
+  store.setStrategy(rtOf('jobs'), jobStrategy);
+  store.setStrategy(rtOf('configmaps'), configMapStrategy);
+  store.setStrategy(rtOf('secrets'), secretStrategy);
   const controllers = new ControllerManager(store, {
     node: opts.node,
     dgdHubVersion: !opts.dgdVersions || opts.dgdVersions.includes('v1beta1') ? 'v1beta1' : 'v1alpha1',
     grove: opts.grove,
   });
   controllers.bootstrap();
+  const nodeBinary = defaultNode();
+  const hostsFile = join(dir, 'cluster-dns.json');
   const kubelet = new Kubelet(store, {
     python,
     tinyModelDir,
@@ -184,8 +224,28 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     workDir: join(dir, 'pods'),
     unpullableImages: opts.unpullableImages,
     events: controllers.events,
+    nodeBinary,
+    nodeImageBin: nodeImageBin(dir, nodeBinary),
+    nodeImages: opts.nodeImages,
+    clusterDns: { hostsFile, preload: fileURLToPath(new URL('./pod-dns.mjs', import.meta.url)) },
     ...(opts.kubelet ?? {}),
   });
+  const network = new ServiceNetwork(store, {
+    hostsFile,
+    hostPort: (ns, pod, port) => kubelet.hostPort(ns, pod, port),
+  });
+  network.start();
+  const jobs = new JobController(
+    {
+      store,
+      events: controllers.events,
+      deletePod: (ns, name) => controllers.deleteObject(rtOf('pods'), ns, name, {}),
+    },
+    opts.jobs,
+  );
+  const ttl = new TtlAfterFinishedController(store, (ns, name) =>
+    controllers.deleteObject(rtOf('jobs'), ns, name, { propagationPolicy: 'Foreground' }),
+  );
   const tls = opts.http ? undefined : generateTls(dir);
   const server = new ApiServer({
     store,
@@ -366,12 +426,13 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     store,
     kubelet,
     controllers,
+    network,
+    nodeBinary,
     requestLog: server.requestLog,
     clearRequestLog: () => {
       server.requestLog.length = 0;
     },
     writes: () => server.requestLog.filter((e) => ['POST', 'PUT', 'PATCH', 'DELETE'].includes(e.method)),
-    faults: server.faults,
     admission: server.admission,
     rbac,
     closeWatches: () => server.closeWatches(),
@@ -417,8 +478,11 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       if (stopped) return;
       stopped = true;
       controllers.stop();
+      jobs.stop();
+      ttl.stop();
       await server.close();
       await kubelet.stop();
+      await network.stop();
       if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -17,9 +17,19 @@ import {
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { NODE_NAME, rtOf, type EventRecorder } from './controllers.ts';
+import {
+  DEFAULT_IMAGE_COMMANDS,
+  NODE_PATHS,
+  imageKind,
+  nodeEntrypoint,
+  pullFailure,
+  type ImageKind,
+} from './images.ts';
 import { clone, deepEqual } from './patch.ts';
 import type { K8sObject, Store, StoreEvent } from './store.ts';
+import { MountError, containerMounts, mapPath, mountVolumes, type Mount } from './volumes.ts';
 
 type AnyObj = Record<string, any>;
 const PODS = rtOf('pods');
@@ -67,6 +77,14 @@ export interface KubeletOptions {
   commandAliases?: Record<string, string[]>;
   /** Extra environment for every process (e.g. PYTHONUNBUFFERED). */
   extraEnv?: Record<string, string>;
+  /** The Node that runs Node-image containers (images.ts): the project's Node 24. */
+  nodeBinary?: string;
+  /** A directory holding `node` → nodeBinary, put first on Node-image containers' PATH. */
+  nodeImageBin?: string;
+  /** More Node 24 images than the official ones: a mirror's references or patterns. */
+  nodeImages?: (string | RegExp)[];
+  /** Cluster DNS for Node-image containers: the Services' hosts file and the preload (pod-dns.mjs). */
+  clusterDns?: { hostsFile: string; preload: string };
   events: EventRecorder;
 }
 
@@ -89,6 +107,9 @@ interface ContainerRt {
   lines: LogLine[];
   previousLines: LogLine[];
   generation: number; // increments per process start, to ignore stale callbacks
+  /** How its image runs (images.ts), and its mounts of the pod's materialised volumes. */
+  kind?: ImageKind;
+  mounts: Mount[];
 }
 
 interface LogLine {
@@ -121,6 +142,8 @@ interface PodRt {
   gone: boolean;
   statusQueued: boolean;
   startTime: string;
+  /** The pod's volumes once materialised (volumes.ts): name → directory. */
+  volumes?: Map<string, string>;
 }
 
 const ALL_PGIDS = new Set<number>();
@@ -352,6 +375,7 @@ export class Kubelet {
         lines: [],
         previousLines: [],
         generation: 0,
+        mounts: [],
       })),
       terminating: false,
       gone: false,
@@ -391,13 +415,27 @@ export class Kubelet {
     const field = `spec.containers{${c.name}}`;
     const ev = (type: 'Normal' | 'Warning', reason: string, msg: string) =>
       this.opts.events.record(pod, type, reason, msg, 'kubelet', field);
-    if (this.opts.unpullableImages && this.opts.unpullableImages.test(image)) {
+    // Volumes are set up before any image is pulled; a missing ConfigMap/Secret holds the pod.
+    if (!rt.volumes) {
+      try {
+        rt.volumes = mountVolumes(this.store, pod, rt.dir);
+      } catch (e) {
+        if (!(e instanceof MountError)) throw e;
+        this.opts.events.record(pod, 'Warning', 'FailedMount', e.message, 'kubelet');
+        this.timer(c, 2000, () => this.pullAndStart(rt, c));
+        return;
+      }
+    }
+    c.mounts = containerMounts(c.spec, rt.volumes);
+    c.kind = imageKind(image, this.opts);
+    // An image the stand-in cannot run fails as one no registry has.
+    if ((this.opts.unpullableImages && this.opts.unpullableImages.test(image)) || c.kind === 'unknown') {
       c.pullFailures++;
       ev('Normal', 'Pulling', `Pulling image "${image}"`);
-      const err = `failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`;
-      ev('Warning', 'Failed', `Failed to pull image "${image}": rpc error: code = NotFound desc = ${err}`);
+      const failure = pullFailure(image);
+      ev('Warning', 'Failed', failure.event);
       ev('Warning', 'Failed', 'Error: ErrImagePull');
-      c.state = { waiting: { reason: 'ErrImagePull', message: `rpc error: code = NotFound desc = ${err}` } };
+      c.state = { waiting: { reason: 'ErrImagePull', message: failure.message } };
       this.queueStatus(rt);
       const backoff = Math.min(
         (this.opts.crashBackoffBaseMs ?? 1000) * 2 ** (c.pullFailures - 1),
@@ -429,7 +467,9 @@ export class Kubelet {
     let argv: string[];
     try {
       env = this.resolveEnv(pod, c.spec);
-      argv = this.resolveCommand(rt, c.spec, env);
+      argv = (c.kind === 'node' ? this.nodeCommand(c.spec, env) : this.resolveCommand(rt, c.spec, env)).map(
+        (a) => mapPath(a, c.mounts),
+      );
     } catch (e) {
       const msg = (e as Error).message;
       c.state = { waiting: { reason: 'CreateContainerConfigError', message: msg } };
@@ -494,6 +534,15 @@ export class Kubelet {
       } else out[e.name] = '';
     }
     return out;
+  }
+
+  /** A Node image's argv: its command, else its entrypoint's rules; `node` is the project's Node 24. */
+  private nodeCommand(spec: AnyObj, env: Record<string, string>): string[] {
+    const command: string[] = (spec.command ?? []).map((s: string) => expand(String(s), env));
+    const args: string[] = (spec.args ?? []).map((s: string) => expand(String(s), env));
+    const argv = command.length ? [...command, ...args] : nodeEntrypoint(args);
+    if (NODE_PATHS.has(argv[0])) argv[0] = this.opts.nodeBinary ?? process.execPath;
+    return argv;
   }
 
   /** argv with the simulated cluster's rewrites (python, ports, discovery, model ids). */
@@ -604,7 +653,20 @@ export class Kubelet {
       PYTHONUNBUFFERED: '1',
       ...(this.opts.extraEnv ?? {}),
     };
-    const e: Record<string, string> = { ...base, ...env };
+    const e: Record<string, string> = { ...base };
+    for (const [k, v] of Object.entries(env)) e[k] = mapPath(v, c.mounts);
+    if (c.kind === 'node') {
+      // A Node image: its `node` first on PATH, and cluster DNS for Service names (pod-dns.mjs).
+      if (this.opts.nodeImageBin) e.PATH = `${this.opts.nodeImageBin}:${e.PATH}`;
+      const dns = this.opts.clusterDns;
+      if (dns) {
+        e.STANDIN_CLUSTER_DNS = dns.hostsFile;
+        e.STANDIN_POD_NAMESPACE = rt.ns;
+        const preload = `--import=${pathToFileURL(dns.preload).href}`;
+        e.NODE_OPTIONS = e.NODE_OPTIONS ? `${preload} ${e.NODE_OPTIONS}` : preload;
+      }
+      return e;
+    }
     // the simulated cluster network (see README): file discovery, loopback ports, no NATS/etcd
     e.DYN_DISCOVERY_BACKEND = 'file';
     // one discovery directory per Kubernetes namespace, as the operator's kubernetes discovery is namespace-scoped
@@ -637,10 +699,9 @@ export class Kubelet {
     env: Record<string, string>,
   ): void {
     const field = `spec.containers{${c.name}}`;
+    const workingDir = c.spec.workingDir ? mapPath(String(c.spec.workingDir), c.mounts) : undefined;
     const wd =
-      c.spec.workingDir && existsSync(c.spec.workingDir) && statSync(c.spec.workingDir).isDirectory()
-        ? c.spec.workingDir
-        : rt.dir;
+      workingDir && existsSync(workingDir) && statSync(workingDir).isDirectory() ? workingDir : rt.dir;
     if (existsSync(c.logPath) && c.generation > 0) {
       try {
         renameSync(c.logPath, `${c.logPath}.previous`);
@@ -763,12 +824,13 @@ export class Kubelet {
     const pod = this.podObj(rt);
     const policy = pod?.spec?.restartPolicy ?? 'Always';
     const restart = policy === 'Always' || (policy === 'OnFailure' && exitCode !== 0);
-    c.lastState = { terminated };
     if (!restart) {
+      // lastState is the previous run's end: a container that is not restarted keeps it.
       c.state = { terminated };
       this.queueStatus(rt);
       return;
     }
+    c.lastState = { terminated };
     const n = c.restartCount; // crashes so far before this one
     const delay =
       n === 0
@@ -1065,16 +1127,20 @@ export class Kubelet {
       phase = rt.containers.every((c) => c.state.terminated.exitCode === 0) ? 'Succeeded' : 'Failed';
     } else if (anyRunning || (everStarted && rt.containers.every((c) => c.generation > 0))) phase = 'Running';
     const notReadyNames = rt.containers.filter((c) => !c.ready).map((c) => c.name);
+    // A finished pod (Succeeded/Failed): the kubelet's PodCompleted reasons, its sandbox gone.
+    const done = phase === 'Succeeded' || phase === 'Failed';
     const readyCond = (type: string) => {
-      const c = cond(type, allReady, 'ContainersNotReady');
-      if (!allReady) c.message = `containers with unready status: [${notReadyNames.join(' ')}]`;
+      const c = cond(type, allReady, done ? 'PodCompleted' : 'ContainersNotReady');
+      if (!allReady && !done) c.message = `containers with unready status: [${notReadyNames.join(' ')}]`;
       return c;
     };
+    const initialized = cond('Initialized', true);
+    if (done) initialized.reason = 'PodCompleted';
     const status: AnyObj = {
       phase,
       conditions: [
-        cond('PodReadyToStartContainers', true),
-        cond('Initialized', true),
+        cond('PodReadyToStartContainers', !done),
+        initialized,
         readyCond('Ready'),
         readyCond('ContainersReady'),
         cond('PodScheduled', true),
@@ -1145,13 +1211,6 @@ const SIGNALS: Record<string, number> = {
   SIGTERM: 15,
   SIGABRT: 6,
 };
-
-const DEFAULT_IMAGE_COMMANDS = [
-  {
-    pattern: /ai-dynamo|dynamo-(frontend|runtime|planner)|vllm-runtime|sglang-runtime|tensorrtllm-runtime/,
-    command: ['python3', '-m', 'dynamo.frontend'],
-  },
-];
 
 function expand(s: string, env: Record<string, string>): string {
   return s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name) => {

@@ -145,6 +145,19 @@ export const RESOURCES: ResourceType[] = [
     categories: ['all'],
     subresources: ['status', 'scale'],
   },
+  // batch/v1 Jobs (jobs.ts: the registry's defaults, strategy and validation; job-controller.ts).
+  // No short name, category `all`, a status subresource: as the real server lists them.
+  {
+    group: 'batch',
+    versions: ['v1'],
+    kind: 'Job',
+    listKind: 'JobList',
+    plural: 'jobs',
+    singular: 'job',
+    namespaced: true,
+    categories: ['all'],
+    subresources: ['status'],
+  },
   {
     group: 'nvidia.com',
     versions: ['v1beta1', 'v1alpha1'],

@@ -1,144 +1,30 @@
-// The stand-in kube-apiserver: its options, fault hooks and request log, and the dispatcher that
-// hands each request to routes/ (discovery, access, resources and verbs, watch, logs, port-forward).
+// The stand-in kube-apiserver: its request log, and the dispatcher that hands each request to
+// routes/ (discovery, access, resources and verbs, watch, logs, port-forward). Faults on the wire
+// are not its business: tests put the fault proxy (__tests__/support/fault-proxy.ts) in front of it.
 import http from 'node:http';
 import https from 'node:https';
 import type net from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { AdmissionConfig } from './admission.ts';
-import type { LogOptions } from './kubelet.ts';
 import { findByPlural, type ResourceType } from './resources.ts';
-import { ApiError, type K8sObject, type Store } from './store.ts';
-import type { PolicyRule } from './rbac.ts';
+import type { ApiServerOptions, RbacConfig, RequestLogEntry } from './server-options.ts';
+import { ApiError } from './store.ts';
 import { authenticate, selfSubjectAccessReview } from './routes/access.ts';
-import { JSON_CT, isWatch, queryOf, sendJson, sendStatus, type ServerContext } from './routes/context.ts';
+import { isWatch, queryOf, sendJson, sendStatus, type ServerContext } from './routes/context.ts';
 import { serveDiscovery } from './routes/discovery.ts';
 import { handleUpgrade, pickProtocol } from './routes/portforward.ts';
 import { serveResource } from './routes/resources.ts';
 
-export interface RequestLogEntry {
-  time: string;
-  method: string;
-  path: string;
-  query: Record<string, string | string[]>;
-  rawQuery: string;
-  contentType?: string;
-  status: number;
-  user?: string;
-  verb?: string;
-  resource?: string; // plural or plural/subresource
-  group?: string;
-  version?: string;
-  namespace?: string;
-  name?: string;
-  dryRun: boolean;
-  watch: boolean;
-  durationMs: number;
-  body?: unknown; // parsed request body for writes
-}
-
-export interface DenyRule {
-  verbs?: string[]; // e.g. ['patch'], '*' if absent
-  resources?: string[]; // plural or plural/subresource ('dynamographdeployments', 'pods/portforward')
-  groups?: string[];
-  namespaces?: string[];
-  names?: string[];
-  users?: string[];
-}
-
-export interface RbacConfig {
-  deny: DenyRule[];
-  /** A Role's rules (rbac.ts): when set, everything they do not grant is Forbidden. */
-  allow?: PolicyRule[];
-}
-
-export interface Fault {
-  method?: string;
-  path: RegExp | string; // regex (string form) matched against the path (no query)
-  query?: RegExp | string; // optional regex on the raw query string
-  times?: number; // how many requests it applies to (default: unlimited)
-  status?: number;
-  body?: unknown; // object -> JSON, string -> as is
-  headers?: Record<string, string>;
-  delayMs?: number; // wait, then respond with status/body if given, else pass through
-  hang?: boolean; // never answer (socket closed at stop)
-  drop?: boolean; // destroy the connection without a response
-}
-
-export interface FaultHandle {
-  readonly hits: number;
-  remove(): void;
-}
-
-export class Faults {
-  private list: (Fault & { hitsCount: number; re: RegExp; qre?: RegExp })[] = [];
-  add(f: Fault): FaultHandle {
-    const entry = {
-      ...f,
-      hitsCount: 0,
-      re: typeof f.path === 'string' ? new RegExp(f.path) : f.path,
-      qre: f.query === undefined ? undefined : typeof f.query === 'string' ? new RegExp(f.query) : f.query,
-    };
-    this.list.push(entry);
-    return {
-      get hits() {
-        return entry.hitsCount;
-      },
-      remove: () => {
-        this.list = this.list.filter((x) => x !== entry);
-      },
-    };
-  }
-  clear(): void {
-    this.list = [];
-  }
-  /** @internal */
-  take(method: string, path: string, rawQuery: string): Fault | undefined {
-    for (const f of this.list) {
-      if (f.method && f.method.toUpperCase() !== method) continue;
-      if (!f.re.test(path)) continue;
-      if (f.qre && !f.qre.test(rawQuery)) continue;
-      if (f.times !== undefined && f.hitsCount >= f.times) continue;
-      f.hitsCount++;
-      return f;
-    }
-    return undefined;
-  }
-}
-
-export interface ServerHooks {
-  /** Delete with Kubernetes semantics (graceful pods, cascading, namespaces). Returns the response object. */
-  deleteObject(
-    rt: ResourceType,
-    ns: string | undefined,
-    name: string,
-    opts: { gracePeriodSeconds?: number; propagationPolicy?: string; dryRun?: boolean },
-  ): K8sObject;
-  /** Connect to a pod's port; rejects with the kubelet's error text. */
-  dialPod(ns: string, pod: string, port: number): Promise<net.Socket>;
-  podLog(ns: string, pod: string, container: string | undefined, opts: LogOptions): string;
-}
-
-export interface ApiServerOptions {
-  store: Store;
-  token: string;
-  user: string;
-  http?: boolean;
-  tls?: { certPem: string; keyPem: string };
-  rbac: RbacConfig;
-  /** The Kubernetes version the stand-in pretends to be (`/version`, port-forward authorization). */
-  kubernetesVersion?: string;
-  hooks: ServerHooks;
-  bookmarkIntervalMs?: number;
-  /** The operator's admission webhooks (mutable: `cluster.admission.webhookDown = true`). */
-  admission?: AdmissionConfig;
-  logBodies?: boolean;
-  /** The DGD versions this cluster's CRD serves (an operator release); default: all. */
-  dgdVersions?: string[];
-}
+export type {
+  ApiServerOptions,
+  DenyRule,
+  RbacConfig,
+  RequestLogEntry,
+  ServerHooks,
+} from './server-options.ts';
 
 export class ApiServer implements ServerContext {
   readonly requestLog: RequestLogEntry[] = [];
-  readonly faults = new Faults();
   url = '';
   port = 0;
   private server!: http.Server | https.Server;
@@ -251,30 +137,6 @@ export class ApiServer implements ServerContext {
       if (!entry.status) entry.status = res.headersSent ? res.statusCode : 0;
       entry.durationMs = Date.now() - started;
     });
-
-    const fault = this.faults.take(method, u.pathname, entry.rawQuery);
-    if (fault) {
-      if (fault.drop) {
-        req.socket.destroy();
-        return;
-      }
-      if (fault.hang) return;
-      if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-      if (fault.status !== undefined) {
-        const body =
-          fault.body === undefined
-            ? ''
-            : typeof fault.body === 'string'
-              ? fault.body
-              : JSON.stringify(fault.body);
-        res.writeHead(fault.status, {
-          'Content-Type': typeof fault.body === 'string' ? 'text/plain' : JSON_CT,
-          ...(fault.headers ?? {}),
-        });
-        res.end(body);
-        return;
-      }
-    }
 
     if (['/healthz', '/livez', '/readyz'].includes(u.pathname)) {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });

@@ -81,6 +81,21 @@ function key(ns: string | undefined, name: string): string {
   return `${ns ?? ''}/${name}`;
 }
 
+/**
+ * A kind's rules in the API server's registry (pkg/registry/<group>/<kind>/strategy.go and the
+ * versioned type's defaults), registered per resource by index.ts (jobs.ts, config-objects.ts).
+ */
+export interface Strategy {
+  /** Defaulting at decode time (SetDefaults_<Kind>), before admission; from defaults.ts. */
+  defaults?(obj: Record<string, any>, isCreate: boolean): void;
+  /** PrepareForCreate: after the uid and creationTimestamp are set, before validation. */
+  prepareForCreate?(obj: K8sObject): void;
+  /** Validation of a create (`old` absent) or of an update of the main resource; throws ApiError. */
+  validate?(obj: K8sObject, old?: K8sObject): void;
+  /** DefaultGarbageCollectionPolicy when a delete names none, and the warning the server adds. */
+  deleteDefault?: { propagationPolicy: 'Orphan' | 'Background' | 'Foreground'; warning?: string };
+}
+
 export interface StoreOptions {
   /** How many events the watch cache keeps; older resourceVersions get 410 Gone. */
   historySize?: number;
@@ -92,6 +107,7 @@ export class Store {
   history: StoreEvent[] = [];
   historySize: number;
   private listeners = new Set<(e: StoreEvent) => void>();
+  private strategies = new Map<string, Strategy>();
 
   constructor(opts: StoreOptions = {}) {
     this.historySize = opts.historySize ?? 10000;
@@ -100,6 +116,15 @@ export class Store {
 
   private rk(rt: ResourceType): string {
     return `${rt.group}/${rt.plural}`;
+  }
+
+  /** Register a kind's registry strategy (see Strategy). */
+  setStrategy(rt: ResourceType, strategy: Strategy): void {
+    this.strategies.set(this.rk(rt), strategy);
+  }
+
+  strategy(rt: ResourceType): Strategy | undefined {
+    return this.strategies.get(this.rk(rt));
   }
 
   currentRV(): number {
@@ -261,6 +286,9 @@ export class Store {
     if (hasGeneration(rt)) o.metadata.generation = 1;
     else delete o.metadata.generation;
     if (!rt.namespaced) delete o.metadata.namespace;
+    const strategy = this.strategy(rt);
+    strategy?.prepareForCreate?.(o);
+    strategy?.validate?.(o);
     if (opts.dryRun) {
       o.metadata.resourceVersion = String(this.rv);
       return o;
@@ -329,6 +357,7 @@ export class Store {
         next.metadata.generation = (old.metadata.generation ?? 1) + (specChanged ? 1 : 0);
       } else delete next.metadata.generation;
     }
+    if (opts.subresource !== 'status') this.strategy(rt)?.validate?.(next, old);
     next.metadata.resourceVersion = old.metadata.resourceVersion;
     // A write that omits managedFields keeps them; the server computes them (see managed.ts).
     const managed = opts.managedFields ?? old.metadata.managedFields;
@@ -388,9 +417,13 @@ export class Store {
 }
 
 function hasGeneration(rt: ResourceType): boolean {
-  return ['deployments', 'replicasets', 'dynamographdeployments', 'dynamocomponentdeployments'].includes(
-    rt.plural,
-  );
+  return [
+    'deployments',
+    'replicasets',
+    'jobs',
+    'dynamographdeployments',
+    'dynamocomponentdeployments',
+  ].includes(rt.plural);
 }
 
 function stripForGeneration(o: K8sObject): unknown {

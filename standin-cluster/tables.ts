@@ -7,7 +7,12 @@ type Col = { name: string; type: string; format: string; description: string; pr
 
 export function age(ts: string | undefined): string {
   if (!ts) return '<unknown>';
-  const s = Math.max(0, Math.floor((Date.now() - Date.parse(ts)) / 1000));
+  return humanDuration(Date.now() - Date.parse(ts));
+}
+
+/** k8s.io/apimachinery/pkg/util/duration HumanDuration (what `kubectl get` prints for ages). */
+export function humanDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 120) return `${s}s`;
   const m = Math.floor(s / 60);
   if (m < 10) return `${m}m${s % 60 ? `${s % 60}s` : ''}`;
@@ -139,6 +144,60 @@ function columnsFor(rt: ResourceType): { cols: Col[]; row: (o: AnyObj) => unknow
             .map(([k, v]) => `${k}=${v}`)
             .join(',') || '<none>',
         ],
+      };
+    case 'jobs':
+      // pkg/printers/internalversion/printers.go printJob.
+      return {
+        cols: [
+          NAME,
+          c('Status', 'string', 'Status of the job.'),
+          c('Completions', 'string', 'The number of pods which reached phase Succeeded.'),
+          c('Duration', 'string', 'Time required to complete the job.'),
+          AGE,
+          c('Containers', 'string', 'Names of each container in the template.', 1),
+          c('Images', 'string', 'Images referenced by each container in the template.', 1),
+          c('Selector', 'string', 'A label query over pods that should match the pod count.', 1),
+        ],
+        row: (o) => {
+          const has = (t: string) =>
+            (o.status?.conditions ?? []).some((x: AnyObj) => x.type === t && x.status === 'True');
+          const succeeded = o.status?.succeeded ?? 0;
+          const parallelism = o.spec?.parallelism ?? 0;
+          const completions =
+            o.spec?.completions != null
+              ? `${succeeded}/${o.spec.completions}`
+              : parallelism > 1
+                ? `${succeeded}/1 of ${parallelism}`
+                : `${succeeded}/1`;
+          const start = o.status?.startTime ? Date.parse(o.status.startTime) : undefined;
+          const end = o.status?.completionTime ? Date.parse(o.status.completionTime) : Date.now();
+          const status = has('Complete')
+            ? 'Complete'
+            : has('Failed')
+              ? 'Failed'
+              : o.metadata.deletionTimestamp
+                ? 'Terminating'
+                : has('Suspended')
+                  ? 'Suspended'
+                  : has('FailureTarget')
+                    ? 'FailureTarget'
+                    : has('SuccessCriteriaMet')
+                      ? 'SuccessCriteriaMet'
+                      : 'Running';
+          const containers: AnyObj[] = o.spec?.template?.spec?.containers ?? [];
+          return [
+            o.metadata.name,
+            status,
+            completions,
+            start === undefined ? '' : humanDuration(end - start),
+            age(o.metadata.creationTimestamp),
+            containers.map((x) => x.name).join(','),
+            containers.map((x) => x.image).join(','),
+            Object.entries(o.spec?.selector?.matchLabels ?? {})
+              .map(([k, v]) => `${k}=${v}`)
+              .join(','),
+          ];
+        },
       };
     case 'namespaces':
       return {

@@ -1,18 +1,26 @@
 // The Kubernetes API part of the fault matrix (issue 5), through the bundled action as GitHub
 // runs it, against the stand-in cluster with a fast fake frontend (fault-graph.v1alpha1.yaml):
 // 401, 403 on get and on patch, 404 for the DGD / Service / namespace, a real 409 storm, 500s
-// (reads retried, writes reported), an API server that stops answering, a watch that drops
-// mid-rollout and a 410 Gone, plus base-url (ingress: no port-forward) and a Service without a
-// selector. Each case checks the failure code, one `::error` annotation with the next step, no
-// stack trace, the run time against the configured deadlines, no socket left open on the API
-// server, the token never printed, and the DGD unchanged except what the run reports it changed.
-import { afterAll, beforeAll, describe, expect } from '@jest/globals';
+// (reads retried, writes reported), a watch that drops mid-rollout and a 410 Gone, plus base-url
+// (ingress: no port-forward) and a Service without a selector; and, from source with a shorter
+// deadline, an API server that stops answering. Faults on the wire come from the fault proxy in front of the stand-in's API server
+// (support/fault-proxy.ts); the cases that need one run with a kubeconfig that points at it. Each
+// case checks the failure code, one `::error` annotation with the next step, no stack trace, the
+// run time against the configured deadlines, no socket left open on the API server, the token
+// never printed, and the DGD unchanged except what the run reports it changed.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import net from 'node:net';
 import path from 'node:path';
 import { ROOT } from '../support/action.ts';
-import type { Cluster, FaultHandle } from '../../standin-cluster/index.ts';
+import type { Cluster } from '../../standin-cluster/index.ts';
+import { startApiFaultProxy, type ApiFaultProxy, type FaultRule } from '../support/fault-proxy.ts';
 import type { AnyObj } from '../support/k8s-objects.ts';
-import { faultFile, SLACK_MS, type FaultCase } from '../support/k8s-faults.ts';
+import { faultFile, SLACK_MS, waitIdle, type FaultCase } from '../support/kubernetes-fault-cases.ts';
+import type { RunFailure } from '../../src/model/failure.ts';
+import { parseSettings } from '../../src/settings/settings.ts';
+import { kubeApi } from '../../src/targets/kubernetes/api/kube-api.ts';
+import { loadCredentials } from '../../src/targets/kubernetes/api/credentials.ts';
+import { resolveTarget } from '../../src/targets/kubernetes/resolve/find-frontend.ts';
 
 const FIXTURE = path.join(ROOT, '__tests__/fixtures/k8s/fault-graph.v1alpha1.yaml');
 const NS = 'dynamo';
@@ -22,11 +30,24 @@ const DGD_PATH = new RegExp(
   `^/apis/nvidia\\.com/v1(alpha1|beta1)/namespaces/${NS}/dynamographdeployments/${DGD}$`,
 );
 const PODS_PATH = `/api/v1/namespaces/${NS}/pods`;
-/** The client's per-call API timeout (src/bounded/limits.ts API_TIMEOUT_MS). */
-const API_TIMEOUT_MS = 15_000;
 
 let cluster: Cluster;
 let home: string;
+let proxy: ApiFaultProxy;
+/** The cases that break the wire run through the proxy; its rules are set by each case. */
+const viaProxy = () => proxy.kubeconfigPath;
+const SERVICES_PATH = new RegExp(`^/api/v1/namespaces/${NS}/services/`);
+/** Sets the proxy's rules for one case (its record starts empty); returns the undo. */
+function breakWire(rules: FaultRule[]): () => void {
+  proxy.reset();
+  proxy.setRules(rules);
+  return () => proxy.setRules([]);
+}
+/** The proxy's record of the requests for `path` with `method`. */
+const proxied = (method: string, path: RegExp | string) =>
+  proxy
+    .requests()
+    .filter((r) => r.method === method && (typeof path === 'string' ? r.path === path : path.test(r.path)));
 
 const file = faultFile({
   fixture: FIXTURE,
@@ -63,7 +84,7 @@ async function openPodWatch(done: () => boolean, after = 0) {
   );
 }
 
-const dropped: { watches: number; gone?: FaultHandle } = { watches: 0 };
+const dropped = { watches: 0 };
 const podWatches = () => cluster.requestLog.filter((e) => e.path === PODS_PATH && e.watch);
 const portForwards = () => cluster.requestLog.filter((e) => e.path.endsWith('/portforward'));
 
@@ -148,10 +169,11 @@ const CASES: Case[] = [
     inputs: { deployment: DGD, mode: 'least-loaded' },
     expected: 'conflict',
     boundMs: SLACK_MS + 5000,
+    kubeconfig: viaProxy,
     arrange: () => {
       // Every PATCH of ours is held a little while another writer changes an unrelated field, so
       // our resourceVersion precondition is always stale: real 409s from the server.
-      const slow = cluster.faults.add({ method: 'PATCH', path: DGD_PATH, delayMs: 150 });
+      const undo = breakWire([{ method: 'PATCH', path: DGD_PATH, fault: { kind: 'delay', ms: 150 } }]);
       let n = 0;
       const timer = setInterval(() => {
         const current = dgd();
@@ -160,7 +182,7 @@ const CASES: Case[] = [
       }, 40);
       return () => {
         clearInterval(timer);
-        slow.remove();
+        undo();
       };
     },
     othersWrote: (before) => {
@@ -180,29 +202,36 @@ const CASES: Case[] = [
     inputs: { deployment: DGD, mode: 'least-loaded' },
     expected: 'pass',
     boundMs: 30_000,
+    kubeconfig: viaProxy,
     arrange: () => {
-      const body = statusBody(500, 'InternalError', 'Internal error occurred: etcdserver: leader changed');
-      const faults = [
-        cluster.faults.add({
+      const leader = statusBody(500, 'InternalError', 'Internal error occurred: etcdserver: leader changed');
+      const busy = statusBody(
+        503,
+        'ServiceUnavailable',
+        'the server is currently unable to handle the request',
+      );
+      return breakWire([
+        {
           method: 'GET',
-          path: `/api/v1/namespaces/${NS}/services/`,
+          path: SERVICES_PATH,
           times: 1,
-          status: 500,
-          body,
-        }),
-        cluster.faults.add({
+          fault: { kind: 'status', status: 500, body: JSON.stringify(leader) },
+        },
+        {
           method: 'GET',
           path: DGD_PATH,
           times: 2,
-          status: 503,
-          body: statusBody(503, 'ServiceUnavailable', 'the server is currently unable to handle the request'),
-        }),
-      ];
-      return () => faults.forEach((f) => f.remove());
+          fault: { kind: 'status', status: 503, body: JSON.stringify(busy) },
+        },
+      ]);
     },
     check: (run) => {
-      const dgdGets = cluster.requestLog.filter((e) => e.method === 'GET' && DGD_PATH.test(e.path));
-      expect(dgdGets.slice(0, 3).map((e) => e.status)).toEqual([503, 503, 200]);
+      expect(proxied('GET', SERVICES_PATH)[0]?.status).toBe(500);
+      expect(
+        proxied('GET', DGD_PATH)
+          .slice(0, 3)
+          .map((r) => r.status),
+      ).toEqual([503, 503, 200]);
       expect(run.outputs['mode-verified']).toBe('verified');
       expect(frontendEnv().DYN_ROUTER_MODE).toBe('least-loaded');
     },
@@ -212,36 +241,23 @@ const CASES: Case[] = [
     inputs: { deployment: DGD, mode: 'round-robin' },
     expected: 'cluster-unreachable',
     boundMs: SLACK_MS,
+    kubeconfig: viaProxy,
     arrange: () => {
-      const f = cluster.faults.add({
-        method: 'PATCH',
-        path: DGD_PATH,
-        status: 500,
-        body: statusBody(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out'),
-      });
-      return () => f.remove();
+      const body = statusBody(500, 'InternalError', 'Internal error occurred: etcdserver: request timed out');
+      return breakWire([
+        {
+          method: 'PATCH',
+          path: DGD_PATH,
+          fault: { kind: 'status', status: 500, body: JSON.stringify(body) },
+        },
+      ]);
     },
     check: (run) => {
       expect(run.stdout).toMatch(
         /::error .*answered 500 InternalError while trying to patch .*etcdserver: request timed out/,
       );
-      expect(cluster.writes().map((w) => w.status)).toEqual([500]);
-    },
-  },
-  {
-    name: 'API server stops answering (hang)',
-    inputs: { deployment: DGD, mode: 'round-robin' },
-    expected: 'cluster-unreachable',
-    boundMs: API_TIMEOUT_MS + SLACK_MS,
-    arrange: () => {
-      const f = cluster.faults.add({ method: 'GET', path: `/api/v1/namespaces/${NS}/services/`, hang: true });
-      return () => f.remove();
-    },
-    check: (run) => {
-      expect(run.elapsedMs).toBeGreaterThanOrEqual(API_TIMEOUT_MS - 1000);
-      expect(run.stdout).toMatch(
-        /::error .*did not answer in time while trying to get Service dynamo\/api-graph-frontend/,
-      );
+      // One PATCH, answered 500 by the proxy: it never reached the server, and was not repeated.
+      expect(proxied('PATCH', DGD_PATH).map((r) => r.status)).toEqual([500]);
       expect(cluster.writes()).toEqual([]);
     },
   },
@@ -269,21 +285,22 @@ const CASES: Case[] = [
     inputs: { deployment: DGD, mode: 'round-robin' },
     expected: 'pass',
     boundMs: 30_000,
+    kubeconfig: viaProxy,
     arrange: () => {
       // What the apiserver sends when the resourceVersion is older than its watch cache.
-      const gone = (dropped.gone = cluster.faults.add({
-        method: 'GET',
-        path: PODS_PATH,
-        query: /watch=true/,
-        times: 1,
-        status: 200,
-        body: `${JSON.stringify({ type: 'ERROR', object: statusBody(410, 'Expired', 'too old resource version: 1 (4242)') })}\n`,
-        headers: { 'Content-Type': 'application/json' },
-      }));
-      return () => gone.remove();
+      const expired = statusBody(410, 'Expired', 'too old resource version: 1 (4242)');
+      return breakWire([
+        {
+          method: 'GET',
+          path: PODS_PATH,
+          query: { watch: 'true' },
+          times: 1,
+          fault: { kind: 'body', body: `${JSON.stringify({ type: 'ERROR', object: expired })}\n` },
+        },
+      ]);
     },
     check: (run) => {
-      expect(dropped.gone?.hits).toBe(1);
+      expect(proxied('GET', PODS_PATH).filter((r) => r.handled === 'body')).toHaveLength(1);
       expect(run.stdout).toMatch(/Rollout finished/);
       expect(run.outputs['mode-verified']).toBe('verified');
     },
@@ -334,6 +351,7 @@ const ingress = {
 beforeAll(async () => {
   cluster = await file.start({ namespace: NS });
   home = file.home();
+  proxy = await startApiFaultProxy(cluster);
   await cluster.apply(graph(DGD));
   // The same frontend, behind a Service someone wrote without a selector (endpoints by hand).
   await cluster.apply({
@@ -372,9 +390,38 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of ingress.sockets) s.destroy();
   await new Promise<void>((r) => (ingress.server ? ingress.server.close(() => r()) : r()));
+  await proxy?.stop();
   await file.stop('Kubernetes API fault matrix (bundled action, stand-in cluster, fake frontend)');
 });
 
 describe('Kubernetes API faults (bundled action, stand-in cluster)', () => {
   file.eachCase(CASES);
+
+  // From source, with the per-call deadline shortened through kubeApi's own option: the action's
+  // is API_TIMEOUT_MS (15 s, src/bounded/limits.ts, the README's bounds table), which a bundled run
+  // would only wait out. The other cases prove how a cluster-unreachable run is reported.
+  it('API server stops answering (hang): the call ends at its deadline, cluster-unreachable', async () => {
+    const undo = breakWire([{ method: 'GET', path: SERVICES_PATH, fault: { kind: 'hang' } }]);
+    cluster.clearRequestLog();
+    try {
+      const creds = loadCredentials({ KUBECONFIG: proxy.kubeconfigPath } as NodeJS.ProcessEnv);
+      const inputs: Record<string, string> = { namespace: NS, deployment: DGD, mode: 'round-robin' };
+      const settings = parseSettings((name) => inputs[name] ?? '').kubernetes!;
+      const failure = await resolveTarget(kubeApi(creds, 1000), NS, settings, undefined).then(
+        () => undefined,
+        (error: unknown) => error as RunFailure,
+      );
+      expect(failure?.code).toBe('cluster-unreachable');
+      expect(failure?.message).toMatch(
+        /did not answer in time while trying to get Service dynamo\/api-graph-frontend/,
+      );
+      expect(proxied('GET', SERVICES_PATH).map((r) => r.handled)).toEqual(['hang']);
+      expect(cluster.writes()).toEqual([]);
+    } finally {
+      undo();
+    }
+    // Nothing left open: the hung request's socket and the API server's.
+    expect(await proxy.waitIdle(5000)).toBe(0);
+    expect(await waitIdle(cluster)).toBe(0);
+  });
 });

@@ -3,7 +3,8 @@
 // what a broken proxy, load balancer or API server does, and against credential plugins and
 // kubeconfig files that never answer. Each case is one finding and must end by itself, with its
 // code, within its bound, leaving no process or API connection behind, the token never printed
-// and the object unchanged except what the run reports (support/k8s-faults.ts checks all that):
+// and the object unchanged except what the run reports (support/kubernetes-fault-cases.ts checks
+// all that):
 // - a pod watch that never ends a line: `cluster-response-too-large`, and with
 //   rollback-on-failure the env is restored;
 // - a pod list that never ends: the same code, under 1 GB of memory (the action's VmHWM);
@@ -24,8 +25,14 @@ import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { ACTION, cleanup, ROOT, runAction } from '../support/action.ts';
 import { processesMatching } from '../support/dynamo.ts';
-import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
-import { faultFile, runFaultCase, SLACK_MS, waitIdle, type FaultCase } from '../support/k8s-faults.ts';
+import { startApiFaultProxy, type FaultProxy } from '../support/fault-proxy.ts';
+import {
+  faultFile,
+  runFaultCase,
+  SLACK_MS,
+  waitIdle,
+  type FaultCase,
+} from '../support/kubernetes-fault-cases.ts';
 import type { Cluster } from '../../standin-cluster/index.ts';
 
 const FIXTURE = path.join(ROOT, '__tests__/fixtures/k8s/fault-graph.v1alpha1.yaml');
@@ -307,6 +314,61 @@ const CASES: [string, () => Built][] = [
     },
   ],
   [
+    'a legacy gcp auth-provider cmd-path that answers (no execSync)',
+    () => {
+      const ok = script(
+        'gcloud-ok.sh',
+        'printf \'{"credential":{"access_token":"%s","token_expiry":"2099-01-01T00:00:00Z"}}\' "$2"',
+      );
+      return {
+        inputs: { deployment: DGD },
+        kubeconfig: () =>
+          kubeconfig('gcp-ok', {
+            'auth-provider': {
+              name: 'gcp',
+              config: {
+                'cmd-path': ok,
+                'cmd-args': `--token ${cluster.token}`,
+                'token-key': '{.credential.access_token}',
+                'expiry-key': '{.credential.token_expiry}',
+              },
+            },
+          }),
+        arrange: () => proxy.setRules([]),
+        expected: 'pass',
+        boundMs: 20_000 + SLACK_MS,
+      };
+    },
+  ],
+  [
+    'a certificate-authority that is a FIFO (a shell’s <(…)): refused, not read',
+    () => {
+      const fifo = path.join(dir, 'ca.fifo');
+      if (!existsSync(fifo)) execFileSync('mkfifo', [fifo]);
+      return {
+        inputs: { deployment: DGD, mode: 'least-loaded' },
+        kubeconfig: () =>
+          kubeconfig('fifo-ca', undefined, { server: proxy.url, 'certificate-authority': fifo }),
+        arrange: () => proxy.setRules([]),
+        expected: 'cluster-unreachable',
+        boundMs: SLACK_MS,
+        check: (run) => {
+          expect(run.stdout).toMatch(
+            /::error .*certificate-authority file .*ca\.fifo is a FIFO \(named pipe\), not a regular file/,
+          );
+          expect(proxy.requests()).toEqual([]);
+        },
+      };
+    },
+  ],
+];
+
+/**
+ * Credential plugins that wait for a login: neither contacts the API server, so both run at once,
+ * each held to its own deadline (the plugin deadline is waited out, once for both).
+ */
+const WAITING_FOR_LOGIN: [string, () => Built][] = [
+  [
     'an exec plugin waiting for a login (device code, expired SSO)',
     () => {
       const dump = path.join(dir, 'exec-hang');
@@ -337,33 +399,6 @@ const CASES: [string, () => Built][] = [
     },
   ],
   [
-    'a legacy gcp auth-provider cmd-path that answers (no execSync)',
-    () => {
-      const ok = script(
-        'gcloud-ok.sh',
-        'printf \'{"credential":{"access_token":"%s","token_expiry":"2099-01-01T00:00:00Z"}}\' "$2"',
-      );
-      return {
-        inputs: { deployment: DGD },
-        kubeconfig: () =>
-          kubeconfig('gcp-ok', {
-            'auth-provider': {
-              name: 'gcp',
-              config: {
-                'cmd-path': ok,
-                'cmd-args': `--token ${cluster.token}`,
-                'token-key': '{.credential.access_token}',
-                'expiry-key': '{.credential.token_expiry}',
-              },
-            },
-          }),
-        arrange: () => proxy.setRules([]),
-        expected: 'pass',
-        boundMs: 20_000 + SLACK_MS,
-      };
-    },
-  ],
-  [
     'a legacy gcp auth-provider cmd-path that hangs (the event loop keeps running)',
     () => {
       const dump = path.join(dir, 'gcp-hang');
@@ -387,40 +422,12 @@ const CASES: [string, () => Built][] = [
       };
     },
   ],
-  [
-    'a certificate-authority that is a FIFO (a shell’s <(…)): refused, not read',
-    () => {
-      const fifo = path.join(dir, 'ca.fifo');
-      if (!existsSync(fifo)) execFileSync('mkfifo', [fifo]);
-      return {
-        inputs: { deployment: DGD, mode: 'least-loaded' },
-        kubeconfig: () =>
-          kubeconfig('fifo-ca', undefined, { server: proxy.url, 'certificate-authority': fifo }),
-        arrange: () => proxy.setRules([]),
-        expected: 'cluster-unreachable',
-        boundMs: SLACK_MS,
-        check: (run) => {
-          expect(run.stdout).toMatch(
-            /::error .*certificate-authority file .*ca\.fifo is a FIFO \(named pipe\), not a regular file/,
-          );
-          expect(proxy.requests()).toEqual([]);
-        },
-      };
-    },
-  ],
 ];
 
 beforeAll(async () => {
   cluster = await file.start({ namespace: NS });
   dir = mkdtempSync(path.join(tmpdir(), 'bounds-k8s-'));
-  proxy = await startFaultProxy({
-    upstream: cluster.url,
-    tls: {
-      cert: readFileSync(path.join(cluster.dir, 'server.crt'), 'utf8'),
-      key: readFileSync(path.join(cluster.dir, 'server.key'), 'utf8'),
-      ca: cluster.caPem,
-    },
-  });
+  proxy = await startApiFaultProxy(cluster);
   await cluster.apply(file.graph(DGD));
   await cluster.waitForReady(NS, { timeoutMs: 90_000 });
 }, 150_000);
@@ -442,6 +449,15 @@ describe('bounded from outside: the Kubernetes API, its credentials and its sock
     },
     120_000,
   );
+
+  it('credential plugins waiting for a login, side by side: an exec plugin, a legacy gcp cmd-path', async () => {
+    proxy.reset();
+    const runs = await Promise.allSettled(
+      WAITING_FOR_LOGIN.map(([name, build]) => runFaultCase(file.bench, { name, ...build() })),
+    );
+    for (const run of runs) if (run.status === 'fulfilled') cleanup(run.value);
+    for (const run of runs) if (run.status === 'rejected') throw run.reason;
+  }, 120_000);
 
   it('an error nothing caught, after the write (rollback-on-failure): the Contract is still published, the env restored', async () => {
     await cluster.waitForReady(NS, { timeoutMs: 60_000 });

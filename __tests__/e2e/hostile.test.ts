@@ -485,7 +485,7 @@ async function plantEvents(graph: string, done: () => boolean): Promise<void> {
   }
 }
 
-const ROLLOUT_S = 8;
+const ROLLOUT_S = 6;
 const CLUSTER_CASES: HostileCase[] = [
   {
     name: 'DGD fields, worker --model-name, pod logs; recipe through a symlink inside the workspace (read only)',
@@ -535,7 +535,7 @@ const CLUSTER_CASES: HostileCase[] = [
   },
   {
     name: 'a never-Ready frontend whose pod events carry commands (rollback-on-failure)',
-    input: 'deployment hostile-notready, mode power-of-two, rollout-timeout 8 s, rollback-on-failure',
+    input: 'deployment hostile-notready, mode power-of-two, rollout-timeout 6 s, rollback-on-failure',
     peer: 'the new pod never becomes Ready; Warning events (newest) and its log lines carry every command',
     holds: 'rollout-timeout; the event message is quoted in the error without starting a command',
     kind: 'cluster',
@@ -557,7 +557,7 @@ const CLUSTER_CASES: HostileCase[] = [
   },
   {
     name: 'a crash-looping frontend that prints commands before it exits, with hostile events',
-    input: 'deployment hostile-crash, mode random, rollout-timeout 8 s, rollback-on-failure',
+    input: 'deployment hostile-crash, mode random, rollout-timeout 6 s, rollback-on-failure',
     peer: 'the new pod prints every command on stderr and exits 3; Warning events carry every command',
     holds: 'rollout-timeout naming CrashLoopBackOff; nothing hostile starts a command',
     kind: 'cluster',

@@ -15,6 +15,7 @@ import {
   baseEnv,
   dynamoPython,
   freePort,
+  groupMembers,
   startFrontend,
   startWorkers,
   tinyModelDir,
@@ -587,7 +588,9 @@ describeDynamo('local journeys on a real Dynamo', () => {
         } catch {
           // already gone
         }
-        await new Promise((r) => setTimeout(r, 2000));
+        // Until the workers' group is gone (SIGKILL after 5 s, as the harness does).
+        for (let i = 0; i < 100 && groupMembers(workersPgid).length > 0; i++)
+          await new Promise((r) => setTimeout(r, 50));
         try {
           process.kill(-workersPgid, 'SIGKILL');
         } catch {

@@ -131,9 +131,8 @@ describe("the workers' own router mode (Dynamo 1.5+)", () => {
     const r = await action({ namespace: 'pinned', deployment: 'graph-pinned', mode: 'round-robin' });
     expect(r.exitCode).not.toBe(0);
     expect(r.outputs.failure).toBe('workers-pin-mode');
-    expect(r.log).toMatch(
-      /DYN_ROUTER_MODE=kv in spec\.envs \(the graph-level env, which the operator gives every component\)/,
-    );
+    // Names the entry and where it sits: the graph-level env.
+    expect(r.log).toContain('DYN_ROUTER_MODE=kv in spec.envs');
     expect(r.log).toMatch(/Nothing was written/);
     expect(r.outputs['next-command']).toBe(
       'kubectl get dynamographdeployments.nvidia.com/graph-pinned -n pinned -o yaml | grep -n -e DYN_ROUTER_MODE -e --router-mode',
@@ -151,9 +150,14 @@ describe("the workers' own router mode (Dynamo 1.5+)", () => {
     if (r.exitCode !== 0) console.log(r.log);
     expect(r.outputs.result).toBe('pass');
     expect(r.outputs.mode).toBe('kv');
-    expect(r.outputs['mode-reason']).toMatch(
-      /the workers advertise kv in their model cards \(DYN_ROUTER_MODE=kv in spec\.services\.decode\.envs\), which overrides the frontend's own round-robin/,
-    );
+    // Why kv: what the workers advertise, from which entry, over the frontend's own round-robin.
+    for (const fact of [
+      'advertise kv',
+      'model cards',
+      'DYN_ROUTER_MODE=kv in spec.services.decode.envs',
+      'round-robin',
+    ])
+      expect(r.outputs['mode-reason']).toContain(fact);
     expect(JSON.parse(r.outputs.limitations).join('\n')).toMatch(/worker decode advertises router mode kv/);
     expect(r.outputs['mode-verified']).toBe('verified');
     // The worker's own log line, as Dynamo 1.6.1 writes it.
@@ -171,7 +175,7 @@ describe('a configured cluster and no target named', () => {
     if (r.exitCode !== 0) console.log(r.log);
     expect(r.outputs.result).toBe('pass');
     expect(r.outputs.service).toBe('models/qwen3-0-6b-frontend');
-    expect(r.log).toMatch(/target kubernetes \(none named: the kubeconfig context's namespace\)/);
+    expect(r.log).toMatch(/target kubernetes \(none named: .*context's namespace/);
   }, 300_000);
 
   it('none or several there: an immediate bad-input naming the inputs to give', async () => {
@@ -184,9 +188,9 @@ describe('a configured cluster and no target named', () => {
       const r = await action({ mode: 'kv' }, kubeconfig);
       expect(r.outputs.failure).toBe('bad-input');
       expect(r.log).toMatch(found);
-      expect(r.log).toMatch(
-        /give `namespace` and `deployment` \(or `recipe`\) for a DynamoGraphDeployment, `base-url` for a frontend reached by URL, or `launch: true`/,
-      );
+      // Names the inputs that pick a target.
+      for (const input of ['`namespace`', '`deployment`', '`recipe`', '`base-url`', '`launch: true`'])
+        expect(r.log).toContain(input);
       expect(r.log).not.toMatch(/127\.0\.0\.1:8000/);
       expect(r.elapsedMs).toBeLessThan(10_000);
       expect(cluster.writes()).toEqual([]);
@@ -284,7 +288,7 @@ describe('the offline plan (recipe + dry-run, no cluster configured)', () => {
     ].join('\n');
     const r = await plan('beta.yaml', text, { mode: 'random' });
     expect(r.outputs.failure).toBe('workers-pin-mode');
-    expect(r.log).toMatch(/DYN_ROUTER_MODE=kv in spec\.env \(the graph-level env/);
+    expect(r.log).toContain('DYN_ROUTER_MODE=kv in spec.env ');
   }, 60_000);
 
   it('TensorRT-LLM workers started with --publish-kv-events: kv with events, no approximate env', async () => {

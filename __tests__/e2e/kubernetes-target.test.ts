@@ -11,6 +11,7 @@ import { httpClient } from '../../src/check/http.ts';
 import { runRouterCheck } from '../../src/run.ts';
 import { parseSettings } from '../../src/settings/settings.ts';
 import { openTarget } from '../../src/targets/open-target.ts';
+import { startApiFaultProxy } from '../support/fault-proxy.ts';
 import type { AnyObj } from '../support/k8s-objects.ts';
 
 const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../fixtures/k8s');
@@ -151,9 +152,18 @@ describe('v1alpha1 DGD (from its recipe) on the stand-in', () => {
 
   it('approximate kv mode: adds DYN_ROUTER_USE_KV_EVENTS=false; a concurrent edit survives (409 → re-read)', async () => {
     cluster.clearRequestLog();
-    const slow = cluster.faults.add({ method: 'PATCH', path: dgdPath, times: 1, delayMs: 800 });
-    const pending = run({ ...base, mode: 'kv', 'kv-events': 'false' });
-    await cluster.waitFor(() => slow.hits > 0, 'the first PATCH', { timeoutMs: 30_000, intervalMs: 20 });
+    // The run's first PATCH is held on the wire (the fault proxy) while another writer edits.
+    const proxy = await startApiFaultProxy(cluster);
+    proxy.setRules([{ method: 'PATCH', path: dgdPath, times: 1, fault: { kind: 'delay', ms: 800 } }]);
+    process.env.KUBECONFIG = proxy.kubeconfigPath;
+    const pending = run({ ...base, mode: 'kv', 'kv-events': 'false' }).finally(() => {
+      process.env.KUBECONFIG = cluster.kubeconfigPath;
+      return proxy.stop();
+    });
+    await cluster.waitFor(() => proxy.requests().some((r) => r.handled === 'delay'), 'the first PATCH', {
+      timeoutMs: 30_000,
+      intervalMs: 20,
+    });
     const current = dgd();
     current.spec.services.Frontend.envs = [
       ...current.spec.services.Frontend.envs,

@@ -1,7 +1,10 @@
-// A fault-injecting HTTP proxy on 127.0.0.1, put in front of a real Dynamo frontend (or of nothing)
-// to break the exchange in the ways a deployment breaks: 5xx bursts, a server that accepts and never
-// answers, headers then a stalled body, a reset mid-body, a huge body, not-JSON with 200, a redirect
-// to another host, a chat reply without content, an empty model list for the first attempts.
+// The one fault injector of the tests: an HTTP proxy on 127.0.0.1 put in front of a real server (a
+// Dynamo frontend, the stand-in Kubernetes API server) or of nothing, to break the exchange in the
+// ways a deployment breaks: 5xx bursts, a server that accepts and never answers, a slow answer,
+// headers then a stalled body, a reset mid-body, a huge body, not-JSON with 200, a redirect to
+// another host, a chat reply without content, an empty model list for the first attempts. The
+// servers behind it stay real and fault-free: what a product test breaks is the wire, as a proxy,
+// load balancer or overloaded server would.
 //
 //   const proxy = await startFaultProxy({ upstream: frontend.url });
 //   proxy.setRules([{ path: '/v1/models', times: 2, fault: { kind: 'status', status: 503 } }]);
@@ -10,20 +13,24 @@
 //
 // Rules are matched in order on method (optional) and path; a rule with `times` applies to that many
 // matching requests, then falls through (to the next rule, finally to the upstream). Requests no rule
-// claims are passed through unchanged. Every request is recorded (method, path, Authorization, fault).
+// claims are passed through unchanged. Every request is recorded (method, path, query, Authorization,
+// the fault and the status sent back).
 //
 // Also here: a recording server (`startRecorder`) that answers everything with a fixed reply and
 // remembers who called it, used as "another host" for redirects and as a tripwire for runs that must
 // contact nothing.
 //
 // In front of the stand-in Kubernetes API server (a man in the middle, as a proxy or load balancer
-// in front of a real one would be): `upstream` https, with `tls` the certificate and key to serve
-// (the stand-in's own, so the kubeconfig's CA still verifies) and the CA to trust upstream. Rules
-// can also match the query (`query: { watch: 'true' }` tells a watch from a list), and WebSocket
-// upgrades (a port-forward) pass through unless a rule claims them (`hang`: never answered).
+// in front of a real one would be): `startApiFaultProxy(cluster)` serves the stand-in's own
+// certificate (so the kubeconfig's CA still verifies), trusts its CA upstream, and writes a copy of
+// its kubeconfig that points at the proxy. Rules can also match the query (`query: { watch: 'true' }`
+// tells a watch from a list), and WebSocket upgrades (a port-forward) pass through unless a rule
+// claims them (`hang`: never answered).
 
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer, request as httpsRequest } from 'node:https';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 
@@ -34,6 +41,8 @@ export type Fault =
   | { kind: 'body'; status?: number; body: string; contentType?: string }
   /** Accept the connection and the request, never answer. */
   | { kind: 'hang' }
+  /** Hold the request `ms`, then pass it to the upstream unchanged (a slow server or network). */
+  | { kind: 'delay'; ms: number }
   /** Send the status line and headers (and a first chunk), then never send the rest. */
   | { kind: 'stall-body'; status?: number; firstChunk?: string }
   /** Send headers announcing `length` bytes and `sendBytes` of them, then reset the connection. */
@@ -58,7 +67,7 @@ export type Fault =
 export interface FaultRule {
   /** The path, exactly, or a pattern (a pod's port-forward path names the pod). */
   path: string | RegExp;
-  method?: 'GET' | 'POST';
+  method?: string;
   /** Query parameters the request must carry with these values (e.g. `{ watch: 'true' }`). */
   query?: Record<string, string>;
   /** How many matching requests this rule handles; default: all of them. */
@@ -69,9 +78,13 @@ export interface FaultRule {
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The raw query string, without the `?`. */
+  query: string;
   authorization?: string;
   /** The fault kind applied, or 'pass' for a pass-through. */
   handled: string;
+  /** The status the client got (the fault's or the upstream's); unset while none was sent. */
+  status?: number;
   at: number;
 }
 
@@ -195,6 +208,8 @@ function applyFault(fault: Fault, req: IncomingMessage, res: ServerResponse): vo
       return;
     case 'hang':
       return; // the socket stays open until the client gives up or stop() destroys it
+    case 'delay':
+      return; // handled before: it passes the request on
     case 'stall-body':
       res.writeHead(fault.status ?? 200, { 'content-type': 'application/json', 'content-length': '100000' });
       res.write(fault.firstChunk ?? '{"object":"list","data":[');
@@ -351,24 +366,45 @@ export async function startFaultProxy(
   };
   setRules(options.rules ?? []);
 
+  const record = (req: IncomingMessage, handled: string): RecordedRequest => {
+    const entry: RecordedRequest = {
+      method: req.method ?? '',
+      path: pathOf(req),
+      query: new URL(req.url ?? '/', 'http://x').search.replace(/^\?/, ''),
+      authorization: header(req, 'authorization'),
+      handled,
+      at: Date.now(),
+    };
+    log.push(entry);
+    return entry;
+  };
+  const delays = new Set<NodeJS.Timeout>();
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     const path = pathOf(req);
     const match = rules.find(({ rule, used }) => claims(rule, req, path) && used < (rule.times ?? Infinity));
-    log.push({
-      method: req.method ?? '',
-      path,
-      authorization: header(req, 'authorization'),
-      handled: match ? match.rule.fault.kind : 'pass',
-      at: Date.now(),
-    });
+    const entry = record(req, match ? match.rule.fault.kind : 'pass');
+    const sent = () => {
+      if (res.headersSent) entry.status = res.statusCode;
+    };
+    res.on('finish', sent);
+    res.on('close', sent);
     if (!match) {
       passThrough(upstream, req, res, ca);
       return;
     }
     match.used++;
+    const fault = match.rule.fault;
+    if (fault.kind === 'delay') {
+      const timer = setTimeout(() => {
+        delays.delete(timer);
+        passThrough(upstream, req, res, ca);
+      }, fault.ms);
+      delays.add(timer);
+      return;
+    }
     // Read (and drop) the request body so the client is never blocked writing it.
     req.resume();
-    applyFault(match.rule.fault, req, res);
+    applyFault(fault, req, res);
   };
   const server = options.tls
     ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, handle)
@@ -376,13 +412,7 @@ export async function startFaultProxy(
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const path = pathOf(req);
     const match = rules.find(({ rule, used }) => claims(rule, req, path) && used < (rule.times ?? Infinity));
-    log.push({
-      method: req.method ?? '',
-      path,
-      authorization: header(req, 'authorization'),
-      handled: match ? `upgrade ${match.rule.fault.kind}` : 'upgrade pass',
-      at: Date.now(),
-    });
+    record(req, match ? `upgrade ${match.rule.fault.kind}` : 'upgrade pass');
     socket.on('error', () => undefined);
     if (!match) {
       passUpgrade(upstream, req, socket, head, ca);
@@ -412,10 +442,45 @@ export async function startFaultProxy(
       return sockets.size;
     },
     stop() {
+      for (const timer of delays) clearTimeout(timer);
+      delays.clear();
       stopped ??= closeServer(server, sockets);
       return stopped;
     },
   };
+}
+
+/** A fault proxy in front of an API server, and a kubeconfig like the server's whose server is the proxy. */
+export interface ApiFaultProxy extends FaultProxy {
+  kubeconfigPath: string;
+}
+
+/**
+ * A fault proxy in front of the stand-in cluster's API server (or any whose work dir holds the
+ * `server.crt` and `server.key` it serves): clients keep verifying the server's own certificate,
+ * and `kubeconfigPath` is a copy of the cluster's kubeconfig that points at the proxy.
+ */
+export async function startApiFaultProxy(cluster: {
+  url: string;
+  dir: string;
+  caPem?: string;
+  kubeconfigPath: string;
+}): Promise<ApiFaultProxy> {
+  const proxy = await startFaultProxy({
+    upstream: cluster.url,
+    tls: {
+      cert: readFileSync(join(cluster.dir, 'server.crt'), 'utf8'),
+      key: readFileSync(join(cluster.dir, 'server.key'), 'utf8'),
+      ca: cluster.caPem,
+    },
+  });
+  const kubeconfigPath = join(cluster.dir, `kubeconfig-via-proxy-${proxy.port}`);
+  const original = readFileSync(cluster.kubeconfigPath, 'utf8');
+  if (!original.includes(`server: ${cluster.url}`)) throw new Error('the kubeconfig names another server');
+  writeFileSync(kubeconfigPath, original.replace(`server: ${cluster.url}`, `server: ${proxy.url}`), {
+    mode: 0o600,
+  });
+  return Object.assign(proxy, { kubeconfigPath });
 }
 
 export interface Recorder {
@@ -437,8 +502,10 @@ export async function startRecorder(
     log.push({
       method: req.method ?? '',
       path: pathOf(req),
+      query: new URL(req.url ?? '/', 'http://x').search.replace(/^\?/, ''),
       authorization: header(req, 'authorization'),
       handled: 'recorded',
+      status: reply.status,
       at: Date.now(),
     });
     req.resume();

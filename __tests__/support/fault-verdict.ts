@@ -1,6 +1,7 @@
 // What every fault test asserts of a run, whatever broke: the failure code it expected (or a
 // pass), the exit code, the run time within its bound, one `::error` annotation naming the code
-// and the next step (none on a pass), and no stack trace anywhere the user looks.
+// and the next step (none on a pass), and no stack trace anywhere the user looks. Also the text of
+// that annotation, for tests that check the facts it names.
 import { expect } from '@jest/globals';
 import type { ActionRun } from './action.ts';
 
@@ -40,4 +41,16 @@ export function expectReported(run: ActionRun, name: string, expected: string, b
   expect(run.stdout).not.toMatch(STACK);
   expect(run.summary).not.toMatch(/Stack trace/);
   expect(run.stderr).toBe('');
+}
+
+/**
+ * The text of the run's one `::error` annotation, which must carry `code` in its title. Tests then
+ * assert the facts it names (values, names, links, commands), not how the sentence is worded.
+ */
+export function errorLine(run: Pick<ActionRun, 'stdout'>, code: string): string {
+  const errors = run.stdout.split('\n').filter((l) => l.startsWith('::error'));
+  expect(errors).toHaveLength(1);
+  const prefix = `::error title=Dynamo router check failed%3A ${code}::`;
+  expect(errors[0].slice(0, prefix.length)).toBe(prefix);
+  return errors[0].slice(prefix.length);
 }

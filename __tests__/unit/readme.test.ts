@@ -1,12 +1,15 @@
 // The README keeps its promises: the generated tables, the failure codes, the bounds.
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { boundsTable, readmeTables, releasesTable } from '../../scripts/readme-tables.ts';
 import { FAILURE_CODES } from '../../src/model/failure.js';
 import { ROOT } from '../support/action.ts';
 
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const { scripts } = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+};
 const between = (name: string) =>
   readme.split(`<!-- ${name}:start -->`)[1]?.split(`<!-- ${name}:end -->`)[0]?.trim();
 
@@ -61,11 +64,35 @@ describe('README', () => {
     for (const anchor of anchors) expect(headings).toContain(anchor);
   });
 
-  it('has a two-command start for contributors', () => {
+  it('starts contributors with the demo, the fast loop and the full gate, each a package script', () => {
     const quick = readme.split('## Developing it')[1].split('```sh')[1].split('```')[0].trim().split('\n');
-    expect(quick).toHaveLength(2);
-    expect(quick[0]).toMatch(/^npm run demo/);
-    expect(quick[1]).toMatch(/^npm test/);
+    const commands = quick.map((line) => line.replace(/\s+#.*$/, '').trim());
+    expect(commands).toEqual(expect.arrayContaining(['npm run demo', 'npm run test:unit', 'npm test']));
+    for (const command of commands) expect(scripts).toHaveProperty(command.replace(/^npm (run )?/, ''));
+  });
+
+  it('names every test suite exactly as package.json and jest.config.js define them', async () => {
+    const documented = cells(between('suites'))
+      .slice(1)
+      .map((row) => row[0].replace(/^`npm run (\S+)`$/, '$1'));
+    const suites = Object.keys(scripts).filter((name) => name.startsWith('test:'));
+    expect(documented).toEqual(suites);
+    const { default: config, E2E } = (await import(path.join(ROOT, 'jest.config.js'))) as {
+      default: { projects: { displayName: string }[] };
+      E2E: Record<string, string[]>;
+    };
+    expect(config.projects.map((p) => `test:${p.displayName}`).sort()).toEqual([...suites].sort());
+    // What a suite's "needs" column promises: a file that starts the stand-in cluster, Chromium or
+    // aiperf sits in a suite that installs it, never in `local`.
+    const e2e = path.join(ROOT, '__tests__/e2e');
+    for (const file of readdirSync(e2e).filter((f) => f.endsWith('.test.ts'))) {
+      const text = readFileSync(path.join(e2e, file), 'utf8');
+      const suite = Object.keys(E2E).find((s) => E2E[s].includes(file.replace(/\.test\.ts$/, ''))) ?? 'local';
+      if (text.includes('standin-cluster/index'))
+        expect([file, suite]).toEqual([file, expect.stringMatching(/^(kubernetes|journeys)$/)]);
+      if (text.includes('render-summary')) expect([file, suite]).toEqual([file, 'render']);
+      if (text.includes('setup-aiperf')) expect([file, suite]).toEqual([file, 'aiperf']);
+    }
   });
 
   it('documents every failure code the action can report', () => {

@@ -8,7 +8,7 @@ import YAML from 'yaml';
 import type { AdmissionConfig } from '../admission.ts';
 import type { ResourceType } from '../resources.ts';
 import { ApiError, type K8sObject, type Store } from '../store.ts';
-import type { ApiServerOptions, Faults, RequestLogEntry } from '../server.ts';
+import type { ApiServerOptions, RequestLogEntry } from '../server-options.ts';
 
 export type AnyObj = Record<string, any>;
 
@@ -26,7 +26,6 @@ export interface ServerContext {
   readonly opts: ApiServerOptions;
   readonly admission: AdmissionConfig;
   readonly requestLog: RequestLogEntry[];
-  readonly faults: Faults;
   readonly sockets: Set<net.Socket>;
   readonly watches: Set<() => void>;
   readonly wss: WebSocketServer;

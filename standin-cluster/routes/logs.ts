@@ -1,6 +1,7 @@
 // GET …/pods/<pod>/log: the kubelet's log options, validated like the API server does.
 import type http from 'node:http';
-import { ApiError } from '../store.ts';
+import { logContainer } from '../log-status.ts';
+import { ApiError, notFound } from '../store.ts';
 import type { Route, ServerContext } from './context.ts';
 
 export function servePodLog(s: ServerContext, r: Route, q: URLSearchParams, res: http.ServerResponse): void {
@@ -20,7 +21,11 @@ export function servePodLog(s: ServerContext, r: Route, q: URLSearchParams, res:
       'Invalid',
       `PodLogOptions "${r.name}" is invalid: sinceSeconds: Forbidden: at most one of sinceTime or sinceSeconds may be specified`,
     );
-  const text = s.opts.hooks.podLog(r.namespace!, r.name!, q.get('container') ?? undefined, {
+  // The pod must exist, be on a node, and its container must have run (log-status.ts).
+  const pod = s.opts.store.get(r.rt, r.namespace, r.name!);
+  if (!pod) throw notFound(r.rt, r.name!);
+  const container = logContainer(pod, q.get('container') ?? undefined, q.get('previous') === 'true');
+  const text = s.opts.hooks.podLog(r.namespace!, r.name!, container, {
     tailLines: num('tailLines'),
     previous: q.get('previous') === 'true',
     sinceSeconds: num('sinceSeconds'),

@@ -5,7 +5,7 @@ import type net from 'node:net';
 import { WebSocket } from 'ws';
 import { portForwardVerbs } from '../rbac.ts';
 import { ApiError, notFound } from '../store.ts';
-import type { RequestLogEntry } from '../server.ts';
+import type { RequestLogEntry } from '../server-options.ts';
 import { authenticate, authorizePortForward } from './access.ts';
 import { queryOf, type ServerContext } from './context.ts';
 import { parseRoute } from './resources.ts';
@@ -46,25 +46,6 @@ export async function handleUpgrade(
     entry.durationMs = Date.now() - started;
     rejectUpgrade(socket, err);
   };
-  const fault = s.faults.take(entry.method.toUpperCase(), u.pathname, entry.rawQuery);
-  if (fault) {
-    if (fault.drop) return void socket.destroy();
-    if (fault.hang) return;
-    if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-    if (fault.status !== undefined) {
-      entry.status = fault.status;
-      const body =
-        fault.body === undefined
-          ? ''
-          : typeof fault.body === 'string'
-            ? fault.body
-            : JSON.stringify(fault.body);
-      socket.end(
-        `HTTP/1.1 ${fault.status} ${http.STATUS_CODES[fault.status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-      );
-      return;
-    }
-  }
   const user = authenticate(s, req);
   if (!user) return reject(new ApiError(401, 'Unauthorized', 'Unauthorized'));
   entry.user = user;

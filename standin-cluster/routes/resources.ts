@@ -3,7 +3,7 @@
 import type http from 'node:http';
 import { convertTo, findByPlural, groupVersion } from '../resources.ts';
 import { ApiError, type K8sObject } from '../store.ts';
-import type { RequestLogEntry } from '../server.ts';
+import type { RequestLogEntry } from '../server-options.ts';
 import { authorize, authorizePortForward } from './access.ts';
 import { isWatch, type Route, type ServerContext, type VerbRequest } from './context.ts';
 import { getObject, listObjects } from './reads.ts';

@@ -224,10 +224,11 @@ export async function deleteObject(x: VerbRequest): Promise<void> {
   const grace = q.get('gracePeriodSeconds') ?? opts.gracePeriodSeconds;
   const out = s.opts.hooks.deleteObject(rt, r.namespace, r.name!, {
     gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
-    propagationPolicy: q.get('propagationPolicy') ?? opts.propagationPolicy,
+    propagationPolicy: propagationOf(x, opts),
     dryRun,
   });
-  if (rt.custom) {
+  // Still there (finalizers pending, e.g. a foreground delete): the object, as the generic registry answers.
+  if (rt.custom || (out.metadata.deletionTimestamp && store.get(rt, r.namespace, r.name!))) {
     sendJson(res, 200, view(out));
   } else if (
     rt.plural === 'pods' ||
@@ -261,8 +262,9 @@ export function deleteCollection(x: VerbRequest): void {
   const victims = store
     .list(rt, r.namespace)
     .filter((o) => matchLabels(labelReqs, o.metadata.labels) && matchFields(fieldReqs, o));
+  const propagationPolicy = propagationOf(x, {});
   const deleted = victims.map((o) =>
-    s.opts.hooks.deleteObject(rt, o.metadata.namespace, o.metadata.name, { dryRun }),
+    s.opts.hooks.deleteObject(rt, o.metadata.namespace, o.metadata.name, { dryRun, propagationPolicy }),
   );
   sendJson(res, 200, {
     kind: rt.listKind,
@@ -270,6 +272,27 @@ export function deleteCollection(x: VerbRequest): void {
     metadata: { resourceVersion: String(store.currentRV()) },
     items: deleted.map(view),
   });
+}
+
+/**
+ * The propagation policy of a delete: the query's or the body's, else the deprecated
+ * `orphanDependents`, else the kind's DefaultGarbageCollectionPolicy with the warning its registry
+ * adds (batch/v1 Jobs orphan their pods; storage/storage.go).
+ */
+function propagationOf(x: VerbRequest, opts: AnyObj): string | undefined {
+  const orphan = x.q.get('orphanDependents') ?? opts.orphanDependents;
+  const named =
+    x.q.get('propagationPolicy') ??
+    opts.propagationPolicy ??
+    (orphan === undefined || orphan === null
+      ? undefined
+      : String(orphan) === 'true'
+        ? 'Orphan'
+        : 'Background');
+  if (named) return named;
+  const fallback = x.store.strategy(x.rt)?.deleteDefault;
+  if (fallback?.warning) x.res.appendHeader('Warning', `299 - ${JSON.stringify(fallback.warning)}`);
+  return fallback?.propagationPolicy;
 }
 
 /** Admission for DGD writes, on the v1beta1 form the operator validates; throws the API error. */

@@ -33,7 +33,8 @@ describe('runChild', () => {
       expect(result.timedOut).toBe(true);
       expect(result.signal).toBe('SIGTERM');
       const grandchild = Number(execFileSync('cat', [pids]).toString());
-      await new Promise((r) => setTimeout(r, 300));
+      // The group's signal is sent; the kernel ends the grandchild a moment later: wait for that.
+      for (let i = 0; i < 500 && alive(grandchild); i++) await new Promise((r) => setTimeout(r, 10));
       expect(alive(grandchild)).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -138,10 +138,12 @@ describe('streamChat', () => {
   });
 
   it('reads only the start of a huge error body', async () => {
+    let sent = 0;
+    let closed!: Promise<void>;
     handler = (_req, res) => {
+      closed = new Promise((resolve) => res.on('close', resolve));
       res.writeHead(500);
       const chunk = 'x'.repeat(64 * 1024);
-      let sent = 0;
       const pump = () => {
         while (sent < 400 && res.write(chunk)) sent++;
         if (sent < 400 && !res.destroyed) res.once('drain', pump);
@@ -149,11 +151,12 @@ describe('streamChat', () => {
       };
       pump();
     };
-    const started = Date.now();
     const sample = await streamChat(baseUrl, request(), { timeoutMs: 10_000 });
     expect(sample.error?.kind).toBe('http');
     expect(sample.error!.message.length).toBeLessThan(300);
-    expect(Date.now() - started).toBeLessThan(5000);
+    // The client hung up: the server never got to write the 25 MiB (counted, not timed).
+    await closed;
+    expect(sent).toBeLessThan(400);
   });
 
   it('fails on an error event in the stream and keeps what it saw', async () => {
@@ -176,7 +179,6 @@ describe('streamChat', () => {
     const sample = await streamChat(baseUrl, request(), { timeoutMs: 300 });
     expect(sample).toMatchObject({ ok: false, error: { kind: 'timeout' } });
     expect(sample.latencyMs).toBeGreaterThanOrEqual(290);
-    expect(sample.latencyMs).toBeLessThan(2000);
   });
 
   it('reports a connection reset mid-stream', async () => {
@@ -245,12 +247,11 @@ describe('streamChat bounds', () => {
     ['events forever', endless('data: {"choices":[]}\n\n'), /more than 8256 events/],
   ])('ends %s as stream-too-large, within its deadline', async (_what, endlessHandler, message) => {
     handler = endlessHandler;
-    const started = Date.now();
-    // max_tokens 4096: the byte cap (4.1 MiB) is above the event cap (256 Ki characters).
+    // max_tokens 4096: the byte cap (4.1 MiB) is above the event cap (256 Ki characters). Ended by
+    // a cap, not by the deadline: that would be kind 'timeout'.
     const sample = await streamChat(baseUrl, { ...request(), maxTokens: 4096 }, { timeoutMs: 20_000 });
     expect(sample).toMatchObject({ ok: false, status: 200, error: { kind: 'stream-too-large' } });
     expect(sample.error?.message).toMatch(message);
-    expect(Date.now() - started).toBeLessThan(15_000);
   });
 
   it('scales the event and byte caps with max_tokens, so a real stream never meets them', () => {

@@ -1,4 +1,5 @@
-// The case runner the Kubernetes fault tests share (faults-kubernetes-api and -pods): run the
+// The case runner the Kubernetes fault tests share (faults-kubernetes-api and -pods,
+// hostile-bounds-kubernetes); it injects nothing itself (support/fault-proxy.ts does): run the
 // bundled action against the stand-in cluster, then check the failure code, one `::error`
 // annotation with the next step, no stack trace, the run time against its bound, no process or
 // API connection left behind, the token never printed, and the object unchanged except what the
