@@ -1,7 +1,10 @@
 /* global module */
-// Import-cycle check for `npm run lint` (scripts/test.sh runs it too), over the whole house: src/,
-// standin-cluster/, __tests__/, scripts/ and bench/. Type-only imports count: a cycle through types
-// still ties two modules together. The folder rules below are src/'s layering.
+// Import-cycle and layering check for `npm run lint` (scripts/test.sh runs it too), over the whole
+// house: src/, standin-cluster/, __tests__/, scripts/ and bench/. Type-only imports count: a cycle
+// through types still ties two modules together. The folder rules below are src/'s layering: the
+// shared types live in src/model/ (the Contract, findings, failures and their causes, comparison,
+// routing, history), which every phase may import and which imports nothing else; the seams
+// between a run and its targets are src/session.ts.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -13,13 +16,21 @@ module.exports = {
       to: { circular: true },
     },
     {
-      // Folders too: the phases write into report/ (the Contract, its wording), never back.
+      name: 'model-is-the-bottom',
+      comment:
+        'model/ holds the shared types every phase may import; it imports nothing outside model/ (no phase, no report).',
+      severity: 'error',
+      from: { path: '^src/model/' },
+      to: { path: '^src/(?!model/)' },
+    },
+    {
+      // The phases return data; report/ renders it, and never reaches back into a phase.
       name: 'report-is-downstream',
       comment:
-        'report/ formats what the phases found; it must not import a phase (compare/, verify/, targets/).',
+        'report/ renders what the phases found; it must not import a phase (check/, compare/, verify/, canary/, history/, targets/).',
       severity: 'error',
       from: { path: '^src/report/' },
-      to: { path: '^src/(compare|verify|targets)/' },
+      to: { path: '^src/(check|compare|verify|canary|history|targets)/' },
     },
     {
       name: 'releases-below-targets',

@@ -1,5 +1,5 @@
 // Port-forward cost: requests per second and p50 latency through the product's in-process
-// port-forward (src/targets/kubernetes/forward.ts, imported from source: the same startForward the
+// port-forward (src/targets/kubernetes/forward/port-forward.ts, imported from source: the same startForward the
 // action calls, with the same client-node PortForward over a v4.channel.k8s.io WebSocket) versus
 // straight to the same frontend process (the pod's host port on the stand-in: the physical limit).
 //
@@ -32,9 +32,11 @@ if (process.env.BENCH_NODELAY === '1') {
       listener(socket);
     });
 }
-const { startForward } = await import('../src/targets/kubernetes/forward.ts');
-const { kubeApi, loadCredentials } = await import('../src/targets/kubernetes/cluster.ts');
-const { frontendServicePort, serviceSelector } = await import('../src/targets/kubernetes/service-port.ts');
+const { startForward } = await import('../src/targets/kubernetes/forward/port-forward.ts');
+const { kubeApi } = await import('../src/targets/kubernetes/api/kube-api.ts');
+const { loadCredentials } = await import('../src/targets/kubernetes/api/credentials.ts');
+const { frontendServicePort, serviceSelector } =
+  await import('../src/targets/kubernetes/object/service-port.ts');
 
 type Kind = 'models' | 'chat';
 type Conn = 'keep-alive' | 'new connection';
@@ -147,7 +149,7 @@ try {
 
   console.log(
     `${only ? `Only cells matching ${only}. ` : ''}${process.env.BENCH_NODELAY === '1' ? 'EXPERIMENT: setNoDelay(true) on the forward’s accepted sockets. ' : ''}Port-forward vs direct: stand-in cluster, mocker DGD (Dynamo 1.6.1, --speedup-ratio 0), ${rounds} interleaved rounds × ${requests} requests per cell, Node ${process.version}, ${elapsed.toFixed(0)} s.\n` +
-      `forward = src/targets/kubernetes/forward.ts startForward (client-node PortForward, WebSocket v4.channel.k8s.io via the stand-in apiserver over TLS, pod re-resolved per TCP connection); direct = the frontend pod's host port.\n`,
+      `forward = src/targets/kubernetes/forward/port-forward.ts startForward (client-node PortForward, WebSocket v4.channel.k8s.io via the stand-in apiserver over TLS, pod re-resolved per TCP connection); direct = the frontend pod's host port.\n`,
   );
   console.log(
     '| request | connections | concurrency | direct req/s | forward req/s | req/s ratio | direct p50 ms | forward p50 ms | p50 ratio | p50 added ms |',

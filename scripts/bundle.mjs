@@ -35,10 +35,10 @@ function bundle(entry, outDir, extra = ['--license', 'licenses.txt']) {
 // The Kubernetes client, minified before it joins its chunk: ncc minifies only the entry file
 // it writes, never the chunks it splits off for dynamic imports, so the client would otherwise
 // sit in the Kubernetes chunk as plain source (19.7 MB from the package root). Pre-bundled from
-// the few files the target imports (src/targets/kubernetes/client.ts), it replaces lib's copy of
+// the few files the target imports (src/targets/kubernetes/api/client.ts), it replaces lib's copy of
 // that module, and the main build bundles it like any other file (ncc handles nested ncc output).
 // undici stays outside so the main build shares one copy with whatever else uses it.
-const CLIENT = 'lib/targets/kubernetes/client.js';
+const CLIENT = 'lib/targets/kubernetes/api/client.js';
 bundle(CLIENT, '.tmp/kubernetes-client', ['--external', 'undici', '--license', 'licenses.txt']);
 const clientLicenses = readFileSync('.tmp/kubernetes-client/licenses.txt', 'utf8');
 const emitted = readdirSync('.tmp/kubernetes-client').filter(
@@ -47,7 +47,7 @@ const emitted = readdirSync('.tmp/kubernetes-client').filter(
 if (emitted.join() !== 'index.js')
   throw new Error(`the Kubernetes client bundle emitted ${emitted.join(', ')}; only index.js is handled`);
 // The bundle's asset-base line, `new URL(".", import.meta.url)`, would make the main build copy
-// the module's directory (lib/targets/kubernetes/) into dist/ as assets. The
+// the module's directory (lib/targets/kubernetes/api/) into dist/ as assets. The
 // client bundle has no assets (checked above), so the line goes.
 const ASSET_BASE = /if\(typeof __nccwpck_require__!=="undefined"\)__nccwpck_require__\.ab=[^;]*;/g;
 const client = readFileSync('.tmp/kubernetes-client/index.js', 'utf8');
@@ -63,7 +63,7 @@ writeFileSync(
   'dist/licenses.txt',
   `${readFileSync('dist/licenses.txt', 'utf8').trimEnd()}\n\n${clientLicenses}`,
 );
-bundle('lib/cli.js', '.tmp/cli');
+bundle('lib/cli/main.js', '.tmp/cli');
 mkdirSync('dist/cli', { recursive: true });
 // The bundle becomes main.js (its chunks are loaded relative to it); index.js is the package bin:
 // a shebang, the run bit, and the Node check before anything of the bundle is parsed.

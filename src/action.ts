@@ -2,19 +2,21 @@
 // outputs, a job summary and annotations; the post step stops a launched frontend.
 
 import { httpClient } from './check/http.js';
-import { toFailure } from './failures.js';
-import { contractOutputs, outputCutNotes, type Contract } from './report/contract.js';
+import { toFailure } from './model/failure.js';
+import { contractOutputs } from './report/step-outputs.js';
+import { type Contract } from './model/contract.js';
 import { renderSummary, verdictText } from './report/summary.js';
-import { inputFailureContract } from './fold.js';
+import { inputFailureContract } from './build-contract.js';
 import { rescueContract } from './last-resort.js';
 import { runRouterCheck } from './run.js';
-import { actionInputs, parseSettings, DEFAULT_BASE_URL, type Settings } from './settings.js';
+import { actionInputs, parseSettings, type Settings } from './settings/settings.js';
+import { DEFAULT_BASE_URL } from './settings/defaults.js';
 import { bannerLine, dryRunLines, passWarning } from './report/log-lines.js';
 import { VERSION } from './version.js';
-import { openTarget } from './targets/open.js';
+import { openTarget } from './targets/open-target.js';
 import { clusterConfigured } from './targets/cluster-configured.js';
-import { stopFrontend } from './targets/launch.js';
-import { LAUNCH_STATE, launchRecordText, parseLaunchRecord } from './targets/launch-record.js';
+import { stopFrontend } from './targets/launch/process.js';
+import { LAUNCH_STATE, launchRecordText, parseLaunchRecord } from './targets/launch/identity.js';
 import type { ActionRunner } from './runner/actions.js';
 import { secrets } from './runner/redact.js';
 
@@ -38,9 +40,8 @@ async function publish(runner: ActionRunner, contract: Contract): Promise<void> 
   published = true;
   // Redact before rendering: the summary's HTML escaping would otherwise hide an echoed secret
   // (e.g. `_` becomes `&#95;`) from the runner-level redaction.
-  const redacted = secrets.deep(contract);
-  // Outputs are capped (report/outputs.ts); the summary and `limitations` say what was cut.
-  contract = { ...redacted, limitations: [...redacted.limitations, ...outputCutNotes(redacted)] };
+  // Outputs are capped (report/output-caps.ts); the summary and `limitations` say what was cut.
+  contract = secrets.deep(contract);
   for (const [name, value] of Object.entries(contractOutputs(contract))) runner.setOutput(name, value);
   // Rendering can throw; writeSummary cannot (it warns once itself). A summary that cannot be
   // rendered costs neither the outputs above nor the verdict and annotation below.

@@ -1,16 +1,18 @@
 // The last resort: an exception or rejection nothing caught (a library's event handler, a promise
 // nobody awaited) would end the process with a stack trace and no Contract, or leave it running
-// after a write. Instead the run fails `internal` and still publishes its Contract: the run
-// registers it here as it goes (the same object the folds write), and a target that has written
-// registers how to undo it (rollback-on-failure) or to say what stands.
+// after a write. Instead the run fails `internal` and still publishes its Contract, built from the
+// results the run registers here as its phases return them; a target that has written registers
+// how to undo it (rollback-on-failure) or to say what stands.
 
-import { foldThrown } from './fold.js';
-import { RunFailure } from './failures.js';
-import type { Contract } from './report/contract.js';
+import { buildContract, STACK } from './build-contract.js';
+import { RunFailure, toFailure } from './model/failure.js';
+import { failureOf } from './report/failure-guide.js';
+import type { Contract } from './model/contract.js';
+import type { RunResults } from './run-results.js';
 
 export interface Rescue {
-  /** The Contract as far as the run got. */
-  contract?: Contract;
+  /** What the run's phases returned so far. */
+  results?: RunResults;
   /**
    * Set by a target once it has written, cleared once the run handles the aftermath itself:
    * rolls back (rollback-on-failure) or leaves the change, and returns the failure to report,
@@ -28,7 +30,7 @@ function firstLine(error: unknown): string {
 
 /** The Contract to publish after `error`: the run's own, failed `internal`, with the target's state. */
 export async function rescueContract(error: unknown, fallback: () => Contract): Promise<Contract> {
-  const contract = rescue.contract ?? fallback();
+  const results = rescue.results;
   const undo = rescue.afterWrite;
   rescue.afterWrite = undefined;
   const failure = new RunFailure(
@@ -46,8 +48,8 @@ export async function rescueContract(error: unknown, fallback: () => Contract): 
           failure.hint,
         ),
     );
-  } else if (contract.target === 'kubernetes') {
-    const patch = contract.envPatch;
+  } else if (results?.plan.target === 'kubernetes') {
+    const patch = buildContract(results).envPatch;
     const state = !patch
       ? ' No change was written to the cluster.'
       : patch.rolledBack
@@ -55,12 +57,26 @@ export async function rescueContract(error: unknown, fallback: () => Contract): 
         : ' The env change stays applied (see env-patch).';
     reported = new RunFailure('internal', `${failure.message}${state}`, failure.hint);
   }
-  foldThrown(contract, reported);
   // The stack of the error itself, not of the failure made from it.
-  const STACK = 'Stack trace (unexpected error)';
-  contract.details = contract.details.filter((d) => d.title !== STACK);
-  if (error instanceof Error && error.stack) contract.details.push({ title: STACK, text: error.stack });
-  return contract;
+  const stack = error instanceof Error ? error.stack : undefined;
+  if (results)
+    return buildContract({
+      ...results,
+      thrown: [...results.thrown, { error: reported, late: true, ...(stack ? { stack } : {}) }],
+    });
+  // Before a run began: the input failure's Contract, failed the same way.
+  const before = fallback();
+  const f = toFailure(reported);
+  return {
+    ...before,
+    result: 'fail',
+    failure: failureOf(f.code, f.message, f.hint, f.cause),
+    details: [
+      ...before.details.filter((d) => d.title !== STACK),
+      ...f.details,
+      ...(stack ? [{ title: STACK, text: stack }] : []),
+    ],
+  };
 }
 
 /**

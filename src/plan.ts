@@ -1,12 +1,12 @@
 // Settings → Plan: which mode and why, how KV events are handled, which command or env change
 // selects the mode, and what the run cannot promise. Pure: no effects, fully unit-tested.
 
-import { shellJoin } from './args.js';
-import { MODE_CATALOGUE, type RouterMode } from './modes.js';
-import { DEFAULT_BASE_URL, isLoopbackHost, type Settings } from './settings.js';
-
-export type TargetKind = 'url' | 'launch' | 'kubernetes';
-export type KvEventsVerdict = 'true' | 'false' | 'unknown';
+import { shellJoin } from './shell-words.js';
+import type { KvEventsVerdict, TargetKind } from './model/contract.js';
+import { limitation, type Limitation } from './model/findings.js';
+import { MODE_CATALOGUE, type RouterMode } from './model/modes.js';
+import { DEFAULT_BASE_URL } from './settings/defaults.js';
+import { isLoopbackHost, type Settings } from './settings/settings.js';
 
 export interface Plan {
   target: TargetKind;
@@ -22,8 +22,14 @@ export interface Plan {
   /** argv of the frontend the action launches, or of the command a person would run. */
   command?: string[];
   baseUrl: string;
-  limitations: string[];
+  limitations: Limitation[];
 }
+
+/** kv routing without worker KV events: what it gives up (the plan and the Kubernetes target say it). */
+export const APPROXIMATE_KV = limitation(
+  'approximate-kv',
+  'Approximate KV mode: the workers publish no KV events, so the router predicts cache contents from its own routing decisions (expiring after --router-ttl-secs, 120 s by default); cache-hit estimates can drift from the workers\u2019 real caches.',
+);
 
 export const DEFAULT_FRONTEND_PORT = '8000';
 
@@ -91,7 +97,7 @@ export function makePlan(settings: Settings): Plan {
   const requestedMode = settings.mode;
   const kv = kvEventsDecision(settings, requestedMode ?? (target === 'launch' ? 'round-robin' : undefined));
   const baseUrl = settings.baseUrl ?? DEFAULT_BASE_URL;
-  const limitations: string[] = [];
+  const limitations: Limitation[] = [];
   let expectedMode: RouterMode | undefined;
   let modeReason: string;
   let command: string[] | undefined;
@@ -118,7 +124,10 @@ export function makePlan(settings: Settings): Plan {
         ? 'Use `launch: true` or a Kubernetes target to apply it.'
         : 'Use a Kubernetes target (`namespace` and `deployment`, or `recipe`) to apply it.';
       limitations.push(
-        `The frontend at ${baseUrl} was not started by this run, so the ${requestedMode} mode was not applied here, only checked. ${apply}`,
+        limitation(
+          'url-not-applied',
+          `The frontend at ${baseUrl} was not started by this run, so the ${requestedMode} mode was not applied here, only checked. ${apply}`,
+        ),
       );
     } else {
       modeReason = "no mode requested: the frontend's current mode is left alone (check only)";
@@ -132,25 +141,32 @@ export function makePlan(settings: Settings): Plan {
 
   const effective = requestedMode ?? expectedMode;
   if (effective === 'kv' && kv.approximateKv) {
-    limitations.push(
-      'Approximate KV mode: the workers publish no KV events, so the router predicts cache contents from its own routing decisions (expiring after --router-ttl-secs, 120 s by default); cache-hit estimates can drift from the workers\u2019 real caches.',
-    );
+    limitations.push(APPROXIMATE_KV);
   }
   if (effective === 'kv' && settings.kvEvents === 'auto' && target !== 'kubernetes') {
     limitations.push(
-      'KV events were not confirmed: kv mode expects the workers to publish KV cache events (vLLM/SGLang need --kv-events-config, TensorRT-LLM --publish-kv-events, before Dynamo 1.3 --publish-events-and-metrics; mocker workers publish by default). If they do not, the router silently routes on load alone: set `kv-events: false` for approximate mode.',
+      limitation(
+        'kv-events-unconfirmed',
+        'KV events were not confirmed: kv mode expects the workers to publish KV cache events (vLLM/SGLang need --kv-events-config, TensorRT-LLM --publish-kv-events, before Dynamo 1.3 --publish-events-and-metrics; mocker workers publish by default). If they do not, the router silently routes on load alone: set `kv-events: false` for approximate mode.',
+      ),
     );
   }
   if (effective === 'direct') {
     limitations.push(
-      'Direct mode serves only requests that name a worker in the x-dynamo-worker-instance-id header; clients must send it.',
+      limitation(
+        'direct-needs-header',
+        'Direct mode serves only requests that name a worker in the x-dynamo-worker-instance-id header; clients must send it.',
+      ),
     );
   }
   const probing = settings.verify && !settings.skipChat && settings.probeRequests !== 0;
   limitations.push(
-    probing
-      ? 'A smoke check is one chat completion: it proves the endpoint answers, not which mode is faster; the routing probe after it shows which worker served each of its requests, not how fast (evidence, not a benchmark). Compare modes with matched, repeated runs.'
-      : 'A smoke check is one chat completion: it proves the endpoint answers, not which mode is faster. Compare modes with matched, repeated runs.',
+    limitation(
+      'smoke-scope',
+      probing
+        ? 'A smoke check is one chat completion: it proves the endpoint answers, not which mode is faster; the routing probe after it shows which worker served each of its requests, not how fast (evidence, not a benchmark). Compare modes with matched, repeated runs.'
+        : 'A smoke check is one chat completion: it proves the endpoint answers, not which mode is faster. Compare modes with matched, repeated runs.',
+    ),
   );
 
   return { target, requestedMode, expectedMode, modeReason, ...kv, command, baseUrl, limitations };

@@ -1,15 +1,18 @@
-// The shapes a run passes between its phases: what a target hands back, the effects a run is
-// given, and the seams behind them. Types only, importing nothing of the run itself, so every
-// phase can depend on this module without depending on another phase (no import cycles).
+// The seams of a run: what a target hands back (built once), the effects a run is given, and the
+// small interfaces behind them that tests swap. Types only, importing nothing of the run itself,
+// so every phase can depend on this module without depending on another phase (no import
+// cycles). The data a run reports (the Contract, findings, failures) is model/'s.
 
 import type { HttpClient } from './check/http.js';
-import type { RunFailure } from './failures.js';
-import type { RouterMode } from './modes.js';
-import type { KvEventsVerdict, Plan } from './plan.js';
+import type { RunFailure } from './model/failure.js';
+import type { RouterMode } from './model/modes.js';
+import type { KvEventsVerdict } from './model/contract.js';
+import type { Plan } from './plan.js';
 import type { DynamoRelease } from './releases/capabilities.js';
-import type { EnvPatch, ReportDetail } from './report/contract.js';
-import type { Settings } from './settings.js';
-import type { LaunchedFrontend } from './targets/launch-record.js';
+import type { EnvPatch, ReportDetail } from './model/contract.js';
+import type { Limitation } from './model/findings.js';
+import type { Settings } from './settings/settings.js';
+import type { LaunchedFrontend } from './targets/launch/identity.js';
 import type { ProbeTransport } from './verify/probe/transport.js';
 
 export interface Logger {
@@ -36,10 +39,15 @@ export interface TargetSession {
   readonly service: string;
   readonly mode?: string;
   readonly modeReason?: string;
+  /**
+   * Where the mode the run holds the frontend to is set, in words, for a message that must say
+   * what to change (Kubernetes: the spec the target read; the launch: its command line).
+   */
+  readonly modeSetAt?: string;
   readonly kvEvents?: KvEventsVerdict;
   readonly kvEventsReason?: string;
   readonly envPatch?: Readonly<EnvPatch>;
-  readonly limitations: readonly string[];
+  readonly limitations: readonly Limitation[];
   readonly details: readonly ReportDetail[];
   readonly namespace?: string;
   readonly frontendSelector?: string;
@@ -61,7 +69,7 @@ export interface TargetSession {
   /** Every frontend replica the run can reach on its own; with more than one, each is probed in turn. */
   readonly replicas?: readonly FrontendReplica[];
   /** Called after a passing check: re-reads what the run changed; returns limitations to add. */
-  afterCheck?(): Promise<string[]>;
+  afterCheck?(): Promise<Limitation[]>;
   /** Called when the check failed; may restore the previous state (rollback-on-failure). */
   onCheckFailed?(failure: RunFailure): Promise<AfterFailure>;
   /** Releases what the session holds for the check (a port-forward); never throws. */
@@ -73,14 +81,7 @@ export interface AfterFailure {
   /** The env patch with its rollback recorded, when there was one. */
   envPatch?: EnvPatch;
   details: ReportDetail[];
-  limitations: string[];
-}
-
-/** Where a target that failed while opening had got to: the report points its next command there. */
-export interface Reached {
-  namespace?: string;
-  frontendSelector?: string;
-  service?: string;
+  limitations: Limitation[];
 }
 
 export interface RunEffects {

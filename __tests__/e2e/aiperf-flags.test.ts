@@ -5,8 +5,11 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { splitArgs } from '../../src/args.js';
-import { nextCommand } from '../../src/report/next-command.js';
+import { splitArgs } from '../../src/shell-words.js';
+import { nextCommand as fromInput } from '../../src/report/next-command.js';
+import { nextInput, type RunKnows } from '../support/next-command-input.ts';
+
+const nextCommand = (k: RunKnows): string => fromInput(nextInput(k));
 import { ROOT } from '../support/action.ts';
 
 const VENV = process.env.AIPERF_VENV ?? path.join(ROOT, '.venv-aiperf');

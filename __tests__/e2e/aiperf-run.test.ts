@@ -8,9 +8,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { splitArgs } from '../../src/args.js';
+import { splitArgs } from '../../src/shell-words.js';
 import { TOKENIZER_PLACEHOLDER } from '../../src/report/next-command.js';
-import type { ModeResult } from '../../src/report/comparison-result.js';
+import type { ModeResult } from '../../src/model/comparison.js';
 import { cleanup, ROOT, runAction, runPost } from '../support/action.ts';
 import {
   baseEnv,

@@ -8,10 +8,11 @@ import YAML from 'yaml';
 import { startCluster, REPO_ROOT, type Cluster } from '../../standin-cluster/index.ts';
 import { kubectl } from '../../standin-cluster/testing.ts';
 import { makePlan } from '../../src/plan.ts';
-import { parseSettings } from '../../src/settings.ts';
-import { openTarget } from '../../src/targets/open.ts';
-import { dgdVersions, kubeApi, loadCredentials } from '../../src/targets/kubernetes/cluster.ts';
-import { resolveTarget } from '../../src/targets/kubernetes/resolve.ts';
+import { parseSettings } from '../../src/settings/settings.ts';
+import { openTarget } from '../../src/targets/open-target.ts';
+import { dgdVersions, kubeApi } from '../../src/targets/kubernetes/api/kube-api.ts';
+import { loadCredentials } from '../../src/targets/kubernetes/api/credentials.ts';
+import { resolveTarget } from '../../src/targets/kubernetes/resolve/find-frontend.ts';
 import { startApiFaultProxy } from '../support/fault-proxy.ts';
 import type { AnyObj } from '../support/k8s-objects.ts';
 
@@ -512,7 +513,7 @@ describe('the pod log window (sinceSeconds, timestamps, limitBytes as the kubele
   });
 
   test('the evidence window holds exactly the lines logged after its mark: none earlier, none missed', async () => {
-    const { podLogSource } = await import('../../src/targets/kubernetes/evidence.ts');
+    const { podLogSource } = await import('../../src/targets/kubernetes/forward/pod-logs.ts');
     const source = podLogSource(apiFor(cluster), NS, 'app=ticker', 'main');
     const mark = await source.mark();
     // More than 15 ticks (40 ms apart) logged after the mark, by the ticker's own clock.

@@ -16,10 +16,11 @@ import type { Cluster } from '../../standin-cluster/index.ts';
 import { startApiFaultProxy, type ApiFaultProxy, type FaultRule } from '../support/fault-proxy.ts';
 import type { AnyObj } from '../support/k8s-objects.ts';
 import { faultFile, SLACK_MS, waitIdle, type FaultCase } from '../support/kubernetes-fault-cases.ts';
-import type { RunFailure } from '../../src/failures.ts';
-import { parseSettings } from '../../src/settings.ts';
-import { kubeApi, loadCredentials } from '../../src/targets/kubernetes/cluster.ts';
-import { resolveTarget } from '../../src/targets/kubernetes/resolve.ts';
+import type { RunFailure } from '../../src/model/failure.ts';
+import { parseSettings } from '../../src/settings/settings.ts';
+import { kubeApi } from '../../src/targets/kubernetes/api/kube-api.ts';
+import { loadCredentials } from '../../src/targets/kubernetes/api/credentials.ts';
+import { resolveTarget } from '../../src/targets/kubernetes/resolve/find-frontend.ts';
 
 const FIXTURE = path.join(ROOT, '__tests__/fixtures/k8s/fault-graph.v1alpha1.yaml');
 const NS = 'dynamo';

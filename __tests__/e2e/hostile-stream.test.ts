@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { ACTION, ROOT, alive, cleanup, runAction, runPost } from '../support/action.ts';
 import { dynamoPython, freePort, startWorkers, type WorkerHandle } from '../support/dynamo.ts';
 import { dynamoSuite } from '../support/dynamo-suite.ts';
-import type { Comparison } from '../../src/report/comparison-result.js';
+import type { Comparison } from '../../src/model/comparison.js';
 
 const { available, describeDynamo } = dynamoSuite();
 

@@ -4,9 +4,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { join } from 'node:path';
 import { startCluster, REPO_ROOT, type Cluster } from '../../standin-cluster/index.ts';
-import { parseSettings } from '../../src/settings.ts';
-import { kubeApi, loadCredentials } from '../../src/targets/kubernetes/cluster.ts';
-import { resolveTarget } from '../../src/targets/kubernetes/resolve.ts';
+import { parseSettings } from '../../src/settings/settings.ts';
+import { kubeApi } from '../../src/targets/kubernetes/api/kube-api.ts';
+import { loadCredentials } from '../../src/targets/kubernetes/api/credentials.ts';
+import { resolveTarget } from '../../src/targets/kubernetes/resolve/find-frontend.ts';
 
 const FIX = join(REPO_ROOT, '__tests__/fixtures/k8s');
 const NS = 'dynamo';

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { startCluster, type Cluster } from '../../standin-cluster/index.ts';
 import { httpClient } from '../../src/check/http.ts';
 import { runRouterCheck } from '../../src/run.ts';
-import { parseSettings } from '../../src/settings.ts';
-import { openTarget } from '../../src/targets/open.ts';
+import { parseSettings } from '../../src/settings/settings.ts';
+import { openTarget } from '../../src/targets/open-target.ts';
 import { startApiFaultProxy } from '../support/fault-proxy.ts';
 import type { AnyObj } from '../support/k8s-objects.ts';
 
@@ -259,11 +259,11 @@ describe('v1alpha1 DGD (from its recipe) on the stand-in', () => {
       if (contract.result !== 'pass') console.log(JSON.stringify(contract, null, 2), lines.join('\n'));
       expect(await revert).toBe(200);
       expect(contract.result).toBe('pass');
-      expect(contract.limitations.join('\n')).toMatch(
+      expect(contract.limitations.map((l) => l.text).join('\n')).toMatch(
         /managed by Argo CD \(annotation argocd\.argoproj\.io\/tracking-id\).*write-recipe: true/,
       );
-      const gone = contract.limitations.find((l) => l.includes('is gone'));
-      expect(gone).toMatch(/is gone: reverted by argocd-controller at \d{4}-/);
+      const gone = contract.limitations.find((l) => l.id === 'change-reverted');
+      expect(gone?.text).toMatch(/is gone: reverted by argocd-controller at \d{4}-/);
       expect(
         lines.some((l) => l.startsWith('WARN') && l.includes('is gone: reverted by argocd-controller')),
       ).toBe(true);

@@ -17,7 +17,7 @@ import { dynamoSuite } from '../support/dynamo-suite.ts';
 import { compare, routerKvHitRate } from '../../src/compare/analysis.js';
 import { peakInFlight, runWorkload, type Sample } from '../../src/compare/stream.js';
 import { buildWorkload } from '../../src/compare/workload.js';
-import { comparisonText, renderComparison } from '../../src/report/comparison.js';
+import { comparisonText, renderComparison } from '../../src/report/summary-comparison.js';
 
 const { describeDynamo: d } = dynamoSuite();
 

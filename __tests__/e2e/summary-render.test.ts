@@ -5,7 +5,8 @@ import { describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import { compare } from '../../src/compare/analysis.js';
 import type { Sample } from '../../src/compare/stream.js';
-import { failureOf, type Contract } from '../../src/report/contract.js';
+import { failureOf } from '../../src/report/failure-guide.js';
+import { type Contract } from '../../src/model/contract.js';
 import { renderSummary } from '../../src/report/summary.js';
 import { CHROMIUM, withPage } from '../support/render-summary.ts';
 import { KV_ENV_PATCH } from '../support/run-effects.ts';
@@ -58,7 +59,10 @@ const contract = (over: Partial<Contract> = {}): Contract => ({
       detail: `model "${hostile}" answered`,
     },
   ],
-  limitations: ['A smoke check is one chat completion.', `Model ${hostile} is odd.`],
+  limitations: [
+    { id: 'smoke-scope', text: 'A smoke check is one chat completion.' },
+    { id: 'spec-disagrees', text: `Model ${hostile} is odd.` },
+  ],
   nextCommand:
     'aiperf profile --model tiny-model --url http://127.0.0.1:41234 --endpoint-type chat --streaming',
   details: [

@@ -1,6 +1,6 @@
 // A Contract for report and wording tests: every field empty or neutral, then what the test
 // names (each file passes the defaults its cases share, and each case what it varies).
-import type { Contract } from '../../src/report/contract.js';
+import type { Contract } from '../../src/model/contract.js';
 
 export function contractWith(over: Partial<Contract>): Contract {
   return {

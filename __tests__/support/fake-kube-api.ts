@@ -1,12 +1,12 @@
-// An in-memory KubeApi (src/targets/kubernetes/cluster.ts) for unit tests of the Kubernetes
+// An in-memory KubeApi (src/targets/kubernetes/api/kube-api.ts) for unit tests of the Kubernetes
 // target: objects by group/version/namespace/plural/name with a resourceVersion that a merge
 // patch must match (else 409 Conflict, as the API server answers), pods with an env and logs,
 // each call recorded, a hook before any call (another writer, an operator rolling pods), and
 // any method made to fail with the error a real client would throw.
 import { ApiException } from '@kubernetes/client-node';
-import type { KubeApi, PodList } from '../../src/targets/kubernetes/cluster.js';
-import type { ObjectRef } from '../../src/targets/kubernetes/dgd.js';
-import type { JsonObject } from '../../src/targets/kubernetes/json.js';
+import type { KubeApi, PodList } from '../../src/targets/kubernetes/api/kube-api.js';
+import type { ObjectRef } from '../../src/targets/kubernetes/object/dgd.js';
+import type { JsonObject } from '../../src/targets/kubernetes/object/json.js';
 
 type Method = Exclude<keyof KubeApi, 'server'>;
 

@@ -1,8 +1,8 @@
 // History records for tests: a neutral passing kv run of one deployment, changed per case; and a
 // history report as the Contract carries it.
 import { HISTORY_SCHEMA, type HistoryRecord } from '../../src/history/record.js';
-import { percentile } from '../../src/compare/stats.js';
-import type { HistoryReport } from '../../src/report/history-result.js';
+import { percentile } from '../../src/compare/bootstrap.js';
+import type { HistoryReport } from '../../src/model/history.js';
 
 export const SUBJECT = 'http://127.0.0.1:8000';
 

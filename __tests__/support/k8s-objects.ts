@@ -19,7 +19,7 @@ export function owned(o: AnyObj): AnyObj {
 
 export const ROUTER_VARS = ['DYN_ROUTER_MODE', 'DYN_ROUTER_USE_KV_EVENTS'];
 
-/** The annotation the action leaves on what it changed (src/targets/kubernetes/marker.ts). */
+/** The annotation the action leaves on what it changed (src/targets/kubernetes/decide/router-env-annotation.ts). */
 export const ROUTER_MARK = 'dynamo-router-starter.nvidia.com/router-env';
 
 /**

@@ -14,8 +14,8 @@
 // Seeded, synchronous underneath: thousands of probes run in seconds.
 
 import type { ListedInstance } from '../../src/check/direct-worker.ts';
-import { seededRandom } from '../../src/compare/stats.ts';
-import type { RouterMode } from '../../src/modes.ts';
+import { seededRandom } from '../../src/compare/bootstrap.ts';
+import type { RouterMode } from '../../src/model/modes.ts';
 import type { ChatReply, HeldStream, ProbeTransport } from '../../src/verify/probe/transport.ts';
 
 export type SimMode = Exclude<RouterMode, 'direct'>;

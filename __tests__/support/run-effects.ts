@@ -2,8 +2,8 @@
 // opens a given session, and a mode switcher, all writing to one event list, so unit tests can
 // assert the order in which a run's phases touch the world without a frontend or a cluster.
 import { HttpError, type HttpClient, type HttpRequest, type HttpResponse } from '../../src/check/http.js';
-import type { RouterMode } from '../../src/modes.js';
-import type { EnvPatch } from '../../src/report/contract.js';
+import type { RouterMode } from '../../src/model/modes.js';
+import type { EnvPatch } from '../../src/model/contract.js';
 import type { ModeSwitcher, RunEffects, TargetSession } from '../../src/session.js';
 
 /** The change a Kubernetes run reports after switching mocker-agg's frontend to kv. */

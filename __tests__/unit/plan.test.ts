@@ -1,6 +1,7 @@
+// Settings → Plan: the launch command, the mode and why, the limitations a plan knows of.
 import { describe, expect, it } from '@jest/globals';
 import { displayCommand, makePlan } from '../../src/plan.js';
-import { parseSettings } from '../../src/settings.js';
+import { parseSettings } from '../../src/settings/settings.js';
 
 const settings = (inputs: Record<string, string>) => parseSettings((name) => inputs[name] ?? '');
 
@@ -30,7 +31,7 @@ describe('makePlan', () => {
     ]);
     expect(plan.expectedMode).toBe('kv');
     expect(plan.approximateKv).toBe(false);
-    expect(plan.limitations.join(' ')).toMatch(/KV events were not confirmed/);
+    expect(plan.limitations.map((l) => l.text).join(' ')).toMatch(/KV events were not confirmed/);
   });
 
   it('adds --no-router-kv-events in approximate KV mode and says so', () => {
@@ -38,7 +39,7 @@ describe('makePlan', () => {
     expect(plan.command).toContain('--no-router-kv-events');
     expect(plan.approximateKv).toBe(true);
     expect(plan.kvEvents).toBe('false');
-    expect(plan.limitations.join(' ')).toMatch(/Approximate KV mode/);
+    expect(plan.limitations.map((l) => l.text).join(' ')).toMatch(/Approximate KV mode/);
   });
 
   it("launches Dynamo's default mode when none is requested", () => {
@@ -52,7 +53,7 @@ describe('makePlan', () => {
     expect(plan.target).toBe('url');
     expect(plan.expectedMode).toBeUndefined();
     expect(displayCommand(plan.command)).toBe('python3 -m dynamo.frontend --router-mode kv --http-port 8000');
-    expect(plan.limitations[0]).toMatch(/was not applied here, only checked/);
+    expect(plan.limitations[0].text).toMatch(/was not applied here, only checked/);
   });
 
   it('leaves the mode alone in a check-only run', () => {
@@ -64,7 +65,7 @@ describe('makePlan', () => {
 
   it('warns that direct mode needs a worker id', () => {
     const plan = makePlan(settings({ launch: 'true', mode: 'direct' }));
-    expect(plan.limitations.join(' ')).toMatch(/x-dynamo-worker-instance-id/);
+    expect(plan.limitations.map((l) => l.text).join(' ')).toMatch(/x-dynamo-worker-instance-id/);
     expect(plan.kvEventsReason).toMatch(/not needed/);
   });
 
@@ -75,10 +76,12 @@ describe('makePlan', () => {
 
   it('a URL target advises only what the inputs accept: launch needs a loopback base-url', () => {
     const local = makePlan(settings({ 'base-url': 'http://127.0.0.1:8000', mode: 'kv' }));
-    expect(local.limitations.join(' ')).toMatch(/Use `launch: true` or a Kubernetes target to apply it\./);
+    expect(local.limitations.map((l) => l.text).join(' ')).toMatch(
+      /Use `launch: true` or a Kubernetes target to apply it\./,
+    );
     const remote = makePlan(settings({ 'base-url': 'https://llm.example.com', mode: 'kv' }));
-    expect(remote.limitations.join(' ')).not.toMatch(/launch: true/);
-    expect(remote.limitations.join(' ')).toMatch(
+    expect(remote.limitations.map((l) => l.text).join(' ')).not.toMatch(/launch: true/);
+    expect(remote.limitations.map((l) => l.text).join(' ')).toMatch(
       /Use a Kubernetes target \(`namespace` and `deployment`, or `recipe`\)/,
     );
     // What it would have advised is refused by the input validation.

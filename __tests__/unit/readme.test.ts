@@ -1,8 +1,9 @@
+// The README keeps its promises: the generated tables, the failure codes, the bounds.
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { boundsTable, readmeTables, releasesTable } from '../../scripts/readme-tables.ts';
-import { FAILURE_CODES } from '../../src/failures.js';
+import { FAILURE_CODES } from '../../src/model/failure.js';
 import { ROOT } from '../support/action.ts';
 
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');

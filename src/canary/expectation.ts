@@ -1,6 +1,6 @@
 // `expect-mode` and `require-verified`: what the evidence of the mode means for a run that
 // asserts a mode without applying it, and where that mode is set. Pure: the run hands in what
-// the target and the verification found; fold.ts writes the result into the Contract.
+// the target and the verification found; build-contract.ts puts the result into the Contract.
 //
 // How `mode` and `expect-mode` combine (settings.ts refuses the rest as bad input): with both,
 // they name the same mode; `mode` applies it, and a contradiction is the run's own change not
@@ -8,9 +8,10 @@
 // run, a plan from the file alone) the evidence is held against `expect-mode`, else against the
 // history's recent mode, and a contradiction is `mode-drift`.
 
-import type { RouterMode } from '../modes.js';
-import type { TargetKind } from '../plan.js';
-import type { EnvPatch } from '../report/contract.js';
+import { limitation, type Limitation } from '../model/findings.js';
+import type { RouterMode } from '../model/modes.js';
+import type { TargetKind } from '../model/contract.js';
+import type { EnvPatch } from '../model/contract.js';
 import type { VerifyOutcome } from '../verify/verify-step.js';
 
 export interface DriftFailure {
@@ -18,28 +19,31 @@ export interface DriftFailure {
   message: string;
 }
 
+/** Workers of 1.5 and later can set the mode for their worker set: where else a mode is set. */
+const WORKERS_SET_MODES =
+  'On Dynamo 1.5 and later a worker started with `--router-mode` or `DYN_ROUTER_MODE` (a graph-level env reaches the workers too) overrides the frontend for its worker set; its log says "Advertising router mode \'<mode>\' in the model card".';
+
+/**
+ * Where a frontend's mode is set, as the target knew it: the spec it read or the change it made
+ * (Kubernetes, `modeSetAt`), the launched command line, or for a URL the frontend's own flags.
+ */
+export function modeSource(target: TargetKind, modeSetAt: string | undefined, command: string): string {
+  if (target === 'kubernetes' && modeSetAt) return modeSetAt;
+  if (target === 'launch' && command) return `the launched frontend's command line, \`${command}\``;
+  return "not visible from a URL: the frontend's `--router-mode` flag, else its `DYN_ROUTER_MODE` env (else Dynamo's default, round-robin)";
+}
+
 /** Where a frontend's mode is set, for a message that must say what to change. */
-export function whereModeIsSet(target: TargetKind, modeReason: string | undefined, command: string): string {
-  const workers =
-    'On Dynamo 1.5 and later a worker started with `--router-mode` or `DYN_ROUTER_MODE` (a graph-level env reaches the workers too) overrides the frontend for its worker set; its log says "Advertising router mode \'<mode>\' in the model card".';
-  if (target === 'kubernetes' && modeReason) {
-    const spec = modeReason
-      .replace(/^(no mode requested|dry run): /, '')
-      .replace(/; (nothing was changed \(check only\)|the change to \S+ was computed but not written)$/, '')
-      .replace(/; nothing was changed$/, '');
-    return `${spec}. ${workers}`;
-  }
-  if (target === 'launch' && command)
-    return `the launched frontend's command line, \`${command}\`. ${workers}`;
-  return `not visible from a URL: the frontend's \`--router-mode\` flag, else its \`DYN_ROUTER_MODE\` env (else Dynamo's default, round-robin). ${workers}`;
+export function whereModeIsSet(target: TargetKind, modeSetAt: string | undefined, command: string): string {
+  return `${modeSource(target, modeSetAt, command)}. ${WORKERS_SET_MODES}`;
 }
 
 export interface ExpectationInput {
   expectMode?: RouterMode;
   target: TargetKind;
-  /** The mode the target read from the spec or file (Kubernetes), and where. */
+  /** The mode the target read from the spec or file (Kubernetes), and where it is set. */
   sessionMode?: string;
-  modeReason?: string;
+  modeSetAt?: string;
   command: string;
   /** The verification; absent when none ran (a plan from the file alone). */
   outcome?: VerifyOutcome;
@@ -54,7 +58,7 @@ export interface ExpectationInput {
 
 export interface ExpectationResult {
   failure?: DriftFailure;
-  limitations: string[];
+  limitations: Limitation[];
 }
 
 /** A plan from the file alone: the file's mode against `expect-mode`. */
@@ -84,7 +88,7 @@ function planned(input: ExpectationInput, expect: RouterMode, where: string): Ex
 }
 
 export function judgeExpectation(input: ExpectationInput): ExpectationResult {
-  const where = whereModeIsSet(input.target, input.modeReason, input.command);
+  const where = whereModeIsSet(input.target, input.modeSetAt, input.command);
   const expect = input.expectMode;
   if (input.planOnly) return expect ? planned(input, expect, where) : { limitations: [] };
   const outcome = input.outcome;
@@ -120,7 +124,10 @@ export function judgeExpectation(input: ExpectationInput): ExpectationResult {
   if (outcome.verdict === 'verified' && spec)
     return {
       limitations: [
-        `The frontend routes ${outcome.expected} as expected, although ${where.split('. ')[0]} says ${spec}: something else sets the mode (the workers' own router settings?). Check before relying on the spec.`,
+        limitation(
+          'spec-disagrees',
+          `The frontend routes ${outcome.expected} as expected, although ${modeSource(input.target, input.modeSetAt, input.command)} says ${spec}: something else sets the mode (the workers' own router settings?). Check before relying on the spec.`,
+        ),
       ],
     };
   return { limitations: [] };

@@ -2,14 +2,14 @@
 // bad input), hand the verification the mode the recent runs saw, then judge this run against
 // the earlier ones and add its record. Loaded only when `history` is set.
 
-import type { HistorySettings } from '../canary-settings.js';
-import { isRouterMode } from '../modes.js';
+import type { HistorySettings } from '../settings/canary.js';
+import { isRouterMode } from '../model/modes.js';
 import type { Plan } from '../plan.js';
-import type { Contract } from '../report/contract.js';
-import type { HistoryReport, LatencyFigures } from '../report/history-result.js';
-import { subjectOf } from '../report/where.js';
+import type { Contract } from '../model/contract.js';
+import type { HistoryReport, LatencyFigures } from '../model/history.js';
+import { subjectOf } from '../report/target-name.js';
 import { secrets } from '../runner/redact.js';
-import type { Settings } from '../settings.js';
+import type { Settings } from '../settings/settings.js';
 import type { Assertion } from '../verify/verify-step.js';
 import { judgeHistory, referenceMode, type HistoryJudgement } from '../history/judge.js';
 import { capRecord, HISTORY_SCHEMA, type HistoryRecord, type WorkersSeen } from '../history/record.js';

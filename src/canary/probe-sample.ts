@@ -4,8 +4,8 @@
 // other. The held streams and the requests sent while workers were held busy measure the probe's
 // own load, not the deployment's, so they are left out. Pure.
 
-import type { LatencyFigures } from '../report/history-result.js';
-import type { ProbeRequestRecord, Routing, RoutingProbe } from '../report/routing-result.js';
+import type { LatencyFigures } from '../model/history.js';
+import type { ProbeRequestRecord, Routing, RoutingProbe } from '../model/routing.js';
 import { latencyFigures } from '../check/latency-sample.js';
 import type { WorkersSeen } from '../history/record.js';
 

@@ -4,8 +4,8 @@
 // worker instances GET /health lists, when no probe named the workers that served.
 
 import { performance } from 'node:perf_hooks';
-import { percentile } from '../compare/stats.js';
-import type { LatencyFigures } from '../report/history-result.js';
+import { percentile } from '../compare/bootstrap.js';
+import type { LatencyFigures } from '../model/history.js';
 import { directWorkerHeaders, workerInstanceIds } from './direct-worker.js';
 import type { HttpClient } from './http.js';
 

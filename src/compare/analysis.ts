@@ -1,6 +1,6 @@
 // Turns the samples of each mode into the `comparison` output: per-mode numbers, then for every
 // mode after the first a bootstrap interval of its median TTFT difference against the first.
-// Pure: the caller runs the workload and reads the router metrics; report/conclusions.ts words
+// Pure: the caller runs the workload and reads the router metrics; report/comparison-sentences.ts words
 // each mode's conclusion.
 //
 // Labelling (never claims more than the data carries):
@@ -10,9 +10,9 @@
 //   difference is shown; it never says a mode is faster or slower.
 // The overall label is `measured difference` only when every comparison is one.
 
-import { bootstrapMedianDiff, excludesZero, percentile } from './stats.js';
+import { bootstrapMedianDiff, excludesZero, percentile } from './bootstrap.js';
 import type { Sample } from './stream.js';
-import { conclusionFor } from '../report/conclusions.js';
+import { conclusionFor } from '../report/comparison-sentences.js';
 import {
   MIN_MEASURED_SAMPLES,
   type ComparisonLabel,
@@ -20,7 +20,7 @@ import {
   type Comparison,
   type ModeResult,
   type ModeSummary,
-} from '../report/comparison-result.js';
+} from '../model/comparison.js';
 
 export interface ModeRun {
   mode: string;

@@ -6,11 +6,11 @@
 import type { HttpClient } from '../check/http.js';
 import { smokeCheck } from '../check/smoke.js';
 import { directWorkerHeaders, pickDirectWorker } from '../check/direct-worker.js';
-import { RunFailure } from '../failures.js';
+import { RunFailure } from '../model/failure.js';
 import type { Logger, ModeSwitcher } from '../session.js';
-import type { CompareInputs } from '../settings.js';
+import type { CompareInputs } from '../settings/compare.js';
 import { compare, routerKvHitRate, type ModeRun } from './analysis.js';
-import type { Comparison } from '../report/comparison-result.js';
+import type { Comparison } from '../model/comparison.js';
 import { readMetrics, type MetricTotals } from '../verify/metrics.js';
 import { createStreamAgent, runWorkload } from './stream.js';
 import { buildWorkload } from './workload.js';

@@ -1,19 +1,20 @@
 // The comparison step: run compare-modes on the target's mode switcher and say what the result
 // means (its honest label; a mode with no successful request fails the run). It returns that;
-// `fold.ts` writes it into the Contract.
+// build-contract.ts puts it into the Contract.
 
-import { RunFailure } from '../failures.js';
-import type { Comparison } from '../report/comparison-result.js';
+import { limitation, type Limitation } from '../model/findings.js';
+import { RunFailure } from '../model/failure.js';
+import type { Comparison } from '../model/comparison.js';
 import type { RunEffects, TargetSession } from '../session.js';
-import type { Settings } from '../settings.js';
+import type { Settings } from '../settings/settings.js';
 
 /** What the comparison found, for the Contract. */
 export interface CompareOutcome {
   comparison: Comparison;
   /** What the comparison can and cannot show. */
-  limitation: string;
+  scope: Limitation;
   /** How the requests spread over workers, when that limits what the comparison shows. */
-  balance: string[];
+  balance: Limitation[];
   /** `compare-failed`, when a mode served no request. */
   failure?: { code: 'compare-failed'; message: string };
 }
@@ -34,7 +35,7 @@ export async function compareModes(
     );
   }
   const { runComparison } = await import('./compare-run.js');
-  const { comparisonText } = await import('../report/comparison.js');
+  const { comparisonText } = await import('../report/summary-comparison.js');
   const { comparisonBalance } = await import('../verify/probe/balance.js');
   const { listedInstances } = await import('../check/direct-worker.js');
   const auth: Record<string, string> = settings.apiKey ? { Authorization: `Bearer ${settings.apiKey}` } : {};
@@ -50,16 +51,18 @@ export async function compareModes(
     log: effects.log,
   });
   for (const line of comparisonText(comparison).split('\n')) effects.log.info(line);
-  const limitation =
+  const scope = limitation(
+    'comparison-scope',
     comparison.label === 'measured difference'
       ? 'The comparison is a measured difference on this deployment and workload; other prompts, loads and hardware can differ.'
-      : `The comparison is a smoke comparison: it shows the modes work on a matched workload, not which is faster (${comparison.modes.find((m) => m.why)?.why ?? 'too few samples'}).`;
+      : `The comparison is a smoke comparison: it shows the modes work on a matched workload, not which is faster (${comparison.modes.find((m) => m.why)?.why ?? 'too few samples'}).`,
+  );
   const balance = comparisonBalance(comparison.modes, listed);
   const failed = comparison.modes.filter((m) => m.samples === 0);
-  if (failed.length === 0) return { comparison, limitation, balance };
+  if (failed.length === 0) return { comparison, scope, balance };
   return {
     comparison,
-    limitation,
+    scope,
     balance,
     failure: {
       code: 'compare-failed',

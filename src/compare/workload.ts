@@ -11,7 +11,7 @@
 // tiny test tokenizer splits words further). The frontend's tokenizer decides the real count,
 // which each sample reports from `usage.prompt_tokens`.
 
-import { randomInt, seededRandom } from './stats.js';
+import { randomInt, seededRandom } from './bootstrap.js';
 
 export interface WorkloadSettings {
   requests: number;

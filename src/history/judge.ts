@@ -1,5 +1,5 @@
 // This run against the earlier runs of the same deployment in the history file. Pure: the
-// records in, a judgement out (fold.ts writes it into the Contract).
+// records in, a judgement out (build-contract.ts puts it into the Contract).
 //
 // - The reference mode is the latest verified mode of a passing run since the last baseline. A
 //   verified mode that differs fails `mode-drift`, unless this run declared its mode (`mode` or
@@ -7,12 +7,12 @@
 // - Latency: one value per run (its sample's median). The baseline is the last `window` passing
 //   runs of the same mode, model and sample kind since the last baseline; with fewer than
 //   MIN_BASELINE_RUNS nothing is judged. A regression is a run above the prediction bound and
-//   `regression-ratio` times the baseline (stats.ts).
+//   `regression-ratio` times the baseline (prediction-bound.ts).
 // - Workers, models and KV events are compared with the last passing run: always named, failing
 //   (`deployment-changed`) only for the kinds `fail-on-change` lists.
 // - `accept-change`: nothing of the above fails; this run starts a new baseline.
 
-import type { ChangeKind, HistorySettings } from '../canary-settings.js';
+import type { ChangeKind, HistorySettings } from '../settings/canary.js';
 import {
   MIN_BASELINE_RUNS,
   type Change,
@@ -20,9 +20,9 @@ import {
   type ModeJudgement,
   type RunBrief,
   type TrendPoint,
-} from '../report/history-result.js';
+} from '../model/history.js';
 import type { HistoryRecord } from './record.js';
-import { ALPHA, isRegression, predictionBound } from './stats.js';
+import { ALPHA, isRegression, predictionBound } from './prediction-bound.js';
 
 export { MIN_BASELINE_RUNS };
 /** Runs the summary's chart shows (this one included). */

@@ -2,7 +2,7 @@
 // text a frontend controls is capped before it is written, so one hostile reply cannot bloat the
 // file; a line read back is checked field by field before the judgement trusts it.
 
-import type { LatencyFigures } from '../report/history-result.js';
+import type { LatencyFigures } from '../model/history.js';
 
 export const HISTORY_SCHEMA = 'dynamo-router-starter/history/v1';
 const SCHEMA_FAMILY = /^dynamo-router-starter\/history\/v(\d+)$/;

@@ -8,7 +8,7 @@
 
 import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { RunFailure } from '../failures.js';
+import { RunFailure } from '../model/failure.js';
 import { replaceFileAtomically, workspaceOf, writeProblem, type Workspace } from '../files/workspace-file.js';
 import { readLine, type HistoryRecord } from './record.js';
 

@@ -4,7 +4,8 @@
 // timeout) or, for DYN_ROUTER_MODE before 1.5, silently routes round-robin.
 // Pure: the version comes in from the target (launch interpreter, frontend image tag).
 
-import { RunFailure } from '../failures.js';
+import { limitation, type Limitation } from '../model/findings.js';
+import { RunFailure } from '../model/failure.js';
 import {
   firstReleaseWith,
   firstReleaseWithMode,
@@ -63,12 +64,18 @@ export function versionFromOverride(value: string | undefined): string | undefin
 }
 
 /** A limitation when the run goes ahead without knowing what the release can do; else undefined. */
-export function releaseLimitation(release: DynamoRelease | undefined): string | undefined {
+export function releaseLimitation(release: DynamoRelease | undefined): Limitation | undefined {
   if (!release) return undefined;
   if (!release.version)
-    return `The Dynamo release is unknown (${release.unknownBecause ?? 'not determined'}), so the mode and flags were not checked against what it supports before the run went ahead.`;
+    return limitation(
+      'release-unknown',
+      `The Dynamo release is unknown (${release.unknownBecause ?? 'not determined'}), so the mode and flags were not checked against what it supports before the run went ahead.`,
+    );
   if (!release.series)
-    return `Dynamo ${release.version} is not in the action's release table (it knows ${'1.x series'}), so the mode and flags were not checked against what it supports.`;
+    return limitation(
+      'release-unknown',
+      `Dynamo ${release.version} is not in the action's release table (it knows ${'1.x series'}), so the mode and flags were not checked against what it supports.`,
+    );
   return undefined;
 }
 
@@ -170,7 +177,10 @@ function isIpLiteral(value: string): boolean {
  * DYN_TCP_RESPONSE_STREAM_HOST as a network interface name, so an IP there makes the frontend
  * list no model ('Interface not found'). Known from the data file; empty when all is well.
  */
-export function launchEnvLimitations(release: DynamoRelease | undefined, env: NodeJS.ProcessEnv): string[] {
+export function launchEnvLimitations(
+  release: DynamoRelease | undefined,
+  env: NodeJS.ProcessEnv,
+): Limitation[] {
   const series = release?.series;
   const host = env.DYN_TCP_RESPONSE_STREAM_HOST?.trim();
   if (!release || !series?.responseStreamHostIsInterface || !host || !isIpLiteral(host)) return [];
@@ -179,6 +189,9 @@ export function launchEnvLimitations(release: DynamoRelease | undefined, env: No
       ? ' This release also reads the model\u2019s config and tokenizer from the Hugging Face hub or cache under the served model name: offline, put the model in the HF cache under that name and set HF_HUB_OFFLINE=1.'
       : '';
   return [
-    `${named(release)} reads DYN_TCP_RESPONSE_STREAM_HOST as a network interface name, but the runner sets it to the address ${host}: the frontend then fails with 'Interface not found: ${host}' and lists no model. Set DYN_TCP_RESPONSE_STREAM_HOST=lo (or the name of the interface that carries ${host}), or unset it.${hub}`,
+    limitation(
+      'launch-env',
+      `${named(release)} reads DYN_TCP_RESPONSE_STREAM_HOST as a network interface name, but the runner sets it to the address ${host}: the frontend then fails with 'Interface not found: ${host}' and lists no model. Set DYN_TCP_RESPONSE_STREAM_HOST=lo (or the name of the interface that carries ${host}), or unset it.${hub}`,
+    ),
   ];
 }

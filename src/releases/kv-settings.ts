@@ -3,6 +3,8 @@
 // such a frontend proves less than it seems, so each one set is reported as a limitation. Read
 // from the frontend's command line (flags win) and env. Pure.
 
+import { limitation, type Limitation } from '../model/findings.js';
+
 /** The frontend's settings as its process sees them. */
 export interface FrontendSettings {
   /** The effective value of an env var, undefined when unset (or from an unresolved valueFrom). */
@@ -49,35 +51,43 @@ function setting(
  * Limitations for a frontend that runs (or will run) kv; empty for another mode. `where` names
  * the frontend for the message (e.g. "on the frontend component").
  */
-export function kvSettingLimitations(s: FrontendSettings, mode: string | undefined, where: string): string[] {
+export function kvSettingLimitations(
+  s: FrontendSettings,
+  mode: string | undefined,
+  where: string,
+): Limitation[] {
   if (mode !== 'kv') return [];
-  const out: string[] = [];
+  const out: Limitation[] = [];
+  const push = (text: string) => out.push(limitation('kv-setting', text));
   const credit = setting(s, '--router-kv-overlap-score-credit', 'DYN_ROUTER_KV_OVERLAP_SCORE_CREDIT');
   if (credit && Number(credit.value) === 0)
-    out.push(
+    push(
       `${credit.as} ${where}: kv then gives no credit for cached prefix overlap and routes on load alone, so "kv" here does not reuse the KV cache.`,
     );
   const ttl = setting(s, '--router-session-affinity-ttl-secs', 'DYN_ROUTER_SESSION_AFFINITY_TTL_SECS');
   const affinity = setting(s, '--router-session-affinity-mode', 'DYN_ROUTER_SESSION_AFFINITY_MODE');
   if (ttl && Number(ttl.value) > 0 && (affinity?.value ?? 'hard').trim() === 'hard')
-    out.push(
+    push(
       `${ttl.as}${affinity ? ` and ${affinity.as}` : ' (hard affinity, the default)'} ${where}: a request of a session already bound to a worker goes to that worker for ${ttl.value} s whatever kv would choose.`,
     );
   const sync = setting(s, '--router-replica-sync', 'DYN_ROUTER_REPLICA_SYNC');
   if (sync && truthy(sync.value) && (s.replicas ?? 1) > 1)
-    out.push(
+    push(
       `${sync.as} ${where} with ${s.replicas} replicas: each replica's kv scores include the others' in-flight requests, synchronised best-effort over the event plane, so routing depends on traffic through every replica, not only this run's.`,
     );
   const temperature = setting(s, '--router-temperature', 'DYN_ROUTER_TEMPERATURE');
   if (temperature && Number(temperature.value) > 0)
-    out.push(
+    push(
       `${temperature.as} ${where}: kv samples among workers (softmax at that temperature) instead of always taking the best score, so identical prompts can go to different workers.`,
     );
   return out;
 }
 
 /** The standalone KV router (`python -m dynamo.router`) among the graph's components, by name. */
-export function standaloneRouterLimitation(components: readonly string[]): string | undefined {
+export function standaloneRouterLimitation(components: readonly string[]): Limitation | undefined {
   if (components.length === 0) return undefined;
-  return `The graph runs a standalone KV router (python -m dynamo.router: ${components.join(', ')}): requests that reach workers through it are routed by its own settings, not by the frontend's DYN_ROUTER_MODE, so this run's change and evidence cover only the frontend's own routing.`;
+  return limitation(
+    'standalone-router',
+    `The graph runs a standalone KV router (python -m dynamo.router: ${components.join(', ')}): requests that reach workers through it are routed by its own settings, not by the frontend's DYN_ROUTER_MODE, so this run's change and evidence cover only the frontend's own routing.`,
+  );
 }

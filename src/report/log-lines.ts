@@ -2,8 +2,9 @@
 // effect, a warning for a pass that proves less than it seems, and what a dry run would have changed.
 // Pure: the action prints them (secrets are masked by the runner and never appear here).
 
-import type { Settings } from '../settings.js';
-import type { Contract } from './contract.js';
+import type { Settings } from '../settings/settings.js';
+import type { Contract } from '../model/contract.js';
+import { outputCutNotes } from './step-outputs.js';
 
 /** `dynamo-router-starter 0.1.0: target kubernetes; mode kv; …` with only the inputs that matter. */
 export function bannerLine(settings: Settings, version: string): string {
@@ -47,7 +48,10 @@ export function bannerLine(settings: Settings, version: string): string {
 export function passWarning(c: Contract): { title: string; message: string } | undefined {
   if (c.result !== 'pass') return undefined;
   // The generic smoke-check caveat is always there; it alone is no reason to warn.
-  const notable = c.limitations.filter((l) => !/^A smoke check is one chat completion/.test(l));
+  const notable = [
+    ...c.limitations.filter((l) => l.id !== 'smoke-scope').map((l) => l.text),
+    ...outputCutNotes(c),
+  ];
   if (c.modeVerified !== 'unverifiable' && notable.length === 0) return undefined;
   // The unverifiable verdict is among the limitations already ("could not be proven: …").
   const why = notable.length ? '' : `mode ${c.mode || 'unknown'} unverifiable: ${c.modeEvidence}`;

@@ -1,32 +1,24 @@
 // The next command a person can paste: after a pass, a fuller comparison with matched settings;
-// after a failure, the command that shows the cause (failure-command.ts decides it).
+// after a failure, the command that shows the cause (failure-command.ts decides it). Pure.
 
-import { shellJoin } from '../args.js';
-import { failureCommand, forwardCommand, type FailureCommandContext } from './failure-command.js';
+import type { CompareInputs } from '../settings/compare.js';
+import type { Contract } from '../model/contract.js';
+import { shellJoin } from '../shell-words.js';
+import { failureCommand, forwardCommand, type Whereabouts } from './failure-command.js';
 
-/** What the run knows; the fields a failure's command reads are in FailureCommandContext. */
-export interface NextCommandContext extends FailureCommandContext {
-  result: 'pass' | 'fail';
-  target?: 'url' | 'launch' | 'kubernetes';
-  model: string;
-  mode: string;
-  deployment?: string;
+/** What the next command is built from: the Contract as it stands, and what it does not carry. */
+export interface NextCommandInput {
+  contract: Pick<
+    Contract,
+    'result' | 'failure' | 'target' | 'url' | 'model' | 'mode' | 'service' | 'comparison'
+  >;
+  /** Where the run got to: the frontend on a cluster, or a launched frontend's log. */
+  at: Whereabouts;
   /** The workers' model path or hub id (worker args, launch args), for aiperf's tokenizer. */
   tokenizer?: string;
-  compare?: {
-    concurrency: number;
-    requests: number;
-    prefixGroups: number;
-    /** The workload's prefix length in words (see compare/workload.ts). */
-    prefixTokens: number;
-    maxTokens: number;
-    seed: number;
-  };
-  /**
-   * Token counts the frontend reported for the run's own comparison prompts (usage.prompt_tokens
-   * over every successful sample), used to state the workload's lengths in tokens.
-   */
-  measured?: { promptTokensMean: number };
+  /** The run's own comparison workload (compare-modes), matched by the aiperf command. */
+  compare?: Omit<CompareInputs, 'modes'>;
+  apiKeySet: boolean;
 }
 
 /** Words in each comparison prompt besides the prefix: `Request N:`, six words and `?`. */
@@ -40,7 +32,7 @@ export const SUFFIX_WORDS = 8;
  */
 export function tokenLengths(
   prefixWords: number,
-  measured: NextCommandContext['measured'],
+  measured: { promptTokensMean: number } | undefined,
 ): { prefix: number; rest: number; from: 'measured' | 'words' } {
   if (!measured || !(measured.promptTokensMean > 0))
     return { prefix: prefixWords, rest: SUFFIX_WORDS, from: 'words' };
@@ -52,10 +44,32 @@ export function tokenLengths(
 /** A placeholder that cannot be mistaken for a value: aiperf stops on it with a clear error. */
 export const TOKENIZER_PLACEHOLDER = '<TOKENIZER: model path or hub id of the workers>';
 
-export function nextCommand(ctx: NextCommandContext): string {
+/**
+ * The frontend's own mean prompt length over the comparison's successful requests: the token
+ * counts a person's aiperf run should match.
+ */
+export function measuredPrompts(
+  contract: Pick<Contract, 'comparison'>,
+): { promptTokensMean: number } | undefined {
+  const modes = contract.comparison?.modes ?? [];
+  const samples = modes.reduce((n, m) => n + m.samples, 0);
+  const tokens = modes.reduce((n, m) => n + m.promptTokens, 0);
+  return samples > 0 && tokens > 0 ? { promptTokensMean: tokens / samples } : undefined;
+}
+
+export function nextCommand(input: NextCommandInput): string {
+  const { contract, at } = input;
   // After a latency regression the next step is a real measurement: the same load command as a pass.
-  if (ctx.result === 'fail' && ctx.failure !== 'regression') return failureCommand(ctx);
-  const c = ctx.compare ?? {
+  if (contract.result === 'fail' && contract.failure?.code !== 'regression')
+    return failureCommand({
+      failure: contract.failure,
+      target: contract.target,
+      url: contract.url,
+      service: contract.service || undefined,
+      at,
+      apiKeySet: input.apiKeySet,
+    });
+  const c = input.compare ?? {
     concurrency: 4,
     requests: 200,
     prefixGroups: 4,
@@ -64,10 +78,12 @@ export function nextCommand(ctx: NextCommandContext): string {
     seed: 42,
   };
   // The run's own port-forward is gone when a person reads this: forward again first.
-  const forwarded = Boolean(ctx.service && ctx.namespace && /^http:\/\/127\.0\.0\.1:\d+$/.test(ctx.url));
-  const url = forwarded ? 'http://127.0.0.1:8000' : ctx.url;
-  const prefix = forwarded ? `${forwardCommand(ctx.namespace as string, ctx.service as string)} & ` : '';
-  const lengths = tokenLengths(c.prefixTokens, ctx.compare ? ctx.measured : undefined);
+  const forwarded = Boolean(
+    contract.service && at.namespace && /^http:\/\/127\.0\.0\.1:\d+$/.test(contract.url),
+  );
+  const url = forwarded ? 'http://127.0.0.1:8000' : contract.url;
+  const prefix = forwarded ? `${forwardCommand(at.namespace as string, contract.service)} & ` : '';
+  const lengths = tokenLengths(c.prefixTokens, input.compare ? measuredPrompts(contract) : undefined);
   // aiperf (NVIDIA's load generator for Dynamo), in its own main flag names: the same model,
   // streaming, concurrency, request count, shared-prefix pool and seed as the run's comparison,
   // lengths in tokens, output length held (ignore_eos) and the server's token counts.
@@ -77,9 +93,9 @@ export function nextCommand(ctx: NextCommandContext): string {
       'aiperf',
       'profile',
       '--model-names',
-      ctx.model || 'MODEL',
+      contract.model || 'MODEL',
       '--tokenizer',
-      ctx.tokenizer || TOKENIZER_PLACEHOLDER,
+      input.tokenizer || TOKENIZER_PLACEHOLDER,
       '--url',
       url,
       '--endpoint-type',
@@ -106,6 +122,6 @@ export function nextCommand(ctx: NextCommandContext): string {
       String(c.seed),
     ]) +
     // Double quotes so the shell expands the key from the environment; it is never printed.
-    (ctx.apiKeySet ? ' --api-key "$DYNAMO_API_KEY"' : '')
+    (input.apiKeySet ? ' --api-key "$DYNAMO_API_KEY"' : '')
   );
 }

@@ -3,12 +3,13 @@
 // no value can start Markdown (a model id with `|` or `**` renders as text).
 
 import { escapeHtml } from './escape.js';
-import type { Contract } from './contract.js';
-import { renderComparison } from './comparison.js';
-import { renderTrend } from './trend.js';
-import { renderRouting } from './routing.js';
-import { fittingCount, MODELS_CAP } from './outputs.js';
-import { dryRunNote, whereReached } from './where.js';
+import type { Contract } from '../model/contract.js';
+import { renderComparison } from './summary-comparison.js';
+import { renderTrend } from './summary-history.js';
+import { renderRouting } from './summary-routing.js';
+import { fittingCount, MODELS_CAP } from './output-caps.js';
+import { limitationTexts } from './step-outputs.js';
+import { dryRunNote, reachedTarget } from './target-name.js';
 
 // Each outside value is cut before it is escaped, so one huge value (a 1.5 MB model id) cannot
 // push the whole summary over the runner's 1 MiB limit. Secrets were redacted before rendering.
@@ -28,7 +29,7 @@ function fold(title: string, html: string, open = false): string {
 }
 
 function verdictLine(c: Contract): string {
-  const where = whereReached(c);
+  const where = reachedTarget(c);
   if (c.result === 'pass') {
     const mode = c.mode ? `${c.mode} mode` : 'mode unchanged';
     return `<h3>✅ Dynamo router check passed: ${esc(mode)} at ${esc(where)}${esc(dryRunNote(c))}</h3>`;
@@ -89,9 +90,10 @@ export interface SummaryOptions {
 
 export function renderSummary(c: Contract, options: SummaryOptions = {}): string {
   const parts: string[] = [verdictLine(c)];
+  const limitations = limitationTexts(c);
   if (c.failure) {
     parts.push(
-      `<p><b>Why:</b> ${esc(c.failure.message)}<br><b>Likely cause:</b> ${esc(c.failure.cause)}<br><b>Next step:</b> ${esc(c.failure.next)}</p>`,
+      `<p><b>Why:</b> ${esc(c.failure.message)}<br><b>Likely cause:</b> ${esc(c.failure.likelyCause)}<br><b>Next step:</b> ${esc(c.failure.next)}</p>`,
     );
   }
   const modeHtml = c.mode ? `${code(c.mode)}: ${esc(c.modeReason)}` : esc(c.modeReason);
@@ -106,7 +108,7 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
       : c.service
         ? `Service ${code(c.service)}, checked at ${code(c.url)}${c.target === 'kubernetes' && !c.checks.length ? ' (not reached)' : ''}`
         : c.target === 'kubernetes'
-          ? `${esc(whereReached(c))}: the Service was not found or not reached`
+          ? `${esc(reachedTarget(c))}: the Service was not found or not reached`
           : code(c.url);
   parts.push(
     [
@@ -117,8 +119,8 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
       row('4. Smoke test', smokeCell(c)),
       row(
         '5. Limitations',
-        c.limitations.length
-          ? `<ul>${c.limitations.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`
+        limitations.length
+          ? `<ul>${limitations.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`
           : 'None found.',
       ),
       row('6. Next command', c.nextCommand ? code(c.nextCommand) : 'None.'),
@@ -163,7 +165,7 @@ export function renderSummary(c: Contract, options: SummaryOptions = {}): string
 
 /** The readable one-liner for logs and the CLI's stderr. */
 export function verdictText(c: Contract): string {
-  const where = whereReached(c);
+  const where = reachedTarget(c);
   if (c.result === 'pass') {
     const latency = c.latencyMs !== undefined ? `, chat ${c.latencyMs} ms` : '';
     // A plan from a file sent no request: no model to name.

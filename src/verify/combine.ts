@@ -10,9 +10,9 @@
 // - The asked mode is verified when it is the only mode every source allows; the sources that
 //   alone single it out are what it is proven by (`mode-proven-by`).
 
-import type { RouterMode } from '../modes.js';
+import type { RouterMode } from '../model/modes.js';
 import type { ProbeAnalysis } from './probe/analyse.js';
-import type { EvidenceSource, Verdict, Verification } from './verify.js';
+import type { EvidenceSource, Verdict, Verification } from './log-metrics-verdict.js';
 
 export interface Combined {
   verdict: Verdict;

@@ -1,12 +1,12 @@
 // Gathers the evidence that the mode is in effect: metrics before and after a few requests,
 // the frontend's log lines for those requests, and in direct mode the fate of a request that
-// names no worker. Then decides (verify.ts) and reads what the metrics say about KV events.
+// names no worker. Then decides (log-metrics-verdict.ts) and reads what the metrics say about KV events.
 
 import { directWorkerHeaders } from '../check/direct-worker.js';
 import type { HttpClient } from '../check/http.js';
 import { sleep } from '../check/retry.js';
-import type { RouterMode } from '../modes.js';
-import type { KvEventsVerdict } from '../plan.js';
+import type { RouterMode } from '../model/modes.js';
+import type { KvEventsVerdict } from '../model/contract.js';
 import type { LogSource } from '../session.js';
 import { routerModesInLog } from './logs.js';
 import { delta, readMetrics, type MetricTotals, type MetricsRead } from './metrics.js';
@@ -17,7 +17,7 @@ import {
   trafficBetween,
   type TrafficEvidence,
 } from './probe/traffic.js';
-import { KV_ONLY_METRICS, ROUTED_METRICS, verifyMode, type Verification } from './verify.js';
+import { KV_ONLY_METRICS, ROUTED_METRICS, verifyMode, type Verification } from './log-metrics-verdict.js';
 
 export interface GatherOptions {
   baseUrl: string;
@@ -131,17 +131,19 @@ export interface EvidenceWindow {
   mark: number;
 }
 
-export async function openEvidenceWindow(
-  http: HttpClient,
-  baseUrl: string,
-  headers: Record<string, string>,
-  timeoutMs: number,
-  logs?: LogSource,
+/** Where the evidence window opens: the frontend, its log, and a scrape that may already be there. */
+export interface WindowStart {
+  baseUrl: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  logs?: LogSource;
   /** A scrape taken just now (the smoke check's readiness read): the window starts from it. */
-  scraped?: MetricsRead,
-): Promise<EvidenceWindow> {
-  const before = scraped ?? (await readMetrics(http, baseUrl, headers, timeoutMs));
-  return { before, mark: logs ? await logs.mark() : 0 };
+  metrics?: MetricsRead;
+}
+
+export async function openEvidenceWindow(http: HttpClient, at: WindowStart): Promise<EvidenceWindow> {
+  const before = at.metrics ?? (await readMetrics(http, at.baseUrl, at.headers, at.timeoutMs));
+  return { before, mark: at.logs ? await at.logs.mark() : 0 };
 }
 
 /** How long the read after the chat waits for the request counters to catch up. */

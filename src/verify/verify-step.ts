@@ -1,20 +1,23 @@
 // The step after a passing check: gather the evidence that the mode is in effect (the routing
 // probe, the router's metrics and the frontend's log around the smoke chat) and say what it means
 // for the run (a verdict and what it rests on, a failure, limitations, the runtime KV-event
-// evidence, the routing data). It returns that; `fold.ts` writes it into the Contract. The
+// evidence, the routing data). It returns that; build-contract.ts puts it into the Contract. The
 // evidence code is loaded only here, off the start path of a plain check.
 
+import type { FailureCause } from '../model/failure.js';
+import { limitation, type Limitation } from '../model/findings.js';
 import type { SmokeResult } from '../check/smoke.js';
-import { isRouterMode, ROUTER_MODES, type RouterMode } from '../modes.js';
-import type { KvEventsVerdict, Plan } from '../plan.js';
+import { isRouterMode, ROUTER_MODES, type RouterMode } from '../model/modes.js';
+import type { KvEventsVerdict } from '../model/contract.js';
+import type { Plan } from '../plan.js';
 import type { DynamoRelease } from '../releases/capabilities.js';
-import type { Routing } from '../report/routing-result.js';
+import type { Routing } from '../model/routing.js';
 import type { RunEffects, TargetSession } from '../session.js';
-import type { Settings } from '../settings.js';
+import type { Settings } from '../settings/settings.js';
 import type { Evidence, EvidenceWindow, GatherOptions, KvEventsEvidence } from './gather.js';
-import type { ProbeFindings } from './probe/step.js';
-import type { ReplicaJudgement } from './replicas.js';
-import type { EvidenceSource } from './verify.js';
+import type { ProbeFindings } from './probe/probe-step.js';
+import type { ReplicaJudgement } from './prove-replicas.js';
+import type { EvidenceSource } from './log-metrics-verdict.js';
 
 /** What verification found, for the Contract. */
 export interface VerifyOutcome {
@@ -25,11 +28,16 @@ export interface VerifyOutcome {
   /** The mode the evidence shows, when the run expected none (a check-only run). */
   observed?: string;
   /** `mode-not-applied` when the evidence contradicts the mode; `replica-mismatch` when replicas differ. */
-  failure?: { code: 'mode-not-applied' | 'replica-mismatch'; message: string; next?: string };
+  failure?: {
+    code: 'mode-not-applied' | 'replica-mismatch';
+    message: string;
+    next?: string;
+    cause?: FailureCause;
+  };
   /** The mode the evidence was held against, and who expected it. */
   expected?: RouterMode;
   expectedFrom?: ExpectedFrom;
-  limitations: string[];
+  limitations: Limitation[];
   /** What the router's metrics say about KV events, when it differs from what the run knew. */
   kvEvents?: KvEventsEvidence;
   /** Which worker served each probe request, and the pattern (the `routing` output). */
@@ -88,23 +96,31 @@ function advertisementHint(
   };
 }
 
-/**
- * `kvEvents` is the run's KV-event verdict so far (the plan's, or the target's from the worker
- * specs): `false` makes kv evidence read as approximate mode.
- */
-export async function verifyInEffect(
-  settings: Settings,
-  plan: Plan,
-  session: TargetSession,
-  smoke: SmokeResult,
-  kvEvents: KvEventsVerdict,
-  effects: RunEffects,
-  window?: EvidenceWindow,
-  release: DynamoRelease | undefined = session.release,
-  assertion?: Assertion,
-): Promise<VerifyOutcome> {
+/** What verification works from: the run so far. */
+export interface VerifyInput {
+  settings: Settings;
+  plan: Plan;
+  session: TargetSession;
+  smoke: SmokeResult;
+  /**
+   * The run's KV-event verdict so far (the plan's, or the target's from the worker specs):
+   * `false` makes kv evidence read as approximate mode.
+   */
+  kvEvents: KvEventsVerdict;
+  effects: RunEffects;
+  /** The evidence window opened before the smoke chat, when one was. */
+  window?: EvidenceWindow;
+  /** The frontend's release (the target's, else the launch interpreter's). */
+  release?: DynamoRelease;
+  /** A mode the run asserts without applying it (`expect-mode`, the history's). */
+  assertion?: Assertion;
+}
+
+export async function verifyInEffect(input: VerifyInput): Promise<VerifyOutcome> {
+  const { settings, plan, session, smoke, kvEvents, effects, window, assertion } = input;
+  const release = input.release ?? session.release;
   const { gatherEvidence } = await import('./gather.js');
-  const { prepareProbe } = await import('./probe/step.js');
+  const { prepareProbe } = await import('./probe/probe-step.js');
   const { combineEvidence } = await import('./combine.js');
   const { probeHotspot } = await import('./probe/balance.js');
   const expectation = expectedMode(plan, session, assertion);
@@ -157,7 +173,7 @@ export async function verifyInEffect(
   let findings: ProbeFindings;
   let judged: ReplicaJudgement | undefined;
   if (replicas.length > 1) {
-    const { judgeReplicas, proveReplicas } = await import('./replicas.js');
+    const { judgeReplicas, proveReplicas } = await import('./prove-replicas.js');
     effects.log.info(`Proving the mode on each of ${replicas.length} frontend replicas in turn …`);
     const proven = await proveReplicas(
       effects.http,
@@ -224,11 +240,19 @@ export async function verifyInEffect(
       next: hint?.next,
     };
   } else if (outcome.verdict === 'unverifiable') {
-    outcome.limitations.push(`The ${expected ?? 'router'} mode could not be proven: ${combined.evidence}`);
+    outcome.limitations.push(
+      limitation(
+        'mode-unproven',
+        `The ${expected ?? 'router'} mode could not be proven: ${combined.evidence}`,
+      ),
+    );
   }
   if (combined.kvSpread)
     outcome.limitations.push(
-      `The kv router is active (its metrics moved), yet ${combined.kvSpread}: it did not keep one prefix on one worker. Workers that publish no KV events (kv-events), a router temperature above 0 or an overlap credit of 0 make kv route on load alone.`,
+      limitation(
+        'kv-spread',
+        `The kv router is active (its metrics moved), yet ${combined.kvSpread}: it did not keep one prefix on one worker. Workers that publish no KV events (kv-events), a router temperature above 0 or an overlap credit of 0 make kv route on load alone.`,
+      ),
     );
   const probed = findings.analysis;
   if (probed) {
@@ -243,7 +267,10 @@ export async function verifyInEffect(
         ? 'set `kv-events: false` (adds DYN_ROUTER_USE_KV_EVENTS=false on the frontend)'
         : 'set `kv-events: false` (the frontend then runs with --no-router-kv-events)';
     outcome.limitations.push(
-      `kv mode runs over workers that publish no KV events, so the router routes on load alone and finds no cache overlap. Either enable KV events on the workers (vLLM/SGLang --kv-events-config, TensorRT-LLM --publish-kv-events, or --publish-events-and-metrics before Dynamo 1.3) or ${change} for approximate KV mode.`,
+      limitation(
+        'kv-events-missing',
+        `kv mode runs over workers that publish no KV events, so the router routes on load alone and finds no cache overlap. Either enable KV events on the workers (vLLM/SGLang --kv-events-config, TensorRT-LLM --publish-kv-events, or --publish-events-and-metrics before Dynamo 1.3) or ${change} for approximate KV mode.`,
+      ),
     );
   }
   return outcome;

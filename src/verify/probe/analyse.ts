@@ -13,14 +13,14 @@
 //   With one device class device-aware-weighted IS least-loaded.
 // - kv: a prefix the router saw stays on the worker that cached it; distinct prefixes spread.
 //
-// Each test below rules modes out with at most ALPHA (stats.ts) chance of ruling out the mode
+// Each test below rules modes out with at most ALPHA (chance.ts) chance of ruling out the mode
 // that runs, also under other traffic unless it needs `clean` (no other traffic, read from the
 // frontend's /metrics). A mode is verified only when every other mode is ruled out; a mode that
 // every source rules out is a contradiction; anything else is unverifiable, with why.
 
 import type { ListedInstance } from '../../check/direct-worker.js';
-import type { RouterMode } from '../../modes.js';
-import type { ProbeRequestRecord, RoutingProbe } from '../../report/routing-result.js';
+import type { RouterMode } from '../../model/modes.js';
+import type { ProbeRequestRecord, RoutingProbe } from '../../model/routing.js';
 import {
   busiest,
   counts,
@@ -44,7 +44,7 @@ import {
   sumOfBinomialsCdf,
   uniformBusiestTail,
   uniformCycleChance,
-} from './stats.js';
+} from './chance.js';
 
 /** What the probe saw; run-probe.ts fills it. */
 export interface ProbeObservation {

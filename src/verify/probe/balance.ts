@@ -3,8 +3,9 @@
 // (Dynamo issues #737 and #7836 report all traffic on one of 8 workers), except for kv, whose
 // stickiness to a cached prefix is deliberate. Pure.
 
+import { limitation, type Limitation } from '../../model/findings.js';
 import type { ListedInstance } from '../../check/direct-worker.js';
-import type { RoutingProbe } from '../../report/routing-result.js';
+import type { RoutingProbe } from '../../model/routing.js';
 import { graphInstances } from './patterns.js';
 
 /** The share above which one worker "takes nearly everything". */
@@ -26,7 +27,7 @@ export function busiestWorker(
 }
 
 /** The probe's hot spot: its distinct-prompt requests (no mode keeps those together on purpose). */
-export function probeHotspot(p: RoutingProbe, mode: string | undefined): string | undefined {
+export function probeHotspot(p: RoutingProbe, mode: string | undefined): Limitation | undefined {
   if (mode === 'kv') return undefined;
   const counts: Record<string, number> = {};
   for (const r of p.requests)
@@ -36,7 +37,10 @@ export function probeHotspot(p: RoutingProbe, mode: string | undefined): string 
   const top = busiestWorker(counts, known);
   if (!top || top.total < MIN_REQUESTS || top.share < HOTSPOT_SHARE || top.idle.length === 0)
     return undefined;
-  return `One worker took nearly everything: ${top.n} of ${top.total} probe requests with distinct prompts went to worker ${top.id} while ${top.idle.length} other worker(s) got none of them (${top.idle.join(', ')}). Check that every worker is registered and healthy; Dynamo issues #737 and #7836 report the same hot spot.`;
+  return limitation(
+    'worker-hotspot',
+    `One worker took nearly everything: ${top.n} of ${top.total} probe requests with distinct prompts went to worker ${top.id} while ${top.idle.length} other worker(s) got none of them (${top.idle.join(', ')}). Check that every worker is registered and healthy; Dynamo issues #737 and #7836 report the same hot spot.`,
+  );
 }
 
 /**
@@ -47,25 +51,31 @@ export function probeHotspot(p: RoutingProbe, mode: string | undefined): string 
 export function comparisonBalance(
   modes: readonly { mode: string; samples: number; workerRequests?: Record<string, number> }[],
   listed: readonly ListedInstance[] = [],
-): string[] {
+): Limitation[] {
   const seen = [...new Set(modes.flatMap((m) => Object.keys(m.workerRequests ?? {})))];
   if (seen.length === 0) return [];
   const known = [...new Set([...seen, ...graphInstances(listed, new Set(seen)).map((i) => i.id)])];
   if (seen.length === 1 && modes.every((m) => m.samples > 0)) {
     const others = known.length - 1;
     return [
-      `One worker (${seen[0]}) served every request of every mode (${modes.map((m) => m.mode).join(', ')})${
-        others > 0 ? ` although /health lists ${others} more for the model's graph` : ''
-      }: with one worker the modes could not differ in where they route, so the comparison shows only their own overhead.`,
+      limitation(
+        'one-worker',
+        `One worker (${seen[0]}) served every request of every mode (${modes.map((m) => m.mode).join(', ')})${
+          others > 0 ? ` although /health lists ${others} more for the model's graph` : ''
+        }: with one worker the modes could not differ in where they route, so the comparison shows only their own overhead.`,
+      ),
     ];
   }
-  const notes: string[] = [];
+  const notes: Limitation[] = [];
   for (const m of modes) {
     if (m.mode === 'kv' || !m.workerRequests) continue;
     const top = busiestWorker(m.workerRequests, known);
     if (!top || top.total < MIN_REQUESTS || top.share < HOTSPOT_SHARE || top.idle.length === 0) continue;
     notes.push(
-      `In ${m.mode} mode worker ${top.id} served ${top.n} of ${top.total} requests while ${top.idle.length} other worker(s) of the graph served none: one worker takes nearly everything.`,
+      limitation(
+        'worker-hotspot',
+        `In ${m.mode} mode worker ${top.id} served ${top.n} of ${top.total} requests while ${top.idle.length} other worker(s) of the graph served none: one worker takes nearly everything.`,
+      ),
     );
   }
   return notes;

@@ -2,7 +2,7 @@
 // modes left could not be told apart. Pure.
 
 import type { ListedInstance } from '../../check/direct-worker.js';
-import type { RouterMode } from '../../modes.js';
+import type { RouterMode } from '../../model/modes.js';
 import type { TrafficEvidence } from './traffic.js';
 import { countsText, plural, sequenceText } from './patterns.js';
 

@@ -1,5 +1,5 @@
 // How many probe requests of each kind to send, sized by the number of workers so that each test
-// of analyse.ts can reach its ALPHA (stats.ts) when the mode it tests for is not running. Pure.
+// of analyse.ts can reach its ALPHA (chance.ts) when the mode it tests for is not running. Pure.
 //
 // The probe, in the order it is sent (every request sequential, max_tokens 1, asking for the
 // worker id):
@@ -10,7 +10,7 @@
 //   3. more streams held open (up to workers − 1 in all), then short requests again.
 // What each mode does with that is in analyse.ts.
 
-import { ALPHA, trialsToSee, uniformBusiestTail, uniformCycleChance } from './stats.js';
+import { ALPHA, trialsToSee, uniformBusiestTail, uniformCycleChance } from './chance.js';
 
 export type ProbeSize = 'auto' | number;
 

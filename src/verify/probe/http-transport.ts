@@ -4,13 +4,8 @@
 import { listedInstances } from '../../check/direct-worker.js';
 import type { HttpClient } from '../../check/http.js';
 import { isWorkerIdKey, parseKeepingIds } from '../../check/u64-json.js';
-import {
-  applyEvent,
-  chatBody,
-  createSseParser,
-  streamLimits,
-  type StreamState,
-} from '../../compare/stream.js';
+import { applyEvent, createSseParser, type StreamState } from '../../compare/sse.js';
+import { chatBody, streamLimits } from '../../compare/stream.js';
 import { Agent } from 'undici';
 import { readMetrics } from '../metrics.js';
 import type { ChatReply, HeldStream, ProbeTransport } from './transport.js';

@@ -3,7 +3,7 @@
 // listed workers belong to the probed graph.
 
 import type { ListedInstance } from '../../check/direct-worker.js';
-import type { ProbeRequestRecord, WorkerShare } from '../../report/routing-result.js';
+import type { ProbeRequestRecord, WorkerShare } from '../../model/routing.js';
 
 export const served = (r: ProbeRequestRecord): r is ProbeRequestRecord & { worker: string } =>
   r.status === 200 && r.worker !== undefined;

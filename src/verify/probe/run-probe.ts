@@ -4,7 +4,7 @@
 
 import type { ListedInstance } from '../../check/direct-worker.js';
 import { buildWorkload } from '../../compare/workload.js';
-import type { ProbeRequestRecord } from '../../report/routing-result.js';
+import type { ProbeRequestRecord } from '../../model/routing.js';
 import type { ProbeObservation } from './analyse.js';
 import type { ProbeDesign } from './design.js';
 import type { HeldStream, ProbeTransport } from './transport.js';
