@@ -62,7 +62,7 @@ function probeWorkers(routing) {
 /* harmony export */ });
 /* unused harmony export SMOKE_SAMPLE_REQUESTS */
 /* harmony import */ var node_perf_hooks__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(643);
-/* harmony import */ var _compare_stats_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3128);
+/* harmony import */ var _compare_bootstrap_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7793);
 /* harmony import */ var _direct_worker_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2346);
 // A small, bounded latency sample of the smoke kind, for the history: the same chat as the smoke
 // check (model, prompt, max_tokens, headers), sent a fixed number of times one after the other,
@@ -83,8 +83,8 @@ function latencyFigures(source, samplesMs, requests, errors) {
         requests,
         errors,
         samplesMs,
-        p50Ms: (0,_compare_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .percentile */ .Ym)(samplesMs, 50) ?? null,
-        p90Ms: (0,_compare_stats_js__WEBPACK_IMPORTED_MODULE_1__/* .percentile */ .Ym)(samplesMs, 90) ?? null,
+        p50Ms: (0,_compare_bootstrap_js__WEBPACK_IMPORTED_MODULE_1__/* .percentile */ .Ym)(samplesMs, 50) ?? null,
+        p90Ms: (0,_compare_bootstrap_js__WEBPACK_IMPORTED_MODULE_1__/* .percentile */ .Ym)(samplesMs, 90) ?? null,
     };
 }
 async function sampleLatency(http, o) {
@@ -140,7 +140,7 @@ async function listedWorkers(http, baseUrl, headers, timeoutMs) {
 
 /***/ }),
 
-/***/ 3128:
+/***/ 7793:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {

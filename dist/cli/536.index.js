@@ -10,11 +10,13 @@ export const modules = {
 /* harmony export */   probeHotspot: () => (/* binding */ probeHotspot)
 /* harmony export */ });
 /* unused harmony exports HOTSPOT_SHARE, busiestWorker */
-/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(193);
+/* harmony import */ var _model_findings_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7371);
+/* harmony import */ var _patterns_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(193);
 // Balance across workers, from the requests that named their worker: the routing probe's and the
 // comparison's. One worker taking nearly everything while others stand idle is a limitation
 // (Dynamo issues #737 and #7836 report all traffic on one of 8 workers), except for kv, whose
 // stickiness to a cached prefix is deliberate. Pure.
+
 
 /** The share above which one worker "takes nearly everything". */
 const HOTSPOT_SHARE = 0.9;
@@ -42,7 +44,7 @@ function probeHotspot(p, mode) {
     const top = busiestWorker(counts, known);
     if (!top || top.total < MIN_REQUESTS || top.share < HOTSPOT_SHARE || top.idle.length === 0)
         return undefined;
-    return `One worker took nearly everything: ${top.n} of ${top.total} probe requests with distinct prompts went to worker ${top.id} while ${top.idle.length} other worker(s) got none of them (${top.idle.join(', ')}). Check that every worker is registered and healthy; Dynamo issues #737 and #7836 report the same hot spot.`;
+    return (0,_model_findings_js__WEBPACK_IMPORTED_MODULE_0__/* .limitation */ .vv)('worker-hotspot', `One worker took nearly everything: ${top.n} of ${top.total} probe requests with distinct prompts went to worker ${top.id} while ${top.idle.length} other worker(s) got none of them (${top.idle.join(', ')}). Check that every worker is registered and healthy; Dynamo issues #737 and #7836 report the same hot spot.`);
 }
 /**
  * The comparison's notes: one worker for every mode (the modes could not differ), or a mode that
@@ -53,11 +55,11 @@ function comparisonBalance(modes, listed = []) {
     const seen = [...new Set(modes.flatMap((m) => Object.keys(m.workerRequests ?? {})))];
     if (seen.length === 0)
         return [];
-    const known = [...new Set([...seen, ...(0,_patterns_js__WEBPACK_IMPORTED_MODULE_0__/* .graphInstances */ .lw)(listed, new Set(seen)).map((i) => i.id)])];
+    const known = [...new Set([...seen, ...(0,_patterns_js__WEBPACK_IMPORTED_MODULE_1__/* .graphInstances */ .lw)(listed, new Set(seen)).map((i) => i.id)])];
     if (seen.length === 1 && modes.every((m) => m.samples > 0)) {
         const others = known.length - 1;
         return [
-            `One worker (${seen[0]}) served every request of every mode (${modes.map((m) => m.mode).join(', ')})${others > 0 ? ` although /health lists ${others} more for the model's graph` : ''}: with one worker the modes could not differ in where they route, so the comparison shows only their own overhead.`,
+            (0,_model_findings_js__WEBPACK_IMPORTED_MODULE_0__/* .limitation */ .vv)('one-worker', `One worker (${seen[0]}) served every request of every mode (${modes.map((m) => m.mode).join(', ')})${others > 0 ? ` although /health lists ${others} more for the model's graph` : ''}: with one worker the modes could not differ in where they route, so the comparison shows only their own overhead.`),
         ];
     }
     const notes = [];
@@ -67,7 +69,7 @@ function comparisonBalance(modes, listed = []) {
         const top = busiestWorker(m.workerRequests, known);
         if (!top || top.total < MIN_REQUESTS || top.share < HOTSPOT_SHARE || top.idle.length === 0)
             continue;
-        notes.push(`In ${m.mode} mode worker ${top.id} served ${top.n} of ${top.total} requests while ${top.idle.length} other worker(s) of the graph served none: one worker takes nearly everything.`);
+        notes.push((0,_model_findings_js__WEBPACK_IMPORTED_MODULE_0__/* .limitation */ .vv)('worker-hotspot', `In ${m.mode} mode worker ${top.id} served ${top.n} of ${top.total} requests while ${top.idle.length} other worker(s) of the graph served none: one worker takes nearly everything.`));
     }
     return notes;
 }

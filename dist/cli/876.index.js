@@ -2,7 +2,7 @@ export const id = 876;
 export const ids = [876];
 export const modules = {
 
-/***/ 3128:
+/***/ 7793:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
@@ -111,26 +111,21 @@ function excludesZero(interval) {
 
 /***/ }),
 
-/***/ 1871:
+/***/ 9570:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   JX: () => (/* binding */ chatBody),
-/* harmony export */   O7: () => (/* binding */ createStreamAgent),
-/* harmony export */   PY: () => (/* binding */ runWorkload),
 /* harmony export */   Z8: () => (/* binding */ applyEvent),
 /* harmony export */   ZE: () => (/* binding */ createSseParser),
-/* harmony export */   dI: () => (/* binding */ streamLimits)
+/* harmony export */   ec: () => (/* binding */ StreamTooLarge)
 /* harmony export */ });
-/* unused harmony exports StreamTooLarge, parseChunk, streamChat, peakInFlight */
-/* harmony import */ var eventsource_parser__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6085);
-/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6752);
-/* harmony import */ var _check_http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4894);
-/* harmony import */ var _check_u64_json_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6680);
-/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(981);
-// Streaming chat requests for compare-modes: one request gives one Sample (time to first
-// token, end-to-end latency, token counts, cached prefix tokens, serving worker, or the
-// error), and runWorkload sends a whole workload through a fixed-size pool.
+/* unused harmony export parseChunk */
+/* harmony import */ var eventsource_parser__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(6085);
+/* harmony import */ var _check_u64_json_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(6680);
+/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(981);
+// A streamed chat's server-sent events, read: the event-stream grammar (eventsource-parser, with
+// a bound on each event), then each chat chunk folded into the state a Sample is made of (the
+// time to the first event, token counts, cached tokens, the serving worker, an error). Pure.
 //
 // TTFT definition: the time from sending the request to the first SSE event that carries a
 // choice (any delta, even a role-only one, or a finish_reason) or usage. Observed on Dynamo
@@ -140,12 +135,6 @@ function excludesZero(interval) {
 // max_tokens 1 it arrives together with the finish chunk. So skipping the role-only event would
 // measure the second token. The mocker sends no text at all (every delta is empty), so
 // "first non-empty content" would never fire there.
-//
-// The SSE parser (eventsource-parser, bounded) and the event reducer are pure; streamChat and
-// runWorkload are the effects, over undici: a pool sized by the concurrency, a deadline per
-// request, caps on every response (StreamLimits), no redirects.
-
-
 
 
 
@@ -163,7 +152,7 @@ class StreamTooLarge extends Error {
 function createSseParser(maxEventChars = 256 * 1024) {
     let events = [];
     let overflow = false;
-    const parser = (0,eventsource_parser__WEBPACK_IMPORTED_MODULE_3__/* .createParser */ .C)({
+    const parser = (0,eventsource_parser__WEBPACK_IMPORTED_MODULE_1__/* .createParser */ .C)({
         maxBufferSize: maxEventChars,
         onEvent: (e) => {
             // The buffer bound holds only while an event is incomplete; one that arrived whole in a
@@ -200,7 +189,7 @@ function createSseParser(maxEventChars = 256 * 1024) {
 }
 /** A chunk, with worker ids kept as decimal text (u64, see check/u64-json.ts). */
 function parseChunk(text) {
-    return (0,_check_u64_json_js__WEBPACK_IMPORTED_MODULE_4__/* .parseKeepingIds */ .T)(text, _check_u64_json_js__WEBPACK_IMPORTED_MODULE_4__/* .isWorkerIdKey */ .P);
+    return (0,_check_u64_json_js__WEBPACK_IMPORTED_MODULE_2__/* .parseKeepingIds */ .T)(text, _check_u64_json_js__WEBPACK_IMPORTED_MODULE_2__/* .isWorkerIdKey */ .P);
 }
 const count = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 function errorText(error) {
@@ -214,7 +203,7 @@ function applyEvent(state, event, atMs) {
     if (state.error || state.done)
         return;
     if (event.event === 'error') {
-        state.error = `error event: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(event.data) || 'no detail'}`;
+        state.error = `error event: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .hD)(event.data) || 'no detail'}`;
         return;
     }
     const data = event.data.trim();
@@ -229,15 +218,15 @@ function applyEvent(state, event, atMs) {
         chunk = (state.workerId === undefined ? parseChunk(data) : JSON.parse(data));
     }
     catch {
-        state.error = `a chunk is not JSON: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(data) || 'empty'}`;
+        state.error = `a chunk is not JSON: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .hD)(data) || 'empty'}`;
         return;
     }
     if (!chunk || typeof chunk !== 'object') {
-        state.error = `a chunk is not a JSON object: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(data)}`;
+        state.error = `a chunk is not a JSON object: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .hD)(data)}`;
         return;
     }
     if (chunk.error !== undefined && chunk.error !== null) {
-        state.error = `error in stream: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(errorText(chunk.error))}`;
+        state.error = `error in stream: ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_0__/* .quote */ .hD)(errorText(chunk.error))}`;
         return;
     }
     const choices = Array.isArray(chunk.choices) ? chunk.choices : [];
@@ -257,6 +246,33 @@ function applyEvent(state, event, atMs) {
         state.cachedTokens = count(details?.cached_tokens) ?? state.cachedTokens;
     }
 }
+
+
+/***/ }),
+
+/***/ 1871:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   JX: () => (/* binding */ chatBody),
+/* harmony export */   O7: () => (/* binding */ createStreamAgent),
+/* harmony export */   PY: () => (/* binding */ runWorkload),
+/* harmony export */   dI: () => (/* binding */ streamLimits)
+/* harmony export */ });
+/* unused harmony exports streamChat, peakInFlight */
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(6752);
+/* harmony import */ var _check_http_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4894);
+/* harmony import */ var _sse_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(9570);
+/* harmony import */ var _runner_redact_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(981);
+// Streaming chat requests for compare-modes: one request gives one Sample (time to first
+// token, end-to-end latency, token counts, cached prefix tokens, serving worker, or the
+// error), and runWorkload sends a whole workload through a fixed-size pool. Over undici: a pool
+// sized by the concurrency, a deadline per request, caps on every response (StreamLimits), no
+// redirects. The events are read by sse.ts (pure), which also defines TTFT.
+
+
+
+
 function streamLimits(maxTokens) {
     return {
         eventChars: 256 * 1024,
@@ -364,25 +380,25 @@ async function streamChat(baseUrl, request, options) {
         // Redirects are never followed (undici follows none unless told): a 3xx is an error here,
         // so the API key never goes to another host.
         if (status !== 200) {
-            const text = (0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(await readSome(body, limits.errorBodyBytes));
+            const text = (0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(await readSome(body, limits.errorBodyBytes));
             return fail('http', `HTTP ${status}: ${text || 'no body'}`, status);
         }
         const type = header(response.headers, 'content-type');
         if (!type.includes('text/event-stream')) {
-            const text = (0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(await readSome(body, limits.errorBodyBytes));
-            return fail('stream', `expected an event stream, got ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .quote */ .hD)(type, 100) || 'no content-type'}: ${text}`, status);
+            const text = (0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(await readSome(body, limits.errorBodyBytes));
+            return fail('stream', `expected an event stream, got ${(0,_runner_redact_js__WEBPACK_IMPORTED_MODULE_3__/* .quote */ .hD)(type, 100) || 'no content-type'}: ${text}`, status);
         }
-        const parser = createSseParser(limits.eventChars);
+        const parser = (0,_sse_js__WEBPACK_IMPORTED_MODULE_2__/* .createSseParser */ .ZE)(limits.eventChars);
         const decoder = new TextDecoder();
         let bytes = 0;
         let events = 0;
         const apply = (batch) => {
             events += batch.length;
             if (events > limits.events)
-                throw new StreamTooLarge(`the stream sent more than ${limits.events} events`);
+                throw new _sse_js__WEBPACK_IMPORTED_MODULE_2__/* .StreamTooLarge */ .ec(`the stream sent more than ${limits.events} events`);
             const at = since();
             for (const event of batch)
-                applyEvent(state, event, at);
+                (0,_sse_js__WEBPACK_IMPORTED_MODULE_2__/* .applyEvent */ .Z8)(state, event, at);
         };
         let finished = false;
         // One iterator for the events and the drain below (leaving a for-await loop would destroy
@@ -392,7 +408,7 @@ async function streamChat(baseUrl, request, options) {
             const chunk = next.value;
             bytes += chunk.length;
             if (bytes > limits.streamBytes)
-                throw new StreamTooLarge(`the stream exceeded ${limits.streamBytes} bytes`);
+                throw new _sse_js__WEBPACK_IMPORTED_MODULE_2__/* .StreamTooLarge */ .ec(`the stream exceeded ${limits.streamBytes} bytes`);
             apply(parser.push(decoder.decode(chunk, { stream: true })));
             if (state.error || state.done) {
                 finished = true;
@@ -416,7 +432,7 @@ async function streamChat(baseUrl, request, options) {
         if (endMs !== undefined && state.done) {
             // Only the drain after [DONE] failed: the sample is complete.
         }
-        else if (error instanceof StreamTooLarge) {
+        else if (error instanceof _sse_js__WEBPACK_IMPORTED_MODULE_2__/* .StreamTooLarge */ .ec) {
             return fail('stream-too-large', error.message, status, state);
         }
         else if (timeout.signal.aborted) {
@@ -515,7 +531,7 @@ function peakInFlight(samples) {
 /* harmony export */   y: () => (/* binding */ buildWorkload)
 /* harmony export */ });
 /* unused harmony export groupOrder */
-/* harmony import */ var _stats_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3128);
+/* harmony import */ var _bootstrap_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7793);
 // The matched workload for compare-modes: a fixed list of chat requests, built only from the
 // settings and a seed, so every mode is sent exactly the same prompts in the same order.
 //
@@ -549,12 +565,12 @@ const SUFFIX_WORDS = 6;
 function words(random, count) {
     const out = [];
     for (let i = 0; i < count; i++)
-        out.push(WORDS[(0,_stats_js__WEBPACK_IMPORTED_MODULE_0__/* .randomInt */ .HO)(random, WORDS.length)]);
+        out.push(WORDS[(0,_bootstrap_js__WEBPACK_IMPORTED_MODULE_0__/* .randomInt */ .HO)(random, WORDS.length)]);
     return out.join(' ');
 }
 function shuffle(random, items) {
     for (let i = items.length - 1; i > 0; i--) {
-        const j = (0,_stats_js__WEBPACK_IMPORTED_MODULE_0__/* .randomInt */ .HO)(random, i + 1);
+        const j = (0,_bootstrap_js__WEBPACK_IMPORTED_MODULE_0__/* .randomInt */ .HO)(random, i + 1);
         [items[i], items[j]] = [items[j], items[i]];
     }
     return items;
@@ -567,7 +583,7 @@ function shuffle(random, items) {
  * one, so no prefix is repeated back to back.
  */
 function groupOrder(requests, groups, seed) {
-    const random = (0,_stats_js__WEBPACK_IMPORTED_MODULE_0__/* .seededRandom */ .Is)(seed);
+    const random = (0,_bootstrap_js__WEBPACK_IMPORTED_MODULE_0__/* .seededRandom */ .Is)(seed);
     const order = [];
     while (order.length < requests) {
         const round = shuffle(random, Array.from({ length: groups }, (_, g) => g));
@@ -591,7 +607,7 @@ function buildWorkload(settings) {
     }
     // Separate streams: the order depends only on the seed, the words also on the variant.
     const order = groupOrder(requests, prefixGroups, seed);
-    const text = (0,_stats_js__WEBPACK_IMPORTED_MODULE_0__/* .seededRandom */ .Is)((seed ^ Math.imul((settings.variant ?? 0) + 1, 0x9e3779b1)) >>> 0);
+    const text = (0,_bootstrap_js__WEBPACK_IMPORTED_MODULE_0__/* .seededRandom */ .Is)((seed ^ Math.imul((settings.variant ?? 0) + 1, 0x9e3779b1)) >>> 0);
     const prefixes = Array.from({ length: prefixGroups }, () => words(text, prefixTokens));
     return order.map((group, index) => {
         const suffix = `Request ${index + 1}: ${words(text, SUFFIX_WORDS)}?`;

@@ -1,8 +1,55 @@
-export const id = 149;
-export const ids = [149];
+export const id = 355;
+export const ids = [355];
 export const modules = {
 
-/***/ 9149:
+/***/ 146:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ conclusionFor),
+/* harmony export */   _: () => (/* binding */ formatMs)
+/* harmony export */ });
+// The sentences a comparison states per mode: numbers in milliseconds and a conclusion that
+// never claims more than its label allows (compare/analysis.ts decides the label).
+function formatMs(ms) {
+    const abs = Math.abs(ms);
+    return `${abs < 100 ? Number(ms.toFixed(1)) : Math.round(ms)} ms`;
+}
+const signed = (ms) => (ms > 0 ? `+${formatMs(ms)}` : formatMs(ms));
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+function failedNote(s) {
+    return s.errors > 0 ? ` (${plural(s.errors, 'failed request')}, not in the numbers)` : '';
+}
+function conclusionFor(result, base, lowSampleModes, minSamples) {
+    if (result.baseline) {
+        return result.ttftP50 === undefined
+            ? `${result.mode} (baseline): no successful request${failedNote(result)}.`
+            : `${result.mode} (baseline): TTFT p50 ${formatMs(result.ttftP50)} over ${plural(result.samples, 'successful request')}${failedNote(result)}.`;
+    }
+    if (result.ttftP50 === undefined)
+        return `${result.mode}: no successful request${failedNote(result)}, nothing to compare.`;
+    if (base.ttftP50 === undefined)
+        return `${result.mode}: TTFT p50 ${formatMs(result.ttftP50)}; the baseline ${base.mode} has no successful request, nothing to compare.`;
+    const d = result.ttftDiff;
+    const numbers = `TTFT p50 ${formatMs(result.ttftP50)} vs ${formatMs(base.ttftP50)} for ${base.mode}`;
+    if (!d)
+        return `${result.mode}: smoke comparison: ${numbers}; too few successful samples for an interval, so no difference is shown.`;
+    const interval = `95% interval ${signed(d.low)} to ${signed(d.high)}`;
+    if (result.label === 'measured difference') {
+        const direction = d.diff < 0 ? 'lower' : 'higher';
+        return `${result.mode}: measured difference: median TTFT ${formatMs(Math.abs(d.diff))} ${direction} than ${base.mode} (difference ${signed(d.diff)}, ${interval}; ${result.samples} and ${base.samples} successful samples).`;
+    }
+    // Too few samples: the interval may exclude zero, but the rule does not let it count.
+    const reason = lowSampleModes.length > 0
+        ? `fewer than ${minSamples} successful samples in ${lowSampleModes.join(', ')}, so no difference is claimed`
+        : 'the interval includes zero, so no difference is shown';
+    return `${result.mode}: smoke comparison: ${numbers} (difference ${signed(d.diff)}, ${interval}); ${reason}.`;
+}
+
+
+/***/ }),
+
+/***/ 1355:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -13,8 +60,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: renderComparison, renderComparisonChart, renderComparisonHtml
 
-// EXTERNAL MODULE: ./lib/report/conclusions.js
-var conclusions = __webpack_require__(7078);
+// EXTERNAL MODULE: ./lib/report/comparison-sentences.js
+var comparison_sentences = __webpack_require__(146);
 // EXTERNAL MODULE: ./lib/runner/redact.js
 var redact = __webpack_require__(981);
 ;// CONCATENATED MODULE: ./lib/report/escape.js
@@ -66,18 +113,18 @@ function escape_mermaidLabel(text) {
 
 // EXTERNAL MODULE: ./lib/report/next-command.js
 var next_command = __webpack_require__(1017);
-;// CONCATENATED MODULE: ./lib/report/comparison.js
+;// CONCATENATED MODULE: ./lib/report/summary-comparison.js
 // The compare-modes section of the job summary (an HTML table, every value escaped, and a
 // Mermaid bar chart of TTFT p50) and its short text form for the log. The label is shown
 // before any number, so a smoke comparison is never read as a measurement.
 
 
 
-const ms = (value) => (value === undefined ? 'n/a' : (0,conclusions/* formatMs */._)(value));
+const ms = (value) => (value === undefined ? 'n/a' : (0,comparison_sentences/* formatMs */._)(value));
 // Inter-token latencies of fast engines are well under a millisecond: keep two decimals there.
-const itlMs = (value) => value === undefined ? 'n/a' : Math.abs(value) < 1 ? `${Number(value.toFixed(2))} ms` : (0,conclusions/* formatMs */._)(value);
+const itlMs = (value) => value === undefined ? 'n/a' : Math.abs(value) < 1 ? `${Number(value.toFixed(2))} ms` : (0,comparison_sentences/* formatMs */._)(value);
 const percent = (ratio) => ratio === undefined ? 'n/a' : `${Number((ratio * 100).toFixed(1))}%`;
-const signed = (value) => (value > 0 ? `+${(0,conclusions/* formatMs */._)(value)}` : (0,conclusions/* formatMs */._)(value));
+const signed = (value) => (value > 0 ? `+${(0,comparison_sentences/* formatMs */._)(value)}` : (0,comparison_sentences/* formatMs */._)(value));
 function diffText(m) {
     if (m.baseline)
         return 'baseline';
@@ -145,9 +192,7 @@ function modeRow(m) {
  * frontend counted for them when the run measured any (a small tokenizer splits words further).
  */
 function prefixText(c, words) {
-    const samples = c.modes.reduce((n, m) => n + m.samples, 0);
-    const tokens = c.modes.reduce((n, m) => n + m.promptTokens, 0);
-    const lengths = (0,next_command/* tokenLengths */.jg)(words, samples > 0 && tokens > 0 ? { promptTokensMean: tokens / samples } : undefined);
+    const lengths = (0,next_command/* tokenLengths */.jg)(words, (0,next_command/* measuredPrompts */.Ip)({ comparison: c }));
     return lengths.from === 'measured'
         ? `of ${words} words (about ${lengths.prefix} tokens as the frontend counted them)`
         : `of about ${words} tokens`;
@@ -220,53 +265,6 @@ function comparisonText(c) {
     for (const m of c.modes)
         lines.push(`  ${oneLine(m.conclusion)}`);
     return lines.join('\n');
-}
-
-
-/***/ }),
-
-/***/ 7078:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
-
-/* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   H: () => (/* binding */ conclusionFor),
-/* harmony export */   _: () => (/* binding */ formatMs)
-/* harmony export */ });
-// The sentences a comparison states per mode: numbers in milliseconds and a conclusion that
-// never claims more than its label allows (compare/analysis.ts decides the label).
-function formatMs(ms) {
-    const abs = Math.abs(ms);
-    return `${abs < 100 ? Number(ms.toFixed(1)) : Math.round(ms)} ms`;
-}
-const signed = (ms) => (ms > 0 ? `+${formatMs(ms)}` : formatMs(ms));
-const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
-function failedNote(s) {
-    return s.errors > 0 ? ` (${plural(s.errors, 'failed request')}, not in the numbers)` : '';
-}
-function conclusionFor(result, base, lowSampleModes, minSamples) {
-    if (result.baseline) {
-        return result.ttftP50 === undefined
-            ? `${result.mode} (baseline): no successful request${failedNote(result)}.`
-            : `${result.mode} (baseline): TTFT p50 ${formatMs(result.ttftP50)} over ${plural(result.samples, 'successful request')}${failedNote(result)}.`;
-    }
-    if (result.ttftP50 === undefined)
-        return `${result.mode}: no successful request${failedNote(result)}, nothing to compare.`;
-    if (base.ttftP50 === undefined)
-        return `${result.mode}: TTFT p50 ${formatMs(result.ttftP50)}; the baseline ${base.mode} has no successful request, nothing to compare.`;
-    const d = result.ttftDiff;
-    const numbers = `TTFT p50 ${formatMs(result.ttftP50)} vs ${formatMs(base.ttftP50)} for ${base.mode}`;
-    if (!d)
-        return `${result.mode}: smoke comparison: ${numbers}; too few successful samples for an interval, so no difference is shown.`;
-    const interval = `95% interval ${signed(d.low)} to ${signed(d.high)}`;
-    if (result.label === 'measured difference') {
-        const direction = d.diff < 0 ? 'lower' : 'higher';
-        return `${result.mode}: measured difference: median TTFT ${formatMs(Math.abs(d.diff))} ${direction} than ${base.mode} (difference ${signed(d.diff)}, ${interval}; ${result.samples} and ${base.samples} successful samples).`;
-    }
-    // Too few samples: the interval may exclude zero, but the rule does not let it count.
-    const reason = lowSampleModes.length > 0
-        ? `fewer than ${minSamples} successful samples in ${lowSampleModes.join(', ')}, so no difference is claimed`
-        : 'the interval includes zero, so no difference is shown';
-    return `${result.mode}: smoke comparison: ${numbers} (difference ${signed(d.diff)}, ${interval}); ${reason}.`;
 }
 
 

@@ -1,5 +1,5 @@
-export const id = 8;
-export const ids = [8];
+export const id = 730;
+export const ids = [730];
 export const modules = {
 
 /***/ 193:
@@ -86,7 +86,7 @@ function shares(all, label, graph) {
 
 /***/ }),
 
-/***/ 3008:
+/***/ 3730:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -97,6 +97,8 @@ __webpack_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: agreedBehaviour
 
+// EXTERNAL MODULE: ./lib/model/findings.js
+var findings = __webpack_require__(7371);
 // EXTERNAL MODULE: ./lib/check/direct-worker.js
 var direct_worker = __webpack_require__(2346);
 // EXTERNAL MODULE: ./lib/verify/probe/patterns.js
@@ -158,7 +160,7 @@ function separationLimits(modes, l) {
     return reasons.join('; ');
 }
 
-;// CONCATENATED MODULE: ./lib/verify/probe/stats.js
+;// CONCATENATED MODULE: ./lib/verify/probe/chance.js
 // The probabilities the routing probe's tests rest on, exact and pure: how likely a pattern is
 // under a router that picks workers at random (uniform, independent), and binomial tails for the
 // held-worker phases. Each test rules a mode out only when its pattern has at most ALPHA chance
@@ -282,7 +284,7 @@ function hypergeometricTail(total, marked, draws, a) {
 //   With one device class device-aware-weighted IS least-loaded.
 // - kv: a prefix the router saw stays on the worker that cached it; distinct prefixes spread.
 //
-// Each test below rules modes out with at most ALPHA (stats.ts) chance of ruling out the mode
+// Each test below rules modes out with at most ALPHA (chance.ts) chance of ruling out the mode
 // that runs, also under other traffic unless it needs `clean` (no other traffic, read from the
 // frontend's /metrics). A mode is verified only when every other mode is ruled out; a mode that
 // every source rules out is a contradiction; anything else is unverifiable, with why.
@@ -484,14 +486,14 @@ function judge(a, asked, available, traffic) {
     };
 }
 
-;// CONCATENATED MODULE: ./lib/verify/probe/named.js
+;// CONCATENATED MODULE: ./lib/verify/probe/direct-mode.js
 // Direct mode's routing probe, read: requests that each name the worker that must serve them.
 
 /**
  * Direct mode's probe: requests naming a worker. Served elsewhere rules direct out; served by the
  * named worker proves little alone, because Dynamo 1.6 serves a named worker in other modes too
  * (measured: round-robin honours x-dynamo-worker-instance-id), so direct is told by a request that
- * names none (verify.ts).
+ * names none (log-metrics-verdict.ts).
  */
 function analyseNamed(obs, o) {
     const answered = obs.requests.filter((r) => (0,patterns/* served */.EZ)(r) && r.named !== undefined);
@@ -533,7 +535,7 @@ function analyseNamed(obs, o) {
 
 ;// CONCATENATED MODULE: ./lib/verify/probe/design.js
 // How many probe requests of each kind to send, sized by the number of workers so that each test
-// of analyse.ts can reach its ALPHA (stats.ts) when the mode it tests for is not running. Pure.
+// of analyse.ts can reach its ALPHA (chance.ts) when the mode it tests for is not running. Pure.
 //
 // The probe, in the order it is sent (every request sequential, max_tokens 1, asking for the
 // worker id):
@@ -643,6 +645,8 @@ function build(workers, shared, distinct, oneHeld, manyHolds, manyHeld) {
 
 // EXTERNAL MODULE: ./lib/check/u64-json.js
 var u64_json = __webpack_require__(6680);
+// EXTERNAL MODULE: ./lib/compare/sse.js
+var sse = __webpack_require__(9570);
 // EXTERNAL MODULE: ./lib/compare/stream.js
 var stream = __webpack_require__(1871);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -652,6 +656,7 @@ var metrics = __webpack_require__(5720);
 ;// CONCATENATED MODULE: ./lib/verify/probe/http-transport.js
 // The routing probe's transport over HTTP: short chats through the run's one HTTP client, and
 // streams held open through undici (the comparison's SSE reader), each with a deadline and caps.
+
 
 
 
@@ -772,7 +777,7 @@ async function holdStream(agent, o, content, maxTokens) {
                 response.body.destroy();
                 return;
             }
-            const parser = (0,stream/* createSseParser */.ZE)(limits.eventChars);
+            const parser = (0,sse/* createSseParser */.ZE)(limits.eventChars);
             const decoder = new TextDecoder();
             let bytes = 0;
             for await (const chunk of response.body) {
@@ -780,7 +785,7 @@ async function holdStream(agent, o, content, maxTokens) {
                 if (bytes > limits.streamBytes)
                     break;
                 for (const event of parser.push(decoder.decode(chunk, { stream: true })))
-                    (0,stream/* applyEvent */.Z8)(state, event, 0);
+                    (0,sse/* applyEvent */.Z8)(state, event, 0);
                 if (state.workerId !== undefined && latencyMs === 0) {
                     latencyMs = Math.round(performance.now() - started);
                     firstChunk?.();
@@ -968,11 +973,12 @@ async function runNamedProbe(t, headersFor, o) {
 
 // EXTERNAL MODULE: ./lib/verify/probe/traffic.js
 var probe_traffic = __webpack_require__(6073);
-;// CONCATENATED MODULE: ./lib/verify/probe/step.js
+;// CONCATENATED MODULE: ./lib/verify/probe/probe-step.js
 // The routing probe as a step of verification: whether to run it (probe-requests, the release,
 // the worker count), where (the run's URL inside the evidence window, or, through `at`, inside
-// each frontend replica's own window: verify/replicas.ts), and what it found, as the Contract's
+// each frontend replica's own window: verify/prove-replicas.ts), and what it found, as the Contract's
 // `routing` data. combine.ts weighs it against the router's log and metrics.
+
 
 
 
@@ -991,14 +997,14 @@ function routingProbe(a) {
     return probe;
 }
 function noWorkerIdsLimitation() {
-    return "The frontend's replies name no serving worker (nvext.worker_id: Dynamo before 1.3 reports it only in kv mode, and a proxy may strip it), so the mode rests on the router's log and metrics, not on what it did to requests.";
+    return (0,findings/* limitation */.vv)('no-worker-ids', "The frontend's replies name no serving worker (nvext.worker_id: Dynamo before 1.3 reports it only in kv mode, and a proxy may strip it), so the mode rests on the router's log and metrics, not on what it did to requests.");
 }
 function prepareProbe(i) {
     const limitations = [];
-    const skipped = (why, limitation) => {
+    const skipped = (why, note) => {
         const findings = () => ({
             routing: { skipped: why },
-            limitations: limitation ? [limitation] : [],
+            limitations: note ? [note] : [],
         });
         return { finish: async () => findings(), finishReplicas: findings };
     };
@@ -1006,7 +1012,7 @@ function prepareProbe(i) {
         return skipped('`probe-requests` is 0: no routing probe was sent');
     const series = i.release?.series;
     if (series?.workerIdInResponse === 'kv-only' && i.expected !== 'kv')
-        return skipped(`Dynamo ${series.series}.x names the serving worker only for kv-routed requests`, `Dynamo ${series.series}.x names the serving worker (nvext.worker_id) only for kv-routed requests, so the ${i.expected ?? 'router'} mode rests on the router's log and metrics, not on what it did to requests.`);
+        return skipped(`Dynamo ${series.series}.x names the serving worker only for kv-routed requests`, (0,findings/* limitation */.vv)('no-worker-ids', `Dynamo ${series.series}.x names the serving worker (nvext.worker_id) only for kv-routed requests, so the ${i.expected ?? 'router'} mode rests on the router's log and metrics, not on what it did to requests.`));
     const transportFor = i.transportFor ??
         ((baseUrl) => httpTransport(i.http, {
             baseUrl,
@@ -1030,7 +1036,7 @@ function prepareProbe(i) {
     };
     // Once per run, however many replicas said the same.
     const note = (line) => {
-        if (!limitations.includes(line))
+        if (!limitations.some((l) => l.id === line.id && l.text === line.text))
             limitations.push(line);
     };
     const analyse = (run, traffic) => {
@@ -1039,7 +1045,7 @@ function prepareProbe(i) {
             return undefined;
         }
         if (run.stoppedBecause)
-            note(`The routing probe stopped early: ${run.stoppedBecause}.`);
+            note((0,findings/* limitation */.vv)('probe-stopped', `The routing probe stopped early: ${run.stoppedBecause}.`));
         const options = { asked: i.expected, available: i.available, traffic };
         return i.expected === 'direct'
             ? analyseNamed(run.observation, options)
@@ -1099,7 +1105,7 @@ function prepareProbe(i) {
 }
 /**
  * The behaviour to weigh against the Service's log and metrics once every replica was probed
- * (whether replicas disagree is verify/replicas.ts's judgement, over each replica's whole
+ * (whether replicas disagree is verify/prove-replicas.ts's judgement, over each replica's whole
  * evidence). With a mode asked, the first replica whose requests rule it out (firmly) when any
  * does; without one, the first that singles out a mode when they single out different ones;
  * otherwise the modes every replica allows, with the first replica's pattern as the example.

@@ -1,8 +1,119 @@
-export const id = 281;
-export const ids = [281];
+export const id = 273;
+export const ids = [273,853,600];
 export const modules = {
 
-/***/ 9281:
+/***/ 9600:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   combineEvidence: () => (/* binding */ combineEvidence)
+/* harmony export */ });
+// Weighs every source of evidence of the mode together: the routing probe (what the router did
+// to requests), the frontend's log lines, the router's metrics, and in direct mode the fate of a
+// request that names no worker. Each source allows a set of modes; the verdict rests on their
+// intersection. Pure.
+//
+// - A source that rules the asked mode out contradicts it (mode-not-applied). One exception:
+//   requests sharing a prefix that did not stay on one worker rule kv out only softly (a kv router
+//   over workers that publish no KV events also spreads them); when the router's own kv metrics
+//   moved, kv stands and the spreading becomes a limitation.
+// - The asked mode is verified when it is the only mode every source allows; the sources that
+//   alone single it out are what it is proven by (`mode-proven-by`).
+const intersect = (a, b) => a.filter((m) => b.includes(m));
+/** The modes each source allows; behaviour folds the probe and the plain direct request together. */
+function sourceSets(ev, probe) {
+    const sets = {};
+    if (ev.allows.log)
+        sets.log = ev.allows.log;
+    if (ev.allows.metrics)
+        sets.metrics = ev.allows.metrics;
+    let behaviour = probe && probe.consistent.length > 0 ? [...probe.consistent] : undefined;
+    let kvSpread;
+    if (probe && behaviour && !behaviour.includes('kv')) {
+        const againstKv = probe.exclusions.filter((e) => e.modes.includes('kv'));
+        if (againstKv.length > 0 &&
+            againstKv.every((e) => e.soft) &&
+            sets.metrics?.length === 1 &&
+            sets.metrics[0] === 'kv') {
+            behaviour = [...behaviour, 'kv'];
+            kvSpread = againstKv.map((e) => e.reason).join('; ');
+        }
+    }
+    if (ev.allows.plain)
+        behaviour = behaviour ? intersect(behaviour, ev.allows.plain) : ev.allows.plain;
+    if (behaviour)
+        sets.behaviour = behaviour;
+    return { sets, kvSpread };
+}
+const ORDER = ['behaviour', 'log', 'metrics'];
+function combineEvidence(expected, ev, probe, universe) {
+    const { sets, kvSpread } = sourceSets(ev, probe);
+    const sources = ORDER.filter((s) => sets[s] !== undefined);
+    const allowed = sources.reduce((acc, s) => intersect(acc, sets[s]), [...universe]);
+    const behaviourText = probe ? `Routing probe: ${probe.pattern}` : '';
+    const join = (...parts) => parts.filter(Boolean).join(' ');
+    const singles = (m) => sources.filter((s) => sets[s]?.length === 1 && sets[s]?.[0] === m);
+    const constraining = sources.filter((s) => (sets[s]?.length ?? 0) < universe.length);
+    const observed = allowed.length === 1 ? allowed[0] : '';
+    if (expected) {
+        const against = sources.filter((s) => !sets[s]?.includes(expected));
+        if (ev.verdict === 'contradicted' || against.length > 0) {
+            const byProbe = against.includes('behaviour') && probe?.verdict === 'contradicted' ? `${probe.reason}.` : '';
+            return {
+                verdict: 'contradicted',
+                observed: observed || ev.observed || probe?.observed || '',
+                evidence: join(byProbe ? `Routing probe: ${byProbe}` : '', ev.verdict === 'contradicted' || against.some((s) => s !== 'behaviour') ? ev.evidence : '', byProbe ? '' : behaviourText),
+                provenBy: against.length > 0 ? against : ['log', 'metrics'].filter((s) => sets[s]),
+                kvSpread,
+            };
+        }
+        if (allowed.length === 1 && allowed[0] === expected) {
+            const alone = singles(expected);
+            return {
+                verdict: 'verified',
+                observed: expected,
+                evidence: join(probe?.verdict === 'verified' || alone.includes('behaviour')
+                    ? join(behaviourText, probe?.reason ?? '')
+                    : '', ev.verdict === 'verified' ? ev.evidence : ''),
+                provenBy: alone.length > 0 ? alone : constraining,
+                kvSpread,
+            };
+        }
+        return {
+            verdict: 'unverifiable',
+            observed: '',
+            evidence: join(probe ? `${behaviourText} ${probe.reason}` : '', ev.evidence),
+            provenBy: [],
+            kvSpread,
+        };
+    }
+    // Check-only: report what the sources single out together.
+    if (allowed.length === 1) {
+        const alone = singles(observed);
+        return {
+            verdict: 'verified',
+            observed,
+            evidence: join(`Observed, not requested: ${observed}.`, probe ? join(behaviourText, probe.verdict === 'verified' ? probe.reason : '') : '', ev.verdict === 'verified' ? ev.evidence : ''),
+            provenBy: alone.length > 0 ? alone : constraining,
+            kvSpread,
+        };
+    }
+    const disagree = allowed.length === 0 && sources.length > 1;
+    return {
+        verdict: 'unverifiable',
+        observed: '',
+        evidence: join(disagree
+            ? `The sources disagree (${sources.map((s) => `${s}: ${(sets[s] ?? []).join(' or ')}`).join('; ')}).`
+            : '', probe ? `${behaviourText} ${probe.reason}` : '', ev.evidence),
+        provenBy: [],
+        kvSpread,
+    };
+}
+
+
+/***/ }),
+
+/***/ 5234:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -49,9 +160,9 @@ function routerModesInLog(text) {
 var verify_metrics = __webpack_require__(5720);
 // EXTERNAL MODULE: ./lib/verify/probe/traffic.js
 var probe_traffic = __webpack_require__(6073);
-// EXTERNAL MODULE: ./lib/modes.js
-var modes = __webpack_require__(2383);
-;// CONCATENATED MODULE: ./lib/verify/verify.js
+// EXTERNAL MODULE: ./lib/model/modes.js
+var modes = __webpack_require__(2938);
+;// CONCATENATED MODULE: ./lib/verify/log-metrics-verdict.js
 // Decides whether the frontend really runs the requested router mode, from whatever evidence
 // the target can give: the frontend's own per-request log lines, the router's metrics before
 // and after a few requests, the running pod's spec, and (direct mode) how a request without a
@@ -59,8 +170,10 @@ var modes = __webpack_require__(2383);
 //
 // What moves, measured on Dynamo 1.6.1 (docs/dynamo-observed.md): router_requests_total counts
 // in every mode; kv_hit_rate_count and router_overhead_total_ms_count move only in kv mode
-// (approximate or not). Names differ across releases: absence is "unverifiable", never a failure;
-// earlier releases name the overhead histograms dynamo_routing_overhead_* (docs/dynamo-facts.md).
+// (approximate or not). A metric a release does not expose is "unverifiable", never a failure.
+// Every 1.x release in src/releases/releases.json names the overhead histograms
+// dynamo_router_overhead_* (routerOverheadPrefix); dynamo_routing_overhead_total_ms_count is read
+// too, though no release recorded there uses that name.
 
 
 const KV_ONLY_METRICS = [
@@ -204,7 +317,7 @@ function decide(e, metrics) {
 ;// CONCATENATED MODULE: ./lib/verify/gather.js
 // Gathers the evidence that the mode is in effect: metrics before and after a few requests,
 // the frontend's log lines for those requests, and in direct mode the fate of a request that
-// names no worker. Then decides (verify.ts) and reads what the metrics say about KV events.
+// names no worker. Then decides (log-metrics-verdict.ts) and reads what the metrics say about KV events.
 
 
 
@@ -277,11 +390,9 @@ async function chatOnce(http, o, headers, i) {
         return 0;
     }
 }
-async function openEvidenceWindow(http, baseUrl, headers, timeoutMs, logs, 
-/** A scrape taken just now (the smoke check's readiness read): the window starts from it. */
-scraped) {
-    const before = scraped ?? (await (0,verify_metrics/* readMetrics */.Uw)(http, baseUrl, headers, timeoutMs));
-    return { before, mark: logs ? await logs.mark() : 0 };
+async function openEvidenceWindow(http, at) {
+    const before = at.metrics ?? (await (0,verify_metrics/* readMetrics */.Uw)(http, at.baseUrl, at.headers, at.timeoutMs));
+    return { before, mark: at.logs ? await at.logs.mark() : 0 };
 }
 /** How long the read after the chat waits for the request counters to catch up. */
 const COUNTER_WAIT_MS = 1000;
@@ -427,6 +538,196 @@ function settled(before, after, model, sent) {
         return false;
     return (a - (modelTotal(before, REQUESTS_TOTAL, model) ?? 0) >= sent &&
         (modelTotal(after, INFLIGHT, model) ?? 0) === 0);
+}
+
+
+/***/ }),
+
+/***/ 3273:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   judgeReplicas: () => (/* binding */ judgeReplicas),
+/* harmony export */   proveReplicas: () => (/* binding */ proveReplicas)
+/* harmony export */ });
+/* harmony import */ var _model_findings_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7371);
+/* harmony import */ var _check_retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7122);
+/* harmony import */ var _check_models_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8272);
+/* harmony import */ var _combine_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9600);
+/* harmony import */ var _gather_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5234);
+// The mode on every frontend replica. A Service picks one pod per connection, so a frontend with
+// two replicas checked through it is proven on one: the other may still run the old env. When
+// the target reaches each replica on its own (Kubernetes: a port-forward pinned to each Ready
+// frontend pod), each is proven in turn over its own connection, closed after use: once it lists
+// the model (a pod can be Ready before it discovered its workers), the routing probe inside that
+// replica's evidence window, its router metrics around it, its own log, weighed together as for
+// the run's URL (combine.ts). Replicas that disagree are a rollout problem: `replica-mismatch`,
+// naming the pods.
+
+
+
+
+
+/** Asks a replica for its models until the run's model is listed; a reason when it never is. */
+async function modelListed(http, baseUrl, options, retries) {
+    const { value } = await (0,_check_retry_js__WEBPACK_IMPORTED_MODULE_2__/* .retrying */ .R$)(async () => {
+        try {
+            const response = await http.request({
+                method: 'GET',
+                url: `${baseUrl}/v1/models`,
+                headers: { Accept: 'application/json', ...options.headers },
+                timeoutMs: options.timeoutMs,
+                maxBytes: _check_models_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_MODELS_BYTES */ .o3,
+            });
+            const models = response.status === 200 ? (0,_check_models_js__WEBPACK_IMPORTED_MODULE_0__/* .parseModels */ .yB)(response.body) : undefined;
+            if (models?.includes(options.model))
+                return { status: 'done', value: undefined };
+            return {
+                status: 'retry',
+                value: models
+                    ? `its /v1/models does not list ${options.model} (no worker of it discovered yet)`
+                    : `its /v1/models answered ${response.status} without a model list`,
+            };
+        }
+        catch (error) {
+            return { status: 'retry', value: `its /v1/models did not answer (${error.message})` };
+        }
+    }, retries);
+    return value;
+}
+/** Proves each replica in turn; never throws for one replica's problem. */
+async function proveReplicas(http, replicas, options, sources, log) {
+    const findings = [];
+    for (const replica of replicas) {
+        const name = replica.name;
+        let connection;
+        try {
+            connection = await replica.open();
+        }
+        catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            log(`Replica ${name}: not reached (${message})`);
+            findings.push({
+                name,
+                verdict: 'unreachable',
+                observed: '',
+                evidence: message,
+                provenBy: [],
+                problem: `could not be reached: ${message}`,
+            });
+            continue;
+        }
+        try {
+            const notServing = await modelListed(http, connection.baseUrl, options, sources.retries);
+            if (notServing) {
+                log(`Replica ${name}: not serving: ${notServing}`);
+                findings.push({
+                    name,
+                    verdict: 'unverifiable',
+                    observed: '',
+                    evidence: notServing,
+                    provenBy: [],
+                    problem: notServing,
+                });
+                continue;
+            }
+            const probe = sources.probeAt?.(connection.baseUrl);
+            const evidence = await (0,_gather_js__WEBPACK_IMPORTED_MODULE_1__.gatherEvidence)(http, { ...options, baseUrl: connection.baseUrl, logs: sources.logsOf?.(name) }, undefined, probe?.during);
+            const read = probe?.read();
+            const combined = (0,_combine_js__WEBPACK_IMPORTED_MODULE_3__.combineEvidence)(options.expected, evidence, read?.analysis, sources.available);
+            log(`Replica ${name}: ${combined.verdict}: ${combined.evidence}`);
+            findings.push({
+                name,
+                verdict: combined.verdict,
+                observed: combined.observed,
+                evidence: combined.evidence,
+                provenBy: combined.provenBy,
+                analysis: read?.analysis,
+                problem: read?.problem,
+            });
+        }
+        finally {
+            await connection.close();
+        }
+    }
+    return findings;
+}
+const list = (findings) => findings.map((f) => f.name).join(', ');
+const SOURCES = ['behaviour', 'log', 'metrics'];
+const sourcesOf = (findings) => SOURCES.filter((s) => findings.some((f) => f.provenBy.includes(s)));
+const clip = (text) => text.replace(/\.$/, '');
+/**
+ * Pure. With a mode asked: some replicas proven or not ruled out and others contradicted is
+ * `replica-mismatch`, naming the pods on another mode; all contradicted, the frontend as a whole
+ * runs another mode (`mode-not-applied`, naming the pods). With none asked: replicas that single
+ * out different modes disagree. Replicas not reached or not provable are named in a limitation,
+ * never a failure: a pod replaced between the list and the probe is normal.
+ */
+function judgeReplicas(findings, expected) {
+    const proven = findings.filter((f) => f.verdict === 'verified');
+    const unproven = findings.filter((f) => f.verdict === 'unverifiable' || f.verdict === 'unreachable');
+    // One sentence per distinct reason, naming its pods: every replica of a frontend whose log
+    // cannot be read says the same thing.
+    const reasons = new Map();
+    for (const f of unproven) {
+        const reason = `${f.verdict === 'unreachable' ? 'not reached on its own: ' : ''}${clip(f.evidence)}`;
+        reasons.set(reason, [...(reasons.get(reason) ?? []), f]);
+    }
+    const mode = expected ? `The ${expected} mode is` : 'The router mode is';
+    const limitations = [...reasons].map(([reason, fs]) => (0,_model_findings_js__WEBPACK_IMPORTED_MODULE_4__/* .limitation */ .vv)('replica-unproven', `${mode} not proven on frontend pod${fs.length === 1 ? '' : 's'} ${list(fs)}: ${reason}.`));
+    const each = proven.length === findings.length;
+    const evidence = proven.length
+        ? `Proven on ${each ? `each of the ${findings.length} Ready frontend pods` : `${proven.length} of the ${findings.length} Ready frontend pods`}: ${list(proven)}.`
+        : '';
+    // The pods that disagree: against the asked mode, or, with none asked, singling out another
+    // mode than the first replica that singles one out.
+    const firstSeen = findings.find((f) => f.observed)?.observed;
+    const odd = expected
+        ? findings.filter((f) => f.verdict === 'contradicted')
+        : findings.filter((f) => f.observed && f.observed !== firstSeen);
+    if (odd.length === 0)
+        return each && proven.length > 0
+            ? { evidence, verdict: 'verified', provenBy: sourcesOf(proven), limitations }
+            : { evidence, provenBy: [], limitations };
+    const runs = odd
+        .map((f) => `${f.name}${f.observed ? ` runs ${f.observed}` : ' runs another mode'} (${clip(f.evidence)})`)
+        .join('; ');
+    const pods = odd.length === 1 ? `pod ${odd[0].name}` : `pods ${list(odd)}`;
+    const cause = { kind: 'replicas-differ', pods: odd.map((f) => f.name) };
+    const next = `look at ${pods}: compare its router env and args with the other replicas', then delete it so its controller recreates it from the current spec (or finish the rollout)`;
+    // Who runs what the odd ones do not: the replicas proven in the asked mode, or (none asked) the
+    // ones singling out the first mode seen.
+    const agree = expected ? proven : findings.filter((f) => f.observed === firstSeen);
+    if (expected && agree.length === 0) {
+        const unknown = unproven.length ? ` It could not be proven on ${list(unproven)} either.` : '';
+        return {
+            evidence,
+            verdict: 'contradicted',
+            provenBy: sourcesOf(odd),
+            limitations,
+            failure: {
+                code: 'mode-not-applied',
+                message: `${unproven.length ? `Frontend ${pods} ${odd.length === 1 ? 'does' : 'do'} not run the ${expected} router mode` : `No frontend pod runs the ${expected} router mode`}: ${runs}.${unknown}`,
+                next,
+                cause,
+            },
+        };
+    }
+    const lead = expected
+        ? `Frontend ${pods} ${odd.length === 1 ? 'does' : 'do'} not run the ${expected} router mode while ${list(agree)} ${agree.length === 1 ? 'does' : 'do'}:`
+        : `The frontend pods route differently: ${list(agree)} ${agree.length === 1 ? 'runs' : 'run'} ${firstSeen}, while`;
+    return {
+        evidence: `${evidence}${evidence ? ' ' : ''}Not on ${list(odd)}.`,
+        verdict: 'contradicted',
+        provenBy: sourcesOf(odd),
+        limitations,
+        failure: {
+            code: 'replica-mismatch',
+            message: `${lead} ${runs}. The Service sends each connection to any Ready pod, so clients get both modes: a replica the rollout did not reach (a rollout that stalled or was paused, Grove's OnDelete strategy) or one changed by hand.`,
+            next,
+            cause,
+        },
+    };
 }
 
 

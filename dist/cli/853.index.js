@@ -1,8 +1,8 @@
-export const id = 281;
-export const ids = [281];
+export const id = 853;
+export const ids = [853];
 export const modules = {
 
-/***/ 9281:
+/***/ 5234:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -49,9 +49,9 @@ function routerModesInLog(text) {
 var verify_metrics = __webpack_require__(5720);
 // EXTERNAL MODULE: ./lib/verify/probe/traffic.js
 var probe_traffic = __webpack_require__(6073);
-// EXTERNAL MODULE: ./lib/modes.js
-var modes = __webpack_require__(2383);
-;// CONCATENATED MODULE: ./lib/verify/verify.js
+// EXTERNAL MODULE: ./lib/model/modes.js
+var modes = __webpack_require__(2938);
+;// CONCATENATED MODULE: ./lib/verify/log-metrics-verdict.js
 // Decides whether the frontend really runs the requested router mode, from whatever evidence
 // the target can give: the frontend's own per-request log lines, the router's metrics before
 // and after a few requests, the running pod's spec, and (direct mode) how a request without a
@@ -59,8 +59,10 @@ var modes = __webpack_require__(2383);
 //
 // What moves, measured on Dynamo 1.6.1 (docs/dynamo-observed.md): router_requests_total counts
 // in every mode; kv_hit_rate_count and router_overhead_total_ms_count move only in kv mode
-// (approximate or not). Names differ across releases: absence is "unverifiable", never a failure;
-// earlier releases name the overhead histograms dynamo_routing_overhead_* (docs/dynamo-facts.md).
+// (approximate or not). A metric a release does not expose is "unverifiable", never a failure.
+// Every 1.x release in src/releases/releases.json names the overhead histograms
+// dynamo_router_overhead_* (routerOverheadPrefix); dynamo_routing_overhead_total_ms_count is read
+// too, though no release recorded there uses that name.
 
 
 const KV_ONLY_METRICS = [
@@ -204,7 +206,7 @@ function decide(e, metrics) {
 ;// CONCATENATED MODULE: ./lib/verify/gather.js
 // Gathers the evidence that the mode is in effect: metrics before and after a few requests,
 // the frontend's log lines for those requests, and in direct mode the fate of a request that
-// names no worker. Then decides (verify.ts) and reads what the metrics say about KV events.
+// names no worker. Then decides (log-metrics-verdict.ts) and reads what the metrics say about KV events.
 
 
 
@@ -277,11 +279,9 @@ async function chatOnce(http, o, headers, i) {
         return 0;
     }
 }
-async function openEvidenceWindow(http, baseUrl, headers, timeoutMs, logs, 
-/** A scrape taken just now (the smoke check's readiness read): the window starts from it. */
-scraped) {
-    const before = scraped ?? (await (0,verify_metrics/* readMetrics */.Uw)(http, baseUrl, headers, timeoutMs));
-    return { before, mark: logs ? await logs.mark() : 0 };
+async function openEvidenceWindow(http, at) {
+    const before = at.metrics ?? (await (0,verify_metrics/* readMetrics */.Uw)(http, at.baseUrl, at.headers, at.timeoutMs));
+    return { before, mark: at.logs ? await at.logs.mark() : 0 };
 }
 /** How long the read after the chat waits for the request counters to catch up. */
 const COUNTER_WAIT_MS = 1000;

@@ -1,5 +1,5 @@
-export const id = 708;
-export const ids = [708,281,600];
+export const id = 273;
+export const ids = [273,853,600];
 export const modules = {
 
 /***/ 9600:
@@ -113,7 +113,7 @@ function combineEvidence(expected, ev, probe, universe) {
 
 /***/ }),
 
-/***/ 9281:
+/***/ 2853:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -160,9 +160,9 @@ function routerModesInLog(text) {
 var verify_metrics = __webpack_require__(5720);
 // EXTERNAL MODULE: ./lib/verify/probe/traffic.js
 var probe_traffic = __webpack_require__(6073);
-// EXTERNAL MODULE: ./lib/modes.js
-var modes = __webpack_require__(2383);
-;// CONCATENATED MODULE: ./lib/verify/verify.js
+// EXTERNAL MODULE: ./lib/model/modes.js
+var modes = __webpack_require__(2938);
+;// CONCATENATED MODULE: ./lib/verify/log-metrics-verdict.js
 // Decides whether the frontend really runs the requested router mode, from whatever evidence
 // the target can give: the frontend's own per-request log lines, the router's metrics before
 // and after a few requests, the running pod's spec, and (direct mode) how a request without a
@@ -170,8 +170,10 @@ var modes = __webpack_require__(2383);
 //
 // What moves, measured on Dynamo 1.6.1 (docs/dynamo-observed.md): router_requests_total counts
 // in every mode; kv_hit_rate_count and router_overhead_total_ms_count move only in kv mode
-// (approximate or not). Names differ across releases: absence is "unverifiable", never a failure;
-// earlier releases name the overhead histograms dynamo_routing_overhead_* (docs/dynamo-facts.md).
+// (approximate or not). A metric a release does not expose is "unverifiable", never a failure.
+// Every 1.x release in src/releases/releases.json names the overhead histograms
+// dynamo_router_overhead_* (routerOverheadPrefix); dynamo_routing_overhead_total_ms_count is read
+// too, though no release recorded there uses that name.
 
 
 const KV_ONLY_METRICS = [
@@ -315,7 +317,7 @@ function decide(e, metrics) {
 ;// CONCATENATED MODULE: ./lib/verify/gather.js
 // Gathers the evidence that the mode is in effect: metrics before and after a few requests,
 // the frontend's log lines for those requests, and in direct mode the fate of a request that
-// names no worker. Then decides (verify.ts) and reads what the metrics say about KV events.
+// names no worker. Then decides (log-metrics-verdict.ts) and reads what the metrics say about KV events.
 
 
 
@@ -388,11 +390,9 @@ async function chatOnce(http, o, headers, i) {
         return 0;
     }
 }
-async function openEvidenceWindow(http, baseUrl, headers, timeoutMs, logs, 
-/** A scrape taken just now (the smoke check's readiness read): the window starts from it. */
-scraped) {
-    const before = scraped ?? (await (0,verify_metrics/* readMetrics */.Uw)(http, baseUrl, headers, timeoutMs));
-    return { before, mark: logs ? await logs.mark() : 0 };
+async function openEvidenceWindow(http, at) {
+    const before = at.metrics ?? (await (0,verify_metrics/* readMetrics */.Uw)(http, at.baseUrl, at.headers, at.timeoutMs));
+    return { before, mark: at.logs ? await at.logs.mark() : 0 };
 }
 /** How long the read after the chat waits for the request counters to catch up. */
 const COUNTER_WAIT_MS = 1000;
@@ -543,17 +543,18 @@ function settled(before, after, model, sent) {
 
 /***/ }),
 
-/***/ 708:
+/***/ 3273:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   judgeReplicas: () => (/* binding */ judgeReplicas),
 /* harmony export */   proveReplicas: () => (/* binding */ proveReplicas)
 /* harmony export */ });
+/* harmony import */ var _model_findings_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(7371);
 /* harmony import */ var _check_retry_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(7122);
-/* harmony import */ var _check_smoke_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2175);
+/* harmony import */ var _check_models_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8272);
 /* harmony import */ var _combine_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9600);
-/* harmony import */ var _gather_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(9281);
+/* harmony import */ var _gather_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2853);
 // The mode on every frontend replica. A Service picks one pod per connection, so a frontend with
 // two replicas checked through it is proven on one: the other may still run the old env. When
 // the target reaches each replica on its own (Kubernetes: a port-forward pinned to each Ready
@@ -562,6 +563,7 @@ function settled(before, after, model, sent) {
 // replica's evidence window, its router metrics around it, its own log, weighed together as for
 // the run's URL (combine.ts). Replicas that disagree are a rollout problem: `replica-mismatch`,
 // naming the pods.
+
 
 
 
@@ -575,9 +577,9 @@ async function modelListed(http, baseUrl, options, retries) {
                 url: `${baseUrl}/v1/models`,
                 headers: { Accept: 'application/json', ...options.headers },
                 timeoutMs: options.timeoutMs,
-                maxBytes: _check_smoke_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_MODELS_BYTES */ .o3,
+                maxBytes: _check_models_js__WEBPACK_IMPORTED_MODULE_0__/* .MAX_MODELS_BYTES */ .o3,
             });
-            const models = response.status === 200 ? (0,_check_smoke_js__WEBPACK_IMPORTED_MODULE_0__/* .parseModels */ .yB)(response.body) : undefined;
+            const models = response.status === 200 ? (0,_check_models_js__WEBPACK_IMPORTED_MODULE_0__/* .parseModels */ .yB)(response.body) : undefined;
             if (models?.includes(options.model))
                 return { status: 'done', value: undefined };
             return {
@@ -672,7 +674,7 @@ function judgeReplicas(findings, expected) {
         reasons.set(reason, [...(reasons.get(reason) ?? []), f]);
     }
     const mode = expected ? `The ${expected} mode is` : 'The router mode is';
-    const limitations = [...reasons].map(([reason, fs]) => `${mode} not proven on frontend pod${fs.length === 1 ? '' : 's'} ${list(fs)}: ${reason}.`);
+    const limitations = [...reasons].map(([reason, fs]) => (0,_model_findings_js__WEBPACK_IMPORTED_MODULE_4__/* .limitation */ .vv)('replica-unproven', `${mode} not proven on frontend pod${fs.length === 1 ? '' : 's'} ${list(fs)}: ${reason}.`));
     const each = proven.length === findings.length;
     const evidence = proven.length
         ? `Proven on ${each ? `each of the ${findings.length} Ready frontend pods` : `${proven.length} of the ${findings.length} Ready frontend pods`}: ${list(proven)}.`
@@ -691,6 +693,7 @@ function judgeReplicas(findings, expected) {
         .map((f) => `${f.name}${f.observed ? ` runs ${f.observed}` : ' runs another mode'} (${clip(f.evidence)})`)
         .join('; ');
     const pods = odd.length === 1 ? `pod ${odd[0].name}` : `pods ${list(odd)}`;
+    const cause = { kind: 'replicas-differ', pods: odd.map((f) => f.name) };
     const next = `look at ${pods}: compare its router env and args with the other replicas', then delete it so its controller recreates it from the current spec (or finish the rollout)`;
     // Who runs what the odd ones do not: the replicas proven in the asked mode, or (none asked) the
     // ones singling out the first mode seen.
@@ -706,6 +709,7 @@ function judgeReplicas(findings, expected) {
                 code: 'mode-not-applied',
                 message: `${unproven.length ? `Frontend ${pods} ${odd.length === 1 ? 'does' : 'do'} not run the ${expected} router mode` : `No frontend pod runs the ${expected} router mode`}: ${runs}.${unknown}`,
                 next,
+                cause,
             },
         };
     }
@@ -721,6 +725,7 @@ function judgeReplicas(findings, expected) {
             code: 'replica-mismatch',
             message: `${lead} ${runs}. The Service sends each connection to any Ready pod, so clients get both modes: a replica the rollout did not reach (a rollout that stalled or was paused, Grove's OnDelete strategy) or one changed by hand.`,
             next,
+            cause,
         },
     };
 }

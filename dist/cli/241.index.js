@@ -1,8 +1,8 @@
-export const id = 488;
-export const ids = [488];
+export const id = 241;
+export const ids = [241];
 export const modules = {
 
-/***/ 488:
+/***/ 6241:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,17 +11,17 @@ __webpack_require__.d(__webpack_exports__, {
   runComparison: () => (/* binding */ runComparison)
 });
 
-// EXTERNAL MODULE: ./lib/check/smoke.js + 1 modules
-var smoke = __webpack_require__(2175);
+// EXTERNAL MODULE: ./lib/check/smoke.js + 2 modules
+var smoke = __webpack_require__(3497);
 // EXTERNAL MODULE: ./lib/check/direct-worker.js
 var direct_worker = __webpack_require__(2346);
-// EXTERNAL MODULE: ./lib/failures.js
-var failures = __webpack_require__(4080);
-// EXTERNAL MODULE: ./lib/compare/stats.js
-var stats = __webpack_require__(3128);
-// EXTERNAL MODULE: ./lib/report/conclusions.js
-var conclusions = __webpack_require__(7078);
-;// CONCATENATED MODULE: ./lib/report/comparison-result.js
+// EXTERNAL MODULE: ./lib/model/failure.js
+var failure = __webpack_require__(8675);
+// EXTERNAL MODULE: ./lib/compare/bootstrap.js
+var bootstrap = __webpack_require__(7793);
+// EXTERNAL MODULE: ./lib/report/comparison-sentences.js
+var comparison_sentences = __webpack_require__(146);
+;// CONCATENATED MODULE: ./lib/model/comparison.js
 // The shape of a comparison as the Contract carries it (the `comparison` output): per-mode
 // numbers, the label rule's constants, and the whole result. Types and constants only:
 // compare/analysis.ts fills them, report/ words and renders them.
@@ -31,7 +31,7 @@ const COMPARISON_LABELS = (/* unused pure expression or super */ null && (['smok
 ;// CONCATENATED MODULE: ./lib/compare/analysis.js
 // Turns the samples of each mode into the `comparison` output: per-mode numbers, then for every
 // mode after the first a bootstrap interval of its median TTFT difference against the first.
-// Pure: the caller runs the workload and reads the router metrics; report/conclusions.ts words
+// Pure: the caller runs the workload and reads the router metrics; report/comparison-sentences.ts words
 // each mode's conclusion.
 //
 // Labelling (never claims more than the data carries):
@@ -101,12 +101,12 @@ function summarizeMode(run) {
         errors: failed.length,
         errorKinds,
         firstError: failed[0]?.error?.message,
-        ttftP50: round((0,stats/* percentile */.Ym)(ttft, 50), 1),
-        ttftP95: round((0,stats/* percentile */.Ym)(ttft, 95), 1),
-        latencyP50: round((0,stats/* percentile */.Ym)(latency, 50), 1),
-        latencyP95: round((0,stats/* percentile */.Ym)(latency, 95), 1),
-        itlP50: round((0,stats/* percentile */.Ym)(itl, 50), 2),
-        itlP95: round((0,stats/* percentile */.Ym)(itl, 95), 2),
+        ttftP50: round((0,bootstrap/* percentile */.Ym)(ttft, 50), 1),
+        ttftP95: round((0,bootstrap/* percentile */.Ym)(ttft, 95), 1),
+        latencyP50: round((0,bootstrap/* percentile */.Ym)(latency, 50), 1),
+        latencyP95: round((0,bootstrap/* percentile */.Ym)(latency, 95), 1),
+        itlP50: round((0,bootstrap/* percentile */.Ym)(itl, 50), 2),
+        itlP95: round((0,bootstrap/* percentile */.Ym)(itl, 95), 2),
         outputTokensPerSec: wallMs > 0 && ok.length > 0 ? round(outputTokens / (wallMs / 1000), 1) : undefined,
         requestsPerSec: wallMs > 0 && ok.length > 0 ? round(ok.length / (wallMs / 1000), 2) : undefined,
         cachedTokenRatio: promptForRatio > 0 ? round(sum((s) => s.cachedTokens, withCache) / promptForRatio, 3) : undefined,
@@ -145,10 +145,10 @@ function compare(runs, options) {
     const modes = summaries.map((summary, i) => {
         if (i === 0) {
             const partial = { ...summary, baseline: true };
-            return { ...partial, conclusion: (0,conclusions/* conclusionFor */.H)(partial, base, lowSampleModes, minSamples) };
+            return { ...partial, conclusion: (0,comparison_sentences/* conclusionFor */.H)(partial, base, lowSampleModes, minSamples) };
         }
         // A different seed per comparison: each interval stands on its own resampling.
-        const interval = (0,stats/* bootstrapMedianDiff */.G8)(baseTtft, ttftOf(runs[i]), {
+        const interval = (0,bootstrap/* bootstrapMedianDiff */.G8)(baseTtft, ttftOf(runs[i]), {
             iterations: options.iterations,
             seed: (options.seed + i) >>> 0,
         });
@@ -160,7 +160,7 @@ function compare(runs, options) {
             iterations: interval.iterations,
         };
         // Decided on the rounded interval: the label must agree with the numbers shown.
-        const measured = lowSampleModes.length === 0 && ttftDiff !== undefined && (0,stats/* excludesZero */.Q$)(ttftDiff);
+        const measured = lowSampleModes.length === 0 && ttftDiff !== undefined && (0,bootstrap/* excludesZero */.Q$)(ttftDiff);
         const why = measured
             ? `every mode has at least ${minSamples} successful samples and the 95% interval excludes zero`
             : lowSampleModes.length > 0
@@ -175,7 +175,7 @@ function compare(runs, options) {
             ttftDiff,
             why,
         };
-        return { ...partial, conclusion: (0,conclusions/* conclusionFor */.H)(partial, base, lowSampleModes, minSamples) };
+        return { ...partial, conclusion: (0,comparison_sentences/* conclusionFor */.H)(partial, base, lowSampleModes, minSamples) };
     });
     const compared = modes.slice(1);
     const label = compared.length > 0 && compared.every((m) => m.label === 'measured difference')
@@ -232,11 +232,11 @@ async function runComparison(http, switcher, o) {
                 baseUrl = await switcher.switchTo(mode);
             }
             catch (error) {
-                const reason = error instanceof failures/* RunFailure */.ae ? `${error.code}: ${error.message}` : error.message;
-                throw new failures/* RunFailure */.ae('compare-failed', `Could not switch to ${mode} for the comparison (${reason}).`);
+                const reason = error instanceof failure/* RunFailure */.ae ? `${error.code}: ${error.message}` : error.message;
+                throw new failure/* RunFailure */.ae('compare-failed', `Could not switch to ${mode} for the comparison (${reason}).`);
             }
             // Workers re-register with a restarted frontend: wait for the model like the smoke check.
-            const ready = await (0,smoke/* smokeCheck */.CP)(http, {
+            const ready = await (0,smoke/* smokeCheck */.C)(http, {
                 baseUrl,
                 model: o.model,
                 prompt: 'warm-up',
@@ -248,12 +248,12 @@ async function runComparison(http, switcher, o) {
                 apiKey: o.apiKey,
             });
             if (!ready.ok)
-                throw new failures/* RunFailure */.ae('compare-failed', `In ${mode} mode the frontend did not list the model: ${ready.failure?.message ?? ''}`);
+                throw new failure/* RunFailure */.ae('compare-failed', `In ${mode} mode the frontend did not list the model: ${ready.failure?.message ?? ''}`);
             const headers = {};
             if (mode === 'direct') {
                 const pick = await (0,direct_worker/* pickDirectWorker */.LU)(http, baseUrl, o.model, auth, o.timeoutMs);
                 if (!pick.id)
-                    throw new failures/* RunFailure */.ae('compare-failed', 'In direct mode no worker instance id that the frontend accepts could be found.');
+                    throw new failure/* RunFailure */.ae('compare-failed', 'In direct mode no worker instance id that the frontend accepts could be found.');
                 Object.assign(headers, (0,direct_worker/* directWorkerHeaders */.UV)(pick.id));
             }
             const shape = {
@@ -320,6 +320,53 @@ async function runComparison(http, switcher, o) {
             model: o.model,
         },
     });
+}
+
+
+/***/ }),
+
+/***/ 146:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   H: () => (/* binding */ conclusionFor),
+/* harmony export */   _: () => (/* binding */ formatMs)
+/* harmony export */ });
+// The sentences a comparison states per mode: numbers in milliseconds and a conclusion that
+// never claims more than its label allows (compare/analysis.ts decides the label).
+function formatMs(ms) {
+    const abs = Math.abs(ms);
+    return `${abs < 100 ? Number(ms.toFixed(1)) : Math.round(ms)} ms`;
+}
+const signed = (ms) => (ms > 0 ? `+${formatMs(ms)}` : formatMs(ms));
+const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+function failedNote(s) {
+    return s.errors > 0 ? ` (${plural(s.errors, 'failed request')}, not in the numbers)` : '';
+}
+function conclusionFor(result, base, lowSampleModes, minSamples) {
+    if (result.baseline) {
+        return result.ttftP50 === undefined
+            ? `${result.mode} (baseline): no successful request${failedNote(result)}.`
+            : `${result.mode} (baseline): TTFT p50 ${formatMs(result.ttftP50)} over ${plural(result.samples, 'successful request')}${failedNote(result)}.`;
+    }
+    if (result.ttftP50 === undefined)
+        return `${result.mode}: no successful request${failedNote(result)}, nothing to compare.`;
+    if (base.ttftP50 === undefined)
+        return `${result.mode}: TTFT p50 ${formatMs(result.ttftP50)}; the baseline ${base.mode} has no successful request, nothing to compare.`;
+    const d = result.ttftDiff;
+    const numbers = `TTFT p50 ${formatMs(result.ttftP50)} vs ${formatMs(base.ttftP50)} for ${base.mode}`;
+    if (!d)
+        return `${result.mode}: smoke comparison: ${numbers}; too few successful samples for an interval, so no difference is shown.`;
+    const interval = `95% interval ${signed(d.low)} to ${signed(d.high)}`;
+    if (result.label === 'measured difference') {
+        const direction = d.diff < 0 ? 'lower' : 'higher';
+        return `${result.mode}: measured difference: median TTFT ${formatMs(Math.abs(d.diff))} ${direction} than ${base.mode} (difference ${signed(d.diff)}, ${interval}; ${result.samples} and ${base.samples} successful samples).`;
+    }
+    // Too few samples: the interval may exclude zero, but the rule does not let it count.
+    const reason = lowSampleModes.length > 0
+        ? `fewer than ${minSamples} successful samples in ${lowSampleModes.join(', ')}, so no difference is claimed`
+        : 'the interval includes zero, so no difference is shown';
+    return `${result.mode}: smoke comparison: ${numbers} (difference ${signed(d.diff)}, ${interval}); ${reason}.`;
 }
 
 

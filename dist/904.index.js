@@ -1,8 +1,8 @@
-export const id = 867;
-export const ids = [867];
+export const id = 904;
+export const ids = [904];
 export const modules = {
 
-/***/ 1867:
+/***/ 7904:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -21,17 +21,17 @@ __webpack_require__.d(__webpack_exports__, {
   writeRecord: () => (/* binding */ writeRecord)
 });
 
-// EXTERNAL MODULE: ./lib/modes.js
-var modes = __webpack_require__(2383);
-// EXTERNAL MODULE: ./lib/report/where.js
-var where = __webpack_require__(3825);
+// EXTERNAL MODULE: ./lib/model/modes.js
+var modes = __webpack_require__(2938);
+// EXTERNAL MODULE: ./lib/report/target-name.js
+var target_name = __webpack_require__(7041);
 // EXTERNAL MODULE: ./lib/runner/redact.js
 var redact = __webpack_require__(981);
-// EXTERNAL MODULE: ./lib/report/history-result.js
-var history_result = __webpack_require__(4294);
-// EXTERNAL MODULE: ./lib/compare/stats.js
-var stats = __webpack_require__(3128);
-;// CONCATENATED MODULE: ./lib/history/stats.js
+// EXTERNAL MODULE: ./lib/model/history.js
+var model_history = __webpack_require__(8793);
+// EXTERNAL MODULE: ./lib/compare/bootstrap.js
+var bootstrap = __webpack_require__(7793);
+;// CONCATENATED MODULE: ./lib/history/prediction-bound.js
 // The statistics of the latency judgement, pure and deterministic.
 //
 // One value per run: the median latency of that run's own small sample. Runs, not requests, are
@@ -154,7 +154,7 @@ function predictionBound(runMediansMs, alpha = ALPHA) {
     const t = cachedQuantile(1 - alpha, n - 1);
     return {
         runs: n,
-        medianMs: (0,stats/* median */.JZ)(values),
+        medianMs: (0,bootstrap/* median */.JZ)(values),
         boundMs: Math.exp(mean + t * spread * Math.sqrt(1 + 1 / n)),
         spread,
         t,
@@ -167,7 +167,7 @@ function isRegression(runMedianMs, bound, ratio) {
 
 ;// CONCATENATED MODULE: ./lib/history/judge.js
 // This run against the earlier runs of the same deployment in the history file. Pure: the
-// records in, a judgement out (fold.ts writes it into the Contract).
+// records in, a judgement out (build-contract.ts puts it into the Contract).
 //
 // - The reference mode is the latest verified mode of a passing run since the last baseline. A
 //   verified mode that differs fails `mode-drift`, unless this run declared its mode (`mode` or
@@ -175,7 +175,7 @@ function isRegression(runMedianMs, bound, ratio) {
 // - Latency: one value per run (its sample's median). The baseline is the last `window` passing
 //   runs of the same mode, model and sample kind since the last baseline; with fewer than
 //   MIN_BASELINE_RUNS nothing is judged. A regression is a run above the prediction bound and
-//   `regression-ratio` times the baseline (stats.ts).
+//   `regression-ratio` times the baseline (prediction-bound.ts).
 // - Workers, models and KV events are compared with the last passing run: always named, failing
 //   (`deployment-changed`) only for the kinds `fail-on-change` lists.
 // - `accept-change`: nothing of the above fails; this run starts a new baseline.
@@ -215,8 +215,8 @@ function latencyJudgement(input, recent) {
         r.latency.p50Ms !== null);
     const baselineRuns = eligible.slice(-settings.window);
     const bound = predictionBound(baselineRuns.map((r) => r.latency?.p50Ms));
-    if (baselineRuns.length < history_result/* MIN_BASELINE_RUNS */.m || !bound)
-        return { kind: 'too-few', runs: baselineRuns.length, needed: history_result/* MIN_BASELINE_RUNS */.m, medianMs: sample.p50Ms };
+    if (baselineRuns.length < model_history/* MIN_BASELINE_RUNS */.m || !bound)
+        return { kind: 'too-few', runs: baselineRuns.length, needed: model_history/* MIN_BASELINE_RUNS */.m, medianMs: sample.p50Ms };
     return {
         kind: isRegression(sample.p50Ms, bound, settings.regressionRatio) ? 'regression' : 'ok',
         medianMs: sample.p50Ms,
@@ -542,8 +542,8 @@ function readLine(line) {
 var external_node_fs_ = __webpack_require__(3024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./lib/failures.js
-var failures = __webpack_require__(4080);
+// EXTERNAL MODULE: ./lib/model/failure.js
+var failure = __webpack_require__(8675);
 // EXTERNAL MODULE: ./lib/files/workspace-file.js
 var workspace_file = __webpack_require__(545);
 ;// CONCATENATED MODULE: ./lib/history/store.js
@@ -568,7 +568,7 @@ const HISTORY_READ_MAX_BYTES = 8 * 1024 * 1024;
 /** A line longer than this is skipped (and kept): no record of ours comes near it. */
 const HISTORY_LINE_MAX_BYTES = 64 * 1024;
 function pathFailure(input, problem, hint) {
-    return new failures/* RunFailure */.ae('bad-input', `Input \`history\` (${input}): ${problem}`, hint);
+    return new failure/* RunFailure */.ae('bad-input', `Input \`history\` (${input}): ${problem}`, hint);
 }
 const HINT = 'point `history` at a file (or a new file name) inside the checked-out workspace, e.g. `.router-history/canary.jsonl`';
 /** Checks the path before anything is contacted: inside the workspace, no symlink on the way. */
@@ -615,7 +615,7 @@ function readHistory(file) {
         buffer = buffer.subarray(0, total);
     }
     catch (error) {
-        if (error instanceof failures/* RunFailure */.ae)
+        if (error instanceof failure/* RunFailure */.ae)
             throw error;
         const code = error.code;
         throw pathFailure(file.input, `cannot be read (${code ?? error.message})`, HINT);
@@ -672,7 +672,7 @@ function appendRecord(read, record) {
             throw pathFailure(file.input, `${file.absolute} became a symlink during the run; not written`, HINT);
     }
     catch (error) {
-        if (error instanceof failures/* RunFailure */.ae)
+        if (error instanceof failure/* RunFailure */.ae)
             throw error;
         // Missing: created below.
     }
@@ -700,7 +700,7 @@ function appendRecord(read, record) {
 
 /** The deployment a run checks, the same from run to run: the URL, or the Kubernetes object the inputs name. */
 function subjectKey(settings, plan) {
-    return plan.target === 'kubernetes' ? ((0,where/* subjectOf */.et)(settings) ?? 'the kubeconfig context') : plan.baseUrl;
+    return plan.target === 'kubernetes' ? ((0,target_name/* subjectOf */.et)(settings) ?? 'the kubeconfig context') : plan.baseUrl;
 }
 /** Reads the file; throws `bad-input` for a path outside the workspace, through a symlink, or unreadable. */
 function openHistory(settings, plan, workspace) {
@@ -815,7 +815,7 @@ function writeRecord(opened, record) {
 
 /***/ }),
 
-/***/ 3128:
+/***/ 7793:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
